@@ -1,0 +1,174 @@
+//! Reading numbers people type. Every function returns either a value inside the
+//! allowed range or a message meant to be shown next to the field.
+
+use crate::units::group_digits;
+
+/// Strip `,` thousands separators when they group digits by three ("1,024").
+fn without_grouping(text: &str) -> Option<String> {
+    if !text.contains(',') {
+        return Some(text.to_string());
+    }
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    let int = int.strip_prefix('-').unwrap_or(int);
+    let mut groups = int.split(',');
+    let first = groups.next()?;
+    let ok_first = (1..=3).contains(&first.len()) && first.chars().all(|c| c.is_ascii_digit());
+    let ok_rest = groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    if !(ok_first && ok_rest) || frac.is_some_and(|f| f.contains(',')) {
+        return None;
+    }
+    Some(text.replace(',', ""))
+}
+
+/// A whole number in `min..=max`, e.g. a batch size or an image side.
+pub fn parse_whole(text: &str, min: u64, max: u64) -> Result<u64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("Enter a whole number.".to_string());
+    }
+    let range = || format!("between {} and {}", group_digits(min), group_digits(max));
+    let Some(clean) = without_grouping(t) else {
+        return Err(format!(
+            "'{t}' is not a number; use digits, e.g. 1024 or 1,024."
+        ));
+    };
+    if let Ok(v) = clean.parse::<u64>() {
+        return if v < min || v > max {
+            Err(format!("Must be {}.", range()))
+        } else {
+            Ok(v)
+        };
+    }
+    match clean.parse::<f64>() {
+        Ok(v) if v.is_nan() => Err(format!("'{t}' is not a number.")),
+        Ok(v) if v < min as f64 => Err(format!("Must be {}.", range())),
+        Ok(v) if v > max as f64 => Err(format!("Must be {}.", range())),
+        Ok(_) => Err(format!("Must be a whole number {}.", range())),
+        Err(_) if clean.starts_with('-') && clean[1..].chars().all(|c| c.is_ascii_digit()) => {
+            Err(format!("Must be {}.", range()))
+        }
+        Err(_) if clean.chars().all(|c| c.is_ascii_digit()) => Err(format!("Must be {}.", range())),
+        Err(_) => Err(format!("'{t}' is not a number.")),
+    }
+}
+
+/// A finite decimal number in `min..=max`, e.g. an overhead in MiB.
+pub fn parse_decimal(text: &str, min: f64, max: f64) -> Result<f64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("Enter a number.".to_string());
+    }
+    let range = || format!("between {} and {}", trim_float(min), trim_float(max));
+    let Some(clean) = without_grouping(t) else {
+        return Err(format!(
+            "'{t}' is not a number; use digits and a decimal point, e.g. 512 or 0.5."
+        ));
+    };
+    let lower = clean.to_ascii_lowercase();
+    if lower.contains("inf") || lower.contains("nan") {
+        return Err(format!("'{t}' is not a number."));
+    }
+    match clean.parse::<f64>() {
+        Ok(v) if !v.is_finite() || v < min || v > max => Err(format!("Must be {}.", range())),
+        Ok(v) => Ok(v),
+        Err(_) => Err(format!("'{t}' is not a number.")),
+    }
+}
+
+/// 512.0 → "512", 0.25 → "0.25", 1048576.0 → "1,048,576".
+pub fn trim_float(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let sign = if v < 0.0 { "-" } else { "" };
+        format!("{sign}{}", group_digits(v.abs() as u64))
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers() {
+        assert_eq!(parse_whole("32", 1, 100), Ok(32));
+        assert_eq!(parse_whole(" 64 ", 1, 100), Ok(64));
+        assert_eq!(parse_whole("1,024", 1, 10_000), Ok(1024));
+        assert_eq!(parse_whole("", 1, 100), Err("Enter a whole number.".into()));
+        assert_eq!(
+            parse_whole("0", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("-3", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("101", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("99999999999999999999999", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("1.5", 1, 100),
+            Err("Must be a whole number between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("1e999", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("abc", 1, 100),
+            Err("'abc' is not a number.".into())
+        );
+        assert_eq!(
+            parse_whole("NaN", 1, 100),
+            Err("'NaN' is not a number.".into())
+        );
+        assert_eq!(
+            parse_whole("1,5", 1, 100),
+            Err("'1,5' is not a number; use digits, e.g. 1024 or 1,024.".into())
+        );
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(parse_decimal("512", 0.0, 1e6), Ok(512.0));
+        assert_eq!(parse_decimal("0.5", 0.0, 1e6), Ok(0.5));
+        assert_eq!(parse_decimal("0", 0.0, 1e6), Ok(0.0));
+        assert_eq!(
+            parse_decimal("-1", 0.0, 1e6),
+            Err("Must be between 0 and 1,000,000.".into())
+        );
+        assert_eq!(
+            parse_decimal("1e999", 0.0, 1e6),
+            Err("Must be between 0 and 1,000,000.".into())
+        );
+        assert_eq!(
+            parse_decimal("inf", 0.0, 1e6),
+            Err("'inf' is not a number.".into())
+        );
+        assert_eq!(
+            parse_decimal("NaN", 0.0, 1e6),
+            Err("'NaN' is not a number.".into())
+        );
+        assert_eq!(parse_decimal("", 0.0, 1e6), Err("Enter a number.".into()));
+        assert_eq!(
+            parse_decimal("12 MB", 0.0, 1e6),
+            Err("'12 MB' is not a number.".into())
+        );
+    }
+
+    #[test]
+    fn float_trimming() {
+        assert_eq!(trim_float(512.0), "512");
+        assert_eq!(trim_float(0.25), "0.25");
+        assert_eq!(trim_float(1_048_576.0), "1,048,576");
+    }
+}

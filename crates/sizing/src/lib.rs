@@ -1,0 +1,13 @@
+//! headroom's sizing engine.
+//!
+//! Pure Rust with no UI or WebAssembly dependency: plain data in, plain data out.
+//! Everything is computed in bytes and counts (`u64`) and formatted only at the
+//! edge ([`units`]).
+
+pub mod cnn;
+pub mod input;
+pub mod precision;
+pub mod units;
+
+pub use precision::Precision;
+pub use units::ByteUnits;

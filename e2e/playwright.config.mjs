@@ -1,0 +1,51 @@
+// End-to-end tests against the release build in dist/, served by a plain static
+// server twice: at the site root and under a sub-path, as documentation portals mount it.
+import { defineConfig } from '@playwright/test';
+
+const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: '../target/playwright',
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'root', use: { baseURL: 'http://127.0.0.1:4173/' } },
+    { name: 'subpath', use: { baseURL: 'http://127.0.0.1:4174/docs/sizing/' } },
+  ],
+  webServer: [
+    {
+      command: 'node serve.mjs --dir ../dist --port 4173 --mount /',
+      url: 'http://127.0.0.1:4173/',
+      reuseExistingServer: false,
+      timeout: 20_000,
+    },
+    {
+      command: 'node serve.mjs --dir ../dist --port 4174 --mount /docs/sizing/',
+      url: 'http://127.0.0.1:4174/docs/sizing/',
+      reuseExistingServer: false,
+      timeout: 20_000,
+    },
+  ],
+});

@@ -1,0 +1,61 @@
+// The page object for the CNN memory page, and a fixture that fails a test on any
+// page error, console error or failed request (e.g. an absolute URL under a sub-path).
+import { test as base, expect } from '@playwright/test';
+
+export class CnnPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async goto() {
+    await this.page.goto('./');
+    await expect(this.page.getByTestId('total')).toBeVisible();
+  }
+
+  field(testid) {
+    return this.page.getByTestId(testid);
+  }
+
+  async fill(testid, value) {
+    await this.field(testid).fill(value);
+  }
+
+  async choosePreset(id) {
+    await this.field('preset').selectOption(id);
+  }
+
+  async setMode(mode) {
+    await this.field(`mode-${mode}`).check();
+  }
+
+  /** Exact bytes a term shows, read from its data-bytes attribute. */
+  async termBytes(kind) {
+    return Number(await this.field(`term-${kind}`).getAttribute('data-bytes'));
+  }
+
+  async totalParams() {
+    return this.field('total-params').textContent();
+  }
+}
+
+export const test = base.extend({
+  problems: async ({ page }, use) => {
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+    });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    await use(problems);
+    expect(problems, problems.join('\n')).toEqual([]);
+  },
+  cnn: async ({ page, problems }, use) => {
+    void problems;
+    await use(new CnnPage(page));
+  },
+});
+
+export { expect };

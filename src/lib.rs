@@ -1,0 +1,9 @@
+//! headroom's user interface: a Leptos client-side app. Components map signals to
+//! engine inputs and engine results to the DOM; the sizing logic lives in the
+//! `sizing` crate.
+
+mod app;
+mod cnn;
+mod widgets;
+
+pub use app::App;

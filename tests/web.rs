@@ -1,0 +1,149 @@
+//! DOM tests of the mounted app in headless Chromium
+//! (`cargo test --target wasm32-unknown-unknown --test web`, CHROMEDRIVER set).
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn query(testid: &str) -> Option<Element> {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!("[data-testid='{testid}']"))
+            .ok()
+            .flatten()
+    })
+}
+
+fn find(testid: &str) -> Element {
+    query(testid).unwrap_or_else(|| panic!("no element with data-testid={testid}"))
+}
+
+fn exists(testid: &str) -> bool {
+    query(testid).is_some()
+}
+
+fn fire(el: &Element, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let event = Event::new_with_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+async fn type_into(testid: &str, value: &str) {
+    let el = find(testid);
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else {
+        el.dyn_ref::<HtmlTextAreaElement>()
+            .expect("a text field")
+            .set_value(value);
+    }
+    fire(&el, "input");
+    tick().await;
+}
+
+async fn choose(testid: &str, value: &str) {
+    let el = find(testid);
+    el.dyn_ref::<HtmlSelectElement>()
+        .expect("a select")
+        .set_value(value);
+    fire(&el, "change");
+    tick().await;
+}
+
+fn bytes(testid: &str) -> u64 {
+    find(testid)
+        .get_attribute("data-bytes")
+        .and_then(|b| b.parse().ok())
+        .unwrap_or_else(|| panic!("{testid} has no data-bytes"))
+}
+
+fn text(testid: &str) -> String {
+    find(testid).text_content().unwrap_or_default()
+}
+
+/// The app mounted in its own container; dropping it unmounts the app and removes the container.
+struct Mounted<H> {
+    handle: Option<H>,
+    container: web_sys::HtmlElement,
+}
+
+impl<H> Drop for Mounted<H> {
+    fn drop(&mut self) {
+        drop(self.handle.take());
+        self.container.remove();
+    }
+}
+
+fn mount() -> impl Sized {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone(), headroom::App);
+    Mounted {
+        handle: Some(handle),
+        container,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn opens_on_vgg16_with_the_articles_numbers() {
+    let _app = mount();
+    tick().await;
+    assert_eq!(text("total-params"), "138,357,544");
+    assert_eq!(bytes("term-weights"), 553_430_176);
+    assert_eq!(bytes("term-feature_maps"), 1_931_146_240);
+    assert_eq!(bytes("fmap-batch-conv1_1"), 411_041_792);
+}
+
+#[wasm_bindgen_test]
+async fn doubling_the_batch_doubles_the_feature_maps() {
+    let _app = mount();
+    tick().await;
+    choose("preset", "resnet50").await;
+    assert_eq!(text("total-params"), "25,557,032");
+    let at_32 = bytes("term-feature_maps");
+    type_into("batch", "64").await;
+    assert_eq!(bytes("term-feature_maps"), 2 * at_32);
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_batch_is_explained_and_kept() {
+    let _app = mount();
+    tick().await;
+    type_into("batch", "0").await;
+    assert_eq!(text("batch-error"), "Must be between 1 and 1,048,576.");
+    assert!(exists("no-result"));
+    let typed = find("batch")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap()
+        .value();
+    assert_eq!(typed, "0");
+    type_into("batch", "16").await;
+    assert_eq!(text("batch-error"), "");
+    assert!(exists("term-feature_maps"));
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_layer_line_is_pointed_at() {
+    let _app = mount();
+    tick().await;
+    type_into("layers", "conv1: conv 64 3x3 pad=1\nconv2: conv 64 bogus\n").await;
+    assert_eq!(
+        text("layers-error"),
+        "Line 2: kernel must look like 3x3 or 3, not 'bogus'"
+    );
+    assert_eq!(
+        find("preset")
+            .dyn_into::<HtmlSelectElement>()
+            .unwrap()
+            .value(),
+        "custom"
+    );
+}
