@@ -1,26 +1,108 @@
 use leptos::prelude::*;
+use sizing::ByteUnits;
+use sizing::catalog::Catalog;
 
+use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
+
+/// The GPU catalog in use: the bundled one, or one the user imported.
+#[derive(Clone, Copy)]
+pub struct ActiveCatalog {
+    pub catalog: RwSignal<Catalog>,
+    /// Where it came from, for display: "bundled" or the imported file's name.
+    pub origin: RwSignal<String>,
+}
+
+impl ActiveCatalog {
+    pub fn reset(&self) {
+        self.catalog.set(Catalog::bundled().clone());
+        self.origin.set(BUNDLED.to_string());
+    }
+}
+
+pub const BUNDLED: &str = "bundled";
+
+/// The unit system every size on screen uses.
+#[derive(Clone, Copy)]
+struct Units(RwSignal<ByteUnits>);
+
+pub fn use_units() -> RwSignal<ByteUnits> {
+    expect_context::<Units>().0
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Memory,
+    Catalog,
+}
 
 /// The whole application.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(ActiveCatalog {
+        catalog: RwSignal::new(Catalog::bundled().clone()),
+        origin: RwSignal::new(BUNDLED.to_string()),
+    });
+    let units = RwSignal::new(ByteUnits::Decimal);
+    provide_context(Units(units));
+    let page = RwSignal::new(Page::Memory);
+
+    let tab = move |p: Page, label: &'static str, testid: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                data-testid=testid
+                class:active=move || page.get() == p
+                aria-selected=move || if page.get() == p { "true" } else { "false" }
+                on:click=move |_| page.set(p)
+            >
+                {label}
+            </button>
+        }
+    };
+
     view! {
         <header class="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"▮▮▯"</span>
                 <span class="name">"headroom"</span>
             </div>
-            <p class="tagline">"GPU memory sizing for machine-learning workloads"</p>
+            <nav class="tabs" role="tablist">
+                {tab(Page::Memory, "Memory & fit", "tab-memory")}
+                {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
+            </nav>
+            <label class="units">
+                "Sizes in "
+                <select
+                    data-testid="units"
+                    on:change:target=move |ev| {
+                        if let Some(u) = ByteUnits::from_id(&ev.target().value()) {
+                            units.set(u)
+                        }
+                    }
+                >
+                    {ByteUnits::ALL
+                        .into_iter()
+                        .map(|u| view! { <option value=u.id() selected=move || units.get() == u>{u.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
         </header>
-        <main class="page">
-            <CnnPage/>
+        // Both pages stay mounted so nothing typed on one is lost while the other is shown.
+        <main>
+            <div class="page" class:hidden=move || page.get() != Page::Memory>
+                <CnnPage/>
+            </div>
+            <div class="page-wide" class:hidden=move || page.get() != Page::Catalog>
+                <CatalogPage/>
+            </div>
         </main>
         <footer class="footer">
             <p>
                 "Everything is computed in your browser; nothing is sent anywhere. "
-                "Memory model after F. Denneman, “Training vs Inference – Memory Consumption by Neural Networks” (2022). "
-                "GB = 10⁹ bytes, GiB = 2³⁰ bytes."
+                "GB = 10⁹ bytes, GiB = 2³⁰ bytes. Memory model after F. Denneman, “Training vs Inference – Memory Consumption by Neural Networks” (2022); "
+                "GPU, MIG and vGPU data from NVIDIA's documentation (sources listed per GPU in the catalog)."
             </p>
         </footer>
     }

@@ -3,7 +3,9 @@
 //! `sizing` crate.
 
 mod app;
+mod catalog_page;
 mod cnn;
+mod fits;
 mod widgets;
 
 pub use app::App;

@@ -105,7 +105,7 @@ test('sizes can be shown in GB, GiB or the article’s units', async ({ cnn }) =
   await cnn.goto();
   const weights = cnn.field('term-weights');
   await expect(weights).toHaveText('553.43 MB');
-  await cnn.field('units').selectOption('binary');
+  await cnn.page.getByTestId('units').selectOption('binary');
   await expect(weights).toHaveText('527.79 MiB');
   await cnn.field('units').selectOption('article');
   await expect(weights).toHaveText('540.46 MB*');

@@ -38,6 +38,32 @@ export class CnnPage {
   }
 }
 
+/** The GPU catalog page. */
+export class CatalogPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open() {
+    await this.page.getByTestId('tab-catalog').click();
+    await expect(this.page.getByTestId('gpu-table')).toBeVisible();
+  }
+
+  field(testid) {
+    return this.page.getByTestId(testid);
+  }
+
+  rows() {
+    return this.page.getByTestId('gpu-table').locator('tbody tr');
+  }
+
+  async importPasted(json) {
+    await this.page.getByText('…or paste a catalog').click();
+    await this.field('import-text').fill(json);
+    await this.field('import-paste').click();
+  }
+}
+
 export const test = base.extend({
   problems: async ({ page }, use) => {
     const problems = [];
@@ -55,6 +81,10 @@ export const test = base.extend({
   cnn: async ({ page, problems }, use) => {
     void problems;
     await use(new CnnPage(page));
+  },
+  catalog: async ({ page, problems }, use) => {
+    void problems;
+    await use(new CatalogPage(page));
   },
 });
 

@@ -4,10 +4,12 @@ mod breakdown;
 mod layers;
 
 use leptos::prelude::*;
+use sizing::Precision;
 use sizing::cnn::form::{CnnForm, CnnOutcome, evaluate};
 use sizing::cnn::{Mode, Optimizer, Preset, text};
-use sizing::{ByteUnits, Precision};
 
+use crate::app::use_units;
+use crate::fits::FitsPanel;
 use crate::widgets::{Choice, TextField};
 use breakdown::Breakdown;
 use layers::LayerTable;
@@ -18,7 +20,7 @@ const CUSTOM: &str = "custom";
 #[component]
 pub fn CnnPage() -> impl IntoView {
     let form = RwSignal::new(CnnForm::default());
-    let units = RwSignal::new(ByteUnits::Decimal);
+    let units = use_units();
     let outcome: Memo<CnnOutcome> = Memo::new(move |_| form.with(evaluate));
     let preset = Memo::new(move |_| form.with(CnnForm::matching_preset));
 
@@ -95,17 +97,6 @@ pub fn CnnPage() -> impl IntoView {
     });
     let optimizer_hint =
         Signal::derive(move || form.with(|f| format!("Keeps {}.", f.optimizer.state_names())));
-
-    let unit_options = ByteUnits::ALL
-        .iter()
-        .map(|u| (u.id(), u.label().to_string()))
-        .collect();
-    let unit_value = Signal::derive(move || units.get().id().to_string());
-    let set_units = Callback::new(move |id: String| {
-        if let Some(u) = ByteUnits::from_id(&id) {
-            units.set(u);
-        }
-    });
 
     let training = move || form.with(|f| f.mode == Mode::Training);
     let narrow = move || form.with(|f| f.precision.narrower_than_fp32());
@@ -204,7 +195,6 @@ pub fn CnnPage() -> impl IntoView {
                 error=overhead_error
                 hint="CUDA context, framework and library workspaces; other estimators assume 377–1,000 MiB."
             />
-            <Choice id="units" label="Show sizes in" options=unit_options value=unit_value on_change=set_units/>
             <div class="field layers-field" class:invalid=move || layers_error().is_some()>
                 <label for="layers">"Layer list"</label>
                 <textarea
@@ -243,8 +233,12 @@ pub fn CnnPage() -> impl IntoView {
                     .with(|o| o.result.clone())
                     .map(|r| {
                         let name = preset.get().map_or("your network", Preset::name);
+                        let demand = Signal::derive(move || {
+                            outcome.with(|o| o.result.as_ref().map(|r| r.estimate.demand()))
+                        });
                         view! {
                             <Breakdown result=r.clone() network=name units=units/>
+                            <FitsPanel demand=demand/>
                             <LayerTable result=r units=units/>
                         }
                             .into_any()

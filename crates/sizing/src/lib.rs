@@ -4,6 +4,7 @@
 //! Everything is computed in bytes and counts (`u64`) and formatted only at the
 //! edge ([`units`]).
 
+pub mod catalog;
 pub mod cnn;
 pub mod input;
 pub mod precision;

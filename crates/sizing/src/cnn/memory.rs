@@ -195,6 +195,15 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// What this estimate asks of a GPU: the total, of which the runtime overhead
+    /// is needed again on every GPU when the network is split over several.
+    pub fn demand(&self) -> crate::catalog::Demand {
+        crate::catalog::Demand {
+            total: self.total,
+            replicated: self.bytes(TermKind::RuntimeOverhead),
+        }
+    }
+
     pub fn term(&self, kind: TermKind) -> Option<&Term> {
         self.terms.iter().find(|t| t.kind == kind)
     }

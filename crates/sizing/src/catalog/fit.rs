@@ -1,0 +1,769 @@
+//! "What fits": every way to deploy a workload on the catalog's GPUs — a full GPU,
+//! a MIG instance, a time-sliced vGPU, a MIG-backed vGPU — with headroom and
+//! density, the GPU count when nothing single holds it, and three recommendations.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Catalog, Gpu, MigProfile};
+use crate::units::{ByteUnits, format_bytes};
+
+const GIB: f64 = 1_073_741_824.0;
+const MIB: u64 = 1_048_576;
+
+/// Usable memory of a MIG profile nvidia-smi has not been seen to report is
+/// estimated as its nominal size × this factor: the smallest reported/nominal
+/// ratio in the catalog (A30 1g.6gb: 5.81 GiB of 6).
+pub const MIG_UNREPORTED_FACTOR: f64 = 0.968;
+
+/// Largest GPU count the multi-GPU search tries.
+pub const MAX_GPUS: u32 = 512;
+
+/// What a workload needs on one device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demand {
+    /// Bytes one copy of the workload needs on one device.
+    pub total: u64,
+    /// The part of `total` every GPU keeps when the workload is split over several
+    /// (runtime overhead); the rest divides evenly.
+    pub replicated: u64,
+}
+
+impl Demand {
+    /// Bytes per GPU when split evenly over `n` GPUs.
+    pub fn per_gpu(&self, n: u32) -> u64 {
+        let shardable = self.total.saturating_sub(self.replicated);
+        self.replicated + shardable.div_ceil(u64::from(n.max(1)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VgpuMode {
+    /// vSphere's default: every vGPU on a GPU has the same framebuffer size.
+    #[default]
+    EqualSize,
+    /// vSphere 8.0 U3 and later: sizes may differ; some types then fit fewer per GPU.
+    MixedSize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentMode {
+    /// A whole GPU given to one VM (DirectPath I/O) or one bare-metal host.
+    Passthrough,
+    /// A MIG GPU instance (bare metal, containers, or a passthrough GPU in MIG mode).
+    Mig,
+    /// A time-sliced vGPU C-series type.
+    TimeSlicedVgpu,
+    /// A MIG-backed vGPU C-series type.
+    MigBackedVgpu,
+}
+
+impl DeploymentMode {
+    pub const ALL: [DeploymentMode; 4] = [
+        DeploymentMode::Passthrough,
+        DeploymentMode::Mig,
+        DeploymentMode::TimeSlicedVgpu,
+        DeploymentMode::MigBackedVgpu,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            DeploymentMode::Passthrough => "passthrough",
+            DeploymentMode::Mig => "mig",
+            DeploymentMode::TimeSlicedVgpu => "vgpu",
+            DeploymentMode::MigBackedVgpu => "mig_vgpu",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<DeploymentMode> {
+        DeploymentMode::ALL.into_iter().find(|m| m.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeploymentMode::Passthrough => "Full GPU (passthrough)",
+            DeploymentMode::Mig => "MIG instance",
+            DeploymentMode::TimeSlicedVgpu => "vGPU, time-sliced",
+            DeploymentMode::MigBackedVgpu => "vGPU, MIG-backed",
+        }
+    }
+}
+
+/// Settings of the fit question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FitSettings {
+    /// Memory kept free on top of the demand, in percent (allocator fragmentation,
+    /// framework buffers, growth).
+    pub margin_percent: f64,
+    /// GPU cards per host (an A16 card carries 4 GPUs).
+    pub cards_per_host: u32,
+    pub vgpu_mode: VgpuMode,
+    /// ECC enabled on GDDR GPUs (costs 1/16 of their memory).
+    pub ecc: bool,
+    /// Only these architectures (empty: all).
+    pub architectures: Vec<String>,
+    /// Only these form-factor classes, "PCIe", "SXM", "Superchip" (empty: all).
+    pub form_classes: Vec<String>,
+    /// Only these deployment modes (empty: all).
+    pub modes: Vec<DeploymentMode>,
+    /// Units for the sentences in the result.
+    pub units: ByteUnits,
+}
+
+impl Default for FitSettings {
+    fn default() -> FitSettings {
+        FitSettings {
+            margin_percent: 10.0,
+            cards_per_host: 8,
+            vgpu_mode: VgpuMode::EqualSize,
+            ecc: true,
+            architectures: Vec::new(),
+            form_classes: Vec::new(),
+            modes: Vec::new(),
+            units: ByteUnits::Decimal,
+        }
+    }
+}
+
+/// Largest margin accepted, in percent.
+pub const MAX_MARGIN_PERCENT: f64 = 100.0;
+/// Most GPU cards per host accepted.
+pub const MAX_CARDS_PER_HOST: u32 = 16;
+
+/// How an option's capacity was determined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityBasis {
+    /// Memory as marketed (binary GB).
+    Marketed,
+    /// The framebuffer in NVIDIA's vGPU tables.
+    Framebuffer,
+    /// The size in the type's name (the table gives no framebuffer).
+    Nominal,
+    /// What nvidia-smi reports.
+    Reported,
+    /// Estimated: see the option's note.
+    Estimated,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FitStatus {
+    /// Holds the demand plus the margin.
+    Fits,
+    /// Holds the demand but not the margin.
+    Tight,
+    /// Too small.
+    TooSmall,
+}
+
+/// One way to deploy the workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FitOption {
+    pub gpu_id: String,
+    pub gpu_name: String,
+    pub architecture: String,
+    pub form_class: String,
+    pub mode: DeploymentMode,
+    /// MIG profile or vGPU type; `None` for a full GPU.
+    pub profile: Option<String>,
+    /// Bytes the workload can use.
+    pub capacity: u64,
+    pub basis: CapacityBasis,
+    /// How the capacity was derived.
+    pub capacity_note: String,
+    pub status: FitStatus,
+    /// capacity − demand (negative when too small).
+    pub headroom: i64,
+    /// headroom ÷ capacity × 100.
+    pub headroom_percent: f64,
+    /// Instances of this option one GPU holds.
+    pub per_gpu: u32,
+    /// … and one host holds.
+    pub per_host: u32,
+    /// Time-slice length for time-sliced vGPUs.
+    pub time_slice_ms: Option<u32>,
+    /// One line on why it fits or not.
+    pub reason: String,
+}
+
+impl FitOption {
+    pub fn label(&self) -> String {
+        match &self.profile {
+            Some(p) => format!("{} · {p}", self.gpu_name),
+            None => self.gpu_name.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecommendationKind {
+    /// The smallest option that holds the workload with the margin.
+    Smallest,
+    /// The option with the most instances per host.
+    Densest,
+    /// The option with the most memory to spare.
+    MostHeadroom,
+}
+
+impl RecommendationKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            RecommendationKind::Smallest => "smallest",
+            RecommendationKind::Densest => "densest",
+            RecommendationKind::MostHeadroom => "most_headroom",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecommendationKind::Smallest => "Smallest fit",
+            RecommendationKind::Densest => "Densest",
+            RecommendationKind::MostHeadroom => "Most headroom",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub kind: RecommendationKind,
+    /// Index into [`Fits::options`].
+    pub option: usize,
+    pub why: String,
+}
+
+/// The workload split over several GPUs of one kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MultiGpu {
+    pub gpu_id: String,
+    pub gpu_name: String,
+    pub gpus: u32,
+    /// Bytes each GPU holds.
+    pub per_gpu: u64,
+    pub capacity: u64,
+    pub hosts: u32,
+    pub interconnect: String,
+    pub note: String,
+}
+
+/// The answer to "what fits".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fits {
+    pub demand: Demand,
+    /// Demand plus margin.
+    pub needed: u64,
+    /// Every option that passes the filters, fitting ones first, smallest first.
+    pub options: Vec<FitOption>,
+    pub recommendations: Vec<Recommendation>,
+    /// GPUs too small on their own, with the count that holds the workload together.
+    pub multi_gpu: Vec<MultiGpu>,
+    /// Rules that apply to the whole answer.
+    pub notes: Vec<String>,
+}
+
+impl Fits {
+    pub fn fitting(&self) -> impl Iterator<Item = &FitOption> {
+        self.options.iter().filter(|o| o.status == FitStatus::Fits)
+    }
+
+    /// Keep, for each GPU and deployment mode, only the smallest option that fits (or,
+    /// when none fits, the largest that does not), plus every recommended option.
+    pub fn condense(&mut self) {
+        let recommended: Vec<usize> = self.recommendations.iter().map(|r| r.option).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut keep = vec![false; self.options.len()];
+        // Options are sorted fitting first, smallest first: the first of a group is its best fit.
+        for (i, o) in self.options.iter().enumerate() {
+            if o.status != FitStatus::TooSmall && seen.insert((o.gpu_id.clone(), o.mode)) {
+                keep[i] = true;
+            }
+        }
+        for (i, o) in self.options.iter().enumerate().rev() {
+            if o.status == FitStatus::TooSmall && seen.insert((o.gpu_id.clone(), o.mode)) {
+                keep[i] = true;
+            }
+        }
+        for &i in &recommended {
+            keep[i] = true;
+        }
+        let mut new_index = vec![usize::MAX; self.options.len()];
+        let mut options = Vec::new();
+        for (i, o) in std::mem::take(&mut self.options).into_iter().enumerate() {
+            if keep[i] {
+                new_index[i] = options.len();
+                options.push(o);
+            }
+        }
+        self.options = options;
+        for r in &mut self.recommendations {
+            r.option = new_index[r.option];
+        }
+    }
+
+    /// Drop the options that are too small (recommendations stay valid: they only
+    /// point at fitting options, which sort first).
+    pub fn drop_too_small(&mut self) {
+        self.options.retain(|o| o.status != FitStatus::TooSmall);
+    }
+}
+
+fn gib_bytes(gib: f64) -> u64 {
+    (gib * GIB).floor() as u64
+}
+
+/// Capacity of a whole GPU, with ECC taken off GDDR memory when on.
+fn full_gpu(gpu: &Gpu, s: &FitSettings) -> (u64, String) {
+    let bytes = gib_bytes(gpu.memory.size_gb);
+    if s.ecc && gpu.memory.ecc_costs_capacity() {
+        (
+            bytes / 16 * 15,
+            format!(
+                "{} GB {} as marketed (binary GB), less 1/16 for ECC",
+                gpu.memory.size_gb, gpu.memory.kind
+            ),
+        )
+    } else {
+        (
+            bytes,
+            format!(
+                "{} GB {} as marketed (binary GB)",
+                gpu.memory.size_gb, gpu.memory.kind
+            ),
+        )
+    }
+}
+
+/// Usable bytes of a MIG profile: reported, else a reported profile of the same
+/// memory slices on this GPU, else the nominal size × [`MIG_UNREPORTED_FACTOR`].
+fn mig_capacity(gpu: &Gpu, p: &MigProfile) -> (u64, CapacityBasis, String) {
+    let reserve = p.reserve_mib * MIB;
+    let less = |b: u64| b.saturating_sub(reserve);
+    let reserve_note = if reserve > 0 {
+        format!(", less your {} MiB reserve", p.reserve_mib)
+    } else {
+        String::new()
+    };
+    if let Some(u) = p.usable_gib {
+        let basis = p.usable_basis.as_deref().unwrap_or("nvidia-smi");
+        return (
+            less(gib_bytes(u)),
+            CapacityBasis::Reported,
+            format!("{u} GiB usable ({basis}){reserve_note}"),
+        );
+    }
+    let sibling = gpu.mig.as_ref().and_then(|m| {
+        m.profiles
+            .iter()
+            .find(|q| q.memory_slices == p.memory_slices && q.usable_gib.is_some())
+    });
+    if let Some(q) = sibling {
+        let u = q.usable_gib.unwrap_or_default();
+        return (
+            less(gib_bytes(u)),
+            CapacityBasis::Estimated,
+            format!(
+                "{u} GiB, as nvidia-smi reports for {} (same {} memory slices){reserve_note}",
+                q.name, p.memory_slices
+            ),
+        );
+    }
+    let u = p.memory_gb * MIG_UNREPORTED_FACTOR;
+    (
+        less(gib_bytes(u)),
+        CapacityBasis::Estimated,
+        format!(
+            "about {u:.2} GiB: {} GB nominal × {MIG_UNREPORTED_FACTOR} (no nvidia-smi figure known){reserve_note}",
+            p.memory_gb
+        ),
+    )
+}
+
+fn framebuffer(
+    mib: Option<u64>,
+    memory_gb: f64,
+    reserve_mib: u64,
+    gpu: &Gpu,
+    s: &FitSettings,
+) -> (u64, CapacityBasis, String) {
+    let (raw, basis, mut note) = match mib {
+        Some(m) => (
+            m * MIB,
+            CapacityBasis::Framebuffer,
+            format!("{m} MiB framebuffer (NVIDIA vGPU table)"),
+        ),
+        None => (
+            gib_bytes(memory_gb),
+            CapacityBasis::Nominal,
+            format!("{memory_gb} GB from the type name (no framebuffer figure published)"),
+        ),
+    };
+    let mut bytes = raw;
+    if s.ecc && gpu.memory.ecc_costs_capacity() {
+        bytes = bytes / 16 * 15;
+        note.push_str(", less 1/16 for ECC");
+    }
+    if reserve_mib > 0 {
+        bytes = bytes.saturating_sub(reserve_mib * MIB);
+        note.push_str(&format!(", less your {reserve_mib} MiB reserve"));
+    }
+    (bytes, basis, note)
+}
+
+/// 2 ms when at most 8 vGPUs share the GPU, 1 ms above (NVIDIA's equal- and fixed-share schedulers).
+pub fn time_slice_ms(vgpus_per_gpu: u32) -> u32 {
+    if vgpus_per_gpu <= 8 { 2 } else { 1 }
+}
+
+struct Candidate {
+    mode: DeploymentMode,
+    profile: Option<String>,
+    capacity: u64,
+    basis: CapacityBasis,
+    note: String,
+    per_gpu: u32,
+    time_slice_ms: Option<u32>,
+    extra: Option<String>,
+}
+
+fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let (cap, note) = full_gpu(gpu, s);
+    out.push(Candidate {
+        mode: DeploymentMode::Passthrough,
+        profile: None,
+        capacity: cap,
+        basis: CapacityBasis::Marketed,
+        note,
+        per_gpu: 1,
+        time_slice_ms: None,
+        extra: None,
+    });
+    if let Some(mig) = &gpu.mig {
+        for p in &mig.profiles {
+            let (capacity, basis, note) = mig_capacity(gpu, p);
+            out.push(Candidate {
+                mode: DeploymentMode::Mig,
+                profile: Some(p.name.clone()),
+                capacity,
+                basis,
+                note,
+                per_gpu: p.max_instances,
+                time_slice_ms: None,
+                extra: None,
+            });
+        }
+    }
+    for t in &gpu.vgpu.time_sliced {
+        let (capacity, basis, note) =
+            framebuffer(t.framebuffer_mib, t.memory_gb, t.reserve_mib, gpu, s);
+        let (per_gpu, extra) = match (s.vgpu_mode, t.max_per_gpu_mixed) {
+            (VgpuMode::EqualSize, _) => (t.max_per_gpu, None),
+            (VgpuMode::MixedSize, Some(m)) if gpu.vgpu.mixed_size_supported => (m, None),
+            (VgpuMode::MixedSize, _) => (
+                t.max_per_gpu,
+                Some("mixed-size mode is not supported here; equal-size count shown".to_string()),
+            ),
+        };
+        out.push(Candidate {
+            mode: DeploymentMode::TimeSlicedVgpu,
+            profile: Some(t.name.clone()),
+            capacity,
+            basis,
+            note,
+            per_gpu,
+            time_slice_ms: Some(time_slice_ms(t.max_per_gpu)),
+            extra,
+        });
+    }
+    for t in &gpu.vgpu.mig_backed {
+        let (capacity, basis, note) = match (t.framebuffer_mib, gpu.mig_profile(&t.gpu_instance)) {
+            (None, Some(p)) if t.vgpus_per_instance == 1 => {
+                let (c, b, n) = mig_capacity(gpu, p);
+                let c = c.saturating_sub(t.reserve_mib * MIB);
+                (c, b, format!("{n} (the {} instance behind it)", p.name))
+            }
+            _ => framebuffer(
+                t.framebuffer_mib,
+                t.memory_gb,
+                t.reserve_mib,
+                gpu,
+                &FitSettings {
+                    ecc: false,
+                    ..s.clone()
+                },
+            ),
+        };
+        let extra = (t.vgpus_per_instance > 1).then(|| {
+            format!(
+                "{} vGPUs time-sliced inside one {} instance",
+                t.vgpus_per_instance, t.gpu_instance
+            )
+        });
+        out.push(Candidate {
+            mode: DeploymentMode::MigBackedVgpu,
+            profile: Some(t.name.clone()),
+            capacity,
+            basis,
+            note,
+            per_gpu: t.max_per_gpu,
+            time_slice_ms: (t.vgpus_per_instance > 1).then(|| time_slice_ms(t.vgpus_per_instance)),
+            extra,
+        });
+    }
+    out
+}
+
+fn passes(gpu: &Gpu, mode: DeploymentMode, s: &FitSettings) -> bool {
+    (s.architectures.is_empty() || s.architectures.contains(&gpu.architecture))
+        && (s.form_classes.is_empty() || s.form_classes.iter().any(|f| f == gpu.form_class()))
+        && (s.modes.is_empty() || s.modes.contains(&mode))
+}
+
+/// The demand with the margin, in bytes.
+pub fn with_margin(bytes: u64, margin_percent: f64) -> u64 {
+    let m = if margin_percent.is_finite() {
+        margin_percent.clamp(0.0, MAX_MARGIN_PERCENT)
+    } else {
+        0.0
+    };
+    let v = (bytes as f64 * (1.0 + m / 100.0)).ceil();
+    if v >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        v as u64
+    }
+}
+
+/// Every option on every GPU of `catalog` for `demand`.
+pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
+    let u = s.units;
+    let fb = |b: u64| format_bytes(b, u);
+    let needed = with_margin(demand.total, s.margin_percent);
+    let cards = s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST);
+    let mut options = Vec::new();
+    let mut multi_gpu = Vec::new();
+
+    for gpu in &catalog.gpus {
+        let gpus_per_host = gpu.gpus_per_board * cards;
+        let mut full_fits = true;
+        for c in candidates(gpu, s) {
+            let what = c
+                .profile
+                .clone()
+                .unwrap_or_else(|| "the full GPU".to_string());
+            let headroom = i128::from(c.capacity) - i128::from(demand.total);
+            let headroom = headroom.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+            let status = if needed <= c.capacity {
+                FitStatus::Fits
+            } else if demand.total <= c.capacity {
+                FitStatus::Tight
+            } else {
+                FitStatus::TooSmall
+            };
+            if c.mode == DeploymentMode::Passthrough && status != FitStatus::Fits {
+                full_fits = false;
+            }
+            if !passes(gpu, c.mode, s) {
+                continue;
+            }
+            let mut reason = match status {
+                FitStatus::Fits => format!(
+                    "{} leaves {} free ({:.1} %) after the {}",
+                    what,
+                    fb(c.capacity - demand.total),
+                    headroom as f64 * 100.0 / c.capacity as f64,
+                    fb(demand.total)
+                ),
+                FitStatus::Tight => format!(
+                    "holds the {} but leaves {}, less than the {} % margin ({})",
+                    fb(demand.total),
+                    fb(c.capacity - demand.total),
+                    s.margin_percent,
+                    fb(needed - demand.total)
+                ),
+                FitStatus::TooSmall => format!(
+                    "needs {}, more than the {} usable in {}",
+                    fb(demand.total),
+                    fb(c.capacity),
+                    what
+                ),
+            };
+            if let Some(extra) = &c.extra {
+                reason.push_str("; ");
+                reason.push_str(extra);
+            }
+            let capacity_percent = if c.capacity == 0 {
+                -100.0
+            } else {
+                headroom as f64 * 100.0 / c.capacity as f64
+            };
+            options.push(FitOption {
+                gpu_id: gpu.id.clone(),
+                gpu_name: gpu.name.clone(),
+                architecture: gpu.architecture.clone(),
+                form_class: gpu.form_class().to_string(),
+                mode: c.mode,
+                profile: c.profile,
+                capacity: c.capacity,
+                basis: c.basis,
+                capacity_note: c.note,
+                status,
+                headroom,
+                headroom_percent: capacity_percent.max(-1000.0),
+                per_gpu: c.per_gpu,
+                per_host: c.per_gpu.saturating_mul(gpus_per_host),
+                time_slice_ms: c.time_slice_ms,
+                reason,
+            });
+        }
+        if !full_fits
+            && passes(gpu, DeploymentMode::Passthrough, s)
+            && let Some(m) = split(gpu, demand, s, gpus_per_host)
+        {
+            multi_gpu.push(m);
+        }
+    }
+
+    let rank = |st: FitStatus| match st {
+        FitStatus::Fits => 0,
+        FitStatus::Tight => 1,
+        FitStatus::TooSmall => 2,
+    };
+    options.sort_by(|a, b| {
+        rank(a.status)
+            .cmp(&rank(b.status))
+            .then(a.capacity.cmp(&b.capacity))
+            .then(b.per_host.cmp(&a.per_host))
+            .then(a.gpu_name.cmp(&b.gpu_name))
+    });
+    multi_gpu.sort_by(|a, b| a.gpus.cmp(&b.gpus).then(a.capacity.cmp(&b.capacity)));
+    let recommendations = recommend(&options, demand, s);
+    let notes = vec![
+        format!(
+            "Needed: {} plus the {} % margin = {}.",
+            fb(demand.total),
+            s.margin_percent,
+            fb(needed)
+        ),
+        "A GPU runs either time-sliced vGPUs or MIG, never both; MIG instances cannot be combined or use NVLink.".to_string(),
+        "Per host counts assume every GPU in the host carries this one option.".to_string(),
+    ];
+    Fits {
+        demand: *demand,
+        needed,
+        options,
+        recommendations,
+        multi_gpu,
+        notes,
+    }
+}
+
+fn recommend(options: &[FitOption], demand: &Demand, s: &FitSettings) -> Vec<Recommendation> {
+    let u = s.units;
+    let fits: Vec<(usize, &FitOption)> = options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.status == FitStatus::Fits)
+        .collect();
+    let mut out = Vec::new();
+    if let Some((i, o)) = fits.iter().min_by(|a, b| {
+        a.1.capacity
+            .cmp(&b.1.capacity)
+            .then(b.1.per_host.cmp(&a.1.per_host))
+    }) {
+        out.push(Recommendation {
+            kind: RecommendationKind::Smallest,
+            option: *i,
+            why: format!(
+                "The least memory that holds {} with the {} % margin: {} ({}), {} per GPU.",
+                format_bytes(demand.total, u),
+                s.margin_percent,
+                format_bytes(o.capacity, u),
+                o.mode.label(),
+                o.per_gpu
+            ),
+        });
+    }
+    if let Some((i, o)) = fits.iter().max_by(|a, b| {
+        a.1.per_host
+            .cmp(&b.1.per_host)
+            .then(b.1.capacity.cmp(&a.1.capacity))
+    }) {
+        out.push(Recommendation {
+            kind: RecommendationKind::Densest,
+            option: *i,
+            why: format!(
+                "The most copies per host: {} per GPU, {} per host of {} cards.",
+                o.per_gpu,
+                o.per_host,
+                s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST)
+            ),
+        });
+    }
+    if let Some((i, o)) = fits.iter().max_by(|a, b| {
+        a.1.headroom
+            .cmp(&b.1.headroom)
+            .then(b.1.per_host.cmp(&a.1.per_host))
+    }) {
+        out.push(Recommendation {
+            kind: RecommendationKind::MostHeadroom,
+            option: *i,
+            why: format!(
+                "The most room to grow: {} free ({:.0} % of {}).",
+                format_bytes(o.headroom.max(0) as u64, u),
+                o.headroom_percent,
+                format_bytes(o.capacity, u)
+            ),
+        });
+    }
+    out
+}
+
+/// The fewest GPUs of this kind that hold the workload split evenly (tensor or
+/// pipeline parallelism), with the margin on every GPU.
+fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Option<MultiGpu> {
+    let (capacity, _) = full_gpu(gpu, s);
+    let n =
+        (2..=MAX_GPUS).find(|&n| with_margin(demand.per_gpu(n), s.margin_percent) <= capacity)?;
+    let hosts = n.div_ceil(gpus_per_host.max(1));
+    let interconnect = if gpu.nvlink.supported {
+        match gpu.nvlink.bandwidth_gbps {
+            Some(bw) => format!("NVLink, {bw} GB/s per GPU ({})", gpu.nvlink.note),
+            None => format!("NVLink ({})", gpu.nvlink.note),
+        }
+    } else {
+        match gpu.pcie_gen {
+            Some(g) => format!("PCIe Gen{g} only (no NVLink)"),
+            None => "PCIe only (no NVLink)".to_string(),
+        }
+    };
+    let mut note = if gpu.nvlink.supported {
+        "Tensor parallelism within the NVLink domain; passthrough or full-framebuffer vGPUs in one VM.".to_string()
+    } else {
+        "Without NVLink, prefer pipeline parallelism: tensor parallelism over PCIe is slow."
+            .to_string()
+    };
+    if hosts > 1 {
+        note.push_str(&format!(
+            " Spans {hosts} hosts of {gpus_per_host} GPUs: needs a fast network (RDMA, GPUDirect)."
+        ));
+    }
+    if !gpu.vgpu.p2p_types.is_empty() {
+        note.push_str(&format!(
+            " vGPU peer-to-peer: {}.",
+            gpu.vgpu.p2p_types.join(", ")
+        ));
+    }
+    Some(MultiGpu {
+        gpu_id: gpu.id.clone(),
+        gpu_name: gpu.name.clone(),
+        gpus: n,
+        per_gpu: demand.per_gpu(n),
+        capacity,
+        hosts,
+        interconnect,
+        note,
+    })
+}

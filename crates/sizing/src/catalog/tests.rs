@@ -1,0 +1,330 @@
+use super::*;
+use crate::units::ByteUnits;
+
+const GIB: u64 = 1 << 30;
+
+fn bundled() -> &'static Catalog {
+    Catalog::bundled()
+}
+
+fn option<'a>(fits: &'a Fits, gpu: &str, profile: Option<&str>) -> &'a FitOption {
+    fits.options
+        .iter()
+        .find(|o| o.gpu_id == gpu && o.profile.as_deref() == profile)
+        .unwrap_or_else(|| panic!("no option {gpu} {profile:?}"))
+}
+
+fn settings() -> FitSettings {
+    FitSettings {
+        units: ByteUnits::Binary,
+        ..FitSettings::default()
+    }
+}
+
+#[test]
+fn the_bundled_catalog_is_valid_and_complete() {
+    let c = bundled();
+    assert_eq!(c.problems(), Vec::<CatalogError>::new());
+    assert!(c.gpus.len() >= 33, "{} GPUs", c.gpus.len());
+    assert_eq!(c.schema_version, SCHEMA_VERSION);
+    for gpu in &c.gpus {
+        assert!(!gpu.sources.is_empty(), "{} cites no source", gpu.id);
+    }
+}
+
+#[test]
+fn the_catalog_round_trips_through_json() {
+    let c = bundled();
+    let again = Catalog::from_json(&c.to_json()).unwrap();
+    assert_eq!(&again, c);
+}
+
+#[test]
+fn time_sliced_capacity_rules_of_the_article() {
+    // "Fractional and Full GPUs" (frankdenneman.nl, 2023-05-10): A100 40GB with 4 GB
+    // profiles holds ten vGPUs, A100 80GB twenty; a 40 GB GPU holds five 8 GB VMs.
+    let c = bundled();
+    let ts = |gpu: &str, name: &str| {
+        c.gpu(gpu)
+            .unwrap()
+            .vgpu
+            .time_sliced
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(ts("a100-pcie-40gb", "A100-4C").max_per_gpu, 10);
+    assert_eq!(ts("a100-pcie-80gb", "A100D-4C").max_per_gpu, 20);
+    let eight = ts("a100-pcie-40gb", "A100-8C");
+    assert_eq!(eight.max_per_gpu, 5);
+    // The sixth 8 GB vGPU does not fit: 6 × 8,192 MiB > 40,960 MiB.
+    assert!(6 * eight.framebuffer_mib.unwrap() > 40 * 1024);
+    let fits = fit(
+        c,
+        &Demand {
+            total: GIB,
+            replicated: 0,
+        },
+        &settings(),
+    );
+    assert_eq!(
+        option(&fits, "a100-pcie-40gb", Some("A100-4C")).time_slice_ms,
+        Some(1)
+    );
+    assert_eq!(
+        option(&fits, "a100-pcie-40gb", Some("A100-8C")).time_slice_ms,
+        Some(2)
+    );
+    assert_eq!(
+        option(&fits, "a100-pcie-40gb", Some("A100-8C")).per_host,
+        40
+    );
+}
+
+#[test]
+fn mig_profiles_of_the_a100_80gb() {
+    let gpu = bundled().gpu("a100-sxm4-80gb").unwrap();
+    let counts: Vec<(&str, u32)> = gpu
+        .mig
+        .as_ref()
+        .unwrap()
+        .profiles
+        .iter()
+        .filter(|p| !p.media_extensions)
+        .map(|p| (p.name.as_str(), p.max_instances))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("1g.10gb", 7),
+            ("1g.20gb", 4),
+            ("2g.20gb", 3),
+            ("3g.40gb", 2),
+            ("4g.40gb", 1),
+            ("7g.80gb", 1)
+        ]
+    );
+}
+
+#[test]
+fn a_workload_of_19_8_gib_does_not_fit_an_h100_2g_20gb() {
+    let demand = Demand {
+        total: (19.8 * GIB as f64) as u64,
+        replicated: 0,
+    };
+    let fits = fit(bundled(), &demand, &settings());
+    let o = option(&fits, "h100-sxm5-80gb", Some("2g.20gb"));
+    assert_eq!(o.status, FitStatus::TooSmall);
+    assert_eq!(o.basis, CapacityBasis::Reported);
+    assert_eq!(o.capacity, (19.62 * GIB as f64) as u64);
+    assert_eq!(
+        o.reason,
+        "needs 19.80 GiB, more than the 19.62 GiB usable in 2g.20gb"
+    );
+    assert!(o.capacity_note.starts_with("19.62 GiB usable (nvidia-smi)"));
+}
+
+#[test]
+fn a_workload_of_30_gb_fits_these_with_per_host_counts() {
+    let demand = Demand {
+        total: 30_000_000_000,
+        replicated: 0,
+    };
+    let fits = fit(bundled(), &demand, &FitSettings::default());
+    for (gpu, profile, per_host) in [
+        ("a100-pcie-40gb", Some("A100-40C"), 8),
+        ("h100-sxm5-80gb", Some("3g.40gb"), 16),
+        ("h100-pcie-80gb", Some("H100-3-40C"), 16),
+        ("l40s", Some("L40S-48C"), 8),
+        ("h100-sxm5-80gb", None, 8),
+    ] {
+        let o = option(&fits, gpu, profile);
+        assert_eq!(o.status, FitStatus::Fits, "{gpu} {profile:?}: {}", o.reason);
+        assert_eq!(o.per_host, per_host, "{gpu} {profile:?}");
+    }
+    // 20 GB profiles are too small.
+    assert_eq!(
+        option(&fits, "a100-pcie-40gb", Some("A100-20C")).status,
+        FitStatus::TooSmall
+    );
+    // L40S memory is GDDR6 with ECC on: 48 GiB × 15/16 = 45 GiB.
+    assert_eq!(option(&fits, "l40s", None).capacity, 45 * GIB);
+}
+
+#[test]
+fn recommendations_point_at_fitting_options() {
+    let demand = Demand {
+        total: 8_000_000_000,
+        replicated: 0,
+    };
+    let fits = fit(bundled(), &demand, &FitSettings::default());
+    assert_eq!(fits.recommendations.len(), 3);
+    let smallest = &fits.options[fits.recommendations[0].option];
+    let min = fits.fitting().map(|o| o.capacity).min().unwrap();
+    assert_eq!(smallest.capacity, min);
+    let densest = &fits.options[fits.recommendations[1].option];
+    let max = fits.fitting().map(|o| o.per_host).max().unwrap();
+    assert_eq!(densest.per_host, max);
+    for r in &fits.recommendations {
+        assert_eq!(fits.options[r.option].status, FitStatus::Fits);
+        assert!(!r.why.is_empty());
+    }
+}
+
+#[test]
+fn filters_narrow_the_options() {
+    let demand = Demand {
+        total: 8_000_000_000,
+        replicated: 0,
+    };
+    let s = FitSettings {
+        modes: vec![DeploymentMode::Mig],
+        architectures: vec!["Hopper".into()],
+        ..FitSettings::default()
+    };
+    let fits = fit(bundled(), &demand, &s);
+    assert!(!fits.options.is_empty());
+    assert!(
+        fits.options
+            .iter()
+            .all(|o| o.mode == DeploymentMode::Mig && o.architecture == "Hopper")
+    );
+}
+
+#[test]
+fn mixed_size_mode_lowers_some_counts() {
+    let demand = Demand {
+        total: GIB,
+        replicated: 0,
+    };
+    let s = FitSettings {
+        vgpu_mode: VgpuMode::MixedSize,
+        ..FitSettings::default()
+    };
+    let fits = fit(bundled(), &demand, &s);
+    // L40S-8C: 6 per GPU in equal-size mode, 4 in mixed-size mode.
+    assert_eq!(option(&fits, "l40s", Some("L40S-8C")).per_gpu, 4);
+    assert_eq!(
+        option(&fits, "a100-pcie-80gb", Some("A100D-4C")).per_gpu,
+        16
+    );
+}
+
+#[test]
+fn too_large_for_one_gpu_gives_a_gpu_count() {
+    let demand = Demand {
+        total: 100 * GIB,
+        replicated: 0,
+    };
+    let s = FitSettings {
+        margin_percent: 0.0,
+        ..FitSettings::default()
+    };
+    let fits = fit(bundled(), &demand, &s);
+    let a100 = fits
+        .multi_gpu
+        .iter()
+        .find(|m| m.gpu_id == "a100-sxm4-40gb")
+        .unwrap();
+    // 100 GiB over 3 GPUs is 33.3 GiB each, within 40 GiB; over 2 it is 50.
+    assert_eq!(a100.gpus, 3);
+    assert!(a100.interconnect.starts_with("NVLink"));
+    let l4 = fits.multi_gpu.iter().find(|m| m.gpu_id == "l4").unwrap();
+    assert!(l4.interconnect.starts_with("PCIe"));
+    // A GPU that holds it alone is not listed.
+    assert!(fits.multi_gpu.iter().all(|m| m.gpu_id != "h200-sxm-141gb"));
+}
+
+#[test]
+fn the_margin_separates_fits_from_tight() {
+    // 39 GiB into 40 GiB: fits with no margin, tight with 10 %.
+    let demand = Demand {
+        total: 39 * GIB,
+        replicated: 0,
+    };
+    let fits = fit(bundled(), &demand, &FitSettings::default());
+    let o = option(&fits, "a100-pcie-40gb", None);
+    assert_eq!(o.status, FitStatus::Tight);
+    assert_eq!(o.headroom, GIB as i64);
+}
+
+fn import_error(mutate: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(BUNDLED_JSON).unwrap();
+    mutate(&mut v);
+    Catalog::from_json(&v.to_string()).unwrap_err().to_string()
+}
+
+#[test]
+fn malformed_catalogs_are_rejected_with_the_entry_and_field() {
+    assert_eq!(
+        import_error(|v| {
+            v["gpus"][10]["memory"]
+                .as_object_mut()
+                .unwrap()
+                .remove("size_gb");
+        }),
+        "gpus[10] (a100-pcie-40gb).memory: missing field `size_gb`"
+    );
+    assert_eq!(
+        import_error(|v| v["gpus"][10]["memory"]["size_gb"] = serde_json::json!(-40)),
+        "gpus[10] (a100-pcie-40gb).memory.size_gb: must be a positive number, not -40"
+    );
+    assert_eq!(
+        import_error(
+            |v| v["gpus"][10]["mig"]["profiles"][6]["memory_slices"] = serde_json::json!(9)
+        ),
+        "gpus[10] (a100-pcie-40gb).mig.profiles[6] (7g.40gb).memory_slices: 9 is outside 1 to the GPU's 8 memory slices"
+    );
+    assert_eq!(
+        import_error(|v| v["gpus"][3]["id"] = serde_json::json!("t4")),
+        "gpus[4] (t4).id: duplicate id 't4'"
+    );
+    assert_eq!(
+        import_error(|v| v["gpus"][0]["colour"] = serde_json::json!("green")),
+        "gpus[0] (v100-pcie-16gb).colour: unknown field `colour`, expected one of `id`, `name`, `architecture`, `form_factor`, `pcie_gen`, `tdp_w`, `memory`, `gpus_per_board`, `nvlink`, `perf`, `mig`, `vgpu`, `notes`, `sources`"
+    );
+    assert_eq!(
+        import_error(|v| v["gpus"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("tdp_w")
+            .map(|_| ())
+            .unwrap()),
+        "gpus[0] (v100-pcie-16gb): missing field `tdp_w`"
+    );
+    assert_eq!(
+        import_error(|v| v["schema_version"] = serde_json::json!(7)),
+        "schema version 7 is not supported; this version of headroom reads version 1"
+    );
+    assert!(
+        Catalog::from_json("{\"gpus\": [")
+            .unwrap_err()
+            .to_string()
+            .starts_with("not valid JSON")
+    );
+}
+
+#[test]
+fn a_custom_reserve_lowers_capacity() {
+    let mut c = bundled().clone();
+    let gpu = c
+        .gpus
+        .iter_mut()
+        .find(|g| g.id == "a100-pcie-40gb")
+        .unwrap();
+    gpu.vgpu.time_sliced[0].reserve_mib = 1024;
+    let c = Catalog::from_json(&c.to_json()).unwrap();
+    let fits = fit(
+        &c,
+        &Demand {
+            total: GIB,
+            replicated: 0,
+        },
+        &settings(),
+    );
+    assert_eq!(
+        option(&fits, "a100-pcie-40gb", Some("A100-40C")).capacity,
+        39 * GIB
+    );
+}

@@ -1,0 +1,70 @@
+import { test, expect } from './fixtures.mjs';
+
+test('browse, filter and open a GPU', async ({ cnn, catalog }) => {
+  await cnn.goto();
+  await catalog.open();
+  await expect(catalog.field('catalog-origin')).toContainText('33 GPUs');
+  await expect(catalog.rows()).toHaveCount(33);
+  await catalog.field('gpu-search').fill('a100 80');
+  await expect(catalog.rows()).toHaveCount(2);
+  await catalog.field('gpu-a100-sxm4-80gb').click();
+  const detail = catalog.field('gpu-detail');
+  await expect(detail.locator('h2')).toHaveText("NVIDIA A100 SXM4 80GB (vGPU docs: 'A100 HGX 80GB')");
+  for (const [profile, max] of [['1g.10gb', '7'], ['1g.20gb', '4'], ['2g.20gb', '3'], ['3g.40gb', '2'], ['4g.40gb', '1'], ['7g.80gb', '1']]) {
+    await expect(detail.getByTestId(`mig-${profile}`).locator('td').nth(3)).toHaveText(max);
+  }
+  await catalog.field('gpu-search').fill('');
+  await catalog.field('gpu-mig-only').check();
+  await catalog.field('gpu-form').selectOption('PCIe');
+  const names = await catalog.rows().locator('td:first-child').allTextContents();
+  expect(names).toContain('NVIDIA A30');
+  expect(names.some((n) => n.includes('L40S'))).toBe(false);
+});
+
+test('a malformed catalog is refused and the active one kept', async ({ cnn, catalog }) => {
+  await cnn.goto();
+  await catalog.open();
+  const download = cnn.page.waitForEvent('download');
+  await catalog.field('export').click();
+  const file = await (await download).path();
+  const json = JSON.parse(await (await import('node:fs/promises')).readFile(file, 'utf8'));
+  expect(json.gpus).toHaveLength(33);
+
+  const broken = structuredClone(json);
+  broken.gpus[10].memory.size_gb = -40;
+  await catalog.importPasted(JSON.stringify(broken));
+  await expect(catalog.field('import-error')).toContainText(
+    'gpus[10] (a100-pcie-40gb).memory.size_gb: must be a positive number, not -40',
+  );
+  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 33 GPUs');
+
+  const tooManySlices = structuredClone(json);
+  tooManySlices.gpus[10].mig.profiles[6].memory_slices = 9;
+  await catalog.field('import-text').fill(JSON.stringify(tooManySlices));
+  await catalog.field('import-paste').click();
+  await expect(catalog.field('import-error')).toContainText('(7g.40gb).memory_slices: 9 is outside 1 to the GPU');
+
+  await catalog.field('import-text').fill('{"schema_version": 1, "gpus": [');
+  await catalog.field('import-paste').click();
+  await expect(catalog.field('import-error')).toContainText('not valid JSON');
+});
+
+test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
+  await cnn.goto();
+  await catalog.open();
+  const download = cnn.page.waitForEvent('download');
+  await catalog.field('export').click();
+  const json = JSON.parse(await (await import('node:fs/promises')).readFile(await (await download).path(), 'utf8'));
+  const mine = structuredClone(json.gpus.find((g) => g.id === 'l4'));
+  mine.id = 'lab-gpu';
+  mine.name = 'Lab GPU 24GB';
+  json.gpus.push(mine);
+  await catalog.importPasted(JSON.stringify(json));
+  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 34 GPUs.');
+  await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
+  await cnn.page.getByTestId('tab-memory').click();
+  await expect(cnn.field('fit-lab-gpu-full')).toBeVisible();
+  await cnn.page.getByTestId('tab-catalog').click();
+  await catalog.field('reset-catalog').click();
+  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 33 GPUs');
+});

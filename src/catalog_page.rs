@@ -1,0 +1,484 @@
+//! The GPU catalog browser: filter and sort GPUs, see one GPU's MIG and vGPU
+//! profiles, import a catalog of your own and export the active one.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sizing::catalog::browse::{BrowseQuery, SortKey, browse};
+use sizing::catalog::form::architectures;
+use sizing::catalog::{Catalog, Gpu, Rate, RateStatus, time_slice_ms};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::app::{ActiveCatalog, BUNDLED};
+
+const ALL: &str = "all";
+
+fn rate_text(r: Rate) -> String {
+    match r {
+        Rate::Value(v) => {
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v}")
+            }
+        }
+        Rate::Status(RateStatus::Unsupported) => "—".to_string(),
+        Rate::Status(RateStatus::Unknown) => "not published".to_string(),
+    }
+}
+
+fn opt_num(v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(v) if v.fract() == 0.0 => format!("{v:.0} {unit}"),
+        Some(v) => format!("{v} {unit}"),
+        None => "not published".to_string(),
+    }
+}
+
+/// Offer `text` as a file download.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser refused to create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser refused to create a download link".to_string())?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "cannot create a link")?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let active = expect_context::<ActiveCatalog>();
+    let query = RwSignal::new(BrowseQuery::default());
+    let selected = RwSignal::new(Option::<String>::None);
+    let import_error = RwSignal::new(Option::<String>::None);
+    let import_note = RwSignal::new(Option::<String>::None);
+    let paste = RwSignal::new(String::new());
+
+    let import_text = move |name: String, text: String| match Catalog::from_json(&text) {
+        Ok(c) => {
+            let n = c.gpus.len();
+            active.catalog.set(c);
+            active.origin.set(name.clone());
+            import_error.set(None);
+            import_note.set(Some(format!(
+                "Imported {name}: {n} GPUs. Every fit now uses it."
+            )));
+            selected.set(None);
+        }
+        Err(e) => {
+            import_note.set(None);
+            import_error.set(Some(format!(
+                "{name} was not imported, the active catalog is unchanged: {e}"
+            )));
+        }
+    };
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        input.set_value("");
+        spawn_local(async move {
+            match JsFuture::from(file.text()).await {
+                Ok(v) => import_text(name, v.as_string().unwrap_or_default()),
+                Err(_) => import_error.set(Some(format!("{name} could not be read."))),
+            }
+        });
+    };
+
+    let export = move |_| {
+        let json = active.catalog.with(Catalog::to_json);
+        if let Err(e) = download("headroom-gpu-catalog.json", &json) {
+            import_error.set(Some(format!("Export failed: {e}")));
+        }
+    };
+
+    let list = Memo::new(move |_| {
+        query.with(|q| {
+            active.catalog.with(|c| {
+                browse(c, q)
+                    .into_iter()
+                    .map(|g| g.id.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let current = Memo::new(move |_| {
+        let id = selected
+            .get()
+            .or_else(|| list.with(|l| l.first().cloned()))?;
+        active.catalog.with(|c| c.gpu(&id).cloned())
+    });
+
+    let set_text = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        query.update(|q| q.text = v)
+    };
+
+    view! {
+        <section class="card catalog-source" aria-label="Active catalog">
+            <h2>"GPU catalog"</h2>
+            <p data-testid="catalog-origin">
+                {move || {
+                    let n = active.catalog.with(|c| c.gpus.len());
+                    let origin = active.origin.get();
+                    if origin == BUNDLED {
+                        format!("Bundled catalog: {n} GPUs with their MIG profiles and vGPU C-series types, each with its sources.")
+                    } else {
+                        format!("Imported catalog {origin}: {n} GPUs.")
+                    }
+                }}
+            </p>
+            <div class="catalog-actions">
+                <label class="button">
+                    "Import JSON file…"
+                    <input type="file" accept=".json,application/json" data-testid="import-file" on:change=on_file class="visually-hidden"/>
+                </label>
+                <button type="button" data-testid="export" on:click=export>"Export active catalog"</button>
+                <button
+                    type="button"
+                    data-testid="reset-catalog"
+                    disabled=move || active.origin.get() == BUNDLED
+                    on:click=move |_| {
+                        active.reset();
+                        import_error.set(None);
+                        import_note.set(Some("Back to the bundled catalog.".to_string()));
+                    }
+                >
+                    "Use the bundled catalog"
+                </button>
+            </div>
+            <details class="paste">
+                <summary>"…or paste a catalog"</summary>
+                <textarea
+                    rows="6"
+                    data-testid="import-text"
+                    spellcheck="false"
+                    placeholder="{ \"schema_version\": 1, \"description\": \"…\", \"gpus\": [ … ], \"sources\": [ … ] }"
+                    prop:value=move || paste.get()
+                    on:input:target=move |ev| paste.set(ev.target().value())
+                ></textarea>
+                <button type="button" data-testid="import-paste" on:click=move |_| import_text("the pasted catalog".to_string(), paste.get())>
+                    "Import pasted JSON"
+                </button>
+                <p class="hint">
+                    "Same schema as the export: start from an exported file, add a GPU or set reserve_mib on a profile to keep memory free in every instance."
+                </p>
+            </details>
+            <p class="error" data-testid="import-error" role="alert">{move || import_error.get().unwrap_or_default()}</p>
+            <p class="ok" data-testid="import-note">{move || import_note.get().unwrap_or_default()}</p>
+        </section>
+
+        <section class="card" aria-label="GPUs">
+            <div class="browse-controls">
+                <div class="field">
+                    <label for="gpu-search">"Search"</label>
+                    <input id="gpu-search" data-testid="gpu-search" type="text" placeholder="e.g. h100 80" prop:value=move || query.with(|q| q.text.clone()) on:input=set_text/>
+                </div>
+                <div class="field">
+                    <label for="gpu-arch">"Architecture"</label>
+                    <select
+                        id="gpu-arch"
+                        data-testid="gpu-arch"
+                        on:change:target=move |ev| {
+                            let v = ev.target().value();
+                            query.update(|q| q.architecture = (v != ALL).then_some(v))
+                        }
+                    >
+                        <option value=ALL>"All"</option>
+                        {move || {
+                            active
+                                .catalog
+                                .with(architectures)
+                                .into_iter()
+                                .map(|a| view! { <option value=a.clone()>{a.clone()}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="gpu-form">"Form factor"</label>
+                    <select
+                        id="gpu-form"
+                        data-testid="gpu-form"
+                        on:change:target=move |ev| {
+                            let v = ev.target().value();
+                            query.update(|q| q.form_class = (v != ALL).then_some(v))
+                        }
+                    >
+                        <option value=ALL>"All"</option>
+                        <option value="PCIe">"PCIe"</option>
+                        <option value="SXM">"SXM"</option>
+                        <option value="Superchip">"Superchip"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="gpu-sort">"Sort by"</label>
+                    <select
+                        id="gpu-sort"
+                        data-testid="gpu-sort"
+                        on:change:target=move |ev| {
+                            if let Some(k) = SortKey::from_id(&ev.target().value()) {
+                                query.update(|q| q.sort = k)
+                            }
+                        }
+                    >
+                        {SortKey::ALL.into_iter().map(|k| view! { <option value=k.id()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="gpu-mig-only"
+                        on:change:target=move |ev| {
+                            let on = ev.target().checked();
+                            query.update(|q| q.mig_only = on)
+                        }
+                    />
+                    "MIG-capable only"
+                </label>
+            </div>
+            <div class="table-scroll">
+                <table class="gpu-table" data-testid="gpu-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"GPU"</th>
+                            <th scope="col">"Architecture"</th>
+                            <th scope="col" class="num">"Memory"</th>
+                            <th scope="col" class="num">"Bandwidth"</th>
+                            <th scope="col" class="num">"BF16/FP16"</th>
+                            <th scope="col" class="num">"FP8"</th>
+                            <th scope="col" class="num">"INT8"</th>
+                            <th scope="col" class="num">"Power"</th>
+                            <th scope="col" class="num">"MIG"</th>
+                            <th scope="col" class="num">"vGPU types"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let ids = list.get();
+                            let sel = current.with(|c| c.as_ref().map(|g| g.id.clone()));
+                            active
+                                .catalog
+                                .with(|c| {
+                                    ids.iter()
+                                        .filter_map(|id| c.gpu(id))
+                                        .map(|g| gpu_row(g, sel.as_deref() == Some(g.id.as_str()), selected))
+                                        .collect_view()
+                                })
+                        }}
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint" data-testid="gpu-count">
+                {move || format!("{} GPUs shown. TFLOPS/TOPS are dense (no sparsity). Select a GPU for its MIG and vGPU profiles.", list.with(Vec::len))}
+            </p>
+        </section>
+
+        {move || current.get().map(|g| view! { <GpuDetail gpu=g/> })}
+
+        <section class="card">
+            <details>
+                <summary>"Catalog sources"</summary>
+                <ul class="sources">
+                    {move || {
+                        active
+                            .catalog
+                            .with(|c| {
+                                c.sources
+                                    .iter()
+                                    .map(|s| view! { <li><strong>{s.id.clone()}</strong>" — "{s.reference.clone()}<br/>{s.description.clone()}</li> })
+                                    .collect_view()
+                            })
+                    }}
+                </ul>
+            </details>
+        </section>
+    }
+}
+
+fn gpu_row(
+    g: &Gpu,
+    is_selected: bool,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView + use<> {
+    let id = g.id.clone();
+    let fp16 = if matches!(g.perf.dense.bf16, Rate::Value(_)) {
+        g.perf.dense.bf16
+    } else {
+        g.perf.dense.fp16
+    };
+    let vgpu_types = g.vgpu.time_sliced.len() + g.vgpu.mig_backed.len();
+    view! {
+        <tr
+            class:selected=is_selected
+            data-testid=format!("gpu-{}", g.id)
+            tabindex="0"
+            on:click=move |_| selected.set(Some(id.clone()))
+        >
+            <td>{g.name.clone()}</td>
+            <td>{g.architecture.clone()}</td>
+            <td class="num">{format!("{} GB {}", g.memory.size_gb, g.memory.kind)}</td>
+            <td class="num">{opt_num(g.memory.bandwidth_gbps, "GB/s")}</td>
+            <td class="num">{rate_text(fp16)}</td>
+            <td class="num">{rate_text(g.perf.dense.fp8)}</td>
+            <td class="num">{rate_text(g.perf.dense.int8)}</td>
+            <td class="num">{opt_num(g.tdp_w, "W")}</td>
+            <td class="num">{g.mig.as_ref().map_or_else(|| "—".to_string(), |m| format!("up to {}", m.max_instances))}</td>
+            <td class="num">{vgpu_types}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn GpuDetail(gpu: Gpu) -> impl IntoView {
+    let g = gpu;
+    let rates = g
+        .perf
+        .dense
+        .all()
+        .into_iter()
+        .zip(g.perf.sparse.all())
+        .map(|((name, dense), (_, sparse))| {
+            view! {
+                <tr>
+                    <td>{name.to_uppercase().replace("_TENSOR", " Tensor")}</td>
+                    <td class="num">{rate_text(dense)}</td>
+                    <td class="num">{rate_text(sparse)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let mig = g.mig.clone();
+    let ts = g.vgpu.time_sliced.clone();
+    let mb = g.vgpu.mig_backed.clone();
+    let nvlink = if g.nvlink.supported {
+        format!(
+            "{} ({})",
+            opt_num(g.nvlink.bandwidth_gbps, "GB/s"),
+            g.nvlink.note
+        )
+    } else {
+        "none".to_string()
+    };
+    view! {
+        <section class="card gpu-detail" data-testid="gpu-detail">
+            <h2>{g.name.clone()}</h2>
+            <dl class="specs">
+                <dt>"Architecture"</dt><dd>{g.architecture.clone()}</dd>
+                <dt>"Form factor"</dt><dd>{g.form_factor.clone()}</dd>
+                <dt>"Memory"</dt><dd>{format!("{} GB {}{}", g.memory.size_gb, g.memory.kind, if g.memory.ecc { ", ECC" } else { "" })}</dd>
+                <dt>"Bandwidth"</dt><dd>{opt_num(g.memory.bandwidth_gbps, "GB/s")}</dd>
+                <dt>"NVLink"</dt><dd>{nvlink}</dd>
+                <dt>"PCIe"</dt><dd>{g.pcie_gen.map_or_else(|| "not published".to_string(), |p| format!("Gen{p}"))}</dd>
+                <dt>"Power"</dt><dd>{opt_num(g.tdp_w, "W")}</dd>
+                <dt>"GPUs per card"</dt><dd>{g.gpus_per_board}</dd>
+                <dt>"vGPU MMIO per GPU"</dt><dd>{g.vgpu.mmio_gb.map_or_else(|| "not published".to_string(), |m| format!("{m} GB"))}</dd>
+            </dl>
+            <div class="detail-grid">
+                <div>
+                    <h3>"Throughput (TFLOPS; INT: TOPS)"</h3>
+                    <table class="compact">
+                        <thead><tr><th>"Format"</th><th class="num">"Dense"</th><th class="num">"2:4 sparse"</th></tr></thead>
+                        <tbody>{rates}</tbody>
+                    </table>
+                    <p class="hint">{format!("Confidence: {}. {}", g.perf.confidence, g.perf.provenance)}</p>
+                </div>
+                <div>
+                    <h3>"MIG profiles"</h3>
+                    {match mig {
+                        None => view! { <p class="hint">"This GPU has no MIG."</p> }.into_any(),
+                        Some(m) => view! {
+                            <table class="compact" data-testid="mig-table">
+                                <thead><tr><th>"Profile"</th><th class="num">"Usable"</th><th class="num">"Memory / compute slices"</th><th class="num">"Max per GPU"</th><th>"Starts at slice"</th></tr></thead>
+                                <tbody>
+                                    {m.profiles.iter().map(|p| {
+                                        let usable = match p.usable_gib {
+                                            Some(u) => format!("{u} GiB"),
+                                            None => "not reported".to_string(),
+                                        };
+                                        let starts = p.start_slices.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                                        view! {
+                                            <tr data-testid=format!("mig-{}", p.name)>
+                                                <td>{p.name.clone()}</td>
+                                                <td class="num" title=p.usable_basis.clone().unwrap_or_default()>{usable}</td>
+                                                <td class="num">{format!("{}/{} · {}/{}", p.memory_slices, m.memory_slices, p.compute_slices, m.compute_slices)}</td>
+                                                <td class="num">{p.max_instances}</td>
+                                                <td>{starts}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }}
+                </div>
+            </div>
+            <div class="detail-grid">
+                <div>
+                    <h3>"vGPU C-series, time-sliced"</h3>
+                    <table class="compact" data-testid="vgpu-table">
+                        <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th class="num">"Max per GPU"</th><th class="num">"Mixed size"</th><th class="num">"Time slice"</th></tr></thead>
+                        <tbody>
+                            {ts.iter().map(|t| view! {
+                                <tr data-testid=format!("vgpu-{}", t.name)>
+                                    <td>{t.name.clone()}</td>
+                                    <td class="num">{t.framebuffer_mib.map_or_else(|| format!("{} GB (name)", t.memory_gb), |m| format!("{m} MiB"))}</td>
+                                    <td class="num">{t.max_per_gpu}</td>
+                                    <td class="num">{t.max_per_gpu_mixed.map_or_else(|| "—".to_string(), |m| m.to_string())}</td>
+                                    <td class="num">{format!("{} ms", time_slice_ms(t.max_per_gpu))}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <div>
+                    <h3>"vGPU C-series, MIG-backed"</h3>
+                    {if mb.is_empty() {
+                        view! { <p class="hint">"None."</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="compact">
+                                <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th>"GPU instance"</th><th class="num">"Max per GPU"</th></tr></thead>
+                                <tbody>
+                                    {mb.iter().map(|t| view! {
+                                        <tr>
+                                            <td>{t.name.clone()}</td>
+                                            <td class="num">{t.framebuffer_mib.map_or_else(|| format!("{} GB (name)", t.memory_gb), |m| format!("{m} MiB"))}</td>
+                                            <td>{if t.vgpus_per_instance > 1 { format!("{} ({} per instance)", t.gpu_instance, t.vgpus_per_instance) } else { t.gpu_instance.clone() }}</td>
+                                            <td class="num">{t.max_per_gpu}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                </div>
+            </div>
+            {(!g.notes.is_empty() || g.mig.as_ref().is_some_and(|m| !m.notes.is_empty())).then(|| {
+                let mut notes = g.notes.clone();
+                if let Some(m) = &g.mig {
+                    notes.extend(m.notes.iter().cloned());
+                }
+                view! { <h3>"Notes"</h3><ul class="notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> }
+            })}
+            <h3>"Sources"</h3>
+            <ul class="sources">{g.sources.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul>
+        </section>
+    }
+}
