@@ -2,8 +2,11 @@ use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::catalog::Catalog;
 
+use sizing::cnn::form::CnnForm;
+
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
+use crate::transformer::TransformerPage;
 
 /// The GPU catalog in use: the bundled one, or one the user imported.
 #[derive(Clone, Copy)]
@@ -31,9 +34,26 @@ pub fn use_units() -> RwSignal<ByteUnits> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Page {
-    Memory,
+pub enum Page {
+    Transformer,
+    Cnn,
     Catalog,
+}
+
+/// The page on show.
+#[derive(Clone, Copy)]
+struct CurrentPage(RwSignal<Page>);
+
+pub fn use_page() -> RwSignal<Page> {
+    expect_context::<CurrentPage>().0
+}
+
+/// The CNN page's inputs, shared so that other pages can open a CNN preset there.
+#[derive(Clone, Copy)]
+struct CnnState(RwSignal<CnnForm>);
+
+pub fn use_cnn_form() -> RwSignal<CnnForm> {
+    expect_context::<CnnState>().0
 }
 
 /// The whole application.
@@ -45,7 +65,9 @@ pub fn App() -> impl IntoView {
     });
     let units = RwSignal::new(ByteUnits::Decimal);
     provide_context(Units(units));
-    let page = RwSignal::new(Page::Memory);
+    let page = RwSignal::new(Page::Transformer);
+    provide_context(CurrentPage(page));
+    provide_context(CnnState(RwSignal::new(CnnForm::default())));
 
     let tab = move |p: Page, label: &'static str, testid: &'static str| {
         view! {
@@ -69,7 +91,8 @@ pub fn App() -> impl IntoView {
                 <span class="name">"headroom"</span>
             </div>
             <nav class="tabs" role="tablist">
-                {tab(Page::Memory, "Memory & fit", "tab-memory")}
+                {tab(Page::Transformer, "Transformers & LLMs", "tab-transformer")}
+                {tab(Page::Cnn, "CNNs", "tab-cnn")}
                 {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
             </nav>
             <label class="units">
@@ -89,19 +112,23 @@ pub fn App() -> impl IntoView {
                 </select>
             </label>
         </header>
-        // Both pages stay mounted so nothing typed on one is lost while the other is shown.
+        // Every page stays mounted so nothing typed on one is lost while another is shown.
         <main>
-            <div class="page" class:hidden=move || page.get() != Page::Memory>
+            <div class="page" data-testid="page-transformer" class:hidden=move || page.get() != Page::Transformer>
+                <TransformerPage/>
+            </div>
+            <div class="page" data-testid="page-cnn" class:hidden=move || page.get() != Page::Cnn>
                 <CnnPage/>
             </div>
-            <div class="page-wide" class:hidden=move || page.get() != Page::Catalog>
+            <div class="page-wide" data-testid="page-catalog" class:hidden=move || page.get() != Page::Catalog>
                 <CatalogPage/>
             </div>
         </main>
         <footer class="footer">
             <p>
                 "Everything is computed in your browser; nothing is sent anywhere. "
-                "GB = 10⁹ bytes, GiB = 2³⁰ bytes. Memory model after F. Denneman, “Training vs Inference – Memory Consumption by Neural Networks” (2022); "
+                "GB = 10⁹ bytes, GiB = 2³⁰ bytes. CNN memory model after F. Denneman, “Training vs Inference – Memory Consumption by Neural Networks” (2022); "
+                "transformer memory after Korthikanti et al. (2022), the ZeRO paper (2020) and the models' published configs; "
                 "GPU, MIG and vGPU data from NVIDIA's documentation (sources listed per GPU in the catalog)."
             </p>
         </footer>

@@ -2,14 +2,13 @@
 //! profiles, import a catalog of your own and export the active one.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use sizing::catalog::browse::{BrowseQuery, SortKey, browse};
 use sizing::catalog::form::architectures;
 use sizing::catalog::{Catalog, Gpu, Rate, RateStatus, time_slice_ms};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::app::{ActiveCatalog, BUNDLED};
+use crate::widgets::read_chosen_file;
 
 const ALL: &str = "all";
 
@@ -87,17 +86,8 @@ pub fn CatalogPage() -> impl IntoView {
     };
 
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        let name = file.name();
-        input.set_value("");
-        spawn_local(async move {
-            match JsFuture::from(file.text()).await {
-                Ok(v) => import_text(name, v.as_string().unwrap_or_default()),
-                Err(_) => import_error.set(Some(format!("{name} could not be read."))),
-            }
+        read_chosen_file(&ev, import_text, move |name| {
+            import_error.set(Some(format!("{name} could not be read.")))
         });
     };
 

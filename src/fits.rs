@@ -14,7 +14,12 @@ use crate::widgets::{Choice, TextField};
 const ALL: &str = "all";
 
 #[component]
-pub fn FitsPanel(demand: Signal<Option<Demand>>) -> impl IntoView {
+pub fn FitsPanel(
+    demand: Signal<Option<Demand>>,
+    /// Prepended to every element id and test id, so that several panels can be mounted at once.
+    #[prop(default = "")]
+    prefix: &'static str,
+) -> impl IntoView {
     let active = expect_context::<ActiveCatalog>();
     let units = use_units();
     let form = RwSignal::new(FitForm::default());
@@ -84,20 +89,20 @@ pub fn FitsPanel(demand: Signal<Option<Demand>>) -> impl IntoView {
         Callback::new(move |v: String| form.update(|f| f.form_class = (v != ALL).then_some(v)));
 
     view! {
-        <div class="card fits" data-testid="fits">
+        <div class="card fits" data-testid=format!("{prefix}fits")>
             <h2>"Fits"</h2>
             <p class="hint">
                 "Every full GPU, MIG instance and vGPU C-series type in the catalog that holds this workload, smallest first."
             </p>
             <div class="fit-controls">
-                <TextField id="margin" label="Safety margin" unit="%" inputmode="decimal" value=margin on_input=set_margin error=margin_error/>
-                <TextField id="cards" label="GPU cards per host" value=cards on_input=set_cards error=cards_error hint="An A16 card holds 4 GPUs."/>
-                <Choice id="vgpu-mode" label="vGPU mode" options=mode_options value=vgpu_mode on_change=set_vgpu_mode/>
+                <TextField id=format!("{prefix}margin") label="Safety margin" unit="%" inputmode="decimal" value=margin on_input=set_margin error=margin_error/>
+                <TextField id=format!("{prefix}cards") label="GPU cards per host" value=cards on_input=set_cards error=cards_error hint="An A16 card holds 4 GPUs."/>
+                <Choice id=format!("{prefix}vgpu-mode") label="vGPU mode" options=mode_options value=vgpu_mode on_change=set_vgpu_mode/>
                 <div class="field">
-                    <label for="fit-arch">"Architecture"</label>
+                    <label for=format!("{prefix}fit-arch")>"Architecture"</label>
                     <select
-                        id="fit-arch"
-                        data-testid="fit-arch"
+                        id=format!("{prefix}fit-arch")
+                        data-testid=format!("{prefix}fit-arch")
                         on:change:target=move |ev| {
                             let v = ev.target().value();
                             form.update(|f| f.architecture = (v != ALL).then_some(v))
@@ -115,14 +120,14 @@ pub fn FitsPanel(demand: Signal<Option<Demand>>) -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <Choice id="fit-form" label="Form factor" options=form_options value=form_value on_change=set_form/>
-                <Choice id="fit-mode" label="Deployment" options=deploy_options value=deploy_value on_change=set_deploy/>
+                <Choice id=format!("{prefix}fit-form") label="Form factor" options=form_options value=form_value on_change=set_form/>
+                <Choice id=format!("{prefix}fit-mode") label="Deployment" options=deploy_options value=deploy_value on_change=set_deploy/>
             </div>
             <div class="fit-checks">
                 <label class="check">
                     <input
                         type="checkbox"
-                        data-testid="fit-ecc"
+                        data-testid=format!("{prefix}fit-ecc")
                         prop:checked=move || form.with(|f| f.ecc)
                         on:change:target=move |ev| {
                             let on = ev.target().checked();
@@ -134,7 +139,7 @@ pub fn FitsPanel(demand: Signal<Option<Demand>>) -> impl IntoView {
                 <label class="check">
                     <input
                         type="checkbox"
-                        data-testid="fit-show-all"
+                        data-testid=format!("{prefix}fit-show-all")
                         prop:checked=move || form.with(|f| f.show_too_small)
                         on:change:target=move |ev| {
                             let on = ev.target().checked();
@@ -146,7 +151,7 @@ pub fn FitsPanel(demand: Signal<Option<Demand>>) -> impl IntoView {
                 <label class="check">
                     <input
                         type="checkbox"
-                        data-testid="fit-all-profiles"
+                        data-testid=format!("{prefix}fit-all-profiles")
                         prop:checked=move || form.with(|f| f.all_profiles)
                         on:change:target=move |ev| {
                             let on = ev.target().checked();
@@ -160,9 +165,9 @@ pub fn FitsPanel(demand: Signal<Option<Demand>>) -> impl IntoView {
                 outcome
                     .get()
                     .and_then(|o| o.fits)
-                    .map(|fits| view! { <FitsResult fits=fits units=units/> }.into_any())
+                    .map(|fits| view! { <FitsResult fits=fits units=units prefix=prefix/> }.into_any())
                     .unwrap_or_else(|| {
-                        view! { <p class="hint" data-testid="fits-none">"Correct the fields above to see what fits."</p> }
+                        view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
                             .into_any()
                     })
             }}
@@ -179,7 +184,7 @@ fn option_testid(o: &FitOption) -> String {
 }
 
 #[component]
-fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
+fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> impl IntoView {
     let fb = move |b: u64| format_bytes(b, units.get());
     let demand = fits.demand.total;
     let notes = fits.notes.clone();
@@ -194,7 +199,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
         .map(|r| {
             let o = fits.options[r.option].clone();
             view! {
-                <div class="rec" data-testid=format!("rec-{}", r.kind.id())>
+                <div class="rec" data-testid=format!("{prefix}rec-{}", r.kind.id())>
                     <p class="rec-kind">{r.kind.label()}</p>
                     <p class="rec-option">{o.label()}</p>
                     <p class="rec-mode">{o.mode.label()}</p>
@@ -222,7 +227,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
             let headroom = o.headroom;
             let pct = o.headroom_percent;
             view! {
-                <tr class=format!("status-{status}") class:recommended=recommended_row data-testid=option_testid(o)>
+                <tr class=format!("status-{status}") class:recommended=recommended_row data-testid=format!("{prefix}{}", option_testid(o))>
                     <td>
                         <span class="gpu">{o.gpu_name.clone()}</span>
                         {o.profile.clone().map(|p| view! { <span class="profile">{p}</span> })}
@@ -248,7 +253,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
                         </span>
                     </td>
                     <td class="num">{o.per_gpu}</td>
-                    <td class="num" data-testid=format!("{}-per-host", option_testid(o))>{group_digits(u64::from(o.per_host))}</td>
+                    <td class="num" data-testid=format!("{prefix}{}-per-host", option_testid(o))>{group_digits(u64::from(o.per_host))}</td>
                     <td class="num">{o.time_slice_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".to_string())}</td>
                     <td class="why">{o.reason.clone()}</td>
                 </tr>
@@ -261,14 +266,14 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
     let has_multi = !multi.is_empty();
 
     view! {
-        <p class="fits-summary" data-testid="fits-summary">
+        <p class="fits-summary" data-testid=format!("{prefix}fits-summary")>
             {notes.first().cloned()}
             " "
             {format!("{fitting} of the {count} options listed fit.")}
         </p>
         {if none_fit {
             view! {
-                <p class="warning" data-testid="fits-nothing">
+                <p class="warning" data-testid=format!("{prefix}fits-nothing")>
                     "No single GPU, MIG instance or vGPU holds this workload with the margin. See the GPU counts below."
                 </p>
             }
@@ -277,7 +282,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
             view! { <div class="recs">{cards}</div> }.into_any()
         }}
         <div class="table-scroll">
-            <table class="fit-table" data-testid="fit-table">
+            <table class="fit-table" data-testid=format!("{prefix}fit-table")>
                 <thead>
                     <tr>
                         <th scope="col">"Option"</th>
@@ -296,7 +301,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
         {has_multi
             .then(|| {
                 view! {
-                    <details class="multi" open=none_fit data-testid="multi-gpu">
+                    <details class="multi" open=none_fit data-testid=format!("{prefix}multi-gpu")>
                         <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
                         <p class="hint">
                             "GPUs too small on their own: how many hold the workload together, split evenly, with the margin on each. "
@@ -320,7 +325,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>) -> impl IntoView {
                                         let per_gpu = m.per_gpu;
                                         let cap = m.capacity;
                                         view! {
-                                            <tr data-testid=format!("multi-{}", m.gpu_id)>
+                                            <tr data-testid=format!("{prefix}multi-{}", m.gpu_id)>
                                                 <td>{m.gpu_name}</td>
                                                 <td class="num">{m.gpus}</td>
                                                 <td class="num">{move || format!("{} of {}", fb(per_gpu), fb(cap))}</td>

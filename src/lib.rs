@@ -6,6 +6,7 @@ mod app;
 mod catalog_page;
 mod cnn;
 mod fits;
+mod transformer;
 mod widgets;
 
 pub use app::App;

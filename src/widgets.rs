@@ -1,6 +1,10 @@
 //! Small form controls shared by the pages.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sizing::ByteUnits;
+use sizing::units::format_bytes;
+use wasm_bindgen_futures::JsFuture;
 
 /// A text field that keeps exactly what was typed and shows the engine's message
 /// for it underneath. Numbers are typed as text so that nothing the user typed is
@@ -8,7 +12,8 @@ use leptos::prelude::*;
 #[component]
 pub fn TextField(
     /// Element id, also the base of the `data-testid` values.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     label: &'static str,
     value: Signal<String>,
     on_input: Callback<String>,
@@ -21,11 +26,11 @@ pub fn TextField(
     let described = error_id.clone();
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <div class="input-row">
                 <input
-                    id=id
-                    data-testid=id
+                    id=id.clone()
+                    data-testid=id.clone()
                     type="text"
                     inputmode=inputmode
                     autocomplete="off"
@@ -48,7 +53,7 @@ pub fn TextField(
 /// A drop-down list of `(id, label)` options.
 #[component]
 pub fn Choice(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: &'static str,
     options: Vec<(&'static str, String)>,
     value: Signal<String>,
@@ -57,9 +62,9 @@ pub fn Choice(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <select
-                id=id
+                id=id.clone()
                 data-testid=id
                 prop:value=move || value.get()
                 on:change:target=move |ev| on_change.run(ev.target().value())
@@ -78,4 +83,73 @@ pub fn Choice(
             {hint.map(|h| view! { <p class="hint">{move || h.get()}</p> })}
         </div>
     }
+}
+
+/// A stacked bar of memory terms, each `(kind id, label, bytes)`, coloured by the
+/// `seg-{kind id}` classes of the stylesheet.
+#[component]
+pub fn StackedBar(
+    testid: &'static str,
+    terms: Vec<(&'static str, String, u64)>,
+    total: u64,
+    units: RwSignal<ByteUnits>,
+) -> impl IntoView {
+    // Segments in a 1000-unit-wide view box.
+    let mut x = 0.0;
+    let segments: Vec<_> = terms
+        .into_iter()
+        .map(|(id, label, bytes)| {
+            let width = if total == 0 {
+                0.0
+            } else {
+                bytes as f64 * 1000.0 / total as f64
+            };
+            let seg = (id, label, bytes, x, width);
+            x += width;
+            seg
+        })
+        .collect();
+    view! {
+        <svg
+            class="stack"
+            data-testid=testid
+            viewBox="0 0 1000 36"
+            preserveAspectRatio="none"
+            role="img"
+            aria-label="Memory breakdown"
+        >
+            {segments
+                .into_iter()
+                .map(|(id, label, bytes, x, width)| {
+                    view! {
+                        <rect class=format!("seg seg-{id}") x=x.to_string() y="0" width=width.to_string() height="36">
+                            <title>{move || format!("{label}: {}", format_bytes(bytes, units.get()))}</title>
+                        </rect>
+                    }
+                })
+                .collect_view()}
+        </svg>
+    }
+}
+
+/// Reads the file chosen in a file input as text, then calls `done(file name, text)`,
+/// or `failed(file name)` when the browser cannot read it. The input is cleared so
+/// that choosing the same file again reads it again.
+pub fn read_chosen_file(
+    ev: &leptos::ev::Event,
+    done: impl Fn(String, String) + 'static,
+    failed: impl Fn(String) + 'static,
+) {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    let name = file.name();
+    input.set_value("");
+    spawn_local(async move {
+        match JsFuture::from(file.text()).await {
+            Ok(v) => done(name, v.as_string().unwrap_or_default()),
+            Err(_) => failed(name),
+        }
+    });
 }

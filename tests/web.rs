@@ -147,3 +147,45 @@ async fn a_broken_layer_line_is_pointed_at() {
         "custom"
     );
 }
+
+fn click(testid: &str) {
+    find(testid)
+        .dyn_ref::<web_sys::HtmlElement>()
+        .expect("an element")
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn opens_on_llama_3_1_8b_serving() {
+    let _app = mount();
+    tick().await;
+    assert_eq!(text("tf-params-total"), "8,030,261,248");
+    assert_eq!(bytes("tf-kv-per-token"), 131_072);
+    // 1 sequence × 4,096 tokens × 131,072 B.
+    assert_eq!(bytes("tf-term-kv_cache"), 536_870_912);
+    type_into("tf-context", "8192").await;
+    type_into("tf-sequences", "16").await;
+    assert_eq!(bytes("tf-term-kv_cache"), 16 * 8_192 * 131_072);
+    type_into("tf-sequences", "-3").await;
+    assert_eq!(
+        text("tf-sequences-error"),
+        "Must be between 1 and 1,048,576."
+    );
+    assert!(exists("tf-no-result"));
+}
+
+#[wasm_bindgen_test]
+async fn lora_shrinks_the_optimizer_state() {
+    let _app = mount();
+    tick().await;
+    click("tf-model-llama-2-7b");
+    tick().await;
+    click("tf-mode-training");
+    tick().await;
+    // Mixed precision with Adam: 8 B of moments per parameter.
+    assert_eq!(bytes("tf-term-optimizer_state"), 8 * 6_738_415_616);
+    choose("tf-method", "lora").await;
+    // r = 16 on every projection: 39,976,960 trainable parameters.
+    assert_eq!(bytes("tf-term-optimizer_state"), 8 * 39_976_960);
+    assert_eq!(bytes("tf-term-frozen_weights"), 2 * 6_738_415_616);
+}

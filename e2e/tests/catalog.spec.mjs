@@ -62,7 +62,7 @@ test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
   await catalog.importPasted(JSON.stringify(json));
   await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 34 GPUs.');
   await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
-  await cnn.page.getByTestId('tab-memory').click();
+  await cnn.page.getByTestId('tab-cnn').click();
   await expect(cnn.field('fit-lab-gpu-full')).toBeVisible();
   await cnn.page.getByTestId('tab-catalog').click();
   await catalog.field('reset-catalog').click();

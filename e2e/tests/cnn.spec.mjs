@@ -82,9 +82,9 @@ test('every term shows how it was computed', async ({ cnn }) => {
   await cnn.goto();
   const formula = cnn.field('formula-weights');
   await expect(formula).toBeHidden();
-  await cnn.page.getByText('Weights', { exact: true }).click();
+  await cnn.page.getByTestId('page-cnn').getByText('Weights', { exact: true }).click();
   await expect(formula).toHaveText('138,357,544 parameters × 4 B (FP32) = 553,430,176 B');
-  await cnn.page.getByText('Total', { exact: true }).first().click();
+  await cnn.page.getByTestId('page-cnn').getByText('Total', { exact: true }).first().click();
   await expect(cnn.field('formula-total')).toContainText('weights + gradients');
 });
 
@@ -115,6 +115,8 @@ test('the app works inside an iframe', async ({ page, baseURL, problems }) => {
   void problems;
   await page.setContent(`<iframe src="${baseURL}" style="width:1200px;height:900px"></iframe>`);
   const frame = page.frameLocator('iframe');
+  await expect(frame.getByTestId('tf-params-total')).toHaveText('8,030,261,248');
+  await frame.getByTestId('tab-cnn').click();
   await expect(frame.getByTestId('total-params')).toHaveText('138,357,544');
   await frame.getByTestId('batch').fill('64');
   await expect(frame.getByTestId('term-feature_maps')).toHaveAttribute('data-bytes', String(2 * 1_931_146_240));

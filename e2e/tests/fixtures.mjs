@@ -9,11 +9,15 @@ export class CnnPage {
 
   async goto() {
     await this.page.goto('./');
-    await expect(this.page.getByTestId('total')).toBeVisible();
+    await this.page.getByTestId('tab-cnn').click();
+    await expect(this.field('total')).toBeVisible();
   }
 
+  /** An element of the CNN page, or of the header (the units picker). */
   field(testid) {
-    return this.page.getByTestId(testid);
+    return this.page.locator(
+      `[data-testid="page-cnn"] [data-testid="${testid}"], header [data-testid="${testid}"]`,
+    );
   }
 
   async fill(testid, value) {
@@ -35,6 +39,44 @@ export class CnnPage {
 
   async totalParams() {
     return this.field('total-params').textContent();
+  }
+}
+
+/** The transformer page (the page the app opens on). */
+export class TransformerPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async goto() {
+    await this.page.goto('./');
+    await expect(this.field('tf-total')).toBeVisible();
+  }
+
+  field(testid) {
+    return this.page.getByTestId('page-transformer').getByTestId(testid);
+  }
+
+  async fill(testid, value) {
+    await this.field(testid).fill(value);
+  }
+
+  async pickModel(id) {
+    await this.field(`tf-model-${id}`).click();
+    await expect(this.field(`tf-model-${id}`)).toHaveClass(/selected/);
+  }
+
+  /** Exact bytes a term shows. */
+  async termBytes(kind) {
+    return Number(await this.field(`tf-term-${kind}`).getAttribute('data-bytes'));
+  }
+
+  async pasteConfig(text) {
+    await this.field('tf-import').evaluate((d) => {
+      d.open = true;
+    });
+    await this.field('tf-config-text').fill(text);
+    await this.field('tf-config-read').click();
   }
 }
 
@@ -81,6 +123,10 @@ export const test = base.extend({
   cnn: async ({ page, problems }, use) => {
     void problems;
     await use(new CnnPage(page));
+  },
+  transformer: async ({ page, problems }, use) => {
+    void problems;
+    await use(new TransformerPage(page));
   },
   catalog: async ({ page, problems }, use) => {
     void problems;

@@ -6,6 +6,8 @@ use sizing::cnn::Mode;
 use sizing::cnn::form::CnnResult;
 use sizing::units::{format_bytes, format_bytes_exact, format_share, group_digits};
 
+use crate::widgets::StackedBar;
+
 #[component]
 pub fn Breakdown(
     result: CnnResult,
@@ -33,20 +35,9 @@ pub fn Breakdown(
     };
     let visible: Vec<_> = e.terms.iter().filter(|t| t.bytes > 0).cloned().collect();
 
-    // Segments of the stacked bar, in a 1000-unit-wide view box.
-    let mut x = 0.0;
-    let segments: Vec<_> = visible
+    let bar: Vec<_> = visible
         .iter()
-        .map(|t| {
-            let width = if total == 0 {
-                0.0
-            } else {
-                t.bytes as f64 * 1000.0 / total as f64
-            };
-            let seg = (t.kind.id(), t.label.clone(), t.bytes, x, width);
-            x += width;
-            seg
-        })
+        .map(|t| (t.kind.id(), t.label.clone(), t.bytes))
         .collect();
 
     view! {
@@ -64,25 +55,7 @@ pub fn Breakdown(
                 </span>
                 <span class="total-alt">{other}" · "{format_bytes_exact(total)}</span>
             </p>
-            <svg
-                class="stack"
-                data-testid="stacked-bar"
-                viewBox="0 0 1000 36"
-                preserveAspectRatio="none"
-                role="img"
-                aria-label="Memory breakdown"
-            >
-                {segments
-                    .into_iter()
-                    .map(|(id, label, bytes, x, width)| {
-                        view! {
-                            <rect class=format!("seg seg-{id}") x=x.to_string() y="0" width=width.to_string() height="36">
-                                <title>{move || format!("{label}: {}", format_bytes(bytes, units.get()))}</title>
-                            </rect>
-                        }
-                    })
-                    .collect_view()}
-            </svg>
+            <StackedBar testid="stacked-bar" terms=bar total=total units=units/>
             <table class="terms">
                 <thead>
                     <tr>

@@ -8,7 +8,7 @@ use sizing::Precision;
 use sizing::cnn::form::{CnnForm, CnnOutcome, evaluate};
 use sizing::cnn::{Mode, Optimizer, Preset, text};
 
-use crate::app::use_units;
+use crate::app::{use_cnn_form, use_units};
 use crate::fits::FitsPanel;
 use crate::widgets::{Choice, TextField};
 use breakdown::Breakdown;
@@ -19,7 +19,7 @@ const CUSTOM: &str = "custom";
 
 #[component]
 pub fn CnnPage() -> impl IntoView {
-    let form = RwSignal::new(CnnForm::default());
+    let form = use_cnn_form();
     let units = use_units();
     let outcome: Memo<CnnOutcome> = Memo::new(move |_| form.with(evaluate));
     let preset = Memo::new(move |_| form.with(CnnForm::matching_preset));
@@ -101,6 +101,8 @@ pub fn CnnPage() -> impl IntoView {
     let training = move || form.with(|f| f.mode == Mode::Training);
     let narrow = move || form.with(|f| f.precision.narrower_than_fp32());
     let layers_error = move || outcome.with(|o| o.errors.layers.clone());
+    let demand =
+        Signal::derive(move || outcome.with(|o| o.result.as_ref().map(|r| r.estimate.demand())));
 
     view! {
         <section class="inputs" aria-label="Workload">
@@ -233,15 +235,7 @@ pub fn CnnPage() -> impl IntoView {
                     .with(|o| o.result.clone())
                     .map(|r| {
                         let name = preset.get().map_or("your network", Preset::name);
-                        let demand = Signal::derive(move || {
-                            outcome.with(|o| o.result.as_ref().map(|r| r.estimate.demand()))
-                        });
-                        view! {
-                            <Breakdown result=r.clone() network=name units=units/>
-                            <FitsPanel demand=demand/>
-                            <LayerTable result=r units=units/>
-                        }
-                            .into_any()
+                        view! { <Breakdown result=r units=units network=name/> }.into_any()
                     })
                     .unwrap_or_else(|| {
                         view! {
@@ -253,6 +247,9 @@ pub fn CnnPage() -> impl IntoView {
                             .into_any()
                     })
             }}
+            // Mounted once, so its own settings survive every change of the workload.
+            <FitsPanel demand=demand/>
+            {move || outcome.with(|o| o.result.clone()).map(|r| view! { <LayerTable result=r units=units/> })}
         </section>
     }
 }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cnn;
 pub mod input;
 pub mod precision;
+pub mod transformer;
 pub mod units;
 
 pub use precision::Precision;

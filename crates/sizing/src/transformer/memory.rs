@@ -1,0 +1,660 @@
+//! Inference memory of a transformer, term by term: weights, KV cache, the
+//! activation workspace of one forward pass, runtime overhead, and the memory a
+//! serving engine keeps free. Plus the reverse questions: the longest context or
+//! the most concurrent sequences that fit in a given memory.
+
+use serde::{Deserialize, Serialize};
+
+use super::arch::{Architecture, ModelKind, ParamCount};
+use super::quant::{KvFormat, WeightFormat, weight_bytes};
+use crate::units::group_digits as g;
+
+pub const MIB: u64 = 1_048_576;
+pub const GIB: u64 = 1_073_741_824;
+
+/// Most sequences (batch or concurrent users) accepted.
+pub const MAX_SEQUENCES: u64 = 1_048_576;
+/// Longest context accepted, in tokens.
+pub const MAX_CONTEXT: u64 = 16_777_216;
+/// Largest tensor-parallel size accepted.
+pub const MAX_TP: u32 = 64;
+
+/// The kinds of memory a transformer workload uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermKind {
+    Weights,
+    /// Frozen base weights of a LoRA/QLoRA fine-tune.
+    FrozenWeights,
+    /// LoRA adapter weights.
+    Adapters,
+    Gradients,
+    MasterWeights,
+    OptimizerState,
+    KvCache,
+    Activations,
+    Logits,
+    RuntimeOverhead,
+    EngineReserve,
+}
+
+impl TermKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            TermKind::Weights => "weights",
+            TermKind::FrozenWeights => "frozen_weights",
+            TermKind::Adapters => "adapters",
+            TermKind::Gradients => "gradients",
+            TermKind::MasterWeights => "master_weights",
+            TermKind::OptimizerState => "optimizer_state",
+            TermKind::KvCache => "kv_cache",
+            TermKind::Activations => "activations",
+            TermKind::Logits => "logits",
+            TermKind::RuntimeOverhead => "runtime_overhead",
+            TermKind::EngineReserve => "engine_reserve",
+        }
+    }
+}
+
+/// One line of the breakdown: bytes, how they were computed, and how far off the
+/// figure may be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub kind: TermKind,
+    pub label: String,
+    pub bytes: u64,
+    /// The formula with the actual numbers.
+    pub formula: String,
+    /// The assumption behind the term and its source.
+    pub note: String,
+    /// The band the true figure is expected in.
+    pub low: u64,
+    pub high: u64,
+}
+
+impl Term {
+    pub(crate) fn new(
+        kind: TermKind,
+        label: &str,
+        bytes: u64,
+        formula: String,
+        note: &str,
+    ) -> Term {
+        Term {
+            kind,
+            label: label.to_string(),
+            bytes,
+            formula,
+            note: note.to_string(),
+            low: bytes,
+            high: bytes,
+        }
+    }
+
+    /// Sets the band as factors of the figure.
+    pub(crate) fn band(mut self, low: f64, high: f64) -> Term {
+        self.low = (self.bytes as f64 * low).floor() as u64;
+        self.high = (self.bytes as f64 * high).ceil().min(u64::MAX as f64) as u64;
+        self
+    }
+}
+
+/// Memory of one workload on one GPU.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub terms: Vec<Term>,
+    pub total: u64,
+    pub low: u64,
+    pub high: u64,
+    /// GPUs one copy of the model is spread over (tensor × pipeline parallel);
+    /// every figure is per GPU.
+    pub gpus_per_copy: u32,
+    pub warnings: Vec<String>,
+}
+
+impl Estimate {
+    pub(crate) fn from_terms(
+        terms: Vec<Term>,
+        gpus_per_copy: u32,
+        warnings: Vec<String>,
+    ) -> Estimate {
+        let sum = |f: fn(&Term) -> u64| terms.iter().map(f).fold(0u64, u64::saturating_add);
+        Estimate {
+            total: sum(|t| t.bytes),
+            low: sum(|t| t.low),
+            high: sum(|t| t.high),
+            terms,
+            gpus_per_copy,
+            warnings,
+        }
+    }
+
+    pub fn term(&self, kind: TermKind) -> Option<&Term> {
+        self.terms.iter().find(|t| t.kind == kind)
+    }
+
+    pub fn bytes(&self, kind: TermKind) -> u64 {
+        self.term(kind).map_or(0, |t| t.bytes)
+    }
+
+    /// What one GPU must hold, for the fit engine: the per-GPU total, all of which
+    /// is needed on every GPU of the copy.
+    pub fn demand(&self) -> crate::catalog::Demand {
+        crate::catalog::Demand {
+            total: self.total,
+            replicated: self.bytes(TermKind::RuntimeOverhead) + self.bytes(TermKind::EngineReserve),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum EstimateError {
+    #[error("{field}: {message}")]
+    Field { field: String, message: String },
+    #[error("the result exceeds 16 EiB; reduce the batch, context or model size")]
+    TooLarge,
+}
+
+fn field_error(field: &str, message: String) -> EstimateError {
+    EstimateError::Field {
+        field: field.to_string(),
+        message,
+    }
+}
+
+/// How the model is served.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InferenceWorkload {
+    pub weights: WeightFormat,
+    /// Quantize the embeddings and output head too (non-GGUF quantized formats).
+    pub quantize_embeddings: bool,
+    pub kv: KvFormat,
+    /// Sequences in flight: the batch, or the concurrent users.
+    pub sequences: u64,
+    /// Tokens per sequence held in the cache: prompt + generated.
+    pub context: u64,
+    /// Tokens processed in one forward pass (chunked prefill budget).
+    pub prefill_chunk: u64,
+    /// Attention without materialising the score matrix (FlashAttention, SDPA).
+    pub flash_attention: bool,
+    /// Local layers keep only their window of keys and values.
+    pub window_cache: bool,
+    pub tensor_parallel: u32,
+    /// CUDA context, libraries, CUDA graphs, communication buffers: bytes per GPU.
+    pub runtime_overhead: u64,
+    /// Fraction of the GPU the engine may use (vLLM `gpu_memory_utilization`); 1 = all.
+    pub memory_utilization: f64,
+}
+
+impl Default for InferenceWorkload {
+    fn default() -> InferenceWorkload {
+        InferenceWorkload {
+            weights: WeightFormat::Bf16,
+            quantize_embeddings: false,
+            kv: KvFormat::Bf16,
+            sequences: 1,
+            context: 4_096,
+            prefill_chunk: 8_192,
+            flash_attention: true,
+            window_cache: true,
+            tensor_parallel: 1,
+            runtime_overhead: DEFAULT_RUNTIME_OVERHEAD,
+            memory_utilization: 1.0,
+        }
+    }
+}
+
+/// 1 GiB per GPU: CUDA context, cuBLAS/cuDNN workspaces and the serving engine's
+/// own buffers. PyTorch's CUDA context alone takes 300 MiB–2 GiB depending on the
+/// GPU and libraries (furiousteabag/vram-calculator); vLLM measured 1.79 GiB of
+/// non-torch memory, CUDA graphs included, for Llama-3-8B on one H100 (vLLM PR #10511).
+pub const DEFAULT_RUNTIME_OVERHEAD: u64 = GIB;
+
+pub(crate) fn to_bytes(v: f64) -> Result<u64, EstimateError> {
+    if (0.0..1.8e19).contains(&v) {
+        Ok(v.ceil() as u64)
+    } else {
+        Err(EstimateError::TooLarge)
+    }
+}
+
+fn add(a: u64, b: u64) -> Result<u64, EstimateError> {
+    a.checked_add(b).ok_or(EstimateError::TooLarge)
+}
+
+fn mul(a: u64, b: u64) -> Result<u64, EstimateError> {
+    a.checked_mul(b).ok_or(EstimateError::TooLarge)
+}
+
+/// KV-cache values per token in one decoder layer on one GPU (keys and values).
+pub fn kv_values_per_token_layer(arch: &Architecture, tp: u32) -> u64 {
+    match &arch.mla {
+        // The compressed latent and the shared rotary key: vLLM caches only these,
+        // once per GPU (not split by tensor parallelism).
+        Some(m) => m.kv_lora_rank + m.qk_rope_head_dim,
+        None => {
+            let heads = u64::from(arch.kv_heads).div_ceil(u64::from(tp.max(1)));
+            2 * heads * arch.head_dim
+        }
+    }
+}
+
+/// KV-cache bytes for one token across all layers, at full context (no window).
+pub fn kv_bytes_per_token(arch: &Architecture, kv: KvFormat, tp: u32) -> u64 {
+    if !arch.kind.generates() {
+        return 0;
+    }
+    let per_layer = kv_values_per_token_layer(arch, tp);
+    u64::from(arch.layers) * kv.bits().bytes(per_layer)
+}
+
+/// KV-cache bytes of one sequence of `context` tokens, and the formula.
+fn kv_per_sequence(
+    arch: &Architecture,
+    w: &InferenceWorkload,
+) -> Result<(u64, String), EstimateError> {
+    let per_layer_values = kv_values_per_token_layer(arch, w.tensor_parallel);
+    let per_token_layer = w.kv.bits().bytes(per_layer_values);
+    let layers = u64::from(arch.layers);
+    let window = arch.window.filter(|_| w.window_cache);
+    let local = (0..arch.layers)
+        .filter(|i| window.is_some() && arch.is_local_layer(*i))
+        .count() as u64;
+    let global = layers - local;
+    let local_tokens = window.map_or(w.context, |win| win.size.min(w.context));
+    let mut bytes = add(
+        mul(mul(global, per_token_layer)?, w.context)?,
+        mul(mul(local, per_token_layer)?, local_tokens)?,
+    )?;
+    let what = match &arch.mla {
+        Some(m) => format!(
+            "(kv_lora_rank {} + rope dim {}) × {}",
+            m.kv_lora_rank,
+            m.qk_rope_head_dim,
+            w.kv.label()
+        ),
+        None => format!(
+            "2 × {} KV heads{} × {} head dim × {}",
+            u64::from(arch.kv_heads).div_ceil(u64::from(w.tensor_parallel)),
+            if w.tensor_parallel > 1 {
+                " per GPU"
+            } else {
+                ""
+            },
+            arch.head_dim,
+            w.kv.label()
+        ),
+    };
+    let mut formula = if local > 0 {
+        format!(
+            "{what} = {} B per token per layer; {global} global layers × {} tokens + {local} sliding-window layers × {} tokens",
+            g(per_token_layer),
+            g(w.context),
+            g(local_tokens)
+        )
+    } else {
+        format!(
+            "{what} = {} B per token per layer × {layers} layers × {} tokens",
+            g(per_token_layer),
+            g(w.context)
+        )
+    };
+    if arch.kind == ModelKind::EncoderDecoder {
+        // Cross-attention keys and values of the encoder output, one set per decoder layer.
+        let cross = mul(mul(layers, per_token_layer)?, w.context)?;
+        bytes = add(bytes, cross)?;
+        formula.push_str(&format!(
+            " (self-attention) + the same for {} encoder tokens (cross-attention)",
+            g(w.context)
+        ));
+    }
+    Ok((bytes, formula))
+}
+
+/// Tokens one sequence holds, for encoders (which see the whole input at once).
+fn encoder_tokens(arch: &Architecture, w: &InferenceWorkload) -> u64 {
+    arch.vision.map_or(w.context, |v| v.tokens())
+}
+
+/// Widest per-token intermediate of any block: QKV or FFN, on one GPU.
+fn widest_intermediate(arch: &Architecture, tp: u64) -> u64 {
+    let gate = |inner: u64| match arch.ffn_kind {
+        super::arch::FfnKind::Plain => inner,
+        super::arch::FfnKind::Gated => 2 * inner,
+    };
+    let qkv = match &arch.mla {
+        Some(m) => arch.q_dim() + u64::from(arch.heads) * (m.qk_nope_head_dim + m.v_head_dim),
+        None => arch.q_dim() + 2 * arch.kv_dim(),
+    };
+    let dense = gate(arch.ffn);
+    let moe = arch.moe.map_or(0, |m| {
+        (u64::from(m.experts_per_token) + u64::from(m.shared_experts)) * gate(m.expert_ffn)
+    });
+    let ffn = if arch.moe.is_some_and(|m| m.first_dense_layers == 0) {
+        moe
+    } else {
+        dense.max(moe)
+    };
+    qkv.max(ffn).div_ceil(tp)
+}
+
+/// Peak activation workspace of one forward pass, with its formula.
+fn activations(arch: &Architecture, w: &InferenceWorkload) -> Result<(u64, String), EstimateError> {
+    let tp = u64::from(w.tensor_parallel.max(1));
+    let act = w.weights.compute_precision();
+    let act_bytes = f64::from(act.storage_bits()) / 8.0;
+    let (tokens, kv_len, token_note) = if arch.kind.generates() {
+        let all = w.sequences.saturating_mul(w.context);
+        let t = all.min(w.prefill_chunk);
+        (
+            t,
+            w.context,
+            format!(
+                "{} tokens per forward pass (min of {} sequences × {} context and the {} prefill budget)",
+                g(t),
+                g(w.sequences),
+                g(w.context),
+                g(w.prefill_chunk)
+            ),
+        )
+    } else {
+        let s = encoder_tokens(arch, w);
+        let t = w.sequences.saturating_mul(s);
+        (
+            t,
+            s,
+            format!(
+                "{} tokens ({} sequences × {} tokens)",
+                g(t),
+                g(w.sequences),
+                g(s)
+            ),
+        )
+    };
+    let width = 2 * arch.hidden + widest_intermediate(arch, tp);
+    let live = tokens as f64 * width as f64 * act_bytes;
+    let mut formula = format!(
+        "{token_note} × (2 × {} hidden + {} widest projection{}) × {} B ({})",
+        g(arch.hidden),
+        g(widest_intermediate(arch, tp)),
+        if tp > 1 { " per GPU" } else { "" },
+        act_bytes,
+        act.name()
+    );
+    let mut total = live;
+    if !w.flash_attention {
+        let heads = u64::from(arch.heads).div_ceil(tp);
+        let scores = tokens as f64 * kv_len as f64 * heads as f64 * 4.0;
+        total += scores;
+        formula.push_str(&format!(
+            " + attention scores {} heads × {} queries × {} keys × 4 B (FP32 softmax)",
+            heads,
+            g(tokens),
+            g(kv_len)
+        ));
+    }
+    Ok((to_bytes(total)?, formula))
+}
+
+fn logits(arch: &Architecture, w: &InferenceWorkload) -> (u64, String) {
+    if !arch.kind.generates() {
+        let labels = arch.classifier_labels;
+        let b = w.sequences.saturating_mul(labels).saturating_mul(4);
+        return (
+            b,
+            format!("{} sequences × {} labels × 4 B", g(w.sequences), g(labels)),
+        );
+    }
+    let tp = u64::from(w.tensor_parallel.max(1));
+    let vocab = arch.vocab.div_ceil(tp);
+    let b = w.sequences.saturating_mul(vocab).saturating_mul(4);
+    (
+        b,
+        format!(
+            "{} sequences × {} vocabulary{} × 4 B (FP32 logits of the last position, for sampling)",
+            g(w.sequences),
+            g(vocab),
+            if tp > 1 { " per GPU" } else { "" }
+        ),
+    )
+}
+
+/// Checks a workload against an architecture; every problem names its field.
+pub fn check_inference(arch: &Architecture, w: &InferenceWorkload) -> Vec<EstimateError> {
+    let mut errors = Vec::new();
+    let mut range = |field: &str, v: u64, max: u64| {
+        if v == 0 || v > max {
+            errors.push(field_error(
+                field,
+                format!("must be between 1 and {}, not {}", g(max), g(v)),
+            ));
+        }
+    };
+    range("sequences", w.sequences, MAX_SEQUENCES);
+    range("context", w.context, MAX_CONTEXT);
+    range("prefill_chunk", w.prefill_chunk, MAX_CONTEXT);
+    range("tensor_parallel", w.tensor_parallel.into(), MAX_TP.into());
+    if w.tensor_parallel > 1 && !arch.heads.is_multiple_of(w.tensor_parallel) {
+        errors.push(field_error(
+            "tensor_parallel",
+            format!(
+                "{} GPUs do not divide the {} attention heads evenly",
+                w.tensor_parallel, arch.heads
+            ),
+        ));
+    }
+    if !(w.memory_utilization.is_finite()
+        && w.memory_utilization >= 0.05
+        && w.memory_utilization <= 1.0)
+    {
+        errors.push(field_error(
+            "memory_utilization",
+            "must be between 0.05 and 1".to_string(),
+        ));
+    }
+    errors
+}
+
+/// Inference memory per GPU.
+pub fn inference(
+    arch: &Architecture,
+    params: &ParamCount,
+    w: &InferenceWorkload,
+) -> Result<Estimate, EstimateError> {
+    if let Some(e) = check_inference(arch, w).into_iter().next() {
+        return Err(e);
+    }
+    let tp = w.tensor_parallel.max(1);
+    let mut warnings = Vec::new();
+    let mut terms = Vec::new();
+
+    let wb = weight_bytes(params, w.weights, w.quantize_embeddings);
+    let per_gpu = wb.bytes.div_ceil(u64::from(tp));
+    let formula = if tp > 1 {
+        format!("({}) ÷ {tp} GPUs = {} B", wb.formula, g(per_gpu))
+    } else {
+        wb.formula.clone()
+    };
+    let weight_band = if w.weights.is_gguf() { 1.02 } else { 1.005 };
+    terms.push(
+        Term::new(
+            TermKind::Weights,
+            "Weights",
+            per_gpu,
+            formula,
+            w.weights.note(),
+        )
+        .band(1.0, weight_band),
+    );
+
+    if arch.kind.generates() {
+        let (per_seq, formula) = kv_per_sequence(arch, w)?;
+        let kv = mul(per_seq, w.sequences)?;
+        let block_tokens = w.context.div_ceil(16) * 16;
+        let paged_high = block_tokens as f64 / w.context as f64;
+        let note = if arch.mla.is_some() {
+            "Multi-head latent attention caches one compressed latent per token and layer, shared by all heads (vLLM, SGLang). Paged engines round each sequence up to 16-token blocks (upper band)."
+        } else {
+            "2 (keys and values) × layers × KV heads × head dim × bytes × tokens: grouped-query attention caches only the KV heads. Paged engines round each sequence up to 16-token blocks (upper band)."
+        };
+        terms.push(
+            Term::new(
+                TermKind::KvCache,
+                "KV cache",
+                kv,
+                format!("{} sequences × ({formula}) = {} B", g(w.sequences), g(kv)),
+                note,
+            )
+            .band(1.0, paged_high),
+        );
+        if w.context > arch.max_positions {
+            warnings.push(format!(
+                "The context of {} tokens is longer than the {} positions the model was trained for.",
+                g(w.context),
+                g(arch.max_positions)
+            ));
+        }
+        if arch.window.is_some() && !w.window_cache {
+            warnings.push(
+                "Sliding-window layers are cached at full context: the engine does not free keys outside the window.".to_string(),
+            );
+        }
+    }
+
+    let (act, formula) = activations(arch, w)?;
+    terms.push(
+        Term::new(
+            TermKind::Activations,
+            "Activation workspace",
+            act,
+            formula,
+            "The largest intermediates alive at once in one forward pass: the residual stream, the normalised input and the widest projection output. Engines differ (CUDA graphs, sampler buffers), hence a wide band; vLLM measured a 1.26 GiB peak for Llama-3-8B (PR #10511).",
+        )
+        .band(0.5, 2.0),
+    );
+    let (lg, formula) = logits(arch, w);
+    if lg > 0 {
+        terms.push(
+            Term::new(
+                TermKind::Logits,
+                "Logits",
+                lg,
+                formula,
+                "Output scores for the next token of every sequence, in FP32.",
+            )
+            .band(1.0, 2.0),
+        );
+    }
+    terms.push(
+        Term::new(
+            TermKind::RuntimeOverhead,
+            "Runtime overhead",
+            w.runtime_overhead,
+            format!("{} B per GPU, as set", g(w.runtime_overhead)),
+            "CUDA context, cuBLAS/cuDNN workspaces, CUDA graphs and communication buffers. PyTorch's context alone is 300 MiB–2 GiB; vLLM measured 1.79 GiB on one H100.",
+        )
+        .band(0.5, 2.0),
+    );
+    if w.memory_utilization < 1.0 {
+        let used: u64 = terms.iter().map(|t| t.bytes).sum();
+        let needed = to_bytes(used as f64 / w.memory_utilization)?;
+        let reserve = needed - used;
+        let mut t = Term::new(
+            TermKind::EngineReserve,
+            "Kept free by the engine",
+            reserve,
+            format!(
+                "{} B ÷ {} − {} B = {} B",
+                g(used),
+                w.memory_utilization,
+                g(used),
+                g(reserve)
+            ),
+            "The serving engine uses only this fraction of the GPU (vLLM gpu_memory_utilization, default 0.9): the rest stays free, so the GPU must be this much larger.",
+        );
+        let used_low: u64 = terms.iter().map(|t| t.low).sum();
+        let used_high: u64 = terms.iter().map(|t| t.high).sum();
+        t.low = to_bytes(used_low as f64 / w.memory_utilization)?.saturating_sub(used_low);
+        t.high = to_bytes(used_high as f64 / w.memory_utilization)?.saturating_sub(used_high);
+        terms.push(t);
+    }
+    let gpus = tp;
+    Ok(Estimate::from_terms(terms, gpus, warnings))
+}
+
+/// Answer to a reverse question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reverse {
+    /// The largest value that fits, and the memory it then needs.
+    Fits { value: u64, total: u64 },
+    /// Even the smallest value (1) does not fit; the memory that would take.
+    Nothing { total_at_one: u64 },
+    /// Every value up to the limit fits.
+    Unbounded { limit: u64 },
+}
+
+/// Largest `v` in `1..=limit` for which `total(v) ≤ memory` (`total` grows with `v`).
+fn largest_fitting(memory: u64, limit: u64, total: impl Fn(u64) -> Option<u64>) -> Reverse {
+    let fits = |v: u64| total(v).filter(|t| *t <= memory);
+    let Some(at_one) = total(1) else {
+        return Reverse::Nothing {
+            total_at_one: u64::MAX,
+        };
+    };
+    if at_one > memory {
+        return Reverse::Nothing {
+            total_at_one: at_one,
+        };
+    }
+    if fits(limit).is_some() {
+        return Reverse::Unbounded { limit };
+    }
+    let (mut lo, mut hi) = (1u64, limit);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if fits(mid).is_some() {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Reverse::Fits {
+        value: lo,
+        total: total(lo).unwrap_or(at_one),
+    }
+}
+
+/// The longest context per sequence that fits in `memory` bytes per GPU, with the
+/// other settings of `w` unchanged.
+pub fn max_context(
+    arch: &Architecture,
+    params: &ParamCount,
+    w: &InferenceWorkload,
+    memory: u64,
+) -> Reverse {
+    let limit = MAX_CONTEXT.min(arch.max_positions.max(1));
+    largest_fitting(memory, limit, |c| {
+        let w = InferenceWorkload {
+            context: c,
+            ..w.clone()
+        };
+        inference(arch, params, &w).ok().map(|e| e.total)
+    })
+}
+
+/// The most concurrent sequences of `w.context` tokens that fit in `memory` bytes per GPU.
+pub fn max_sequences(
+    arch: &Architecture,
+    params: &ParamCount,
+    w: &InferenceWorkload,
+    memory: u64,
+) -> Reverse {
+    largest_fitting(memory, MAX_SEQUENCES, |s| {
+        let w = InferenceWorkload {
+            sequences: s,
+            ..w.clone()
+        };
+        inference(arch, params, &w).ok().map(|e| e.total)
+    })
+}

@@ -1,0 +1,17 @@
+//! Transformer memory: architecture and parameter count, the model zoo and
+//! Hugging Face config import, weight and KV formats, inference memory with the
+//! reverse questions, and training / fine-tuning memory per GPU. See
+//! docs/transformer-memory.md for every formula and its source.
+
+pub mod arch;
+pub mod form;
+pub mod hf;
+pub mod memory;
+pub mod quant;
+pub mod training;
+pub mod zoo;
+
+pub use arch::{Architecture, ModelKind, ParamCount};
+pub use memory::{Estimate, InferenceWorkload, Term, TermKind};
+pub use quant::{KvFormat, WeightFormat};
+pub use training::{Method, Recipe, Recompute, TrainOptimizer, TrainingWorkload};

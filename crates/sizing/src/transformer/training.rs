@@ -1,0 +1,725 @@
+//! Training and fine-tuning memory per GPU: model states by precision recipe and
+//! optimizer, sharded by ZeRO / FSDP and split by tensor and pipeline parallelism;
+//! activations after Korthikanti et al. (2022) with FlashAttention, selective and
+//! full recomputation; LoRA and QLoRA.
+
+use serde::{Deserialize, Serialize};
+
+use super::arch::{Architecture, FfnKind, ModelKind, ParamCount};
+use super::memory::{Estimate, EstimateError, GIB, Term, TermKind, to_bytes};
+use super::quant::{WeightFormat, weight_bytes};
+use crate::units::group_digits as g;
+
+/// Largest micro-batch accepted.
+pub const MAX_MICRO_BATCH: u64 = 65_536;
+/// Largest data-parallel, tensor-parallel or pipeline size accepted.
+pub const MAX_PARALLEL: u32 = 65_536;
+
+/// Where weights, gradients and optimizer state are kept, and in what format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipe {
+    /// FP32 weights, gradients and optimizer state.
+    Fp32,
+    /// BF16/FP16 weights and gradients, FP32 master weights and optimizer state:
+    /// 2 + 2 + 4 + 8 = 16 B per parameter with Adam (ZeRO paper, §3.1; DeepSpeed).
+    Mixed16,
+    /// As `Mixed16` with gradients accumulated in FP32: 2 + 4 + 4 + 8 = 18 B per
+    /// parameter with Adam (Megatron-LM's `main_grad`, and its theoretical-memory estimator).
+    Mixed18,
+    /// BF16 weights, gradients and optimizer state, no master copy: 2 + 2 + 4 = 8 B
+    /// with Adam. Cheaper, at a risk to convergence.
+    PureBf16,
+}
+
+impl Recipe {
+    pub const ALL: [Recipe; 4] = [
+        Recipe::Mixed16,
+        Recipe::Mixed18,
+        Recipe::Fp32,
+        Recipe::PureBf16,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Recipe::Fp32 => "fp32",
+            Recipe::Mixed16 => "mixed16",
+            Recipe::Mixed18 => "mixed18",
+            Recipe::PureBf16 => "bf16",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Recipe> {
+        Recipe::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Recipe::Fp32 => "FP32 everything",
+            Recipe::Mixed16 => {
+                "Mixed precision, 16-bit gradients (DeepSpeed/ZeRO: 16 B/param with Adam)"
+            }
+            Recipe::Mixed18 => "Mixed precision, FP32 gradients (Megatron: 18 B/param with Adam)",
+            Recipe::PureBf16 => "Pure BF16, no master weights (8 B/param with Adam)",
+        }
+    }
+
+    /// Bytes per parameter: (weights, gradients, master weights).
+    pub fn bytes(self) -> (u64, u64, u64) {
+        match self {
+            Recipe::Fp32 => (4, 4, 0),
+            Recipe::Mixed16 => (2, 2, 4),
+            Recipe::Mixed18 => (2, 4, 4),
+            Recipe::PureBf16 => (2, 2, 0),
+        }
+    }
+
+    /// Bytes of one activation value.
+    pub fn activation_bytes(self) -> u64 {
+        match self {
+            Recipe::Fp32 => 4,
+            _ => 2,
+        }
+    }
+
+    /// Bytes of one optimizer state value.
+    fn state_bytes(self) -> u64 {
+        match self {
+            Recipe::PureBf16 => 2,
+            _ => 4,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainOptimizer {
+    Sgd,
+    Momentum,
+    /// Adam or AdamW: two moments per parameter.
+    Adam,
+    /// bitsandbytes 8-bit Adam: two 8-bit moments (block-wise scales not counted).
+    Adam8bit,
+}
+
+impl TrainOptimizer {
+    pub const ALL: [TrainOptimizer; 4] = [
+        TrainOptimizer::Adam,
+        TrainOptimizer::Adam8bit,
+        TrainOptimizer::Momentum,
+        TrainOptimizer::Sgd,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            TrainOptimizer::Sgd => "sgd",
+            TrainOptimizer::Momentum => "momentum",
+            TrainOptimizer::Adam => "adam",
+            TrainOptimizer::Adam8bit => "adam8bit",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<TrainOptimizer> {
+        TrainOptimizer::ALL.into_iter().find(|o| o.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TrainOptimizer::Sgd => "SGD — no state",
+            TrainOptimizer::Momentum => "SGD with momentum — 1 state",
+            TrainOptimizer::Adam => "Adam / AdamW — 2 states",
+            TrainOptimizer::Adam8bit => "8-bit Adam (bitsandbytes) — 2 × 1 B",
+        }
+    }
+
+    /// Optimizer-state bytes per trainable parameter under `recipe`.
+    pub fn bytes(self, recipe: Recipe) -> u64 {
+        match self {
+            TrainOptimizer::Sgd => 0,
+            TrainOptimizer::Momentum => recipe.state_bytes(),
+            TrainOptimizer::Adam => 2 * recipe.state_bytes(),
+            TrainOptimizer::Adam8bit => 2,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recompute {
+    /// Keep every activation for the backward pass.
+    None,
+    /// Recompute the attention scores (Korthikanti et al.: the 5·a·s/h term goes).
+    Selective,
+    /// Keep only each layer's input and recompute the layer in the backward pass.
+    Full,
+}
+
+impl Recompute {
+    pub const ALL: [Recompute; 3] = [Recompute::None, Recompute::Selective, Recompute::Full];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Recompute::None => "none",
+            Recompute::Selective => "selective",
+            Recompute::Full => "full",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Recompute> {
+        Recompute::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Recompute::None => "None — keep all activations",
+            Recompute::Selective => "Selective — recompute attention scores",
+            Recompute::Full => "Full — keep layer inputs only",
+        }
+    }
+}
+
+/// Which parameters are trained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "method", deny_unknown_fields)]
+pub enum Method {
+    /// Every parameter.
+    Full,
+    /// Low-rank adapters on the chosen projections; the base stays frozen in BF16.
+    Lora { rank: u64, targets: LoraTargets },
+    /// LoRA on a base quantized to 4-bit NF4 (with double quantization).
+    Qlora {
+        rank: u64,
+        targets: LoraTargets,
+        double_quant: bool,
+    },
+}
+
+/// The projections LoRA adapts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoraTargets {
+    pub q: bool,
+    pub k: bool,
+    pub v: bool,
+    pub o: bool,
+    /// Gate, up and down projections of the FFN.
+    pub ffn: bool,
+}
+
+impl LoraTargets {
+    /// Every linear projection (QLoRA's recommendation).
+    pub const ALL_LINEAR: LoraTargets = LoraTargets {
+        q: true,
+        k: true,
+        v: true,
+        o: true,
+        ffn: true,
+    };
+    /// Query and value only (the LoRA paper's choice).
+    pub const QV: LoraTargets = LoraTargets {
+        q: true,
+        k: false,
+        v: true,
+        o: false,
+        ffn: false,
+    };
+}
+
+/// How the model is trained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingWorkload {
+    pub method: Method,
+    pub recipe: Recipe,
+    pub optimizer: TrainOptimizer,
+    /// Sequences per micro-batch on one GPU.
+    pub micro_batch: u64,
+    /// Tokens per sequence.
+    pub sequence: u64,
+    pub recompute: Recompute,
+    pub flash_attention: bool,
+    /// Data-parallel GPUs (the ZeRO/FSDP shard count).
+    pub data_parallel: u32,
+    /// 0: none; 1: optimizer state; 2: + gradients; 3: + weights (FSDP full shard).
+    pub zero_stage: u8,
+    pub tensor_parallel: u32,
+    pub sequence_parallel: bool,
+    pub pipeline_parallel: u32,
+    /// Micro-batches per step (pipeline schedule).
+    pub micro_batches: u32,
+    pub runtime_overhead: u64,
+}
+
+impl Default for TrainingWorkload {
+    fn default() -> TrainingWorkload {
+        TrainingWorkload {
+            method: Method::Full,
+            recipe: Recipe::Mixed16,
+            optimizer: TrainOptimizer::Adam,
+            micro_batch: 1,
+            sequence: 4_096,
+            recompute: Recompute::None,
+            flash_attention: true,
+            data_parallel: 1,
+            zero_stage: 0,
+            tensor_parallel: 1,
+            sequence_parallel: false,
+            pipeline_parallel: 1,
+            micro_batches: 1,
+            runtime_overhead: GIB,
+        }
+    }
+}
+
+/// Model-state bytes per GPU.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelStates {
+    pub weights: u64,
+    pub gradients: u64,
+    pub master: u64,
+    pub optimizer: u64,
+}
+
+impl ModelStates {
+    pub fn total(&self) -> u64 {
+        self.weights + self.gradients + self.master + self.optimizer
+    }
+}
+
+/// Model states of `params` trainable parameters per GPU (ZeRO paper §5: stage 1
+/// shards optimizer state and master weights over the `dp` GPUs, stage 2 also
+/// gradients, stage 3 also weights), before tensor/pipeline splitting.
+pub fn model_states(
+    params: u64,
+    recipe: Recipe,
+    optimizer: TrainOptimizer,
+    zero_stage: u8,
+    dp: u32,
+) -> ModelStates {
+    let (w, gr, m) = recipe.bytes();
+    let o = optimizer.bytes(recipe);
+    let dp = u64::from(dp.max(1));
+    let shard = |bytes: u64, stage: u8| {
+        if zero_stage >= stage {
+            bytes.div_ceil(dp)
+        } else {
+            bytes
+        }
+    };
+    ModelStates {
+        weights: shard(params * w, 3),
+        gradients: shard(params * gr, 2),
+        master: shard(params * m, 1),
+        optimizer: shard(params * o, 1),
+    }
+}
+
+/// Trainable LoRA parameters: rank × (in + out) for every adapted projection.
+pub fn lora_params(arch: &Architecture, params: &ParamCount, rank: u64, t: LoraTargets) -> u64 {
+    let h = arch.hidden;
+    let q = arch.q_dim();
+    let kv = arch.kv_dim();
+    let mut per_layer_attn = 0;
+    if t.q {
+        per_layer_attn += rank * (h + q);
+    }
+    if t.k {
+        per_layer_attn += rank * (h + kv);
+    }
+    if t.v {
+        per_layer_attn += rank * (h + kv);
+    }
+    if t.o {
+        per_layer_attn += rank * (q + h);
+    }
+    let mut total = 0;
+    for b in &params.blocks {
+        total += per_layer_attn;
+        if t.ffn {
+            let (inner, copies) = match arch.moe {
+                Some(m) if arch.is_moe_layer(b.index) && b.params.router > 0 => (
+                    m.expert_ffn,
+                    u64::from(m.experts) + u64::from(m.shared_experts),
+                ),
+                _ => (arch.ffn, 1),
+            };
+            let mats = match arch.ffn_kind {
+                FfnKind::Plain => 2,
+                FfnKind::Gated => 3,
+            };
+            total += copies * mats * rank * (h + inner);
+        }
+    }
+    total
+}
+
+/// Activation bytes of one layer for one micro-batch on one GPU, following
+/// Korthikanti et al. 2022 (arXiv 2205.05198, §4.1 and Table 2), generalised to
+/// grouped-query attention and gated FFNs.
+pub fn layer_activations(arch: &Architecture, w: &TrainingWorkload, seq: u64) -> f64 {
+    let s = seq as f64;
+    let b = w.micro_batch as f64;
+    let h = arch.hidden as f64;
+    let t = f64::from(w.tensor_parallel.max(1));
+    let a = f64::from(arch.heads);
+    let q = arch.q_dim() as f64;
+    let kv = arch.kv_dim() as f64;
+    let (inner, experts) = match arch.moe {
+        Some(m) => (
+            m.expert_ffn as f64,
+            f64::from(m.experts_per_token + m.shared_experts),
+        ),
+        None => (arch.ffn as f64, 1.0),
+    };
+    let ffn_values = match arch.ffn_kind {
+        FfnKind::Plain => 4.0 * inner,
+        // Gate and up outputs and their product (fused activation, as Megatron-LM).
+        FfnKind::Gated => 6.0 * inner,
+    } * experts;
+    let scale = w.recipe.activation_bytes() as f64 / 2.0;
+    // Not split by tensor parallelism unless sequence parallelism is on: the two
+    // norm inputs (4sbh), the attention and FFN inputs (2sbh each) and two dropout masks (sbh each).
+    let replicated = 10.0 * s * b * h;
+    // Q, K, V and the attention output (2 bytes each), and the FFN intermediates.
+    let parallel = s * b * (2.0 * q + 4.0 * kv + 2.0 * q + ffn_values);
+    let scores = if w.flash_attention || w.recompute != Recompute::None {
+        0.0
+    } else {
+        5.0 * a * s * s * b
+    };
+    let full = if w.sequence_parallel {
+        (replicated + parallel + scores) / t
+    } else {
+        replicated + (parallel + scores) / t
+    };
+    let kept = match w.recompute {
+        Recompute::Full => {
+            let input = 2.0 * s * b * h;
+            if w.sequence_parallel {
+                input / t
+            } else {
+                input
+            }
+        }
+        _ => full,
+    };
+    kept * scale
+}
+
+/// Checks a training workload; every problem names its field.
+pub fn check_training(arch: &Architecture, w: &TrainingWorkload) -> Vec<EstimateError> {
+    let mut errors = Vec::new();
+    let mut push = |field: &str, message: String| {
+        errors.push(EstimateError::Field {
+            field: field.to_string(),
+            message,
+        })
+    };
+    let range = |v: u64, max: u64| v >= 1 && v <= max;
+    if !range(w.micro_batch, MAX_MICRO_BATCH) {
+        push(
+            "micro_batch",
+            format!("must be between 1 and {}", g(MAX_MICRO_BATCH)),
+        );
+    }
+    if !range(w.sequence, super::memory::MAX_CONTEXT) {
+        push(
+            "sequence",
+            format!("must be between 1 and {}", g(super::memory::MAX_CONTEXT)),
+        );
+    }
+    for (field, v) in [
+        ("data_parallel", w.data_parallel),
+        ("tensor_parallel", w.tensor_parallel),
+        ("pipeline_parallel", w.pipeline_parallel),
+        ("micro_batches", w.micro_batches),
+    ] {
+        if !range(v.into(), MAX_PARALLEL.into()) {
+            push(
+                field,
+                format!("must be between 1 and {}", g(MAX_PARALLEL.into())),
+            );
+        }
+    }
+    if w.zero_stage > 3 {
+        push("zero_stage", "must be 0, 1, 2 or 3".to_string());
+    }
+    if w.tensor_parallel > 1 && !arch.heads.is_multiple_of(w.tensor_parallel) {
+        push(
+            "tensor_parallel",
+            format!(
+                "{} GPUs do not divide the {} attention heads evenly",
+                w.tensor_parallel, arch.heads
+            ),
+        );
+    }
+    if w.pipeline_parallel > arch.layers + arch.encoder_layers {
+        push(
+            "pipeline_parallel",
+            format!(
+                "{} stages is more than the {} layers",
+                w.pipeline_parallel,
+                arch.layers + arch.encoder_layers
+            ),
+        );
+    }
+    match w.method {
+        Method::Lora { rank, targets } | Method::Qlora { rank, targets, .. } => {
+            if !range(rank, 65_536) {
+                push("lora_rank", "must be between 1 and 65,536".to_string());
+            }
+            if !(targets.q || targets.k || targets.v || targets.o || targets.ffn) {
+                push(
+                    "lora_targets",
+                    "choose at least one projection to adapt".to_string(),
+                );
+            }
+        }
+        Method::Full => {}
+    }
+    errors
+}
+
+/// Training or fine-tuning memory per GPU.
+pub fn training(
+    arch: &Architecture,
+    params: &ParamCount,
+    w: &TrainingWorkload,
+) -> Result<Estimate, EstimateError> {
+    if let Some(e) = check_training(arch, w).into_iter().next() {
+        return Err(e);
+    }
+    let tp = u64::from(w.tensor_parallel);
+    let pp = u64::from(w.pipeline_parallel);
+    let split = tp * pp;
+    let dp = w.data_parallel;
+    let mut terms = Vec::new();
+    let mut warnings = Vec::new();
+    let (wb, gb, mb) = w.recipe.bytes();
+    let ob = w.optimizer.bytes(w.recipe);
+    let zero_note = match w.zero_stage {
+        0 => String::new(),
+        s => format!(", ZeRO-{s} over {dp} data-parallel GPUs"),
+    };
+    let split_note = if split > 1 {
+        format!(" ÷ {split} (tensor {tp} × pipeline {pp})")
+    } else {
+        String::new()
+    };
+
+    let trainable = match w.method {
+        Method::Full => params.total,
+        Method::Lora { rank, targets } | Method::Qlora { rank, targets, .. } => {
+            lora_params(arch, params, rank, targets)
+        }
+    };
+    if w.method != Method::Full {
+        let (format, label) = match w.method {
+            Method::Qlora {
+                double_quant: true, ..
+            } => (WeightFormat::Nf4Dq, "NF4 + double quantization"),
+            Method::Qlora { .. } => (WeightFormat::Nf4, "NF4"),
+            _ => (WeightFormat::Bf16, "BF16"),
+        };
+        let base = weight_bytes(params, format, false);
+        let frozen = if w.zero_stage >= 3 {
+            base.bytes.div_ceil(u64::from(dp))
+        } else {
+            base.bytes
+        };
+        let frozen = frozen.div_ceil(split);
+        terms.push(
+            Term::new(
+                TermKind::FrozenWeights,
+                "Frozen base weights",
+                frozen,
+                format!(
+                    "{}{split_note}{} = {} B",
+                    base.formula,
+                    if w.zero_stage >= 3 {
+                        format!(" ÷ {dp} (ZeRO-3)")
+                    } else {
+                        String::new()
+                    },
+                    g(frozen)
+                ),
+                &format!(
+                    "The base model stays frozen in {label}: no gradients, no optimizer state."
+                ),
+            )
+            .band(1.0, 1.01),
+        );
+    }
+    let states = model_states(trainable, w.recipe, w.optimizer, w.zero_stage, dp);
+    let per_gpu = |b: u64| b.div_ceil(split);
+    let what = if w.method == Method::Full {
+        "parameters"
+    } else {
+        "trainable adapter parameters"
+    };
+    let (weights_kind, weights_label) = if w.method == Method::Full {
+        (TermKind::Weights, "Weights")
+    } else {
+        (TermKind::Adapters, "Adapter weights")
+    };
+    let line = |bytes_per: u64, stage: u8, sharded: u64| {
+        let zero = if w.zero_stage >= stage && dp > 1 {
+            format!(" ÷ {dp} (ZeRO-{})", w.zero_stage)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} {what} × {bytes_per} B{zero}{split_note} = {} B",
+            g(trainable),
+            g(per_gpu(sharded))
+        )
+    };
+    terms.push(Term::new(
+        weights_kind,
+        weights_label,
+        per_gpu(states.weights),
+        line(wb, 3, states.weights),
+        &format!(
+            "{} B per parameter in the recipe's working precision{zero_note}.",
+            wb
+        ),
+    ));
+    terms.push(Term::new(
+        TermKind::Gradients,
+        "Gradients",
+        per_gpu(states.gradients),
+        line(gb, 2, states.gradients),
+        match w.recipe {
+            Recipe::Mixed18 => "FP32 gradient accumulation (Megatron-LM main_grad): 4 B per parameter. This is the difference between 16 and 18 B per parameter.",
+            Recipe::Fp32 => "FP32 gradients: 4 B per parameter.",
+            _ => "16-bit gradients: 2 B per parameter.",
+        },
+    ));
+    if mb > 0 {
+        terms.push(Term::new(
+            TermKind::MasterWeights,
+            "FP32 master weights",
+            per_gpu(states.master),
+            line(mb, 1, states.master),
+            "Mixed precision keeps an FP32 copy of the weights for the update (the precision article; ZeRO paper §3.1).",
+        ));
+    }
+    terms.push(Term::new(
+        TermKind::OptimizerState,
+        "Optimizer state",
+        per_gpu(states.optimizer),
+        line(ob, 1, states.optimizer),
+        match w.optimizer {
+            TrainOptimizer::Sgd => "Plain SGD keeps no state.",
+            TrainOptimizer::Momentum => "One momentum value per parameter.",
+            TrainOptimizer::Adam => "Adam's first and second moments per parameter.",
+            TrainOptimizer::Adam8bit => "bitsandbytes 8-bit Adam: both moments in 8 bits; block-wise scales (< 1 %) not counted.",
+        },
+    ));
+
+    // Activations.
+    let seq = arch.vision.map_or(w.sequence, |v| v.tokens());
+    let per_layer = layer_activations(arch, w, seq);
+    let layers = u64::from(arch.layers + arch.encoder_layers);
+    let layers_per_stage = layers.div_ceil(pp);
+    let in_flight = u64::from(w.micro_batches.min(w.pipeline_parallel).max(1));
+    let mut act = per_layer * layers_per_stage as f64 * in_flight as f64;
+    let mut formula = format!(
+        "{} B per layer × {} layers{} × {} micro-batch{} in flight",
+        g(per_layer.ceil() as u64),
+        g(layers_per_stage),
+        if pp > 1 { " per stage" } else { "" },
+        in_flight,
+        if in_flight == 1 { "" } else { "es" }
+    );
+    if w.recompute == Recompute::Full {
+        // One layer is recomputed in full during the backward pass.
+        let no_recompute = TrainingWorkload {
+            recompute: Recompute::None,
+            ..w.clone()
+        };
+        let working = layer_activations(arch, &no_recompute, seq);
+        act += working;
+        formula.push_str(&format!(
+            " + {} B for the layer being recomputed",
+            g(working.ceil() as u64)
+        ));
+    }
+    let act = to_bytes(act)?;
+    let sbh = format!(
+        "s = {}, b = {}, h = {}, a = {}{}",
+        g(seq),
+        g(w.micro_batch),
+        g(arch.hidden),
+        arch.heads,
+        if tp > 1 {
+            format!(", t = {tp}")
+        } else {
+            String::new()
+        }
+    );
+    let note = match (w.recompute, w.flash_attention) {
+        (Recompute::Full, _) => "Full recomputation keeps each layer's input, 2·s·b·h bytes (Korthikanti et al. 2022, §4.2.2), and recomputes one layer at a time.".to_string(),
+        (Recompute::Selective, _) | (_, true) => "Korthikanti et al. 2022: s·b·h·34 bytes per layer for a standard layer; FlashAttention or selective recomputation drop the 5·a·s²·b attention-score term. Generalised here to grouped-query attention and gated FFNs.".to_string(),
+        _ => "Korthikanti et al. 2022: s·b·h·(34 + 5·a·s/h) bytes per layer, attention scores included, generalised to grouped-query attention and gated FFNs.".to_string(),
+    };
+    terms.push(
+        Term::new(
+            TermKind::Activations,
+            "Activations",
+            act,
+            format!("{formula} ({sbh}) = {} B", g(act)),
+            &note,
+        )
+        .band(0.8, 1.5),
+    );
+    if arch.kind.generates() && pp == 1 {
+        let logit_bytes =
+            to_bytes(4.0 * seq as f64 * w.micro_batch as f64 * arch.vocab as f64 / tp as f64)?;
+        terms.push(
+            Term::new(
+                TermKind::Logits,
+                "Logits and loss",
+                logit_bytes,
+                format!(
+                    "4 B × {} tokens × {} sequences × {} vocabulary{} = {} B",
+                    g(seq),
+                    g(w.micro_batch),
+                    g(arch.vocab),
+                    if tp > 1 { format!(" ÷ {tp}") } else { String::new() },
+                    g(logit_bytes)
+                ),
+                "FP32 logits kept for the cross-entropy loss (Megatron-LM's estimator adds 4·s·b·V without pipeline parallelism).",
+            )
+            .band(0.5, 2.0),
+        );
+    }
+    terms.push(
+        Term::new(
+            TermKind::RuntimeOverhead,
+            "Runtime overhead",
+            w.runtime_overhead,
+            format!("{} B per GPU, as set", g(w.runtime_overhead)),
+            "CUDA context, library workspaces, communication buffers; the caching allocator's fragmentation adds more (upper band).",
+        )
+        .band(0.5, 3.0),
+    );
+    if w.zero_stage > 0 && dp == 1 {
+        warnings.push(
+            "ZeRO shards over data-parallel GPUs; with one GPU it saves nothing.".to_string(),
+        );
+    }
+    if w.sequence_parallel && tp == 1 {
+        warnings
+            .push("Sequence parallelism needs tensor parallelism to split anything.".to_string());
+    }
+    if matches!(arch.kind, ModelKind::EncoderDecoder) {
+        warnings
+            .push("Encoder and decoder are both counted at the full sequence length.".to_string());
+    }
+    Ok(Estimate::from_terms(
+        terms,
+        w.tensor_parallel * w.pipeline_parallel,
+        warnings,
+    ))
+}
