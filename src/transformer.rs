@@ -54,7 +54,7 @@ fn pick<T: Copy + 'static>(
     )
 }
 
-/// A checkbox bound to one flag of the form.
+/// A checkbox bound to one flag of the form, on a line of its own.
 fn check(
     form: Form,
     testid: &'static str,
@@ -62,8 +62,20 @@ fn check(
     get: fn(&TransformerForm) -> bool,
     set: fn(&mut TransformerForm, bool),
 ) -> impl IntoView {
+    checkbox(form, "check", testid, label, get, set)
+}
+
+/// A checkbox bound to one flag of the form, its label styled by `class`.
+fn checkbox(
+    form: Form,
+    class: &'static str,
+    testid: &'static str,
+    label: &'static str,
+    get: fn(&TransformerForm) -> bool,
+    set: fn(&mut TransformerForm, bool),
+) -> impl IntoView {
     view! {
-        <label class="check">
+        <label class=class>
             <input
                 type="checkbox"
                 data-testid=testid
@@ -629,25 +641,8 @@ fn TrainingInputs(form: Form, outcome: Outcome) -> impl IntoView {
     ];
     let adapters = move || form.with(|f| f.method != MethodKind::Full);
     let qlora = move || form.with(|f| f.method == MethodKind::Qlora);
-    let target = move |testid: &'static str,
-                       label: &'static str,
-                       get: fn(&TransformerForm) -> bool,
-                       set: fn(&mut TransformerForm, bool)| {
-        view! {
-            <label>
-                <input
-                    type="checkbox"
-                    data-testid=testid
-                    prop:checked=move || form.with(get)
-                    on:change:target=move |ev| {
-                        let on = ev.target().checked();
-                        form.update(|f| set(f, on))
-                    }
-                />
-                {label}
-            </label>
-        }
-    };
+    // Inline checkboxes, one per projection.
+    let target = move |testid, label, get, set| checkbox(form, "", testid, label, get, set);
     view! {
         <Choice id="tf-method" label="Method" options=options(&MethodKind::ALL, MethodKind::id, MethodKind::label) value=method_value on_change=set_method/>
         <Show when=adapters>
@@ -832,17 +827,24 @@ fn ReverseCard(form: Form, outcome: Outcome, units: RwSignal<ByteUnits>) -> impl
             </div>
         }
     };
-    let result = move || outcome.with(|o| o.result.clone());
+    // Only the answers, not the whole result.
+    let answers = move || {
+        outcome.with(|o| {
+            o.result
+                .as_ref()
+                .map(|r| (r.max_context.clone(), r.max_sequences.clone(), r.memory))
+        })
+    };
     view! {
         <div class="card reverse" data-testid="tf-reverse">
             <h2>"What fits in a given GPU"</h2>
             <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" value=mem on_input=set_mem error=mem_e hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
             {move || {
-                result().map(|r| {
+                answers().map(|(max_context, max_sequences, memory)| {
                     let (seqs, ctx) = form.with(|f| (f.sequences.clone(), f.context.clone()));
                     view! {
-                        {answer(r.max_context.clone(), r.memory, "Longest context", "tf-max-context", format!("with {seqs} concurrent sequences"))}
-                        {answer(r.max_sequences.clone(), r.memory, "Most concurrent sequences", "tf-max-sequences", format!("at {ctx} tokens each"))}
+                        {answer(max_context, memory, "Longest context", "tf-max-context", format!("with {seqs} concurrent sequences"))}
+                        {answer(max_sequences, memory, "Most concurrent sequences", "tf-max-sequences", format!("at {ctx} tokens each"))}
                     }
                 })
             }}

@@ -78,6 +78,15 @@ pub fn parse_decimal(text: &str, min: f64, max: f64) -> Result<f64, String> {
     }
 }
 
+/// The message with its first letter in upper case, for showing an error at a field.
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// 512.0 → "512", 0.25 → "0.25", 1048576.0 → "1,048,576".
 pub fn trim_float(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod cnn;
 pub mod input;
+pub mod mode;
 pub mod precision;
 pub mod transformer;
 pub mod units;

@@ -11,7 +11,7 @@ use super::memory::{
 };
 use super::presets::Preset;
 use super::text;
-use crate::input::{parse_decimal, parse_whole, trim_float};
+use crate::input::{capitalize, parse_decimal, parse_whole, trim_float};
 use crate::precision::Precision;
 
 /// Largest runtime overhead accepted, in MiB (1 TiB).
@@ -219,14 +219,6 @@ pub fn evaluate(form: &CnnForm) -> CnnOutcome {
                 result: None,
             }
         }
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

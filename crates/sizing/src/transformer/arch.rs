@@ -432,9 +432,14 @@ impl Architecture {
         u64::from(self.kv_heads) * self.head_dim
     }
 
-    /// Whether layer `i` (0-based) of the decoder is a MoE layer.
-    pub fn is_moe_layer(&self, i: u32) -> bool {
-        self.moe.is_some_and(|m| i >= m.first_dense_layers)
+    /// Why `tp` GPUs cannot split the attention heads evenly, if they cannot.
+    pub fn tensor_parallel_problem(&self, tp: u32) -> Option<String> {
+        (tp > 1 && !self.heads.is_multiple_of(tp)).then(|| {
+            format!(
+                "{tp} GPUs do not divide the {} attention heads evenly",
+                self.heads
+            )
+        })
     }
 
     /// Whether layer `i` (0-based) uses sliding-window attention.

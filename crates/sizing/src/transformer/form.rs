@@ -17,17 +17,12 @@ use super::training::{
     TrainingWorkload, lora_params, training,
 };
 use super::zoo;
-use crate::input::{parse_decimal, parse_whole, trim_float};
+use crate::input::{capitalize, parse_decimal, parse_whole, trim_float};
 
 /// The model opened first.
 pub const DEFAULT_MODEL: &str = "llama-3.1-8b";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Inference,
-    Training,
-}
+pub use crate::mode::Mode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,14 +270,6 @@ fn form_field(field: &str) -> &str {
         "sequence" => "context",
         "lora_targets" => "lora_rank",
         f => f,
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect::<String>(),
-        None => String::new(),
     }
 }
 

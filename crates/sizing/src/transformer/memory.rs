@@ -435,14 +435,8 @@ pub fn check_inference(arch: &Architecture, w: &InferenceWorkload) -> Vec<Estima
     range("context", w.context, MAX_CONTEXT);
     range("prefill_chunk", w.prefill_chunk, MAX_CONTEXT);
     range("tensor_parallel", w.tensor_parallel.into(), MAX_TP.into());
-    if w.tensor_parallel > 1 && !arch.heads.is_multiple_of(w.tensor_parallel) {
-        errors.push(field_error(
-            "tensor_parallel",
-            format!(
-                "{} GPUs do not divide the {} attention heads evenly",
-                w.tensor_parallel, arch.heads
-            ),
-        ));
+    if let Some(message) = arch.tensor_parallel_problem(w.tensor_parallel) {
+        errors.push(field_error("tensor_parallel", message));
     }
     if !(w.memory_utilization.is_finite()
         && w.memory_utilization >= 0.05

@@ -337,7 +337,7 @@ pub fn lora_params(arch: &Architecture, params: &ParamCount, rank: u64, t: LoraT
         total += per_layer_attn;
         if t.ffn {
             let (inner, copies) = match arch.moe {
-                Some(m) if arch.is_moe_layer(b.index) && b.params.router > 0 => (
+                Some(m) if b.params.router > 0 => (
                     m.expert_ffn,
                     u64::from(m.experts) + u64::from(m.shared_experts),
                 ),
@@ -444,14 +444,8 @@ pub fn check_training(arch: &Architecture, w: &TrainingWorkload) -> Vec<Estimate
     if w.zero_stage > 3 {
         push("zero_stage", "must be 0, 1, 2 or 3".to_string());
     }
-    if w.tensor_parallel > 1 && !arch.heads.is_multiple_of(w.tensor_parallel) {
-        push(
-            "tensor_parallel",
-            format!(
-                "{} GPUs do not divide the {} attention heads evenly",
-                w.tensor_parallel, arch.heads
-            ),
-        );
+    if let Some(message) = arch.tensor_parallel_problem(w.tensor_parallel) {
+        push("tensor_parallel", message);
     }
     if w.pipeline_parallel > arch.layers + arch.encoder_layers {
         push(
