@@ -6,6 +6,7 @@ use sizing::cnn::form::CnnForm;
 
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
+use crate::precision_page::PrecisionPage;
 use crate::transformer::TransformerPage;
 
 /// The GPU catalog in use: the bundled one, or one the user imported.
@@ -37,6 +38,7 @@ pub fn use_units() -> RwSignal<ByteUnits> {
 pub enum Page {
     Transformer,
     Cnn,
+    Precision,
     Catalog,
 }
 
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
             <nav class="tabs" role="tablist">
                 {tab(Page::Transformer, "Transformers & LLMs", "tab-transformer")}
                 {tab(Page::Cnn, "CNNs", "tab-cnn")}
+                {tab(Page::Precision, "Number formats", "tab-precision")}
                 {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
             </nav>
             <label class="units">
@@ -120,6 +123,9 @@ pub fn App() -> impl IntoView {
             <div class="page" data-testid="page-cnn" class:hidden=move || page.get() != Page::Cnn>
                 <CnnPage/>
             </div>
+            <div class="page-wide" data-testid="page-precision" class:hidden=move || page.get() != Page::Precision>
+                <PrecisionPage/>
+            </div>
             <div class="page-wide" data-testid="page-catalog" class:hidden=move || page.get() != Page::Catalog>
                 <CatalogPage/>
             </div>
@@ -129,6 +135,7 @@ pub fn App() -> impl IntoView {
                 "Everything is computed in your browser; nothing is sent anywhere. "
                 "GB = 10⁹ bytes, GiB = 2³⁰ bytes. CNN memory model after F. Denneman, “Training vs Inference – Memory Consumption by Neural Networks” (2022); "
                 "transformer memory after Korthikanti et al. (2022), the ZeRO paper (2020) and the models' published configs; "
+                "number formats after IEEE 754, the OCP FP8 and MX specifications and F. Denneman, “Training vs Inference – Numerical Precision” (2022); "
                 "GPU, MIG and vGPU data from NVIDIA's documentation (sources listed per GPU in the catalog)."
             </p>
         </footer>

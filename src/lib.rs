@@ -6,6 +6,7 @@ mod app;
 mod catalog_page;
 mod cnn;
 mod fits;
+mod precision_page;
 mod transformer;
 mod widgets;
 

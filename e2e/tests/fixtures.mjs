@@ -80,6 +80,32 @@ export class TransformerPage {
   }
 }
 
+/** The number formats page. */
+export class PrecisionPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open() {
+    await this.page.goto('./');
+    await this.page.getByTestId('tab-precision').click();
+    await expect(this.field('pr-explorer')).toBeVisible();
+  }
+
+  field(testid) {
+    return this.page.getByTestId('page-precision').getByTestId(testid);
+  }
+
+  async type(value) {
+    await this.field('pr-value').fill(value);
+  }
+
+  /** The explorer's cell `what` (hex, stored, abs, rel, status) for a format id. */
+  cell(what, format) {
+    return this.field(`pr-${what}-${format}`);
+  }
+}
+
 /** The GPU catalog page. */
 export class CatalogPage {
   constructor(page) {
@@ -127,6 +153,10 @@ export const test = base.extend({
   transformer: async ({ page, problems }, use) => {
     void problems;
     await use(new TransformerPage(page));
+  },
+  precision: async ({ page, problems }, use) => {
+    void problems;
+    await use(new PrecisionPage(page));
   },
   catalog: async ({ page, problems }, use) => {
     void problems;

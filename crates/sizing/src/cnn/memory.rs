@@ -478,9 +478,13 @@ fn training_terms(
         note: "The batch of images on the GPU, already converted to the compute format.".into(),
     });
 
-    if p.is_integer() {
+    if !p.trainable() {
         warnings.push(format!(
             "{pn} is an inference format: frameworks do not train in it. Use FP32, TF32, BF16 or FP16 (mixed precision) for training."
+        ));
+    } else if p.info().training == crate::precision::Use::Emerging {
+        warnings.push(format!(
+            "Training in {pn} is new: it needs recent GPUs and a library that scales tensors for it (Transformer Engine); weights are still updated in FP32."
         ));
     } else if p.narrower_than_fp32() && !w.mixed_precision {
         warnings.push(format!(

@@ -20,6 +20,18 @@ impl BlockBits {
         BlockBits { bits, block: 1 }
     }
 
+    /// A format of the shared format table: its element bits, plus the scale per block.
+    pub fn of(p: Precision) -> BlockBits {
+        let element = u64::from(p.storage_bits());
+        match p.info().block {
+            Some(b) => BlockBits {
+                bits: u64::from(b.values) * element + u64::from(b.scale.bits()),
+                block: u64::from(b.values),
+            },
+            None => BlockBits::per_value(element),
+        }
+    }
+
     /// Bytes `n` values take: `ceil(n · bits / block / 8)`.
     pub fn bytes(self, n: u64) -> u64 {
         let num = u128::from(n) * u128::from(self.bits);
@@ -104,6 +116,10 @@ pub enum WeightFormat {
     Int4,
     /// 4-bit, groups of 128 with an FP16 scale and a 4-bit zero point each (GPTQ, AWQ).
     Int4G128,
+    /// OCP MXFP4: blocks of 32 E2M1 values with an E8M0 scale (gpt-oss).
+    Mxfp4,
+    /// NVIDIA NVFP4: blocks of 16 E2M1 values with an FP8 E4M3 scale.
+    Nvfp4,
     /// bitsandbytes NF4, blocks of 64 with an FP32 absmax each.
     Nf4,
     /// NF4 with double quantization (QLoRA): absmax in 8 bits, blocks of 256 of those share an FP32 scale.
@@ -116,7 +132,7 @@ pub enum WeightFormat {
 }
 
 impl WeightFormat {
-    pub const ALL: [WeightFormat; 14] = [
+    pub const ALL: [WeightFormat; 16] = [
         WeightFormat::Fp32,
         WeightFormat::Bf16,
         WeightFormat::Fp16,
@@ -124,6 +140,8 @@ impl WeightFormat {
         WeightFormat::Int8,
         WeightFormat::Int4,
         WeightFormat::Int4G128,
+        WeightFormat::Mxfp4,
+        WeightFormat::Nvfp4,
         WeightFormat::Nf4,
         WeightFormat::Nf4Dq,
         WeightFormat::GgufQ8_0,
@@ -142,6 +160,8 @@ impl WeightFormat {
             WeightFormat::Int8 => "int8",
             WeightFormat::Int4 => "int4",
             WeightFormat::Int4G128 => "int4_g128",
+            WeightFormat::Mxfp4 => "mxfp4",
+            WeightFormat::Nvfp4 => "nvfp4",
             WeightFormat::Nf4 => "nf4",
             WeightFormat::Nf4Dq => "nf4_dq",
             WeightFormat::GgufQ8_0 => "q8_0",
@@ -167,6 +187,8 @@ impl WeightFormat {
             WeightFormat::Int8 => "INT8 — 8 bits",
             WeightFormat::Int4 => "INT4 — 4 bits",
             WeightFormat::Int4G128 => "INT4, group 128 (GPTQ/AWQ) — 4.16 bits",
+            WeightFormat::Mxfp4 => "MXFP4 (OCP MX) — 4.25 bits",
+            WeightFormat::Nvfp4 => "NVFP4 (Blackwell) — 4.5 bits",
             WeightFormat::Nf4 => "NF4 (bitsandbytes) — 4.5 bits",
             WeightFormat::Nf4Dq => "NF4 + double quant (QLoRA) — 4.13 bits",
             WeightFormat::GgufQ8_0 => "GGUF Q8_0 — 8.5 bits",
@@ -194,6 +216,12 @@ impl WeightFormat {
             }
             WeightFormat::Int4G128 => {
                 "4 bits per weight + (16-bit scale + 4-bit zero point) per 128 weights = 4.156 bits; the rest stays BF16 (GPTQ, AWQ)."
+            }
+            WeightFormat::Mxfp4 => {
+                "E2M1 weights + one 8-bit power-of-two scale per 32 = 4.25 bits (OCP MX; gpt-oss ships its experts so); the rest stays BF16. Native on Blackwell, dequantized elsewhere."
+            }
+            WeightFormat::Nvfp4 => {
+                "E2M1 weights + one FP8 E4M3 scale per 16 = 4.5 bits (the per-tensor FP32 scale is negligible); the rest stays BF16. Native on Blackwell."
             }
             WeightFormat::Nf4 => {
                 "4 bits per weight + one FP32 absmax per 64 weights = 4.5 bits; the rest stays BF16 (bitsandbytes)."
@@ -230,20 +258,16 @@ impl WeightFormat {
         }
     }
 
-    /// Bits of one linear weight (for non-GGUF formats).
+    /// Bits of one linear weight (for non-GGUF formats): the format table's
+    /// definition where the format is in it.
     pub fn linear_bits(self) -> BlockBits {
+        if let Some(p) = self.precision() {
+            return BlockBits::of(p);
+        }
         match self {
-            WeightFormat::Fp32 => BlockBits::per_value(32),
-            WeightFormat::Bf16 | WeightFormat::Fp16 => BlockBits::per_value(16),
-            WeightFormat::Fp8 | WeightFormat::Int8 => BlockBits::per_value(8),
-            WeightFormat::Int4 => BlockBits::per_value(4),
             WeightFormat::Int4G128 => BlockBits {
                 bits: 128 * 4 + 16 + 4,
                 block: 128,
-            },
-            WeightFormat::Nf4 => BlockBits {
-                bits: 64 * 4 + 32,
-                block: 64,
             },
             // 16,384 weights = 256 blocks of 64: 4-bit codes, 256 8-bit absmax, one FP32 scale.
             WeightFormat::Nf4Dq => BlockBits {
@@ -288,6 +312,9 @@ impl WeightFormat {
             WeightFormat::Fp8 => Some(Precision::Fp8E4m3),
             WeightFormat::Int8 => Some(Precision::Int8),
             WeightFormat::Int4 => Some(Precision::Int4),
+            WeightFormat::Mxfp4 => Some(Precision::Mxfp4),
+            WeightFormat::Nvfp4 => Some(Precision::Nvfp4),
+            WeightFormat::Nf4 => Some(Precision::Nf4),
             _ => None,
         }
     }
