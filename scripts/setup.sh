@@ -2,7 +2,7 @@
 # Installs whatever headroom's build and tests need and is missing. Safe to run
 # again: every step checks first and does nothing when the tool is already right.
 #
-#   wasm32 target, rustfmt, clippy     rustup
+#   wasm32 targets, rustfmt, clippy    rustup
 #   trunk 0.21.14                      cargo install --locked
 #   wasm-bindgen-cli = Cargo.lock's    cargo install (without --locked, see below)
 #   binaryen (wasm-opt 132), Playwright  npm ci, from package-lock.json
@@ -21,10 +21,13 @@ command -v node >/dev/null || die "node not found: install Node.js 20 or later (
 command -v npm >/dev/null || die "npm not found: install npm alongside Node.js."
 
 # 1. Rust target and components.
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
-fi
+# wasm32-unknown-unknown: the app and its tests; wasm32-wasip1: the kernel benchmark (make bench).
+for target in wasm32-unknown-unknown wasm32-wasip1; do
+  if ! rustup target list --installed | grep -qx "$target"; then
+    say "adding the $target target"
+    rustup target add "$target"
+  fi
+done
 for component in rustfmt clippy; do
   if ! rustup component list --installed | grep -q "^${component}"; then
     say "adding $component"

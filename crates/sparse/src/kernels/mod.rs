@@ -1,0 +1,71 @@
+//! `Y = W·X` for each format: scalar references in [`scalar`], WebAssembly
+//! simd128 versions in [`simd`] (only when compiled with that target feature).
+//! The functions here call the SIMD version when it is compiled in, else the
+//! scalar one. Every kernel overwrites `y`.
+
+pub mod scalar;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use simd as best;
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use scalar as best;
+
+use crate::{Bsr, Csr, Dense, Error, TwoFour};
+
+/// Whether the SIMD kernels are compiled in.
+pub const SIMD: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+
+pub(crate) fn check_mm(w: (usize, usize), x: &Dense, y: &Dense) -> Result<(), Error> {
+    if w.1 != x.rows() || y.rows() != w.0 || y.cols() != x.cols() {
+        return Err(Error::Shape {
+            w_rows: w.0,
+            w_cols: w.1,
+            x_rows: x.rows(),
+            x_cols: x.cols(),
+            y_rows: y.rows(),
+            y_cols: y.cols(),
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_mv(w: (usize, usize), x: &[f32], y: &[f32]) -> Result<(), Error> {
+    if w.1 != x.len() || y.len() != w.0 {
+        return Err(Error::Shape {
+            w_rows: w.0,
+            w_cols: w.1,
+            x_rows: x.len(),
+            x_cols: 1,
+            y_rows: y.len(),
+            y_cols: 1,
+        });
+    }
+    Ok(())
+}
+
+pub fn gemv(w: &Dense, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    best::gemv(w, x, y)
+}
+
+pub fn gemm(w: &Dense, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    best::gemm(w, x, y)
+}
+
+pub fn csr_spmv(w: &Csr, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    best::csr_spmv(w, x, y)
+}
+
+pub fn csr_spmm(w: &Csr, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    best::csr_spmm(w, x, y)
+}
+
+pub fn bsr_spmm(w: &Bsr, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    best::bsr_spmm(w, x, y)
+}
+
+pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    best::two_four_spmm(w, x, y)
+}

@@ -1,0 +1,628 @@
+//! WebAssembly simd128 kernels. Matrix–matrix kernels are vectorised along `N`
+//! (the dense dimension): a weight is broadcast to four lanes and multiplied
+//! into four consecutive entries of a row of `X`, so every load is contiguous
+//! and no gathers are needed (XNNPACK's sparse-kernel scheme). Accumulators for
+//! 16 (CSR, 2:4) or 4 × 8 (dense, blocked) outputs stay in registers across the
+//! whole inner dimension. Columns left over (`N mod 4`) take the scalar path.
+//! With `N = 1` the matrix–vector kernels run instead, vectorised along `K`.
+//!
+//! Safety: every pointer offset below is in bounds because the formats'
+//! constructors validated their indices against the matrix shape and the
+//! entry points checked that `W`, `X` and `Y` chain.
+
+// Index loops mirror the kernels' arithmetic (entry j, block b, column k).
+#![allow(clippy::needless_range_loop)]
+
+use core::arch::wasm32::*;
+
+use super::{check_mm, check_mv};
+use crate::{BlockShape, Bsr, Csr, Dense, Error, TwoFour};
+
+#[inline(always)]
+unsafe fn ld(p: *const f32) -> v128 {
+    // SAFETY: the caller guarantees four readable f32 at `p`; wasm loads need no alignment.
+    unsafe { v128_load(p as *const v128) }
+}
+
+#[inline(always)]
+unsafe fn st(p: *mut f32, v: v128) {
+    // SAFETY: the caller guarantees four writable f32 at `p`.
+    unsafe { v128_store(p as *mut v128, v) }
+}
+
+#[inline(always)]
+fn madd(acc: v128, a: v128, b: v128) -> v128 {
+    f32x4_add(acc, f32x4_mul(a, b))
+}
+
+#[inline(always)]
+fn hsum(v: v128) -> f32 {
+    f32x4_extract_lane::<0>(v)
+        + f32x4_extract_lane::<1>(v)
+        + f32x4_extract_lane::<2>(v)
+        + f32x4_extract_lane::<3>(v)
+}
+
+pub fn gemv(w: &Dense, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    check_mv((w.rows(), w.cols()), x, y)?;
+    let k_dim = w.cols();
+    let xp = x.as_ptr();
+    for (m, out) in y.iter_mut().enumerate() {
+        let wr = w.row(m).as_ptr();
+        let (mut a0, mut a1, mut a2, mut a3) = (
+            f32x4_splat(0.0),
+            f32x4_splat(0.0),
+            f32x4_splat(0.0),
+            f32x4_splat(0.0),
+        );
+        let mut k = 0;
+        // SAFETY: k + 16 ≤ K (resp. k + 4 ≤ K) keeps every load inside the row and x.
+        unsafe {
+            while k + 16 <= k_dim {
+                a0 = madd(a0, ld(wr.add(k)), ld(xp.add(k)));
+                a1 = madd(a1, ld(wr.add(k + 4)), ld(xp.add(k + 4)));
+                a2 = madd(a2, ld(wr.add(k + 8)), ld(xp.add(k + 8)));
+                a3 = madd(a3, ld(wr.add(k + 12)), ld(xp.add(k + 12)));
+                k += 16;
+            }
+            while k + 4 <= k_dim {
+                a0 = madd(a0, ld(wr.add(k)), ld(xp.add(k)));
+                k += 4;
+            }
+        }
+        let mut acc = hsum(f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3)));
+        for kk in k..k_dim {
+            acc += w.row(m)[kk] * x[kk];
+        }
+        *out = acc;
+    }
+    Ok(())
+}
+
+/// `R` rows of `Y` from `m`: 8 columns at a time, then 4, then scalar.
+#[inline(always)]
+unsafe fn gemm_rows<const R: usize>(
+    wd: *const f32,
+    xd: *const f32,
+    yd: *mut f32,
+    m: usize,
+    k_dim: usize,
+    n_dim: usize,
+) {
+    let mut n = 0;
+    // SAFETY: rows m..m+R exist; n + 8 (resp. n + 4) ≤ N keeps loads and stores in the rows.
+    unsafe {
+        while n + 8 <= n_dim {
+            let mut acc = [[f32x4_splat(0.0); 2]; R];
+            for k in 0..k_dim {
+                let xp = xd.add(k * n_dim + n);
+                let (x0, x1) = (ld(xp), ld(xp.add(4)));
+                for (r, a) in acc.iter_mut().enumerate() {
+                    let wv = f32x4_splat(*wd.add((m + r) * k_dim + k));
+                    a[0] = madd(a[0], wv, x0);
+                    a[1] = madd(a[1], wv, x1);
+                }
+            }
+            for (r, a) in acc.iter().enumerate() {
+                let yp = yd.add((m + r) * n_dim + n);
+                st(yp, a[0]);
+                st(yp.add(4), a[1]);
+            }
+            n += 8;
+        }
+        if n + 4 <= n_dim {
+            let mut acc = [f32x4_splat(0.0); R];
+            for k in 0..k_dim {
+                let x0 = ld(xd.add(k * n_dim + n));
+                for (r, a) in acc.iter_mut().enumerate() {
+                    *a = madd(*a, f32x4_splat(*wd.add((m + r) * k_dim + k)), x0);
+                }
+            }
+            for (r, a) in acc.iter().enumerate() {
+                st(yd.add((m + r) * n_dim + n), *a);
+            }
+            n += 4;
+        }
+        for nn in n..n_dim {
+            for r in 0..R {
+                let mut acc = 0.0f32;
+                for k in 0..k_dim {
+                    acc += *wd.add((m + r) * k_dim + k) * *xd.add(k * n_dim + nn);
+                }
+                *yd.add((m + r) * n_dim + nn) = acc;
+            }
+        }
+    }
+}
+
+pub fn gemm(w: &Dense, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    check_mm((w.rows(), w.cols()), x, y)?;
+    let (m_dim, k_dim, n_dim) = (w.rows(), w.cols(), x.cols());
+    if n_dim == 1 {
+        return gemv(w, x.data(), y.data_mut());
+    }
+    let (wd, xd, yd) = (
+        w.data().as_ptr(),
+        x.data().as_ptr(),
+        y.data_mut().as_mut_ptr(),
+    );
+    let mut m = 0;
+    // SAFETY: shapes checked above; each call covers rows that exist.
+    unsafe {
+        while m + 4 <= m_dim {
+            gemm_rows::<4>(wd, xd, yd, m, k_dim, n_dim);
+            m += 4;
+        }
+        while m < m_dim {
+            gemm_rows::<1>(wd, xd, yd, m, k_dim, n_dim);
+            m += 1;
+        }
+    }
+    Ok(())
+}
+
+pub fn csr_spmv(w: &Csr, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    check_mv((w.rows(), w.cols()), x, y)?;
+    let (ptr, col, val) = (w.row_ptr(), w.col_idx(), w.values());
+    for (m, out) in y.iter_mut().enumerate() {
+        let (mut j, end) = (ptr[m] as usize, ptr[m + 1] as usize);
+        let (mut a0, mut a1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        let g = |j: usize| x[col[j] as usize];
+        // SAFETY: j + 8 (resp. j + 4) ≤ end ≤ nnz keeps the value loads in bounds.
+        unsafe {
+            while j + 8 <= end {
+                a0 = madd(
+                    a0,
+                    ld(val.as_ptr().add(j)),
+                    f32x4(g(j), g(j + 1), g(j + 2), g(j + 3)),
+                );
+                a1 = madd(
+                    a1,
+                    ld(val.as_ptr().add(j + 4)),
+                    f32x4(g(j + 4), g(j + 5), g(j + 6), g(j + 7)),
+                );
+                j += 8;
+            }
+            while j + 4 <= end {
+                a0 = madd(
+                    a0,
+                    ld(val.as_ptr().add(j)),
+                    f32x4(g(j), g(j + 1), g(j + 2), g(j + 3)),
+                );
+                j += 4;
+            }
+        }
+        let mut acc = hsum(f32x4_add(a0, a1));
+        for jj in j..end {
+            acc += val[jj] * g(jj);
+        }
+        *out = acc;
+    }
+    Ok(())
+}
+
+/// Panel width: columns of X copied into a contiguous buffer before the rows
+/// of W stream past them, so the panel stays in L1 instead of being fetched
+/// from a row stride of N floats (which also aliases cache sets).
+const PANEL: usize = 16;
+
+/// Copies columns `n..n + PANEL` of X (K × N) into `panel` (K × PANEL).
+fn pack(x: &Dense, n: usize, panel: &mut [f32]) {
+    let n_dim = x.cols();
+    for (k, dst) in panel.chunks_exact_mut(PANEL).enumerate() {
+        dst.copy_from_slice(&x.data()[k * n_dim + n..k * n_dim + n + PANEL]);
+    }
+}
+
+/// One row of `Y`, `4·NV` columns: `NV` accumulators across the row's entries;
+/// X rows start at `xp + col · xs`.
+#[inline(always)]
+unsafe fn csr_row<const NV: usize>(
+    val: &[f32],
+    col: &[u32],
+    range: (usize, usize),
+    xp: *const f32,
+    xs: usize,
+    yp: *mut f32,
+) {
+    let mut acc = [f32x4_splat(0.0); NV];
+    // SAFETY: the caller passes a valid entry range and 4·NV readable columns
+    // from every row start; col[j] < K.
+    unsafe {
+        for j in range.0..range.1 {
+            let wv = f32x4_splat(*val.get_unchecked(j));
+            let p = xp.add(*col.get_unchecked(j) as usize * xs);
+            for (v, a) in acc.iter_mut().enumerate() {
+                *a = madd(*a, wv, ld(p.add(4 * v)));
+            }
+        }
+        for (v, a) in acc.iter().enumerate() {
+            st(yp.add(4 * v), *a);
+        }
+    }
+}
+
+pub fn csr_spmm(w: &Csr, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    check_mm((w.rows(), w.cols()), x, y)?;
+    let (k_dim, n_dim) = (w.cols(), x.cols());
+    if n_dim == 1 {
+        return csr_spmv(w, x.data(), y.data_mut());
+    }
+    let (ptr, col, val) = (w.row_ptr(), w.col_idx(), w.values());
+    let range = |m: usize| (ptr[m] as usize, ptr[m + 1] as usize);
+    let mut panel = vec![0.0f32; if n_dim >= PANEL { k_dim * PANEL } else { 0 }];
+    let (xd, yd) = (x.data().as_ptr(), y.data_mut().as_mut_ptr());
+    let mut n = 0;
+    // SAFETY: panels and tails stay within N; rows' entries are validated.
+    unsafe {
+        while n + PANEL <= n_dim {
+            pack(x, n, &mut panel);
+            for m in 0..w.rows() {
+                csr_row::<4>(
+                    val,
+                    col,
+                    range(m),
+                    panel.as_ptr(),
+                    PANEL,
+                    yd.add(m * n_dim + n),
+                );
+            }
+            n += PANEL;
+        }
+        while n + 4 <= n_dim {
+            for m in 0..w.rows() {
+                csr_row::<1>(val, col, range(m), xd.add(n), n_dim, yd.add(m * n_dim + n));
+            }
+            n += 4;
+        }
+        for m in 0..w.rows() {
+            for nn in n..n_dim {
+                let mut acc = 0.0f32;
+                for j in range(m).0..range(m).1 {
+                    acc += val[j] * *xd.add(col[j] as usize * n_dim + nn);
+                }
+                *yd.add(m * n_dim + nn) = acc;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Blocked CSR with `BR × BC` blocks: a block row's `BR` output rows × `NV`
+/// vectors of columns in registers; each loaded vector of `X` serves `BR`
+/// weights. Column panels outside, block rows inside (see `csr_spmm`).
+#[inline(always)]
+fn bsr_blocks<const BR: usize, const BC: usize, const NV: usize>(
+    w: &Bsr,
+    x: &Dense,
+    y: &mut Dense,
+) {
+    let (m_dim, k_dim, n_dim) = (w.rows(), w.cols(), x.cols());
+    let (ptr, bcol, val) = (w.block_ptr(), w.block_col(), w.values());
+    let (xd, yd) = (x.data().as_ptr(), y.data_mut().as_mut_ptr());
+    let vp = val.as_ptr();
+    let block_rows = m_dim.div_ceil(BR);
+    let width = 4 * NV;
+    let mut n = 0;
+    // SAFETY: block columns are validated (k0 < K) and `BC.min(K - k0)` stops at K;
+    // only rows below M are stored; n + width (resp. n + 4) ≤ N.
+    unsafe {
+        while n + width <= n_dim {
+            for bm in 0..block_rows {
+                let rows_here = BR.min(m_dim - bm * BR);
+                let mut acc = [[f32x4_splat(0.0); NV]; BR];
+                for b in ptr[bm] as usize..ptr[bm + 1] as usize {
+                    let k0 = *bcol.get_unchecked(b) as usize * BC;
+                    for c in 0..BC.min(k_dim - k0) {
+                        let xp = xd.add((k0 + c) * n_dim + n);
+                        let mut xv = [f32x4_splat(0.0); NV];
+                        for (v, xvv) in xv.iter_mut().enumerate() {
+                            *xvv = ld(xp.add(4 * v));
+                        }
+                        for (r, a) in acc.iter_mut().enumerate() {
+                            let wv = f32x4_splat(*vp.add(b * BR * BC + r * BC + c));
+                            for v in 0..NV {
+                                a[v] = madd(a[v], wv, xv[v]);
+                            }
+                        }
+                    }
+                }
+                for (r, a) in acc.iter().enumerate().take(rows_here) {
+                    let yp = yd.add((bm * BR + r) * n_dim + n);
+                    for (v, av) in a.iter().enumerate() {
+                        st(yp.add(4 * v), *av);
+                    }
+                }
+            }
+            n += width;
+        }
+        while n + 4 <= n_dim {
+            for bm in 0..block_rows {
+                let rows_here = BR.min(m_dim - bm * BR);
+                let mut acc = [f32x4_splat(0.0); BR];
+                for b in ptr[bm] as usize..ptr[bm + 1] as usize {
+                    let k0 = *bcol.get_unchecked(b) as usize * BC;
+                    for c in 0..BC.min(k_dim - k0) {
+                        let x0 = ld(xd.add((k0 + c) * n_dim + n));
+                        for (r, a) in acc.iter_mut().enumerate() {
+                            *a = madd(*a, f32x4_splat(*vp.add(b * BR * BC + r * BC + c)), x0);
+                        }
+                    }
+                }
+                for (r, a) in acc.iter().enumerate().take(rows_here) {
+                    st(yd.add((bm * BR + r) * n_dim + n), *a);
+                }
+            }
+            n += 4;
+        }
+        if n < n_dim {
+            for bm in 0..block_rows {
+                bsr_tail::<BR, BC>(w, x, yd, bm, BR.min(m_dim - bm * BR), n);
+            }
+        }
+    }
+}
+
+/// Columns `n0..N` of one block row, one output at a time; with `N = 1` and
+/// 1×4 or 4×1 blocks, vectorised along the block instead.
+#[inline(always)]
+unsafe fn bsr_tail<const BR: usize, const BC: usize>(
+    w: &Bsr,
+    x: &Dense,
+    yd: *mut f32,
+    bm: usize,
+    rows_here: usize,
+    n0: usize,
+) {
+    let (k_dim, n_dim) = (w.cols(), x.cols());
+    let (ptr, bcol, val) = (w.block_ptr(), w.block_col(), w.values());
+    let xd = x.data();
+    let (start, end) = (ptr[bm] as usize, ptr[bm + 1] as usize);
+    // SAFETY: as in `bsr_blocks`; the vector paths only take whole blocks.
+    unsafe {
+        if n_dim == 1 && BR == 1 && BC == 4 {
+            let mut acc = f32x4_splat(0.0);
+            let mut rest = 0.0f32;
+            for b in start..end {
+                let k0 = bcol[b] as usize * 4;
+                if k0 + 4 <= k_dim {
+                    acc = madd(acc, ld(val.as_ptr().add(b * 4)), ld(xd.as_ptr().add(k0)));
+                } else {
+                    for c in 0..k_dim - k0 {
+                        rest += val[b * 4 + c] * xd[k0 + c];
+                    }
+                }
+            }
+            *yd.add(bm) = hsum(acc) + rest;
+            return;
+        }
+        if n_dim == 1 && BR == 4 && BC == 1 {
+            let mut acc = f32x4_splat(0.0);
+            for b in start..end {
+                let k = bcol[b] as usize;
+                acc = madd(acc, ld(val.as_ptr().add(b * 4)), f32x4_splat(xd[k]));
+            }
+            let lanes = [
+                f32x4_extract_lane::<0>(acc),
+                f32x4_extract_lane::<1>(acc),
+                f32x4_extract_lane::<2>(acc),
+                f32x4_extract_lane::<3>(acc),
+            ];
+            for (r, v) in lanes.iter().enumerate().take(rows_here) {
+                *yd.add(bm * 4 + r) = *v;
+            }
+            return;
+        }
+        for r in 0..rows_here {
+            for nn in n0..n_dim {
+                let mut acc = 0.0f32;
+                for b in start..end {
+                    let k0 = bcol[b] as usize * BC;
+                    for c in 0..BC.min(k_dim - k0) {
+                        acc += val[b * BR * BC + r * BC + c] * xd[(k0 + c) * n_dim + nn];
+                    }
+                }
+                *yd.add((bm * BR + r) * n_dim + nn) = acc;
+            }
+        }
+    }
+}
+
+pub fn bsr_spmm(w: &Bsr, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    check_mm((w.rows(), w.cols()), x, y)?;
+    match w.shape() {
+        BlockShape::B1x4 => bsr_blocks::<1, 4, 4>(w, x, y),
+        BlockShape::B4x1 => bsr_blocks::<4, 1, 2>(w, x, y),
+        BlockShape::B2x2 => bsr_blocks::<2, 2, 4>(w, x, y),
+        BlockShape::B4x4 => bsr_blocks::<4, 4, 2>(w, x, y),
+    }
+    Ok(())
+}
+
+/// Byte shuffles that move lanes `a` and `b` of a 4-lane vector into lanes
+/// `first` and `first + 1`, zeroing the other two (index 0x80 selects zero).
+const fn lane_masks(first: usize) -> [[u8; 16]; 16] {
+    let mut table = [[0x80u8; 16]; 16];
+    let mut nibble = 0;
+    while nibble < 16 {
+        let (a, b) = (nibble & 3, nibble >> 2);
+        let mut i = 0;
+        while i < 4 {
+            table[nibble][first * 4 + i] = (a * 4 + i) as u8;
+            table[nibble][(first + 1) * 4 + i] = (b * 4 + i) as u8;
+            i += 1;
+        }
+        nibble += 1;
+    }
+    table
+}
+
+static LOW_LANES: [[u8; 16]; 16] = lane_masks(0);
+static HIGH_LANES: [[u8; 16]; 16] = lane_masks(2);
+
+/// 2:4 times a vector: two groups per step. Each group's four entries of x are
+/// one contiguous load; a byte shuffle chosen by the group's metadata picks the
+/// two kept positions, so the four kept weights meet their x values in one
+/// multiply without per-lane inserts.
+fn two_four_spmv(w: &TwoFour, x: &[f32], y: &mut [f32]) {
+    let k_dim = w.cols();
+    let g = TwoFour::groups_per_row(k_dim);
+    let full = k_dim / 4;
+    let (val, meta) = (w.values(), w.meta());
+    let nibble = |i: usize| ((meta[i / 2] >> ((i % 2) * 4)) & 0xF) as usize;
+    for (m, out) in y.iter_mut().enumerate() {
+        let base = m * g;
+        let (mut a0, mut a1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        let mut group = 0;
+        // SAFETY: groups below `full` lie inside x; values 2i..2i+4 belong to
+        // groups i and i + 1 of this row; the tables have 16 entries.
+        unsafe {
+            while group + 4 <= full {
+                let i = base + group;
+                let k0 = group * 4;
+                let lo = i8x16_swizzle(
+                    ld(x.as_ptr().add(k0)),
+                    v128_load(LOW_LANES[nibble(i)].as_ptr() as *const v128),
+                );
+                let hi = i8x16_swizzle(
+                    ld(x.as_ptr().add(k0 + 4)),
+                    v128_load(HIGH_LANES[nibble(i + 1)].as_ptr() as *const v128),
+                );
+                a0 = madd(a0, ld(val.as_ptr().add(2 * i)), v128_or(lo, hi));
+                let lo = i8x16_swizzle(
+                    ld(x.as_ptr().add(k0 + 8)),
+                    v128_load(LOW_LANES[nibble(i + 2)].as_ptr() as *const v128),
+                );
+                let hi = i8x16_swizzle(
+                    ld(x.as_ptr().add(k0 + 12)),
+                    v128_load(HIGH_LANES[nibble(i + 3)].as_ptr() as *const v128),
+                );
+                a1 = madd(a1, ld(val.as_ptr().add(2 * i + 4)), v128_or(lo, hi));
+                group += 4;
+            }
+        }
+        let mut rest = 0.0f32;
+        for gr in group..g {
+            let i = base + gr;
+            let (a, b) = w.positions(i);
+            for (p, v) in [(a, val[2 * i]), (b, val[2 * i + 1])] {
+                if gr * 4 + p < k_dim {
+                    rest += v * x[gr * 4 + p];
+                }
+            }
+        }
+        *out = hsum(f32x4_add(a0, a1)) + rest;
+    }
+}
+
+/// One row of `Y`, `4·NV` columns, over whole groups `g0..g1` of the row,
+/// added to `acc`: X rows start at `xp + k · xs`, reached through a table of
+/// position offsets.
+#[inline(always)]
+unsafe fn two_four_row<const NV: usize>(
+    w: &TwoFour,
+    base: usize,
+    (g0, g1): (usize, usize),
+    xp: *const f32,
+    xs: usize,
+    mut acc: [v128; NV],
+) -> [v128; NV] {
+    let offsets = [0, xs, 2 * xs, 3 * xs];
+    let meta = w.meta();
+    // SAFETY: whole groups (below K / 4) have both positions below K; 4·NV
+    // columns are readable from every row start; group indices stay below rows · groups.
+    unsafe {
+        let vals = w.values().as_ptr().add(2 * base);
+        let mut xg = xp.add(4 * g0 * xs);
+        for group in g0..g1 {
+            let i = base + group;
+            let nibble = (*meta.get_unchecked(i / 2) >> ((i % 2) * 4)) & 0xF;
+            let pa = xg.add(*offsets.get_unchecked((nibble & 3) as usize));
+            let pb = xg.add(*offsets.get_unchecked((nibble >> 2) as usize));
+            let w0 = f32x4_splat(*vals.add(2 * group));
+            let w1 = f32x4_splat(*vals.add(2 * group + 1));
+            for (v, a) in acc.iter_mut().enumerate() {
+                *a = madd(madd(*a, w0, ld(pa.add(4 * v))), w1, ld(pb.add(4 * v)));
+            }
+            xg = xg.add(4 * xs);
+        }
+    }
+    acc
+}
+
+pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    check_mm((w.rows(), w.cols()), x, y)?;
+    let (k_dim, n_dim) = (w.cols(), x.cols());
+    if n_dim == 1 {
+        two_four_spmv(w, x.data(), y.data_mut());
+        return Ok(());
+    }
+    let g = TwoFour::groups_per_row(k_dim);
+    let full = k_dim / 4;
+    let val = w.values();
+    let (xd, yd) = (x.data().as_ptr(), y.data_mut().as_mut_ptr());
+    // The kept weights of group `i` with the rows of X they multiply.
+    let kept = |i: usize, group: usize| {
+        let (a, b) = w.positions(i);
+        [(group * 4 + a, val[2 * i]), (group * 4 + b, val[2 * i + 1])]
+    };
+    // Adds the partial last group (if any) to a panel of accumulators.
+    let partial = |acc: &mut [v128], base: usize, xp: *const f32, xs: usize| {
+        if full < g {
+            for (k, v) in kept(base + full, full) {
+                if k < k_dim {
+                    for (vi, a) in acc.iter_mut().enumerate() {
+                        // SAFETY: k < K and the panel's columns are readable.
+                        *a = madd(*a, f32x4_splat(v), unsafe { ld(xp.add(k * xs + 4 * vi)) });
+                    }
+                }
+            }
+        }
+    };
+    let mut panel = vec![0.0f32; if n_dim >= PANEL { k_dim * PANEL } else { 0 }];
+    let mut n = 0;
+    // SAFETY: panels and tails stay within N; rows and groups are in range.
+    unsafe {
+        while n + PANEL <= n_dim {
+            pack(x, n, &mut panel);
+            for m in 0..w.rows() {
+                let mut acc = two_four_row::<4>(
+                    w,
+                    m * g,
+                    (0, full),
+                    panel.as_ptr(),
+                    PANEL,
+                    [f32x4_splat(0.0); 4],
+                );
+                partial(&mut acc, m * g, panel.as_ptr(), PANEL);
+                for (v, a) in acc.iter().enumerate() {
+                    st(yd.add(m * n_dim + n + 4 * v), *a);
+                }
+            }
+            n += PANEL;
+        }
+        while n + 4 <= n_dim {
+            for m in 0..w.rows() {
+                let mut acc =
+                    two_four_row::<1>(w, m * g, (0, full), xd.add(n), n_dim, [f32x4_splat(0.0)]);
+                partial(&mut acc, m * g, xd.add(n), n_dim);
+                st(yd.add(m * n_dim + n), acc[0]);
+            }
+            n += 4;
+        }
+        for m in 0..w.rows() {
+            for nn in n..n_dim {
+                let mut acc = 0.0f32;
+                for group in 0..g {
+                    for (k, v) in kept(m * g + group, group) {
+                        if k < k_dim {
+                            acc += v * *xd.add(k * n_dim + nn);
+                        }
+                    }
+                }
+                *yd.add(m * n_dim + nn) = acc;
+            }
+        }
+    }
+    Ok(())
+}
