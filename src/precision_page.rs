@@ -7,8 +7,9 @@ use sizing::Precision;
 use sizing::catalog::Gpu;
 use sizing::input::parse_decimal;
 use sizing::precision::codec::Rounding;
+use sizing::precision::decimal::{Parsed, ValueError, parse_value};
 use sizing::precision::explore::{
-    Conversion, ExploreError, ExploreOptions, Field, Stored, exact_text, explore, short,
+    Conversion, ExploreError, ExploreOptions, Field, Stored, exact_text, explore_parsed, short,
 };
 use sizing::precision::support::{COLUMNS, Path, column_label, support, unit};
 use sizing::precision::{FormatKind, Use};
@@ -97,7 +98,7 @@ fn explorer_row(c: Conversion) -> impl IntoView {
 }
 
 #[component]
-fn Explorer(value: RwSignal<String>) -> impl IntoView {
+fn Explorer(value: RwSignal<String>, parsed: Memo<Result<Parsed, ValueError>>) -> impl IntoView {
     let absmax = RwSignal::new("1".to_string());
     let saturate = RwSignal::new(true);
     let absmax_parsed = Memo::new(move |_| absmax.with(|a| parse_decimal(a, 1e-30, 1e30)));
@@ -106,7 +107,10 @@ fn Explorer(value: RwSignal<String>) -> impl IntoView {
             saturate_fp8: saturate.get(),
             absmax: absmax_parsed.get().unwrap_or(1.0),
         };
-        value.with(|v| explore(v, options))
+        parsed
+            .get()
+            .map_err(ExploreError::Value)
+            .and_then(|p| explore_parsed(p, options))
     });
     let value_error = Signal::derive(move || match result.get() {
         Err(ExploreError::Value(e)) => Some(e.to_string()),
@@ -294,7 +298,7 @@ fn x_of(v: f64) -> f64 {
 }
 
 #[component]
-fn RangeChart(value: RwSignal<String>) -> impl IntoView {
+fn RangeChart(parsed: Memo<Result<Parsed, ValueError>>) -> impl IntoView {
     let formats: Vec<Precision> = Precision::ALL
         .into_iter()
         .filter(|p| !matches!(p.info().kind, FormatKind::Integer | FormatKind::Lookup))
@@ -336,7 +340,7 @@ fn RangeChart(value: RwSignal<String>) -> impl IntoView {
         })
         .collect_view();
     let marker = move || {
-        value.with(|v| sizing::precision::decimal::parse_value(v).ok()).and_then(|p| {
+        parsed.get().ok().and_then(|p| {
             let a = p.nearest.abs();
             (a > 0.0).then(|| {
                 let x = x_of(a);
@@ -453,9 +457,11 @@ fn SupportMatrix() -> impl IntoView {
 #[component]
 pub fn PrecisionPage() -> impl IntoView {
     let value = RwSignal::new("0.1".to_string());
+    // Parsed once for the explorer and the chart's marker.
+    let parsed = Memo::new(move |_| value.with(|v| parse_value(v)));
     view! {
-        <Explorer value=value/>
-        <RangeChart value=value/>
+        <Explorer value=value parsed=parsed/>
+        <RangeChart parsed=parsed/>
         <FormatTable/>
         <SupportMatrix/>
     }

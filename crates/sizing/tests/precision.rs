@@ -602,3 +602,26 @@ fn guidance_follows_the_article() {
     );
     assert_eq!(Precision::Bf16.info().loss_scaling, LossScaling::NotNeeded);
 }
+
+#[test]
+fn ranges_quoted_in_the_docs() {
+    // docs/precision.md §1: smallest positives and block-format ranges.
+    assert_eq!(Precision::Tf32.min_positive(), 2f64.powi(-136));
+    assert_eq!(Precision::Bf16.min_positive(), 2f64.powi(-133));
+    assert_eq!(Precision::Fp6E3m2.min_normal(), Some(0.25));
+    assert_eq!(Precision::Fp6E3m2.min_positive(), 0.0625);
+    assert_eq!(Precision::Fp6E2m3.min_normal(), Some(1.0));
+    assert_eq!(Precision::Fp6E2m3.min_positive(), 0.125);
+    assert_eq!(Precision::Fp4E2m1.min_positive(), 0.5);
+    // MXFP4: 6 × 2^127 with the largest E8M0 scale, 0.5 × 2^-127 with the smallest.
+    assert_eq!(Precision::Mxfp4.max_finite(), 6.0 * 2f64.powi(127));
+    assert_eq!(Precision::Mxfp4.min_positive(), 0.5 * 2f64.powi(-127));
+    // NVFP4: 6 × 448 = 2688; 0.5 × 2^-9 (E4M3's smallest subnormal).
+    assert_eq!(Precision::Nvfp4.max_finite(), 2688.0);
+    assert_eq!(Precision::Nvfp4.min_positive(), 2f64.powi(-10));
+    assert_eq!(Precision::Nf4.min_positive(), 0.079_580_299_556_255_34);
+    // GB per 10^9 values: MXFP4 0.53125, NVFP4 and NF4 0.5625.
+    assert_eq!(Precision::Mxfp4.bytes_for(1_000_000_000), Some(531_250_000));
+    assert_eq!(Precision::Nvfp4.bytes_for(1_000_000_000), Some(562_500_000));
+    assert_eq!(Precision::Nf4.bytes_for(1_000_000_000), Some(562_500_000));
+}

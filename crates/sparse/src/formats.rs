@@ -537,11 +537,30 @@ impl TwoFour {
         }
     }
 
+    /// The metadata nibble of group `i` (counted over all rows): the first
+    /// position in the low two bits, the second in the high two.
+    #[inline]
+    pub fn nibble(&self, i: usize) -> usize {
+        ((self.meta[i / 2] >> ((i % 2) * 4)) & 0xF) as usize
+    }
+
     /// The two positions of group `i` (counted over all rows).
     #[inline]
     pub fn positions(&self, i: usize) -> (usize, usize) {
-        let nibble = (self.meta[i / 2] >> ((i % 2) * 4)) & 0xF;
-        ((nibble & 3) as usize, (nibble >> 2) as usize)
+        let nibble = self.nibble(i);
+        (nibble & 3, nibble >> 2)
+    }
+
+    /// The kept weights of group `i`, which is group `group` of its row, as
+    /// (column, value). In a partial last group a column may lie past the last
+    /// one; its value is zero and callers skip it.
+    #[inline]
+    pub fn kept(&self, i: usize, group: usize) -> [(usize, f32); 2] {
+        let (a, b) = self.positions(i);
+        [
+            (group * 4 + a, self.values[2 * i]),
+            (group * 4 + b, self.values[2 * i + 1]),
+        ]
     }
 
     pub fn to_dense(&self) -> Dense {
@@ -549,11 +568,9 @@ impl TwoFour {
         let mut data = vec![0.0; self.rows * self.cols];
         for r in 0..self.rows {
             for group in 0..g {
-                let i = r * g + group;
-                let (a, b) = self.positions(i);
-                for (p, v) in [(a, self.values[2 * i]), (b, self.values[2 * i + 1])] {
-                    if group * 4 + p < self.cols {
-                        data[r * self.cols + group * 4 + p] = v;
+                for (k, v) in self.kept(r * g + group, group) {
+                    if k < self.cols {
+                        data[r * self.cols + k] = v;
                     }
                 }
             }

@@ -310,16 +310,12 @@ impl Decimal {
             };
             return format!("{sign}{lead}{rest}{more}e{}", order - 1);
         }
-        let body = {
-            if order <= 0 {
-                format!("0.{}{shown}", "0".repeat((-order) as usize))
-            } else if order as usize >= self.digits.len() && !cut {
-                format!("{shown}{}", "0".repeat(order as usize - self.digits.len()))
-            } else if order as usize >= shown.len() {
-                format!("{shown}{}", "0".repeat(order as usize - shown.len()))
-            } else {
-                format!("{}.{}", &shown[..order as usize], &shown[order as usize..])
-            }
+        let body = if order <= 0 {
+            format!("0.{}{shown}", "0".repeat((-order) as usize))
+        } else if order as usize >= shown.len() {
+            format!("{shown}{}", "0".repeat(order as usize - shown.len()))
+        } else {
+            format!("{}.{}", &shown[..order as usize], &shown[order as usize..])
         };
         format!("{sign}{body}{more}")
     }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use super::codec::{Decoded, FloatSpec, Overflow, Rounding, Specials};
+use super::codec::{Decoded, FloatSpec, Overflow, Rounding};
 use super::decimal::{Decimal, Parsed, ValueError, parse_value};
 use super::{Element, Precision, ScaleFormat};
 
@@ -119,7 +119,14 @@ pub enum ExploreError {
 
 /// Converts `text` to every format.
 pub fn explore(text: &str, options: ExploreOptions) -> Result<Exploration, ExploreError> {
-    let parsed = parse_value(text)?;
+    explore_parsed(parse_value(text)?, options)
+}
+
+/// Converts an already parsed value to every format.
+pub fn explore_parsed(
+    parsed: Parsed,
+    options: ExploreOptions,
+) -> Result<Exploration, ExploreError> {
     if !(options.absmax.is_finite() && options.absmax > 0.0) {
         return Err(ExploreError::Absmax);
     }
@@ -154,7 +161,7 @@ pub fn convert(p: Precision, v: &Parsed, options: ExploreOptions) -> Conversion 
                 hex,
                 None,
                 spec.decode(enc.code),
-                enc.rounding,
+                Some(enc.rounding),
                 (enc.subnormal, false),
             )
         }
@@ -164,6 +171,8 @@ pub fn convert(p: Precision, v: &Parsed, options: ExploreOptions) -> Conversion 
     }
 }
 
+/// Builds a row: the exact error of the stored value and, when the encoder did
+/// not say (`rounding: None`, the scaled formats), how it relates to the input.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     p: Precision,
@@ -172,7 +181,7 @@ fn finish(
     hex: String,
     scale: Option<ScaleCode>,
     decoded: Decoded,
-    rounding: Rounding,
+    rounding: Option<Rounding>,
     (subnormal, clipped): (bool, bool),
 ) -> Conversion {
     let (stored, abs_error, rel_error) = match decoded {
@@ -190,6 +199,15 @@ fn finish(
         Decoded::Infinite { negative } => (Stored::Infinite { negative }, None, None),
         Decoded::NaN => (Stored::NaN, None, None),
     };
+    let rounding = rounding.unwrap_or(if clipped {
+        Rounding::Saturated
+    } else if stored == Stored::Finite(0.0) && !v.exact.is_zero() {
+        Rounding::Underflow
+    } else if abs_error == Some(0.0) {
+        Rounding::Exact
+    } else {
+        Rounding::Rounded
+    });
     Conversion {
         precision: p,
         fields,
@@ -272,15 +290,13 @@ fn clip(x: f64, absmax: f64) -> (f64, bool) {
     }
 }
 
-fn rounding_of(v: &Parsed, stored: f64, clipped: bool) -> Rounding {
-    if clipped {
-        Rounding::Saturated
-    } else if stored == 0.0 && !v.exact.is_zero() {
-        Rounding::Underflow
-    } else if v.exact.cmp_value(&Decimal::from_f64(stored)) == Ordering::Equal {
-        Rounding::Exact
-    } else {
-        Rounding::Rounded
+/// The scale a block format stores, as shown: its bits, hex and value.
+fn scale_code(format: ScaleFormat, code: u64, width: u32, value: f64) -> ScaleCode {
+    ScaleCode {
+        format,
+        bits: bit_string(code, width),
+        hex: hex(code, width),
+        value,
     }
 }
 
@@ -292,7 +308,6 @@ fn integer(p: Precision, bits: u32, v: &Parsed, absmax: f64) -> Conversion {
     let q = (x / scale).round_ties_even().clamp(-qmax, qmax);
     let stored = q * scale;
     let code = (q as i64 as u64) & ((1u64 << bits) - 1);
-    let rounding = rounding_of(v, stored, clipped);
     let fields = vec![(Field::Integer, bit_string(code, bits))];
     finish(
         p,
@@ -301,14 +316,15 @@ fn integer(p: Precision, bits: u32, v: &Parsed, absmax: f64) -> Conversion {
         hex(code, bits),
         None,
         Decoded::Finite(stored),
-        rounding,
+        None,
         (false, clipped),
     )
 }
 
 /// NF4: the nearest of the 16 levels to x / absmax, times the FP32 absmax.
 fn nf4(p: Precision, v: &Parsed, absmax: f64) -> Conversion {
-    let scale = f64::from(absmax as f32);
+    let absmax32 = absmax as f32;
+    let scale = f64::from(absmax32);
     let (x, clipped) = clip(v.nearest, scale);
     let t = x / scale;
     let index = NF4_LEVELS
@@ -317,22 +333,16 @@ fn nf4(p: Precision, v: &Parsed, absmax: f64) -> Conversion {
         .min_by(|a, b| (a.1 - t).abs().total_cmp(&(b.1 - t).abs()))
         .map_or(7, |(i, _)| i);
     let stored = NF4_LEVELS[index] * scale;
-    let rounding = rounding_of(v, stored, clipped);
-    let scale_code = ScaleCode {
-        format: ScaleFormat::Fp32,
-        bits: bit_string(u64::from((absmax as f32).to_bits()), 32),
-        hex: hex(u64::from((absmax as f32).to_bits()), 32),
-        value: scale,
-    };
+    let scale = scale_code(ScaleFormat::Fp32, u64::from(absmax32.to_bits()), 32, scale);
     let fields = vec![(Field::Index, bit_string(index as u64, 4))];
     finish(
         p,
         v,
         fields,
         hex(index as u64, 4),
-        Some(scale_code),
+        Some(scale),
         Decoded::Finite(stored),
-        rounding,
+        None,
         (false, clipped),
     )
 }
@@ -346,45 +356,25 @@ fn block_float(
     v: &Parsed,
     absmax: f64,
 ) -> Conversion {
-    let (scale_value, scale_code) = match scale {
+    let scale = match scale {
         ScaleFormat::E8m0 => {
             let emax_elem = elem.max_finite().log2().floor() as i32;
             let shared = (absmax.log2().floor() as i32 - emax_elem).clamp(-127, 127);
-            let code = (shared + 127) as u64;
-            (
-                super::codec::pow2(shared),
-                ScaleCode {
-                    format: scale,
-                    bits: bit_string(code, 8),
-                    hex: hex(code, 8),
-                    value: super::codec::pow2(shared),
-                },
-            )
+            scale_code(scale, (shared + 127) as u64, 8, super::codec::pow2(shared))
         }
+        // NVFP4 (no element format takes an FP32 block scale).
         ScaleFormat::Fp8E4m3 | ScaleFormat::Fp32 => {
-            let e4m3 = FloatSpec {
-                exponent: 4,
-                mantissa: 3,
-                bias: 7,
-                specials: Specials::NanOnly,
-            };
+            let e4m3 = Precision::Fp8E4m3.float_spec().expect("E4M3 is a float");
             let enc = e4m3.encode(
                 absmax / elem.max_finite(),
                 Ordering::Equal,
                 Overflow::Saturate,
             );
             let value = e4m3.decode(enc.code).finite().unwrap_or(0.0);
-            (
-                value,
-                ScaleCode {
-                    format: ScaleFormat::Fp8E4m3,
-                    bits: bit_string(enc.code, 8),
-                    hex: hex(enc.code, 8),
-                    value,
-                },
-            )
+            scale_code(ScaleFormat::Fp8E4m3, enc.code, 8, value)
         }
     };
+    let scale_value = scale.value;
     let (x, clipped) = clip(v.nearest, absmax);
     let (code, stored, subnormal) = if scale_value > 0.0 {
         let enc = elem.encode(x / scale_value, Ordering::Equal, Overflow::Saturate);
@@ -397,15 +387,14 @@ fn block_float(
             false,
         )
     };
-    let rounding = rounding_of(v, stored, clipped);
     finish(
         p,
         v,
         float_fields(elem, code),
         hex(code, elem.width()),
-        Some(scale_code),
+        Some(scale),
         Decoded::Finite(stored),
-        rounding,
+        None,
         (subnormal, clipped),
     )
 }

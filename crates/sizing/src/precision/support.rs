@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Precision;
-use crate::catalog::{Gpu, Rate, RateStatus};
+use crate::catalog::{Gpu, Rate, RateStatus, Rates};
 
 /// How a GPU handles a format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,38 +67,37 @@ pub fn unit(p: Precision) -> &'static str {
     if p.is_integer() { "TOPS" } else { "TFLOPS" }
 }
 
-fn rate_pair(gpu: &Gpu, key: &str) -> (Rate, Rate) {
-    let find = |rates: [(&'static str, Rate); 10]| {
-        rates
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map_or(Rate::Status(RateStatus::Unknown), |(_, r)| r)
-    };
-    (find(gpu.perf.dense.all()), find(gpu.perf.sparse.all()))
+/// The catalog rate a format runs at.
+type Field = fn(&Rates) -> Rate;
+
+fn rate_pair(gpu: &Gpu, field: Field) -> (Rate, Rate) {
+    (field(&gpu.perf.dense), field(&gpu.perf.sparse))
 }
 
-fn key(p: Precision) -> &'static str {
+fn field(p: Precision) -> Field {
     match p {
-        Precision::Fp64 => "fp64_tensor",
-        Precision::Fp32 => "fp32",
-        Precision::Tf32 => "tf32",
-        Precision::Fp16 => "fp16",
-        Precision::Bf16 | Precision::Nf4 => "bf16",
-        Precision::Fp8E4m3 | Precision::Fp8E5m2 | Precision::Fp6E3m2 | Precision::Fp6E2m3 => "fp8",
-        Precision::Fp4E2m1 | Precision::Mxfp4 | Precision::Nvfp4 => "fp4",
-        Precision::Int8 => "int8",
-        Precision::Int4 => "int4",
+        Precision::Fp64 => |r| r.fp64_tensor,
+        Precision::Fp32 => |r| r.fp32,
+        Precision::Tf32 => |r| r.tf32,
+        Precision::Fp16 => |r| r.fp16,
+        Precision::Bf16 | Precision::Nf4 => |r| r.bf16,
+        Precision::Fp8E4m3 | Precision::Fp8E5m2 | Precision::Fp6E3m2 | Precision::Fp6E2m3 => {
+            |r| r.fp8
+        }
+        Precision::Fp4E2m1 | Precision::Mxfp4 | Precision::Nvfp4 => |r| r.fp4,
+        Precision::Int8 => |r| r.int8,
+        Precision::Int4 => |r| r.int4,
     }
 }
 
 /// How `gpu` handles format `p`, with its datasheet rates.
 pub fn support(gpu: &Gpu, p: Precision) -> Support {
-    let (mut dense, mut sparse) = rate_pair(gpu, key(p));
+    let (mut dense, mut sparse) = rate_pair(gpu, field(p));
     let mut path = Path::TensorCores;
     match p {
         Precision::Fp32 => path = Path::CudaCores,
         Precision::Fp64 if dense.value().is_none() => {
-            (dense, sparse) = rate_pair(gpu, "fp64");
+            (dense, sparse) = rate_pair(gpu, |r| r.fp64);
             path = Path::CudaCores;
         }
         Precision::Nf4 => path = Path::Dequantized(Precision::Bf16),
@@ -117,7 +116,7 @@ pub fn support(gpu: &Gpu, p: Precision) -> Support {
         Rate::Status(RateStatus::Unknown) => path = Path::Unknown,
         Rate::Value(_) => {}
     }
-    let fp32 = rate_pair(gpu, "fp32").0.value();
+    let fp32 = gpu.perf.dense.fp32.value();
     let d = dense.value();
     Support {
         path,

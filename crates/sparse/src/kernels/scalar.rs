@@ -90,20 +90,15 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
     check_mm((w.rows(), w.cols()), x, y)?;
     let (k_dim, n_dim) = (w.cols(), x.cols());
     let g = TwoFour::groups_per_row(k_dim);
-    let val = w.values();
     let xd = x.data();
     for m in 0..w.rows() {
         for n in 0..n_dim {
             let mut acc = 0.0f32;
             for group in 0..g {
-                let i = m * g + group;
-                let (a, b) = w.positions(i);
-                let (ka, kb) = (group * 4 + a, group * 4 + b);
-                if ka < k_dim {
-                    acc += val[2 * i] * xd[ka * n_dim + n];
-                }
-                if kb < k_dim {
-                    acc += val[2 * i + 1] * xd[kb * n_dim + n];
+                for (k, v) in w.kept(m * g + group, group) {
+                    if k < k_dim {
+                        acc += v * xd[k * n_dim + n];
+                    }
                 }
             }
             y.data_mut()[m * n_dim + n] = acc;

@@ -468,8 +468,7 @@ fn two_four_spmv(w: &TwoFour, x: &[f32], y: &mut [f32]) {
     let k_dim = w.cols();
     let g = TwoFour::groups_per_row(k_dim);
     let full = k_dim / 4;
-    let (val, meta) = (w.values(), w.meta());
-    let nibble = |i: usize| ((meta[i / 2] >> ((i % 2) * 4)) & 0xF) as usize;
+    let val = w.values();
     for (m, out) in y.iter_mut().enumerate() {
         let base = m * g;
         let (mut a0, mut a1) = (f32x4_splat(0.0), f32x4_splat(0.0));
@@ -482,20 +481,20 @@ fn two_four_spmv(w: &TwoFour, x: &[f32], y: &mut [f32]) {
                 let k0 = group * 4;
                 let lo = i8x16_swizzle(
                     ld(x.as_ptr().add(k0)),
-                    v128_load(LOW_LANES[nibble(i)].as_ptr() as *const v128),
+                    v128_load(LOW_LANES[w.nibble(i)].as_ptr() as *const v128),
                 );
                 let hi = i8x16_swizzle(
                     ld(x.as_ptr().add(k0 + 4)),
-                    v128_load(HIGH_LANES[nibble(i + 1)].as_ptr() as *const v128),
+                    v128_load(HIGH_LANES[w.nibble(i + 1)].as_ptr() as *const v128),
                 );
                 a0 = madd(a0, ld(val.as_ptr().add(2 * i)), v128_or(lo, hi));
                 let lo = i8x16_swizzle(
                     ld(x.as_ptr().add(k0 + 8)),
-                    v128_load(LOW_LANES[nibble(i + 2)].as_ptr() as *const v128),
+                    v128_load(LOW_LANES[w.nibble(i + 2)].as_ptr() as *const v128),
                 );
                 let hi = i8x16_swizzle(
                     ld(x.as_ptr().add(k0 + 12)),
-                    v128_load(HIGH_LANES[nibble(i + 3)].as_ptr() as *const v128),
+                    v128_load(HIGH_LANES[w.nibble(i + 3)].as_ptr() as *const v128),
                 );
                 a1 = madd(a1, ld(val.as_ptr().add(2 * i + 4)), v128_or(lo, hi));
                 group += 4;
@@ -503,11 +502,9 @@ fn two_four_spmv(w: &TwoFour, x: &[f32], y: &mut [f32]) {
         }
         let mut rest = 0.0f32;
         for gr in group..g {
-            let i = base + gr;
-            let (a, b) = w.positions(i);
-            for (p, v) in [(a, val[2 * i]), (b, val[2 * i + 1])] {
-                if gr * 4 + p < k_dim {
-                    rest += v * x[gr * 4 + p];
+            for (k, v) in w.kept(base + gr, gr) {
+                if k < k_dim {
+                    rest += v * x[k];
                 }
             }
         }
@@ -559,17 +556,11 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
     }
     let g = TwoFour::groups_per_row(k_dim);
     let full = k_dim / 4;
-    let val = w.values();
     let (xd, yd) = (x.data().as_ptr(), y.data_mut().as_mut_ptr());
-    // The kept weights of group `i` with the rows of X they multiply.
-    let kept = |i: usize, group: usize| {
-        let (a, b) = w.positions(i);
-        [(group * 4 + a, val[2 * i]), (group * 4 + b, val[2 * i + 1])]
-    };
     // Adds the partial last group (if any) to a panel of accumulators.
     let partial = |acc: &mut [v128], base: usize, xp: *const f32, xs: usize| {
         if full < g {
-            for (k, v) in kept(base + full, full) {
+            for (k, v) in w.kept(base + full, full) {
                 if k < k_dim {
                     for (vi, a) in acc.iter_mut().enumerate() {
                         // SAFETY: k < K and the panel's columns are readable.
@@ -614,7 +605,7 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
             for nn in n..n_dim {
                 let mut acc = 0.0f32;
                 for group in 0..g {
-                    for (k, v) in kept(m * g + group, group) {
+                    for (k, v) in w.kept(m * g + group, group) {
                         if k < k_dim {
                             acc += v * *xd.add(k * n_dim + nn);
                         }
