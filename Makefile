@@ -56,8 +56,10 @@ test-wasm:
 test-browser:
 	cargo test -p headroom $(WASM) --test web
 
-# Playwright against the release build, served at / and under /docs/sizing/.
+# Playwright against the release build, served at / and under /docs/sizing/; the
+# scenario tests compare the app with the command line's output.
 e2e:
+	cargo build -p headroom-cli
 	cd e2e && playwright test -c playwright.config.mjs
 
 test: setup

@@ -7,6 +7,8 @@ use sizing::cnn::form::CnnForm;
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::precision_page::PrecisionPage;
+use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
+use crate::state::{Shared, shared, sync_with_url};
 use crate::transformer::TransformerPage;
 
 /// The GPU catalog in use: the bundled one, or one the user imported.
@@ -26,36 +28,19 @@ impl ActiveCatalog {
 
 pub const BUNDLED: &str = "bundled";
 
-/// The unit system every size on screen uses.
-#[derive(Clone, Copy)]
-struct Units(RwSignal<ByteUnits>);
+pub use sizing::scenario::Page;
 
 pub fn use_units() -> RwSignal<ByteUnits> {
-    expect_context::<Units>().0
+    shared().units
 }
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Page {
-    Transformer,
-    Cnn,
-    Precision,
-    Catalog,
-}
-
-/// The page on show.
-#[derive(Clone, Copy)]
-struct CurrentPage(RwSignal<Page>);
 
 pub fn use_page() -> RwSignal<Page> {
-    expect_context::<CurrentPage>().0
+    shared().page
 }
 
 /// The CNN page's inputs, shared so that other pages can open a CNN preset there.
-#[derive(Clone, Copy)]
-struct CnnState(RwSignal<CnnForm>);
-
 pub fn use_cnn_form() -> RwSignal<CnnForm> {
-    expect_context::<CnnState>().0
+    shared().cnn
 }
 
 /// The whole application.
@@ -65,11 +50,13 @@ pub fn App() -> impl IntoView {
         catalog: RwSignal::new(Catalog::bundled().clone()),
         origin: RwSignal::new(BUNDLED.to_string()),
     });
-    let units = RwSignal::new(ByteUnits::Decimal);
-    provide_context(Units(units));
-    let page = RwSignal::new(Page::Transformer);
-    provide_context(CurrentPage(page));
-    provide_context(CnnState(RwSignal::new(CnnForm::default())));
+    let shared = Shared::new();
+    provide_context(shared);
+    // The state memo lives at the top, so every page shares it.
+    let _ = shared.state();
+    sync_with_url(shared);
+    provide_saved();
+    let (units, page) = (shared.units, shared.page);
 
     let tab = move |p: Page, label: &'static str, testid: &'static str| {
         view! {
@@ -95,8 +82,9 @@ pub fn App() -> impl IntoView {
             <nav class="tabs" role="tablist">
                 {tab(Page::Transformer, "Transformers & LLMs", "tab-transformer")}
                 {tab(Page::Cnn, "CNNs", "tab-cnn")}
-                {tab(Page::Precision, "Number formats", "tab-precision")}
+                {tab(Page::Formats, "Number formats", "tab-precision")}
                 {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
+                {tab(Page::Saved, "Saved scenarios", "tab-saved")}
             </nav>
             <label class="units">
                 "Sizes in "
@@ -115,19 +103,24 @@ pub fn App() -> impl IntoView {
                 </select>
             </label>
         </header>
+        <LinkNotice/>
         // Every page stays mounted so nothing typed on one is lost while another is shown.
         <main>
+            <ScenarioBar/>
             <div class="page" data-testid="page-transformer" class:hidden=move || page.get() != Page::Transformer>
                 <TransformerPage/>
             </div>
             <div class="page" data-testid="page-cnn" class:hidden=move || page.get() != Page::Cnn>
                 <CnnPage/>
             </div>
-            <div class="page-wide" data-testid="page-precision" class:hidden=move || page.get() != Page::Precision>
+            <div class="page-wide" data-testid="page-precision" class:hidden=move || page.get() != Page::Formats>
                 <PrecisionPage/>
             </div>
             <div class="page-wide" data-testid="page-catalog" class:hidden=move || page.get() != Page::Catalog>
                 <CatalogPage/>
+            </div>
+            <div class="page-wide" data-testid="page-saved" class:hidden=move || page.get() != Page::Saved>
+                <SavedPage/>
             </div>
         </main>
         <footer class="footer">

@@ -2,12 +2,12 @@
 //! profiles, import a catalog of your own and export the active one.
 
 use leptos::prelude::*;
-use sizing::catalog::browse::{BrowseQuery, SortKey, browse};
+use sizing::catalog::browse::{SortKey, browse};
 use sizing::catalog::form::architectures;
 use sizing::catalog::{Catalog, Gpu, Rate, RateStatus, time_slice_ms};
-use wasm_bindgen::JsCast;
 
 use crate::app::{ActiveCatalog, BUNDLED};
+use crate::widgets::download;
 use crate::widgets::read_chosen_file;
 
 const ALL: &str = "all";
@@ -34,34 +34,11 @@ fn opt_num(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// Offer `text` as a file download.
-fn download(name: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser refused to create the file".to_string())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser refused to create a download link".to_string())?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "cannot create a link")?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let active = expect_context::<ActiveCatalog>();
-    let query = RwSignal::new(BrowseQuery::default());
-    let selected = RwSignal::new(Option::<String>::None);
+    let shared = crate::state::shared();
+    let (query, selected) = (shared.catalog_query, shared.catalog_gpu);
     let import_error = RwSignal::new(Option::<String>::None);
     let import_note = RwSignal::new(Option::<String>::None);
     let paste = RwSignal::new(String::new());

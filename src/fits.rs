@@ -16,13 +16,14 @@ const ALL: &str = "all";
 #[component]
 pub fn FitsPanel(
     demand: Signal<Option<Demand>>,
+    /// The panel's own inputs (margin, host, filters).
+    form: RwSignal<FitForm>,
     /// Prepended to every element id and test id, so that several panels can be mounted at once.
     #[prop(default = "")]
     prefix: &'static str,
 ) -> impl IntoView {
     let active = expect_context::<ActiveCatalog>();
     let units = use_units();
-    let form = RwSignal::new(FitForm::default());
     let outcome: Memo<Option<FitOutcome>> = Memo::new(move |_| {
         let d = demand.get()?;
         let u = units.get();

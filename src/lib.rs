@@ -6,7 +6,10 @@ mod app;
 mod catalog_page;
 mod cnn;
 mod fits;
+mod memory_card;
 mod precision_page;
+mod saved;
+mod state;
 mod transformer;
 mod widgets;
 

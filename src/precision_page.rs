@@ -13,6 +13,7 @@ use sizing::precision::explore::{
 };
 use sizing::precision::support::{COLUMNS, Path, column_label, support, unit};
 use sizing::precision::{FormatKind, Use};
+use sizing::scenario::link::FormatsView;
 
 use crate::app::ActiveCatalog;
 use crate::widgets::TextField;
@@ -98,10 +99,12 @@ fn explorer_row(c: Conversion) -> impl IntoView {
 }
 
 #[component]
-fn Explorer(value: RwSignal<String>, parsed: Memo<Result<Parsed, ValueError>>) -> impl IntoView {
-    let absmax = RwSignal::new("1".to_string());
-    let saturate = RwSignal::new(true);
-    let absmax_parsed = Memo::new(move |_| absmax.with(|a| parse_decimal(a, 1e-30, 1e30)));
+fn Explorer(
+    formats: RwSignal<FormatsView>,
+    parsed: Memo<Result<Parsed, ValueError>>,
+) -> impl IntoView {
+    let absmax_parsed = Memo::new(move |_| formats.with(|f| parse_decimal(&f.absmax, 1e-30, 1e30)));
+    let saturate = Signal::derive(move || formats.with(|f| f.saturate));
     let result = Memo::new(move |_| {
         let options = ExploreOptions {
             saturate_fp8: saturate.get(),
@@ -144,16 +147,16 @@ fn Explorer(value: RwSignal<String>, parsed: Memo<Result<Parsed, ValueError>>) -
                 <TextField
                     id="pr-value"
                     label="Value"
-                    value=value.into()
-                    on_input=Callback::new(move |v| value.set(v))
+                    value=Signal::derive(move || formats.with(|f| f.value.clone()))
+                    on_input=Callback::new(move |v| formats.update(|f| f.value = v))
                     error=value_error
                     inputmode="decimal"
                 />
                 <TextField
                     id="pr-absmax"
                     label="Block absmax (scaled formats)"
-                    value=absmax.into()
-                    on_input=Callback::new(move |v| absmax.set(v))
+                    value=Signal::derive(move || formats.with(|f| f.absmax.clone()))
+                    on_input=Callback::new(move |v| formats.update(|f| f.absmax = v))
                     error=absmax_error
                     inputmode="decimal"
                 />
@@ -162,7 +165,7 @@ fn Explorer(value: RwSignal<String>, parsed: Memo<Result<Parsed, ValueError>>) -
                         type="checkbox"
                         data-testid="pr-saturate"
                         prop:checked=move || saturate.get()
-                        on:change:target=move |ev| saturate.set(ev.target().checked())
+                        on:change:target=move |ev| formats.update(|f| f.saturate = ev.target().checked())
                     />
                     "FP8 saturates on overflow (NVIDIA satfinite); off: E4M3 → NaN, E5M2 → ∞"
                 </label>
@@ -456,11 +459,12 @@ fn SupportMatrix() -> impl IntoView {
 
 #[component]
 pub fn PrecisionPage() -> impl IntoView {
-    let value = RwSignal::new("0.1".to_string());
+    let formats = crate::state::shared().formats;
+
     // Parsed once for the explorer and the chart's marker.
-    let parsed = Memo::new(move |_| value.with(|v| parse_value(v)));
+    let parsed = Memo::new(move |_| formats.with(|f| parse_value(&f.value)));
     view! {
-        <Explorer value=value parsed=parsed/>
+        <Explorer formats=formats parsed=parsed/>
         <RangeChart parsed=parsed/>
         <FormatTable/>
         <SupportMatrix/>

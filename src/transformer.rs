@@ -16,7 +16,9 @@ use sizing::units::{format_bytes, format_bytes_exact, format_share, group_digits
 
 use crate::app::{Page, use_cnn_form, use_page, use_units};
 use crate::fits::FitsPanel;
-use crate::widgets::{Choice, StackedBar, TextField, read_chosen_file};
+use crate::memory_card::MemoryCard;
+use crate::widgets::{Choice, TextField, read_chosen_file};
+use sizing::report::Memory;
 
 type Form = RwSignal<TransformerForm>;
 type Outcome = Memo<TransformerOutcome>;
@@ -92,7 +94,7 @@ fn checkbox(
 
 #[component]
 pub fn TransformerPage() -> impl IntoView {
-    let form: Form = RwSignal::new(TransformerForm::default());
+    let form: Form = crate::state::shared().tf;
     let outcome: Outcome = Memo::new(move |_| form.with(evaluate));
     let units = use_units();
     let training = move || form.with(|f| f.mode == Mode::Training);
@@ -133,7 +135,12 @@ pub fn TransformerPage() -> impl IntoView {
             {move || {
                 outcome
                     .with(|o| o.result.clone())
-                    .map(|r| view! { <Summary result=r units=units/> }.into_any())
+                    .map(|r| {
+                        view! {
+                            <MemoryCard memory=Memory::from(&r.estimate) title="Memory per GPU" headline=r.headline prefix="tf-" units=units/>
+                        }
+                            .into_any()
+                    })
                     .unwrap_or_else(|| {
                         view! {
                             <div class="placeholder" data-testid="tf-no-result">
@@ -145,7 +152,7 @@ pub fn TransformerPage() -> impl IntoView {
                     })
             }}
             // Mounted once, so their own settings survive every change of the workload.
-            <FitsPanel demand=demand prefix="tf-"/>
+            <FitsPanel demand=demand form=crate::state::shared().tf_fit prefix="tf-"/>
             <Show when=move || !training()>
                 <ReverseCard form=form outcome=outcome units=units/>
             </Show>
@@ -679,97 +686,6 @@ fn TrainingInputs(form: Form, outcome: Outcome) -> impl IntoView {
             {check(form, "tf-sp", "Sequence parallelism (with tensor parallelism)", |f| f.sequence_parallel, |f, v| f.sequence_parallel = v)}
         </fieldset>
         <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" value=oh on_input=set_oh error=oh_e hint="CUDA context, libraries, communication buffers."/>
-    }
-}
-
-#[component]
-fn Summary(result: TransformerResult, units: RwSignal<ByteUnits>) -> impl IntoView {
-    let e = result.estimate;
-    let total = e.total;
-    let (low, high) = (e.low, e.high);
-    let other = move || match units.get() {
-        ByteUnits::Binary => format_bytes(total, ByteUnits::Decimal),
-        _ => format_bytes(total, ByteUnits::Binary),
-    };
-    let visible: Vec<_> = e.terms.iter().filter(|t| t.bytes > 0).cloned().collect();
-    let bar: Vec<_> = visible
-        .iter()
-        .map(|t| (t.kind.id(), t.label.clone(), t.bytes))
-        .collect();
-    let gpus = e.gpus_per_copy;
-    view! {
-        <div class="card summary" data-testid="tf-summary">
-            <h2>"Memory per GPU"</h2>
-            <p class="headline" data-testid="tf-headline">{result.headline.clone()}</p>
-            <p class="total">
-                <span class="total-value" data-testid="tf-total" data-bytes=total.to_string() title=format_bytes_exact(total)>
-                    {move || format_bytes(total, units.get())}
-                </span>
-                <span class="total-alt">{other}" · "{format_bytes_exact(total)}</span>
-            </p>
-            <p class="band" data-testid="tf-band" data-low=low.to_string() data-high=high.to_string()>
-                {move || format!("Expected between {} and {} (the bands of the terms below).", format_bytes(low, units.get()), format_bytes(high, units.get()))}
-            </p>
-            {(gpus > 1).then(|| view! {
-                <p class="hint" data-testid="tf-per-gpu">
-                    {format!("One copy of the model spans {gpus} GPUs; every figure is what each of them holds. Fits below checks one GPU.")}
-                </p>
-            })}
-            <StackedBar testid="tf-stacked-bar" terms=bar total=total units=units/>
-            <table class="terms">
-                <thead>
-                    <tr>
-                        <th scope="col">"Term"</th>
-                        <th scope="col" class="num">"Memory"</th>
-                        <th scope="col" class="num">"Range"</th>
-                        <th scope="col" class="num">"Share"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {visible
-                        .into_iter()
-                        .map(|t| {
-                            let id = t.kind.id();
-                            let (bytes, lo, hi) = (t.bytes, t.low, t.high);
-                            view! {
-                                <tr>
-                                    <td>
-                                        <details>
-                                            <summary>
-                                                <span class=format!("swatch seg-{id}") aria-hidden="true"></span>
-                                                {t.label.clone()}
-                                            </summary>
-                                            <p class="formula" data-testid=format!("tf-formula-{id}")>{t.formula.clone()}</p>
-                                            <p class="note">{t.note.clone()}</p>
-                                        </details>
-                                    </td>
-                                    <td class="num" data-testid=format!("tf-term-{id}") data-bytes=bytes.to_string() title=format_bytes_exact(bytes)>
-                                        {move || format_bytes(bytes, units.get())}
-                                    </td>
-                                    <td class="num range">
-                                        {move || if lo == hi { "exact".to_string() } else { format!("{} – {}", format_bytes(lo, units.get()), format_bytes(hi, units.get())) }}
-                                    </td>
-                                    <td class="num">{format_share(bytes, total)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <td>"Total"</td>
-                        <td class="num">{move || format_bytes(total, units.get())}</td>
-                        <td class="num range">{move || format!("{} – {}", format_bytes(low, units.get()), format_bytes(high, units.get()))}</td>
-                        <td class="num">"100 %"</td>
-                    </tr>
-                </tfoot>
-            </table>
-            {(!e.warnings.is_empty()).then(|| view! {
-                <ul class="warnings" data-testid="tf-warnings">
-                    {e.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
-                </ul>
-            })}
-        </div>
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sizing::ByteUnits;
 use sizing::units::format_bytes;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// A text field that keeps exactly what was typed and shows the engine's message
@@ -89,8 +90,8 @@ pub fn Choice(
 /// `seg-{kind id}` classes of the stylesheet.
 #[component]
 pub fn StackedBar(
-    testid: &'static str,
-    terms: Vec<(&'static str, String, u64)>,
+    #[prop(into)] testid: String,
+    terms: Vec<(String, String, u64)>,
     total: u64,
     units: RwSignal<ByteUnits>,
 ) -> impl IntoView {
@@ -152,4 +153,27 @@ pub fn read_chosen_file(
             Err(_) => failed(name),
         }
     });
+}
+
+/// Offer `text` as a file download.
+pub fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser refused to create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser refused to create a download link".to_string())?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "cannot create a link")?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

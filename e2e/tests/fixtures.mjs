@@ -132,6 +132,34 @@ export class CatalogPage {
   }
 }
 
+/** The scenario bar (name, save, copy link) and the saved-scenarios page. */
+export class SavedPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  /** Names the scenario on show and saves it. */
+  async saveAs(name) {
+    await this.page.getByTestId('scenario-name').fill(name);
+    await this.page.getByTestId('save-scenario').click();
+    await expect(this.page.getByTestId('scenario-status')).toContainText(`Saved "${name}"`);
+  }
+
+  async open() {
+    await this.page.getByTestId('tab-saved').click();
+    await expect(this.page.getByTestId('page-saved')).toBeVisible();
+  }
+
+  field(testid) {
+    return this.page.getByTestId('page-saved').getByTestId(testid);
+  }
+
+  /** Names of the saved scenarios, in order. */
+  async names() {
+    return this.page.locator('[data-testid^="saved-name-"]').allTextContents();
+  }
+}
+
 export const test = base.extend({
   problems: async ({ page }, use) => {
     const problems = [];
@@ -161,6 +189,10 @@ export const test = base.extend({
   catalog: async ({ page, problems }, use) => {
     void problems;
     await use(new CatalogPage(page));
+  },
+  saved: async ({ page, problems }, use) => {
+    void problems;
+    await use(new SavedPage(page));
   },
 });
 

@@ -1,6 +1,5 @@
 //! The CNN memory page: inputs on the left, the memory estimate on the right.
 
-mod breakdown;
 mod layers;
 
 use leptos::prelude::*;
@@ -10,9 +9,10 @@ use sizing::cnn::{Mode, Optimizer, Preset, text};
 
 use crate::app::{use_cnn_form, use_units};
 use crate::fits::FitsPanel;
+use crate::memory_card::MemoryCard;
 use crate::widgets::{Choice, TextField};
-use breakdown::Breakdown;
 use layers::LayerTable;
+use sizing::report::{Memory, cnn_headline, network_name};
 
 /// The id the preset picker shows when the layer list matches no preset.
 const CUSTOM: &str = "custom";
@@ -234,8 +234,11 @@ pub fn CnnPage() -> impl IntoView {
                 outcome
                     .with(|o| o.result.clone())
                     .map(|r| {
-                        let name = preset.get().map_or("your network", Preset::name);
-                        view! { <Breakdown result=r units=units network=name/> }.into_any()
+                        let headline = cnn_headline(&r, network_name(preset.get()));
+                        view! {
+                            <MemoryCard memory=Memory::from(&r.estimate) title="Memory" headline=headline prefix="" units=units/>
+                        }
+                            .into_any()
                     })
                     .unwrap_or_else(|| {
                         view! {
@@ -248,7 +251,7 @@ pub fn CnnPage() -> impl IntoView {
                     })
             }}
             // Mounted once, so its own settings survive every change of the workload.
-            <FitsPanel demand=demand/>
+            <FitsPanel demand=demand form=crate::state::shared().cnn_fit/>
             {move || outcome.with(|o| o.result.clone()).map(|r| view! { <LayerTable result=r units=units/> })}
         </section>
     }

@@ -9,6 +9,8 @@ pub mod cnn;
 pub mod input;
 pub mod mode;
 pub mod precision;
+pub mod report;
+pub mod scenario;
 pub mod transformer;
 pub mod units;
 

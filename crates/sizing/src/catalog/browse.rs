@@ -59,6 +59,7 @@ impl SortKey {
 
 /// What the catalog browser shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BrowseQuery {
     /// Words that must all appear in the name, id or architecture (case-insensitive).
     pub text: String,

@@ -54,8 +54,10 @@ pub enum DeploymentMode {
     /// A MIG GPU instance (bare metal, containers, or a passthrough GPU in MIG mode).
     Mig,
     /// A time-sliced vGPU C-series type.
+    #[serde(rename = "vgpu")]
     TimeSlicedVgpu,
     /// A MIG-backed vGPU C-series type.
+    #[serde(rename = "mig_vgpu")]
     MigBackedVgpu,
 }
 

@@ -27,6 +27,7 @@ pub enum Optimizer {
     /// Adam: first and second moment per parameter.
     Adam,
     /// AdamW: Adam with decoupled weight decay; same state as Adam.
+    #[serde(rename = "adamw")]
     AdamW,
 }
 

@@ -9,7 +9,9 @@ use super::layer::{ImageInput, Layer, LayerKind, Network, Pair, PoolOp};
 #[serde(rename_all = "snake_case")]
 pub enum Preset {
     Vgg16,
+    #[serde(rename = "resnet50")]
     ResNet50,
+    #[serde(rename = "alexnet")]
     AlexNet,
 }
 

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::arch::{Architecture, FfnKind, ParamCount};
-use super::hf::{ImportError, import};
+use super::hf::{ImportError, Imported, import, import_object};
 use super::memory::{
     Estimate, EstimateError, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB, Reverse,
     inference, kv_bytes_per_token, max_context, max_sequences,
@@ -108,6 +109,8 @@ pub struct TransformerForm {
     pub name: String,
     /// The architecture the fields edit (from the zoo or an import).
     pub base: Architecture,
+    /// The imported config.json the base was read from; `None` for a zoo model.
+    pub config: Option<Map<String, Value>>,
     pub arch: ArchFields,
     /// Notes from the import of the base (defaults used, parts not counted).
     pub assumptions: Vec<String>,
@@ -163,6 +166,7 @@ impl TransformerForm {
         TransformerForm {
             model: None,
             name: String::new(),
+            config: None,
             arch: ArchFields::of(&base),
             base,
             assumptions: Vec::new(),
@@ -202,6 +206,7 @@ impl TransformerForm {
         };
         self.model = Some(m.entry.id.clone());
         self.name = m.entry.name.clone();
+        self.config = None;
         self.base = m.imported.arch.clone();
         self.arch = ArchFields::of(&m.imported.arch);
         self.assumptions = m.imported.assumptions.clone();
@@ -212,14 +217,27 @@ impl TransformerForm {
     /// replaced, on failure nothing changes.
     pub fn import_config(&mut self, text: &str) -> Result<(), ImportError> {
         let imported = import(text)?;
+        let config = serde_json::from_str::<Map<String, Value>>(text).ok();
+        self.adopt(imported, config);
+        Ok(())
+    }
+
+    /// Reads a parsed config.json object, as [`TransformerForm::import_config`].
+    pub fn import_config_object(&mut self, config: &Map<String, Value>) -> Result<(), ImportError> {
+        let imported = import_object(config)?;
+        self.adopt(imported, Some(config.clone()));
+        Ok(())
+    }
+
+    fn adopt(&mut self, imported: Imported, config: Option<Map<String, Value>>) {
         // A pasted config equal to a zoo entry's is that zoo model.
         let same = zoo::zoo().iter().find(|m| m.imported.arch == imported.arch);
         self.model = same.map(|m| m.entry.id.clone());
         self.name = same.map_or(imported.name.clone(), |m| m.entry.name.clone());
+        self.config = config;
         self.arch = ArchFields::of(&imported.arch);
         self.base = imported.arch;
         self.assumptions = imported.assumptions;
-        Ok(())
     }
 
     /// Whether the architecture fields still hold the base unchanged.

@@ -579,6 +579,7 @@ pub fn inference(
 
 /// Answer to a reverse question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "answer")]
 pub enum Reverse {
     /// The largest value that fits, and the memory it then needs.
     Fits { value: u64, total: u64 },

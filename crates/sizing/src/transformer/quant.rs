@@ -124,10 +124,15 @@ pub enum WeightFormat {
     Nf4,
     /// NF4 with double quantization (QLoRA): absmax in 8 bits, blocks of 256 of those share an FP32 scale.
     Nf4Dq,
+    #[serde(rename = "q8_0")]
     GgufQ8_0,
+    #[serde(rename = "q6_k")]
     GgufQ6K,
+    #[serde(rename = "q5_k_m")]
     GgufQ5KM,
+    #[serde(rename = "q4_k_m")]
     GgufQ4KM,
+    #[serde(rename = "q4_0")]
     GgufQ4_0,
 }
 

@@ -29,6 +29,7 @@ pub enum Recipe {
     Mixed18,
     /// BF16 weights, gradients and optimizer state, no master copy: 2 + 2 + 4 = 8 B
     /// with Adam. Cheaper, at a risk to convergence.
+    #[serde(rename = "bf16")]
     PureBf16,
 }
 

@@ -1,0 +1,191 @@
+//! headroom on the command line.
+//!
+//! ```text
+//! headroom-cli size FILE|- [--format json|table] [--catalog FILE]
+//! headroom-cli link FILE|- [--base URL]
+//! ```
+//!
+//! Exit codes: 0 success; 1 a file could not be read; 2 an invalid scenario or
+//! command line (the message on stderr names the field).
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use sizing::catalog::Catalog;
+use sizing::report::{Report, size};
+use sizing::scenario::link::{AppState, encode};
+use sizing::scenario::{FieldError, parse};
+
+mod table;
+
+const USAGE: &str = "\
+headroom-cli: size a headroom scenario with the engine the app uses.
+
+Usage:
+  headroom-cli size FILE|- [--format json|table] [--catalog FILE]
+      Print the report for the scenario in FILE (- reads standard input):
+      memory term by term with formulas, what fits, recommendations, warnings.
+      --format json (default) prints the report as JSON; table a summary.
+      --catalog FILE uses an exported GPU catalog instead of the bundled one.
+  headroom-cli link FILE|- [--base URL]
+      Print the app link that opens the scenario: the fragment, or
+      BASE#fragment with --base (e.g. https://example.org/headroom/).
+  headroom-cli help | --help | --version
+
+Exit codes: 0 success, 1 a file could not be read, 2 invalid scenario or arguments.
+The scenario format is described in docs/scenario.md.";
+
+enum Failure {
+    Io(String),
+    Invalid(Vec<String>),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Io(m)) => {
+            eprintln!("headroom-cli: {m}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Invalid(lines)) => {
+            for l in lines {
+                eprintln!("headroom-cli: {l}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage_error(m: impl Into<String>) -> Failure {
+    Failure::Invalid(vec![
+        m.into(),
+        "run `headroom-cli --help` for usage".to_string(),
+    ])
+}
+
+fn read_input(path: &str) -> Result<String, Failure> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Io(format!("standard input could not be read: {e}")))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Failure::Io(format!("{path}: {e}")))
+    }
+}
+
+fn invalid(source: &str, errors: &[FieldError]) -> Failure {
+    Failure::Invalid(
+        errors
+            .iter()
+            .map(|e| format!("{source}: invalid scenario: {e}"))
+            .collect(),
+    )
+}
+
+/// Options after the command's file argument.
+struct Options {
+    file: String,
+    format: Option<String>,
+    catalog: Option<String>,
+    base: Option<String>,
+}
+
+fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
+    let mut o = Options {
+        file: String::new(),
+        format: None,
+        catalog: None,
+        base: None,
+    };
+    let mut file = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let flag = a.split_once('=').map_or(a.as_str(), |(f, _)| f);
+        if flag.starts_with("--") {
+            if !allowed.contains(&flag) {
+                return Err(usage_error(format!("unknown option {flag}")));
+            }
+            let value = match a.split_once('=') {
+                Some((_, v)) => v.to_string(),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| usage_error(format!("{flag} needs a value")))?,
+            };
+            match flag {
+                "--format" => o.format = Some(value),
+                "--catalog" => o.catalog = Some(value),
+                _ => o.base = Some(value),
+            }
+        } else if file.replace(a.clone()).is_some() {
+            return Err(usage_error(format!(
+                "one scenario file at a time; also got {a}"
+            )));
+        }
+    }
+    o.file = file.ok_or_else(|| usage_error("name a scenario file, or - for standard input"))?;
+    Ok(o)
+}
+
+fn run(args: &[String]) -> Result<String, Failure> {
+    let Some(command) = args.first() else {
+        return Err(usage_error("name a command: size or link"));
+    };
+    match command.as_str() {
+        "help" | "--help" | "-h" => Ok(USAGE.to_string()),
+        "--version" | "-V" => Ok(format!(
+            "headroom-cli {} (scenario format {})",
+            env!("CARGO_PKG_VERSION"),
+            sizing::scenario::VERSION
+        )),
+        "size" => {
+            let o = options(&args[1..], &["--format", "--catalog"])?;
+            let table = match o.format.as_deref() {
+                None | Some("json") => false,
+                Some("table") => true,
+                Some(other) => {
+                    return Err(usage_error(format!(
+                        "--format is json or table, not {other}"
+                    )));
+                }
+            };
+            let catalog = match &o.catalog {
+                None => Catalog::bundled().clone(),
+                Some(path) => Catalog::from_json(&read_input(path)?).map_err(|e| {
+                    Failure::Invalid(vec![format!("{path}: not a usable GPU catalog: {e}")])
+                })?,
+            };
+            let report = sized(&o.file, &catalog)?;
+            Ok(if table {
+                table::render(&report)
+            } else {
+                report.to_json()
+            })
+        }
+        "link" => {
+            let o = options(&args[1..], &["--base"])?;
+            let text = read_input(&o.file)?;
+            let scenario = parse(&text).map_err(|e| invalid(&o.file, &[e]))?;
+            let fragment = encode(&AppState::from_scenario(&scenario));
+            Ok(match o.base {
+                Some(base) => format!("{}#{fragment}", base.split('#').next().unwrap_or("")),
+                None => fragment,
+            })
+        }
+        other => Err(usage_error(format!(
+            "unknown command {other}; the commands are size and link"
+        ))),
+    }
+}
+
+fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {
+    let text = read_input(file)?;
+    let scenario = parse(&text).map_err(|e| invalid(file, &[e]))?;
+    size(&scenario, catalog).map_err(|errors| invalid(file, &errors))
+}

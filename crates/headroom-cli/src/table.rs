@@ -1,0 +1,193 @@
+//! `--format table`: the report as a person reads it in a terminal.
+
+use sizing::catalog::FitStatus;
+use sizing::report::Report;
+use sizing::transformer::memory::Reverse;
+use sizing::units::{format_bytes, format_share, group_digits};
+
+/// Left-aligned first column, the others right-aligned, widths from the content.
+fn columns(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |c: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(c))
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..n).map(width).collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i == 0 {
+                        format!("{s:<w$}", w = widths[i])
+                    } else {
+                        format!("{s:>w$}", w = widths[i])
+                    }
+                })
+                .collect();
+            format!("  {}", cells.join("   ").trim_end())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn reverse(r: &Reverse, what: &str) -> String {
+    match r {
+        Reverse::Fits { value, .. } => format!("{} {what}", group_digits(*value)),
+        Reverse::Nothing { .. } => format!("not even 1 {what}"),
+        Reverse::Unbounded { limit } => {
+            format!("every value up to {} {what}", group_digits(*limit))
+        }
+    }
+}
+
+/// Options listed in the table; the JSON has all of them.
+const SHOWN: usize = 12;
+
+pub fn render(r: &Report) -> String {
+    let u = r.scenario.units;
+    let b = |v: u64| format_bytes(v, u);
+    let m = &r.memory;
+    let mut out = Vec::new();
+    if !r.scenario.name.is_empty() {
+        out.push(format!("Scenario: {}", r.scenario.name));
+    }
+    out.push(r.model.headline.clone());
+    out.push(format!(
+        "{} · {} parameters",
+        r.model.name,
+        group_digits(r.model.parameters)
+    ));
+    out.push(String::new());
+    let per = if m.gpus_per_copy > 1 {
+        format!(
+            " (one copy spans {} GPUs; figures per GPU)",
+            m.gpus_per_copy
+        )
+    } else {
+        String::new()
+    };
+    out.push(format!("Memory per GPU{per}"));
+    let bands = m.has_bands();
+    let mut rows: Vec<Vec<String>> = m
+        .visible()
+        .map(|t| {
+            let mut row = vec![t.label.clone(), b(t.bytes), format_share(t.bytes, m.total)];
+            if bands {
+                row.push(if t.low == t.high {
+                    "exact".into()
+                } else {
+                    format!("{} – {}", b(t.low), b(t.high))
+                });
+            }
+            row
+        })
+        .collect();
+    let mut total = vec!["Total".to_string(), b(m.total), "100 %".into()];
+    if bands {
+        total.push(format!("{} – {}", b(m.low), b(m.high)));
+    }
+    rows.push(total);
+    out.push(columns(&rows));
+    out.push(format!("  = {} B", group_digits(m.total)));
+    for w in &m.warnings {
+        out.push(format!("  ! {w}"));
+    }
+    if let Some(rev) = &r.reverse {
+        out.push(String::new());
+        out.push(format!("In {} per GPU", b(rev.memory)));
+        out.push(format!(
+            "  longest context: {}",
+            reverse(&rev.max_context, "tokens")
+        ));
+        out.push(format!(
+            "  most sequences:  {}",
+            reverse(&rev.max_sequences, "sequences")
+        ));
+    }
+    out.push(String::new());
+    let f = &r.fits;
+    out.push(format!(
+        "Fits: {} needed with the {} % margin",
+        b(f.needed),
+        sizing::scenario::number_text(r.scenario.deployment.margin_percent)
+    ));
+    for rec in &f.recommendations {
+        let o = &f.options[rec.option];
+        out.push(format!(
+            "  {}: {} — {}",
+            rec.kind.label(),
+            o.label(),
+            rec.why
+        ));
+    }
+    let rows: Vec<Vec<String>> = std::iter::once(vec![
+        "Option".to_string(),
+        "Mode".into(),
+        "Usable".into(),
+        "Headroom".into(),
+        "Per GPU".into(),
+        "Per host".into(),
+    ])
+    .chain(f.options.iter().map(|o| {
+        let headroom = if o.headroom >= 0 {
+            b(o.headroom as u64)
+        } else {
+            format!("−{}", b(o.headroom.unsigned_abs()))
+        };
+        let status = match o.status {
+            FitStatus::Fits => "",
+            FitStatus::Tight => " (tight)",
+            FitStatus::TooSmall => " (too small)",
+        };
+        vec![
+            format!("{}{status}", o.label()),
+            o.mode.label().to_string(),
+            b(o.capacity),
+            headroom,
+            o.per_gpu.to_string(),
+            o.per_host.to_string(),
+        ]
+    }))
+    .collect();
+    if f.options.is_empty() {
+        out.push("  Nothing in the catalog holds this workload on one GPU.".into());
+    } else {
+        out.push(columns(&rows[..rows.len().min(SHOWN + 1)]));
+        if f.options.len() > SHOWN {
+            out.push(format!(
+                "  … and {} more options (--format json lists them all)",
+                f.options.len() - SHOWN
+            ));
+        }
+    }
+    for g in &f.multi_gpu {
+        out.push(format!(
+            "  {} × {}: {} each ({})",
+            g.gpus,
+            g.gpu_name,
+            b(g.per_gpu),
+            g.interconnect
+        ));
+    }
+    for n in &f.notes {
+        out.push(format!("  · {n}"));
+    }
+    out.push(String::new());
+    out.push(format!(
+        "Catalog: {} ({} GPUs). Sizes in {}.",
+        r.catalog
+            .description
+            .split(". ")
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('.'),
+        r.catalog.gpus,
+        u.label()
+    ));
+    out.join("\n")
+}

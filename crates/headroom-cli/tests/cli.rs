@@ -1,0 +1,180 @@
+//! The command line as a user runs it: exit codes, stdout and stderr.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom-cli"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn term(report: &Value, id: &str) -> u64 {
+    report["memory"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .map(|t| t["bytes"].as_u64().unwrap())
+        .unwrap_or(0)
+}
+
+#[test]
+fn vgg16_report_has_the_articles_numbers() {
+    let o = run(&["size", "examples/vgg16-training.json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["version"], 1);
+    assert_eq!(r["model"]["parameters"], 138_357_544);
+    // 138,357,544 FP32 weights; SGD with momentum keeps one FP32 copy more.
+    assert_eq!(term(&r, "weights"), 553_430_176);
+    assert_eq!(term(&r, "optimizer_state"), 553_430_176);
+    assert_eq!(term(&r, "feature_maps"), 1_931_146_240);
+    assert_eq!(r["memory"]["total"], 4_147_575_264u64);
+    assert!(!r["fits"]["recommendations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_table_is_a_readable_summary() {
+    let o = run(
+        &["size", "examples/llama-serving.json", "--format", "table"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(
+        t.contains("Serving Llama-3.1-8B in FP8 E4M3: 16 sequences × 8,192 tokens"),
+        "{t}"
+    );
+    assert!(t.contains("8,030,261,248 parameters"));
+    assert!(t.contains("Smallest fit: "));
+    assert!(t.contains("KV cache"));
+}
+
+#[test]
+fn stdin_is_read_for_a_dash() {
+    let o = run(
+        &["size", "-"],
+        Some(
+            r#"{"version":1,"workload":{"cnn":{"network":"alexnet","batch":1,"mode":"inference"}}}"#,
+        ),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["model"]["parameters"], 61_100_840);
+}
+
+#[test]
+fn invalid_scenarios_exit_2_naming_the_field() {
+    let cases = [
+        (
+            r#"{"version":1,"workload":{"cnn":{"batch":8,"colour":true}}}"#,
+            "workload.cnn.colour: unknown field `colour`",
+        ),
+        (
+            r#"{"version":1,"workload":{"cnn":{"batch":-8}}}"#,
+            "workload.cnn.batch: must be a whole number",
+        ),
+        (
+            r#"{"version":3,"workload":{"cnn":{}}}"#,
+            "version: 3 is newer than this headroom reads (1)",
+        ),
+        (
+            r#"{"version":1,"workload":{"cnn":{"batch":0}}}"#,
+            "workload.cnn.batch: Must be between 1 and 1,048,576.",
+        ),
+        (
+            r#"{"version":1,"workload":{"transformer":{"model":"gpt-9"}}}"#,
+            "workload.transformer.model: \"gpt-9\" is not in the model zoo",
+        ),
+        ("{ not json", "Not valid JSON"),
+    ];
+    for (json, expected) in cases {
+        let o = run(&["size", "-"], Some(json));
+        assert_eq!(o.status.code(), Some(2), "{json}");
+        assert!(stdout(&o).is_empty());
+        let e = stderr(&o);
+        assert!(e.contains(expected), "{json}\n{e}");
+        assert!(e.starts_with("headroom-cli: -: invalid scenario: "), "{e}");
+    }
+    let o = run(&["size", "examples/bad-batch.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("examples/bad-batch.json: invalid scenario: workload.cnn.batch"));
+}
+
+#[test]
+fn a_link_opens_the_same_scenario() {
+    let o = run(
+        &[
+            "link",
+            "examples/vgg16-training.json",
+            "--base",
+            "https://example.org/sizing/",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let url = stdout(&o);
+    let fragment = url
+        .trim()
+        .strip_prefix("https://example.org/sizing/#")
+        .unwrap();
+    assert!(fragment.starts_with("v=1&"), "{fragment}");
+    assert!(fragment.contains("page=cnn"));
+    let state = sizing::scenario::link::decode(fragment).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/vgg16-training.json"
+    ))
+    .unwrap();
+    assert_eq!(
+        state.scenario(),
+        Some(sizing::scenario::parse(&text).unwrap())
+    );
+}
+
+#[test]
+fn usage_mistakes_and_missing_files() {
+    assert_eq!(run(&[], None).status.code(), Some(2));
+    assert_eq!(run(&["weigh", "x.json"], None).status.code(), Some(2));
+    let o = run(
+        &["size", "examples/vgg16-training.json", "--format", "xml"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format is json or table"));
+    let o = run(&["size", "no/such/file.json"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no/such/file.json"));
+    let o = run(&["--help"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Exit codes"));
+}

@@ -1,0 +1,358 @@
+//! The app's whole state as a URL fragment: `v=1&page=cnn&cnn.batch=8`.
+//!
+//! Only what differs from the opening state is written, one `path=value` pair per
+//! leaf in alphabetical order, with dotted paths into the JSON of [`AppState`]. Values are the JSON
+//! text of the leaf, except text that would not read as JSON, which is written as
+//! it is (`tf.model=llama-2-7b`, `tf.context=32768`, `name=%22123%22` for the text
+//! "123"). Reading starts from the opening state and sets each pair, so a link
+//! stays short and each pair can be read and edited by hand.
+
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{
+    CnnScenario, Deployment, FieldError, Scenario, TransformerScenario, VERSION, Workload,
+    check_version, deserialize_at,
+};
+use crate::catalog::browse::BrowseQuery;
+use crate::units::ByteUnits;
+
+/// Longest fragment read, in bytes (a pasted config.json makes a link of a few kB).
+pub const MAX_FRAGMENT_BYTES: usize = 64 * 1024;
+
+/// The page on show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Page {
+    #[default]
+    Transformer,
+    Cnn,
+    Formats,
+    Catalog,
+    Saved,
+}
+
+/// The number-format explorer's inputs, as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FormatsView {
+    pub value: String,
+    /// Largest magnitude of the block, for the scaled formats.
+    pub absmax: String,
+    pub saturate: bool,
+}
+
+impl Default for FormatsView {
+    fn default() -> FormatsView {
+        FormatsView {
+            value: "0.1".into(),
+            absmax: "1".into(),
+            saturate: true,
+        }
+    }
+}
+
+/// The catalog page's filters and the GPU whose details are open.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CatalogView {
+    pub query: BrowseQuery,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<String>,
+}
+
+/// Everything on screen that a link restores.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppState {
+    pub page: Page,
+    pub units: ByteUnits,
+    /// The scenario's name, when it has one.
+    pub name: String,
+    pub tf: TransformerScenario,
+    pub tf_gpu: Deployment,
+    pub cnn: CnnScenario,
+    pub cnn_gpu: Deployment,
+    pub formats: FormatsView,
+    pub catalog: CatalogView,
+}
+
+impl AppState {
+    /// The app opened on a scenario: its page, its workload and its question.
+    pub fn from_scenario(s: &Scenario) -> AppState {
+        let mut state = AppState {
+            name: s.name.clone(),
+            units: s.units,
+            ..AppState::default()
+        };
+        match &s.workload {
+            Workload::Transformer(t) => {
+                state.page = Page::Transformer;
+                state.tf = t.clone();
+                state.tf_gpu = s.deployment.clone();
+            }
+            Workload::Cnn(c) => {
+                state.page = Page::Cnn;
+                state.cnn = c.clone();
+                state.cnn_gpu = s.deployment.clone();
+            }
+        }
+        state
+    }
+
+    /// The scenario of the workload page on show (`None` on other pages).
+    pub fn scenario(&self) -> Option<Scenario> {
+        self.scenario_of(self.page)
+    }
+
+    /// The scenario of a workload page.
+    pub fn scenario_of(&self, page: Page) -> Option<Scenario> {
+        let (workload, deployment) = match page {
+            Page::Transformer => (Workload::Transformer(self.tf.clone()), &self.tf_gpu),
+            Page::Cnn => (Workload::Cnn(self.cnn.clone()), &self.cnn_gpu),
+            _ => return None,
+        };
+        Some(Scenario {
+            version: VERSION,
+            name: self.name.clone(),
+            units: self.units,
+            workload,
+            deployment: deployment.clone(),
+        })
+    }
+}
+
+/// Why a link could not be opened; the app then shows this and its opening state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// Made by a newer headroom.
+    Newer(u32),
+    /// Not a headroom link, or damaged.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkError::Newer(v) => write!(
+                f,
+                "This link was made by a newer headroom (link format {v}; this one reads {VERSION}). It opened with the default settings instead; open the link in a newer headroom to see its scenario."
+            ),
+            LinkError::Unreadable(why) => write!(
+                f,
+                "This link could not be read ({why}). It opened with the default settings instead."
+            ),
+        }
+    }
+}
+
+/// Characters written as %XX in values: the fragment's own separators and
+/// whatever chat programs and mail clients break links on.
+const VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'+')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Path segments also escape the dot that joins them.
+const SEGMENT: &AsciiSet = &VALUE.add(b'.');
+
+/// The fragment (without `#`) for `state`.
+pub fn encode(state: &AppState) -> String {
+    let value = serde_json::to_value(state).expect("app state serializes");
+    let base = serde_json::to_value(AppState::default()).expect("app state serializes");
+    let mut pairs = vec![format!("v={VERSION}")];
+    let mut path = Vec::new();
+    changes(&value, Some(&base), &mut path, &mut pairs);
+    pairs.join("&")
+}
+
+fn changes(v: &Value, base: Option<&Value>, path: &mut Vec<String>, out: &mut Vec<String>) {
+    if Some(v) == base {
+        return;
+    }
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            let base = base.and_then(Value::as_object);
+            for (k, x) in map {
+                path.push(k.clone());
+                changes(x, base.and_then(|b| b.get(k)), path, out);
+                path.pop();
+            }
+            // A key the opening state has and this one leaves out reads as null.
+            for k in base.into_iter().flat_map(|b| b.keys()) {
+                if !map.contains_key(k) {
+                    path.push(k.clone());
+                    out.push(pair(path, &Value::Null));
+                    path.pop();
+                }
+            }
+        }
+        leaf => out.push(pair(path, leaf)),
+    }
+}
+
+fn pair(path: &[String], v: &Value) -> String {
+    let key: Vec<String> = path
+        .iter()
+        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .collect();
+    let text = match v {
+        // Text that would read as JSON (a number, true, "quoted") is quoted.
+        Value::String(s) if serde_json::from_str::<Value>(s).is_err() => s.clone(),
+        other => other.to_string(),
+    };
+    format!("{}={}", key.join("."), utf8_percent_encode(&text, VALUE))
+}
+
+/// Reads a fragment (with or without its `#`). An empty fragment is the opening state.
+pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if fragment.is_empty() {
+        return Ok(AppState::default());
+    }
+    let bad = |m: String| LinkError::Unreadable(m);
+    if fragment.len() > MAX_FRAGMENT_BYTES {
+        return Err(bad(format!(
+            "it is {} bytes long, more than the {} a headroom link can be",
+            fragment.len(),
+            MAX_FRAGMENT_BYTES
+        )));
+    }
+    let mut root = serde_json::to_value(AppState::default()).expect("app state serializes");
+    let mut version = None;
+    for part in fragment.split('&').filter(|p| !p.is_empty()) {
+        let Some((key, text)) = part.split_once('=') else {
+            return Err(bad(format!("\"{part}\" is not a name=value pair")));
+        };
+        let text = unescape(text).ok_or_else(|| bad(format!("the value of {key} is garbled")))?;
+        if key == "v" {
+            version = Some(text);
+            continue;
+        }
+        let path: Option<Vec<String>> = key.split('.').map(unescape).collect();
+        let path = path
+            .filter(|p| p.iter().all(|s| !s.is_empty()))
+            .ok_or_else(|| bad(format!("\"{key}\" is not a field name")))?;
+        let value = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+        set(&mut root, &path, value);
+    }
+    let Some(version) = version else {
+        return Err(bad("it has no format version, v=…".into()));
+    };
+    let number = serde_json::from_str::<Value>(&version).ok();
+    match check_version(number.as_ref(), "link") {
+        Ok(_) => {}
+        Err(_) if number.as_ref().and_then(Value::as_u64).is_some() => {
+            let v = number.and_then(|n| n.as_u64()).unwrap_or(0);
+            if v > u64::from(VERSION) {
+                return Err(LinkError::Newer(v.min(u64::from(u32::MAX)) as u32));
+            }
+            return Err(bad(format!("v={v} is not a link format")));
+        }
+        Err(_) => return Err(bad(format!("v={version} is not a link format"))),
+    }
+    deserialize_at::<AppState>(root, "").map_err(|e: FieldError| bad(e.to_string()))
+}
+
+fn unescape(s: &str) -> Option<String> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
+}
+
+/// Sets `path` in `root`, making objects on the way.
+fn set(root: &mut Value, path: &[String], value: Value) {
+    let mut at = root;
+    for seg in path {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        at = at
+            .as_object_mut()
+            .expect("made an object above")
+            .entry(seg.clone())
+            .or_insert(Value::Null);
+    }
+    *at = value;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cnn::Preset;
+    use crate::scenario::NetworkRef;
+
+    #[test]
+    fn the_opening_state_is_just_the_version() {
+        assert_eq!(encode(&AppState::default()), "v=1");
+        assert_eq!(decode("").unwrap(), AppState::default());
+        assert_eq!(decode("#v=1").unwrap(), AppState::default());
+    }
+
+    #[test]
+    fn changes_are_short_readable_pairs() {
+        let mut s = AppState {
+            page: Page::Cnn,
+            ..AppState::default()
+        };
+        s.cnn.batch = 8;
+        s.cnn.network = NetworkRef::Preset(Preset::ResNet50);
+        s.tf.model = crate::scenario::ModelRef::Zoo("llama-2-7b".into());
+        s.tf_gpu.architecture = Some("Hopper".into());
+        s.name = "Q3 chatbot: 32 users & 8k context".into();
+        let link = encode(&s);
+        assert_eq!(
+            link,
+            "v=1&cnn.batch=8&cnn.network=resnet50&name=Q3%20chatbot:%2032%20users%20%26%208k%20context&page=cnn&tf.model=llama-2-7b&tf_gpu.architecture=Hopper"
+        );
+        assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn text_that_reads_as_json_is_quoted() {
+        let s = AppState {
+            name: "123".into(),
+            ..AppState::default()
+        };
+        let link = encode(&s);
+        assert_eq!(link, "v=1&name=%22123%22");
+        assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn bad_links_say_why() {
+        assert_eq!(decode("v=2&page=cnn"), Err(LinkError::Newer(2)));
+        let msg = |f: &str| decode(f).unwrap_err().to_string();
+        assert!(
+            msg("page=cnn").contains("no format version"),
+            "{}",
+            msg("page=cnn")
+        );
+        assert!(msg("v=1&cnn.batch=-3").contains("cnn.batch"));
+        assert!(msg("v=1&cnn.bacth=3").contains("unknown field `bacth`"));
+        assert!(msg("v=1&page=nowhere").contains("page"));
+        assert!(msg("v=1&cnn..batch=1").contains("not a field name"));
+        assert!(msg("v=1&name=%FF").contains("garbled"));
+        assert!(msg("v=0").contains("v=0"));
+        assert!(msg("v=one").contains("v=one"));
+        assert!(msg("garbage").contains("name=value"));
+    }
+}

@@ -1,0 +1,471 @@
+//! A scenario: one versioned description of a workload and the deployment question
+//! asked about it. Links, saved scenarios, exported files and the command line
+//! all read and write this one format; [`crate::report`] answers it.
+//!
+//! Numbers are stored as numbers. Whether they are in range is checked when the
+//! scenario is sized (the same checks, with the same messages, as the app's
+//! fields), so a link can carry a value the user is still correcting.
+
+pub(crate) mod convert;
+pub mod link;
+pub mod store;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::catalog::{DeploymentMode, VgpuMode};
+use crate::cnn::{Optimizer, Preset};
+use crate::mode::Mode;
+use crate::precision::Precision;
+use crate::transformer::form::{DEFAULT_MODEL, MethodKind};
+use crate::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
+use crate::transformer::{KvFormat, WeightFormat};
+use crate::units::ByteUnits;
+
+pub use convert::number_text;
+pub use link::{AppState, LinkError, Page};
+
+/// The scenario format this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// Largest scenario or saved-scenario file read, in bytes.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A workload and its deployment question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version, [`VERSION`].
+    pub version: u32,
+    /// A name for people ("Support chatbot, 32 users").
+    #[serde(default)]
+    pub name: String,
+    /// How sizes are shown (the report's numbers are bytes either way).
+    #[serde(default)]
+    pub units: ByteUnits,
+    pub workload: Workload,
+    #[serde(default)]
+    pub deployment: Deployment,
+}
+
+impl Scenario {
+    pub fn new(workload: Workload) -> Scenario {
+        Scenario {
+            version: VERSION,
+            name: String::new(),
+            units: ByteUnits::default(),
+            workload,
+            deployment: Deployment::default(),
+        }
+    }
+
+    /// Pretty JSON, as files and the command line write it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+}
+
+/// The model and how it is run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)] // one per scenario; boxing buys nothing
+#[serde(rename_all = "snake_case")]
+pub enum Workload {
+    Transformer(TransformerScenario),
+    Cnn(CnnScenario),
+}
+
+impl Workload {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Workload::Transformer(_) => "transformer",
+            Workload::Cnn(_) => "cnn",
+        }
+    }
+}
+
+/// A transformer from the zoo or a Hugging Face config.json, and its workload.
+/// Every field may be left out; it then takes the value the app opens with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TransformerScenario {
+    pub model: ModelRef,
+    /// Architecture numbers changed from the model's.
+    pub arch: ArchEdits,
+    pub mode: Mode,
+    pub weights: WeightFormat,
+    pub quantize_embeddings: bool,
+    pub kv: KvFormat,
+    /// Concurrent sequences (users or batch) for inference.
+    pub sequences: u64,
+    /// Tokens per sequence: the context for inference, the sequence length for training.
+    pub context: u64,
+    pub prefill_chunk: u64,
+    pub flash_attention: bool,
+    pub window_cache: bool,
+    pub tensor_parallel: u64,
+    /// Runtime overhead per GPU, MiB.
+    pub overhead_mib: f64,
+    /// vLLM's gpu_memory_utilization; 1 for none.
+    pub utilization: f64,
+    /// GPU memory for the reverse questions (longest context, most sequences), GiB.
+    pub memory_gib: f64,
+    pub method: MethodKind,
+    pub lora_rank: u64,
+    pub lora_targets: LoraTargets,
+    pub double_quant: bool,
+    pub recipe: Recipe,
+    pub optimizer: TrainOptimizer,
+    pub micro_batch: u64,
+    pub recompute: Recompute,
+    pub data_parallel: u64,
+    pub zero_stage: u8,
+    pub sequence_parallel: bool,
+    pub pipeline_parallel: u64,
+    pub micro_batches: u64,
+}
+
+/// Which transformer: a zoo id, or the contents of a config.json.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelRef {
+    Zoo(String),
+    Config(Map<String, Value>),
+}
+
+impl Default for ModelRef {
+    fn default() -> ModelRef {
+        ModelRef::Zoo(DEFAULT_MODEL.to_string())
+    }
+}
+
+impl Serialize for ModelRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ModelRef::Zoo(id) => s.serialize_str(id),
+            ModelRef::Config(map) => map.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ModelRef, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(id) => Ok(ModelRef::Zoo(id)),
+            Value::Object(map) => Ok(ModelRef::Config(map)),
+            other => Err(D::Error::custom(format!(
+                "expected a zoo model id such as \"llama-3.1-8b\" or a config.json object, found {}",
+                json_kind(&other)
+            ))),
+        }
+    }
+}
+
+/// Architecture numbers that differ from the model's; absent means unchanged.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArchEdits {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heads: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kv_heads: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head_dim: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ffn: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vocab: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_positions: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experts: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experts_per_token: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expert_ffn: Option<u64>,
+    /// Gated (SwiGLU/GeGLU) FFN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gated: Option<bool>,
+    /// Input and output embeddings shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tied: Option<bool>,
+}
+
+/// A CNN, a bundled one or a layer list, and its workload. Every field may be left
+/// out; the image then is the network's design input (224×224×3 for a layer list).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CnnScenario {
+    pub network: NetworkRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<u64>,
+    pub batch: u64,
+    pub precision: Precision,
+    pub mode: Mode,
+    pub optimizer: Optimizer,
+    pub mixed_precision: bool,
+    /// Runtime overhead, MiB.
+    pub overhead_mib: f64,
+}
+
+/// Which CNN: a bundled network's id, or a layer list in the format of
+/// `docs/cnn-memory.md`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetworkRef {
+    Preset(Preset),
+    Layers(String),
+}
+
+impl Serialize for NetworkRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            NetworkRef::Preset(p) => s.serialize_str(p.id()),
+            NetworkRef::Layers(text) => {
+                let mut m = Map::new();
+                m.insert("layers".into(), Value::String(text.clone()));
+                m.serialize(s)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<NetworkRef, D::Error> {
+        let presets = || {
+            Preset::ALL
+                .iter()
+                .map(|p| format!("\"{}\"", p.id()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match Value::deserialize(d)? {
+            Value::String(id) => Preset::from_id(&id).map(NetworkRef::Preset).ok_or_else(|| {
+                D::Error::custom(format!(
+                    "\"{id}\" is not a bundled network; use one of {} or {{\"layers\": \"…\"}}",
+                    presets()
+                ))
+            }),
+            Value::Object(mut map) => {
+                let layers = map.remove("layers");
+                if let Some(k) = map.keys().next() {
+                    return Err(D::Error::custom(format!(
+                        "unknown field `{k}`: a custom network is {{\"layers\": \"…\"}}"
+                    )));
+                }
+                match layers {
+                    Some(Value::String(text)) => Ok(NetworkRef::Layers(text)),
+                    Some(other) => Err(D::Error::custom(format!(
+                        "`layers` must be text, one layer per line, found {}",
+                        json_kind(&other)
+                    ))),
+                    None => Err(D::Error::custom(
+                        "a custom network needs `layers`, one layer per line",
+                    )),
+                }
+            }
+            other => Err(D::Error::custom(format!(
+                "expected a bundled network id ({}) or {{\"layers\": \"…\"}}, found {}",
+                presets(),
+                json_kind(&other)
+            ))),
+        }
+    }
+}
+
+/// The deployment question: margin, host shape and which parts of the catalog to search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Deployment {
+    /// Memory kept free on top of the estimate, percent.
+    pub margin_percent: f64,
+    pub cards_per_host: u64,
+    pub vgpu_mode: VgpuMode,
+    /// ECC on GDDR GPUs (costs 1/16 of their memory).
+    pub ecc: bool,
+    /// Only this GPU architecture ("Hopper").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// Only this form factor: "PCIe", "SXM" or "Superchip".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_class: Option<String>,
+    /// Only this deployment mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<DeploymentMode>,
+    /// Also list what is too small.
+    pub show_too_small: bool,
+    /// Every profile, not only the smallest fit per GPU and mode.
+    pub all_profiles: bool,
+}
+
+/// The form-factor classes a deployment can be limited to.
+pub const FORM_CLASSES: [&str; 3] = ["PCIe", "SXM", "Superchip"];
+
+/// A problem with one field of a scenario (or a link, or a saved file).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Dotted path of the field, e.g. `workload.cnn.batch`; empty for the file as a whole.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, its field placed under `prefix`.
+    pub fn under(mut self, prefix: &str) -> FieldError {
+        self.field = match (prefix.is_empty(), self.field.is_empty()) {
+            (true, _) => self.field,
+            (false, true) => prefix.to_string(),
+            (false, false) => format!("{prefix}.{}", self.field),
+        };
+        self
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// "a number", "text", … for messages about a JSON value of the wrong kind.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a scenario file: JSON, the version checked first, then every field.
+pub fn parse(text: &str) -> Result<Scenario, FieldError> {
+    from_value(read_json(text)?)
+}
+
+/// JSON text of a file, refusing files too large to be a scenario list.
+pub(crate) fn read_json(text: &str) -> Result<Value, FieldError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(FieldError::new(
+            "",
+            format!(
+                "The file is {} bytes; scenarios take a few kilobytes each (at most {} read).",
+                crate::units::group_digits(text.len() as u64),
+                crate::units::group_digits(MAX_FILE_BYTES as u64)
+            ),
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| FieldError::new("", format!("Not valid JSON: {e}.")))
+}
+
+/// A scenario from parsed JSON (one entry of a saved-scenarios file, for example).
+pub fn from_value(mut value: Value) -> Result<Scenario, FieldError> {
+    let Value::Object(obj) = &value else {
+        return Err(FieldError::new(
+            "",
+            format!(
+                "A scenario is a JSON object with \"version\": {VERSION}, found {}.",
+                json_kind(&value)
+            ),
+        ));
+    };
+    let version = check_version(obj.get("version"), "scenario")?;
+    migrate(&mut value, version);
+    deserialize_at(value, "")
+}
+
+/// The version field of a file or link: present, whole, not from the future.
+pub(crate) fn check_version(v: Option<&Value>, what: &str) -> Result<u32, FieldError> {
+    let err = |m: String| Err(FieldError::new("version", m));
+    match v {
+        None => err(format!(
+            "is missing; a {what} starts with \"version\": {VERSION}"
+        )),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(0) => err(format!(
+                "0 is not a {what} version; versions start at 1 (this headroom writes {VERSION})"
+            )),
+            Some(v) if v > u64::from(VERSION) => err(format!(
+                "{v} is newer than this headroom reads ({VERSION}); open the {what} in a newer headroom"
+            )),
+            Some(v) => Ok(v as u32),
+            None => err(format!("must be a whole number, e.g. {VERSION}; found {n}")),
+        },
+        Some(other) => err(format!(
+            "must be a whole number, e.g. {VERSION}; found {}",
+            json_kind(other)
+        )),
+    }
+}
+
+/// Brings an older version's JSON up to [`VERSION`]. Version 1 is the first, so
+/// there is nothing to do yet; each later version adds one step here.
+fn migrate(value: &mut Value, from: u32) {
+    debug_assert!(from <= VERSION);
+    if let Value::Object(obj) = value {
+        obj.insert("version".into(), Value::from(VERSION));
+    }
+}
+
+/// Deserializes `value`, naming the field at fault under `prefix`.
+pub(crate) fn deserialize_at<T: serde::de::DeserializeOwned>(
+    value: Value,
+    prefix: &str,
+) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        FieldError::new(path, plain_message(&e.into_inner().to_string())).under(prefix)
+    })
+}
+
+/// serde's message in the words of the scenario format.
+fn plain_message(message: &str) -> String {
+    let m = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    for int in ["u8", "u32", "u64"] {
+        let expected = format!(", expected {int}");
+        if let Some(rest) = m.strip_suffix(expected.as_str()) {
+            let found = rest
+                .strip_prefix("invalid value: ")
+                .or_else(|| rest.strip_prefix("invalid type: "))
+                .unwrap_or(rest);
+            let max = match int {
+                "u8" => u64::from(u8::MAX),
+                "u32" => u64::from(u32::MAX),
+                _ => u64::MAX,
+            };
+            return format!(
+                "must be a whole number from 0 to {}; found {found}",
+                crate::units::group_digits(max)
+            );
+        }
+    }
+    if let Some(rest) = m.strip_suffix(", expected f64") {
+        let found = rest.strip_prefix("invalid type: ").unwrap_or(rest);
+        return format!("must be a number; found {found}");
+    }
+    m.to_string()
+}

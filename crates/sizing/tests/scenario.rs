@@ -1,0 +1,445 @@
+//! The scenario format over generated scenarios: scenario → link → scenario,
+//! scenario → JSON → scenario and saved list → export → import are the identity;
+//! bad files name the field. Native only: proptest needs an OS.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use sizing::catalog::{Catalog, DeploymentMode, VgpuMode};
+use sizing::cnn::{Optimizer, Preset};
+use sizing::mode::Mode;
+use sizing::precision::Precision;
+use sizing::report::size;
+use sizing::scenario::link::{self, AppState, CatalogView, FormatsView, Page};
+use sizing::scenario::store::Library;
+use sizing::scenario::{
+    ArchEdits, CnnScenario, Deployment, ModelRef, NetworkRef, Scenario, TransformerScenario,
+    VERSION, Workload, parse,
+};
+use sizing::transformer::form::MethodKind;
+use sizing::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
+use sizing::transformer::zoo::zoo;
+use sizing::transformer::{KvFormat, WeightFormat};
+use sizing::units::ByteUnits;
+
+fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+    prop::sample::select(all)
+}
+
+/// Text with the characters links must escape, and some that need no escaping.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "[a-zA-Z0-9 ]{1,12}",
+        "[&=#%+.?/\"'{}\\[\\]:, \n\tÄé€🙂a-z0-9-]{0,24}",
+        Just("123".to_string()),
+        Just("true".to_string()),
+        Just("null".to_string()),
+        Just("\"quoted\"".to_string()),
+    ]
+}
+
+/// Any u64, weighted towards the sizes people type.
+fn number() -> impl Strategy<Value = u64> {
+    prop_oneof![0u64..=100_000, any::<u64>()]
+}
+
+/// Finite decimals, including ones that print with many digits.
+fn decimal() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u32..=100_000).prop_map(f64::from),
+        (0u32..=1000, 1u32..=1000).prop_map(|(a, b)| f64::from(a) / f64::from(b)),
+        -1e12f64..1e12,
+    ]
+}
+
+fn model() -> impl Strategy<Value = ModelRef> {
+    (0..zoo().len(), any::<bool>()).prop_map(|(i, config)| {
+        let m = &zoo()[i];
+        if config {
+            ModelRef::Config(m.entry.config.clone())
+        } else {
+            ModelRef::Zoo(m.entry.id.clone())
+        }
+    })
+}
+
+fn arch_edits() -> BoxedStrategy<ArchEdits> {
+    let n = || prop::option::of(number());
+    (
+        (n(), n(), n(), n(), n(), n()),
+        (n(), n(), n(), n(), n()),
+        (
+            prop::option::of(any::<bool>()),
+            prop::option::of(any::<bool>()),
+        ),
+    )
+        .prop_map(
+            |(
+                (layers, hidden, heads, kv_heads, head_dim, ffn),
+                (vocab, max_positions, experts, experts_per_token, expert_ffn),
+                (gated, tied),
+            )| ArchEdits {
+                layers,
+                hidden,
+                heads,
+                kv_heads,
+                head_dim,
+                ffn,
+                vocab,
+                max_positions,
+                experts,
+                experts_per_token,
+                expert_ffn,
+                gated,
+                tied,
+            },
+        )
+        .boxed()
+}
+
+fn transformer() -> BoxedStrategy<TransformerScenario> {
+    (
+        (
+            model(),
+            arch_edits(),
+            pick(&Mode::ALL),
+            pick(&WeightFormat::ALL),
+        ),
+        (
+            any::<bool>(),
+            pick(&KvFormat::ALL),
+            number(),
+            number(),
+            number(),
+        ),
+        (
+            any::<bool>(),
+            any::<bool>(),
+            number(),
+            decimal(),
+            decimal(),
+            decimal(),
+        ),
+        (
+            pick(&MethodKind::ALL),
+            number(),
+            any::<[bool; 5]>(),
+            any::<bool>(),
+        ),
+        (
+            pick(&Recipe::ALL),
+            pick(&TrainOptimizer::ALL),
+            number(),
+            pick(&Recompute::ALL),
+        ),
+        (number(), any::<u8>(), any::<bool>(), number(), number()),
+    )
+        .prop_map(|(a, b, c, d, e, f)| TransformerScenario {
+            model: a.0,
+            arch: a.1,
+            mode: a.2,
+            weights: a.3,
+            quantize_embeddings: b.0,
+            kv: b.1,
+            sequences: b.2,
+            context: b.3,
+            prefill_chunk: b.4,
+            flash_attention: c.0,
+            window_cache: c.1,
+            tensor_parallel: c.2,
+            overhead_mib: c.3,
+            utilization: c.4,
+            memory_gib: c.5,
+            method: d.0,
+            lora_rank: d.1,
+            lora_targets: LoraTargets {
+                q: d.2[0],
+                k: d.2[1],
+                v: d.2[2],
+                o: d.2[3],
+                ffn: d.2[4],
+            },
+            double_quant: d.3,
+            recipe: e.0,
+            optimizer: e.1,
+            micro_batch: e.2,
+            recompute: e.3,
+            data_parallel: f.0,
+            zero_stage: f.1,
+            sequence_parallel: f.2,
+            pipeline_parallel: f.3,
+            micro_batches: f.4,
+        })
+        .boxed()
+}
+
+fn cnn() -> BoxedStrategy<CnnScenario> {
+    let network = prop_oneof![
+        pick(&Preset::ALL).prop_map(NetworkRef::Preset),
+        text().prop_map(NetworkRef::Layers),
+        Just(NetworkRef::Layers(
+            "conv 64 3x3 pad=1\npool 2\nfc 10 # a=b&c\n".into()
+        )),
+    ];
+    (
+        network,
+        prop::option::of(number()),
+        prop::option::of(number()),
+        prop::option::of(number()),
+        number(),
+        pick(&Precision::ALL),
+        pick(&Mode::ALL),
+        pick(&Optimizer::ALL),
+        any::<bool>(),
+        decimal(),
+    )
+        .prop_map(
+            |(network, height, width, channels, batch, precision, mode, optimizer, mixed, o)| {
+                CnnScenario {
+                    network,
+                    height,
+                    width,
+                    channels,
+                    batch,
+                    precision,
+                    mode,
+                    optimizer,
+                    mixed_precision: mixed,
+                    overhead_mib: o,
+                }
+            },
+        )
+        .boxed()
+}
+
+fn deployment() -> BoxedStrategy<Deployment> {
+    (
+        decimal(),
+        number(),
+        prop_oneof![Just(VgpuMode::EqualSize), Just(VgpuMode::MixedSize)],
+        any::<bool>(),
+        prop::option::of(text()),
+        prop::option::of(prop_oneof![
+            Just("PCIe".to_string()),
+            Just("SXM".to_string()),
+            text()
+        ]),
+        prop::option::of(pick(&DeploymentMode::ALL)),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(margin, cards, vgpu_mode, ecc, architecture, form_class, mode, tiny, all)| {
+                Deployment {
+                    margin_percent: margin,
+                    cards_per_host: cards,
+                    vgpu_mode,
+                    ecc,
+                    architecture,
+                    form_class,
+                    mode,
+                    show_too_small: tiny,
+                    all_profiles: all,
+                }
+            },
+        )
+        .boxed()
+}
+
+fn scenario() -> BoxedStrategy<Scenario> {
+    (
+        text(),
+        pick(&ByteUnits::ALL),
+        prop_oneof![
+            transformer().prop_map(Workload::Transformer),
+            cnn().prop_map(Workload::Cnn)
+        ],
+        deployment(),
+    )
+        .prop_map(|(name, units, workload, deployment)| Scenario {
+            version: VERSION,
+            name,
+            units,
+            workload,
+            deployment,
+        })
+        .boxed()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn scenario_link_scenario_is_the_identity(s in scenario()) {
+        let state = AppState::from_scenario(&s);
+        let fragment = link::encode(&state);
+        prop_assert!(fragment.starts_with("v=1"));
+        prop_assert!(!fragment.contains(' ') && !fragment.contains('#') && !fragment.contains('\n'));
+        let back = link::decode(&fragment).map_err(|e| TestCaseError::fail(format!("{e}: {fragment}")))?;
+        prop_assert_eq!(&back, &state);
+        prop_assert_eq!(back.scenario(), Some(s));
+    }
+
+    #[test]
+    fn the_whole_app_state_survives_a_link(
+        s in scenario(),
+        other in cnn(),
+        page in pick(&[Page::Transformer, Page::Cnn, Page::Formats, Page::Catalog, Page::Saved]),
+        value in text(),
+        saturate in any::<bool>(),
+        gpu in prop::option::of(text()),
+    ) {
+        let mut state = AppState::from_scenario(&s);
+        state.cnn = other;
+        state.page = page;
+        state.formats = FormatsView { value, absmax: "448".into(), saturate };
+        state.catalog = CatalogView { gpu, ..CatalogView::default() };
+        let back = link::decode(&link::encode(&state)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, state);
+    }
+
+    #[test]
+    fn scenario_json_scenario_is_the_identity(s in scenario()) {
+        let back = parse(&s.to_json()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, s);
+    }
+
+    #[test]
+    fn export_then_import_keeps_every_saved_scenario(list in prop::collection::vec(scenario(), 0..5)) {
+        let mut lib = Library::default();
+        for s in list {
+            lib.add(s);
+        }
+        let back = Library::read(&lib.to_json()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&back, &lib);
+        let mut fresh = Library::default();
+        fresh.import(&back);
+        prop_assert_eq!(fresh, lib);
+    }
+
+    #[test]
+    fn sizing_any_scenario_answers_or_names_fields(s in scenario()) {
+        match size(&s, Catalog::bundled()) {
+            Ok(r) => {
+                prop_assert_eq!(r.memory.total, r.memory.terms.iter().map(|t| t.bytes).fold(0u64, u64::saturating_add));
+                prop_assert!(r.memory.low <= r.memory.total && r.memory.total <= r.memory.high);
+            }
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for e in errors {
+                    prop_assert!(
+                        e.field.starts_with("workload.") || e.field.starts_with("deployment."),
+                        "{}", e
+                    );
+                    prop_assert!(!e.message.is_empty());
+                }
+            }
+        }
+    }
+}
+
+fn field_of(json: &str) -> String {
+    let e = parse(json).unwrap_err();
+    e.field
+}
+
+#[test]
+fn unknown_fields_are_named_with_their_path() {
+    assert_eq!(
+        field_of(r#"{"version":1,"workload":{"cnn":{"bacth":8}}}"#),
+        "workload.cnn.bacth"
+    );
+    assert_eq!(
+        field_of(r#"{"version":1,"workload":{"cnn":{}},"extra":1}"#),
+        "extra"
+    );
+    assert_eq!(
+        field_of(r#"{"version":1,"workload":{"rnn":{}}}"#),
+        "workload"
+    );
+    assert_eq!(
+        field_of(r#"{"version":1,"workload":{"transformer":{"arch":{"layer":4}}}}"#),
+        "workload.transformer.arch.layer"
+    );
+}
+
+#[test]
+fn a_negative_batch_names_the_batch() {
+    let e = parse(r#"{"version":1,"workload":{"cnn":{"batch":-8}}}"#).unwrap_err();
+    assert_eq!(e.field, "workload.cnn.batch");
+    assert_eq!(
+        e.message,
+        "must be a whole number from 0 to 18,446,744,073,709,551,615; found integer `-8`"
+    );
+    let e =
+        parse(r#"{"version":1,"workload":{"transformer":{"utilization":"high"}}}"#).unwrap_err();
+    assert_eq!(e.field, "workload.transformer.utilization");
+    assert_eq!(e.message, "must be a number; found string \"high\"");
+}
+
+#[test]
+fn versions_are_checked_before_anything_else() {
+    let e = parse(r#"{"version":2,"workload":{"cnn":{"unknown":1}}}"#).unwrap_err();
+    assert_eq!(e.field, "version");
+    assert_eq!(
+        e.message,
+        "2 is newer than this headroom reads (1); open the scenario in a newer headroom"
+    );
+    assert_eq!(field_of(r#"{"workload":{"cnn":{}}}"#), "version");
+    assert_eq!(
+        field_of(r#"{"version":0,"workload":{"cnn":{}}}"#),
+        "version"
+    );
+    assert_eq!(
+        field_of(r#"{"version":"1","workload":{"cnn":{}}}"#),
+        "version"
+    );
+    assert_eq!(field_of("[]"), "");
+    assert_eq!(field_of("{"), "");
+}
+
+#[test]
+fn a_short_file_takes_the_opening_values() {
+    let s = parse(r#"{"version":1,"workload":{"cnn":{"network":"resnet50","batch":64}}}"#).unwrap();
+    let Workload::Cnn(c) = &s.workload else {
+        panic!("a CNN")
+    };
+    assert_eq!(c.batch, 64);
+    assert_eq!(c.precision, CnnScenario::default().precision);
+    assert_eq!(s.deployment, Deployment::default());
+    // A pasted config.json is a model.
+    let config = zoo().iter().find(|m| m.entry.id == "mistral-7b").unwrap();
+    let json = format!(
+        r#"{{"version":1,"workload":{{"transformer":{{"model":{}}}}}}}"#,
+        serde_json::Value::Object(config.entry.config.clone())
+    );
+    let r = size(&parse(&json).unwrap(), Catalog::bundled()).unwrap();
+    assert_eq!(r.model.name, "Mistral-7B-v0.1");
+}
+
+/// Every choice is written in files and links with the id the app's menus use.
+#[test]
+fn choices_are_written_with_their_ids() {
+    fn check<T: serde::Serialize + Copy + std::fmt::Debug>(all: &[T], id: fn(T) -> &'static str) {
+        for &v in all {
+            assert_eq!(
+                serde_json::to_value(v).unwrap(),
+                serde_json::Value::from(id(v)),
+                "{v:?}"
+            );
+        }
+    }
+    check(&WeightFormat::ALL, WeightFormat::id);
+    check(&KvFormat::ALL, KvFormat::id);
+    check(&Precision::ALL, Precision::id);
+    check(&Recipe::ALL, Recipe::id);
+    check(&TrainOptimizer::ALL, TrainOptimizer::id);
+    check(&Recompute::ALL, Recompute::id);
+    check(&Optimizer::ALL, Optimizer::id);
+    check(&ByteUnits::ALL, ByteUnits::id);
+    check(&DeploymentMode::ALL, DeploymentMode::id);
+    check(&Mode::ALL, Mode::id);
+    check(&MethodKind::ALL, MethodKind::id);
+    check(&Preset::ALL, Preset::id);
+}

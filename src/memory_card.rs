@@ -1,0 +1,128 @@
+//! The memory card every model shows: the total, its band, a stacked bar and the
+//! term-by-term table with each term's formula and assumption.
+
+use leptos::prelude::*;
+use sizing::ByteUnits;
+use sizing::report::Memory;
+use sizing::units::{format_bytes, format_bytes_exact, format_share};
+
+use crate::widgets::StackedBar;
+
+#[component]
+pub fn MemoryCard(
+    memory: Memory,
+    title: &'static str,
+    headline: String,
+    /// Prepended to every test id ("tf-" on the transformer page).
+    prefix: &'static str,
+    units: RwSignal<ByteUnits>,
+) -> impl IntoView {
+    let m = memory;
+    let (total, low, high) = (m.total, m.low, m.high);
+    let bands = m.has_bands();
+    let other = move || match units.get() {
+        ByteUnits::Binary => format_bytes(total, ByteUnits::Decimal),
+        _ => format_bytes(total, ByteUnits::Binary),
+    };
+    let range = move |lo: u64, hi: u64| {
+        move || {
+            if lo == hi {
+                "exact".to_string()
+            } else {
+                format!(
+                    "{} – {}",
+                    format_bytes(lo, units.get()),
+                    format_bytes(hi, units.get())
+                )
+            }
+        }
+    };
+    let visible: Vec<_> = m.visible().cloned().collect();
+    let bar: Vec<_> = visible
+        .iter()
+        .map(|t| (t.id.clone(), t.label.clone(), t.bytes))
+        .collect();
+    let gpus = m.gpus_per_copy;
+    let id = move |name: &str| format!("{prefix}{name}");
+    view! {
+        <div class="card summary" data-testid=id("summary")>
+            <h2>{title}</h2>
+            <p class="headline" data-testid=id("headline")>{headline}</p>
+            <p class="total">
+                <span class="total-value" data-testid=id("total") data-bytes=total.to_string() title=format_bytes_exact(total)>
+                    {move || format_bytes(total, units.get())}
+                </span>
+                <span class="total-alt">{other}" · "{format_bytes_exact(total)}</span>
+            </p>
+            {bands.then(|| view! {
+                <p class="band" data-testid=id("band") data-low=low.to_string() data-high=high.to_string()>
+                    {move || format!("Expected between {} and {} (the bands of the terms below).", format_bytes(low, units.get()), format_bytes(high, units.get()))}
+                </p>
+            })}
+            {(gpus > 1).then(|| view! {
+                <p class="hint" data-testid=id("per-gpu")>
+                    {format!("One copy of the model spans {gpus} GPUs; every figure is what each of them holds. Fits below checks one GPU.")}
+                </p>
+            })}
+            <StackedBar testid=id("stacked-bar") terms=bar total=total units=units/>
+            <table class="terms">
+                <thead>
+                    <tr>
+                        <th scope="col">"Term"</th>
+                        <th scope="col" class="num">"Memory"</th>
+                        {bands.then(|| view! { <th scope="col" class="num">"Range"</th> })}
+                        <th scope="col" class="num">"Share"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {visible
+                        .into_iter()
+                        .map(|t| {
+                            let bytes = t.bytes;
+                            view! {
+                                <tr>
+                                    <td>
+                                        <details>
+                                            <summary>
+                                                <span class=format!("swatch seg-{}", t.id) aria-hidden="true"></span>
+                                                {t.label.clone()}
+                                            </summary>
+                                            <p class="formula" data-testid=id(&format!("formula-{}", t.id))>{t.formula.clone()}</p>
+                                            <p class="note">{t.note.clone()}</p>
+                                        </details>
+                                    </td>
+                                    <td class="num" data-testid=id(&format!("term-{}", t.id)) data-bytes=bytes.to_string() title=format_bytes_exact(bytes)>
+                                        {move || format_bytes(bytes, units.get())}
+                                    </td>
+                                    {bands.then(|| view! { <td class="num range">{range(t.low, t.high)}</td> })}
+                                    <td class="num">{format_share(bytes, total)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <td>
+                            <details>
+                                <summary>"Total"</summary>
+                                <p class="formula" data-testid=id("formula-total")>{m.total_formula.clone()}</p>
+                            </details>
+                        </td>
+                        <td class="num">{move || format_bytes(total, units.get())}</td>
+                        {bands.then(|| view! { <td class="num range">{range(low, high)}</td> })}
+                        <td class="num">"100 %"</td>
+                    </tr>
+                </tfoot>
+            </table>
+            {(!m.warnings.is_empty()).then(|| view! {
+                <ul class="warnings" data-testid=id("warnings")>
+                    {m.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+            <p class="unit-note" class:hidden=move || units.get() != ByteUnits::Article>
+                "* Article units, as in the source article's figures: 1 KB* = 1,024 B, 1 MB* = 1,024,000 B, 1 GB* = 1,024,000,000 B."
+            </p>
+        </div>
+    }
+}
