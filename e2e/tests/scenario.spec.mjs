@@ -37,6 +37,17 @@ for (const { file, prefix, pageId } of [
       const label = option.profile ? `${option.gpu_name} · ${option.profile}` : option.gpu_name;
       await expect(on.getByTestId(`${prefix}rec-${r.kind}`).locator('.rec-option')).toHaveText(label);
     }
+    for (const l of report.layers ?? []) {
+      const name = l.name;
+      if (name !== 'input') {
+        await expect(on.getByTestId(`params-${name}`)).toHaveAttribute('data-bytes', String(l.param_bytes));
+      }
+      await expect(on.getByTestId(`fmap-image-${name}`)).toHaveAttribute('data-bytes', String(l.feature_bytes_per_image));
+      await expect(on.getByTestId(`fmap-batch-${name}`)).toHaveAttribute('data-bytes', String(l.feature_bytes_per_batch));
+    }
+    if (report.parameters) {
+      await expect(on.getByTestId('tf-params-total')).toHaveText(report.parameters.total.toLocaleString('en-US'));
+    }
     await expect(page.getByTestId('scenario-name')).toHaveValue(report.scenario.name);
   });
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::form::{FitForm, architectures, evaluate_fit};
 use crate::catalog::{Catalog, Demand, Fits};
 use crate::cnn::form::{CnnResult, evaluate as evaluate_cnn};
-use crate::cnn::{self, Preset};
+use crate::cnn::{self, Preset, Shape};
 use crate::mode::Mode;
 use crate::scenario::convert::ARCH_FIELDS;
 use crate::scenario::{
@@ -15,7 +15,7 @@ use crate::scenario::{
 };
 use crate::transformer::form::{TransformerResult, evaluate as evaluate_transformer};
 use crate::transformer::memory::Reverse;
-use crate::transformer::{self};
+use crate::transformer::{self, ParamCount};
 use crate::units::group_digits;
 
 /// The report format this build writes.
@@ -182,6 +182,18 @@ pub struct ReverseAnswers {
     pub max_sequences: Reverse,
 }
 
+/// One row of the CNN page's layer table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerRow {
+    pub name: String,
+    pub description: String,
+    pub output: Shape,
+    pub params: u64,
+    pub param_bytes: u64,
+    pub feature_bytes_per_image: u64,
+    pub feature_bytes_per_batch: u64,
+}
+
 /// The catalog the fits were taken from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogInfo {
@@ -199,6 +211,12 @@ pub struct Report {
     pub memory: Memory,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse: Option<ReverseAnswers>,
+    /// Transformers: parameters by embedding, block and head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<ParamCount>,
+    /// CNNs: the layer table, the input image first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<LayerRow>>,
     pub fits: Fits,
     pub catalog: CatalogInfo,
 }
@@ -247,7 +265,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
             total: 0,
             replicated: 0,
         },
-        |(_, memory, _)| memory.demand,
+        |s| s.memory.demand,
     );
     let fit_form: FitForm = s.deployment.to_form();
     let fit = evaluate_fit(catalog, &demand, &fit_form, s.units);
@@ -258,12 +276,14 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         errors.push(FieldError::new("deployment.cards_per_host", m.clone()));
     }
     match (sized, fit.fits) {
-        (Some((model, memory, reverse)), Some(fits)) if errors.is_empty() => Ok(Report {
+        (Some(sized), Some(fits)) if errors.is_empty() => Ok(Report {
             version: REPORT_VERSION,
             scenario: s.clone(),
-            model,
-            memory,
-            reverse,
+            model: sized.model,
+            memory: sized.memory,
+            reverse: sized.reverse,
+            parameters: sized.parameters,
+            layers: sized.layers,
             fits,
             catalog: CatalogInfo {
                 description: catalog.description.clone(),
@@ -306,7 +326,14 @@ fn check_deployment(d: &Deployment, catalog: &Catalog) -> Vec<FieldError> {
     errors
 }
 
-type Sized = (ModelSummary, Memory, Option<ReverseAnswers>);
+/// What sizing a workload gives, before the fit question.
+struct Sized {
+    model: ModelSummary,
+    memory: Memory,
+    reverse: Option<ReverseAnswers>,
+    parameters: Option<ParamCount>,
+    layers: Option<Vec<LayerRow>>,
+}
 
 fn size_transformer(t: &TransformerScenario) -> Result<Sized, Vec<FieldError>> {
     let form = t.to_form().map_err(|e| vec![e])?;
@@ -336,8 +363,8 @@ fn size_transformer(t: &TransformerScenario) -> Result<Sized, Vec<FieldError>> {
         }),
         _ => None,
     };
-    Ok((
-        ModelSummary {
+    Ok(Sized {
+        model: ModelSummary {
             kind: "transformer".into(),
             name: r.name.clone(),
             parameters: r.params.total,
@@ -348,9 +375,11 @@ fn size_transformer(t: &TransformerScenario) -> Result<Sized, Vec<FieldError>> {
             },
             headline: r.headline.clone(),
         },
-        Memory::from(&r.estimate),
+        memory: Memory::from(&r.estimate),
         reverse,
-    ))
+        parameters: Some(r.params.clone()),
+        layers: None,
+    })
 }
 
 fn size_cnn(c: &CnnScenario) -> Result<Sized, Vec<FieldError>> {
@@ -384,8 +413,32 @@ fn size_cnn(c: &CnnScenario) -> Result<Sized, Vec<FieldError>> {
         return Err(errors);
     };
     let network = network_name(form.matching_preset());
-    Ok((
-        ModelSummary {
+    let input = LayerRow {
+        name: "input".into(),
+        description: "Input image".into(),
+        output: r.analysis.input,
+        params: 0,
+        param_bytes: r.input_bytes.param_bytes,
+        feature_bytes_per_image: r.input_bytes.feature_bytes_per_image,
+        feature_bytes_per_batch: r.input_bytes.feature_bytes_per_batch,
+    };
+    let rows = r
+        .analysis
+        .layers
+        .iter()
+        .zip(&r.layers)
+        .map(|(l, b)| LayerRow {
+            name: l.name.clone(),
+            description: l.description.clone(),
+            output: l.output,
+            params: l.params,
+            param_bytes: b.param_bytes,
+            feature_bytes_per_image: b.feature_bytes_per_image,
+            feature_bytes_per_batch: b.feature_bytes_per_batch,
+        });
+    let layers = std::iter::once(input).chain(rows).collect();
+    Ok(Sized {
+        model: ModelSummary {
             kind: "cnn".into(),
             name: network.to_string(),
             parameters: r.analysis.params,
@@ -396,9 +449,11 @@ fn size_cnn(c: &CnnScenario) -> Result<Sized, Vec<FieldError>> {
             },
             headline: cnn_headline(&r, network),
         },
-        Memory::from(&r.estimate),
-        None,
-    ))
+        memory: Memory::from(&r.estimate),
+        reverse: None,
+        parameters: None,
+        layers: Some(layers),
+    })
 }
 
 #[cfg(test)]
@@ -427,6 +482,12 @@ mod tests {
             r.memory.terms.iter().map(|t| t.bytes).sum::<u64>()
         );
         assert!(!r.fits.recommendations.is_empty());
+        // The layer table: the input image, then 13 conv, 5 pool, flatten and 3 fc layers; conv1_1 has 64 × 3 × 3 × 3 + 64 parameters.
+        let layers = r.layers.unwrap();
+        assert_eq!(layers.len(), 23);
+        assert_eq!(layers[1].params, 1_792);
+        assert_eq!(layers[1].param_bytes, 1_792 * 4);
+        assert_eq!(layers.iter().map(|l| l.params).sum::<u64>(), 138_357_544);
     }
 
     #[test]

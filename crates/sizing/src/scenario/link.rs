@@ -21,6 +21,9 @@ use crate::units::ByteUnits;
 /// Longest fragment read, in bytes (a pasted config.json makes a link of a few kB).
 pub const MAX_FRAGMENT_BYTES: usize = 64 * 1024;
 
+/// Most dots in a name: deeper than any field (a pasted config nests a few levels).
+const MAX_DEPTH: usize = 16;
+
 /// The page on show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -239,17 +242,18 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
     let mut version = None;
     for part in fragment.split('&').filter(|p| !p.is_empty()) {
         let Some((key, text)) = part.split_once('=') else {
-            return Err(bad(format!("\"{part}\" is not a name=value pair")));
+            return Err(bad(format!("\"{}\" is not a name=value pair", short(part))));
         };
-        let text = unescape(text).ok_or_else(|| bad(format!("the value of {key} is garbled")))?;
+        let text =
+            unescape(text).ok_or_else(|| bad(format!("the value of {} is garbled", short(key))))?;
         if key == "v" {
             version = Some(text);
             continue;
         }
         let path: Option<Vec<String>> = key.split('.').map(unescape).collect();
         let path = path
-            .filter(|p| p.iter().all(|s| !s.is_empty()))
-            .ok_or_else(|| bad(format!("\"{key}\" is not a field name")))?;
+            .filter(|p| p.len() <= MAX_DEPTH && p.iter().all(|s| !s.is_empty()))
+            .ok_or_else(|| bad(format!("\"{}\" is not a field name", short(key))))?;
         let value = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
         set(&mut root, &path, value);
     }
@@ -266,9 +270,23 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
             }
             return Err(bad(format!("v={v} is not a link format")));
         }
-        Err(_) => return Err(bad(format!("v={version} is not a link format"))),
+        Err(_) => return Err(bad(format!("v={} is not a link format", short(&version)))),
     }
-    deserialize_at::<AppState>(root, "").map_err(|e: FieldError| bad(e.to_string()))
+    deserialize_at::<AppState>(root, "").map_err(|e: FieldError| {
+        bad(FieldError::new(short(&e.field), cut(&e.message, 240)).to_string())
+    })
+}
+
+/// Text from a link, cut to a length that fits in a message.
+fn short(s: &str) -> String {
+    cut(s, 60)
+}
+
+fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 fn unescape(s: &str) -> Option<String> {
@@ -350,6 +368,12 @@ mod tests {
         assert!(msg("v=1&cnn.bacth=3").contains("unknown field `bacth`"));
         assert!(msg("v=1&page=nowhere").contains("page"));
         assert!(msg("v=1&cnn..batch=1").contains("not a field name"));
+        let deep = format!("v=1&{}=1", vec!["a"; 20_000].join("."));
+        assert!(msg(&deep).contains("not a field name"));
+        assert!(msg(&deep).len() < 200);
+        let long = format!("v=1&{}=1", "k".repeat(30_000));
+        assert!(msg(&long).contains("unknown field"));
+        assert!(msg(&long).len() < 600);
         assert!(msg("v=1&name=%FF").contains("garbled"));
         assert!(msg("v=0").contains("v=0"));
         assert!(msg("v=one").contains("v=one"));
