@@ -52,8 +52,6 @@ pub fn App() -> impl IntoView {
     });
     let shared = Shared::new();
     provide_context(shared);
-    // The state memo lives at the top, so every page shares it.
-    let _ = shared.state();
     sync_with_url(shared);
     provide_saved();
     let (units, page) = (shared.units, shared.page);

@@ -31,6 +31,8 @@ pub struct Shared {
     pub catalog_gpu: RwSignal<Option<String>>,
     /// Why the link the app was opened with could not be shown as it was.
     pub notice: RwSignal<Option<String>>,
+    /// Everything above as a link holds it.
+    pub state: Memo<AppState>,
 }
 
 pub fn shared() -> Shared {
@@ -40,18 +42,63 @@ pub fn shared() -> Shared {
 impl Shared {
     pub fn new() -> Shared {
         let s = AppState::default();
+        let tf = RwSignal::new(TransformerForm::default());
+        let tf_fit = RwSignal::new(FitForm::default());
+        let cnn = RwSignal::new(CnnForm::default());
+        let cnn_fit = RwSignal::new(FitForm::default());
+        let page = RwSignal::new(s.page);
+        let units = RwSignal::new(s.units);
+        let name = RwSignal::new(s.name);
+        let formats = RwSignal::new(s.formats);
+        let catalog_query = RwSignal::new(s.catalog.query);
+        let catalog_gpu = RwSignal::new(s.catalog.gpu);
+        // A form whose fields are not all numbers yet keeps the last state it had,
+        // so the link never holds a half-typed value.
+        let tf_state = Memo::new(move |prev: Option<&TransformerScenario>| {
+            tf.with(TransformerScenario::from_form)
+                .or_else(|| prev.cloned())
+                .unwrap_or_default()
+        });
+        let cnn_state = Memo::new(move |prev: Option<&CnnScenario>| {
+            cnn.with(CnnScenario::from_form)
+                .or_else(|| prev.cloned())
+                .unwrap_or_default()
+        });
+        let fit = |form: RwSignal<FitForm>| {
+            Memo::new(move |prev: Option<&Deployment>| {
+                form.with(Deployment::from_form)
+                    .or_else(|| prev.cloned())
+                    .unwrap_or_default()
+            })
+        };
+        let (tf_gpu, cnn_gpu) = (fit(tf_fit), fit(cnn_fit));
+        let state = Memo::new(move |_| AppState {
+            page: page.get(),
+            units: units.get(),
+            name: name.get(),
+            tf: tf_state.get(),
+            tf_gpu: tf_gpu.get(),
+            cnn: cnn_state.get(),
+            cnn_gpu: cnn_gpu.get(),
+            formats: formats.get(),
+            catalog: CatalogView {
+                query: catalog_query.get(),
+                gpu: catalog_gpu.get(),
+            },
+        });
         Shared {
-            page: RwSignal::new(s.page),
-            units: RwSignal::new(s.units),
-            name: RwSignal::new(s.name),
-            tf: RwSignal::new(TransformerForm::default()),
-            tf_fit: RwSignal::new(FitForm::default()),
-            cnn: RwSignal::new(CnnForm::default()),
-            cnn_fit: RwSignal::new(FitForm::default()),
-            formats: RwSignal::new(s.formats),
-            catalog_query: RwSignal::new(s.catalog.query),
-            catalog_gpu: RwSignal::new(s.catalog.gpu),
+            page,
+            units,
+            name,
+            tf,
+            tf_fit,
+            cnn,
+            cnn_fit,
+            formats,
+            catalog_query,
+            catalog_gpu,
             notice: RwSignal::new(None),
+            state,
         }
     }
 
@@ -83,7 +130,7 @@ impl Shared {
 
     /// Opens a saved or imported scenario on its page.
     pub fn open(&self, s: &Scenario) -> Vec<String> {
-        let mut state = self.state().get_untracked();
+        let mut state = self.state.get_untracked();
         let fresh = AppState::from_scenario(s);
         state.page = fresh.page;
         state.name = fresh.name;
@@ -101,59 +148,12 @@ impl Shared {
         self.apply(&state)
     }
 
-    /// The state on screen. A form whose fields are not all numbers yet keeps the
-    /// last state it had, so the link never holds a half-typed value.
-    pub fn state(&self) -> Memo<AppState> {
-        if let Some(m) = use_context::<StateMemo>() {
-            return m.0;
-        }
-        let s = *self;
-        let tf = Memo::new(move |prev: Option<&TransformerScenario>| {
-            s.tf.with(TransformerScenario::from_form)
-                .or_else(|| prev.cloned())
-                .unwrap_or_default()
-        });
-        let cnn = Memo::new(move |prev: Option<&CnnScenario>| {
-            s.cnn
-                .with(CnnScenario::from_form)
-                .or_else(|| prev.cloned())
-                .unwrap_or_default()
-        });
-        let fit = |form: RwSignal<FitForm>| {
-            Memo::new(move |prev: Option<&Deployment>| {
-                form.with(Deployment::from_form)
-                    .or_else(|| prev.cloned())
-                    .unwrap_or_default()
-            })
-        };
-        let (tf_gpu, cnn_gpu) = (fit(s.tf_fit), fit(s.cnn_fit));
-        let m = Memo::new(move |_| AppState {
-            page: s.page.get(),
-            units: s.units.get(),
-            name: s.name.get(),
-            tf: tf.get(),
-            tf_gpu: tf_gpu.get(),
-            cnn: cnn.get(),
-            cnn_gpu: cnn_gpu.get(),
-            formats: s.formats.get(),
-            catalog: CatalogView {
-                query: s.catalog_query.get(),
-                gpu: s.catalog_gpu.get(),
-            },
-        });
-        provide_context(StateMemo(m));
-        m
-    }
-
     /// The scenario of the workload page on show.
     pub fn scenario(&self) -> Signal<Option<Scenario>> {
-        let state = self.state();
+        let state = self.state;
         Signal::derive(move || state.with(AppState::scenario))
     }
 }
-
-#[derive(Clone, Copy)]
-struct StateMemo(Memo<AppState>);
 
 fn location_hash() -> String {
     web_sys::window()
@@ -186,7 +186,7 @@ fn open_fragment(s: Shared, fragment: &str) {
 pub fn sync_with_url(s: Shared) {
     let initial = location_hash();
     open_fragment(s, &initial);
-    let state = s.state();
+    let state = s.state;
     // A link that could not be read stays in the address bar until something changes.
     let mut skip_first = s.notice.get_untracked().is_some();
     Effect::new(move |_| {
