@@ -126,3 +126,14 @@ pub fn MemoryCard(
         </div>
     }
 }
+
+/// In place of the card while a field is wrong.
+#[component]
+pub fn NoEstimate(testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="placeholder" data-testid=testid>
+            <h2>"Memory"</h2>
+            <p>"Correct the fields marked in red to see the estimate."</p>
+        </div>
+    }
+}

@@ -94,10 +94,19 @@ fn saved() -> Saved {
 impl Saved {
     /// Changes the library and stores it; nothing changes when it cannot be stored.
     fn change(&self, f: impl FnOnce(&mut Library) -> String) {
+        let _ = self.try_change(|lib| Ok(f(lib)));
+    }
+
+    /// As [`Saved::change`], for a change that may be refused: its message is
+    /// returned and nothing is stored.
+    fn try_change(
+        &self,
+        f: impl FnOnce(&mut Library) -> Result<String, String>,
+    ) -> Result<(), String> {
         let Stored::Ready(mut lib) = self.stored.get_untracked() else {
-            return;
+            return Ok(());
         };
-        let message = f(&mut lib);
+        let message = f(&mut lib)?;
         match store(&lib) {
             Ok(()) => {
                 self.stored.set(Stored::Ready(lib));
@@ -105,6 +114,7 @@ impl Saved {
             }
             Err(e) => self.status.set(Some(format!("Not saved: {e}."))),
         }
+        Ok(())
     }
 }
 
@@ -354,15 +364,11 @@ pub fn SavedPage() -> impl IntoView {
                             data-testid=format!("rename-ok-{i}")
                             on:click=move |_| {
                                 let Some((_, new_name, _)) = renaming.get_untracked() else { return };
-                                let Stored::Ready(mut lib) = list.stored.get_untracked() else { return };
-                                match lib.rename(i, &new_name) {
-                                    Ok(()) => {
-                                        renaming.set(None);
-                                        list.change(|l| {
-                                            let _ = l.rename(i, &new_name);
-                                            format!("Renamed to \"{}\".", new_name.trim())
-                                        });
-                                    }
+                                let renamed = list.try_change(|l| {
+                                    l.rename(i, &new_name).map(|()| format!("Renamed to \"{}\".", new_name.trim()))
+                                });
+                                match renamed {
+                                    Ok(()) => renaming.set(None),
                                     Err(e) => renaming.update(|r| if let Some(r) = r { r.2 = Some(e) }),
                                 }
                             }

@@ -16,7 +16,7 @@ use sizing::units::{format_bytes, format_bytes_exact, format_share, group_digits
 
 use crate::app::{Page, use_cnn_form, use_page, use_units};
 use crate::fits::FitsPanel;
-use crate::memory_card::MemoryCard;
+use crate::memory_card::{MemoryCard, NoEstimate};
 use crate::widgets::{Choice, TextField, read_chosen_file};
 use sizing::report::Memory;
 
@@ -141,15 +141,7 @@ pub fn TransformerPage() -> impl IntoView {
                         }
                             .into_any()
                     })
-                    .unwrap_or_else(|| {
-                        view! {
-                            <div class="placeholder" data-testid="tf-no-result">
-                                <h2>"Memory"</h2>
-                                <p>"Correct the fields marked in red to see the estimate."</p>
-                            </div>
-                        }
-                            .into_any()
-                    })
+                    .unwrap_or_else(|| view! { <NoEstimate testid="tf-no-result"/> }.into_any())
             }}
             // Mounted once, so their own settings survive every change of the workload.
             <FitsPanel demand=demand form=crate::state::shared().tf_fit prefix="tf-"/>

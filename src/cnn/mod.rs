@@ -9,7 +9,7 @@ use sizing::cnn::{Mode, Optimizer, Preset, text};
 
 use crate::app::{use_cnn_form, use_units};
 use crate::fits::FitsPanel;
-use crate::memory_card::MemoryCard;
+use crate::memory_card::{MemoryCard, NoEstimate};
 use crate::widgets::{Choice, TextField};
 use layers::LayerTable;
 use sizing::report::{Memory, cnn_headline, network_name};
@@ -240,15 +240,7 @@ pub fn CnnPage() -> impl IntoView {
                         }
                             .into_any()
                     })
-                    .unwrap_or_else(|| {
-                        view! {
-                            <div class="placeholder" data-testid="no-result">
-                                <h2>"Memory"</h2>
-                                <p>"Correct the fields marked in red to see the estimate."</p>
-                            </div>
-                        }
-                            .into_any()
-                    })
+                    .unwrap_or_else(|| view! { <NoEstimate testid="no-result"/> }.into_any())
             }}
             // Mounted once, so its own settings survive every change of the workload.
             <FitsPanel demand=demand form=crate::state::shared().cnn_fit/>

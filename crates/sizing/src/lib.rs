@@ -11,6 +11,7 @@ pub mod mode;
 pub mod precision;
 pub mod report;
 pub mod scenario;
+pub mod term;
 pub mod transformer;
 pub mod units;
 

@@ -13,6 +13,7 @@ use crate::scenario::{
     CnnScenario, Deployment, FORM_CLASSES, FieldError, NetworkRef, Scenario, TransformerScenario,
     Workload,
 };
+use crate::term::{Kind, Term, total_formula};
 use crate::transformer::form::{TransformerResult, evaluate as evaluate_transformer};
 use crate::transformer::memory::Reverse;
 use crate::transformer::{self, ParamCount};
@@ -71,93 +72,52 @@ impl Memory {
     }
 }
 
-/// A term of either model's breakdown, with its band.
-#[allow(clippy::too_many_arguments)]
-fn term(
-    id: &str,
-    label: &str,
-    bytes: u64,
-    low: u64,
-    high: u64,
-    formula: &str,
-    note: &str,
-) -> MemoryTerm {
-    MemoryTerm {
-        id: id.to_string(),
-        label: label.to_string(),
-        bytes,
-        low,
-        high,
-        formula: formula.to_string(),
-        note: note.to_string(),
+impl<K: Kind> From<&Term<K>> for MemoryTerm {
+    fn from(t: &Term<K>) -> MemoryTerm {
+        MemoryTerm {
+            id: t.kind.id().to_string(),
+            label: t.label.clone(),
+            bytes: t.bytes,
+            low: t.low,
+            high: t.high,
+            formula: t.formula.clone(),
+            note: t.note.clone(),
+        }
+    }
+}
+
+impl Memory {
+    /// Either model's breakdown; the totals are the sums of the terms.
+    fn of<K: Kind>(
+        terms: &[Term<K>],
+        gpus_per_copy: u32,
+        warnings: &[String],
+        demand: Demand,
+    ) -> Memory {
+        let sum = |f: fn(&Term<K>) -> u64| terms.iter().map(f).fold(0u64, u64::saturating_add);
+        let total = sum(|t| t.bytes);
+        Memory {
+            terms: terms.iter().map(MemoryTerm::from).collect(),
+            total,
+            low: sum(|t| t.low),
+            high: sum(|t| t.high),
+            total_formula: total_formula(terms, total),
+            gpus_per_copy,
+            warnings: warnings.to_vec(),
+            demand,
+        }
     }
 }
 
 impl From<&cnn::Estimate> for Memory {
     fn from(e: &cnn::Estimate) -> Memory {
-        Memory {
-            terms: e
-                .terms
-                .iter()
-                .map(|t| {
-                    term(
-                        t.kind.id(),
-                        &t.label,
-                        t.bytes,
-                        t.bytes,
-                        t.bytes,
-                        &t.formula,
-                        &t.note,
-                    )
-                })
-                .collect(),
-            total: e.total,
-            low: e.total,
-            high: e.total,
-            total_formula: e.total_formula.clone(),
-            gpus_per_copy: 1,
-            warnings: e.warnings.clone(),
-            demand: e.demand(),
-        }
+        Memory::of(&e.terms, 1, &e.warnings, e.demand())
     }
 }
 
 impl From<&transformer::Estimate> for Memory {
     fn from(e: &transformer::Estimate) -> Memory {
-        let shown: Vec<_> = e.terms.iter().filter(|t| t.bytes > 0).collect();
-        let total_formula = format!(
-            "{} = {} B",
-            shown
-                .iter()
-                .map(|t| t.label.to_lowercase())
-                .collect::<Vec<_>>()
-                .join(" + "),
-            group_digits(e.total)
-        );
-        Memory {
-            terms: e
-                .terms
-                .iter()
-                .map(|t| {
-                    term(
-                        t.kind.id(),
-                        &t.label,
-                        t.bytes,
-                        t.low,
-                        t.high,
-                        &t.formula,
-                        &t.note,
-                    )
-                })
-                .collect(),
-            total: e.total,
-            low: e.low,
-            high: e.high,
-            total_formula,
-            gpus_per_copy: e.gpus_per_copy,
-            warnings: e.warnings.clone(),
-            demand: e.demand(),
-        }
+        Memory::of(&e.terms, e.gpus_per_copy, &e.warnings, e.demand())
     }
 }
 

@@ -146,16 +146,13 @@ impl TermKind {
     }
 }
 
-/// One line of the memory breakdown, with how it was computed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Term {
-    pub kind: TermKind,
-    pub label: String,
-    pub bytes: u64,
-    /// The arithmetic with the actual numbers: "138,357,544 parameters × 4 B (FP32) = 553,430,176 B".
-    pub formula: String,
-    /// The assumption behind the term.
-    pub note: String,
+/// One line of a CNN's breakdown (every CNN term is exact).
+pub type Term = crate::term::Term<TermKind>;
+
+impl crate::term::Kind for TermKind {
+    fn id(self) -> &'static str {
+        TermKind::id(self)
+    }
 }
 
 /// Memory for one workload, term by term.
@@ -163,7 +160,6 @@ pub struct Term {
 pub struct Estimate {
     pub terms: Vec<Term>,
     pub total: u64,
-    pub total_formula: String,
     /// Things the user should know about the inputs (not errors).
     pub warnings: Vec<String>,
 }
@@ -281,32 +277,31 @@ pub fn estimate(analysis: &Analysis, workload: &CnnWorkload) -> Result<Estimate,
     let mut warnings = Vec::new();
 
     let weights = bytes(p, params, "the weights")?;
-    terms.push(Term {
-        kind: TermKind::Weights,
-        label: "Weights".into(),
-        bytes: weights,
-        formula: format!(
+    terms.push(Term::new(
+        TermKind::Weights,
+        "Weights",
+        weights,
+        format!(
             "{} parameters × {per} ({pn}) = {}",
             group_digits(params),
             fmt_bytes(weights)
         ),
-        note: "Weights and biases of every layer; independent of batch and image size.".into(),
-    });
+        "Weights and biases of every layer; independent of batch and image size.",
+    ));
 
     if analysis.buffers > 0 {
         let b = bytes(p, analysis.buffers, "the buffers")?;
-        terms.push(Term {
-            kind: TermKind::Buffers,
-            label: "Buffers".into(),
-            bytes: b,
-            formula: format!(
+        terms.push(Term::new(
+            TermKind::Buffers,
+            "Buffers",
+            b,
+            format!(
                 "{} values × {per} ({pn}) = {}",
                 group_digits(analysis.buffers),
                 fmt_bytes(b)
             ),
-            note: "Batch-norm running mean and variance: stored with the weights, never trained."
-                .into(),
-        });
+            "Batch-norm running mean and variance: stored with the weights, never trained.",
+        ));
     }
 
     match workload.mode {
@@ -322,23 +317,23 @@ pub fn estimate(analysis: &Analysis, workload: &CnnWorkload) -> Result<Estimate,
                 .iter()
                 .map(|s| analysis.source_name(*s))
                 .collect();
-            terms.push(Term {
-                kind: TermKind::PeakFeatureMaps,
-                label: "Feature maps (peak)".into(),
-                bytes: b,
-                formula: format!(
+            terms.push(Term::new(
+TermKind::PeakFeatureMaps,
+"Feature maps (peak)",
+b,
+format!(
                     "{} values per image × {batch} images × {per} ({pn}) = {}",
                     group_digits(peak.elements),
                     fmt_bytes(b)
                 ),
-                note: format!(
+format!(
                     "Inference keeps only the feature maps still needed: the most at once is while computing {} ({} alive: {}). \
                      For a plain chain this is the article's \"two most expensive consecutive layers\".",
                     analysis.layers[peak.layer].name,
                     names.len(),
                     names.join(", ")
                 ),
-            });
+));
             if batch > 4 {
                 warnings.push(format!(
                     "Inference usually runs 1–4 images per batch (streaming data); batch {batch} is a throughput setting."
@@ -347,15 +342,14 @@ pub fn estimate(analysis: &Analysis, workload: &CnnWorkload) -> Result<Estimate,
         }
     }
 
-    terms.push(Term {
-        kind: TermKind::RuntimeOverhead,
-        label: "Runtime overhead".into(),
-        bytes: workload.runtime_overhead,
-        formula: format!("{} (set by you)", fmt_bytes(workload.runtime_overhead)),
-        note: "CUDA context, framework and cuDNN workspace. Other estimators assume 377 MiB (ollama) to 1,000 MiB \
-               (vram-calculator); set it to what nvidia-smi shows for your stack."
-            .into(),
-    });
+    terms.push(Term::new(
+TermKind::RuntimeOverhead,
+"Runtime overhead",
+workload.runtime_overhead,
+format!("{} (set by you)", fmt_bytes(workload.runtime_overhead)),
+"CUDA context, framework and cuDNN workspace. Other estimators assume 377 MiB (ollama) to 1,000 MiB \
+               (vram-calculator); set it to what nvidia-smi shows for your stack.",
+));
 
     if p == Precision::Tf32 {
         warnings.push(
@@ -368,20 +362,9 @@ pub fn estimate(analysis: &Analysis, workload: &CnnWorkload) -> Result<Estimate,
         .iter()
         .try_fold(0u64, |acc, t| acc.checked_add(t.bytes))
         .ok_or(EstimateError::TooLarge("the total"))?;
-    let total_formula = format!(
-        "{} = {}",
-        terms
-            .iter()
-            .filter(|t| t.bytes > 0)
-            .map(|t| t.label.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" + "),
-        fmt_bytes(total)
-    );
     Ok(Estimate {
         terms,
         total,
-        total_formula,
         warnings,
     })
 }
@@ -400,42 +383,42 @@ fn training_terms(
     let state_precision = if master { Precision::Fp32 } else { p };
 
     let grads = bytes(p, params, "the gradients")?;
-    terms.push(Term {
-        kind: TermKind::Gradients,
-        label: "Gradients".into(),
-        bytes: grads,
-        formula: format!("{} parameters × {per} ({pn}) = {}", group_digits(params), fmt_bytes(grads)),
-        note: "One gradient per parameter, kept for the optimizer step: this is why the article says training roughly doubles parameter memory.".into(),
-    });
+    terms.push(Term::new(
+TermKind::Gradients,
+"Gradients",
+grads,
+format!("{} parameters × {per} ({pn}) = {}", group_digits(params), fmt_bytes(grads)),
+"One gradient per parameter, kept for the optimizer step: this is why the article says training roughly doubles parameter memory.",
+));
 
     if master {
         let m = bytes(Precision::Fp32, params, "the master weights")?;
-        terms.push(Term {
-            kind: TermKind::MasterWeights,
-            label: "Master weights (FP32)".into(),
-            bytes: m,
-            formula: format!("{} parameters × 4 B (FP32) = {}", group_digits(params), fmt_bytes(m)),
-            note: format!(
+        terms.push(Term::new(
+TermKind::MasterWeights,
+"Master weights (FP32)",
+m,
+format!("{} parameters × 4 B (FP32) = {}", group_digits(params), fmt_bytes(m)),
+format!(
                 "Mixed precision keeps an FP32 copy of the weights for the update; forward and backward run in {pn}."
             ),
-        });
+));
     }
 
     let states = w.optimizer.states_per_param();
     let state_values = times(params, states, "the optimizer state")?;
     let s = bytes(state_precision, state_values, "the optimizer state")?;
-    terms.push(Term {
-        kind: TermKind::OptimizerState,
-        label: "Optimizer state".into(),
-        bytes: s,
-        formula: format!(
+    terms.push(Term::new(
+TermKind::OptimizerState,
+"Optimizer state",
+s,
+format!(
             "{} parameters × {states} × {} ({}) = {}",
             group_digits(params),
             state_precision.bytes_per_value_label(),
             state_precision.name(),
             fmt_bytes(s)
         ),
-        note: format!(
+format!(
             "{}: {} per parameter ({}). The article's rule of thumb (\"with Adam, expect memory to triple\") counts one state; Adam keeps two.",
             w.optimizer.label(),
             match states {
@@ -445,39 +428,38 @@ fn training_terms(
             },
             w.optimizer.state_names()
         ),
-    });
+));
 
     let batch = w.batch;
     let fm_elements = times(analysis.feature_elements, batch, "the feature maps")?;
     let fm = bytes(p, fm_elements, "the feature maps")?;
-    terms.push(Term {
-        kind: TermKind::FeatureMaps,
-        label: "Feature maps".into(),
-        bytes: fm,
-        formula: format!(
+    terms.push(Term::new(
+TermKind::FeatureMaps,
+"Feature maps",
+fm,
+format!(
             "{} values per image × {batch} images × {per} ({pn}) = {}",
             group_digits(analysis.feature_elements),
             fmt_bytes(fm)
         ),
-        note: "Every layer's output stays in memory from the forward pass until the backward pass has used it \
-               (activation functions run in place; flatten is a view and adds nothing)."
-            .into(),
-    });
+"Every layer's output stays in memory from the forward pass until the backward pass has used it \
+               (activation functions run in place; flatten is a view and adds nothing).",
+));
 
     let in_elements = times(analysis.input_elements, batch, "the input batch")?;
     let ib = bytes(p, in_elements, "the input batch")?;
     let input_shape = analysis.source_shape(Source::Input);
-    terms.push(Term {
-        kind: TermKind::InputBatch,
-        label: "Input batch".into(),
-        bytes: ib,
-        formula: format!(
+    terms.push(Term::new(
+        TermKind::InputBatch,
+        "Input batch",
+        ib,
+        format!(
             "{input_shape} = {} values × {batch} images × {per} ({pn}) = {}",
             group_digits(analysis.input_elements),
             fmt_bytes(ib)
         ),
-        note: "The batch of images on the GPU, already converted to the compute format.".into(),
-    });
+        "The batch of images on the GPU, already converted to the compute format.",
+    ));
 
     if !p.trainable() {
         warnings.push(format!(

@@ -7,6 +7,8 @@
 //! "123"). Reading starts from the opening state and sets each pair, so a link
 //! stays short and each pair can be read and edited by hand.
 
+use std::sync::OnceLock;
+
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -176,13 +178,20 @@ const VALUE: &AsciiSet = &CONTROLS
 /// Path segments also escape the dot that joins them.
 const SEGMENT: &AsciiSet = &VALUE.add(b'.');
 
+/// The opening state as JSON, the base every link is written against (built once:
+/// it parses the default CNN's layer list and looks up the default model).
+fn opening() -> &'static Value {
+    static OPENING: OnceLock<Value> = OnceLock::new();
+    OPENING.get_or_init(|| serde_json::to_value(AppState::default()).expect("app state serializes"))
+}
+
 /// The fragment (without `#`) for `state`.
 pub fn encode(state: &AppState) -> String {
     let value = serde_json::to_value(state).expect("app state serializes");
-    let base = serde_json::to_value(AppState::default()).expect("app state serializes");
+    let base = opening();
     let mut pairs = vec![format!("v={VERSION}")];
     let mut path = Vec::new();
-    changes(&value, Some(&base), &mut path, &mut pairs);
+    changes(&value, Some(base), &mut path, &mut pairs);
     pairs.join("&")
 }
 
@@ -238,7 +247,7 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
             MAX_FRAGMENT_BYTES
         )));
     }
-    let mut root = serde_json::to_value(AppState::default()).expect("app state serializes");
+    let mut root = opening().clone();
     let mut version = None;
     for part in fragment.split('&').filter(|p| !p.is_empty()) {
         let Some((key, text)) = part.split_once('=') else {

@@ -365,16 +365,11 @@ fn falcon(r: &mut Reader) -> Result<Architecture, ImportError> {
         heads
     };
     a.kv_heads = r.u32("num_kv_heads", kv)?;
-    a.ffn = match r.opt("ffn_hidden_size")? {
-        Some(f) => f,
-        None => {
-            r.assumptions.push(format!(
-                "ffn_hidden_size is not given: Falcon's FFN is 4 × hidden ({}).",
-                4 * a.hidden
-            ));
-            4 * a.hidden
-        }
-    };
+    a.ffn = r.or_default(
+        "ffn_hidden_size",
+        4 * a.hidden,
+        "Falcon's FFN is 4 × hidden",
+    )?;
     a.ffn_kind = FfnKind::Plain;
     a.vocab = r.req("vocab_size")?;
     a.norm = NormKind::Layer;
@@ -390,15 +385,11 @@ fn falcon(r: &mut Reader) -> Result<Architecture, ImportError> {
         PositionKind::Rope
     };
     a.tied_embeddings = r.flag("tie_word_embeddings", true, "the falcon default")?;
-    a.max_positions = match r.opt("max_position_embeddings")? {
-        Some(v) => v,
-        None => {
-            r.assumptions.push(
-                "max_position_embeddings is not given: Falcon was trained on 2,048-token sequences (2048).".into(),
-            );
-            2048
-        }
-    };
+    a.max_positions = r.or_default(
+        "max_position_embeddings",
+        2048,
+        "Falcon was trained on 2,048-token sequences",
+    )?;
     Ok(a)
 }
 
@@ -416,16 +407,7 @@ fn gpt2(r: &mut Reader) -> Result<Architecture, ImportError> {
         ));
     }
     a.head_dim = a.hidden / heads;
-    a.ffn = match r.opt("n_inner")? {
-        Some(v) => v,
-        None => {
-            r.assumptions.push(format!(
-                "n_inner is not given: GPT-2 uses 4 × n_embd ({}).",
-                4 * a.hidden
-            ));
-            4 * a.hidden
-        }
-    };
+    a.ffn = r.or_default("n_inner", 4 * a.hidden, "GPT-2 uses 4 × n_embd")?;
     a.ffn_kind = FfnKind::Plain;
     a.vocab = r.req("vocab_size")?;
     a.max_positions = r.req("n_positions")?;

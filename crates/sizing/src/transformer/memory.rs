@@ -56,46 +56,12 @@ impl TermKind {
     }
 }
 
-/// One line of the breakdown: bytes, how they were computed, and how far off the
-/// figure may be.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Term {
-    pub kind: TermKind,
-    pub label: String,
-    pub bytes: u64,
-    /// The formula with the actual numbers.
-    pub formula: String,
-    /// The assumption behind the term and its source.
-    pub note: String,
-    /// The band the true figure is expected in.
-    pub low: u64,
-    pub high: u64,
-}
+/// One line of a transformer's breakdown.
+pub type Term = crate::term::Term<TermKind>;
 
-impl Term {
-    pub(crate) fn new(
-        kind: TermKind,
-        label: &str,
-        bytes: u64,
-        formula: String,
-        note: &str,
-    ) -> Term {
-        Term {
-            kind,
-            label: label.to_string(),
-            bytes,
-            formula,
-            note: note.to_string(),
-            low: bytes,
-            high: bytes,
-        }
-    }
-
-    /// Sets the band as factors of the figure.
-    pub(crate) fn band(mut self, low: f64, high: f64) -> Term {
-        self.low = (self.bytes as f64 * low).floor() as u64;
-        self.high = (self.bytes as f64 * high).ceil().min(u64::MAX as f64) as u64;
-        self
+impl crate::term::Kind for TermKind {
+    fn id(self) -> &'static str {
+        TermKind::id(self)
     }
 }
 

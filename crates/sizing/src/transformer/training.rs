@@ -538,7 +538,7 @@ pub fn training(
                     },
                     g(frozen)
                 ),
-                &format!(
+                format!(
                     "The base model stays frozen in {label}: no gradients, no optimizer state."
                 ),
             )
@@ -574,7 +574,7 @@ pub fn training(
         weights_label,
         per_gpu(states.weights),
         line(wb, 3, states.weights),
-        &format!(
+        format!(
             "{} B per parameter in the recipe's working precision{zero_note}.",
             wb
         ),
