@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::catalog::{Catalog, RecommendationKind};
 use sizing::report::{Report, size};
+use sizing::scenario::link::Page;
 use sizing::scenario::store::{Entry, Library};
 use sizing::scenario::{FieldError, Scenario, Workload};
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
@@ -68,14 +69,22 @@ fn store(lib: &Library) -> Result<(), String> {
         .map_err(|_| "the browser refused to store it (storage full or not allowed)".to_string())
 }
 
+/// A scenario that can be compared: a saved one (its index among the library's
+/// entries) or the one a workload page shows, saved or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pick {
+    Saved(usize),
+    OnPage(Page),
+}
+
 /// The saved list, shared by the bar and the page.
 #[derive(Clone, Copy)]
 struct Saved {
     stored: RwSignal<Stored>,
     /// The last thing that happened, for the status line.
     status: RwSignal<Option<String>>,
-    /// Indices (into the library's entries) chosen for comparison.
-    compared: RwSignal<Vec<usize>>,
+    /// The scenarios chosen for comparison, in the order they were ticked.
+    compared: RwSignal<Vec<Pick>>,
 }
 
 /// Reads the stored list once, for the whole app.
@@ -202,13 +211,74 @@ pub fn ScenarioBar() -> impl IntoView {
     }
 }
 
-/// One report per saved scenario, or the problems that stop it.
+/// A report, or the problems that stop it.
 type Sized = Result<Report, Vec<FieldError>>;
 
-fn size_all(lib: &Library, catalog: &Catalog) -> Vec<(usize, Scenario, Sized)> {
-    lib.saved()
-        .map(|(i, s)| (i, s.clone(), size(s, catalog)))
-        .collect()
+/// One scenario of the page, sized.
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    pick: Pick,
+    /// Its name in the compare view's heading.
+    label: String,
+    scenario: Scenario,
+    sized: Sized,
+}
+
+impl Row {
+    fn new(pick: Pick, scenario: Scenario, catalog: &Catalog) -> Row {
+        let label = match pick {
+            Pick::Saved(_) => scenario.name.clone(),
+            // The name in the bar belongs to both pages, so it does not tell them apart.
+            Pick::OnPage(p) => format!("{} (not saved)", page_title(p)),
+        };
+        let sized = size(&scenario, catalog);
+        Row {
+            pick,
+            label,
+            scenario,
+            sized,
+        }
+    }
+
+    /// What the list shows of it: workload (or why it cannot be sized), memory, smallest fit.
+    fn summary(&self) -> (String, Option<u64>, String) {
+        match &self.sized {
+            Ok(r) => (
+                r.model.headline.clone(),
+                Some(r.memory.total),
+                r.fits
+                    .recommendations
+                    .first()
+                    .map_or_else(|| "—".into(), |rec| r.fits.options[rec.option].label()),
+            ),
+            Err(e) => (
+                format!("Cannot be sized: {}", join_problems(e)),
+                None,
+                "—".into(),
+            ),
+        }
+    }
+}
+
+fn join_problems(e: &[FieldError]) -> String {
+    e.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn page_title(p: Page) -> &'static str {
+    match p {
+        Page::Cnn => "CNNs page",
+        _ => "Transformers page",
+    }
+}
+
+fn page_id(p: Page) -> &'static str {
+    match p {
+        Page::Cnn => "cnn",
+        _ => "transformer",
+    }
 }
 
 fn kind_label(s: &Scenario) -> &'static str {
@@ -225,8 +295,31 @@ pub fn SavedPage() -> impl IntoView {
     let active = expect_context::<ActiveCatalog>();
     let units = s.units;
     let rows = Memo::new(move |_| match list.stored.get() {
-        Stored::Ready(lib) => active.catalog.with(|c| size_all(&lib, c)),
+        Stored::Ready(lib) => active.catalog.with(|c| {
+            lib.saved()
+                .map(|(i, sc)| Row::new(Pick::Saved(i), sc.clone(), c))
+                .collect::<Vec<_>>()
+        }),
         _ => Vec::new(),
+    });
+    // What the workload pages show, sized only while this page is on show:
+    // every page stays mounted, and typing there should not size it twice.
+    let on_page = Memo::new(move |_| {
+        if s.page.get() != Page::Saved {
+            return Vec::new();
+        }
+        let state = s.state.get();
+        active.catalog.with(|c| {
+            [Page::Transformer, Page::Cnn]
+                .into_iter()
+                .filter_map(|p| Some(Row::new(Pick::OnPage(p), state.scenario_of(p)?, c)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let comparable = Memo::new(move |_| {
+        let mut all = on_page.get();
+        all.extend(rows.get());
+        all
     });
     let problems = Memo::new(move |_| match list.stored.get() {
         Stored::Ready(lib) => lib.problems(),
@@ -298,11 +391,11 @@ pub fn SavedPage() -> impl IntoView {
             )
         }));
     };
-    let toggle = move |i: usize, on: bool| {
+    let toggle = move |pick: Pick, on: bool| {
         list.compared.update(|c| {
-            c.retain(|&x| x != i);
+            c.retain(|&x| x != pick);
             if on {
-                c.push(i);
+                c.push(pick);
                 if c.len() > MAX_COMPARED {
                     c.remove(0);
                 }
@@ -310,38 +403,59 @@ pub fn SavedPage() -> impl IntoView {
         })
     };
 
-    let row = move |(i, sc, sized): (usize, Scenario, Sized)| {
+    let compare_box = move |pick: Pick, testid: String| {
+        view! {
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label="Compare"
+                    data-testid=testid
+                    prop:checked=move || list.compared.with(|c| c.contains(&pick))
+                    on:change:target=move |ev| toggle(pick, ev.target().checked())
+                />
+            </td>
+        }
+    };
+    let total_cell = move |total: Option<u64>, testid: String| {
+        view! {
+            <td class="num" data-testid=testid data-bytes=total.map(|t| t.to_string()).unwrap_or_default()>
+                {move || total.map(|t| format_bytes(t, units.get())).unwrap_or_else(|| "—".into())}
+            </td>
+        }
+    };
+    let page_row = move |row: Row| {
+        let Pick::OnPage(p) = row.pick else {
+            return ().into_any();
+        };
+        let id = page_id(p);
+        let (summary, total, fit) = row.summary();
+        view! {
+            <tr class="on-page" data-testid=format!("on-page-{id}")>
+                {compare_box(row.pick, format!("compare-page-{id}"))}
+                <td><span class="saved-name">{page_title(p)}</span>" "<span class="hint">"(not saved)"</span></td>
+                <td>{kind_label(&row.scenario)}</td>
+                <td class="saved-summary">{summary}</td>
+                {total_cell(total, format!("on-page-total-{id}"))}
+                <td>{fit}</td>
+                <td class="actions">
+                    <button type="button" data-testid=format!("show-{id}") on:click=move |_| s.page.set(p)>"Show"</button>
+                </td>
+            </tr>
+        }
+        .into_any()
+    };
+    let row = move |row: Row| {
+        let Pick::Saved(i) = row.pick else {
+            return ().into_any();
+        };
+        let sc = row.scenario.clone();
         let name = sc.name.clone();
         let is_renaming = move || renaming.with(|r| r.as_ref().is_some_and(|r| r.0 == i));
-        let summary = match &sized {
-            Ok(r) => r.model.headline.clone(),
-            Err(e) => format!(
-                "Cannot be sized: {}",
-                e.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        };
-        let total = sized.as_ref().ok().map(|r| r.memory.total);
-        let fit = sized.as_ref().ok().and_then(|r| {
-            r.fits
-                .recommendations
-                .first()
-                .map(|rec| r.fits.options[rec.option].label())
-        });
+        let (summary, total, fit) = row.summary();
         let open_sc = sc.clone();
         view! {
             <tr data-testid=format!("saved-{i}")>
-                <td>
-                    <input
-                        type="checkbox"
-                        aria-label="Compare"
-                        data-testid=format!("compare-{i}")
-                        prop:checked=move || list.compared.with(|c| c.contains(&i))
-                        on:change:target=move |ev| toggle(i, ev.target().checked())
-                    />
-                </td>
+                {compare_box(row.pick, format!("compare-{i}"))}
                 <td>
                     <Show
                         when=is_renaming
@@ -383,10 +497,8 @@ pub fn SavedPage() -> impl IntoView {
                 </td>
                 <td>{kind_label(&sc)}</td>
                 <td class="saved-summary">{summary}</td>
-                <td class="num" data-testid=format!("saved-total-{i}") data-bytes=total.map(|t| t.to_string()).unwrap_or_default()>
-                    {move || total.map(|t| format_bytes(t, units.get())).unwrap_or_else(|| "—".into())}
-                </td>
-                <td>{fit.unwrap_or_else(|| "—".into())}</td>
+                {total_cell(total, format!("saved-total-{i}"))}
+                <td>{fit}</td>
                 <td class="actions">
                     <button type="button" data-testid=format!("open-{i}") on:click=move |_| open(open_sc.clone())>"Open"</button>
                     <button
@@ -406,10 +518,12 @@ pub fn SavedPage() -> impl IntoView {
                             let name = name.clone();
                             move |_| {
                                 list.compared.update(|c| {
-                                    c.retain(|&x| x != i);
+                                    c.retain(|&x| x != Pick::Saved(i));
                                     for x in c.iter_mut() {
-                                        if *x > i {
-                                            *x -= 1;
+                                        if let Pick::Saved(j) = x
+                                            && *j > i
+                                        {
+                                            *j -= 1;
                                         }
                                     }
                                 });
@@ -426,6 +540,7 @@ pub fn SavedPage() -> impl IntoView {
                 </td>
             </tr>
         }
+        .into_any()
     };
 
     view! {
@@ -468,30 +583,28 @@ pub fn SavedPage() -> impl IntoView {
                 <span class="status" role="status" data-testid="saved-status">{move || list.status.get().unwrap_or_default()}</span>
             </div>
             <p class="error" role="alert" data-testid="import-saved-error">{move || import_message.get().unwrap_or_default()}</p>
-            <Show
-                when=move || !rows.with(Vec::is_empty)
-                fallback=|| view! {
-                    <p class="hint" data-testid="saved-empty">
-                        "Nothing saved yet. Size a workload on the Transformers or CNNs page, name it in the bar above the inputs and press Save."
-                    </p>
-                }
-            >
-                <table class="saved-table" data-testid="saved-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Compare"</th>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Workload"</th>
-                            <th scope="col" class="num">"Memory per GPU"</th>
-                            <th scope="col">"Smallest fit"</th>
-                            <th scope="col"></th>
-                        </tr>
-                    </thead>
-                    <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
-                </table>
+            <table class="saved-table" data-testid="saved-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Compare"</th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Kind"</th>
+                        <th scope="col">"Workload"</th>
+                        <th scope="col" class="num">"Memory per GPU"</th>
+                        <th scope="col">"Smallest fit"</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody class="on-page">{move || on_page.get().into_iter().map(page_row).collect_view()}</tbody>
+                <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
+            </table>
+            <Show when=move || rows.with(Vec::is_empty)>
+                <p class="hint" data-testid="saved-empty">
+                    "Nothing saved yet. Size a workload on the Transformers or CNNs page, name it in the bar above the inputs and press Save. "
+                    "What the two pages show now is listed first and can be compared as it is."
+                </p>
             </Show>
-            <Compare rows=rows units=units compared=list.compared/>
+            <Compare rows=comparable units=units compared=list.compared/>
         </div>
     }
 }
@@ -499,15 +612,16 @@ pub fn SavedPage() -> impl IntoView {
 /// The chosen scenarios side by side: model, workload, every memory term, fits.
 #[component]
 fn Compare(
-    rows: Memo<Vec<(usize, Scenario, Sized)>>,
+    rows: Memo<Vec<Row>>,
     units: RwSignal<ByteUnits>,
-    compared: RwSignal<Vec<usize>>,
+    compared: RwSignal<Vec<Pick>>,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| {
-        let ids = compared.get();
+        let picks = compared.get();
         rows.with(|rows| {
-            ids.iter()
-                .filter_map(|i| rows.iter().find(|r| r.0 == *i).cloned())
+            picks
+                .iter()
+                .filter_map(|p| rows.iter().find(|r| r.pick == *p).cloned())
                 .collect::<Vec<_>>()
         })
     });
@@ -522,7 +636,7 @@ fn Compare(
                 }
                     .into_any();
             }
-            let reports: Vec<Option<Report>> = chosen.iter().map(|c| c.2.clone().ok()).collect();
+            let reports: Vec<Option<Report>> = chosen.iter().map(|c| c.sized.clone().ok()).collect();
             // Every term any of them has, in first-seen order.
             let mut terms: Vec<(String, String)> = Vec::new();
             for r in reports.iter().flatten() {
@@ -570,7 +684,7 @@ fn Compare(
                                 {chosen
                                     .iter()
                                     .enumerate()
-                                    .map(|(n, c)| view! { <th scope="col" data-testid=format!("compare-name-{n}")>{c.1.name.clone()}</th> })
+                                    .map(|(n, c)| view! { <th scope="col" data-testid=format!("compare-name-{n}")>{c.label.clone()}</th> })
                                     .collect_view()}
                             </tr>
                         </thead>
@@ -608,10 +722,8 @@ fn Compare(
                     </table>
                     {chosen
                         .iter()
-                        .filter_map(|c| c.2.as_ref().err().map(|e| (c.1.name.clone(), e.clone())))
-                        .map(|(name, e)| view! {
-                            <p class="error">{format!("{name} cannot be sized: {}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))}</p>
-                        })
+                        .filter_map(|c| c.sized.as_ref().err().map(|e| (c.label.clone(), join_problems(e))))
+                        .map(|(name, e)| view! { <p class="error">{format!("{name} cannot be sized: {e}")}</p> })
                         .collect_view()}
                 </div>
             }

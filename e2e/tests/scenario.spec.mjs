@@ -112,13 +112,19 @@ test('a link pasted into the address bar of an open app is followed', async ({ p
   await expect(page.getByTestId('page-cnn').getByTestId('total-params')).toHaveText('61,100,840');
 });
 
-test('two saved scenarios are compared side by side', async ({ page, saved, cnn }) => {
+/** VGG-16 at batch 16, saved, then batch 64 on the page; the totals of both. */
+async function batches16And64(cnn, saved) {
   await cnn.goto();
   await cnn.fill('batch', '16');
   const small = await cnn.field('total').getAttribute('data-bytes');
   await saved.saveAs('VGG-16 batch 16');
   await cnn.fill('batch', '64');
   const large = await cnn.field('total').getAttribute('data-bytes');
+  return { small, large };
+}
+
+test('two saved scenarios are compared side by side', async ({ page, saved, cnn }) => {
+  const { small, large } = await batches16And64(cnn, saved);
   await saved.saveAs('VGG-16 batch 64');
 
   await saved.open();
@@ -142,6 +148,29 @@ test('two saved scenarios are compared side by side', async ({ page, saved, cnn 
   await saved.field('open-0').click();
   await expect(cnn.field('batch')).toHaveValue('16');
   await expect(cnn.field('total')).toHaveAttribute('data-bytes', small);
+});
+
+test('what a page shows is compared with a saved scenario without saving it', async ({ saved, cnn }) => {
+  const { small, large } = await batches16And64(cnn, saved);
+
+  await saved.open();
+  expect(await saved.names()).toEqual(['VGG-16 batch 16']);
+  await expect(saved.field('on-page-total-cnn')).toHaveAttribute('data-bytes', large);
+  await saved.field('compare-0').check();
+  await saved.field('compare-page-cnn').check();
+  const compare = saved.field('compare');
+  await expect(compare.getByTestId('compare-name-0')).toHaveText('VGG-16 batch 16');
+  await expect(compare.getByTestId('compare-name-1')).toHaveText('CNNs page (not saved)');
+  await expect(compare.getByTestId('compare-total-0')).toHaveAttribute('data-bytes', small);
+  await expect(compare.getByTestId('compare-total-1')).toHaveAttribute('data-bytes', large);
+
+  // An edit on the page shows in the comparison when the page comes back.
+  await saved.field('show-cnn').click();
+  await cnn.fill('batch', '16');
+  await saved.open();
+  await expect(compare.getByTestId('compare-total-1')).toHaveAttribute('data-bytes', small);
+  // Nothing was saved on the way.
+  expect(await saved.names()).toEqual(['VGG-16 batch 16']);
 });
 
 test('saved scenarios are renamed, deleted, exported and imported back unchanged', async ({ page, saved, cnn, transformer }) => {
