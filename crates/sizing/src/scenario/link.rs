@@ -1,7 +1,7 @@
 //! The app's whole state as a URL fragment: `v=1&page=cnn&cnn.batch=8`.
 //!
 //! Only what differs from the opening state is written, one `path=value` pair per
-//! leaf in alphabetical order, with dotted paths into the JSON of [`AppState`]. Values are the JSON
+//! leaf in the order of [`AppState`]'s fields, with dotted paths into its JSON. Values are the JSON
 //! text of the leaf, except text that would not read as JSON, which is written as
 //! it is (`tf.model=llama-2-7b`, `tf.context=32768`, `name=%22123%22` for the text
 //! "123"). Reading starts from the opening state and sets each pair, so a link
@@ -348,7 +348,7 @@ mod tests {
         let link = encode(&s);
         assert_eq!(
             link,
-            "v=1&cnn.batch=8&cnn.network=resnet50&name=Q3%20chatbot:%2032%20users%20%26%208k%20context&page=cnn&tf.model=llama-2-7b&tf_gpu.architecture=Hopper"
+            "v=1&page=cnn&name=Q3%20chatbot:%2032%20users%20%26%208k%20context&tf.model=llama-2-7b&tf_gpu.architecture=Hopper&cnn.network=resnet50&cnn.batch=8"
         );
         assert_eq!(decode(&link).unwrap(), s);
     }
