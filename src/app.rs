@@ -1,60 +1,23 @@
+//! The app's shell: the header with its tabs and units, the notice, the scenario
+//! bar and the pages. It only lays them out; state lives in [`crate::state`].
+
 use leptos::prelude::*;
 use sizing::ByteUnits;
-use sizing::catalog::Catalog;
-
-use sizing::cnn::form::CnnForm;
+use sizing::scenario::link::Page;
 
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
-use crate::state::{Shared, shared, sync_with_url};
+use crate::state::{InputsStoreFields, Shared};
 use crate::transformer::TransformerPage;
-
-/// The GPU catalog in use: the bundled one, or one the user imported.
-#[derive(Clone, Copy)]
-pub struct ActiveCatalog {
-    pub catalog: RwSignal<Catalog>,
-    /// Where it came from, for display: "bundled" or the imported file's name.
-    pub origin: RwSignal<String>,
-}
-
-impl ActiveCatalog {
-    pub fn reset(&self) {
-        self.catalog.set(Catalog::bundled().clone());
-        self.origin.set(BUNDLED.to_string());
-    }
-}
-
-pub const BUNDLED: &str = "bundled";
-
-pub use sizing::scenario::Page;
-
-pub fn use_units() -> RwSignal<ByteUnits> {
-    shared().units
-}
-
-pub fn use_page() -> RwSignal<Page> {
-    shared().page
-}
-
-/// The CNN page's inputs, shared so that other pages can open a CNN preset there.
-pub fn use_cnn_form() -> RwSignal<CnnForm> {
-    shared().cnn
-}
 
 /// The whole application.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(ActiveCatalog {
-        catalog: RwSignal::new(Catalog::bundled().clone()),
-        origin: RwSignal::new(BUNDLED.to_string()),
-    });
-    let shared = Shared::new();
-    provide_context(shared);
-    sync_with_url(shared);
+    let shared = Shared::provide();
     provide_saved();
-    let (units, page) = (shared.units, shared.page);
+    let (units, page) = (shared.inputs.units(), shared.inputs.page());
 
     let tab = move |p: Page, label: &'static str, testid: &'static str| {
         view! {

@@ -6,11 +6,13 @@ use sizing::catalog::browse::{SortKey, browse};
 use sizing::catalog::form::architectures;
 use sizing::catalog::{Catalog, Gpu, Rate, RateStatus, time_slice_ms};
 
-use crate::app::{ActiveCatalog, BUNDLED};
-use crate::widgets::download;
-use crate::widgets::read_chosen_file;
-
-const ALL: &str = "all";
+use crate::bind::{ALL, optional};
+use crate::browser::download::download;
+use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
+use crate::state::{BUNDLED, InputsStoreFields, Shared};
+use crate::widgets::{Check, Choice, options};
+use reactive_stores::Field;
+use sizing::scenario::link::CatalogView;
 
 fn rate_text(r: Rate) -> String {
     match r {
@@ -36,9 +38,9 @@ fn opt_num(v: Option<f64>, unit: &str) -> String {
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
-    let active = expect_context::<ActiveCatalog>();
-    let shared = crate::state::shared();
-    let (query, selected) = (shared.catalog_query, shared.catalog_gpu);
+    let shared = Shared::expect();
+    let active = shared.catalog;
+    let view: Field<CatalogView> = shared.inputs.catalog().into();
     let import_error = RwSignal::new(Option::<String>::None);
     let import_note = RwSignal::new(Option::<String>::None);
     let paste = RwSignal::new(String::new());
@@ -52,7 +54,7 @@ pub fn CatalogPage() -> impl IntoView {
             import_note.set(Some(format!(
                 "Imported {name}: {n} GPUs. Every fit now uses it."
             )));
-            selected.set(None);
+            view.update(|v| v.gpu = None);
         }
         Err(e) => {
             import_note.set(None);
@@ -62,11 +64,12 @@ pub fn CatalogPage() -> impl IntoView {
         }
     };
 
-    let on_file = move |ev: leptos::ev::Event| {
-        read_chosen_file(&ev, import_text, move |name| {
-            import_error.set(Some(format!("{name} could not be read.")))
-        });
-    };
+    let on_file = use_file_open(UseFileOpenOptions::default(), move |opened| {
+        match opened.text {
+            Ok(text) => import_text(opened.name, text),
+            Err(e) => import_error.set(Some(format!("{} was not read: {e}.", opened.name))),
+        }
+    });
 
     let export = move |_| {
         let json = active.catalog.with(Catalog::to_json);
@@ -75,6 +78,7 @@ pub fn CatalogPage() -> impl IntoView {
         }
     };
 
+    let query = Memo::new(move |_| view.with(|v| v.query.clone()));
     let list = Memo::new(move |_| {
         query.with(|q| {
             active.catalog.with(|c| {
@@ -86,16 +90,22 @@ pub fn CatalogPage() -> impl IntoView {
         })
     });
     let current = Memo::new(move |_| {
-        let id = selected
-            .get()
+        let id = view
+            .with(|v| v.gpu.clone())
             .or_else(|| list.with(|l| l.first().cloned()))?;
         active.catalog.with(|c| c.gpu(&id).cloned())
     });
-
-    let set_text = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        query.update(|q| q.text = v)
-    };
+    let arch_options = Signal::derive(move || {
+        let mut o = vec![(ALL.to_string(), "All".to_string())];
+        o.extend(
+            active
+                .catalog
+                .with(architectures)
+                .into_iter()
+                .map(|a| (a.clone(), a)),
+        );
+        o
+    });
 
     view! {
         <section class="card catalog-source" aria-label="Active catalog">
@@ -155,70 +165,36 @@ pub fn CatalogPage() -> impl IntoView {
             <div class="browse-controls">
                 <div class="field">
                     <label for="gpu-search">"Search"</label>
-                    <input id="gpu-search" data-testid="gpu-search" type="text" placeholder="e.g. h100 80" prop:value=move || query.with(|q| q.text.clone()) on:input=set_text/>
+                    <input id="gpu-search" data-testid="gpu-search" type="text" placeholder="e.g. h100 80" prop:value=move || query.with(|q| q.text.clone()) on:input:target=move |ev| view.update(|v| v.query.text = ev.target().value())/>
                 </div>
-                <div class="field">
-                    <label for="gpu-arch">"Architecture"</label>
-                    <select
-                        id="gpu-arch"
-                        data-testid="gpu-arch"
-                        on:change:target=move |ev| {
-                            let v = ev.target().value();
-                            query.update(|q| q.architecture = (v != ALL).then_some(v))
-                        }
-                    >
-                        <option value=ALL>"All"</option>
-                        {move || {
-                            active
-                                .catalog
-                                .with(architectures)
-                                .into_iter()
-                                .map(|a| view! { <option value=a.clone()>{a.clone()}</option> })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="gpu-form">"Form factor"</label>
-                    <select
-                        id="gpu-form"
-                        data-testid="gpu-form"
-                        on:change:target=move |ev| {
-                            let v = ev.target().value();
-                            query.update(|q| q.form_class = (v != ALL).then_some(v))
-                        }
-                    >
-                        <option value=ALL>"All"</option>
-                        <option value="PCIe">"PCIe"</option>
-                        <option value="SXM">"SXM"</option>
-                        <option value="Superchip">"Superchip"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="gpu-sort">"Sort by"</label>
-                    <select
-                        id="gpu-sort"
-                        data-testid="gpu-sort"
-                        on:change:target=move |ev| {
-                            if let Some(k) = SortKey::from_id(&ev.target().value()) {
-                                query.update(|q| q.sort = k)
+                <Choice id="gpu-arch" label="Architecture" options=arch_options field=optional(view, |v| &v.query.architecture, |v| &mut v.query.architecture)/>
+                <Choice
+                    id="gpu-form"
+                    label="Form factor"
+                    options=vec![(ALL, "All".to_string()), ("PCIe", "PCIe".into()), ("SXM", "SXM".into()), ("Superchip", "Superchip".into())]
+                    field=optional(view, |v| &v.query.form_class, |v| &mut v.query.form_class)
+                />
+                <Choice
+                    id="gpu-sort"
+                    label="Sort by"
+                    options=options(&SortKey::ALL, SortKey::id, SortKey::label)
+                    field=(
+                        Signal::derive(move || query.with(|q| q.sort.id().to_string())),
+                        Callback::new(move |id: String| {
+                            if let Some(k) = SortKey::from_id(&id) {
+                                view.update(|v| v.query.sort = k)
                             }
-                        }
-                    >
-                        {SortKey::ALL.into_iter().map(|k| view! { <option value=k.id()>{k.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid="gpu-mig-only"
-                        on:change:target=move |ev| {
-                            let on = ev.target().checked();
-                            query.update(|q| q.mig_only = on)
-                        }
-                    />
-                    "MIG-capable only"
-                </label>
+                        }),
+                    )
+                />
+                <Check
+                    testid="gpu-mig-only"
+                    label="MIG-capable only"
+                    field=(
+                        Signal::derive(move || query.with(|q| q.mig_only)),
+                        Callback::new(move |on| view.update(|v| v.query.mig_only = on)),
+                    )
+                />
             </div>
             <div class="table-scroll">
                 <table class="gpu-table" data-testid="gpu-table">
@@ -245,7 +221,7 @@ pub fn CatalogPage() -> impl IntoView {
                                 .with(|c| {
                                     ids.iter()
                                         .filter_map(|id| c.gpu(id))
-                                        .map(|g| gpu_row(g, sel.as_deref() == Some(g.id.as_str()), selected))
+                                        .map(|g| gpu_row(g, sel.as_deref() == Some(g.id.as_str()), view))
                                         .collect_view()
                                 })
                         }}
@@ -279,11 +255,7 @@ pub fn CatalogPage() -> impl IntoView {
     }
 }
 
-fn gpu_row(
-    g: &Gpu,
-    is_selected: bool,
-    selected: RwSignal<Option<String>>,
-) -> impl IntoView + use<> {
+fn gpu_row(g: &Gpu, is_selected: bool, view: Field<CatalogView>) -> impl IntoView + use<> {
     let id = g.id.clone();
     let fp16 = if matches!(g.perf.dense.bf16, Rate::Value(_)) {
         g.perf.dense.bf16
@@ -296,7 +268,7 @@ fn gpu_row(
             class:selected=is_selected
             data-testid=format!("gpu-{}", g.id)
             tabindex="0"
-            on:click=move |_| selected.set(Some(id.clone()))
+            on:click=move |_| view.update(|v| v.gpu = Some(id.clone()))
         >
             <td>{g.name.clone()}</td>
             <td>{g.architecture.clone()}</td>

@@ -2,92 +2,56 @@
 
 use leptos::prelude::*;
 use sizing::ByteUnits;
-use sizing::catalog::form::{FitForm, FitOutcome, architectures, evaluate_fit};
-use sizing::catalog::{
-    CapacityBasis, Demand, DeploymentMode, FitOption, FitStatus, Fits, VgpuMode,
-};
+use sizing::catalog::form::{ARCHITECTURE, CARDS, FORM_CLASS, FitForm, MARGIN, architectures};
+use sizing::catalog::{CapacityBasis, DeploymentMode, FitOption, FitStatus, Fits, VgpuMode};
+use sizing::report::words;
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
 
-use crate::app::{ActiveCatalog, use_units};
-use crate::widgets::{Choice, TextField};
-
-const ALL: &str = "all";
+use crate::bind::{ALL, Bind, optional};
+use crate::state::Shared;
+use crate::widgets::{Check, Choice, TextField, options};
+use crate::{choice, flag, text};
 
 #[component]
 pub fn FitsPanel(
-    demand: Signal<Option<Demand>>,
-    /// The panel's own inputs (margin, host, filters).
-    form: RwSignal<FitForm>,
+    /// The panel's own inputs (margin, host, filters) and the page's sizing.
+    bind: Bind<FitForm>,
     /// Prepended to every element id and test id, so that several panels can be mounted at once.
-    #[prop(default = "")]
     prefix: &'static str,
 ) -> impl IntoView {
-    let active = expect_context::<ActiveCatalog>();
-    let units = use_units();
-    let outcome: Memo<Option<FitOutcome>> = Memo::new(move |_| {
-        let d = demand.get()?;
-        let u = units.get();
-        Some(form.with(|f| active.catalog.with(|c| evaluate_fit(c, &d, f, u))))
-    });
+    let shared = Shared::expect();
+    let (catalog, units) = (shared.catalog, shared.units());
+    let report = bind.sizing.report;
+    let fits: Memo<Option<Fits>> =
+        Memo::new(move |_| report.with(|r| r.as_ref().ok().and_then(|r| r.fits.clone())));
+    let arch_error = bind.sizing.error(ARCHITECTURE);
+    let form_error = bind.sizing.error(FORM_CLASS);
 
-    let margin = Signal::derive(move || form.with(|f| f.margin.clone()));
-    let set_margin = Callback::new(move |v: String| form.update(|f| f.margin = v));
-    let margin_error =
-        Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.errors.margin.clone())));
-    let cards = Signal::derive(move || form.with(|f| f.cards.clone()));
-    let set_cards = Callback::new(move |v: String| form.update(|f| f.cards = v));
-    let cards_error =
-        Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.errors.cards.clone())));
-
-    let mode_options = vec![
-        ("equal_size", "Equal size (vSphere default)".to_string()),
-        ("mixed_size", "Mixed size (vSphere 8.0 U3+)".to_string()),
-    ];
-    let vgpu_mode = Signal::derive(move || {
-        form.with(|f| match f.vgpu_mode {
-            VgpuMode::EqualSize => "equal_size",
-            VgpuMode::MixedSize => "mixed_size",
-        })
-        .to_string()
-    });
-    let set_vgpu_mode = Callback::new(move |v: String| {
-        form.update(|f| {
-            f.vgpu_mode = if v == "mixed_size" {
-                VgpuMode::MixedSize
-            } else {
-                VgpuMode::EqualSize
-            }
-        })
-    });
-
-    let arch_options = move || {
+    let architecture = optional(bind.form, |f| &f.architecture, |f| &mut f.architecture);
+    let form_class = optional(bind.form, |f| &f.form_class, |f| &mut f.form_class);
+    let arch_options = Signal::derive(move || {
         let mut o = vec![(ALL.to_string(), "All architectures".to_string())];
-        active
+        catalog
             .catalog
             .with(|c| o.extend(architectures(c).into_iter().map(|a| (a.clone(), a))));
         o
-    };
+    });
     let mut deploy_options = vec![(ALL, "All deployment modes".to_string())];
-    deploy_options.extend(
-        DeploymentMode::ALL
-            .iter()
-            .map(|m| (m.id(), m.label().to_string())),
+    deploy_options.extend(options(
+        &DeploymentMode::ALL,
+        DeploymentMode::id,
+        DeploymentMode::label,
+    ));
+    let deploy = (
+        Signal::derive(move || bind.with(|f| f.mode.map_or(ALL, DeploymentMode::id).to_string())),
+        Callback::new(move |v: String| bind.update(|f| f.mode = DeploymentMode::from_id(&v))),
     );
-    let deploy_value =
-        Signal::derive(move || form.with(|f| f.mode.map_or(ALL, DeploymentMode::id).to_string()));
-    let set_deploy =
-        Callback::new(move |v: String| form.update(|f| f.mode = DeploymentMode::from_id(&v)));
     let form_options = vec![
         (ALL, "All form factors".to_string()),
         ("PCIe", "PCIe cards".to_string()),
         ("SXM", "SXM modules".to_string()),
         ("Superchip", "Superchips".to_string()),
     ];
-    let form_value = Signal::derive(move || {
-        form.with(|f| f.form_class.clone().unwrap_or_else(|| ALL.to_string()))
-    });
-    let set_form =
-        Callback::new(move |v: String| form.update(|f| f.form_class = (v != ALL).then_some(v)));
 
     view! {
         <div class="card fits" data-testid=format!("{prefix}fits")>
@@ -96,76 +60,26 @@ pub fn FitsPanel(
                 "Every full GPU, MIG instance and vGPU C-series type in the catalog that holds this workload, smallest first."
             </p>
             <div class="fit-controls">
-                <TextField id=format!("{prefix}margin") label="Safety margin" unit="%" inputmode="decimal" value=margin on_input=set_margin error=margin_error/>
-                <TextField id=format!("{prefix}cards") label="GPU cards per host" value=cards on_input=set_cards error=cards_error hint="An A16 card holds 4 GPUs."/>
-                <Choice id=format!("{prefix}vgpu-mode") label="vGPU mode" options=mode_options value=vgpu_mode on_change=set_vgpu_mode/>
+                <TextField id=format!("{prefix}margin") label="Safety margin" unit="%" inputmode="decimal" field=text!(bind, MARGIN.path, margin)/>
+                <TextField id=format!("{prefix}cards") label="GPU cards per host" field=text!(bind, CARDS.path, cards) hint="An A16 card holds 4 GPUs."/>
+                <Choice id=format!("{prefix}vgpu-mode") label="vGPU mode" options=options(&VgpuMode::ALL, VgpuMode::id, VgpuMode::label) field=choice!(bind, vgpu_mode, VgpuMode)/>
                 <div class="field">
-                    <label for=format!("{prefix}fit-arch")>"Architecture"</label>
-                    <select
-                        id=format!("{prefix}fit-arch")
-                        data-testid=format!("{prefix}fit-arch")
-                        on:change:target=move |ev| {
-                            let v = ev.target().value();
-                            form.update(|f| f.architecture = (v != ALL).then_some(v))
-                        }
-                    >
-                        {move || {
-                            let selected = form.with(|f| f.architecture.clone().unwrap_or_else(|| ALL.to_string()));
-                            arch_options()
-                                .into_iter()
-                                .map(|(id, label)| {
-                                    let sel = id == selected;
-                                    view! { <option value=id selected=sel>{label}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
+                    <Choice id=format!("{prefix}fit-arch") label="Architecture" options=arch_options field=architecture/>
+                    <p class="error" role="alert" data-testid=format!("{prefix}fit-arch-error")>{move || arch_error.get().unwrap_or_default()}</p>
                 </div>
-                <Choice id=format!("{prefix}fit-form") label="Form factor" options=form_options value=form_value on_change=set_form/>
-                <Choice id=format!("{prefix}fit-mode") label="Deployment" options=deploy_options value=deploy_value on_change=set_deploy/>
+                <div class="field">
+                    <Choice id=format!("{prefix}fit-form") label="Form factor" options=form_options field=form_class/>
+                    <p class="error" role="alert" data-testid=format!("{prefix}fit-form-error")>{move || form_error.get().unwrap_or_default()}</p>
+                </div>
+                <Choice id=format!("{prefix}fit-mode") label="Deployment" options=deploy_options field=deploy/>
             </div>
             <div class="fit-checks">
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid=format!("{prefix}fit-ecc")
-                        prop:checked=move || form.with(|f| f.ecc)
-                        on:change:target=move |ev| {
-                            let on = ev.target().checked();
-                            form.update(|f| f.ecc = on)
-                        }
-                    />
-                    "ECC on (GDDR GPUs lose 1/16 of their memory)"
-                </label>
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid=format!("{prefix}fit-show-all")
-                        prop:checked=move || form.with(|f| f.show_too_small)
-                        on:change:target=move |ev| {
-                            let on = ev.target().checked();
-                            form.update(|f| f.show_too_small = on)
-                        }
-                    />
-                    "Also list the options that are too small"
-                </label>
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid=format!("{prefix}fit-all-profiles")
-                        prop:checked=move || form.with(|f| f.all_profiles)
-                        on:change:target=move |ev| {
-                            let on = ev.target().checked();
-                            form.update(|f| f.all_profiles = on)
-                        }
-                    />
-                    "List every profile (not only the smallest fit per GPU and mode)"
-                </label>
+                <Check testid=format!("{prefix}fit-ecc") label="ECC on (GDDR GPUs lose 1/16 of their memory)" field=flag!(bind, ecc)/>
+                <Check testid=format!("{prefix}fit-show-all") label="Also list the options that are too small" field=flag!(bind, show_too_small)/>
+                <Check testid=format!("{prefix}fit-all-profiles") label="List every profile (not only the smallest fit per GPU and mode)" field=flag!(bind, all_profiles)/>
             </div>
             {move || {
-                outcome
-                    .get()
-                    .and_then(|o| o.fits)
+                fits.get()
                     .map(|fits| view! { <FitsResult fits=fits units=units prefix=prefix/> }.into_any())
                     .unwrap_or_else(|| {
                         view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
@@ -185,10 +99,15 @@ fn option_testid(o: &FitOption) -> String {
 }
 
 #[component]
-fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> impl IntoView {
+fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> impl IntoView {
     let fb = move |b: u64| format_bytes(b, units.get());
+    // Shared by the closures that write the words in the units on show.
+    let fits = std::sync::Arc::new(fits);
     let demand = fits.demand.total;
-    let notes = fits.notes.clone();
+    let needed = {
+        let fits = fits.clone();
+        move || words::needed(&fits, units.get())
+    };
     let recommended: Vec<(usize, &'static str)> = fits
         .recommendations
         .iter()
@@ -198,13 +117,17 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> i
         .recommendations
         .iter()
         .map(|r| {
-            let o = fits.options[r.option].clone();
+            let o = &fits.options[r.option];
+            let why = {
+                let (r, fits) = (r.clone(), std::sync::Arc::clone(&fits));
+                move || words::why(&r, &fits, units.get())
+            };
             view! {
                 <div class="rec" data-testid=format!("{prefix}rec-{}", r.kind.id())>
                     <p class="rec-kind">{r.kind.label()}</p>
                     <p class="rec-option">{o.label()}</p>
                     <p class="rec-mode">{o.mode.label()}</p>
-                    <p class="rec-why">{r.why.clone()}</p>
+                    <p class="rec-why">{why}</p>
                 </div>
             }
         })
@@ -227,6 +150,10 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> i
             let capacity = o.capacity;
             let headroom = o.headroom;
             let pct = o.headroom_percent;
+            let reason = {
+                let fits = std::sync::Arc::clone(&fits);
+                move || words::reason(&fits.options[i], &fits, units.get())
+            };
             view! {
                 <tr class=format!("status-{status}") class:recommended=recommended_row data-testid=format!("{prefix}{}", option_testid(o))>
                     <td>
@@ -256,7 +183,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> i
                     <td class="num">{o.per_gpu}</td>
                     <td class="num" data-testid=format!("{prefix}{}-per-host", option_testid(o))>{group_digits(u64::from(o.per_host))}</td>
                     <td class="num">{o.time_slice_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".to_string())}</td>
-                    <td class="why">{o.reason.clone()}</td>
+                    <td class="why">{reason}</td>
                 </tr>
             }
         })
@@ -268,7 +195,7 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> i
 
     view! {
         <p class="fits-summary" data-testid=format!("{prefix}fits-summary")>
-            {notes.first().cloned()}
+            {needed}
             " "
             {format!("{fitting} of the {count} options listed fit.")}
         </p>
@@ -342,6 +269,6 @@ fn FitsResult(fits: Fits, units: RwSignal<ByteUnits>, prefix: &'static str) -> i
                     </details>
                 }
             })}
-        <ul class="notes">{notes.into_iter().skip(1).map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        <ul class="notes">{words::FIT_RULES.map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
     }
 }

@@ -1,15 +1,18 @@
-//! headroom's user interface: a Leptos client-side app. Components map signals to
-//! engine inputs and engine results to the DOM; the sizing logic lives in the
-//! `sizing` crate.
+//! headroom's user interface: a Leptos client-side app. One way through it: the
+//! forms' text (one store, [`state`]) is read once into a scenario, sized once into
+//! a report, and the views draw the report; the sizing logic lives in the
+//! `sizing` crate. Browser effects sit one per file in [`browser`].
 
 mod app;
+mod bind;
+mod browser;
 mod catalog_page;
 mod cnn;
 mod fits;
 mod memory_card;
 mod precision_page;
 mod saved;
-mod state;
+pub mod state;
 mod transformer;
 mod widgets;
 

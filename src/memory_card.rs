@@ -6,6 +6,7 @@ use sizing::ByteUnits;
 use sizing::report::Memory;
 use sizing::units::{format_bytes, format_bytes_exact, format_share};
 
+use crate::state::Sizing;
 use crate::widgets::StackedBar;
 
 #[component]
@@ -15,7 +16,7 @@ pub fn MemoryCard(
     headline: String,
     /// Prepended to every test id ("tf-" on the transformer page).
     prefix: &'static str,
-    units: RwSignal<ByteUnits>,
+    units: Signal<ByteUnits>,
 ) -> impl IntoView {
     let m = memory;
     let (total, low, high) = (m.total, m.low, m.high);
@@ -127,9 +128,29 @@ pub fn MemoryCard(
     }
 }
 
+/// A workload page's memory: the card of its report, or a placeholder while a
+/// field is wrong.
+#[component]
+pub fn PageMemory(
+    sizing: Sizing,
+    title: &'static str,
+    /// Prepended to every test id ("tf-", "cnn-").
+    prefix: &'static str,
+    units: Signal<ByteUnits>,
+) -> impl IntoView {
+    let memory = sizing.part(|r| (r.memory.clone(), r.model.headline.clone()));
+    move || match memory.get() {
+        Some((memory, headline)) => view! {
+            <MemoryCard memory=memory title=title headline=headline prefix=prefix units=units/>
+        }
+        .into_any(),
+        None => view! { <NoEstimate testid=format!("{prefix}no-result")/> }.into_any(),
+    }
+}
+
 /// In place of the card while a field is wrong.
 #[component]
-pub fn NoEstimate(testid: &'static str) -> impl IntoView {
+fn NoEstimate(testid: String) -> impl IntoView {
     view! {
         <div class="placeholder" data-testid=testid>
             <h2>"Memory"</h2>

@@ -15,8 +15,9 @@ use sizing::precision::support::{COLUMNS, Path, column_label, support, unit};
 use sizing::precision::{FormatKind, Use};
 use sizing::scenario::link::FormatsView;
 
-use crate::app::ActiveCatalog;
-use crate::widgets::TextField;
+use crate::state::{InputsStoreFields, Shared};
+use crate::widgets::{Check, TextField};
+use reactive_stores::Field as StoreField;
 
 /// Significant digits of a stored value shown before it is cut with "…".
 const SHOWN_DIGITS: usize = 24;
@@ -100,7 +101,7 @@ fn explorer_row(c: Conversion) -> impl IntoView {
 
 #[component]
 fn Explorer(
-    formats: RwSignal<FormatsView>,
+    formats: StoreField<FormatsView>,
     parsed: Memo<Result<Parsed, ValueError>>,
 ) -> impl IntoView {
     let absmax_parsed = Memo::new(move |_| formats.with(|f| parse_decimal(&f.absmax, 1e-30, 1e30)));
@@ -147,28 +148,28 @@ fn Explorer(
                 <TextField
                     id="pr-value"
                     label="Value"
-                    value=Signal::derive(move || formats.with(|f| f.value.clone()))
-                    on_input=Callback::new(move |v| formats.update(|f| f.value = v))
-                    error=value_error
+                    field=(
+                        Signal::derive(move || formats.with(|f| f.value.clone())),
+                        Callback::new(move |v| formats.update(|f| f.value = v)),
+                        value_error,
+                    )
                     inputmode="decimal"
                 />
                 <TextField
                     id="pr-absmax"
                     label="Block absmax (scaled formats)"
-                    value=Signal::derive(move || formats.with(|f| f.absmax.clone()))
-                    on_input=Callback::new(move |v| formats.update(|f| f.absmax = v))
-                    error=absmax_error
+                    field=(
+                        Signal::derive(move || formats.with(|f| f.absmax.clone())),
+                        Callback::new(move |v| formats.update(|f| f.absmax = v)),
+                        absmax_error,
+                    )
                     inputmode="decimal"
                 />
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid="pr-saturate"
-                        prop:checked=move || saturate.get()
-                        on:change:target=move |ev| formats.update(|f| f.saturate = ev.target().checked())
-                    />
-                    "FP8 saturates on overflow (NVIDIA satfinite); off: E4M3 → NaN, E5M2 → ∞"
-                </label>
+                <Check
+                    testid="pr-saturate"
+                    label="FP8 saturates on overflow (NVIDIA satfinite); off: E4M3 → NaN, E5M2 → ∞"
+                    field=(saturate, Callback::new(move |on| formats.update(|f| f.saturate = on)))
+                />
             </div>
             <p class="hint" data-testid="pr-typed">{nearest}</p>
             <div class="table-scroll">
@@ -418,7 +419,7 @@ fn rate_cell(gpu: &Gpu, p: Precision) -> impl IntoView + use<> {
 
 #[component]
 fn SupportMatrix() -> impl IntoView {
-    let active = expect_context::<ActiveCatalog>();
+    let active = Shared::expect().catalog;
     let rows = move || {
         active.catalog.with(|c| {
             c.gpus
@@ -459,7 +460,7 @@ fn SupportMatrix() -> impl IntoView {
 
 #[component]
 pub fn PrecisionPage() -> impl IntoView {
-    let formats = crate::state::shared().formats;
+    let formats: StoreField<FormatsView> = Shared::expect().inputs.formats().into();
 
     // Parsed once for the explorer and the chart's marker.
     let parsed = Memo::new(move |_| formats.with(|f| parse_value(&f.value)));

@@ -7,14 +7,17 @@ use sizing::ByteUnits;
 use sizing::catalog::{Catalog, RecommendationKind};
 use sizing::report::{Report, size};
 use sizing::scenario::link::Page;
-use sizing::scenario::store::{Entry, Library};
+use sizing::scenario::store::{EntryId, Library};
 use sizing::scenario::{FieldError, Scenario, Workload};
-use sizing::units::{format_bytes, format_bytes_exact, group_digits};
-use wasm_bindgen_futures::JsFuture;
+use sizing::units::group_digits;
 
-use crate::app::{ActiveCatalog, BUNDLED};
-use crate::state::{current_url, shared};
-use crate::widgets::{download, read_chosen_file};
+use crate::browser::clipboard::use_clipboard;
+use crate::browser::download::download;
+use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
+use crate::browser::location::current_url;
+use crate::browser::storage::{UseLocalStorageReturn, use_local_storage};
+use crate::state::{BUNDLED, InputsStoreFields, Shared, Sized, notice};
+use crate::widgets::BytesCell;
 
 /// Where the saved scenarios live in the browser's storage.
 const KEY: &str = "headroom.scenarios";
@@ -35,24 +38,11 @@ enum Stored {
     Unavailable(String),
 }
 
-/// The browser's local storage. Reading it throws in a sandboxed frame and in
-/// some private modes, so every step is checked (gloo-storage's accessor panics there).
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn load() -> Stored {
-    let storage = match local_storage().map(|s| s.get_item(KEY)) {
-        Some(Ok(v)) => v,
-        _ => {
-            return Stored::Unavailable(
-                "this browser does not let the page read its storage (private mode or a sandboxed frame)".into(),
-            );
-        }
-    };
-    match storage {
-        None => Stored::Ready(Library::default()),
-        Some(raw) => match Library::read(&raw) {
+fn load(storage: UseLocalStorageReturn) -> Stored {
+    match storage.read() {
+        Err(e) => Stored::Unavailable(e.to_string()),
+        Ok(None) => Stored::Ready(Library::default()),
+        Ok(Some(raw)) => match Library::read(&raw) {
             Ok(lib) => Stored::Ready(lib),
             Err(e) => Stored::Unreadable {
                 reason: e.to_string(),
@@ -62,24 +52,18 @@ fn load() -> Stored {
     }
 }
 
-fn store(lib: &Library) -> Result<(), String> {
-    local_storage()
-        .ok_or_else(|| "this browser does not let the page use its storage".to_string())?
-        .set_item(KEY, &lib.to_json())
-        .map_err(|_| "the browser refused to store it (storage full or not allowed)".to_string())
-}
-
-/// A scenario that can be compared: a saved one (its index among the library's
-/// entries) or the one a workload page shows, saved or not.
+/// A scenario that can be compared: a saved one, or the one a workload page
+/// shows, saved or not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pick {
-    Saved(usize),
+    Saved(EntryId),
     OnPage(Page),
 }
 
 /// The saved list, shared by the bar and the page.
 #[derive(Clone, Copy)]
 struct Saved {
+    storage: UseLocalStorageReturn,
     stored: RwSignal<Stored>,
     /// The last thing that happened, for the status line.
     status: RwSignal<Option<String>>,
@@ -89,8 +73,10 @@ struct Saved {
 
 /// Reads the stored list once, for the whole app.
 pub fn provide_saved() {
+    let storage = use_local_storage(KEY);
     provide_context(Saved {
-        stored: RwSignal::new(load()),
+        storage,
+        stored: RwSignal::new(load(storage)),
         status: RwSignal::new(None),
         compared: RwSignal::new(Vec::new()),
     });
@@ -116,7 +102,7 @@ impl Saved {
             return Ok(());
         };
         let message = f(&mut lib)?;
-        match store(&lib) {
+        match self.storage.write(&lib.to_json()) {
             Ok(()) => {
                 self.stored.set(Stored::Ready(lib));
                 self.status.set(Some(message));
@@ -130,7 +116,7 @@ impl Saved {
 /// The notice for a link that could not be opened as it was.
 #[component]
 pub fn LinkNotice() -> impl IntoView {
-    let notice = shared().notice;
+    let notice = Shared::expect().notice;
     view! {
         <Show when=move || notice.with(Option::is_some)>
             <div class="notice" role="alert" data-testid="link-notice">
@@ -146,38 +132,41 @@ pub fn LinkNotice() -> impl IntoView {
 /// Name, save and share the scenario of the workload page on show.
 #[component]
 pub fn ScenarioBar() -> impl IntoView {
-    let s = shared();
+    let s = Shared::expect();
     let list = saved();
     let scenario = s.scenario();
-    let active = expect_context::<ActiveCatalog>();
+    let name = s.inputs.name();
     let link_text = RwSignal::new(String::new());
-    let copy_status = RwSignal::new(None::<String>);
+    let clipboard = use_clipboard();
+    // The last thing that happened: a save, or a copy.
+    Effect::new(move |_| {
+        if let Some(copied) = clipboard.copied.get() {
+            list.status.set(Some(match copied {
+                Ok(()) => "Link copied.".to_string(),
+                Err(_) => "Copy the link from the field.".to_string(),
+            }));
+        }
+    });
 
     let save = move |_| {
         let Some(sc) = scenario.get_untracked() else {
             return;
         };
         list.change(|lib| {
-            let i = lib.add(sc);
-            let name = match &lib.entries[i] {
-                Entry::Saved(s) => s.name.clone(),
-                Entry::Unreadable { .. } => String::new(),
-            };
-            s.name.set(name.clone());
-            format!("Saved \"{name}\". It is listed under Saved scenarios.")
+            let (_, saved_as) = lib.add(sc);
+            name.set(saved_as.clone());
+            format!("Saved \"{saved_as}\". It is listed under Saved scenarios.")
         });
     };
     let copy = move |_| {
         let url = current_url();
         link_text.set(url.clone());
-        let Some(w) = web_sys::window() else { return };
-        let promise = w.navigator().clipboard().write_text(&url);
-        leptos::task::spawn_local(async move {
-            copy_status.set(Some(match JsFuture::from(promise).await {
-                Ok(_) => "Link copied.".to_string(),
-                Err(_) => "Copy the link from the field.".to_string(),
-            }));
-        });
+        if clipboard.is_supported {
+            clipboard.copy(&url);
+        } else {
+            list.status
+                .set(Some("Copy the link from the field.".into()));
+        }
     };
     let blocked = move || !matches!(list.stored.get(), Stored::Ready(_));
     view! {
@@ -188,8 +177,8 @@ pub fn ScenarioBar() -> impl IntoView {
                     type="text"
                     data-testid="scenario-name"
                     placeholder="Name this scenario"
-                    prop:value=move || s.name.get()
-                    on:input:target=move |ev| s.name.set(ev.target().value())
+                    prop:value=move || name.get()
+                    on:input:target=move |ev| name.set(ev.target().value())
                 />
             </label>
             <button type="button" data-testid="save-scenario" on:click=save disabled=blocked>
@@ -202,17 +191,14 @@ pub fn ScenarioBar() -> impl IntoView {
                 <input class="link-text" type="text" readonly data-testid="link-text" prop:value=move || link_text.get()/>
             </Show>
             <span class="status" data-testid="scenario-status" role="status">
-                {move || copy_status.get().or_else(|| list.status.get()).unwrap_or_default()}
+                {move || list.status.get().unwrap_or_default()}
             </span>
-            <Show when=move || active.origin.with(|o| o != BUNDLED)>
+            <Show when=move || s.catalog.origin.with(|o| o != BUNDLED)>
                 <span class="hint">"Links and saved scenarios are sized with the bundled catalog when opened elsewhere."</span>
             </Show>
         </div>
     }
 }
-
-/// A report, or the problems that stop it.
-type Sized = Result<Report, Vec<FieldError>>;
 
 /// One scenario of the page, sized.
 #[derive(Clone, Debug, PartialEq)]
@@ -225,18 +211,24 @@ struct Row {
 }
 
 impl Row {
-    fn new(pick: Pick, scenario: Scenario, catalog: &Catalog) -> Row {
-        let label = match pick {
-            Pick::Saved(_) => scenario.name.clone(),
-            // The name in the bar belongs to both pages, so it does not tell them apart.
-            Pick::OnPage(p) => format!("{} (not saved)", page_title(p)),
-        };
-        let sized = size(&scenario, catalog);
+    /// A saved scenario, sized; one with a problem anywhere cannot be sized.
+    fn saved(id: EntryId, scenario: Scenario, catalog: &Catalog) -> Row {
         Row {
-            pick,
-            label,
+            pick: Pick::Saved(id),
+            label: scenario.name.clone(),
+            sized: size(&scenario, catalog).and_then(Report::complete),
             scenario,
-            sized,
+        }
+    }
+
+    /// What a workload page shows now, as the page sized it.
+    fn on_page(page: Page, scenario: Scenario, sized: Sized) -> Row {
+        Row {
+            pick: Pick::OnPage(page),
+            // The name in the bar belongs to both pages, so it does not tell them apart.
+            label: format!("{} (not saved)", page_title(page)),
+            scenario,
+            sized: sized.and_then(Report::complete),
         }
     }
 
@@ -246,10 +238,7 @@ impl Row {
             Ok(r) => (
                 r.model.headline.clone(),
                 Some(r.memory.total),
-                r.fits
-                    .recommendations
-                    .first()
-                    .map_or_else(|| "—".into(), |rec| r.fits.options[rec.option].label()),
+                smallest(r).unwrap_or_else(|| "—".into()),
             ),
             Err(e) => (
                 format!("Cannot be sized: {}", join_problems(e)),
@@ -260,6 +249,17 @@ impl Row {
     }
 }
 
+/// The option a report recommends as `kind`.
+fn recommended(r: &Report, kind: RecommendationKind) -> Option<String> {
+    let fits = r.fits.as_ref()?;
+    let rec = fits.recommendations.iter().find(|x| x.kind == kind)?;
+    Some(fits.options[rec.option].label())
+}
+
+fn smallest(r: &Report) -> Option<String> {
+    recommended(r, RecommendationKind::Smallest)
+}
+
 fn join_problems(e: &[FieldError]) -> String {
     e.iter()
         .map(ToString::to_string)
@@ -268,17 +268,15 @@ fn join_problems(e: &[FieldError]) -> String {
 }
 
 fn page_title(p: Page) -> &'static str {
-    match p {
-        Page::Cnn => "CNNs page",
-        _ => "Transformers page",
+    if p == Page::Cnn {
+        "CNNs page"
+    } else {
+        "Transformers page"
     }
 }
 
 fn page_id(p: Page) -> &'static str {
-    match p {
-        Page::Cnn => "cnn",
-        _ => "transformer",
-    }
+    if p == Page::Cnn { "cnn" } else { "transformer" }
 }
 
 fn kind_label(s: &Scenario) -> &'static str {
@@ -290,31 +288,31 @@ fn kind_label(s: &Scenario) -> &'static str {
 
 #[component]
 pub fn SavedPage() -> impl IntoView {
-    let s = shared();
+    let s = Shared::expect();
     let list = saved();
-    let active = expect_context::<ActiveCatalog>();
-    let units = s.units;
+    let active = s.catalog;
+    let units = s.units();
     let rows = Memo::new(move |_| match list.stored.get() {
         Stored::Ready(lib) => active.catalog.with(|c| {
             lib.saved()
-                .map(|(i, sc)| Row::new(Pick::Saved(i), sc.clone(), c))
+                .map(|(id, sc)| Row::saved(id, sc.clone(), c))
                 .collect::<Vec<_>>()
         }),
         _ => Vec::new(),
     });
-    // What the workload pages show, sized only while this page is on show:
-    // every page stays mounted, and typing there should not size it twice.
+    // What the workload pages show now, with the reports the pages drew: read
+    // only while this page is on show, so that typing there builds no rows here.
     let on_page = Memo::new(move |_| {
-        if s.page.get() != Page::Saved {
+        if s.inputs.page().get() != Page::Saved {
             return Vec::new();
         }
         let state = s.state.get();
-        active.catalog.with(|c| {
-            [Page::Transformer, Page::Cnn]
-                .into_iter()
-                .filter_map(|p| Some(Row::new(Pick::OnPage(p), state.scenario_of(p)?, c)))
-                .collect::<Vec<_>>()
-        })
+        [(Page::Transformer, s.tf), (Page::Cnn, s.cnn)]
+            .into_iter()
+            .filter_map(|(p, sizing)| {
+                Some(Row::on_page(p, state.scenario_of(p)?, sizing.report.get()))
+            })
+            .collect::<Vec<_>>()
     });
     let comparable = Memo::new(move |_| {
         let mut all = on_page.get();
@@ -325,7 +323,7 @@ pub fn SavedPage() -> impl IntoView {
         Stored::Ready(lib) => lib.problems(),
         _ => Vec::new(),
     });
-    let renaming = RwSignal::new(None::<(usize, String, Option<String>)>);
+    let renaming = RwSignal::new(None::<(EntryId, String, Option<String>)>);
     let import_message = RwSignal::new(None::<String>);
 
     let export = move |_| {
@@ -360,11 +358,12 @@ pub fn SavedPage() -> impl IntoView {
         }
         Err(e) => import_message.set(Some(format!("{name} was not imported: {e}"))),
     };
-    let on_file = move |ev: leptos::ev::Event| {
-        read_chosen_file(&ev, import_text, move |name| {
-            import_message.set(Some(format!("{name} could not be read.")))
-        });
-    };
+    let on_file = use_file_open(UseFileOpenOptions::default(), move |opened| {
+        match opened.text {
+            Ok(text) => import_text(opened.name, text),
+            Err(e) => import_message.set(Some(format!("{} was not read: {e}.", opened.name))),
+        }
+    });
     let download_raw = move |_| {
         if let Stored::Unreadable { raw, .. } = list.stored.get_untracked() {
             let _ = download("headroom-scenarios-unreadable.txt", &raw);
@@ -372,7 +371,7 @@ pub fn SavedPage() -> impl IntoView {
     };
     let discard = move |_| {
         let empty = Library::default();
-        match store(&empty) {
+        match list.storage.write(&empty.to_json()) {
             Ok(()) => {
                 list.stored.set(Stored::Ready(empty));
                 list.status
@@ -383,13 +382,10 @@ pub fn SavedPage() -> impl IntoView {
     };
     let open = move |sc: Scenario| {
         let problems = s.open(&sc);
-        s.notice.set((!problems.is_empty()).then(|| {
-            format!(
-                "Part of \"{}\" could not be opened: {}.",
-                sc.name,
-                problems.join("; ")
-            )
-        }));
+        s.notice.set(notice(
+            &format!("Part of \"{}\" could not be opened", sc.name),
+            &problems,
+        ));
     };
     let toggle = move |pick: Pick, on: bool| {
         list.compared.update(|c| {
@@ -403,144 +399,112 @@ pub fn SavedPage() -> impl IntoView {
         })
     };
 
-    let compare_box = move |pick: Pick, testid: String| {
-        view! {
-            <td>
-                <input
-                    type="checkbox"
-                    aria-label="Compare"
-                    data-testid=testid
-                    prop:checked=move || list.compared.with(|c| c.contains(&pick))
-                    on:change:target=move |ev| toggle(pick, ev.target().checked())
-                />
-            </td>
-        }
-    };
-    let total_cell = move |total: Option<u64>, testid: String| {
-        view! {
-            <td class="num" data-testid=testid data-bytes=total.map(|t| t.to_string()).unwrap_or_default()>
-                {move || total.map(|t| format_bytes(t, units.get())).unwrap_or_else(|| "—".into())}
-            </td>
-        }
-    };
-    let page_row = move |row: Row| {
-        let Pick::OnPage(p) = row.pick else {
-            return ().into_any();
-        };
-        let id = page_id(p);
-        let (summary, total, fit) = row.summary();
-        view! {
-            <tr class="on-page" data-testid=format!("on-page-{id}")>
-                {compare_box(row.pick, format!("compare-page-{id}"))}
-                <td><span class="saved-name">{page_title(p)}</span>" "<span class="hint">"(not saved)"</span></td>
-                <td>{kind_label(&row.scenario)}</td>
-                <td class="saved-summary">{summary}</td>
-                {total_cell(total, format!("on-page-total-{id}"))}
-                <td>{fit}</td>
-                <td class="actions">
-                    <button type="button" data-testid=format!("show-{id}") on:click=move |_| s.page.set(p)>"Show"</button>
-                </td>
-            </tr>
-        }
-        .into_any()
-    };
-    let row = move |row: Row| {
-        let Pick::Saved(i) = row.pick else {
-            return ().into_any();
-        };
-        let sc = row.scenario.clone();
-        let name = sc.name.clone();
+    // The name of a saved scenario, or the field that renames it.
+    let name_editor = move |i: EntryId, name: String| {
         let is_renaming = move || renaming.with(|r| r.as_ref().is_some_and(|r| r.0 == i));
-        let (summary, total, fit) = row.summary();
-        let open_sc = sc.clone();
         view! {
-            <tr data-testid=format!("saved-{i}")>
-                {compare_box(row.pick, format!("compare-{i}"))}
-                <td>
-                    <Show
-                        when=is_renaming
-                        fallback={
-                            let name = name.clone();
-                            move || view! { <span class="saved-name" data-testid=format!("saved-name-{i}")>{name.clone()}</span> }
+            <Show
+                when=is_renaming
+                fallback=move || view! { <span class="saved-name" data-testid=format!("saved-name-{i}")>{name.clone()}</span> }
+            >
+                <input
+                    type="text"
+                    data-testid=format!("rename-input-{i}")
+                    prop:value=move || renaming.with(|r| r.as_ref().map(|r| r.1.clone()).unwrap_or_default())
+                    on:input:target=move |ev| {
+                        let v = ev.target().value();
+                        renaming.update(|r| if let Some(r) = r { r.1 = v; r.2 = None; })
+                    }
+                />
+                <button
+                    type="button"
+                    data-testid=format!("rename-ok-{i}")
+                    on:click=move |_| {
+                        let Some((_, new_name, _)) = renaming.get_untracked() else { return };
+                        let renamed = list.try_change(|l| {
+                            l.rename(i, &new_name).map(|()| format!("Renamed to \"{}\".", new_name.trim()))
+                        });
+                        match renamed {
+                            Ok(()) => renaming.set(None),
+                            Err(e) => renaming.update(|r| if let Some(r) = r { r.2 = Some(e) }),
                         }
-                    >
-                        <input
-                            type="text"
-                            data-testid=format!("rename-input-{i}")
-                            prop:value=move || renaming.with(|r| r.as_ref().map(|r| r.1.clone()).unwrap_or_default())
-                            on:input:target=move |ev| {
-                                let v = ev.target().value();
-                                renaming.update(|r| if let Some(r) = r { r.1 = v; r.2 = None; })
-                            }
-                        />
-                        <button
-                            type="button"
-                            data-testid=format!("rename-ok-{i}")
-                            on:click=move |_| {
-                                let Some((_, new_name, _)) = renaming.get_untracked() else { return };
-                                let renamed = list.try_change(|l| {
-                                    l.rename(i, &new_name).map(|()| format!("Renamed to \"{}\".", new_name.trim()))
-                                });
-                                match renamed {
-                                    Ok(()) => renaming.set(None),
-                                    Err(e) => renaming.update(|r| if let Some(r) = r { r.2 = Some(e) }),
-                                }
-                            }
-                        >
-                            "OK"
-                        </button>
-                        <button type="button" on:click=move |_| renaming.set(None)>"Cancel"</button>
-                        <p class="error" role="alert" data-testid=format!("rename-error-{i}")>
-                            {move || renaming.with(|r| r.as_ref().and_then(|r| r.2.clone()).unwrap_or_default())}
-                        </p>
-                    </Show>
-                </td>
-                <td>{kind_label(&sc)}</td>
-                <td class="saved-summary">{summary}</td>
-                {total_cell(total, format!("saved-total-{i}"))}
-                <td>{fit}</td>
-                <td class="actions">
-                    <button type="button" data-testid=format!("open-{i}") on:click=move |_| open(open_sc.clone())>"Open"</button>
-                    <button
-                        type="button"
-                        data-testid=format!("rename-{i}")
-                        on:click={
-                            let name = name.clone();
-                            move |_| renaming.set(Some((i, name.clone(), None)))
-                        }
-                    >
-                        "Rename"
-                    </button>
-                    <button
-                        type="button"
-                        data-testid=format!("delete-{i}")
-                        on:click={
-                            let name = name.clone();
-                            move |_| {
-                                list.compared.update(|c| {
-                                    c.retain(|&x| x != Pick::Saved(i));
-                                    for x in c.iter_mut() {
-                                        if let Pick::Saved(j) = x
-                                            && *j > i
-                                        {
-                                            *j -= 1;
-                                        }
-                                    }
-                                });
-                                renaming.set(None);
-                                list.change(|l| {
-                                    l.remove(i);
-                                    format!("Deleted \"{name}\".")
-                                });
-                            }
-                        }
-                    >
-                        "Delete"
-                    </button>
-                </td>
-            </tr>
+                    }
+                >
+                    "OK"
+                </button>
+                <button type="button" on:click=move |_| renaming.set(None)>"Cancel"</button>
+                <p class="error" role="alert" data-testid=format!("rename-error-{i}")>
+                    {move || renaming.with(|r| r.as_ref().and_then(|r| r.2.clone()).unwrap_or_default())}
+                </p>
+            </Show>
         }
         .into_any()
+    };
+    let saved_actions = move |i: EntryId, sc: Scenario| {
+        let name = sc.name.clone();
+        let rename = name.clone();
+        view! {
+            <button type="button" data-testid=format!("open-{i}") on:click=move |_| open(sc.clone())>"Open"</button>
+            <button type="button" data-testid=format!("rename-{i}") on:click=move |_| renaming.set(Some((i, rename.clone(), None)))>
+                "Rename"
+            </button>
+            <button
+                type="button"
+                data-testid=format!("delete-{i}")
+                on:click=move |_| {
+                    list.compared.update(|c| c.retain(|&x| x != Pick::Saved(i)));
+                    renaming.set(None);
+                    list.change(|l| {
+                        l.remove(i);
+                        format!("Deleted \"{name}\".")
+                    });
+                }
+            >
+                "Delete"
+            </button>
+        }
+        .into_any()
+    };
+
+    // One row of the list: what a page shows now (Show), or a saved scenario
+    // (Open, Rename, Delete); test ids by page, or by the entry's stable id.
+    let row = move |row: Row| {
+        let (key, total_id) = match row.pick {
+            Pick::OnPage(p) => (
+                format!("page-{}", page_id(p)),
+                format!("on-page-total-{}", page_id(p)),
+            ),
+            Pick::Saved(i) => (i.to_string(), format!("saved-total-{i}")),
+        };
+        let pick = row.pick;
+        let (summary, total, fit) = row.summary();
+        let kind = kind_label(&row.scenario);
+        let (name_cell, actions) = match pick {
+            Pick::OnPage(p) => (
+                view! { <span class="saved-name">{page_title(p)}</span>" "<span class="hint">"(not saved)"</span> }.into_any(),
+                view! { <button type="button" data-testid=format!("show-{}", page_id(p)) on:click=move |_| s.inputs.page().set(p)>"Show"</button> }.into_any(),
+            ),
+            Pick::Saved(i) => (name_editor(i, row.scenario.name.clone()), saved_actions(i, row.scenario)),
+        };
+        view! {
+            <tr class:on-page=matches!(pick, Pick::OnPage(_)) data-testid=match pick { Pick::OnPage(p) => format!("on-page-{}", page_id(p)), Pick::Saved(i) => format!("saved-{i}") }>
+                <td>
+                    <input
+                        type="checkbox"
+                        aria-label="Compare"
+                        data-testid=format!("compare-{key}")
+                        prop:checked=move || list.compared.with(|c| c.contains(&pick))
+                        on:change:target=move |ev| toggle(pick, ev.target().checked())
+                    />
+                </td>
+                <td>{name_cell}</td>
+                <td>{kind}</td>
+                <td class="saved-summary">{summary}</td>
+                <BytesCell testid=total_id bytes=total units=units/>
+                <td>{fit}</td>
+                <td class="actions">{actions}</td>
+            </tr>
+        }
     };
 
     view! {
@@ -548,7 +512,7 @@ pub fn SavedPage() -> impl IntoView {
             <h2>"Saved scenarios"</h2>
             <p class="hint">
                 "Scenarios are kept in this browser only. Export them to a file to keep them elsewhere or to share a set; "
-                "the same file opens in headroom-cli (see docs/scenario.md)."
+                "the same file opens in headroom-cli."
             </p>
             {move || match list.stored.get() {
                 Stored::Unreadable { reason, .. } => view! {
@@ -595,7 +559,7 @@ pub fn SavedPage() -> impl IntoView {
                         <th scope="col"></th>
                     </tr>
                 </thead>
-                <tbody class="on-page">{move || on_page.get().into_iter().map(page_row).collect_view()}</tbody>
+                <tbody class="on-page">{move || on_page.get().into_iter().map(row).collect_view()}</tbody>
                 <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             <Show when=move || rows.with(Vec::is_empty)>
@@ -613,7 +577,7 @@ pub fn SavedPage() -> impl IntoView {
 #[component]
 fn Compare(
     rows: Memo<Vec<Row>>,
-    units: RwSignal<ByteUnits>,
+    units: Signal<ByteUnits>,
     compared: RwSignal<Vec<Pick>>,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| {
@@ -646,13 +610,7 @@ fn Compare(
                     }
                 }
             }
-            let bytes_cell = move |v: Option<u64>, testid: String| {
-                view! {
-                    <td class="num" data-testid=testid data-bytes=v.map(|b| b.to_string()).unwrap_or_default() title=v.map(format_bytes_exact).unwrap_or_default()>
-                        {move || v.map(|b| format_bytes(b, units.get())).unwrap_or_else(|| "—".into())}
-                    </td>
-                }
-            };
+            let bytes_cell = move |v: Option<u64>, testid: String| view! { <BytesCell testid=testid bytes=v units=units/> };
             let text_row = |label: &'static str, key: &'static str, f: &dyn Fn(&Report) -> String| {
                 let cells = reports
                     .iter()
@@ -666,12 +624,7 @@ fn Compare(
             };
             let rec = |kind: RecommendationKind| {
                 move |r: &Report| {
-                    r.fits
-                        .recommendations
-                        .iter()
-                        .find(|x| x.kind == kind)
-                        .map(|rec| r.fits.options[rec.option].label())
-                        .unwrap_or_else(|| "nothing fits one GPU".into())
+                    recommended(r, kind).unwrap_or_else(|| "nothing fits one GPU".into())
                 }
             };
             view! {

@@ -1,180 +1,281 @@
-//! Everything the user sets, in one place: the signals every page reads and
-//! writes, the link (URL fragment) that mirrors them, and the notice shown when a
-//! link cannot be opened.
+//! The app's state, written once. [`Inputs`] is everything the user sets, as
+//! typed, in one store; everything else is derived from it: each workload page's
+//! scenario (its forms read once, with `from_form`) and report (`size_page`), and
+//! the link. App-wide context lives here, so pages take it with
+//! [`Shared::expect`] and never import the app shell.
+//!
+//! ```text
+//! Inputs (store) ──from_form──► Memo<FromForm<Scenario>> ──size_page──► Memo<Report> ──► views
+//!        └────────────────────► Memo<AppState> ──encode──► the link (browser/location.rs)
+//! ```
 
 use leptos::prelude::*;
+use reactive_stores::{Field, Store};
 use sizing::ByteUnits;
-use sizing::catalog::browse::BrowseQuery;
+use sizing::catalog::Catalog;
 use sizing::catalog::form::FitForm;
 use sizing::cnn::form::CnnForm;
-use sizing::scenario::link::{self, AppState, CatalogView, FormatsView};
-use sizing::scenario::{CnnScenario, Deployment, Page, Scenario, TransformerScenario};
+use sizing::report::{Report, size_page};
+use sizing::scenario::link::{self, AppState, CatalogView, FormatsView, Page};
+use sizing::scenario::{
+    CnnScenario, Deployment, FieldError, FromForm, Scenario, TransformerScenario, Workload,
+};
 use sizing::transformer::form::TransformerForm;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
-use wasm_bindgen::prelude::Closure;
 
-/// The app's inputs. Each page keeps its fields as typed; [`Shared::state`]
-/// turns them into the [`AppState`] a link holds.
-#[derive(Clone, Copy)]
-pub struct Shared {
-    pub page: RwSignal<Page>,
-    pub units: RwSignal<ByteUnits>,
+use crate::browser::location::use_location_fragment;
+
+/// Everything the user sets, numbers as typed. A link holds the [`AppState`]
+/// these inputs mean ([`Shared::state`]).
+#[derive(Clone, Debug, PartialEq, Store)]
+pub struct Inputs {
+    pub page: Page,
+    pub units: ByteUnits,
     /// The scenario's name, shown on the workload pages and used when saving.
-    pub name: RwSignal<String>,
-    pub tf: RwSignal<TransformerForm>,
-    pub tf_fit: RwSignal<FitForm>,
-    pub cnn: RwSignal<CnnForm>,
-    pub cnn_fit: RwSignal<FitForm>,
-    pub formats: RwSignal<FormatsView>,
-    pub catalog_query: RwSignal<BrowseQuery>,
-    pub catalog_gpu: RwSignal<Option<String>>,
-    /// Why the link the app was opened with could not be shown as it was.
-    pub notice: RwSignal<Option<String>>,
-    /// Everything above as a link holds it.
-    pub state: Memo<AppState>,
+    pub name: String,
+    pub tf: TransformerForm,
+    pub tf_fit: FitForm,
+    pub cnn: CnnForm,
+    pub cnn_fit: FitForm,
+    pub formats: FormatsView,
+    pub catalog: CatalogView,
 }
 
-pub fn shared() -> Shared {
-    expect_context::<Shared>()
+impl Inputs {
+    /// The inputs that show `state`. A part that cannot be shown (a model the zoo
+    /// does not have) keeps its opening values; the messages say which, by the
+    /// link's names for the fields.
+    pub fn of(state: &AppState) -> (Inputs, Vec<FieldError>) {
+        let mut problems = Vec::new();
+        let tf = state.tf.to_form().unwrap_or_else(|e| {
+            problems.push(FieldError::new(
+                e.path.replacen("workload.transformer", "tf", 1),
+                e.message,
+            ));
+            TransformerForm::default()
+        });
+        let inputs = Inputs {
+            page: state.page,
+            units: state.units,
+            name: state.name.clone(),
+            tf,
+            tf_fit: state.tf_gpu.to_form(),
+            cnn: state.cnn.to_form(),
+            cnn_fit: state.cnn_gpu.to_form(),
+            formats: state.formats.clone(),
+            catalog: state.catalog.clone(),
+        };
+        (inputs, problems)
+    }
+}
+
+impl Default for Inputs {
+    fn default() -> Inputs {
+        Inputs::of(&AppState::default()).0
+    }
+}
+
+/// The GPU catalog in use: the bundled one, or one the user imported.
+#[derive(Clone, Copy)]
+pub struct ActiveCatalog {
+    pub catalog: RwSignal<Catalog>,
+    /// Where it came from, for display: [`BUNDLED`] or the imported file's name.
+    pub origin: RwSignal<String>,
+}
+
+pub const BUNDLED: &str = "bundled";
+
+impl ActiveCatalog {
+    fn new() -> ActiveCatalog {
+        ActiveCatalog {
+            catalog: RwSignal::new(Catalog::bundled().clone()),
+            origin: RwSignal::new(BUNDLED.to_string()),
+        }
+    }
+
+    pub fn reset(&self) {
+        self.catalog.set(Catalog::bundled().clone());
+        self.origin.set(BUNDLED.to_string());
+    }
+}
+
+/// What sizing a scenario gives a page.
+pub type Sized = Result<Report, Vec<FieldError>>;
+
+/// The sizing function a page uses: [`size_page`] (tests count its calls).
+pub type Sizer = fn(&Scenario, &[FieldError], &Catalog) -> Sized;
+
+/// A workload page's answer, derived from its forms.
+#[derive(Clone, Copy)]
+pub struct Sizing {
+    /// The only source of the page's numbers.
+    pub report: Memo<Sized>,
+    /// Every message for a field of the page, by its scenario path.
+    pub errors: Memo<Vec<FieldError>>,
+}
+
+impl Sizing {
+    /// Sizes `scenario`: the page's forms read once (its name and units aside:
+    /// they change words, not numbers, and must not size it again).
+    fn new(scenario: Memo<FromForm<Scenario>>, catalog: ActiveCatalog, sizer: Sizer) -> Sizing {
+        let report = Memo::new(move |_| {
+            scenario.with(|s| catalog.catalog.with(|c| sizer(&s.part, &s.unread, c)))
+        });
+        let errors = Memo::new(move |_| {
+            report.with(|r| match r {
+                Ok(r) => r.errors.clone(),
+                Err(e) => e.clone(),
+            })
+        });
+        Sizing { report, errors }
+    }
+
+    /// The message for the field at `path`, if any.
+    pub fn error(self, path: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.errors
+                .with(|e| FieldError::at(e, path).map(str::to_string))
+        })
+    }
+
+    /// A part of the report, when there is one.
+    pub fn part<T: PartialEq + Clone + Send + Sync + 'static>(
+        self,
+        f: fn(&Report) -> T,
+    ) -> Memo<Option<T>> {
+        Memo::new(move |_| self.report.with(|r| r.as_ref().ok().map(f)))
+    }
+}
+
+/// A scenario part read from its form, remembering the last value of each field
+/// until the field holds a number again.
+fn read<F, T>(form: Field<F>, from_form: fn(&F, Option<&T>) -> FromForm<T>) -> Memo<FromForm<T>>
+where
+    F: Send + Sync + 'static,
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |last: Option<&FromForm<T>>| form.with(|f| from_form(f, last.map(|l| &l.part))))
+}
+
+/// The question a workload page asks: its workload and deployment, read.
+fn question<W: Clone + PartialEq + Send + Sync + 'static>(
+    workload: Memo<FromForm<W>>,
+    wrap: fn(W) -> Workload,
+    deployment: Memo<FromForm<Deployment>>,
+) -> Memo<FromForm<Scenario>> {
+    Memo::new(move |_| {
+        let (w, d) = (workload.get(), deployment.get());
+        let unread = w.unread.into_iter().chain(d.unread).collect();
+        let part = Scenario {
+            deployment: d.part,
+            ..Scenario::new(wrap(w.part))
+        };
+        FromForm { part, unread }
+    })
+}
+
+/// The app's state and what it means, provided once for every page.
+#[derive(Clone, Copy)]
+pub struct Shared {
+    pub inputs: Store<Inputs>,
+    pub catalog: ActiveCatalog,
+    /// The transformer page.
+    pub tf: Sizing,
+    /// The CNN page.
+    pub cnn: Sizing,
+    /// Everything above as a link holds it.
+    pub state: Memo<AppState>,
+    /// Why the link the app was opened with could not be shown as it was.
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl Shared {
-    pub fn new() -> Shared {
-        let s = AppState::default();
-        let tf = RwSignal::new(TransformerForm::default());
-        let tf_fit = RwSignal::new(FitForm::default());
-        let cnn = RwSignal::new(CnnForm::default());
-        let cnn_fit = RwSignal::new(FitForm::default());
-        let page = RwSignal::new(s.page);
-        let units = RwSignal::new(s.units);
-        let name = RwSignal::new(s.name);
-        let formats = RwSignal::new(s.formats);
-        let catalog_query = RwSignal::new(s.catalog.query);
-        let catalog_gpu = RwSignal::new(s.catalog.gpu);
-        // A form whose fields are not all numbers yet keeps the last state it had,
-        // so the link never holds a half-typed value.
-        let tf_state = Memo::new(move |prev: Option<&TransformerScenario>| {
-            tf.with(TransformerScenario::from_form)
-                .or_else(|| prev.cloned())
-                .unwrap_or_default()
-        });
-        let cnn_state = Memo::new(move |prev: Option<&CnnScenario>| {
-            cnn.with(CnnScenario::from_form)
-                .or_else(|| prev.cloned())
-                .unwrap_or_default()
-        });
-        let fit = |form: RwSignal<FitForm>| {
-            Memo::new(move |prev: Option<&Deployment>| {
-                form.with(Deployment::from_form)
-                    .or_else(|| prev.cloned())
-                    .unwrap_or_default()
-            })
-        };
-        let (tf_gpu, cnn_gpu) = (fit(tf_fit), fit(cnn_fit));
+    /// The state at its opening values, sizing with `sizer`. No browser is touched.
+    pub fn new(sizer: Sizer) -> Shared {
+        let inputs = Store::new(Inputs::default());
+        let catalog = ActiveCatalog::new();
+        let tf = read(inputs.tf().into(), TransformerScenario::from_form);
+        let tf_gpu = read(inputs.tf_fit().into(), Deployment::from_form);
+        let cnn = read(inputs.cnn().into(), CnnScenario::from_form);
+        let cnn_gpu = read(inputs.cnn_fit().into(), Deployment::from_form);
         let state = Memo::new(move |_| AppState {
-            page: page.get(),
-            units: units.get(),
-            name: name.get(),
-            tf: tf_state.get(),
-            tf_gpu: tf_gpu.get(),
-            cnn: cnn_state.get(),
-            cnn_gpu: cnn_gpu.get(),
-            formats: formats.get(),
-            catalog: CatalogView {
-                query: catalog_query.get(),
-                gpu: catalog_gpu.get(),
-            },
+            page: inputs.page().get(),
+            units: inputs.units().get(),
+            name: inputs.name().get(),
+            tf: tf.with(|r| r.part.clone()),
+            tf_gpu: tf_gpu.with(|r| r.part.clone()),
+            cnn: cnn.with(|r| r.part.clone()),
+            cnn_gpu: cnn_gpu.with(|r| r.part.clone()),
+            formats: inputs.formats().get(),
+            catalog: inputs.catalog().get(),
         });
         Shared {
-            page,
-            units,
-            name,
-            tf,
-            tf_fit,
-            cnn,
-            cnn_fit,
-            formats,
-            catalog_query,
-            catalog_gpu,
-            notice: RwSignal::new(None),
+            inputs,
+            catalog,
+            tf: Sizing::new(question(tf, Workload::Transformer, tf_gpu), catalog, sizer),
+            cnn: Sizing::new(question(cnn, Workload::Cnn, cnn_gpu), catalog, sizer),
             state,
+            notice: RwSignal::new(None),
         }
     }
 
-    /// Shows `state`. A part that cannot be opened (a model the zoo does not have)
-    /// keeps its opening values; the returned messages say which.
-    pub fn apply(&self, state: &AppState) -> Vec<String> {
-        let mut problems = Vec::new();
-        self.page.set(state.page);
-        self.units.set(state.units);
-        self.name.set(state.name.clone());
-        match state.tf.to_form() {
-            Ok(f) => self.tf.set(f),
-            Err(e) => {
-                problems.push(format!(
-                    "the transformer could not be opened ({})",
-                    e.under("tf")
-                ));
-                self.tf.set(TransformerForm::default());
-            }
-        }
-        self.tf_fit.set(state.tf_gpu.to_form());
-        self.cnn.set(state.cnn.to_form());
-        self.cnn_fit.set(state.cnn_gpu.to_form());
-        self.formats.set(state.formats.clone());
-        self.catalog_query.set(state.catalog.query.clone());
-        self.catalog_gpu.set(state.catalog.gpu.clone());
+    /// Creates the state, provides it to every page and keeps the address bar in
+    /// step with it.
+    pub fn provide() -> Shared {
+        let shared = Shared::new(size_page);
+        provide_context(shared);
+        sync_with_url(shared);
+        shared
+    }
+
+    pub fn expect() -> Shared {
+        expect_context::<Shared>()
+    }
+
+    pub fn units(&self) -> Signal<ByteUnits> {
+        let inputs = self.inputs;
+        Signal::derive(move || inputs.units().get())
+    }
+
+    /// Shows `state`; the returned messages name the parts that could not be shown.
+    pub fn show(&self, state: &AppState) -> Vec<FieldError> {
+        let (inputs, problems) = Inputs::of(state);
+        self.inputs.set(inputs);
         problems
     }
 
-    /// Opens a saved or imported scenario on its page.
-    pub fn open(&self, s: &Scenario) -> Vec<String> {
-        let mut state = self.state.get_untracked();
-        let fresh = AppState::from_scenario(s);
-        state.page = fresh.page;
-        state.name = fresh.name;
-        state.units = fresh.units;
-        match fresh.page {
-            Page::Cnn => {
-                state.cnn = fresh.cnn;
-                state.cnn_gpu = fresh.cnn_gpu;
-            }
-            _ => {
-                state.tf = fresh.tf;
-                state.tf_gpu = fresh.tf_gpu;
-            }
-        }
-        self.apply(&state)
+    /// Opens a saved or imported scenario on its page; the other page keeps its inputs.
+    pub fn open(&self, s: &Scenario) -> Vec<FieldError> {
+        self.show(&self.state.get_untracked().with_scenario(s))
     }
 
-    /// The scenario of the workload page on show.
+    /// The scenario of the workload page on show, named and in its units.
     pub fn scenario(&self) -> Signal<Option<Scenario>> {
         let state = self.state;
         Signal::derive(move || state.with(AppState::scenario))
     }
 }
 
-fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+/// The notice for what of a link or a saved scenario could not be shown.
+pub fn notice(what: &str, problems: &[FieldError]) -> Option<String> {
+    let why: Vec<String> = problems
+        .iter()
+        .map(|e| format!("the transformer could not be opened ({e})"))
+        .collect();
+    (!why.is_empty()).then(|| format!("{what}: {}.", why.join("; ")))
 }
 
-/// Opens the fragment: its state, or the opening state and a notice.
+/// Opens a fragment: its state, or the opening state and a notice.
 fn open_fragment(s: Shared, fragment: &str) {
     match link::decode(fragment) {
         Ok(state) => {
-            let problems = s.apply(&state);
-            s.notice.set((!problems.is_empty()).then(|| {
-                format!(
-                    "Part of this link could not be opened: {}. The rest is as linked.",
-                    problems.join("; ")
-                )
-            }));
+            let problems = s.show(&state);
+            s.notice.set(
+                notice("Part of this link could not be opened", &problems)
+                    .map(|n| n + " The rest is as linked."),
+            );
         }
         Err(e) => {
-            s.apply(&AppState::default());
+            s.show(&AppState::default());
             s.notice.set(Some(e.to_string()));
         }
     }
@@ -183,50 +284,26 @@ fn open_fragment(s: Shared, fragment: &str) {
 /// Opens the link the page was loaded with, keeps the address bar in step with
 /// every change (replacing the history entry, so Back leaves the app rather than
 /// undoing keystrokes) and follows fragments pasted into the address bar.
-pub fn sync_with_url(s: Shared) {
-    let initial = location_hash();
-    open_fragment(s, &initial);
+fn sync_with_url(s: Shared) {
+    let location = use_location_fragment();
+    open_fragment(s, &location.fragment.get_untracked());
     let state = s.state;
+    let link = move |state: &AppState| format!("#{}", link::encode(state));
     // A link that could not be read stays in the address bar until something changes.
-    let mut skip_first = s.notice.get_untracked().is_some();
+    let mut keep = s.notice.get_untracked().is_some();
     Effect::new(move |_| {
-        let fragment = format!("#{}", link::encode(&state.read()));
-        if std::mem::take(&mut skip_first) {
-            return;
-        }
-        if location_hash() != fragment {
-            replace_fragment(&fragment);
+        let fragment = state.with(link);
+        if !std::mem::take(&mut keep) && location.fragment.get_untracked() != fragment {
+            location.set_fragment(&fragment);
         }
     });
-    let on_hash = Closure::<dyn Fn()>::new(move || {
-        let fragment = location_hash();
-        let current = format!("#{}", link::encode(&state.get_untracked()));
-        if fragment != current {
-            open_fragment(s, &fragment);
-        }
-    });
-    if let Some(w) = web_sys::window() {
-        let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
-    }
-    on_hash.forget();
-}
-
-fn replace_fragment(fragment: &str) {
-    let Some(w) = web_sys::window() else { return };
-    let Ok(history) = w.history() else { return };
-    // Keep the path and query: the app may live under a sub-path of a portal.
-    let location = w.location();
-    let base = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
+    Effect::watch(
+        move || location.fragment.get(),
+        move |fragment, _, _| {
+            if *fragment != state.with_untracked(link) {
+                open_fragment(s, fragment);
+            }
+        },
+        false,
     );
-    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{base}{fragment}")));
-}
-
-/// The full link to the current view.
-pub fn current_url() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
 }

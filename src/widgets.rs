@@ -1,11 +1,21 @@
-//! Small form controls shared by the pages.
+//! Small controls shared by the pages: components only.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use sizing::ByteUnits;
-use sizing::units::format_bytes;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use sizing::units::{format_bytes, format_bytes_exact};
+
+use crate::bind::{ChoiceBinding, FlagBinding, TextBinding};
+
+/// `(id, label)` options of an enum for a [`Choice`].
+pub fn options<T: Copy>(
+    all: &[T],
+    id: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, String)> {
+    all.iter()
+        .map(|v| (id(*v), label(*v).to_string()))
+        .collect()
+}
 
 /// A text field that keeps exactly what was typed and shows the engine's message
 /// for it underneath. Numbers are typed as text so that nothing the user typed is
@@ -16,13 +26,13 @@ pub fn TextField(
     #[prop(into)]
     id: String,
     label: &'static str,
-    value: Signal<String>,
-    on_input: Callback<String>,
-    error: Signal<Option<String>>,
+    /// The text, what typing does, and the message for it.
+    field: TextBinding,
     #[prop(optional)] unit: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "numeric")] inputmode: &'static str,
 ) -> impl IntoView {
+    let (value, on_input, error) = field;
     let error_id = format!("{id}-error");
     let described = error_id.clone();
     view! {
@@ -56,11 +66,14 @@ pub fn TextField(
 pub fn Choice(
     #[prop(into)] id: String,
     label: &'static str,
-    options: Vec<(&'static str, String)>,
-    value: Signal<String>,
-    on_change: Callback<String>,
+    /// `(id, label)` pairs: a list, or a signal of one.
+    #[prop(into)]
+    options: ChoiceOptions,
+    /// The chosen id and what choosing does.
+    field: ChoiceBinding,
     #[prop(optional)] hint: Option<Signal<String>>,
 ) -> impl IntoView {
+    let (value, on_change) = field;
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -70,19 +83,116 @@ pub fn Choice(
                 prop:value=move || value.get()
                 on:change:target=move |ev| on_change.run(ev.target().value())
             >
-                {options
-                    .into_iter()
-                    .map(|(value_id, text)| {
-                        view! {
-                            <option value=value_id selected=move || value.get() == value_id>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {move || {
+                    options
+                        .0
+                        .get()
+                        .into_iter()
+                        .map(|(value_id, text)| {
+                            let selected = value.with(|v| *v == value_id);
+                            view! { <option value=value_id selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
             </select>
             {hint.map(|h| view! { <p class="hint">{move || h.get()}</p> })}
         </div>
+    }
+}
+
+/// The options of a [`Choice`].
+pub struct ChoiceOptions(Signal<Vec<(String, String)>>);
+
+impl From<Vec<(&'static str, String)>> for ChoiceOptions {
+    fn from(options: Vec<(&'static str, String)>) -> ChoiceOptions {
+        let options = options
+            .into_iter()
+            .map(|(id, l)| (id.to_string(), l))
+            .collect();
+        ChoiceOptions(Signal::stored(options))
+    }
+}
+
+impl From<Signal<Vec<(String, String)>>> for ChoiceOptions {
+    fn from(options: Signal<Vec<(String, String)>>) -> ChoiceOptions {
+        ChoiceOptions(options)
+    }
+}
+
+/// A checkbox with its label; `class` styles the label ("check": a line of its own).
+#[component]
+pub fn Check(
+    #[prop(into)] testid: String,
+    label: &'static str,
+    /// Whether it is ticked and what ticking does.
+    field: FlagBinding,
+    #[prop(default = "check")] class: &'static str,
+) -> impl IntoView {
+    let (checked, on_change) = field;
+    view! {
+        <label class=class>
+            <input
+                type="checkbox"
+                data-testid=testid
+                prop:checked=move || checked.get()
+                on:change:target=move |ev| on_change.run(ev.target().checked())
+            />
+            {label}
+        </label>
+    }
+}
+
+/// Radio buttons in a row: one `(id, label)` per choice, test ids `{name}-{id}`.
+#[component]
+pub fn Segmented(
+    legend: &'static str,
+    /// The radio group's name and the base of its test ids.
+    name: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    field: ChoiceBinding,
+) -> impl IntoView {
+    let (value, on_change) = field;
+    view! {
+        <fieldset class="mode">
+            <legend>{legend}</legend>
+            <div class="segmented" role="radiogroup">
+                {options
+                    .into_iter()
+                    .map(|(id, label)| {
+                        let on = move || value.with(|v| v == id);
+                        view! {
+                            <label class:selected=on>
+                                <input
+                                    type="radio"
+                                    name=name
+                                    data-testid=format!("{name}-{id}")
+                                    prop:checked=on
+                                    on:change=move |_| on_change.run(id.to_string())
+                                />
+                                {label}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+/// A table cell with a byte size in the units on show ("—" for none); the
+/// exact bytes are in `data-bytes` and the title.
+#[component]
+pub fn BytesCell(
+    #[prop(into)] testid: String,
+    bytes: Option<u64>,
+    units: Signal<ByteUnits>,
+) -> impl IntoView {
+    let exact = bytes.map(|b| b.to_string()).unwrap_or_default();
+    let title = bytes.map(format_bytes_exact).unwrap_or_default();
+    view! {
+        <td class="num" data-testid=testid data-bytes=exact title=title>
+            {move || bytes.map_or_else(|| "—".to_string(), |b| format_bytes(b, units.get()))}
+        </td>
     }
 }
 
@@ -93,7 +203,7 @@ pub fn StackedBar(
     #[prop(into)] testid: String,
     terms: Vec<(String, String, u64)>,
     total: u64,
-    units: RwSignal<ByteUnits>,
+    units: Signal<ByteUnits>,
 ) -> impl IntoView {
     // Segments in a 1000-unit-wide view box.
     let mut x = 0.0;
@@ -131,49 +241,4 @@ pub fn StackedBar(
                 .collect_view()}
         </svg>
     }
-}
-
-/// Reads the file chosen in a file input as text, then calls `done(file name, text)`,
-/// or `failed(file name)` when the browser cannot read it. The input is cleared so
-/// that choosing the same file again reads it again.
-pub fn read_chosen_file(
-    ev: &leptos::ev::Event,
-    done: impl Fn(String, String) + 'static,
-    failed: impl Fn(String) + 'static,
-) {
-    let input: web_sys::HtmlInputElement = event_target(ev);
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
-    let name = file.name();
-    input.set_value("");
-    spawn_local(async move {
-        match JsFuture::from(file.text()).await {
-            Ok(v) => done(name, v.as_string().unwrap_or_default()),
-            Err(_) => failed(name),
-        }
-    });
-}
-
-/// Offer `text` as a file download.
-pub fn download(name: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser refused to create the file".to_string())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser refused to create a download link".to_string())?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "cannot create a link")?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }

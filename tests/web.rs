@@ -96,51 +96,55 @@ fn mount() -> impl Sized {
 async fn opens_on_vgg16_with_the_articles_numbers() {
     let _app = mount();
     tick().await;
-    assert_eq!(text("total-params"), "138,357,544");
-    assert_eq!(bytes("term-weights"), 553_430_176);
-    assert_eq!(bytes("term-feature_maps"), 1_931_146_240);
-    assert_eq!(bytes("fmap-batch-conv1_1"), 411_041_792);
+    assert_eq!(text("cnn-total-params"), "138,357,544");
+    assert_eq!(bytes("cnn-term-weights"), 553_430_176);
+    assert_eq!(bytes("cnn-term-feature_maps"), 1_931_146_240);
+    assert_eq!(bytes("cnn-fmap-batch-conv1_1"), 411_041_792);
 }
 
 #[wasm_bindgen_test]
 async fn doubling_the_batch_doubles_the_feature_maps() {
     let _app = mount();
     tick().await;
-    choose("preset", "resnet50").await;
-    assert_eq!(text("total-params"), "25,557,032");
-    let at_32 = bytes("term-feature_maps");
-    type_into("batch", "64").await;
-    assert_eq!(bytes("term-feature_maps"), 2 * at_32);
+    choose("cnn-preset", "resnet50").await;
+    assert_eq!(text("cnn-total-params"), "25,557,032");
+    let at_32 = bytes("cnn-term-feature_maps");
+    type_into("cnn-batch", "64").await;
+    assert_eq!(bytes("cnn-term-feature_maps"), 2 * at_32);
 }
 
 #[wasm_bindgen_test]
 async fn an_invalid_batch_is_explained_and_kept() {
     let _app = mount();
     tick().await;
-    type_into("batch", "0").await;
-    assert_eq!(text("batch-error"), "Must be between 1 and 1,048,576.");
-    assert!(exists("no-result"));
-    let typed = find("batch")
+    type_into("cnn-batch", "0").await;
+    assert_eq!(text("cnn-batch-error"), "Must be between 1 and 1,048,576.");
+    assert!(exists("cnn-no-result"));
+    let typed = find("cnn-batch")
         .dyn_into::<HtmlInputElement>()
         .unwrap()
         .value();
     assert_eq!(typed, "0");
-    type_into("batch", "16").await;
-    assert_eq!(text("batch-error"), "");
-    assert!(exists("term-feature_maps"));
+    type_into("cnn-batch", "16").await;
+    assert_eq!(text("cnn-batch-error"), "");
+    assert!(exists("cnn-term-feature_maps"));
 }
 
 #[wasm_bindgen_test]
 async fn a_broken_layer_line_is_pointed_at() {
     let _app = mount();
     tick().await;
-    type_into("layers", "conv1: conv 64 3x3 pad=1\nconv2: conv 64 bogus\n").await;
+    type_into(
+        "cnn-layers",
+        "conv1: conv 64 3x3 pad=1\nconv2: conv 64 bogus\n",
+    )
+    .await;
     assert_eq!(
-        text("layers-error"),
+        text("cnn-layers-error"),
         "Line 2: kernel must look like 3x3 or 3, not 'bogus'"
     );
     assert_eq!(
-        find("preset")
+        find("cnn-preset")
             .dyn_into::<HtmlSelectElement>()
             .unwrap()
             .value(),

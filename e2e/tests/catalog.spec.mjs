@@ -63,8 +63,33 @@ test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
   await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 34 GPUs.');
   await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
   await cnn.page.getByTestId('tab-cnn').click();
-  await expect(cnn.field('fit-lab-gpu-full')).toBeVisible();
+  await expect(cnn.field('cnn-fit-lab-gpu-full')).toBeVisible();
   await cnn.page.getByTestId('tab-catalog').click();
   await catalog.field('reset-catalog').click();
   await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 33 GPUs');
+});
+
+test('the catalog controls show the state a link sets', async ({ page, catalog }) => {
+  await page.goto(
+    './#v=1&page=catalog&catalog.query.architecture=Hopper&catalog.query.form_class=SXM&catalog.query.mig_only=true&catalog.query.sort=memory',
+  );
+  await expect(catalog.field('gpu-table')).toBeVisible();
+  await expect(catalog.field('gpu-arch')).toHaveValue('Hopper');
+  await expect(catalog.field('gpu-form')).toHaveValue('SXM');
+  await expect(catalog.field('gpu-sort')).toHaveValue('memory');
+  await expect(catalog.field('gpu-mig-only')).toBeChecked();
+  // The rows are what the controls say: Hopper SXM with MIG, largest memory first.
+  const rows = catalog.rows();
+  await expect(rows.first()).toBeVisible();
+  const cells = await rows.locator('td:nth-child(2)').allTextContents();
+  expect(new Set(cells)).toEqual(new Set(['Hopper']));
+  const memory = (await rows.locator('td:nth-child(3)').allTextContents()).map((t) => parseFloat(t));
+  expect(memory).toEqual([...memory].sort((a, b) => b - a));
+  // Changing a control changes the link, and the link the control.
+  await catalog.field('gpu-sort').selectOption('name');
+  await expect(page).toHaveURL(/catalog\.query\.sort=name/);
+  await page.goto('./#v=1&page=catalog');
+  await expect(catalog.field('gpu-sort')).toHaveValue('catalog');
+  await expect(catalog.field('gpu-arch')).toHaveValue('all');
+  await expect(catalog.field('gpu-mig-only')).not.toBeChecked();
 });

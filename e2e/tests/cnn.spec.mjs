@@ -2,23 +2,23 @@ import { test, expect } from './fixtures.mjs';
 
 test('opens on VGG-16 with the article’s numbers', async ({ cnn }) => {
   await cnn.goto();
-  await expect(cnn.field('preset')).toHaveValue('vgg16');
+  await expect(cnn.field('cnn-preset')).toHaveValue('vgg16');
   expect(await cnn.totalParams()).toBe('138,357,544');
   expect(await cnn.termBytes('weights')).toBe(553_430_176);
   // 224 × 224 × 64 × 32 images × 4 B for the first conv layer.
-  await expect(cnn.field('fmap-batch-conv1_1')).toHaveAttribute('data-bytes', '411041792');
+  await expect(cnn.field('cnn-fmap-batch-conv1_1')).toHaveAttribute('data-bytes', '411041792');
   expect(await cnn.termBytes('feature_maps')).toBe(1_931_146_240);
-  await expect(cnn.field('stacked-bar').locator('rect')).toHaveCount(6);
+  await expect(cnn.field('cnn-stacked-bar').locator('rect')).toHaveCount(6);
 });
 
 test('switching preset and doubling the batch doubles the activations', async ({ cnn }) => {
   await cnn.goto();
   await cnn.choosePreset('resnet50');
-  await expect(cnn.field('total-params')).toHaveText('25,557,032');
+  await expect(cnn.field('cnn-total-params')).toHaveText('25,557,032');
   const at32 = await cnn.termBytes('feature_maps');
   const weights = await cnn.termBytes('weights');
-  await cnn.fill('batch', '64');
-  await expect(cnn.field('term-feature_maps')).toHaveAttribute('data-bytes', String(2 * at32));
+  await cnn.fill('cnn-batch', '64');
+  await expect(cnn.field('cnn-term-feature_maps')).toHaveAttribute('data-bytes', String(2 * at32));
   expect(await cnn.termBytes('weights')).toBe(weights);
   await expect(cnn.page.getByText('Training ResNet-50 on 224×224×3 images, batch 64, FP32')).toBeVisible();
 });
@@ -32,78 +32,78 @@ test('an invalid batch shows a message next to the field and keeps the text', as
     ['', 'Enter a whole number.'],
     ['2.5', 'Must be a whole number between 1 and 1,048,576.'],
   ]) {
-    await cnn.fill('batch', typed);
-    await expect(cnn.field('batch-error')).toHaveText(message);
-    await expect(cnn.field('batch')).toHaveValue(typed);
-    await expect(cnn.field('batch')).toHaveAttribute('aria-invalid', 'true');
-    await expect(cnn.field('no-result')).toBeVisible();
+    await cnn.fill('cnn-batch', typed);
+    await expect(cnn.field('cnn-batch-error')).toHaveText(message);
+    await expect(cnn.field('cnn-batch')).toHaveValue(typed);
+    await expect(cnn.field('cnn-batch')).toHaveAttribute('aria-invalid', 'true');
+    await expect(cnn.field('cnn-no-result')).toBeVisible();
   }
-  await cnn.fill('batch', '8');
-  await expect(cnn.field('batch-error')).toBeHidden();
+  await cnn.fill('cnn-batch', '8');
+  await expect(cnn.field('cnn-batch-error')).toBeHidden();
   expect(await cnn.termBytes('feature_maps')).toBe(1_931_146_240 / 4);
 });
 
 test('an image too small for VGG-16 names the minimum size', async ({ cnn }) => {
   await cnn.goto();
-  await cnn.fill('height', '3');
-  await cnn.fill('width', '3');
-  await expect(cnn.field('image-error')).toHaveText(
+  await cnn.fill('cnn-height', '3');
+  await cnn.fill('cnn-width', '3');
+  await expect(cnn.field('cnn-image-error')).toHaveText(
     'The image is too small for this network: it needs at least 32×32 pixels.',
   );
-  await expect(cnn.field('layers-error')).toContainText('Line 6: Layer 6 (pool2)');
-  await cnn.fill('height', '32');
-  await cnn.fill('width', '32');
-  await expect(cnn.field('image-error')).toBeHidden();
-  await expect(cnn.field('total')).toBeVisible();
+  await expect(cnn.field('cnn-layers-error')).toContainText('Line 6: Layer 6 (pool2)');
+  await cnn.fill('cnn-height', '32');
+  await cnn.fill('cnn-width', '32');
+  await expect(cnn.field('cnn-image-error')).toBeHidden();
+  await expect(cnn.field('cnn-total')).toBeVisible();
 });
 
 test('inference keeps the weights and the largest pair of consecutive feature maps', async ({ cnn }) => {
   await cnn.goto();
   await cnn.setMode('inference');
-  await cnn.fill('batch', '1');
+  await cnn.fill('cnn-batch', '1');
   // conv1_1 + conv1_2 at batch 1: 2 × 224 × 224 × 64 × 4 B.
-  await expect(cnn.field('term-peak_feature_maps')).toHaveAttribute('data-bytes', '25690112');
-  await expect(cnn.field('term-gradients')).toHaveCount(0);
-  await expect(cnn.field('optimizer')).toHaveCount(0);
-  await expect(cnn.field('layer-conv1_2')).toHaveClass(/live/);
+  await expect(cnn.field('cnn-term-peak_feature_maps')).toHaveAttribute('data-bytes', '25690112');
+  await expect(cnn.field('cnn-term-gradients')).toHaveCount(0);
+  await expect(cnn.field('cnn-optimizer')).toHaveCount(0);
+  await expect(cnn.field('cnn-layer-conv1_2')).toHaveClass(/live/);
 });
 
 test('half precision halves the weights; mixed precision adds FP32 master weights', async ({ cnn }) => {
   await cnn.goto();
-  await cnn.field('precision').selectOption('bf16');
+  await cnn.field('cnn-precision').selectOption('bf16');
   expect(await cnn.termBytes('weights')).toBe(553_430_176 / 2);
   expect(await cnn.termBytes('master_weights')).toBe(553_430_176);
-  await cnn.field('mixed-precision').uncheck();
-  await expect(cnn.field('term-master_weights')).toHaveCount(0);
-  await expect(cnn.field('warnings')).toContainText('without FP32 master weights');
+  await cnn.field('cnn-mixed-precision').uncheck();
+  await expect(cnn.field('cnn-term-master_weights')).toHaveCount(0);
+  await expect(cnn.field('cnn-warnings')).toContainText('without FP32 master weights');
 });
 
 test('every term shows how it was computed', async ({ cnn }) => {
   await cnn.goto();
-  const formula = cnn.field('formula-weights');
+  const formula = cnn.field('cnn-formula-weights');
   await expect(formula).toBeHidden();
   await cnn.page.getByTestId('page-cnn').getByText('Weights', { exact: true }).click();
   await expect(formula).toHaveText('138,357,544 parameters × 4 B (FP32) = 553,430,176 B');
   await cnn.page.getByTestId('page-cnn').getByText('Total', { exact: true }).first().click();
-  await expect(cnn.field('formula-total')).toContainText('weights + gradients');
+  await expect(cnn.field('cnn-formula-total')).toContainText('weights + gradients');
 });
 
 test('editing the layer list recomputes, and a bad line is pointed at', async ({ cnn }) => {
   await cnn.goto();
-  await cnn.fill('layers', 'c1: conv 16 3x3 pad=1\np1: maxpool 2x2\nf: flatten\nout: fc 10\n');
-  await expect(cnn.field('preset')).toHaveValue('custom');
+  await cnn.fill('cnn-layers', 'c1: conv 16 3x3 pad=1\np1: maxpool 2x2\nf: flatten\nout: fc 10\n');
+  await expect(cnn.field('cnn-preset')).toHaveValue('custom');
   // 16·9·3 + 16 = 448 and 16·112·112·10 + 10 = 2,007,050.
-  await expect(cnn.field('total-params')).toHaveText('2,007,498');
-  await cnn.fill('layers', 'c1: conv 16 3x3 pad=1\np1: maxpool 2x2 strid=2\n');
-  await expect(cnn.field('layers-error')).toHaveText(
+  await expect(cnn.field('cnn-total-params')).toHaveText('2,007,498');
+  await cnn.fill('cnn-layers', 'c1: conv 16 3x3 pad=1\np1: maxpool 2x2 strid=2\n');
+  await expect(cnn.field('cnn-layers-error')).toHaveText(
     "Line 2: maxpool has no option 'strid'; it takes stride, pad, from",
   );
-  await expect(cnn.field('layers')).toHaveValue(/strid=2/);
+  await expect(cnn.field('cnn-layers')).toHaveValue(/strid=2/);
 });
 
 test('sizes can be shown in GB, GiB or the article’s units', async ({ cnn }) => {
   await cnn.goto();
-  const weights = cnn.field('term-weights');
+  const weights = cnn.field('cnn-term-weights');
   await expect(weights).toHaveText('553.43 MB');
   await cnn.page.getByTestId('units').selectOption('binary');
   await expect(weights).toHaveText('527.79 MiB');
@@ -117,7 +117,7 @@ test('the app works inside an iframe', async ({ page, baseURL, problems }) => {
   const frame = page.frameLocator('iframe');
   await expect(frame.getByTestId('tf-params-total')).toHaveText('8,030,261,248');
   await frame.getByTestId('tab-cnn').click();
-  await expect(frame.getByTestId('total-params')).toHaveText('138,357,544');
-  await frame.getByTestId('batch').fill('64');
-  await expect(frame.getByTestId('term-feature_maps')).toHaveAttribute('data-bytes', String(2 * 1_931_146_240));
+  await expect(frame.getByTestId('cnn-total-params')).toHaveText('138,357,544');
+  await frame.getByTestId('cnn-batch').fill('64');
+  await expect(frame.getByTestId('cnn-term-feature_maps')).toHaveAttribute('data-bytes', String(2 * 1_931_146_240));
 });

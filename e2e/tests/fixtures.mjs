@@ -10,7 +10,7 @@ export class CnnPage {
   async goto() {
     await this.page.goto('./');
     await this.page.getByTestId('tab-cnn').click();
-    await expect(this.field('total')).toBeVisible();
+    await expect(this.field('cnn-total')).toBeVisible();
   }
 
   /** An element of the CNN page, or of the header (the units picker). */
@@ -25,20 +25,20 @@ export class CnnPage {
   }
 
   async choosePreset(id) {
-    await this.field('preset').selectOption(id);
+    await this.field('cnn-preset').selectOption(id);
   }
 
   async setMode(mode) {
-    await this.field(`mode-${mode}`).check();
+    await this.field(`cnn-mode-${mode}`).check();
   }
 
   /** Exact bytes a term shows, read from its data-bytes attribute. */
   async termBytes(kind) {
-    return Number(await this.field(`term-${kind}`).getAttribute('data-bytes'));
+    return Number(await this.field(`cnn-term-${kind}`).getAttribute('data-bytes'));
   }
 
   async totalParams() {
-    return this.field('total-params').textContent();
+    return this.field('cnn-total-params').textContent();
   }
 }
 

@@ -75,14 +75,14 @@ test('format table, range chart and the A100 row of the support matrix', async (
 
 test('the CNN page sizes with the same formats: BF16 to FP8 halves the weights', async ({ cnn }) => {
   await cnn.goto();
-  await cnn.field('precision').selectOption('bf16');
-  await expect(cnn.field('term-weights')).toBeVisible();
+  await cnn.field('cnn-precision').selectOption('bf16');
+  await expect(cnn.field('cnn-term-weights')).toBeVisible();
   const bf16 = await cnn.termBytes('weights');
-  await cnn.field('precision').selectOption('fp8_e4m3');
-  await expect(cnn.field('term-weights')).not.toHaveAttribute('data-bytes', String(bf16));
+  await cnn.field('cnn-precision').selectOption('fp8_e4m3');
+  await expect(cnn.field('cnn-term-weights')).not.toHaveAttribute('data-bytes', String(bf16));
   expect(await cnn.termBytes('weights')).toBe(bf16 / 2);
-  await cnn.field('precision').selectOption('mxfp4');
-  await expect(cnn.field('term-weights')).not.toHaveAttribute('data-bytes', String(bf16 / 2));
+  await cnn.field('cnn-precision').selectOption('mxfp4');
+  await expect(cnn.field('cnn-term-weights')).not.toHaveAttribute('data-bytes', String(bf16 / 2));
   // MXFP4: 4.25 bits per weight against BF16's 16.
   const mx = await cnn.termBytes('weights');
   expect(Math.abs(mx - (bf16 * 4.25) / 16)).toBeLessThan(64);

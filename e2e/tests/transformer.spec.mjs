@@ -136,6 +136,6 @@ test('the architecture can be edited and CNN presets open the CNN page', async (
   await expect(transformer.field('tf-params-total')).toHaveText('8,030,261,248');
   await transformer.fill('tf-search', 'vgg');
   await transformer.field('tf-cnn-vgg16').click();
-  await expect(page.getByTestId('page-cnn').getByTestId('total-params')).toHaveText('138,357,544');
+  await expect(page.getByTestId('page-cnn').getByTestId('cnn-total-params')).toHaveText('138,357,544');
   await expect(page.getByTestId('page-transformer')).toBeHidden();
 });

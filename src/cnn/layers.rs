@@ -1,53 +1,92 @@
-//! The per-layer table: shape, parameters and feature-map memory of every layer.
+//! The per-layer table: shape, parameters and feature-map memory of every layer,
+//! as the report lists them (the input image first).
 
 use leptos::prelude::*;
 use sizing::ByteUnits;
-use sizing::cnn::form::CnnResult;
-use sizing::cnn::{Mode, Source};
-use sizing::units::{format_bytes, format_bytes_exact, group_digits};
+use sizing::mode::Mode;
+use sizing::report::LayerRow;
+use sizing::scenario::Workload;
+use sizing::units::group_digits;
 
+use crate::state::Sizing;
+use crate::widgets::BytesCell;
+
+/// The layer table, when there is an estimate.
 #[component]
-pub fn LayerTable(result: CnnResult, units: RwSignal<ByteUnits>) -> impl IntoView {
-    let a = result.analysis;
-    let batch = result.workload.batch;
-    let inference = result.workload.mode == Mode::Inference;
-    let peak: Vec<Source> = a.peak.tensors.clone();
-    let live = move |s: Source| inference && peak.contains(&s);
-    let input = result.input_bytes;
-    let input_live = live(Source::Input);
-    let bytes_cell = move |b: u64, testid: String| {
-        view! {
-            <td class="num" data-testid=testid data-bytes=b.to_string() title=format_bytes_exact(b)>
-                {move || format_bytes(b, units.get())}
-            </td>
-        }
+pub fn LayerTable(sizing: Sizing, units: Signal<ByteUnits>) -> impl IntoView {
+    let table = Memo::new(move |_| {
+        sizing.report.with(|r| {
+            let r = r.as_ref().ok()?;
+            let Workload::Cnn(c) = &r.scenario.workload else {
+                return None;
+            };
+            Some((r.layers.clone()?, c.batch, c.mode == Mode::Inference))
+        })
+    });
+    move || {
+        table
+            .get()
+            .map(|(rows, batch, inference)| layers(rows, batch, inference, units))
+    }
+}
+
+fn layers(
+    rows: Vec<LayerRow>,
+    batch: u64,
+    inference: bool,
+    units: Signal<ByteUnits>,
+) -> impl IntoView {
+    let bytes_cell = move |b: u64, testid: String| view! { <BytesCell testid=testid bytes=Some(b) units=units/> };
+    let Some((input, layers)) = rows.split_first() else {
+        return ().into_any();
     };
-    let param_bytes: u64 = result.layers.iter().map(|l| l.param_bytes).sum();
-    let per_image: u64 = result
-        .layers
+    let sum = |f: fn(&LayerRow) -> u64| layers.iter().map(f).fold(0u64, u64::saturating_add);
+    let params = sum(|l| l.params);
+    let param_bytes = sum(|l| l.param_bytes);
+    let per_image = sum(|l| l.feature_bytes_per_image);
+    let per_batch = sum(|l| l.feature_bytes_per_batch);
+    let count = layers.len();
+    let body = layers
         .iter()
-        .map(|l| l.feature_bytes_per_image)
-        .sum();
-    let per_batch: u64 = result
-        .layers
-        .iter()
-        .map(|l| l.feature_bytes_per_batch)
-        .sum();
+        .enumerate()
+        .map(|(i, l)| {
+            let formula = l
+                .param_formula
+                .clone()
+                .map(|f| format!("{f} = {}", group_digits(l.params)));
+            let op = if l.view {
+                format!("{} (a view: no new memory)", l.description)
+            } else {
+                l.description.clone()
+            };
+            view! {
+                <tr class:live=l.live data-testid=format!("cnn-layer-{}", l.name)>
+                    <td class="num">{i + 1}</td>
+                    <td class="name">{l.name.clone()}</td>
+                    <td>{op}</td>
+                    <td>{l.output.to_string()}</td>
+                    <td class="num" title=formula>{group_digits(l.params)}</td>
+                    {bytes_cell(l.param_bytes, format!("cnn-params-{}", l.name))}
+                    {bytes_cell(l.feature_bytes_per_image, format!("cnn-fmap-image-{}", l.name))}
+                    {bytes_cell(l.feature_bytes_per_batch, format!("cnn-fmap-batch-{}", l.name))}
+                </tr>
+            }
+        })
+        .collect_view();
 
     view! {
         <div class="card">
             <h2>"Layers"</h2>
             <p class="hint">
                 {format!(
-                    "{} layers, {} parameters. Feature maps are each layer's output, per image and for the batch of {}.",
-                    a.layers.len(),
-                    group_digits(a.params),
+                    "{count} layers, {} parameters. Feature maps are each layer's output, per image and for the batch of {}.",
+                    group_digits(params),
                     group_digits(batch)
                 )}
                 {inference.then_some(" Highlighted: the feature maps alive together at the inference peak.")}
             </p>
             <div class="table-scroll">
-                <table class="layers" data-testid="layer-table">
+                <table class="layers" data-testid="cnn-layer-table">
                     <thead>
                         <tr>
                             <th scope="col" class="num">"#"</th>
@@ -61,55 +100,31 @@ pub fn LayerTable(result: CnnResult, units: RwSignal<ByteUnits>) -> impl IntoVie
                         </tr>
                     </thead>
                     <tbody>
-                        <tr class="image-row" class:live=input_live>
+                        <tr class="image-row" class:live=input.live>
                             <td class="num">"0"</td>
                             <td>"input"</td>
                             <td>"image batch"</td>
-                            <td>{a.input.to_string()}</td>
+                            <td>{input.output.to_string()}</td>
                             <td class="num">"0"</td>
                             <td class="num">"—"</td>
-                            {bytes_cell(input.feature_bytes_per_image, "fmap-image-input".to_string())}
-                            {bytes_cell(input.feature_bytes_per_batch, "fmap-batch-input".to_string())}
+                            {bytes_cell(input.feature_bytes_per_image, "cnn-fmap-image-input".to_string())}
+                            {bytes_cell(input.feature_bytes_per_batch, "cnn-fmap-batch-input".to_string())}
                         </tr>
-                        {a
-                            .layers
-                            .iter()
-                            .zip(result.layers.iter())
-                            .enumerate()
-                            .map(|(i, (l, b))| {
-                                let formula = l.param_formula.clone().map(|f| format!("{f} = {}", group_digits(l.params)));
-                                let op = if l.view {
-                                    format!("{} (a view: no new memory)", l.description)
-                                } else {
-                                    l.description.clone()
-                                };
-                                view! {
-                                    <tr class:live=live(Source::Layer(i)) data-testid=format!("layer-{}", l.name)>
-                                        <td class="num">{i + 1}</td>
-                                        <td class="name">{l.name.clone()}</td>
-                                        <td>{op}</td>
-                                        <td>{l.output.to_string()}</td>
-                                        <td class="num" title=formula>{group_digits(l.params)}</td>
-                                        {bytes_cell(b.param_bytes, format!("params-{}", l.name))}
-                                        {bytes_cell(b.feature_bytes_per_image, format!("fmap-image-{}", l.name))}
-                                        {bytes_cell(b.feature_bytes_per_batch, format!("fmap-batch-{}", l.name))}
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
+                        {body}
                     </tbody>
                     <tfoot>
                         <tr>
                             <td></td>
                             <td colspan="3">"Total"</td>
-                            <td class="num" data-testid="total-params">{group_digits(a.params)}</td>
-                            {bytes_cell(param_bytes, "total-param-bytes".to_string())}
-                            {bytes_cell(per_image, "total-fmap-image".to_string())}
-                            {bytes_cell(per_batch, "total-fmap-batch".to_string())}
+                            <td class="num" data-testid="cnn-total-params">{group_digits(params)}</td>
+                            {bytes_cell(param_bytes, "cnn-total-param-bytes".to_string())}
+                            {bytes_cell(per_image, "cnn-total-fmap-image".to_string())}
+                            {bytes_cell(per_batch, "cnn-total-fmap-batch".to_string())}
                         </tr>
                     </tfoot>
                 </table>
             </div>
         </div>
     }
+    .into_any()
 }

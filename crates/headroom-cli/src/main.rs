@@ -187,5 +187,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
 fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {
     let text = read_input(file)?;
     let scenario = parse(&text).map_err(|e| invalid(file, &[e]))?;
-    size(&scenario, catalog).map_err(|errors| invalid(file, &errors))
+    size(&scenario, catalog)
+        .and_then(Report::complete)
+        .map_err(|errors| invalid(file, &errors))
 }

@@ -1,7 +1,7 @@
 //! `--format table`: the report as a person reads it in a terminal.
 
-use sizing::catalog::FitStatus;
-use sizing::report::Report;
+use sizing::catalog::{FitStatus, Fits};
+use sizing::report::{Report, words};
 use sizing::transformer::memory::Reverse;
 use sizing::units::{format_bytes, format_share, group_digits};
 
@@ -100,21 +100,41 @@ pub fn render(r: &Report) -> String {
     if let Some(rev) = &r.reverse {
         out.push(String::new());
         out.push(format!("In {} per GPU", b(rev.memory)));
-        out.push(format!(
-            "  longest context: {}",
-            reverse(&rev.max_context, "tokens")
-        ));
+        if let Some(c) = &rev.max_context {
+            out.push(format!("  longest context: {}", reverse(c, "tokens")));
+        }
         out.push(format!(
             "  most sequences:  {}",
             reverse(&rev.max_sequences, "sequences")
         ));
     }
     out.push(String::new());
-    let f = &r.fits;
+    if let Some(f) = &r.fits {
+        fits(&mut out, r, f);
+    }
+    out.push(String::new());
+    out.push(format!(
+        "Catalog: {} ({} GPUs). Sizes in {}.",
+        r.catalog
+            .description
+            .split(". ")
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('.'),
+        r.catalog.gpus,
+        u.label()
+    ));
+    out.join("\n")
+}
+
+/// What fits: needed, recommendations, the options, GPU counts, notes.
+fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
+    let u = r.scenario.units;
+    let b = |v: u64| format_bytes(v, u);
     out.push(format!(
         "Fits: {} needed with the {} % margin",
         b(f.needed),
-        sizing::scenario::number_text(r.scenario.deployment.margin_percent)
+        sizing::input::number_text(r.scenario.deployment.margin_percent)
     ));
     for rec in &f.recommendations {
         let o = &f.options[rec.option];
@@ -122,7 +142,7 @@ pub fn render(r: &Report) -> String {
             "  {}: {} — {}",
             rec.kind.label(),
             o.label(),
-            rec.why
+            words::why(rec, f, u)
         ));
     }
     let rows: Vec<Vec<String>> = std::iter::once(vec![
@@ -174,20 +194,7 @@ pub fn render(r: &Report) -> String {
             g.interconnect
         ));
     }
-    for n in &f.notes {
+    for n in words::notes(f, u) {
         out.push(format!("  · {n}"));
     }
-    out.push(String::new());
-    out.push(format!(
-        "Catalog: {} ({} GPUs). Sizes in {}.",
-        r.catalog
-            .description
-            .split(". ")
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches('.'),
-        r.catalog.gpus,
-        u.label()
-    ));
-    out.join("\n")
 }

@@ -61,7 +61,7 @@ pub fn parse_decimal(text: &str, min: f64, max: f64) -> Result<f64, String> {
     if t.is_empty() {
         return Err("Enter a number.".to_string());
     }
-    let range = || format!("between {} and {}", trim_float(min), trim_float(max));
+    let range = || format!("between {} and {}", number_text(min), number_text(max));
     let Some(clean) = without_grouping(t) else {
         return Err(format!(
             "'{t}' is not a number; use digits and a decimal point, e.g. 512 or 0.5."
@@ -87,14 +87,18 @@ pub fn capitalize(s: &str) -> String {
     }
 }
 
-/// 512.0 → "512", 0.25 → "0.25", 1048576.0 → "1,048,576".
-pub fn trim_float(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
+/// A number as a field shows it and reads it back exactly: whole numbers grouped
+/// ("1,024"), others as the shortest text that reads back as the same `f64`
+/// ("0.3333333333333333"), very large or small ones with an exponent ("1e30").
+pub fn number_text(v: f64) -> String {
+    let a = v.abs();
+    if v.fract() == 0.0 && a < 1e15 {
         let sign = if v < 0.0 { "-" } else { "" };
-        format!("{sign}{}", group_digits(v.abs() as u64))
+        format!("{sign}{}", group_digits(a as u64))
+    } else if a >= 1e15 || (a != 0.0 && a < 1e-4) {
+        format!("{v:e}")
     } else {
-        let s = format!("{v:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{v}")
     }
 }
 
@@ -175,9 +179,30 @@ mod tests {
     }
 
     #[test]
-    fn float_trimming() {
-        assert_eq!(trim_float(512.0), "512");
-        assert_eq!(trim_float(0.25), "0.25");
-        assert_eq!(trim_float(1_048_576.0), "1,048,576");
+    fn numbers_print_as_fields_show_them_and_read_back() {
+        assert_eq!(number_text(512.0), "512");
+        assert_eq!(number_text(0.25), "0.25");
+        assert_eq!(number_text(1_048_576.0), "1,048,576");
+        assert_eq!(number_text(0.9), "0.9");
+        assert_eq!(number_text(1.0 / 3.0), "0.3333333333333333");
+        assert_eq!(number_text(-2.0), "-2");
+        assert_eq!(number_text(1e30), "1e30");
+        assert_eq!(number_text(1e-30), "1e-30");
+        for v in [
+            0.0,
+            1536.5,
+            1.0 / 3.0,
+            -1e12,
+            98_566_387_794.700_23,
+            1e30,
+            1e-30,
+            4.5e-5,
+        ] {
+            assert_eq!(
+                parse_decimal(&number_text(v), f64::MIN, f64::MAX),
+                Ok(v),
+                "{v}"
+            );
+        }
     }
 }

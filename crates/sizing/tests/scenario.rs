@@ -9,14 +9,14 @@ use sizing::catalog::{Catalog, DeploymentMode, VgpuMode};
 use sizing::cnn::{Optimizer, Preset};
 use sizing::mode::Mode;
 use sizing::precision::Precision;
-use sizing::report::size;
+use sizing::report::{Report, size, size_page};
 use sizing::scenario::link::{self, AppState, CatalogView, FormatsView, Page};
 use sizing::scenario::store::Library;
 use sizing::scenario::{
-    ArchEdits, CnnScenario, Deployment, ModelRef, NetworkRef, Scenario, TransformerScenario,
-    VERSION, Workload, parse,
+    ArchEdits, CnnScenario, Deployment, FromForm, ModelRef, NetworkRef, Scenario,
+    TransformerScenario, VERSION, Workload, parse,
 };
-use sizing::transformer::form::MethodKind;
+use sizing::transformer::training::MethodKind;
 use sizing::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
 use sizing::transformer::zoo::zoo;
 use sizing::transformer::{KvFormat, WeightFormat};
@@ -217,7 +217,7 @@ fn deployment() -> BoxedStrategy<Deployment> {
     (
         decimal(),
         number(),
-        prop_oneof![Just(VgpuMode::EqualSize), Just(VgpuMode::MixedSize)],
+        pick(&VgpuMode::ALL),
         any::<bool>(),
         prop::option::of(text()),
         prop::option::of(prop_oneof![
@@ -244,6 +244,101 @@ fn deployment() -> BoxedStrategy<Deployment> {
                 }
             },
         )
+        .boxed()
+}
+
+/// Scenarios a person would size: every number in its usual range, so that most
+/// give a report (the generators above mostly give errors).
+fn plausible() -> BoxedStrategy<Scenario> {
+    let transformer = (
+        model(),
+        pick(&Mode::ALL),
+        pick(&WeightFormat::ALL),
+        pick(&KvFormat::ALL),
+        (
+            1u64..=64,
+            1u64..=16_384,
+            prop::sample::select(vec![1u64, 2, 4, 8]),
+        ),
+        (0u32..=4096).prop_map(f64::from),
+        pick(&MethodKind::ALL),
+        (1u64..=8, pick(&Recompute::ALL), 0u8..=3, 1u64..=8),
+        prop::option::of(1u64..=96),
+    )
+        .prop_map(
+            |(model, mode, weights, kv, (sequences, context, tp), overhead, method, t, layers)| {
+                Workload::Transformer(TransformerScenario {
+                    model,
+                    arch: ArchEdits {
+                        layers,
+                        ..ArchEdits::default()
+                    },
+                    mode,
+                    weights,
+                    kv,
+                    sequences,
+                    context,
+                    tensor_parallel: tp,
+                    overhead_mib: overhead,
+                    method,
+                    micro_batch: t.0,
+                    recompute: t.1,
+                    zero_stage: t.2,
+                    data_parallel: t.3,
+                    ..TransformerScenario::default()
+                })
+            },
+        );
+    let cnn = (
+        pick(&Preset::ALL),
+        prop::option::of(32u64..=512),
+        1u64..=256,
+        pick(&Precision::ALL),
+        pick(&Mode::ALL),
+        pick(&Optimizer::ALL),
+        any::<bool>(),
+    )
+        .prop_map(|(p, side, batch, precision, mode, optimizer, mixed)| {
+            Workload::Cnn(CnnScenario {
+                network: NetworkRef::Preset(p),
+                height: side,
+                width: side,
+                batch,
+                precision,
+                mode,
+                optimizer,
+                mixed_precision: mixed,
+                ..CnnScenario::default()
+            })
+        });
+    let deployment = (
+        0u32..=50,
+        1u64..=16,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(margin, cards, ecc, tiny, all)| Deployment {
+            margin_percent: f64::from(margin),
+            cards_per_host: cards,
+            ecc,
+            show_too_small: tiny,
+            all_profiles: all,
+            ..Deployment::default()
+        });
+    (
+        text(),
+        pick(&ByteUnits::ALL),
+        prop_oneof![transformer, cnn],
+        deployment,
+    )
+        .prop_map(|(name, units, workload, deployment)| Scenario {
+            version: VERSION,
+            name,
+            units,
+            workload,
+            deployment,
+        })
         .boxed()
 }
 
@@ -329,7 +424,7 @@ proptest! {
                 prop_assert!(!errors.is_empty());
                 for e in errors {
                     prop_assert!(
-                        e.field.starts_with("workload.") || e.field.starts_with("deployment."),
+                        e.path.starts_with("workload.") || e.path.starts_with("deployment."),
                         "{}", e
                     );
                     prop_assert!(!e.message.is_empty());
@@ -339,9 +434,82 @@ proptest! {
     }
 }
 
+/// What a workload page of the app sizes for `state`: the link's state opened
+/// into the forms, the forms read once (name and units aside, as the page does),
+/// and the report of that. `None` for a model the page cannot open.
+fn page_report(state: &AppState) -> Option<Result<Report, Vec<sizing::scenario::FieldError>>> {
+    let (workload, deployment) = match state.page {
+        Page::Transformer => {
+            let form = state.tf.to_form().ok()?;
+            let w = TransformerScenario::from_form(&form, None);
+            (
+                FromForm {
+                    part: Workload::Transformer(w.part),
+                    unread: w.unread,
+                },
+                Deployment::from_form(&state.tf_gpu.to_form(), None),
+            )
+        }
+        Page::Cnn => {
+            let w = CnnScenario::from_form(&state.cnn.to_form(), None);
+            (
+                FromForm {
+                    part: Workload::Cnn(w.part),
+                    unread: w.unread,
+                },
+                Deployment::from_form(&state.cnn_gpu.to_form(), None),
+            )
+        }
+        _ => return None,
+    };
+    let mut unread = workload.unread;
+    unread.extend(deployment.unread);
+    let question = Scenario {
+        deployment: deployment.part,
+        ..Scenario::new(workload.part)
+    };
+    Some(size_page(&question, &unread, Catalog::bundled()))
+}
+
+/// A report with its scenario's words (name, units) and the form of its model
+/// reference set aside: what the numbers are.
+fn numbers(r: Result<Report, Vec<sizing::scenario::FieldError>>, s: &Scenario) -> String {
+    match r {
+        Ok(mut r) => {
+            r.scenario = s.clone();
+            r.to_json()
+        }
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The one road: the page reads its forms and sizes what they say; the link
+    /// carries the scenario; both give the same report.
+    #[test]
+    fn the_page_report_is_the_report_of_the_scenario_its_link_carries(
+        s in prop_oneof![scenario(), plausible()]
+    ) {
+        let state = AppState::from_scenario(&s);
+        let linked = link::decode(&link::encode(&state))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .scenario()
+            .expect("a workload page");
+        let Some(page) = page_report(&state) else {
+            // Only a model the page cannot show (expert edits on a dense model) ends here.
+            prop_assert!(state.tf.to_form().is_err());
+            return Ok(());
+        };
+        let direct = size(&linked, Catalog::bundled());
+        prop_assert_eq!(numbers(page, &linked), numbers(direct, &linked));
+    }
+}
+
 fn field_of(json: &str) -> String {
     let e = parse(json).unwrap_err();
-    e.field
+    e.path
 }
 
 #[test]
@@ -367,21 +535,21 @@ fn unknown_fields_are_named_with_their_path() {
 #[test]
 fn a_negative_batch_names_the_batch() {
     let e = parse(r#"{"version":1,"workload":{"cnn":{"batch":-8}}}"#).unwrap_err();
-    assert_eq!(e.field, "workload.cnn.batch");
+    assert_eq!(e.path, "workload.cnn.batch");
     assert_eq!(
         e.message,
         "must be a whole number from 0 to 18,446,744,073,709,551,615; found integer `-8`"
     );
     let e =
         parse(r#"{"version":1,"workload":{"transformer":{"utilization":"high"}}}"#).unwrap_err();
-    assert_eq!(e.field, "workload.transformer.utilization");
+    assert_eq!(e.path, "workload.transformer.utilization");
     assert_eq!(e.message, "must be a number; found string \"high\"");
 }
 
 #[test]
 fn versions_are_checked_before_anything_else() {
     let e = parse(r#"{"version":2,"workload":{"cnn":{"unknown":1}}}"#).unwrap_err();
-    assert_eq!(e.field, "version");
+    assert_eq!(e.path, "version");
     assert_eq!(
         e.message,
         "2 is newer than this headroom reads (1); open the scenario in a newer headroom"
@@ -439,6 +607,7 @@ fn choices_are_written_with_their_ids() {
     check(&Optimizer::ALL, Optimizer::id);
     check(&ByteUnits::ALL, ByteUnits::id);
     check(&DeploymentMode::ALL, DeploymentMode::id);
+    check(&VgpuMode::ALL, VgpuMode::id);
     check(&Mode::ALL, Mode::id);
     check(&MethodKind::ALL, MethodKind::id);
     check(&Preset::ALL, Preset::id);

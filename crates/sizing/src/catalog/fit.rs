@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Catalog, Gpu, MigProfile};
-use crate::units::{ByteUnits, format_bytes};
 
 const GIB: f64 = 1_073_741_824.0;
 const MIB: u64 = 1_048_576;
@@ -44,6 +43,28 @@ pub enum VgpuMode {
     EqualSize,
     /// vSphere 8.0 U3 and later: sizes may differ; some types then fit fewer per GPU.
     MixedSize,
+}
+
+impl VgpuMode {
+    pub const ALL: [VgpuMode; 2] = [VgpuMode::EqualSize, VgpuMode::MixedSize];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            VgpuMode::EqualSize => "equal_size",
+            VgpuMode::MixedSize => "mixed_size",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<VgpuMode> {
+        VgpuMode::ALL.into_iter().find(|m| m.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            VgpuMode::EqualSize => "Equal size (vSphere default)",
+            VgpuMode::MixedSize => "Mixed size (vSphere 8.0 U3+)",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -109,8 +130,6 @@ pub struct FitSettings {
     pub form_classes: Vec<String>,
     /// Only these deployment modes (empty: all).
     pub modes: Vec<DeploymentMode>,
-    /// Units for the sentences in the result.
-    pub units: ByteUnits,
 }
 
 impl Default for FitSettings {
@@ -123,7 +142,6 @@ impl Default for FitSettings {
             architectures: Vec::new(),
             form_classes: Vec::new(),
             modes: Vec::new(),
-            units: ByteUnits::Decimal,
         }
     }
 }
@@ -186,8 +204,20 @@ pub struct FitOption {
     pub per_host: u32,
     /// Time-slice length for time-sliced vGPUs.
     pub time_slice_ms: Option<u32>,
-    /// One line on why it fits or not.
-    pub reason: String,
+    /// What else limits this option, said after why it fits or not
+    /// ([`crate::report::words::reason`] says both).
+    #[serde(skip)]
+    pub caveat: Option<Caveat>,
+}
+
+/// A limit of one option beyond its memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Caveat {
+    /// Mixed-size mode was asked for on a GPU that does not support it.
+    #[default]
+    MixedSizeUnsupported,
+    /// Several vGPUs share one MIG instance by time slicing.
+    SharedInstance { vgpus: u32, instance: String },
 }
 
 impl FitOption {
@@ -228,12 +258,13 @@ impl RecommendationKind {
     }
 }
 
+/// One of the options, recommended for a reason of its kind
+/// ([`crate::report::words::why`] says it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
     pub kind: RecommendationKind,
     /// Index into [`Fits::options`].
     pub option: usize,
-    pub why: String,
 }
 
 /// The workload split over several GPUs of one kind.
@@ -261,8 +292,12 @@ pub struct Fits {
     pub recommendations: Vec<Recommendation>,
     /// GPUs too small on their own, with the count that holds the workload together.
     pub multi_gpu: Vec<MultiGpu>,
-    /// Rules that apply to the whole answer.
-    pub notes: Vec<String>,
+    /// The margin asked for, percent.
+    #[serde(skip)]
+    pub margin_percent: f64,
+    /// GPU cards per host asked for.
+    #[serde(skip)]
+    pub cards_per_host: u32,
 }
 
 impl Fits {
@@ -426,7 +461,7 @@ struct Candidate {
     note: String,
     per_gpu: u32,
     time_slice_ms: Option<u32>,
-    extra: Option<String>,
+    caveat: Option<Caveat>,
 }
 
 fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
@@ -440,7 +475,7 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
         note,
         per_gpu: 1,
         time_slice_ms: None,
-        extra: None,
+        caveat: None,
     });
     if let Some(mig) = &gpu.mig {
         for p in &mig.profiles {
@@ -453,20 +488,17 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
                 note,
                 per_gpu: p.max_instances,
                 time_slice_ms: None,
-                extra: None,
+                caveat: None,
             });
         }
     }
     for t in &gpu.vgpu.time_sliced {
         let (capacity, basis, note) =
             framebuffer(t.framebuffer_mib, t.memory_gb, t.reserve_mib, gpu, s);
-        let (per_gpu, extra) = match (s.vgpu_mode, t.max_per_gpu_mixed) {
+        let (per_gpu, caveat) = match (s.vgpu_mode, t.max_per_gpu_mixed) {
             (VgpuMode::EqualSize, _) => (t.max_per_gpu, None),
             (VgpuMode::MixedSize, Some(m)) if gpu.vgpu.mixed_size_supported => (m, None),
-            (VgpuMode::MixedSize, _) => (
-                t.max_per_gpu,
-                Some("mixed-size mode is not supported here; equal-size count shown".to_string()),
-            ),
+            (VgpuMode::MixedSize, _) => (t.max_per_gpu, Some(Caveat::MixedSizeUnsupported)),
         };
         out.push(Candidate {
             mode: DeploymentMode::TimeSlicedVgpu,
@@ -476,7 +508,7 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
             note,
             per_gpu,
             time_slice_ms: Some(time_slice_ms(t.max_per_gpu)),
-            extra,
+            caveat,
         });
     }
     for t in &gpu.vgpu.mig_backed {
@@ -497,11 +529,9 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
                 },
             ),
         };
-        let extra = (t.vgpus_per_instance > 1).then(|| {
-            format!(
-                "{} vGPUs time-sliced inside one {} instance",
-                t.vgpus_per_instance, t.gpu_instance
-            )
+        let caveat = (t.vgpus_per_instance > 1).then(|| Caveat::SharedInstance {
+            vgpus: t.vgpus_per_instance,
+            instance: t.gpu_instance.clone(),
         });
         out.push(Candidate {
             mode: DeploymentMode::MigBackedVgpu,
@@ -511,7 +541,7 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
             note,
             per_gpu: t.max_per_gpu,
             time_slice_ms: (t.vgpus_per_instance > 1).then(|| time_slice_ms(t.vgpus_per_instance)),
-            extra,
+            caveat,
         });
     }
     out
@@ -538,10 +568,9 @@ pub fn with_margin(bytes: u64, margin_percent: f64) -> u64 {
     }
 }
 
-/// Every option on every GPU of `catalog` for `demand`.
+/// Every option on every GPU of `catalog` for `demand`: numbers and kinds only;
+/// [`crate::report::words`] turns them into sentences in the units on show.
 pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
-    let u = s.units;
-    let fb = |b: u64| format_bytes(b, u);
     let needed = with_margin(demand.total, s.margin_percent);
     let cards = s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST);
     let mut options = Vec::new();
@@ -551,10 +580,6 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
         let gpus_per_host = gpu.gpus_per_board * cards;
         let mut full_fits = true;
         for c in candidates(gpu, s) {
-            let what = c
-                .profile
-                .clone()
-                .unwrap_or_else(|| "the full GPU".to_string());
             let headroom = i128::from(c.capacity) - i128::from(demand.total);
             let headroom = headroom.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
             let status = if needed <= c.capacity {
@@ -569,32 +594,6 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
             }
             if !passes(gpu, c.mode, s) {
                 continue;
-            }
-            let mut reason = match status {
-                FitStatus::Fits => format!(
-                    "{} leaves {} free ({:.1} %) after the {}",
-                    what,
-                    fb(c.capacity - demand.total),
-                    headroom as f64 * 100.0 / c.capacity as f64,
-                    fb(demand.total)
-                ),
-                FitStatus::Tight => format!(
-                    "holds the {} but leaves {}, less than the {} % margin ({})",
-                    fb(demand.total),
-                    fb(c.capacity - demand.total),
-                    s.margin_percent,
-                    fb(needed - demand.total)
-                ),
-                FitStatus::TooSmall => format!(
-                    "needs {}, more than the {} usable in {}",
-                    fb(demand.total),
-                    fb(c.capacity),
-                    what
-                ),
-            };
-            if let Some(extra) = &c.extra {
-                reason.push_str("; ");
-                reason.push_str(extra);
             }
             let capacity_percent = if c.capacity == 0 {
                 -100.0
@@ -617,7 +616,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
                 per_gpu: c.per_gpu,
                 per_host: c.per_gpu.saturating_mul(gpus_per_host),
                 time_slice_ms: c.time_slice_ms,
-                reason,
+                caveat: c.caveat,
             });
         }
         if !full_fits
@@ -641,86 +640,47 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
             .then(a.gpu_name.cmp(&b.gpu_name))
     });
     multi_gpu.sort_by(|a, b| a.gpus.cmp(&b.gpus).then(a.capacity.cmp(&b.capacity)));
-    let recommendations = recommend(&options, demand, s);
-    let notes = vec![
-        format!(
-            "Needed: {} plus the {} % margin = {}.",
-            fb(demand.total),
-            s.margin_percent,
-            fb(needed)
-        ),
-        "A GPU runs either time-sliced vGPUs or MIG, never both; MIG instances cannot be combined or use NVLink.".to_string(),
-        "Per host counts assume every GPU in the host carries this one option.".to_string(),
-    ];
+    let recommendations = recommend(&options);
     Fits {
         demand: *demand,
         needed,
         options,
         recommendations,
         multi_gpu,
-        notes,
+        margin_percent: s.margin_percent,
+        cards_per_host: cards,
     }
 }
 
-fn recommend(options: &[FitOption], demand: &Demand, s: &FitSettings) -> Vec<Recommendation> {
-    let u = s.units;
+fn recommend(options: &[FitOption]) -> Vec<Recommendation> {
     let fits: Vec<(usize, &FitOption)> = options
         .iter()
         .enumerate()
         .filter(|(_, o)| o.status == FitStatus::Fits)
         .collect();
-    let mut out = Vec::new();
-    if let Some((i, o)) = fits.iter().min_by(|a, b| {
+    let smallest = fits.iter().min_by(|a, b| {
         a.1.capacity
             .cmp(&b.1.capacity)
             .then(b.1.per_host.cmp(&a.1.per_host))
-    }) {
-        out.push(Recommendation {
-            kind: RecommendationKind::Smallest,
-            option: *i,
-            why: format!(
-                "The least memory that holds {} with the {} % margin: {} ({}), {} per GPU.",
-                format_bytes(demand.total, u),
-                s.margin_percent,
-                format_bytes(o.capacity, u),
-                o.mode.label(),
-                o.per_gpu
-            ),
-        });
-    }
-    if let Some((i, o)) = fits.iter().max_by(|a, b| {
+    });
+    let densest = fits.iter().max_by(|a, b| {
         a.1.per_host
             .cmp(&b.1.per_host)
             .then(b.1.capacity.cmp(&a.1.capacity))
-    }) {
-        out.push(Recommendation {
-            kind: RecommendationKind::Densest,
-            option: *i,
-            why: format!(
-                "The most copies per host: {} per GPU, {} per host of {} cards.",
-                o.per_gpu,
-                o.per_host,
-                s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST)
-            ),
-        });
-    }
-    if let Some((i, o)) = fits.iter().max_by(|a, b| {
+    });
+    let most_headroom = fits.iter().max_by(|a, b| {
         a.1.headroom
             .cmp(&b.1.headroom)
             .then(b.1.per_host.cmp(&a.1.per_host))
-    }) {
-        out.push(Recommendation {
-            kind: RecommendationKind::MostHeadroom,
-            option: *i,
-            why: format!(
-                "The most room to grow: {} free ({:.0} % of {}).",
-                format_bytes(o.headroom.max(0) as u64, u),
-                o.headroom_percent,
-                format_bytes(o.capacity, u)
-            ),
-        });
-    }
-    out
+    });
+    [
+        (RecommendationKind::Smallest, smallest),
+        (RecommendationKind::Densest, densest),
+        (RecommendationKind::MostHeadroom, most_headroom),
+    ]
+    .into_iter()
+    .filter_map(|(kind, pick)| pick.map(|(i, _)| Recommendation { kind, option: *i }))
+    .collect()
 }
 
 /// The fewest GPUs of this kind that hold the workload split evenly (tensor or

@@ -1,13 +1,20 @@
-//! The "Fits" panel's inputs as typed, and what they evaluate to.
+//! The Fits panel's inputs as typed, the one conversion of them into the
+//! deployment question of a scenario ([`Deployment::from_form`], and back with
+//! [`Deployment::to_form`]), and the check of that question against a catalog
+//! ([`Deployment::settings`]).
 
 use serde::{Deserialize, Serialize};
 
-use super::fit::{
-    DeploymentMode, FitSettings, Fits, MAX_CARDS_PER_HOST, MAX_MARGIN_PERCENT, VgpuMode, fit,
-};
-use super::{Catalog, Demand};
-use crate::input::{parse_decimal, parse_whole};
-use crate::units::ByteUnits;
+use super::Catalog;
+use super::fit::{DeploymentMode, FitSettings, MAX_CARDS_PER_HOST, MAX_MARGIN_PERCENT, VgpuMode};
+use crate::field::{Decimal, Problems, Reader, Whole};
+use crate::input::number_text;
+use crate::scenario::{Deployment, FORM_CLASSES, FieldError, FromForm};
+
+pub const MARGIN: Decimal = Decimal::new("deployment.margin_percent", 0.0, MAX_MARGIN_PERCENT);
+pub const CARDS: Whole = Whole::new("deployment.cards_per_host", 1, MAX_CARDS_PER_HOST as u64);
+pub const ARCHITECTURE: &str = "deployment.architecture";
+pub const FORM_CLASS: &str = "deployment.form_class";
 
 /// Everything the user can set on the Fits panel, with numbers as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,10 +40,16 @@ pub struct FitForm {
 
 impl Default for FitForm {
     fn default() -> FitForm {
+        Deployment::default().to_form()
+    }
+}
+
+impl Default for Deployment {
+    fn default() -> Deployment {
         let s = FitSettings::default();
-        FitForm {
-            margin: crate::input::trim_float(s.margin_percent),
-            cards: s.cards_per_host.to_string(),
+        Deployment {
+            margin_percent: s.margin_percent,
+            cards_per_host: s.cards_per_host.into(),
             vgpu_mode: s.vgpu_mode,
             ecc: s.ecc,
             architecture: None,
@@ -48,55 +61,83 @@ impl Default for FitForm {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FitErrors {
-    pub margin: Option<String>,
-    pub cards: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FitOutcome {
-    pub errors: FitErrors,
-    pub fits: Option<Fits>,
-}
-
-/// Validate the panel's fields and, if they are valid, answer the fit question.
-pub fn evaluate_fit(
-    catalog: &Catalog,
-    demand: &Demand,
-    form: &FitForm,
-    units: ByteUnits,
-) -> FitOutcome {
-    let mut errors = FitErrors::default();
-    let margin = parse_decimal(&form.margin, 0.0, MAX_MARGIN_PERCENT)
-        .map_err(|e| errors.margin = Some(e))
-        .ok();
-    let cards = parse_whole(&form.cards, 1, u64::from(MAX_CARDS_PER_HOST))
-        .map_err(|e| errors.cards = Some(e))
-        .ok();
-    let (Some(margin), Some(cards)) = (margin, cards) else {
-        return FitOutcome { errors, fits: None };
-    };
-    let settings = FitSettings {
-        margin_percent: margin,
-        cards_per_host: cards as u32,
-        vgpu_mode: form.vgpu_mode,
-        ecc: form.ecc,
-        architectures: form.architecture.iter().cloned().collect(),
-        form_classes: form.form_class.iter().cloned().collect(),
-        modes: form.mode.iter().copied().collect(),
-        units,
-    };
-    let mut fits = fit(catalog, demand, &settings);
-    if !form.all_profiles {
-        fits.condense();
+impl Deployment {
+    /// The deployment question, read once from the Fits panel's fields; a field
+    /// that holds no number keeps its `last` value and gets a message.
+    pub fn from_form(form: &FitForm, last: Option<&Deployment>) -> FromForm<Deployment> {
+        let mut r = Reader::new(|_: &str| true);
+        let part = Deployment {
+            margin_percent: r.decimal(MARGIN, &form.margin, last.map_or(0.0, |d| d.margin_percent)),
+            cards_per_host: r.whole(CARDS, &form.cards, last.map_or(0, |d| d.cards_per_host)),
+            vgpu_mode: form.vgpu_mode,
+            ecc: form.ecc,
+            architecture: form.architecture.clone(),
+            form_class: form.form_class.clone(),
+            mode: form.mode,
+            show_too_small: form.show_too_small,
+            all_profiles: form.all_profiles,
+        };
+        FromForm {
+            part,
+            unread: r.unread,
+        }
     }
-    if !form.show_too_small {
-        fits.drop_too_small();
+
+    /// The Fits panel's fields for this deployment question.
+    pub fn to_form(&self) -> FitForm {
+        FitForm {
+            margin: number_text(self.margin_percent),
+            cards: self.cards_per_host.to_string(),
+            vgpu_mode: self.vgpu_mode,
+            ecc: self.ecc,
+            architecture: self.architecture.clone(),
+            form_class: self.form_class.clone(),
+            mode: self.mode,
+            show_too_small: self.show_too_small,
+            all_profiles: self.all_profiles,
+        }
     }
-    FitOutcome {
-        errors,
-        fits: Some(fits),
+
+    /// The fit engine's settings, once every field is valid for `catalog`.
+    pub fn settings(&self, catalog: &Catalog) -> Result<FitSettings, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let margin = p.take(MARGIN.check(self.margin_percent), 0.0);
+        let cards = p.take(CARDS.check(self.cards_per_host), 1) as u32;
+        if let Some(a) = &self.architecture {
+            let known = architectures(catalog);
+            if !known.contains(a) {
+                p.push(FieldError::new(
+                    ARCHITECTURE,
+                    format!(
+                        "\"{a}\" is not an architecture of the catalog; use one of {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some(f) = &self.form_class
+            && !FORM_CLASSES.contains(&f.as_str())
+        {
+            p.push(FieldError::new(
+                FORM_CLASS,
+                format!(
+                    "\"{f}\" is not a form factor; use one of {}",
+                    FORM_CLASSES.join(", ")
+                ),
+            ));
+        }
+        if !p.is_empty() {
+            return Err(p.0);
+        }
+        Ok(FitSettings {
+            margin_percent: margin,
+            cards_per_host: cards,
+            vgpu_mode: self.vgpu_mode,
+            ecc: self.ecc,
+            architectures: self.architecture.iter().cloned().collect(),
+            form_classes: self.form_class.iter().cloned().collect(),
+            modes: self.mode.iter().copied().collect(),
+        })
     }
 }
 
@@ -116,104 +157,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bad_fields_get_messages() {
+    fn bad_fields_get_messages_at_their_paths() {
         let form = FitForm {
             margin: "-5".into(),
             cards: "0".into(),
             ..FitForm::default()
         };
-        let out = evaluate_fit(
-            Catalog::bundled(),
-            &Demand {
-                total: 1,
-                replicated: 0,
-            },
-            &form,
-            ByteUnits::Decimal,
-        );
+        let read = Deployment::from_form(&form, None);
+        assert!(read.unread.is_empty());
+        let e = read.part.settings(Catalog::bundled()).unwrap_err();
         assert_eq!(
-            out.errors.margin.as_deref(),
+            FieldError::at(&e, MARGIN.path),
             Some("Must be between 0 and 100.")
         );
         assert_eq!(
-            out.errors.cards.as_deref(),
+            FieldError::at(&e, CARDS.path),
             Some("Must be between 1 and 16.")
         );
-        assert!(out.fits.is_none());
+        let form = FitForm {
+            margin: "abc".into(),
+            ..FitForm::default()
+        };
+        let read = Deployment::from_form(&form, Some(&Deployment::default()));
+        assert_eq!(read.part.margin_percent, 10.0);
+        assert_eq!(read.unread[0].message, "'abc' is not a number.");
     }
 
     #[test]
-    fn hiding_too_small_options_keeps_recommendations_valid() {
-        let demand = Demand {
-            total: 60_000_000_000,
-            replicated: 0,
-        };
-        let out = evaluate_fit(
-            Catalog::bundled(),
-            &demand,
-            &FitForm::default(),
-            ByteUnits::Decimal,
-        );
-        let fits = out.fits.unwrap();
-        assert!(
-            fits.options
-                .iter()
-                .all(|o| o.status != crate::catalog::FitStatus::TooSmall)
-        );
-        for r in &fits.recommendations {
-            assert_eq!(
-                fits.options[r.option].status,
-                crate::catalog::FitStatus::Fits
-            );
-        }
-    }
-
-    #[test]
-    fn condensed_lists_one_row_per_gpu_and_mode() {
-        let demand = Demand {
-            total: 2_000_000_000,
-            replicated: 0,
-        };
-        let all = evaluate_fit(
-            Catalog::bundled(),
-            &demand,
-            &FitForm {
-                all_profiles: true,
-                ..FitForm::default()
-            },
-            ByteUnits::Decimal,
-        )
-        .fits
-        .unwrap();
-        let few = evaluate_fit(
-            Catalog::bundled(),
-            &demand,
-            &FitForm::default(),
-            ByteUnits::Decimal,
-        )
-        .fits
-        .unwrap();
-        assert!(few.options.len() < all.options.len());
-        let mut groups = std::collections::HashSet::new();
-        for o in &few.options {
-            groups.insert((o.gpu_id.clone(), o.mode));
-        }
-        // Recommendations survive and still name the same options.
-        for (a, b) in all.recommendations.iter().zip(&few.recommendations) {
-            assert_eq!(all.options[a.option], few.options[b.option]);
-        }
-        // The A100 40GB time-sliced row is its smallest fitting type, A100-4C.
-        assert!(
-            few.options
-                .iter()
-                .any(|o| o.profile.as_deref() == Some("A100-4C"))
-        );
-        assert!(
-            !few.options
-                .iter()
-                .any(|o| o.profile.as_deref() == Some("A100-5C"))
-        );
-        assert!(groups.len() + few.recommendations.len() >= few.options.len());
+    fn the_opening_form_is_the_default_question() {
+        let read = Deployment::from_form(&FitForm::default(), None);
+        assert_eq!(read.part, Deployment::default());
+        assert_eq!(FitForm::default().margin, "10");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use fit::{
-    CapacityBasis, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits,
+    CapacityBasis, Caveat, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits,
     MAX_CARDS_PER_HOST, MAX_MARGIN_PERCENT, MultiGpu, Recommendation, RecommendationKind, VgpuMode,
     fit, time_slice_ms, with_margin,
 };

@@ -15,10 +15,7 @@ fn option<'a>(fits: &'a Fits, gpu: &str, profile: Option<&str>) -> &'a FitOption
 }
 
 fn settings() -> FitSettings {
-    FitSettings {
-        units: ByteUnits::Binary,
-        ..FitSettings::default()
-    }
+    FitSettings::default()
 }
 
 #[test]
@@ -119,7 +116,7 @@ fn a_workload_of_19_8_gib_does_not_fit_an_h100_2g_20gb() {
     assert_eq!(o.basis, CapacityBasis::Reported);
     assert_eq!(o.capacity, (19.62 * GIB as f64) as u64);
     assert_eq!(
-        o.reason,
+        crate::report::words::reason(o, &fits, ByteUnits::Binary),
         "needs 19.80 GiB, more than the 19.62 GiB usable in 2g.20gb"
     );
     assert!(o.capacity_note.starts_with("19.62 GiB usable (nvidia-smi)"));
@@ -140,7 +137,7 @@ fn a_workload_of_30_gb_fits_these_with_per_host_counts() {
         ("h100-sxm5-80gb", None, 8),
     ] {
         let o = option(&fits, gpu, profile);
-        assert_eq!(o.status, FitStatus::Fits, "{gpu} {profile:?}: {}", o.reason);
+        assert_eq!(o.status, FitStatus::Fits, "{gpu} {profile:?}: {o:?}");
         assert_eq!(o.per_host, per_host, "{gpu} {profile:?}");
     }
     // 20 GB profiles are too small.
@@ -168,7 +165,7 @@ fn recommendations_point_at_fitting_options() {
     assert_eq!(densest.per_host, max);
     for r in &fits.recommendations {
         assert_eq!(fits.options[r.option].status, FitStatus::Fits);
-        assert!(!r.why.is_empty());
+        assert!(!crate::report::words::why(r, &fits, ByteUnits::Decimal).is_empty());
     }
 }
 

@@ -1,24 +1,17 @@
-//! The CNN page's inputs as typed, and what they evaluate to: a message for each
-//! field that is wrong, or the full result. The UI only shows what this returns.
+//! The CNN page's inputs as typed, and the one conversion of them into the CNN
+//! part of a scenario ([`CnnScenario::from_form`]), and back
+//! ([`CnnScenario::to_form`]) when a link or a saved scenario is opened.
 
 use serde::{Deserialize, Serialize};
 
-use super::analysis::{Analysis, MAX_IMAGE_SIDE, NetworkError, analyze, min_square_input};
-use super::layer::ImageInput;
-use super::memory::{
-    CnnWorkload, Estimate, LayerBytes, MAX_BATCH, Mode, Optimizer, estimate, input_bytes,
-    layer_bytes,
-};
+use super::memory::{CnnWorkload, Mode, Optimizer};
 use super::presets::Preset;
+use super::size::{self as rules, bundled, design_input, layer_text};
 use super::text;
-use crate::input::{capitalize, parse_decimal, parse_whole, trim_float};
+use crate::field::Reader;
+use crate::input::number_text;
 use crate::precision::Precision;
-
-/// Largest runtime overhead accepted, in MiB (1 TiB).
-pub const MAX_OVERHEAD_MIB: f64 = 1_048_576.0;
-
-/// Largest channel count of the input image.
-pub const MAX_CHANNELS: u64 = 65_536;
+use crate::scenario::{CnnScenario, FromForm, NetworkRef};
 
 /// Everything the user can set on the CNN page, with numbers as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,16 +46,13 @@ impl CnnForm {
             mode: w.mode,
             optimizer: w.optimizer,
             mixed_precision: w.mixed_precision,
-            overhead_mib: trim_float(w.runtime_overhead as f64 / 1_048_576.0),
+            overhead_mib: number_text(w.runtime_overhead as f64 / 1_048_576.0),
         }
     }
 
     /// The preset whose layer list this form holds unchanged, if any.
     pub fn matching_preset(&self) -> Option<Preset> {
-        let parsed = text::parse(&self.layers).ok()?;
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.network() == parsed.network)
+        bundled(&text::parse(&self.layers).ok()?.network)
     }
 }
 
@@ -72,235 +62,122 @@ impl Default for CnnForm {
     }
 }
 
-/// A problem in the layer list, located on a line when possible.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LayersError {
-    pub line: Option<usize>,
-    pub message: String,
-}
+impl CnnScenario {
+    /// The CNN part of a scenario, read once from the page's fields. A layer list
+    /// equal to a bundled network's is that network; one with mistakes is kept as
+    /// typed. A number field that holds no number keeps its `last` value and gets
+    /// a message; an image side equal to the network's design input is left out.
+    pub fn from_form(form: &CnnForm, last: Option<&CnnScenario>) -> FromForm<CnnScenario> {
+        let preset = form.matching_preset();
+        let network = match preset {
+            Some(p) => NetworkRef::Preset(p),
+            None => NetworkRef::Layers(form.layers.clone()),
+        };
+        let design = design_input(preset);
+        let mut r = Reader::new(|_: &str| true);
+        let was = |f: fn(&CnnScenario) -> Option<u64>| last.and_then(f);
+        let mut side = |rule, text: &str, design: u32, last: Option<u64>| {
+            let v = r.whole(rule, text, last.unwrap_or(design.into()));
+            (v != u64::from(design)).then_some(v)
+        };
+        let height = side(
+            rules::HEIGHT,
+            &form.height,
+            design.height,
+            was(|s| s.height),
+        );
+        let width = side(rules::WIDTH, &form.width, design.width, was(|s| s.width));
+        let channels = side(
+            rules::CHANNELS,
+            &form.channels,
+            design.channels,
+            was(|s| s.channels),
+        );
+        let part = CnnScenario {
+            network,
+            height,
+            width,
+            channels,
+            batch: r.whole(rules::BATCH, &form.batch, last.map_or(0, |s| s.batch)),
+            precision: form.precision,
+            mode: form.mode,
+            optimizer: form.optimizer,
+            mixed_precision: form.mixed_precision,
+            overhead_mib: r.decimal(
+                rules::OVERHEAD_MIB,
+                &form.overhead_mib,
+                last.map_or(0.0, |s| s.overhead_mib),
+            ),
+        };
+        FromForm {
+            part,
+            unread: r.unread,
+        }
+    }
 
-/// A message per field; `None` where the field is fine.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldErrors {
-    pub layers: Option<LayersError>,
-    pub height: Option<String>,
-    pub width: Option<String>,
-    pub channels: Option<String>,
-    /// About the image size as a whole (too small for the network).
-    pub image: Option<String>,
-    pub batch: Option<String>,
-    pub overhead: Option<String>,
-}
-
-impl FieldErrors {
-    pub fn is_empty(&self) -> bool {
-        *self == FieldErrors::default()
+    /// The page's fields for this part of a scenario.
+    pub fn to_form(&self) -> CnnForm {
+        let (layers, preset) = layer_text(&self.network);
+        let preset = preset.or_else(|| bundled(&text::parse(&layers).ok()?.network));
+        let design = design_input(preset);
+        let side = |v: Option<u64>, d: u32| v.unwrap_or(u64::from(d)).to_string();
+        CnnForm {
+            layers,
+            height: side(self.height, design.height),
+            width: side(self.width, design.width),
+            channels: side(self.channels, design.channels),
+            batch: self.batch.to_string(),
+            precision: self.precision,
+            mode: self.mode,
+            optimizer: self.optimizer,
+            mixed_precision: self.mixed_precision,
+            overhead_mib: number_text(self.overhead_mib),
+        }
     }
 }
 
-/// Everything the page shows when the inputs are valid.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CnnResult {
-    pub analysis: Analysis,
-    /// Bytes of the input image (a row of its own in the layer table).
-    pub input_bytes: LayerBytes,
-    pub layers: Vec<LayerBytes>,
-    pub estimate: Estimate,
-    pub workload: CnnWorkload,
-    pub input: ImageInput,
-}
-
-/// The result, or why there is none.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CnnOutcome {
-    pub errors: FieldErrors,
-    pub result: Option<CnnResult>,
-}
-
-fn side(text: &str) -> Result<u32, String> {
-    parse_whole(text, 1, u64::from(MAX_IMAGE_SIDE)).map(|v| v as u32)
-}
-
-/// Validate every field and, if all are valid, compute the result.
-pub fn evaluate(form: &CnnForm) -> CnnOutcome {
-    let mut errors = FieldErrors::default();
-    let height = side(&form.height).map_err(|e| errors.height = Some(e)).ok();
-    let width = side(&form.width).map_err(|e| errors.width = Some(e)).ok();
-    let channels = parse_whole(&form.channels, 1, MAX_CHANNELS)
-        .map(|v| v as u32)
-        .map_err(|e| errors.channels = Some(e))
-        .ok();
-    let batch = parse_whole(&form.batch, 1, MAX_BATCH)
-        .map_err(|e| errors.batch = Some(e))
-        .ok();
-    let overhead = parse_decimal(&form.overhead_mib, 0.0, MAX_OVERHEAD_MIB)
-        .map_err(|e| errors.overhead = Some(e))
-        .ok();
-    let parsed = match text::parse(&form.layers) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errors.layers = Some(LayersError {
-                line: Some(e.line),
-                message: e.message,
-            });
-            None
-        }
-    };
-
-    let (Some(parsed), Some(height), Some(width), Some(channels)) =
-        (parsed, height, width, channels)
-    else {
-        return CnnOutcome {
-            errors,
-            result: None,
-        };
-    };
-    let input = ImageInput::new(height, width, channels);
-    let analysis = match analyze(&parsed.network, input) {
-        Ok(a) => Some(a),
-        Err(e) => {
-            let line = e.layer().map(|i| parsed.lines[i]);
-            let message = match &e {
-                NetworkError::Empty => {
-                    "Add at least one layer, e.g. conv 64 3x3 pad=1.".to_string()
-                }
-                other => capitalize(&other.to_string()),
-            };
-            if e.is_input_too_small() {
-                errors.image = Some(match min_square_input(&parsed.network, channels) {
-                    Some(min) => format!(
-                        "The image is too small for this network: it needs at least {min}×{min} pixels."
-                    ),
-                    None => "The image is too small for this network.".to_string(),
-                });
-            }
-            errors.layers = Some(LayersError { line, message });
-            None
-        }
-    };
-
-    let (Some(analysis), Some(batch), Some(overhead)) = (analysis, batch, overhead) else {
-        return CnnOutcome {
-            errors,
-            result: None,
-        };
-    };
-    let workload = CnnWorkload {
-        batch,
-        precision: form.precision,
-        mode: form.mode,
-        optimizer: form.optimizer,
-        mixed_precision: form.mixed_precision,
-        runtime_overhead: (overhead * 1_048_576.0).round() as u64,
-    };
-    let computed = estimate(&analysis, &workload).and_then(|e| {
-        Ok((
-            e,
-            input_bytes(&analysis, &workload)?,
-            layer_bytes(&analysis, &workload)?,
-        ))
-    });
-    match computed {
-        Ok((estimate, input_bytes, layers)) => CnnOutcome {
-            errors,
-            result: Some(CnnResult {
-                analysis,
-                input_bytes,
-                layers,
-                estimate,
-                workload,
-                input,
-            }),
-        },
-        Err(e) => {
-            errors.batch = Some(capitalize(&e.to_string()) + ".");
-            CnnOutcome {
-                errors,
-                result: None,
-            }
-        }
+impl Default for CnnScenario {
+    fn default() -> CnnScenario {
+        CnnScenario::from_form(&CnnForm::default(), None).part
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cnn::TermKind;
 
     #[test]
-    fn default_form_is_vgg16_training_at_batch_32() {
+    fn the_opening_form_is_vgg16_and_the_default_scenario() {
         let form = CnnForm::default();
         assert_eq!(form.matching_preset(), Some(Preset::Vgg16));
-        let out = evaluate(&form);
-        assert!(out.errors.is_empty(), "{:?}", out.errors);
-        let r = out.result.unwrap();
-        assert_eq!(r.analysis.params, 138_357_544);
-        assert_eq!(r.estimate.bytes(TermKind::FeatureMaps), 1_931_146_240);
-        assert_eq!(r.estimate.bytes(TermKind::RuntimeOverhead), 512 * 1_048_576);
+        let read = CnnScenario::from_form(&form, None);
+        assert!(read.unread.is_empty());
+        assert_eq!(read.part.network, NetworkRef::Preset(Preset::Vgg16));
+        assert_eq!(read.part.height, None);
+        assert_eq!(read.part.to_form(), form);
     }
 
     #[test]
-    fn batch_zero_gets_a_message_on_the_batch_field() {
-        let form = CnnForm {
+    fn out_of_range_numbers_are_kept_and_text_keeps_the_last_number() {
+        let mut form = CnnForm {
             batch: "0".into(),
             ..CnnForm::default()
         };
-        let out = evaluate(&form);
+        let read = CnnScenario::from_form(&form, None);
+        assert_eq!(read.part.batch, 0);
+        assert!(read.unread.is_empty());
+        form.batch = "lots".into();
+        let read = CnnScenario::from_form(&form, Some(&read.part));
+        assert_eq!(read.part.batch, 0);
+        assert_eq!(read.unread[0].path, rules::BATCH.path);
+        assert_eq!(read.unread[0].message, "'lots' is not a number.");
+        // A broken layer list is kept as typed.
+        form.batch = "8".into();
+        form.layers = "conv 64 3x3 pad=1\nconv oops\n".into();
         assert_eq!(
-            out.errors.batch.as_deref(),
-            Some("Must be between 1 and 1,048,576.")
+            CnnScenario::from_form(&form, None).part.network,
+            NetworkRef::Layers("conv 64 3x3 pad=1\nconv oops\n".into())
         );
-        assert!(out.result.is_none());
-        assert!(out.errors.layers.is_none());
-    }
-
-    #[test]
-    fn a_3x3_image_into_vgg16_explains_the_minimum() {
-        let form = CnnForm {
-            height: "3".into(),
-            width: "3".into(),
-            ..CnnForm::default()
-        };
-        let out = evaluate(&form);
-        assert_eq!(
-            out.errors.image.as_deref(),
-            Some("The image is too small for this network: it needs at least 32×32 pixels.")
-        );
-        let layers = out.errors.layers.unwrap();
-        assert_eq!(layers.line, Some(6));
-        assert!(
-            layers
-                .message
-                .starts_with("Layer 6 (pool2): its 2×2 window does not fit the 1×1 input")
-        );
-    }
-
-    #[test]
-    fn every_bad_field_is_reported_at_once() {
-        let form = CnnForm {
-            height: "-1".into(),
-            width: "abc".into(),
-            channels: "".into(),
-            batch: "1e999".into(),
-            overhead_mib: "NaN".into(),
-            layers: "conv 64".into(),
-            ..CnnForm::default()
-        };
-        let e = evaluate(&form).errors;
-        assert!(e.height.is_some() && e.width.is_some() && e.channels.is_some());
-        assert!(e.batch.is_some() && e.overhead.is_some());
-        assert_eq!(e.layers.unwrap().line, Some(1));
-    }
-
-    #[test]
-    fn an_empty_layer_list_asks_for_a_layer() {
-        let form = CnnForm {
-            layers: "# nothing yet".into(),
-            ..CnnForm::default()
-        };
-        let e = evaluate(&form).errors.layers.unwrap();
-        assert_eq!(e.line, None);
-        assert_eq!(e.message, "Add at least one layer, e.g. conv 64 3x3 pad=1.");
     }
 
     #[test]
@@ -309,6 +186,8 @@ mod tests {
         assert_eq!(form.matching_preset(), Some(Preset::AlexNet));
         form.layers.push_str("extra: fc 10\n");
         assert_eq!(form.matching_preset(), None);
-        assert!(evaluate(&form).result.is_some());
+        let s = CnnScenario::from_form(&form, None).part;
+        assert!(matches!(s.network, NetworkRef::Layers(_)));
+        assert_eq!(s.to_form(), form);
     }
 }

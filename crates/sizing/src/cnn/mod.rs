@@ -7,6 +7,7 @@ pub mod form;
 mod layer;
 mod memory;
 mod presets;
+pub mod size;
 pub mod text;
 
 pub use analysis::{

@@ -106,6 +106,30 @@ impl AppState {
         state
     }
 
+    /// This state with `s` opened on its page; the other workload page keeps what it holds.
+    pub fn with_scenario(&self, s: &Scenario) -> AppState {
+        let fresh = AppState::from_scenario(s);
+        let (tf, cnn) = match fresh.page {
+            Page::Cnn => (
+                (self.tf.clone(), self.tf_gpu.clone()),
+                (fresh.cnn, fresh.cnn_gpu),
+            ),
+            _ => (
+                (fresh.tf, fresh.tf_gpu),
+                (self.cnn.clone(), self.cnn_gpu.clone()),
+            ),
+        };
+        AppState {
+            tf: tf.0,
+            tf_gpu: tf.1,
+            cnn: cnn.0,
+            cnn_gpu: cnn.1,
+            formats: self.formats.clone(),
+            catalog: self.catalog.clone(),
+            ..fresh
+        }
+    }
+
     /// The scenario of the workload page on show (`None` on other pages).
     pub fn scenario(&self) -> Option<Scenario> {
         self.scenario_of(self.page)
@@ -282,7 +306,7 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
         Err(_) => return Err(bad(format!("v={} is not a link format", short(&version)))),
     }
     deserialize_at::<AppState>(root, "").map_err(|e: FieldError| {
-        bad(FieldError::new(short(&e.field), cut(&e.message, 240)).to_string())
+        bad(FieldError::new(short(&e.path), cut(&e.message, 240)).to_string())
     })
 }
 
@@ -351,6 +375,29 @@ mod tests {
             "v=1&page=cnn&name=Q3%20chatbot:%2032%20users%20%26%208k%20context&tf.model=llama-2-7b&tf_gpu.architecture=Hopper&cnn.network=resnet50&cnn.batch=8"
         );
         assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn opening_a_scenario_keeps_the_other_page() {
+        let mut state = AppState::default();
+        state.cnn.batch = 8;
+        state.formats.value = "1/3".into();
+        let tf = TransformerScenario {
+            sequences: 64,
+            ..TransformerScenario::default()
+        };
+        let s = Scenario {
+            name: "chat".into(),
+            ..Scenario::new(Workload::Transformer(tf.clone()))
+        };
+        let opened = state.with_scenario(&s);
+        assert_eq!(
+            (opened.page, opened.name.as_str()),
+            (Page::Transformer, "chat")
+        );
+        assert_eq!(opened.tf, tf);
+        assert_eq!(opened.cnn.batch, 8);
+        assert_eq!(opened.formats.value, "1/3");
     }
 
     #[test]

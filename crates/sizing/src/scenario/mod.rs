@@ -6,7 +6,6 @@
 //! scenario is sized (the same checks, with the same messages, as the app's
 //! fields), so a link can carry a value the user is still correcting.
 
-pub(crate) mod convert;
 pub mod link;
 pub mod store;
 
@@ -18,12 +17,11 @@ use crate::catalog::{DeploymentMode, VgpuMode};
 use crate::cnn::{Optimizer, Preset};
 use crate::mode::Mode;
 use crate::precision::Precision;
-use crate::transformer::form::{DEFAULT_MODEL, MethodKind};
-use crate::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
+use crate::transformer::training::{LoraTargets, MethodKind, Recipe, Recompute, TrainOptimizer};
+use crate::transformer::zoo::DEFAULT_MODEL;
 use crate::transformer::{KvFormat, WeightFormat};
 use crate::units::ByteUnits;
 
-pub use convert::number_text;
 pub use link::{AppState, LinkError, Page};
 
 /// The scenario format this build writes and reads.
@@ -307,44 +305,63 @@ pub struct Deployment {
 /// The form-factor classes a deployment can be limited to.
 pub const FORM_CLASSES: [&str; 3] = ["PCIe", "SXM", "Superchip"];
 
-/// A problem with one field of a scenario (or a link, or a saved file).
+/// A problem with one field of a scenario (or a link, or a saved file): the one
+/// shape of every error the app, the link reader and the command line show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
-    /// Dotted path of the field, e.g. `workload.cnn.batch`; empty for the file as a whole.
-    pub field: String,
+    /// Dotted path of the field in the scenario, e.g. `workload.cnn.batch`; empty
+    /// for the file as a whole.
+    pub path: String,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> FieldError {
         FieldError {
-            field: field.into(),
+            path: path.into(),
             message: message.into(),
         }
     }
 
-    /// The same error, its field placed under `prefix`.
+    /// The same error, its path placed under `prefix`.
     pub fn under(mut self, prefix: &str) -> FieldError {
-        self.field = match (prefix.is_empty(), self.field.is_empty()) {
-            (true, _) => self.field,
+        self.path = match (prefix.is_empty(), self.path.is_empty()) {
+            (true, _) => self.path,
             (false, true) => prefix.to_string(),
-            (false, false) => format!("{prefix}.{}", self.field),
+            (false, false) => format!("{prefix}.{}", self.path),
         };
         self
+    }
+
+    /// The message of the first error at `path`.
+    pub fn at<'a>(errors: &'a [FieldError], path: &str) -> Option<&'a str> {
+        errors
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| e.message.as_str())
     }
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.field.is_empty() {
+        if self.path.is_empty() {
             f.write_str(&self.message)
         } else {
-            write!(f, "{}: {}", self.field, self.message)
+            write!(f, "{}: {}", self.path, self.message)
         }
     }
 }
 
 impl std::error::Error for FieldError {}
+
+/// A page's form read into its part of a scenario: every field that holds a
+/// number gives it (in range or not: sizing checks ranges), every field that holds
+/// none keeps its last value and has a message in `unread`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FromForm<T> {
+    pub part: T,
+    pub unread: Vec<FieldError>,
+}
 
 /// "a number", "text", … for messages about a JSON value of the wrong kind.
 pub(crate) fn json_kind(v: &Value) -> &'static str {

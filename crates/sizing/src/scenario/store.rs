@@ -28,10 +28,31 @@ pub enum Entry {
     },
 }
 
-/// The saved scenarios, in the order they were saved.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A handle on one entry of a [`Library`] that stays the same while other
+/// entries are added, renamed and removed. It lives as long as the list in
+/// memory and is not stored: a list read again numbers its entries from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryId(pub u64);
+
+impl std::fmt::Display for EntryId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The saved scenarios, in the order they were saved, each with its [`EntryId`].
+#[derive(Clone, Debug, Default)]
 pub struct Library {
-    pub entries: Vec<Entry>,
+    entries: Vec<(EntryId, Entry)>,
+    next: u64,
+}
+
+/// Two lists are equal when they hold the same entries in the same order; the
+/// ids are handles, not content.
+impl PartialEq for Library {
+    fn eq(&self, other: &Library) -> bool {
+        self.entries().eq(other.entries())
+    }
 }
 
 impl Library {
@@ -53,9 +74,9 @@ impl Library {
             // A single scenario file is read as a list of one.
             None if obj.contains_key("workload") => {
                 let scenario = from_value(Value::Object(obj))?;
-                return Ok(Library {
-                    entries: vec![Entry::Saved(scenario)],
-                });
+                let mut lib = Library::default();
+                lib.push(Entry::Saved(scenario));
+                return Ok(lib);
             }
             _ => {
                 return Err(FieldError::new(
@@ -84,25 +105,40 @@ impl Library {
                 "unknown field; a saved-scenarios file has format, version and scenarios",
             ));
         }
-        let entries = list
-            .into_iter()
-            .enumerate()
-            .map(|(i, raw)| match from_value(raw.clone()) {
+        let mut lib = Library::default();
+        for (i, raw) in list.into_iter().enumerate() {
+            lib.push(match from_value(raw.clone()) {
                 Ok(s) => Entry::Saved(s),
                 Err(e) => Entry::Unreadable {
                     raw,
                     reason: e.under(&format!("scenarios[{i}]")).to_string(),
                 },
-            })
-            .collect();
-        Ok(Library { entries })
+            });
+        }
+        Ok(lib)
+    }
+
+    fn push(&mut self, entry: Entry) -> EntryId {
+        let id = EntryId(self.next);
+        self.next += 1;
+        self.entries.push((id, entry));
+        id
+    }
+
+    /// Every entry, readable or not, in order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().map(|(_, e)| e)
+    }
+
+    /// The saved scenario with this id.
+    pub fn get(&self, id: EntryId) -> Option<&Scenario> {
+        self.saved().find(|(i, _)| *i == id).map(|(_, s)| s)
     }
 
     /// The file text, readable entries first as they are, unreadable ones as stored.
     pub fn to_json(&self) -> String {
         let scenarios: Vec<Value> = self
-            .entries
-            .iter()
+            .entries()
             .map(|e| match e {
                 Entry::Saved(s) => serde_json::to_value(s).expect("a scenario serializes"),
                 Entry::Unreadable { raw, .. } => raw.clone(),
@@ -115,21 +151,17 @@ impl Library {
         serde_json::to_string_pretty(&Value::Object(obj)).expect("JSON serializes")
     }
 
-    /// The readable scenarios with their index in `entries`.
-    pub fn saved(&self) -> impl Iterator<Item = (usize, &Scenario)> {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| match e {
-                Entry::Saved(s) => Some((i, s)),
-                Entry::Unreadable { .. } => None,
-            })
+    /// The readable scenarios with their ids.
+    pub fn saved(&self) -> impl Iterator<Item = (EntryId, &Scenario)> {
+        self.entries.iter().filter_map(|(id, e)| match e {
+            Entry::Saved(s) => Some((*id, s)),
+            Entry::Unreadable { .. } => None,
+        })
     }
 
     /// Reasons of the unreadable entries.
     pub fn problems(&self) -> Vec<String> {
-        self.entries
-            .iter()
+        self.entries()
             .filter_map(|e| match e {
                 Entry::Unreadable { reason, .. } => Some(reason.clone()),
                 Entry::Saved(_) => None,
@@ -154,24 +186,24 @@ impl Library {
             .expect("some number is free")
     }
 
-    /// Saves `scenario` under a free name; returns its index.
-    pub fn add(&mut self, mut scenario: Scenario) -> usize {
+    /// Saves `scenario` under a free name; returns its id and the name it got.
+    pub fn add(&mut self, mut scenario: Scenario) -> (EntryId, String) {
         scenario.name = self.free_name(&scenario.name);
-        self.entries.push(Entry::Saved(scenario));
-        self.entries.len() - 1
+        let name = scenario.name.clone();
+        (self.push(Entry::Saved(scenario)), name)
     }
 
-    /// Renames entry `index`; `Err` with a message when the name is empty or taken.
-    pub fn rename(&mut self, index: usize, name: &str) -> Result<(), String> {
+    /// Renames entry `id`; `Err` with a message when the name is empty or taken.
+    pub fn rename(&mut self, id: EntryId, name: &str) -> Result<(), String> {
         let name = name.trim();
         if name.is_empty() {
             return Err("Enter a name.".into());
         }
-        if self.saved().any(|(i, s)| i != index && s.name == name) {
+        if self.saved().any(|(i, s)| i != id && s.name == name) {
             return Err(format!("A saved scenario is already called \"{name}\"."));
         }
-        match self.entries.get_mut(index) {
-            Some(Entry::Saved(s)) => {
+        match self.entries.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, Entry::Saved(s))) => {
                 s.name = name.to_string();
                 Ok(())
             }
@@ -179,10 +211,8 @@ impl Library {
         }
     }
 
-    pub fn remove(&mut self, index: usize) {
-        if index < self.entries.len() {
-            self.entries.remove(index);
-        }
+    pub fn remove(&mut self, id: EntryId) {
+        self.entries.retain(|(i, _)| *i != id);
     }
 
     /// Adds the readable entries of `other`: one equal to a saved scenario is
@@ -261,15 +291,15 @@ mod tests {
     #[test]
     fn foreign_text_is_refused_as_a_whole() {
         assert!(Library::read("not json").is_err());
-        assert_eq!(Library::read("[1,2]").unwrap_err().field, "");
+        assert_eq!(Library::read("[1,2]").unwrap_err().path, "");
         assert_eq!(
-            Library::read(r#"{"format":"other"}"#).unwrap_err().field,
+            Library::read(r#"{"format":"other"}"#).unwrap_err().path,
             "format"
         );
         assert_eq!(
             Library::read(r#"{"format":"headroom-scenarios","version":2}"#)
                 .unwrap_err()
-                .field,
+                .path,
             "version"
         );
         // One scenario on its own is a list of one.
@@ -280,12 +310,26 @@ mod tests {
     #[test]
     fn names_must_be_free_and_not_empty() {
         let mut lib = Library::default();
-        lib.add(cnn("a", 1));
-        lib.add(cnn("b", 2));
-        assert!(lib.rename(1, "a").is_err());
-        assert!(lib.rename(1, "  ").is_err());
-        assert!(lib.rename(1, "c").is_ok());
-        lib.remove(0);
+        let (a, _) = lib.add(cnn("a", 1));
+        let (b, _) = lib.add(cnn("b", 2));
+        assert!(lib.rename(b, "a").is_err());
+        assert!(lib.rename(b, "  ").is_err());
+        assert!(lib.rename(b, "c").is_ok());
+        lib.remove(a);
         assert_eq!(lib.saved().next().unwrap().1.name, "c");
+    }
+
+    #[test]
+    fn ids_stay_with_their_entry_while_others_go() {
+        let mut lib = Library::default();
+        let ids: Vec<EntryId> = (0..3).map(|i| lib.add(cnn("s", i)).0).collect();
+        lib.remove(ids[0]);
+        assert_eq!(lib.get(ids[2]).unwrap().name, "s (3)");
+        assert!(lib.rename(ids[2], "last").is_ok());
+        assert_eq!(lib.get(ids[1]).unwrap().name, "s (2)");
+        assert_eq!(lib.get(ids[0]), None);
+        // A new entry never takes an old id.
+        let (new, _) = lib.add(cnn("new", 9));
+        assert!(!ids.contains(&new));
     }
 }

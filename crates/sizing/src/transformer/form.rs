@@ -1,61 +1,23 @@
-//! The transformer page's inputs as typed, and what they evaluate to: a message
-//! per field that is wrong, or the full result. The UI only shows what this returns.
-
-use std::collections::BTreeMap;
+//! The transformer page's inputs as typed, and the one conversion of them into
+//! the transformer part of a scenario ([`TransformerScenario::from_form`]), and
+//! back ([`TransformerScenario::to_form`]) when a link or a saved scenario is opened.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::arch::{Architecture, FfnKind, ParamCount};
-use super::hf::{ImportError, Imported, import, import_object};
-use super::memory::{
-    Estimate, EstimateError, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB, Reverse,
-    inference, kv_bytes_per_token, max_context, max_sequences,
-};
+use super::arch::{Architecture, FfnKind};
+use super::hf::{ImportError, import};
+use super::memory::{InferenceWorkload, MIB};
 use super::quant::{KvFormat, WeightFormat};
+use super::size::{self as rules, Resolved};
 use super::training::{
-    LoraTargets, MAX_MICRO_BATCH, MAX_PARALLEL, Method, Recipe, Recompute, TrainOptimizer,
-    TrainingWorkload, lora_params, training,
+    LoraTargets, MethodKind, Recipe, Recompute, TrainOptimizer, TrainingWorkload,
 };
-use super::zoo;
-use crate::input::{capitalize, parse_decimal, parse_whole, trim_float};
-
-/// The model opened first.
-pub const DEFAULT_MODEL: &str = "llama-3.1-8b";
+use super::zoo::{self, DEFAULT_MODEL};
+use crate::input::number_text;
+use crate::scenario::{ArchEdits, FieldError, FromForm, ModelRef, TransformerScenario};
 
 pub use crate::mode::Mode;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MethodKind {
-    Full,
-    Lora,
-    Qlora,
-}
-
-impl MethodKind {
-    pub const ALL: [MethodKind; 3] = [MethodKind::Full, MethodKind::Lora, MethodKind::Qlora];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            MethodKind::Full => "full",
-            MethodKind::Lora => "lora",
-            MethodKind::Qlora => "qlora",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<MethodKind> {
-        MethodKind::ALL.into_iter().find(|m| m.id() == id)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MethodKind::Full => "Full training / fine-tuning",
-            MethodKind::Lora => "LoRA (frozen BF16 base)",
-            MethodKind::Qlora => "QLoRA (frozen 4-bit NF4 base)",
-        }
-    }
-}
 
 /// The editable numbers of the architecture, as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,14 +112,8 @@ impl TransformerForm {
     /// The form for a zoo model, other settings at their defaults.
     pub fn for_model(id: &str) -> Option<TransformerForm> {
         let m = zoo::find(id)?;
-        Some(TransformerForm {
-            model: Some(m.entry.id.clone()),
-            name: m.entry.name.clone(),
-            base: m.imported.arch.clone(),
-            arch: ArchFields::of(&m.imported.arch),
-            assumptions: m.imported.assumptions.clone(),
-            ..TransformerForm::defaults(m.imported.arch.clone())
-        })
+        let mut form = TransformerForm::defaults(m.imported.arch.clone());
+        form.choose_model(id).then_some(form)
     }
 
     fn defaults(base: Architecture) -> TransformerForm {
@@ -180,7 +136,7 @@ impl TransformerForm {
             flash_attention: inf.flash_attention,
             window_cache: inf.window_cache,
             tensor_parallel: "1".into(),
-            overhead_mib: trim_float(inf.runtime_overhead as f64 / MIB as f64),
+            overhead_mib: number_text(inf.runtime_overhead as f64 / MIB as f64),
             utilization: "1".into(),
             method: MethodKind::Full,
             lora_rank: "16".into(),
@@ -201,43 +157,44 @@ impl TransformerForm {
 
     /// Switches to a zoo model, keeping the workload settings.
     pub fn choose_model(&mut self, id: &str) -> bool {
-        let Some(m) = zoo::find(id) else {
-            return false;
-        };
-        self.model = Some(m.entry.id.clone());
-        self.name = m.entry.name.clone();
-        self.config = None;
-        self.base = m.imported.arch.clone();
-        self.arch = ArchFields::of(&m.imported.arch);
-        self.assumptions = m.imported.assumptions.clone();
-        true
+        match ModelRef::Zoo(id.to_string()).resolve() {
+            Ok(m) => {
+                self.adopt(m, None);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Reads a pasted or uploaded config.json; on success the architecture is
     /// replaced, on failure nothing changes.
     pub fn import_config(&mut self, text: &str) -> Result<(), ImportError> {
-        let imported = import(text)?;
+        import(text)?;
         let config = serde_json::from_str::<Map<String, Value>>(text).ok();
-        self.adopt(imported, config);
-        Ok(())
+        let model = config.clone().map(ModelRef::Config);
+        match model.map(|m| m.resolve()) {
+            Some(Ok(m)) => {
+                self.adopt(m, config);
+                Ok(())
+            }
+            Some(Err(e)) => Err(ImportError {
+                field: None,
+                message: e.message,
+            }),
+            None => Err(ImportError {
+                field: None,
+                message: "a config.json is one JSON object".into(),
+            }),
+        }
     }
 
-    /// Reads a parsed config.json object, as [`TransformerForm::import_config`].
-    pub fn import_config_object(&mut self, config: &Map<String, Value>) -> Result<(), ImportError> {
-        let imported = import_object(config)?;
-        self.adopt(imported, Some(config.clone()));
-        Ok(())
-    }
-
-    fn adopt(&mut self, imported: Imported, config: Option<Map<String, Value>>) {
-        // A pasted config equal to a zoo entry's is that zoo model.
-        let same = zoo::zoo().iter().find(|m| m.imported.arch == imported.arch);
-        self.model = same.map(|m| m.entry.id.clone());
-        self.name = same.map_or(imported.name.clone(), |m| m.entry.name.clone());
+    fn adopt(&mut self, m: Resolved, config: Option<Map<String, Value>>) {
+        self.model = m.zoo_id;
+        self.name = m.name;
         self.config = config;
-        self.arch = ArchFields::of(&imported.arch);
-        self.base = imported.arch;
-        self.assumptions = imported.assumptions;
+        self.arch = ArchFields::of(&m.arch);
+        self.base = m.arch;
+        self.assumptions = m.assumptions;
     }
 
     /// Whether the architecture fields still hold the base unchanged.
@@ -252,456 +209,263 @@ impl Default for TransformerForm {
     }
 }
 
-/// Everything the page shows when the inputs are valid.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TransformerResult {
-    pub name: String,
-    pub arch: Architecture,
-    pub params: ParamCount,
-    pub estimate: Estimate,
-    /// KV-cache bytes per token (all layers, one GPU), 0 for encoders.
-    pub kv_per_token: u64,
-    /// Trainable parameters (all, or the adapters).
-    pub trainable: u64,
-    pub mode: Mode,
-    /// The reverse questions for the memory in `memory_gib` (inference only).
-    pub max_context: Option<Reverse>,
-    pub max_sequences: Option<Reverse>,
-    pub memory: u64,
-    pub headline: String,
+/// The architecture numbers a scenario may edit: each rule with its text in
+/// [`ArchFields`] and its value in [`ArchEdits`].
+macro_rules! arch_numbers {
+    ($m:ident) => {
+        $m!(LAYERS, layers);
+        $m!(HIDDEN, hidden);
+        $m!(HEADS, heads);
+        $m!(KV_HEADS, kv_heads);
+        $m!(HEAD_DIM, head_dim);
+        $m!(FFN, ffn);
+        $m!(MAX_POSITIONS, max_positions);
+        $m!(EXPERTS, experts);
+        $m!(EXPERTS_PER_TOKEN, experts_per_token);
+        $m!(EXPERT_FFN, expert_ffn);
+    };
 }
 
-/// The result, or why there is none.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TransformerOutcome {
-    /// Messages by field id (the form's field names).
-    pub errors: BTreeMap<String, String>,
-    pub result: Option<TransformerResult>,
-}
-
-/// The form field an architecture or workload field is typed in.
-fn form_field(field: &str) -> &str {
-    match field {
-        "moe.experts" => "experts",
-        "moe.experts_per_token" => "experts_per_token",
-        "moe.expert_ffn" => "expert_ffn",
-        "sequence" => "context",
-        "lora_targets" => "lora_rank",
-        f => f,
-    }
-}
-
-/// Validate every field and, if all are valid, compute the result.
-pub fn evaluate(form: &TransformerForm) -> TransformerOutcome {
-    let mut errors: BTreeMap<String, String> = BTreeMap::new();
-    let mut whole = |field: &str, text: &str, min: u64, max: u64| -> Option<u64> {
-        parse_whole(text, min, max)
-            .map_err(|e| {
-                errors.insert(field.to_string(), e);
-            })
-            .ok()
-    };
-    use super::arch::limits as l;
-    let f = &form.arch;
-    let mut a = form.base.clone();
-    let layers = whole("layers", &f.layers, 1, l::LAYERS);
-    let hidden = whole("hidden", &f.hidden, 1, l::HIDDEN);
-    let heads = whole("heads", &f.heads, 1, l::HEADS);
-    let kv_heads = whole("kv_heads", &f.kv_heads, 1, l::HEADS);
-    let head_dim = whole("head_dim", &f.head_dim, 1, l::HEAD_DIM);
-    let ffn = whole("ffn", &f.ffn, 1, l::FFN);
-    let vocab_min = u64::from(a.kind != super::arch::ModelKind::Vision);
-    let vocab = whole("vocab", &f.vocab, vocab_min, l::VOCAB);
-    let max_positions = whole("max_positions", &f.max_positions, 1, l::POSITIONS);
-    let moe = a.moe.map(|_| {
-        (
-            whole("experts", &f.experts, 2, l::EXPERTS),
-            whole("experts_per_token", &f.experts_per_token, 1, l::EXPERTS),
-            whole("expert_ffn", &f.expert_ffn, 1, l::FFN),
-        )
-    });
-    let sequences = whole("sequences", &form.sequences, 1, MAX_SEQUENCES);
-    let context = whole("context", &form.context, 1, MAX_CONTEXT);
-    let chunk = whole("prefill_chunk", &form.prefill_chunk, 1, MAX_CONTEXT);
-    let tp = whole("tensor_parallel", &form.tensor_parallel, 1, MAX_TP.into());
-    let training_mode = form.mode == Mode::Training;
-    let rank = whole("lora_rank", &form.lora_rank, 1, 65_536);
-    let micro_batch = whole("micro_batch", &form.micro_batch, 1, MAX_MICRO_BATCH);
-    let dp = whole("data_parallel", &form.data_parallel, 1, MAX_PARALLEL.into());
-    let pp = whole(
-        "pipeline_parallel",
-        &form.pipeline_parallel,
-        1,
-        MAX_PARALLEL.into(),
-    );
-    let mbs = whole("micro_batches", &form.micro_batches, 1, MAX_PARALLEL.into());
-    let mut decimal = |field: &str, text: &str, min: f64, max: f64| -> Option<f64> {
-        parse_decimal(text, min, max)
-            .map_err(|e| {
-                errors.insert(field.to_string(), e);
-            })
-            .ok()
-    };
-    let overhead = decimal("overhead_mib", &form.overhead_mib, 0.0, 1_048_576.0);
-    let utilization = decimal("utilization", &form.utilization, 0.05, 1.0);
-    let memory_gib = decimal("memory_gib", &form.memory_gib, 0.001, 1_048_576.0);
-
-    // Errors that do not concern the current mode are not shown.
-    let inference_only = ["sequences", "prefill_chunk", "utilization", "memory_gib"];
-    let training_only = [
-        "lora_rank",
-        "micro_batch",
-        "data_parallel",
-        "pipeline_parallel",
-        "micro_batches",
-    ];
-    errors.retain(|k, _| {
-        if training_mode {
-            !inference_only.contains(&k.as_str())
-        } else {
-            !training_only.contains(&k.as_str())
-        }
-    });
-    if training_mode && form.method == MethodKind::Full {
-        errors.remove("lora_rank");
-    }
-    let fail = |errors: BTreeMap<String, String>| TransformerOutcome {
-        errors,
-        result: None,
-    };
-
-    let (
-        Some(layers),
-        Some(hidden),
-        Some(heads),
-        Some(kv_heads),
-        Some(head_dim),
-        Some(ffn),
-        Some(vocab),
-        Some(max_positions),
-    ) = (
-        layers,
-        hidden,
-        heads,
-        kv_heads,
-        head_dim,
-        ffn,
-        vocab,
-        max_positions,
-    )
-    else {
-        return fail(errors);
-    };
-    a.layers = layers as u32;
-    a.hidden = hidden;
-    a.heads = heads as u32;
-    a.kv_heads = kv_heads as u32;
-    a.ffn = ffn;
-    a.vocab = vocab;
-    a.max_positions = max_positions;
-    a.ffn_kind = if f.gated {
-        FfnKind::Gated
-    } else {
-        FfnKind::Plain
-    };
-    a.tied_embeddings = f.tied;
-    if a.mla.is_none() {
-        a.head_dim = head_dim;
-    } else if head_dim != a.head_dim {
-        errors.insert(
-            "head_dim".into(),
-            "Multi-head latent attention sets the head width from its own dimensions; import a config to change them.".into(),
-        );
-    }
-    if let (Some(m), Some((experts, k, expert_ffn))) = (a.moe.as_mut(), moe) {
-        let (Some(experts), Some(k), Some(expert_ffn)) = (experts, k, expert_ffn) else {
-            return fail(errors);
+impl TransformerScenario {
+    /// The transformer part of a scenario, read once from the page's fields. A field
+    /// that holds no number keeps its `last` value and gets a message; one that does
+    /// not count in the form's mode gets none. Architecture fields become edits only
+    /// where they differ from the model's own numbers.
+    pub fn from_form(
+        form: &TransformerForm,
+        last: Option<&TransformerScenario>,
+    ) -> FromForm<TransformerScenario> {
+        let model = match (&form.model, &form.config) {
+            (Some(id), _) => ModelRef::Zoo(id.clone()),
+            (None, Some(config)) => ModelRef::Config(config.clone()),
+            (None, None) => last.map_or_else(ModelRef::default, |l| l.model.clone()),
         };
-        m.experts = experts as u32;
-        m.experts_per_token = k as u32;
-        m.expert_ffn = expert_ffn;
-    }
-    for e in a.validate() {
-        errors
-            .entry(form_field(&e.field).to_string())
-            .or_insert_with(|| capitalize(&e.message) + ".");
-    }
-    // A bad memory size for the reverse questions does not block the estimate.
-    if errors.keys().any(|k| k != "memory_gib") {
-        return fail(errors);
-    }
-    let params = a.params();
-    let kv_per_token = kv_bytes_per_token(&a, form.kv, 1);
-    let overhead = overhead.map(|o| (o * MIB as f64).round() as u64);
-
-    let (Some(context), Some(tp), Some(overhead)) = (context, tp, overhead) else {
-        return fail(errors);
-    };
-    let name = if form.edited() {
-        format!("{} (edited)", form.name)
-    } else {
-        form.name.clone()
-    };
-    let record = |errors: &mut BTreeMap<String, String>, e: EstimateError| match e {
-        EstimateError::Field { field, message } => {
-            errors.insert(form_field(&field).to_string(), capitalize(&message) + ".");
-        }
-        EstimateError::TooLarge => {
-            errors.insert("context".into(), capitalize(&e.to_string()) + ".");
-        }
-    };
-    if training_mode {
-        let (Some(micro_batch), Some(dp), Some(pp), Some(mbs)) = (micro_batch, dp, pp, mbs) else {
-            return fail(errors);
-        };
-        let method = match form.method {
-            MethodKind::Full => Method::Full,
-            kind => {
-                let Some(rank) = rank else {
-                    return fail(errors);
-                };
-                if kind == MethodKind::Lora {
-                    Method::Lora {
-                        rank,
-                        targets: form.lora_targets,
-                    }
-                } else {
-                    Method::Qlora {
-                        rank,
-                        targets: form.lora_targets,
-                        double_quant: form.double_quant,
-                    }
+        let (mode, method) = (form.mode, form.method);
+        let mut r = crate::field::Reader::new(|path: &str| rules::counts(path, mode, method));
+        let base = ArchFields::of(&form.base);
+        let last_edits = last.map(|l| l.arch.clone()).unwrap_or_default();
+        let mut arch = ArchEdits::default();
+        macro_rules! edit {
+            ($rule:ident, $f:ident) => {
+                if form.arch.$f != base.$f {
+                    let fallback = last_edits.$f.unwrap_or(0);
+                    let v = r.whole(rules::$rule, &form.arch.$f, fallback);
+                    arch.$f = (base.$f.parse::<u64>().ok() != Some(v)).then_some(v);
                 }
-            }
-        };
-        let w = TrainingWorkload {
+            };
+        }
+        arch_numbers!(edit);
+        if form.arch.vocab != base.vocab {
+            let rule = rules::vocab_rule(form.base.kind);
+            let v = r.whole(rule, &form.arch.vocab, last_edits.vocab.unwrap_or(0));
+            arch.vocab = (form.base.vocab != v).then_some(v);
+        }
+        arch.gated = (form.arch.gated != base.gated).then_some(form.arch.gated);
+        arch.tied = (form.arch.tied != base.tied).then_some(form.arch.tied);
+
+        // Each number: the text read with its rule, or the last value.
+        macro_rules! whole {
+            ($rule:ident, $f:ident) => {
+                r.whole(rules::$rule, &form.$f, last.map_or(0, |s| s.$f))
+            };
+        }
+        macro_rules! decimal {
+            ($rule:ident, $f:ident) => {
+                r.decimal(rules::$rule, &form.$f, last.map_or(0.0, |s| s.$f))
+            };
+        }
+        let part = TransformerScenario {
+            model,
+            arch,
+            mode,
+            weights: form.weights,
+            quantize_embeddings: form.quantize_embeddings,
+            kv: form.kv,
+            sequences: whole!(SEQUENCES, sequences),
+            context: whole!(CONTEXT, context),
+            prefill_chunk: whole!(PREFILL_CHUNK, prefill_chunk),
+            flash_attention: form.flash_attention,
+            window_cache: form.window_cache,
+            tensor_parallel: whole!(TENSOR_PARALLEL, tensor_parallel),
+            overhead_mib: decimal!(OVERHEAD_MIB, overhead_mib),
+            utilization: decimal!(UTILIZATION, utilization),
+            memory_gib: decimal!(MEMORY_GIB, memory_gib),
             method,
+            lora_rank: whole!(LORA_RANK, lora_rank),
+            lora_targets: form.lora_targets,
+            double_quant: form.double_quant,
             recipe: form.recipe,
             optimizer: form.optimizer,
-            micro_batch,
-            sequence: context,
+            micro_batch: whole!(MICRO_BATCH, micro_batch),
             recompute: form.recompute,
-            flash_attention: form.flash_attention,
-            data_parallel: dp as u32,
+            data_parallel: whole!(DATA_PARALLEL, data_parallel),
             zero_stage: form.zero_stage,
-            tensor_parallel: tp as u32,
             sequence_parallel: form.sequence_parallel,
-            pipeline_parallel: pp as u32,
-            micro_batches: mbs as u32,
-            runtime_overhead: overhead,
+            pipeline_parallel: whole!(PIPELINE_PARALLEL, pipeline_parallel),
+            micro_batches: whole!(MICRO_BATCHES, micro_batches),
         };
-        return match training(&a, &params, &w) {
-            Ok(estimate) => {
-                let trainable = match method {
-                    Method::Full => params.total,
-                    Method::Lora { rank, targets } | Method::Qlora { rank, targets, .. } => {
-                        lora_params(&a, &params, rank, targets)
-                    }
-                };
-                let headline = format!(
-                    "{} {name}: micro-batch {} × {} tokens, {}, {}",
-                    form.method.label().split(" (").next().unwrap_or("Training"),
-                    micro_batch,
-                    crate::units::group_digits(context),
-                    form.optimizer.label().split(" — ").next().unwrap_or(""),
-                    parallel_label(tp as u32, pp as u32, dp as u32, form.zero_stage)
-                );
-                TransformerOutcome {
-                    errors,
-                    result: Some(TransformerResult {
-                        name,
-                        arch: a,
-                        params,
-                        estimate,
-                        kv_per_token,
-                        trainable,
-                        mode: Mode::Training,
-                        max_context: None,
-                        max_sequences: None,
-                        memory: 0,
-                        headline,
-                    }),
+        FromForm {
+            part,
+            unread: r.unread,
+        }
+    }
+
+    /// The page's fields for this part of a scenario. An unknown model, an
+    /// unreadable config or expert edits on a dense model cannot be shown on the
+    /// page: that is an error at its path.
+    pub fn to_form(&self) -> Result<TransformerForm, FieldError> {
+        let m = self.model.resolve()?;
+        let a = &self.arch;
+        if m.arch.moe.is_none() {
+            let moe = [
+                (rules::EXPERTS, a.experts),
+                (rules::EXPERTS_PER_TOKEN, a.experts_per_token),
+                (rules::EXPERT_FFN, a.expert_ffn),
+            ];
+            if let Some((rule, _)) = moe.iter().find(|(_, v)| v.is_some()) {
+                return Err(FieldError::new(
+                    rule.path,
+                    format!("{} is not a mixture of experts", m.name),
+                ));
+            }
+        }
+        let mut form = TransformerForm::defaults(m.arch.clone());
+        let config = match &self.model {
+            ModelRef::Config(map) => Some(map.clone()),
+            ModelRef::Zoo(_) => None,
+        };
+        form.adopt(m, config);
+        macro_rules! set {
+            ($rule:ident, $f:ident) => {
+                if let Some(v) = a.$f {
+                    form.arch.$f = v.to_string();
                 }
-            }
-            Err(e) => {
-                record(&mut errors, e);
-                fail(errors)
-            }
-        };
-    }
-    let (Some(sequences), Some(chunk), Some(utilization)) = (sequences, chunk, utilization) else {
-        return fail(errors);
-    };
-    let w = InferenceWorkload {
-        weights: form.weights,
-        quantize_embeddings: form.quantize_embeddings,
-        kv: form.kv,
-        sequences,
-        context,
-        prefill_chunk: chunk,
-        flash_attention: form.flash_attention,
-        window_cache: form.window_cache,
-        tensor_parallel: tp as u32,
-        runtime_overhead: overhead,
-        memory_utilization: utilization,
-    };
-    match inference(&a, &params, &w) {
-        Ok(estimate) => {
-            // A bad memory size only blanks the reverse answers.
-            let memory = memory_gib.map(|g| (g * 1_073_741_824.0).round() as u64);
-            let generates = a.kind.generates();
-            let headline = if generates {
-                format!(
-                    "Serving {name} in {}: {} sequence{} × {} tokens{}",
-                    form.weights.label().split(" — ").next().unwrap_or(""),
-                    crate::units::group_digits(sequences),
-                    if sequences == 1 { "" } else { "s" },
-                    crate::units::group_digits(context),
-                    if tp > 1 {
-                        format!(", tensor parallel over {tp} GPUs")
-                    } else {
-                        String::new()
-                    }
-                )
-            } else {
-                format!(
-                    "Inference with {name} in {}: batch {}",
-                    form.weights.label().split(" — ").next().unwrap_or(""),
-                    crate::units::group_digits(sequences)
-                )
             };
-            TransformerOutcome {
-                errors,
-                result: Some(TransformerResult {
-                    max_context: memory
-                        .filter(|_| generates)
-                        .map(|m| max_context(&a, &params, &w, m)),
-                    max_sequences: memory.map(|m| max_sequences(&a, &params, &w, m)),
-                    name,
-                    arch: a,
-                    params: params.clone(),
-                    estimate,
-                    kv_per_token,
-                    trainable: 0,
-                    mode: Mode::Inference,
-                    memory: memory.unwrap_or(0),
-                    headline,
-                }),
-            }
         }
-        Err(e) => {
-            record(&mut errors, e);
-            fail(errors)
+        arch_numbers!(set);
+        if let Some(v) = a.vocab {
+            form.arch.vocab = v.to_string();
         }
+        form.arch.gated = a.gated.unwrap_or(form.arch.gated);
+        form.arch.tied = a.tied.unwrap_or(form.arch.tied);
+        let whole = |v: u64| v.to_string();
+        Ok(TransformerForm {
+            mode: self.mode,
+            weights: self.weights,
+            quantize_embeddings: self.quantize_embeddings,
+            kv: self.kv,
+            sequences: whole(self.sequences),
+            context: whole(self.context),
+            prefill_chunk: whole(self.prefill_chunk),
+            flash_attention: self.flash_attention,
+            window_cache: self.window_cache,
+            tensor_parallel: whole(self.tensor_parallel),
+            overhead_mib: number_text(self.overhead_mib),
+            utilization: number_text(self.utilization),
+            memory_gib: number_text(self.memory_gib),
+            method: self.method,
+            lora_rank: whole(self.lora_rank),
+            lora_targets: self.lora_targets,
+            double_quant: self.double_quant,
+            recipe: self.recipe,
+            optimizer: self.optimizer,
+            micro_batch: whole(self.micro_batch),
+            recompute: self.recompute,
+            data_parallel: whole(self.data_parallel),
+            zero_stage: self.zero_stage,
+            sequence_parallel: self.sequence_parallel,
+            pipeline_parallel: whole(self.pipeline_parallel),
+            micro_batches: whole(self.micro_batches),
+            ..form
+        })
     }
 }
 
-fn parallel_label(tp: u32, pp: u32, dp: u32, zero: u8) -> String {
-    let mut parts = Vec::new();
-    if tp > 1 {
-        parts.push(format!("TP {tp}"));
-    }
-    if pp > 1 {
-        parts.push(format!("PP {pp}"));
-    }
-    if dp > 1 {
-        parts.push(format!("DP {dp}"));
-    }
-    if zero > 0 {
-        parts.push(format!("ZeRO-{zero}"));
-    }
-    if parts.is_empty() {
-        "one GPU".to_string()
-    } else {
-        format!("per GPU with {}", parts.join(", "))
+impl Default for TransformerScenario {
+    fn default() -> TransformerScenario {
+        TransformerScenario::from_form(&TransformerForm::default(), None).part
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transformer::TermKind;
+    use crate::mode::Mode;
 
     #[test]
-    fn opens_on_llama_3_1_8b_serving_one_sequence() {
-        let out = evaluate(&TransformerForm::default());
-        assert!(out.errors.is_empty(), "{:?}", out.errors);
-        let r = out.result.unwrap();
-        assert_eq!(r.params.total, 8_030_261_248);
-        assert_eq!(r.estimate.bytes(TermKind::KvCache), 4_096 * 131_072);
-        assert!(matches!(r.max_sequences, Some(Reverse::Fits { .. })));
+    fn the_opening_form_is_the_default_scenario_and_back() {
+        let read = TransformerScenario::from_form(&TransformerForm::default(), None);
+        assert!(read.unread.is_empty());
+        assert_eq!(read.part.to_form().unwrap(), TransformerForm::default());
+        assert_eq!(read.part.model, ModelRef::Zoo(DEFAULT_MODEL.into()));
     }
 
     #[test]
-    fn every_bad_field_gets_its_own_message() {
-        let mut form = TransformerForm {
-            sequences: "0".into(),
-            context: "abc".into(),
-            overhead_mib: "-1".into(),
-            ..TransformerForm::default()
+    fn edits_and_settings_survive_form_and_back() {
+        let s = TransformerScenario {
+            model: ModelRef::Zoo("mixtral-8x7b".into()),
+            arch: ArchEdits {
+                layers: Some(16),
+                experts: Some(4),
+                tied: Some(true),
+                ..ArchEdits::default()
+            },
+            weights: WeightFormat::Int4G128,
+            kv: KvFormat::Fp8,
+            sequences: 64,
+            context: 32_768,
+            overhead_mib: 1536.5,
+            ..TransformerScenario::default()
         };
-        form.arch.kv_heads = "5".into();
-        let out = evaluate(&form);
-        assert!(out.result.is_none());
-        assert_eq!(out.errors["sequences"], "Must be between 1 and 1,048,576.");
-        assert_eq!(out.errors["context"], "'abc' is not a number.");
-        assert_eq!(
-            out.errors["overhead_mib"],
-            "Must be between 0 and 1,048,576."
-        );
-        // The architecture is checked once its numbers parse.
-        form.sequences = "1".into();
-        form.context = "4096".into();
-        form.overhead_mib = "1024".into();
-        assert_eq!(
-            evaluate(&form).errors["kv_heads"],
-            "The 32 query heads do not divide into groups of 5 key/value heads."
-        );
+        let form = s.to_form().unwrap();
+        assert_eq!(form.arch.layers, "16");
+        assert_eq!(form.overhead_mib, "1536.5");
+        let back = TransformerScenario::from_form(&form, None);
+        assert_eq!(back.part, s);
+        assert!(back.unread.is_empty());
     }
 
     #[test]
-    fn workload_rules_are_reported_on_their_field() {
-        let mut form = TransformerForm {
-            tensor_parallel: "3".into(),
-            ..TransformerForm::default()
+    fn text_keeps_the_last_number_and_says_why_where_it_counts() {
+        let last = TransformerScenario {
+            context: 8_192,
+            ..TransformerScenario::default()
         };
-        assert_eq!(
-            evaluate(&form).errors["tensor_parallel"],
-            "3 GPUs do not divide the 32 attention heads evenly."
-        );
-        form.tensor_parallel = "1".into();
-        form.mode = Mode::Training;
-        form.pipeline_parallel = "40".into();
-        assert_eq!(
-            evaluate(&form).errors["pipeline_parallel"],
-            "40 stages is more than the 32 layers."
-        );
-    }
-
-    #[test]
-    fn a_bad_gpu_memory_keeps_the_estimate() {
         let form = TransformerForm {
-            memory_gib: "lots".into(),
+            context: "8k?".into(),
+            micro_batch: "??".into(),
             ..TransformerForm::default()
         };
-        let out = evaluate(&form);
-        assert_eq!(out.errors["memory_gib"], "'lots' is not a number.");
-        let r = out.result.unwrap();
-        assert_eq!(r.max_context, None);
-        assert_eq!(r.max_sequences, None);
+        let read = TransformerScenario::from_form(&form, Some(&last));
+        assert_eq!(read.part.context, 8_192);
+        assert_eq!(read.part.micro_batch, last.micro_batch);
+        // The micro-batch does not count for serving: no message for it.
+        assert_eq!(read.unread.len(), 1, "{:?}", read.unread);
+        assert_eq!(read.unread[0].path, rules::CONTEXT.path);
+        let training = TransformerForm {
+            mode: Mode::Training,
+            ..form
+        };
+        let read = TransformerScenario::from_form(&training, Some(&last));
+        assert_eq!(read.unread.len(), 2);
     }
 
     #[test]
-    fn fields_of_the_other_mode_do_not_block() {
-        let mut form = TransformerForm {
-            micro_batch: "0".into(),
-            ..TransformerForm::default()
+    fn unknown_models_and_expert_edits_of_a_dense_model_cannot_open() {
+        let s = TransformerScenario {
+            model: ModelRef::Zoo("gpt-5".into()),
+            ..TransformerScenario::default()
         };
-        assert!(evaluate(&form).result.is_some());
-        form.mode = Mode::Training;
-        form.sequences = "0".into();
-        form.micro_batch = "1".into();
-        assert!(evaluate(&form).result.is_some());
+        assert_eq!(s.to_form().unwrap_err().path, rules::MODEL);
+        let s = TransformerScenario {
+            arch: ArchEdits {
+                experts: Some(8),
+                ..ArchEdits::default()
+            },
+            ..TransformerScenario::default()
+        };
+        let e = s.to_form().unwrap_err();
+        assert_eq!(e.path, rules::EXPERTS.path);
+        assert_eq!(e.message, "Llama-3.1-8B is not a mixture of experts");
     }
 
     #[test]
@@ -715,9 +479,7 @@ mod tests {
         assert!(!form.edited());
         form.arch.layers = "6".into();
         assert!(form.edited());
-        assert_eq!(
-            evaluate(&form).result.unwrap().name,
-            "GPT-2 (124M) (edited)"
-        );
+        let read = TransformerScenario::from_form(&form, None);
+        assert_eq!(read.part.arch.layers, Some(6));
     }
 }

@@ -555,6 +555,18 @@ pub enum Reverse {
     Unbounded { limit: u64 },
 }
 
+impl Reverse {
+    /// The answer as a number: the largest value that fits, 0 when none does,
+    /// the limit when every value does.
+    pub fn value(&self) -> u64 {
+        match *self {
+            Reverse::Fits { value, .. } => value,
+            Reverse::Nothing { .. } => 0,
+            Reverse::Unbounded { limit } => limit,
+        }
+    }
+}
+
 /// Largest `v` in `1..=limit` for which `total(v) ≤ memory` (`total` grows with `v`).
 fn largest_fitting(memory: u64, limit: u64, total: impl Fn(u64) -> Option<u64>) -> Reverse {
     let fits = |v: u64| total(v).filter(|t| *t <= memory);

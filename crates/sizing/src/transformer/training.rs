@@ -179,6 +179,39 @@ impl Recompute {
     }
 }
 
+/// Which parameters are trained, as the form and the scenario name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodKind {
+    Full,
+    Lora,
+    Qlora,
+}
+
+impl MethodKind {
+    pub const ALL: [MethodKind; 3] = [MethodKind::Full, MethodKind::Lora, MethodKind::Qlora];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            MethodKind::Full => "full",
+            MethodKind::Lora => "lora",
+            MethodKind::Qlora => "qlora",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<MethodKind> {
+        MethodKind::ALL.into_iter().find(|m| m.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MethodKind::Full => "Full training / fine-tuning",
+            MethodKind::Lora => "LoRA (frozen BF16 base)",
+            MethodKind::Qlora => "QLoRA (frozen 4-bit NF4 base)",
+        }
+    }
+}
+
 /// Which parameters are trained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "method", deny_unknown_fields)]

@@ -37,6 +37,9 @@ pub struct ZooModel {
     pub imported: Imported,
 }
 
+/// The model opened first.
+pub const DEFAULT_MODEL: &str = "llama-3.1-8b";
+
 static ZOO_JSON: &str = include_str!("../../data/zoo.json");
 
 /// Every zoo model, in the file's order.

@@ -1,0 +1,426 @@
+//! The answer to a scenario: every number headroom shows for it, in one type.
+//! [`size`] is the only road to it, for the app's pages, the compare view and the
+//! command line alike: each page reads its form into a scenario once and draws
+//! the report of it ([`size_page`]); the command line prints it as JSON
+//! ([`Report::to_json`]) or as a table.
+//!
+//! The report holds numbers, ids and kinds; [`words`] turns the parts that need
+//! sentences into words in the units on show, so that switching units redraws
+//! without sizing again. A new capability adds a section here, computed in
+//! [`size`], and a view of it.
+
+pub mod words;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, Demand, Fits, fit};
+use crate::cnn::size::CnnSized;
+use crate::cnn::{self, Shape, Source};
+use crate::mode::Mode;
+use crate::scenario::{FieldError, Scenario, Workload};
+use crate::term::{Kind, Term, total_formula};
+use crate::transformer::size::{MEMORY_GIB, TransformerSized};
+use crate::transformer::{self, Architecture, ParamCount};
+
+pub use crate::transformer::size::ReverseAnswers;
+
+/// The report format this build writes.
+pub const REPORT_VERSION: u32 = 1;
+
+/// One line of a memory breakdown, for any model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryTerm {
+    /// Stable id: "weights", "kv_cache", "feature_maps", ….
+    pub id: String,
+    pub label: String,
+    pub bytes: u64,
+    /// The band the true figure is expected in (both `bytes` when exact).
+    pub low: u64,
+    pub high: u64,
+    /// The arithmetic with the actual numbers.
+    pub formula: String,
+    /// The assumption behind the term and its source.
+    pub note: String,
+}
+
+/// Memory per GPU, term by term.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Memory {
+    pub terms: Vec<MemoryTerm>,
+    pub total: u64,
+    pub low: u64,
+    pub high: u64,
+    pub total_formula: String,
+    /// GPUs one copy of the model spans; every figure is per GPU.
+    pub gpus_per_copy: u32,
+    pub warnings: Vec<String>,
+    /// What the fit engine is asked to place.
+    pub demand: Demand,
+}
+
+impl Memory {
+    /// Terms that take memory (the breakdown hides empty ones).
+    pub fn visible(&self) -> impl Iterator<Item = &MemoryTerm> {
+        self.terms.iter().filter(|t| t.bytes > 0)
+    }
+
+    /// Whether any term is a range rather than an exact figure.
+    pub fn has_bands(&self) -> bool {
+        self.terms.iter().any(|t| t.low != t.high)
+    }
+
+    pub fn bytes(&self, id: &str) -> u64 {
+        self.terms
+            .iter()
+            .find(|t| t.id == id)
+            .map_or(0, |t| t.bytes)
+    }
+}
+
+impl<K: Kind> From<&Term<K>> for MemoryTerm {
+    fn from(t: &Term<K>) -> MemoryTerm {
+        MemoryTerm {
+            id: t.kind.id().to_string(),
+            label: t.label.clone(),
+            bytes: t.bytes,
+            low: t.low,
+            high: t.high,
+            formula: t.formula.clone(),
+            note: t.note.clone(),
+        }
+    }
+}
+
+impl Memory {
+    /// Either model's breakdown; the totals are the sums of the terms.
+    fn of<K: Kind>(
+        terms: &[Term<K>],
+        gpus_per_copy: u32,
+        warnings: &[String],
+        demand: Demand,
+    ) -> Memory {
+        let sum = |f: fn(&Term<K>) -> u64| terms.iter().map(f).fold(0u64, u64::saturating_add);
+        let total = sum(|t| t.bytes);
+        Memory {
+            terms: terms.iter().map(MemoryTerm::from).collect(),
+            total,
+            low: sum(|t| t.low),
+            high: sum(|t| t.high),
+            total_formula: total_formula(terms, total),
+            gpus_per_copy,
+            warnings: warnings.to_vec(),
+            demand,
+        }
+    }
+}
+
+impl From<&cnn::Estimate> for Memory {
+    fn from(e: &cnn::Estimate) -> Memory {
+        Memory::of(&e.terms, 1, &e.warnings, e.demand())
+    }
+}
+
+impl From<&transformer::Estimate> for Memory {
+    fn from(e: &transformer::Estimate) -> Memory {
+        Memory::of(&e.terms, e.gpus_per_copy, &e.warnings, e.demand())
+    }
+}
+
+/// What was sized.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    /// "transformer" or "cnn".
+    pub kind: String,
+    pub name: String,
+    pub parameters: u64,
+    /// Parameters that are trained (all, or the LoRA adapters); 0 for inference.
+    pub trainable: u64,
+    /// The one-line description the app shows above the total.
+    pub headline: String,
+}
+
+/// One row of the CNN page's layer table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerRow {
+    pub name: String,
+    pub description: String,
+    pub output: Shape,
+    pub params: u64,
+    pub param_bytes: u64,
+    pub feature_bytes_per_image: u64,
+    pub feature_bytes_per_batch: u64,
+    /// How the parameters were counted ("64 × (3 × 3) × 3 + 64").
+    #[serde(skip)]
+    pub param_formula: Option<String>,
+    /// The output shares its input's memory (Flatten).
+    #[serde(skip)]
+    pub view: bool,
+    /// Inference: alive at the moment of the most feature maps at once.
+    #[serde(skip)]
+    pub live: bool,
+}
+
+/// Facts about the sized transformer the page shows beside its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransformerFacts {
+    /// The architecture as sized (with the scenario's edits).
+    pub arch: Architecture,
+    /// KV-cache bytes per token, all layers, one GPU; 0 for encoders.
+    pub kv_bytes_per_token: u64,
+}
+
+/// The catalog the fits were taken from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogInfo {
+    pub description: String,
+    pub gpus: usize,
+}
+
+/// Everything headroom shows for a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Report format, [`REPORT_VERSION`].
+    pub version: u32,
+    pub scenario: Scenario,
+    pub model: ModelSummary,
+    pub memory: Memory,
+    /// Serving: what fits in the memory the scenario names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverse: Option<ReverseAnswers>,
+    /// Transformers: parameters by embedding, block and head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<ParamCount>,
+    /// CNNs: the layer table, the input image first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<LayerRow>>,
+    /// Every option of the catalog; absent when the deployment question has errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fits: Option<Fits>,
+    pub catalog: CatalogInfo,
+    /// Problems that left the rest of the report standing: a memory size for the
+    /// reverse questions (no reverse answers) or a deployment field (no fits).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Transformers: the architecture and KV cache per token.
+    #[serde(skip)]
+    pub transformer: Option<TransformerFacts>,
+}
+
+impl Report {
+    /// The report as the command line prints it: JSON, sentences in the scenario's units.
+    pub fn to_json(&self) -> String {
+        let mut v = serde_json::to_value(self).expect("a report serializes");
+        if let Some(fits) = &self.fits {
+            words::into_json(&mut v["fits"], fits, self.scenario.units);
+        }
+        serde_json::to_string_pretty(&v).expect("a report serializes")
+    }
+
+    /// The report when every field was valid; else all of its problems.
+    pub fn complete(self) -> Result<Report, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// A workload sized, before the deployment question.
+struct Sized {
+    model: ModelSummary,
+    memory: Memory,
+    reverse: Option<Result<ReverseAnswers, FieldError>>,
+    parameters: Option<ParamCount>,
+    layers: Option<Vec<LayerRow>>,
+    transformer: Option<TransformerFacts>,
+}
+
+impl From<TransformerSized> for Sized {
+    fn from(r: TransformerSized) -> Sized {
+        Sized {
+            model: ModelSummary {
+                kind: "transformer".into(),
+                name: r.name,
+                parameters: r.params.total,
+                trainable: r.trainable,
+                headline: r.headline,
+            },
+            memory: Memory::from(&r.estimate),
+            reverse: r.reverse,
+            parameters: Some(r.params),
+            layers: None,
+            transformer: Some(TransformerFacts {
+                arch: r.arch,
+                kv_bytes_per_token: r.kv_per_token,
+            }),
+        }
+    }
+}
+
+impl From<CnnSized> for Sized {
+    fn from(r: CnnSized) -> Sized {
+        let a = &r.analysis;
+        let inference = r.workload.mode == Mode::Inference;
+        let live = |s: Source| inference && a.peak.tensors.contains(&s);
+        let input = LayerRow {
+            name: "input".into(),
+            description: "Input image".into(),
+            output: a.input,
+            params: 0,
+            param_bytes: r.input_bytes.param_bytes,
+            feature_bytes_per_image: r.input_bytes.feature_bytes_per_image,
+            feature_bytes_per_batch: r.input_bytes.feature_bytes_per_batch,
+            param_formula: None,
+            view: false,
+            live: live(Source::Input),
+        };
+        let rows = a
+            .layers
+            .iter()
+            .zip(&r.layers)
+            .enumerate()
+            .map(|(i, (l, b))| LayerRow {
+                name: l.name.clone(),
+                description: l.description.clone(),
+                output: l.output,
+                params: l.params,
+                param_bytes: b.param_bytes,
+                feature_bytes_per_image: b.feature_bytes_per_image,
+                feature_bytes_per_batch: b.feature_bytes_per_batch,
+                param_formula: l.param_formula.clone(),
+                view: l.view,
+                live: live(Source::Layer(i)),
+            });
+        Sized {
+            model: ModelSummary {
+                kind: "cnn".into(),
+                name: r.name.to_string(),
+                parameters: a.params,
+                trainable: if inference { 0 } else { a.params },
+                headline: r.headline.clone(),
+            },
+            memory: Memory::from(&r.estimate),
+            reverse: None,
+            parameters: None,
+            layers: Some(std::iter::once(input).chain(rows).collect()),
+            transformer: None,
+        }
+    }
+}
+
+/// Sizes a scenario: the workload's memory, the reverse questions and every fit
+/// option of `catalog`. `Err` holds every problem that stops the estimate (with
+/// the deployment's own); a problem that only stops one section is in
+/// [`Report::errors`]. Each names its field (`workload.cnn.batch`).
+pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> {
+    let settings = s.deployment.settings(catalog);
+    let sized = match &s.workload {
+        Workload::Transformer(t) => transformer::size::size(t).map(Sized::from),
+        Workload::Cnn(c) => cnn::size::size(c).map(Sized::from),
+    };
+    let sized = match sized {
+        Ok(sized) => sized,
+        Err(mut errors) => {
+            errors.extend(settings.err().unwrap_or_default());
+            return Err(errors);
+        }
+    };
+    let mut errors = Vec::new();
+    let reverse = sized
+        .reverse
+        .and_then(|r| r.map_err(|e| errors.push(e)).ok());
+    let fits = settings
+        .map(|settings| {
+            let mut fits = fit(catalog, &sized.memory.demand, &settings);
+            if !s.deployment.all_profiles {
+                fits.condense();
+            }
+            if !s.deployment.show_too_small {
+                fits.drop_too_small();
+            }
+            fits
+        })
+        .map_err(|e| errors.extend(e))
+        .ok();
+    Ok(Report {
+        version: REPORT_VERSION,
+        scenario: s.clone(),
+        model: sized.model,
+        memory: sized.memory,
+        reverse,
+        parameters: sized.parameters,
+        layers: sized.layers,
+        fits,
+        catalog: CatalogInfo {
+            description: catalog.description.clone(),
+            gpus: catalog.gpus.len(),
+        },
+        errors,
+        transformer: sized.transformer,
+    })
+}
+
+/// The part of a report a field's value feeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    /// The estimate itself, and so every section.
+    All,
+    /// The reverse answers only.
+    Reverse,
+    /// The fits only.
+    Fits,
+}
+
+fn section(path: &str) -> Section {
+    if path == MEMORY_GIB.path {
+        Section::Reverse
+    } else if path.starts_with("deployment.") {
+        Section::Fits
+    } else {
+        Section::All
+    }
+}
+
+/// What a page shows: the report of the scenario its form holds, where `unread`
+/// are the fields that hold no number (the scenario has their last value). Such
+/// a field hides what it feeds, as a value out of range would: the memory
+/// size hides the reverse answers, a deployment field the fits, any other the
+/// whole estimate. Its message replaces any the last value had.
+pub fn size_page(
+    s: &Scenario,
+    unread: &[FieldError],
+    catalog: &Catalog,
+) -> Result<Report, Vec<FieldError>> {
+    let sized = size(s, catalog);
+    if unread.is_empty() {
+        return sized;
+    }
+    let merge = |errors: Vec<FieldError>| -> Vec<FieldError> {
+        let mut all = unread.to_vec();
+        all.extend(
+            errors
+                .into_iter()
+                .filter(|e| FieldError::at(unread, &e.path).is_none()),
+        );
+        all
+    };
+    match sized {
+        Err(errors) => Err(merge(errors)),
+        Ok(r) if unread.iter().any(|e| section(&e.path) == Section::All) => Err(merge(r.errors)),
+        Ok(mut r) => {
+            for e in unread {
+                match section(&e.path) {
+                    Section::Reverse => r.reverse = None,
+                    Section::Fits => r.fits = None,
+                    Section::All => {}
+                }
+            }
+            r.errors = merge(std::mem::take(&mut r.errors));
+            Ok(r)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

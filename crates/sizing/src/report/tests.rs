@@ -1,0 +1,212 @@
+use super::*;
+use crate::catalog::FitStatus;
+use crate::cnn::Preset;
+use crate::scenario::{CnnScenario, Deployment, ModelRef, NetworkRef, TransformerScenario, parse};
+use crate::units::ByteUnits;
+
+fn sized(json: &str) -> Result<Report, Vec<FieldError>> {
+    size(&parse(json).unwrap(), Catalog::bundled())
+}
+
+fn paths(e: &[FieldError]) -> Vec<&str> {
+    e.iter().map(|e| e.path.as_str()).collect()
+}
+
+fn cnn(c: CnnScenario, d: Deployment) -> Scenario {
+    Scenario {
+        deployment: d,
+        ..Scenario::new(Workload::Cnn(c))
+    }
+}
+
+#[test]
+fn vgg16_training_matches_the_article() {
+    // Denneman (2022): 138,357,544 parameters; FP32 feature maps of batch 32.
+    let r = sized(r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":32}}}"#).unwrap();
+    assert_eq!(r.model.parameters, 138_357_544);
+    assert_eq!(r.memory.bytes("weights"), 138_357_544 * 4);
+    assert_eq!(r.memory.bytes("feature_maps"), 1_931_146_240);
+    assert_eq!(
+        r.model.headline,
+        "Training VGG-16 on 224×224×3 images, batch 32, FP32"
+    );
+    assert_eq!(
+        r.memory.total,
+        r.memory.terms.iter().map(|t| t.bytes).sum::<u64>()
+    );
+    assert!(!r.fits.unwrap().recommendations.is_empty());
+    // The layer table: the input image, then 13 conv, 5 pool, flatten and 3 fc layers; conv1_1 has 64 × 3 × 3 × 3 + 64 parameters.
+    let layers = r.layers.unwrap();
+    assert_eq!(layers.len(), 23);
+    assert_eq!(layers[1].params, 1_792);
+    assert_eq!(layers[1].param_bytes, 1_792 * 4);
+    assert_eq!(layers.iter().map(|l| l.params).sum::<u64>(), 138_357_544);
+    assert!(layers.iter().any(|l| l.view), "flatten is a view");
+    assert!(
+        layers.iter().all(|l| !l.live),
+        "training has no inference peak"
+    );
+}
+
+#[test]
+fn llama_inference_matches_the_config() {
+    // Llama 3.1 8B, BF16: 8,030,261,248 parameters × 2 B.
+    let s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("llama-3.1-8b".into()),
+        ..TransformerScenario::default()
+    }));
+    let r = size(&s, Catalog::bundled()).unwrap();
+    assert_eq!(r.model.parameters, 8_030_261_248);
+    assert_eq!(r.memory.bytes("weights"), 16_060_522_496);
+    assert!(r.reverse.as_ref().unwrap().max_context.is_some());
+    assert_eq!(r.memory.demand.total, r.memory.total);
+    // 8 KV heads × 128 × 2 (K and V) × 32 layers × 2 B.
+    assert_eq!(r.transformer.unwrap().kv_bytes_per_token, 131_072);
+}
+
+#[test]
+fn every_bad_value_names_its_field() {
+    let e = sized(
+        r#"{"version":1,"workload":{"cnn":{"batch":0,"height":2}},
+            "deployment":{"margin_percent":250,"architecture":"Kepler","form_class":"USB"}}"#,
+    )
+    .unwrap_err();
+    let fields = paths(&e);
+    for f in [
+        "workload.cnn.batch",
+        "workload.cnn.image",
+        "deployment.architecture",
+        "deployment.form_class",
+        "deployment.margin_percent",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let e = sized(
+        r#"{"version":1,"workload":{"transformer":{"tensor_parallel":3,"arch":{"layers":0}}}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        paths(&e).contains(&"workload.transformer.arch.layers"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_broken_layer_list_names_its_line() {
+    let e = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":{"layers":"conv 64 3x3\nconv sixty"}}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e[0].path, "workload.cnn.network.layers");
+    assert!(e[0].message.starts_with("Line 2: "), "{}", e[0].message);
+}
+
+#[test]
+fn a_bad_deployment_or_memory_size_keeps_the_estimate() {
+    let r =
+        sized(r#"{"version":1,"workload":{"cnn":{}},"deployment":{"cards_per_host":0}}"#).unwrap();
+    assert!(r.fits.is_none());
+    assert_eq!(paths(&r.errors), ["deployment.cards_per_host"]);
+    assert_eq!(r.memory.bytes("weights"), 553_430_176);
+    let r = sized(r#"{"version":1,"workload":{"transformer":{"memory_gib":0}}}"#).unwrap();
+    assert!(r.reverse.is_none() && r.fits.is_some());
+    assert_eq!(paths(&r.errors), [MEMORY_GIB.path]);
+    assert_eq!(paths(&r.complete().unwrap_err()), [MEMORY_GIB.path]);
+}
+
+#[test]
+fn an_unread_field_hides_what_it_feeds() {
+    let s = cnn(CnnScenario::default(), Deployment::default());
+    let catalog = Catalog::bundled();
+    let batch = FieldError::new("workload.cnn.batch", "'x' is not a number.");
+    let e = size_page(&s, std::slice::from_ref(&batch), catalog).unwrap_err();
+    assert_eq!(e, [batch]);
+    let margin = FieldError::new("deployment.margin_percent", "'x' is not a number.");
+    let r = size_page(&s, std::slice::from_ref(&margin), catalog).unwrap();
+    assert!(r.fits.is_none());
+    assert_eq!(r.errors, [margin]);
+    // An unread field's message replaces what its last value gave.
+    let bad = cnn(
+        CnnScenario {
+            batch: 0,
+            ..CnnScenario::default()
+        },
+        Deployment::default(),
+    );
+    let typed = FieldError::new("workload.cnn.batch", "Enter a whole number.");
+    assert_eq!(
+        size_page(&bad, std::slice::from_ref(&typed), catalog).unwrap_err(),
+        [typed]
+    );
+}
+
+#[test]
+fn hiding_too_small_options_keeps_recommendations_valid() {
+    let s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("llama-2-13b".into()),
+        sequences: 16,
+        ..TransformerScenario::default()
+    }));
+    let fits = size(&s, Catalog::bundled()).unwrap().fits.unwrap();
+    assert!(fits.options.iter().all(|o| o.status != FitStatus::TooSmall));
+    for r in &fits.recommendations {
+        assert_eq!(fits.options[r.option].status, FitStatus::Fits);
+    }
+}
+
+#[test]
+fn condensed_lists_one_row_per_gpu_and_mode() {
+    let c = CnnScenario {
+        network: NetworkRef::Preset(Preset::ResNet50),
+        ..CnnScenario::default()
+    };
+    let all = size(
+        &cnn(
+            c.clone(),
+            Deployment {
+                all_profiles: true,
+                ..Deployment::default()
+            },
+        ),
+        Catalog::bundled(),
+    )
+    .unwrap()
+    .fits
+    .unwrap();
+    let few = size(&cnn(c, Deployment::default()), Catalog::bundled())
+        .unwrap()
+        .fits
+        .unwrap();
+    assert!(few.options.len() < all.options.len());
+    let mut groups = std::collections::HashSet::new();
+    for o in &few.options {
+        groups.insert((o.gpu_id.clone(), o.mode));
+    }
+    // Recommendations survive and still name the same options.
+    for (a, b) in all.recommendations.iter().zip(&few.recommendations) {
+        assert_eq!(all.options[a.option], few.options[b.option]);
+    }
+    assert!(groups.len() + few.recommendations.len() >= few.options.len());
+}
+
+#[test]
+fn the_words_follow_the_units_and_the_numbers_do_not_change() {
+    let s = cnn(CnnScenario::default(), Deployment::default());
+    let r = size(&s, Catalog::bundled()).unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    assert_eq!(
+        words::needed(fits, ByteUnits::Decimal),
+        "Needed: 4.15 GB plus the 10 % margin = 4.56 GB."
+    );
+    assert_eq!(
+        words::needed(fits, ByteUnits::Binary),
+        "Needed: 3.86 GiB plus the 10 % margin = 4.25 GiB."
+    );
+    let binary = Scenario {
+        units: ByteUnits::Binary,
+        ..s
+    };
+    let other = size(&binary, Catalog::bundled()).unwrap();
+    assert_eq!(other.fits, r.fits);
+    assert!(other.to_json().contains("\"Needed: 3.86 GiB plus"));
+}

@@ -1,0 +1,611 @@
+//! Sizing a transformer scenario: the model it names is read (zoo entry or pasted
+//! config.json), the architecture edits are applied and checked, the workload is
+//! checked for its mode, and memory per GPU is computed with the reverse
+//! questions. Every problem names its field by the scenario's dotted path, and the
+//! field rules below are the only place those paths and ranges are written.
+
+use serde::{Deserialize, Serialize};
+
+use super::arch::{Architecture, FfnKind, ModelKind, ParamCount, limits as l};
+use super::hf::import_object;
+use super::memory::{
+    Estimate, EstimateError, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB, Reverse,
+    inference, kv_bytes_per_token, max_context, max_sequences,
+};
+use super::training::{
+    MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, TrainingWorkload, lora_params, training,
+};
+use super::zoo::{self, DEFAULT_MODEL, zoo};
+use crate::field::{Decimal, Problems, Whole};
+use crate::input::capitalize;
+use crate::mode::Mode;
+use crate::scenario::{ArchEdits, FieldError, ModelRef, TransformerScenario};
+use crate::units::group_digits;
+
+/// The transformer part of a scenario.
+pub const PREFIX: &str = "workload.transformer";
+/// The model: a zoo id or a config.json (its keys below it: `….model.hidden_size`).
+pub const MODEL: &str = "workload.transformer.model";
+
+pub const LAYERS: Whole = Whole::new("workload.transformer.arch.layers", 1, l::LAYERS);
+pub const HIDDEN: Whole = Whole::new("workload.transformer.arch.hidden", 1, l::HIDDEN);
+pub const HEADS: Whole = Whole::new("workload.transformer.arch.heads", 1, l::HEADS);
+pub const KV_HEADS: Whole = Whole::new("workload.transformer.arch.kv_heads", 1, l::HEADS);
+pub const HEAD_DIM: Whole = Whole::new("workload.transformer.arch.head_dim", 1, l::HEAD_DIM);
+pub const FFN: Whole = Whole::new("workload.transformer.arch.ffn", 1, l::FFN);
+/// Vision transformers have no vocabulary: their minimum is 0 (see [`vocab_rule`]).
+pub const VOCAB: Whole = Whole::new("workload.transformer.arch.vocab", 1, l::VOCAB);
+pub const MAX_POSITIONS: Whole =
+    Whole::new("workload.transformer.arch.max_positions", 1, l::POSITIONS);
+pub const EXPERTS: Whole = Whole::new("workload.transformer.arch.experts", 2, l::EXPERTS);
+pub const EXPERTS_PER_TOKEN: Whole =
+    Whole::new("workload.transformer.arch.experts_per_token", 1, l::EXPERTS);
+pub const EXPERT_FFN: Whole = Whole::new("workload.transformer.arch.expert_ffn", 1, l::FFN);
+
+pub const SEQUENCES: Whole = Whole::new("workload.transformer.sequences", 1, MAX_SEQUENCES);
+pub const CONTEXT: Whole = Whole::new("workload.transformer.context", 1, MAX_CONTEXT);
+pub const PREFILL_CHUNK: Whole = Whole::new("workload.transformer.prefill_chunk", 1, MAX_CONTEXT);
+pub const TENSOR_PARALLEL: Whole =
+    Whole::new("workload.transformer.tensor_parallel", 1, MAX_TP as u64);
+pub const OVERHEAD_MIB: Decimal =
+    Decimal::new("workload.transformer.overhead_mib", 0.0, 1_048_576.0);
+pub const UTILIZATION: Decimal = Decimal::new("workload.transformer.utilization", 0.05, 1.0);
+pub const MEMORY_GIB: Decimal = Decimal::new("workload.transformer.memory_gib", 0.001, 1_048_576.0);
+pub const LORA_RANK: Whole = Whole::new("workload.transformer.lora_rank", 1, l::RANK);
+pub const LORA_TARGETS: &str = "workload.transformer.lora_targets";
+pub const MICRO_BATCH: Whole = Whole::new("workload.transformer.micro_batch", 1, MAX_MICRO_BATCH);
+pub const DATA_PARALLEL: Whole =
+    Whole::new("workload.transformer.data_parallel", 1, MAX_PARALLEL as u64);
+pub const PIPELINE_PARALLEL: Whole = Whole::new(
+    "workload.transformer.pipeline_parallel",
+    1,
+    MAX_PARALLEL as u64,
+);
+pub const MICRO_BATCHES: Whole =
+    Whole::new("workload.transformer.micro_batches", 1, MAX_PARALLEL as u64);
+pub const ZERO_STAGE: &str = "workload.transformer.zero_stage";
+
+/// Fields only serving reads.
+const INFERENCE_ONLY: [&str; 4] = [
+    SEQUENCES.path,
+    PREFILL_CHUNK.path,
+    UTILIZATION.path,
+    MEMORY_GIB.path,
+];
+/// Fields only training reads.
+const TRAINING_ONLY: [&str; 6] = [
+    LORA_RANK.path,
+    LORA_TARGETS,
+    MICRO_BATCH.path,
+    DATA_PARALLEL.path,
+    PIPELINE_PARALLEL.path,
+    MICRO_BATCHES.path,
+];
+
+/// Whether a field counts for this mode and method. Fields of the other mode keep
+/// their values (a link carries them) but are neither checked nor shown.
+pub fn counts(path: &str, mode: Mode, method: MethodKind) -> bool {
+    match mode {
+        Mode::Inference => !TRAINING_ONLY.contains(&path),
+        Mode::Training => {
+            let adapters = [LORA_RANK.path, LORA_TARGETS];
+            !INFERENCE_ONLY.contains(&path)
+                && (method != MethodKind::Full || !adapters.contains(&path))
+        }
+    }
+}
+
+/// The vocabulary rule for a model: vision transformers may have none.
+pub fn vocab_rule(kind: ModelKind) -> Whole {
+    Whole {
+        min: u64::from(kind != ModelKind::Vision),
+        ..VOCAB
+    }
+}
+
+/// The model a scenario names, read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    /// The zoo entry, also for a pasted config that equals one.
+    pub zoo_id: Option<String>,
+    pub name: String,
+    pub arch: Architecture,
+    /// What the config left implicit, and what is not counted.
+    pub assumptions: Vec<String>,
+}
+
+impl ModelRef {
+    /// Reads the model: a zoo entry, or a config.json through the importer.
+    pub fn resolve(&self) -> Result<Resolved, FieldError> {
+        match self {
+            ModelRef::Zoo(id) => zoo::find(id)
+                .map(|m| Resolved {
+                    zoo_id: Some(m.entry.id.clone()),
+                    name: m.entry.name.clone(),
+                    arch: m.imported.arch.clone(),
+                    assumptions: m.imported.assumptions.clone(),
+                })
+                .ok_or_else(|| {
+                    FieldError::new(
+                        MODEL,
+                        format!(
+                            "\"{id}\" is not in the model zoo; use a zoo id such as \"{DEFAULT_MODEL}\", or the config.json object itself"
+                        ),
+                    )
+                }),
+            ModelRef::Config(map) => {
+                let imported = import_object(map).map_err(|e| match e.field {
+                    Some(k) => FieldError::new(format!("{MODEL}.{k}"), e.message),
+                    None => FieldError::new(MODEL, e.message),
+                })?;
+                // A pasted config equal to a zoo entry's is that zoo model.
+                let same = zoo().iter().find(|m| m.imported.arch == imported.arch);
+                Ok(Resolved {
+                    zoo_id: same.map(|m| m.entry.id.clone()),
+                    name: same.map_or(imported.name, |m| m.entry.name.clone()),
+                    arch: imported.arch,
+                    assumptions: imported.assumptions,
+                })
+            }
+        }
+    }
+}
+
+/// The reverse questions of serving: what fits in `memory` bytes per GPU.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReverseAnswers {
+    pub memory: u64,
+    /// The longest context (models that generate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_context: Option<Reverse>,
+    pub max_sequences: Reverse,
+}
+
+/// A transformer scenario, sized.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransformerSized {
+    /// The model's name, "(edited)" when the architecture was changed.
+    pub name: String,
+    pub arch: Architecture,
+    pub params: ParamCount,
+    pub estimate: Estimate,
+    /// KV-cache bytes per token (all layers, one GPU), 0 for encoders.
+    pub kv_per_token: u64,
+    /// Trainable parameters: all, or the adapters; 0 for inference.
+    pub trainable: u64,
+    pub mode: Mode,
+    /// The one-line description above the total.
+    pub headline: String,
+    /// Serving: the reverse answers, or the problem with the memory they are asked for.
+    pub reverse: Option<Result<ReverseAnswers, FieldError>>,
+}
+
+/// The scenario path of a workload field the memory model names in its messages.
+fn workload_path(field: &str) -> String {
+    let field = match field {
+        "sequence" => "context",
+        "memory_utilization" => "utilization",
+        f => f,
+    };
+    format!("{PREFIX}.{field}")
+}
+
+/// The scenario path of an architecture field [`Architecture::validate`] names:
+/// the editable ones under `arch`, the rest belong to the model it came from.
+fn arch_path(field: &str) -> String {
+    let field = field.strip_prefix("moe.").unwrap_or(field);
+    let editable = [
+        LAYERS,
+        HIDDEN,
+        HEADS,
+        KV_HEADS,
+        HEAD_DIM,
+        FFN,
+        VOCAB,
+        MAX_POSITIONS,
+        EXPERTS,
+        EXPERTS_PER_TOKEN,
+        EXPERT_FFN,
+    ];
+    editable
+        .iter()
+        .find(|r| r.path.rsplit('.').next() == Some(field))
+        .map_or(MODEL, |r| r.path)
+        .to_string()
+}
+
+fn estimate_error(e: EstimateError) -> FieldError {
+    match e {
+        EstimateError::Field { field, message } => {
+            FieldError::new(workload_path(&field), capitalize(&message) + ".")
+        }
+        EstimateError::TooLarge => FieldError::new(CONTEXT.path, capitalize(&e.to_string()) + "."),
+    }
+}
+
+/// The base architecture with the scenario's edits, every edit checked; `None`
+/// with the problems recorded when an edited number is out of range.
+fn edited(base: &Architecture, edits: &ArchEdits, p: &mut Problems) -> Option<Architecture> {
+    let mut a = base.clone();
+    let mut num = |rule: Whole, edit: Option<u64>, base: u64| -> u64 {
+        let v = edit.unwrap_or(base);
+        p.take(rule.check(v), v)
+    };
+    a.layers = num(LAYERS, edits.layers, base.layers.into()) as u32;
+    a.hidden = num(HIDDEN, edits.hidden, base.hidden);
+    a.heads = num(HEADS, edits.heads, base.heads.into()) as u32;
+    a.kv_heads = num(KV_HEADS, edits.kv_heads, base.kv_heads.into()) as u32;
+    let head_dim = num(HEAD_DIM, edits.head_dim, base.head_dim);
+    a.ffn = num(FFN, edits.ffn, base.ffn);
+    a.vocab = num(vocab_rule(base.kind), edits.vocab, base.vocab);
+    a.max_positions = num(MAX_POSITIONS, edits.max_positions, base.max_positions);
+    if let Some(m) = a.moe.as_mut() {
+        m.experts = num(EXPERTS, edits.experts, m.experts.into()) as u32;
+        m.experts_per_token = num(
+            EXPERTS_PER_TOKEN,
+            edits.experts_per_token,
+            m.experts_per_token.into(),
+        ) as u32;
+        m.expert_ffn = num(EXPERT_FFN, edits.expert_ffn, m.expert_ffn);
+    }
+    if let Some(g) = edits.gated {
+        a.ffn_kind = if g { FfnKind::Gated } else { FfnKind::Plain };
+    }
+    if let Some(t) = edits.tied {
+        a.tied_embeddings = t;
+    }
+    if a.mla.is_none() {
+        a.head_dim = head_dim;
+    } else if head_dim != a.head_dim {
+        p.push(FieldError::new(
+            HEAD_DIM.path,
+            "Multi-head latent attention sets the head width from its own dimensions; import a config to change them.",
+        ));
+    }
+    if !p.is_empty() {
+        return None;
+    }
+    for e in a.validate() {
+        p.push(FieldError::new(
+            arch_path(&e.field),
+            capitalize(&e.message) + ".",
+        ));
+    }
+    Some(a)
+}
+
+/// Sizes the transformer part of a scenario: every problem at once, each at its path.
+pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>> {
+    let model = t.model.resolve().map_err(|e| vec![e])?;
+    if model.arch.moe.is_none() {
+        let a = &t.arch;
+        let moe = [
+            (EXPERTS, a.experts),
+            (EXPERTS_PER_TOKEN, a.experts_per_token),
+            (EXPERT_FFN, a.expert_ffn),
+        ];
+        if let Some((rule, _)) = moe.iter().find(|(_, v)| v.is_some()) {
+            return Err(vec![FieldError::new(
+                rule.path,
+                format!("{} is not a mixture of experts", model.name),
+            )]);
+        }
+    }
+    let mut p = Problems::default();
+    let arch = edited(&model.arch, &t.arch, &mut p);
+    let (mode, method) = (t.mode, t.method);
+    let mut whole = |rule: Whole, v: u64| -> u64 {
+        if counts(rule.path, mode, method) {
+            p.take(rule.check(v), v)
+        } else {
+            v
+        }
+    };
+    let sequences = whole(SEQUENCES, t.sequences);
+    let context = whole(CONTEXT, t.context);
+    let chunk = whole(PREFILL_CHUNK, t.prefill_chunk);
+    let tp = whole(TENSOR_PARALLEL, t.tensor_parallel) as u32;
+    let rank = whole(LORA_RANK, t.lora_rank);
+    let micro_batch = whole(MICRO_BATCH, t.micro_batch);
+    let dp = whole(DATA_PARALLEL, t.data_parallel) as u32;
+    let pp = whole(PIPELINE_PARALLEL, t.pipeline_parallel) as u32;
+    let mbs = whole(MICRO_BATCHES, t.micro_batches) as u32;
+    let overhead = p.take(OVERHEAD_MIB.check(t.overhead_mib), 0.0);
+    let utilization = if mode == Mode::Inference {
+        p.take(UTILIZATION.check(t.utilization), 1.0)
+    } else {
+        1.0
+    };
+    // A bad memory size for the reverse questions does not block the estimate.
+    let memory = MEMORY_GIB.check(t.memory_gib);
+    let Some(a) = arch.filter(|_| p.is_empty()) else {
+        return Err(p.0);
+    };
+
+    let params = a.params();
+    let kv_per_token = kv_bytes_per_token(&a, t.kv, 1);
+    let overhead = (overhead * MIB as f64).round() as u64;
+    let name = if a == model.arch {
+        model.name.clone()
+    } else {
+        format!("{} (edited)", model.name)
+    };
+    if mode == Mode::Training {
+        let method = match t.method {
+            MethodKind::Full => Method::Full,
+            MethodKind::Lora => Method::Lora {
+                rank,
+                targets: t.lora_targets,
+            },
+            MethodKind::Qlora => Method::Qlora {
+                rank,
+                targets: t.lora_targets,
+                double_quant: t.double_quant,
+            },
+        };
+        let w = TrainingWorkload {
+            method,
+            recipe: t.recipe,
+            optimizer: t.optimizer,
+            micro_batch,
+            sequence: context,
+            recompute: t.recompute,
+            flash_attention: t.flash_attention,
+            data_parallel: dp,
+            zero_stage: t.zero_stage,
+            tensor_parallel: tp,
+            sequence_parallel: t.sequence_parallel,
+            pipeline_parallel: pp,
+            micro_batches: mbs,
+            runtime_overhead: overhead,
+        };
+        let estimate = training(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+        let trainable = match method {
+            Method::Full => params.total,
+            Method::Lora { rank, targets } | Method::Qlora { rank, targets, .. } => {
+                lora_params(&a, &params, rank, targets)
+            }
+        };
+        let headline = format!(
+            "{} {name}: micro-batch {} × {} tokens, {}, {}",
+            t.method.label().split(" (").next().unwrap_or("Training"),
+            micro_batch,
+            group_digits(context),
+            t.optimizer.label().split(" — ").next().unwrap_or(""),
+            parallel_label(tp, pp, dp, t.zero_stage)
+        );
+        return Ok(TransformerSized {
+            name,
+            arch: a,
+            params,
+            estimate,
+            kv_per_token,
+            trainable,
+            mode,
+            headline,
+            reverse: None,
+        });
+    }
+    let w = InferenceWorkload {
+        weights: t.weights,
+        quantize_embeddings: t.quantize_embeddings,
+        kv: t.kv,
+        sequences,
+        context,
+        prefill_chunk: chunk,
+        flash_attention: t.flash_attention,
+        window_cache: t.window_cache,
+        tensor_parallel: tp,
+        runtime_overhead: overhead,
+        memory_utilization: utilization,
+    };
+    let estimate = inference(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+    let generates = a.kind.generates();
+    let format = t.weights.label().split(" — ").next().unwrap_or("");
+    let headline = if generates {
+        format!(
+            "Serving {name} in {format}: {} sequence{} × {} tokens{}",
+            group_digits(sequences),
+            if sequences == 1 { "" } else { "s" },
+            group_digits(context),
+            if tp > 1 {
+                format!(", tensor parallel over {tp} GPUs")
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "Inference with {name} in {format}: batch {}",
+            group_digits(sequences)
+        )
+    };
+    let reverse = memory.map(|gib| {
+        let memory = (gib * 1_073_741_824.0).round() as u64;
+        ReverseAnswers {
+            memory,
+            max_context: generates.then(|| max_context(&a, &params, &w, memory)),
+            max_sequences: max_sequences(&a, &params, &w, memory),
+        }
+    });
+    Ok(TransformerSized {
+        name,
+        arch: a,
+        params,
+        estimate,
+        kv_per_token,
+        trainable: 0,
+        mode,
+        headline,
+        reverse: Some(reverse),
+    })
+}
+
+fn parallel_label(tp: u32, pp: u32, dp: u32, zero: u8) -> String {
+    let parts: Vec<String> = [("TP", tp), ("PP", pp), ("DP", dp)]
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(what, n)| format!("{what} {n}"))
+        .chain((zero > 0).then(|| format!("ZeRO-{zero}")))
+        .collect();
+    if parts.is_empty() {
+        "one GPU".to_string()
+    } else {
+        format!("per GPU with {}", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transformer::TermKind;
+
+    fn llama() -> TransformerScenario {
+        TransformerScenario::default()
+    }
+
+    fn message(errors: &[FieldError], path: &str) -> String {
+        FieldError::at(errors, path)
+            .unwrap_or_else(|| panic!("no message at {path}: {errors:?}"))
+            .to_string()
+    }
+
+    #[test]
+    fn opens_on_llama_3_1_8b_serving_one_sequence() {
+        let r = size(&llama()).unwrap();
+        assert_eq!(r.params.total, 8_030_261_248);
+        assert_eq!(r.estimate.bytes(TermKind::KvCache), 4_096 * 131_072);
+        let reverse = r.reverse.unwrap().unwrap();
+        assert!(matches!(reverse.max_sequences, Reverse::Fits { .. }));
+    }
+
+    #[test]
+    fn every_bad_field_gets_its_own_message() {
+        let s = TransformerScenario {
+            sequences: 0,
+            overhead_mib: -1.0,
+            arch: ArchEdits {
+                layers: Some(5_000),
+                ..ArchEdits::default()
+            },
+            ..llama()
+        };
+        let e = size(&s).unwrap_err();
+        assert_eq!(
+            message(&e, SEQUENCES.path),
+            "Must be between 1 and 1,048,576."
+        );
+        assert_eq!(
+            message(&e, OVERHEAD_MIB.path),
+            "Must be between 0 and 1,048,576."
+        );
+        assert_eq!(message(&e, LAYERS.path), "Must be between 1 and 1,024.");
+        // The architecture is checked as a whole once its numbers are in range.
+        let s = TransformerScenario {
+            arch: ArchEdits {
+                kv_heads: Some(5),
+                ..ArchEdits::default()
+            },
+            ..llama()
+        };
+        assert_eq!(
+            message(&size(&s).unwrap_err(), KV_HEADS.path),
+            "The 32 query heads do not divide into groups of 5 key/value heads."
+        );
+    }
+
+    #[test]
+    fn workload_rules_are_reported_on_their_field() {
+        let s = TransformerScenario {
+            tensor_parallel: 3,
+            ..llama()
+        };
+        assert_eq!(
+            message(&size(&s).unwrap_err(), TENSOR_PARALLEL.path),
+            "3 GPUs do not divide the 32 attention heads evenly."
+        );
+        let s = TransformerScenario {
+            mode: Mode::Training,
+            pipeline_parallel: 40,
+            ..llama()
+        };
+        assert_eq!(
+            message(&size(&s).unwrap_err(), PIPELINE_PARALLEL.path),
+            "40 stages is more than the 32 layers."
+        );
+    }
+
+    #[test]
+    fn a_bad_gpu_memory_keeps_the_estimate() {
+        let s = TransformerScenario {
+            memory_gib: 0.0,
+            ..llama()
+        };
+        let r = size(&s).unwrap();
+        assert_eq!(r.reverse.unwrap().unwrap_err().path, MEMORY_GIB.path);
+    }
+
+    #[test]
+    fn fields_of_the_other_mode_do_not_block() {
+        let s = TransformerScenario {
+            micro_batch: 0,
+            ..llama()
+        };
+        assert!(size(&s).is_ok());
+        let s = TransformerScenario {
+            mode: Mode::Training,
+            sequences: 0,
+            ..llama()
+        };
+        assert!(size(&s).is_ok());
+        assert!(counts(LORA_RANK.path, Mode::Training, MethodKind::Lora));
+        assert!(!counts(LORA_RANK.path, Mode::Training, MethodKind::Full));
+        assert!(!counts(MEMORY_GIB.path, Mode::Training, MethodKind::Full));
+    }
+
+    #[test]
+    fn an_unknown_model_and_moe_edits_on_a_dense_model_name_the_field() {
+        let s = TransformerScenario {
+            model: ModelRef::Zoo("gpt-5".into()),
+            ..llama()
+        };
+        assert_eq!(size(&s).unwrap_err()[0].path, MODEL);
+        let s = TransformerScenario {
+            arch: ArchEdits {
+                experts: Some(8),
+                ..ArchEdits::default()
+            },
+            ..llama()
+        };
+        let e = size(&s).unwrap_err();
+        assert_eq!(e[0].path, EXPERTS.path);
+        assert_eq!(e[0].message, "Llama-3.1-8B is not a mixture of experts");
+    }
+
+    #[test]
+    fn an_edit_names_the_model_edited_and_a_pasted_zoo_config_is_the_zoo_model() {
+        let gpt2 = zoo::find("gpt2").unwrap();
+        let s = TransformerScenario {
+            model: ModelRef::Config(gpt2.entry.config.clone()),
+            ..llama()
+        };
+        assert_eq!(size(&s).unwrap().name, "GPT-2 (124M)");
+        let s = TransformerScenario {
+            arch: ArchEdits {
+                layers: Some(6),
+                ..ArchEdits::default()
+            },
+            ..s
+        };
+        assert_eq!(size(&s).unwrap().name, "GPT-2 (124M) (edited)");
+        // An "edit" to the model's own value is no edit.
+        let s = TransformerScenario {
+            arch: ArchEdits {
+                layers: Some(12),
+                ..ArchEdits::default()
+            },
+            ..s
+        };
+        assert_eq!(size(&s).unwrap().name, "GPT-2 (124M)");
+    }
+}

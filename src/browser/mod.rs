@@ -1,0 +1,11 @@
+//! The browser effects the app needs, one per file, each a small function with
+//! its options and return types (after leptos-use). They move text in and out of
+//! the browser and report failures as data; they know nothing of the app's
+//! types: parsing, versions and messages stay in the engine, where the command
+//! line shares them.
+
+pub mod clipboard;
+pub mod download;
+pub mod file_open;
+pub mod location;
+pub mod storage;

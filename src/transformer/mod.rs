@@ -1,0 +1,230 @@
+//! The transformer page: pick a model from the zoo or paste its config.json, edit
+//! the architecture, describe the workload (serving, training, LoRA/QLoRA), and
+//! see the memory per GPU term by term, the reverse questions and what fits.
+
+mod model;
+mod results;
+
+use leptos::prelude::*;
+use sizing::transformer::form::{ArchFields, Mode, TransformerForm};
+use sizing::transformer::size as rules;
+use sizing::transformer::training::{MethodKind, Recipe, Recompute, TrainOptimizer};
+use sizing::transformer::{KvFormat, WeightFormat};
+use sizing::units::group_digits;
+
+use crate::bind::Bind;
+use crate::fits::FitsPanel;
+use crate::memory_card::PageMemory;
+use crate::state::{InputsStoreFields, Shared};
+use crate::widgets::{Check, Choice, Segmented, TextField, options};
+use crate::{choice, flag, text};
+use model::ModelPicker;
+use results::{ParamTable, ReverseCard};
+
+type Form = Bind<TransformerForm>;
+
+#[component]
+pub fn TransformerPage() -> impl IntoView {
+    let shared = Shared::expect();
+    let sizing = shared.tf;
+    let form: Form = Bind::new(shared.inputs.tf(), sizing);
+    let units = shared.units();
+    let training = move || form.with(|f| f.mode == Mode::Training);
+
+    view! {
+        <section class="inputs" aria-label="Model and workload">
+            <ModelPicker form=form/>
+            <ArchEditor form=form/>
+            <Segmented
+                legend="Workload"
+                name="tf-mode"
+                options=vec![("inference", "Inference"), ("training", "Training / fine-tuning")]
+                field=choice!(form, mode, Mode)
+            />
+            <Show when=move || !training() fallback=move || view! { <TrainingInputs form=form/> }>
+                <InferenceInputs form=form/>
+            </Show>
+        </section>
+        <section class="results" aria-label="Memory">
+            <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
+            // Mounted once, so their own settings survive every change of the workload.
+            <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
+            <Show when=move || !training()>
+                <ReverseCard form=form units=units/>
+            </Show>
+            <ParamTable sizing=sizing units=units/>
+        </section>
+    }
+}
+
+#[component]
+fn ArchEditor(form: Form) -> impl IntoView {
+    let moe = move || form.with(|f| f.base.moe.is_some());
+    let summary = move || {
+        form.with(|f| {
+            let b = &f.base;
+            let mut parts = vec![b.kind.label().to_string(), b.attention_label()];
+            if let Some(m) = &b.moe {
+                parts.push(format!(
+                    "MoE {} experts, {} per token",
+                    m.experts, m.experts_per_token
+                ));
+            }
+            if let Some(w) = &b.window {
+                parts.push(if w.every == 1 {
+                    format!("sliding window {}", group_digits(w.size))
+                } else {
+                    format!(
+                        "sliding window {} on every {} layer",
+                        group_digits(w.size),
+                        if w.every == 2 { "second" } else { "n-th" }
+                    )
+                });
+            }
+            parts.join(" · ")
+        })
+    };
+    view! {
+        <details class="arch" data-testid="tf-arch">
+            <summary>
+                "Architecture "
+                <span class="hint">{summary}</span>
+                <span class="edited" class:hidden=move || !form.with(TransformerForm::edited)>" (edited)"</span>
+            </summary>
+            <div class="trio">
+                <TextField id="tf-layers" label="Layers" field=text!(form, rules::LAYERS.path, arch.layers)/>
+                <TextField id="tf-hidden" label="Hidden size" field=text!(form, rules::HIDDEN.path, arch.hidden)/>
+                <TextField id="tf-ffn" label="FFN size" field=text!(form, rules::FFN.path, arch.ffn)/>
+                <TextField id="tf-heads" label="Attention heads" field=text!(form, rules::HEADS.path, arch.heads)/>
+                <TextField id="tf-kv-heads" label="KV heads" field=text!(form, rules::KV_HEADS.path, arch.kv_heads)/>
+                <TextField id="tf-head-dim" label="Head dim" field=text!(form, rules::HEAD_DIM.path, arch.head_dim)/>
+                <TextField id="tf-vocab" label="Vocabulary" field=text!(form, rules::VOCAB.path, arch.vocab)/>
+                <TextField id="tf-max-positions" label="Max positions" field=text!(form, rules::MAX_POSITIONS.path, arch.max_positions)/>
+            </div>
+            <Show when=moe>
+                <div class="trio">
+                    <TextField id="tf-experts" label="Experts" field=text!(form, rules::EXPERTS.path, arch.experts)/>
+                    <TextField id="tf-experts-per-token" label="Per token" field=text!(form, rules::EXPERTS_PER_TOKEN.path, arch.experts_per_token)/>
+                    <TextField id="tf-expert-ffn" label="Expert FFN" field=text!(form, rules::EXPERT_FFN.path, arch.expert_ffn)/>
+                </div>
+            </Show>
+            <Check testid="tf-gated" label="Gated FFN (SwiGLU/GeGLU: three matrices)" field=flag!(form, arch.gated)/>
+            <Check testid="tf-tied" label="Output head tied to the token embedding" field=flag!(form, arch.tied)/>
+            <button
+                type="button"
+                class="link"
+                data-testid="tf-arch-reset"
+                class:hidden=move || !form.with(TransformerForm::edited)
+                on:click=move |_| form.update(|f| f.arch = ArchFields::of(&f.base))
+            >
+                "Undo edits"
+            </button>
+        </details>
+    }
+}
+
+#[component]
+fn InferenceInputs(form: Form) -> impl IntoView {
+    let weights_hint = Signal::derive(move || form.with(|f| f.weights.note().to_string()));
+    let generates = move || form.with(|f| f.base.kind.generates());
+    let quantized = move || form.with(|f| f.weights.is_quantized() && !f.weights.is_gguf());
+    let windowed = move || form.with(|f| f.base.window.is_some());
+    view! {
+        <Choice
+            id="tf-weights"
+            label="Weight format"
+            options=options(&WeightFormat::ALL, WeightFormat::id, WeightFormat::label)
+            field=choice!(form, weights, WeightFormat)
+            hint=weights_hint
+        />
+        <Show when=quantized>
+            <Check testid="tf-quantize-embeddings" label="Quantize the embeddings and output head too" field=flag!(form, quantize_embeddings)/>
+        </Show>
+        <Show when=generates>
+            <Choice id="tf-kv" label="KV-cache format" options=options(&KvFormat::ALL, KvFormat::id, KvFormat::label) field=choice!(form, kv, KvFormat)/>
+        </Show>
+        <div class="duo">
+            <TextField id="tf-sequences" label="Concurrent sequences" unit="users" field=text!(form, rules::SEQUENCES.path, sequences) hint="Users served at once, or the batch."/>
+            <TextField id="tf-context" label="Context per sequence" unit="tokens" field=text!(form, rules::CONTEXT.path, context) hint="Prompt + generated tokens."/>
+        </div>
+        <div class="duo">
+            <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL.path, tensor_parallel) hint="Figures are per GPU."/>
+            <TextField id="tf-chunk" label="Prefill budget" unit="tokens" field=text!(form, rules::PREFILL_CHUNK.path, prefill_chunk) hint="Tokens per forward pass."/>
+        </div>
+        <Check testid="tf-flash" label="FlashAttention (no attention-score matrix)" field=flag!(form, flash_attention)/>
+        <Show when=windowed>
+            <Check testid="tf-window-cache" label="Engine frees keys and values outside the sliding window" field=flag!(form, window_cache)/>
+        </Show>
+        <div class="duo">
+            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB.path, overhead_mib) hint="CUDA context, libraries, CUDA graphs."/>
+            <TextField id="tf-utilization" label="Engine memory cap" inputmode="decimal" field=text!(form, rules::UTILIZATION.path, utilization) hint="vLLM gpu_memory_utilization (0.9); 1 for none."/>
+        </div>
+    }
+}
+
+/// ZeRO stages by their number.
+fn zero_id(z: u8) -> &'static str {
+    ["0", "1", "2", "3"]
+        .get(usize::from(z))
+        .copied()
+        .unwrap_or("0")
+}
+
+#[component]
+fn TrainingInputs(form: Form) -> impl IntoView {
+    let zero_options = vec![
+        ("0", "None — every GPU holds all model states".to_string()),
+        ("1", "ZeRO-1 — shard optimizer state".to_string()),
+        ("2", "ZeRO-2 — + gradients".to_string()),
+        ("3", "ZeRO-3 / FSDP full shard — + weights".to_string()),
+    ];
+    let zero = form.choice(
+        |f| f.zero_stage,
+        |f, v| f.zero_stage = v,
+        zero_id,
+        |id| id.parse::<u8>().ok().filter(|z| *z <= 3),
+    );
+    let targets_e = form.sizing.error(rules::LORA_TARGETS);
+    let adapters = move || form.with(|f| f.method != MethodKind::Full);
+    let qlora = move || form.with(|f| f.method == MethodKind::Qlora);
+    view! {
+        <Choice id="tf-method" label="Method" options=options(&MethodKind::ALL, MethodKind::id, MethodKind::label) field=choice!(form, method, MethodKind)/>
+        <Show when=adapters>
+            <TextField id="tf-lora-rank" label="LoRA rank" field=text!(form, rules::LORA_RANK.path, lora_rank)/>
+            <fieldset class="targets" aria-describedby="tf-lora-targets-error">
+                <legend>"Adapted projections"</legend>
+                <Check testid="tf-lora-q" label="q" class="" field=flag!(form, lora_targets.q)/>
+                <Check testid="tf-lora-k" label="k" class="" field=flag!(form, lora_targets.k)/>
+                <Check testid="tf-lora-v" label="v" class="" field=flag!(form, lora_targets.v)/>
+                <Check testid="tf-lora-o" label="o" class="" field=flag!(form, lora_targets.o)/>
+                <Check testid="tf-lora-ffn" label="FFN" class="" field=flag!(form, lora_targets.ffn)/>
+                <p class="error" id="tf-lora-targets-error" data-testid="tf-lora-targets-error" role="alert">
+                    {move || targets_e.get().unwrap_or_default()}
+                </p>
+            </fieldset>
+            <Show when=qlora>
+                <Check testid="tf-double-quant" label="Double quantization (4.127 instead of 4.5 bits)" field=flag!(form, double_quant)/>
+            </Show>
+        </Show>
+        <Choice id="tf-recipe" label="Precision recipe" options=options(&Recipe::ALL, Recipe::id, Recipe::label) field=choice!(form, recipe, Recipe)/>
+        <Choice id="tf-optimizer" label="Optimizer" options=options(&TrainOptimizer::ALL, TrainOptimizer::id, TrainOptimizer::label) field=choice!(form, optimizer, TrainOptimizer)/>
+        <div class="duo">
+            <TextField id="tf-micro-batch" label="Micro-batch" unit="sequences" field=text!(form, rules::MICRO_BATCH.path, micro_batch)/>
+            <TextField id="tf-context" label="Sequence length" unit="tokens" field=text!(form, rules::CONTEXT.path, context)/>
+        </div>
+        <Choice id="tf-recompute" label="Activation recomputation" options=options(&Recompute::ALL, Recompute::id, Recompute::label) field=choice!(form, recompute, Recompute)/>
+        <Check testid="tf-flash" label="FlashAttention (no attention-score matrix)" field=flag!(form, flash_attention)/>
+        <fieldset class="parallel">
+            <legend>"Parallelism (figures are per GPU)"</legend>
+            <div class="duo">
+                <TextField id="tf-dp" label="Data parallel" unit="GPUs" field=text!(form, rules::DATA_PARALLEL.path, data_parallel)/>
+                <Choice id="tf-zero" label="Sharding" options=zero_options field=zero/>
+                <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL.path, tensor_parallel)/>
+                <TextField id="tf-pp" label="Pipeline stages" field=text!(form, rules::PIPELINE_PARALLEL.path, pipeline_parallel)/>
+                <TextField id="tf-micro-batches" label="Micro-batches per step" field=text!(form, rules::MICRO_BATCHES.path, micro_batches)/>
+            </div>
+            <Check testid="tf-sp" label="Sequence parallelism (with tensor parallelism)" field=flag!(form, sequence_parallel)/>
+        </fieldset>
+        <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB.path, overhead_mib) hint="CUDA context, libraries, communication buffers."/>
+    }
+}

@@ -1,0 +1,151 @@
+//! The transformer page's answers beside the memory: what fits in a given GPU
+//! (the reverse questions) and the parameter count.
+
+use leptos::prelude::*;
+use sizing::ByteUnits;
+use sizing::report::{ReverseAnswers, words};
+use sizing::transformer::ModelKind;
+use sizing::transformer::memory::Reverse;
+use sizing::transformer::size as rules;
+use sizing::units::{format_bytes, format_bytes_exact, format_share, group_digits};
+
+use super::Form;
+use crate::state::Sizing;
+use crate::text;
+use crate::widgets::TextField;
+
+#[component]
+pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
+    let answer = move |r: Option<Reverse>, memory, what, testid, context: String| {
+        r.map(|r| {
+            let value = r.value().to_string();
+            view! {
+                <div>
+                    <p data-testid=testid data-value=value>{move || words::reverse(&r, memory, what, units.get())}</p>
+                    <p class="hint">{context}</p>
+                </div>
+            }
+        })
+    };
+    // Only the answers, not the whole report.
+    let report = form.sizing.report;
+    let answers: Memo<Option<ReverseAnswers>> =
+        Memo::new(move |_| report.with(|r| r.as_ref().ok().and_then(|r| r.reverse.clone())));
+    view! {
+        <div class="card reverse" data-testid="tf-reverse">
+            <h2>"What fits in a given GPU"</h2>
+            <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB.path, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
+            {move || {
+                answers.get().map(|a| {
+                    let (seqs, ctx) = form.with(|f| (f.sequences.clone(), f.context.clone()));
+                    view! {
+                        {answer(a.max_context, a.memory, "Longest context", "tf-max-context", format!("with {seqs} concurrent sequences"))}
+                        {answer(Some(a.max_sequences), a.memory, "Most concurrent sequences", "tf-max-sequences", format!("at {ctx} tokens each"))}
+                    }
+                })
+            }}
+        </div>
+    }
+}
+
+/// The parameter table, when there is an estimate.
+#[component]
+pub fn ParamTable(sizing: Sizing, units: Signal<ByteUnits>) -> impl IntoView {
+    let table = Memo::new(move |_| {
+        sizing.report.with(|r| {
+            let r = r.as_ref().ok()?;
+            Some((
+                r.parameters.clone()?,
+                r.transformer.clone()?,
+                r.model.trainable,
+            ))
+        })
+    });
+    move || {
+        table
+            .get()
+            .map(|(p, facts, trainable)| params(p, facts, trainable, units))
+    }
+}
+
+fn params(
+    p: sizing::transformer::ParamCount,
+    facts: sizing::report::TransformerFacts,
+    trainable: u64,
+    units: Signal<ByteUnits>,
+) -> impl IntoView {
+    let a = facts.arch;
+    let mut rows: Vec<(&str, &str, u64)> = vec![
+        ("Token embedding", "embedding", p.token_embedding),
+        (
+            match a.kind {
+                ModelKind::Vision => "Patch projection, class token, positions",
+                _ => "Position and token-type embeddings, embedding norm",
+            },
+            "other_embeddings",
+            p.other_embeddings,
+        ),
+        ("Attention (all layers)", "attention", p.attention()),
+        (
+            if a.moe.is_some() {
+                "FFN and experts (all layers)"
+            } else {
+                "FFN (all layers)"
+            },
+            "ffn",
+            p.ffn(),
+        ),
+        ("Norms and biases", "norms", p.norms_and_biases()),
+        ("Output head (untied)", "head", p.output_head),
+        ("Pooler / classifier", "task_head", p.task_head),
+    ];
+    rows.retain(|r| r.2 > 0);
+    let total = p.total;
+    let active = p.active;
+    let kv = facts.kv_bytes_per_token;
+    view! {
+        <div class="card params" data-testid="tf-params">
+            <h2>"Parameters"</h2>
+            <table>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|(label, id, n)| view! {
+                            <tr>
+                                <td>{label}</td>
+                                <td class="num" data-testid=format!("tf-params-{id}")>{group_digits(n)}</td>
+                                <td class="num">{format_share(n, total)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <td>"Total"</td>
+                        <td class="num" data-testid="tf-params-total">{group_digits(total)}</td>
+                        <td class="num">"100 %"</td>
+                    </tr>
+                </tfoot>
+            </table>
+            <dl class="facts">
+                {(active != total).then(|| view! {
+                    <dt>"Active per token"</dt>
+                    <dd data-testid="tf-params-active">{group_digits(active)}" ("{format_share(active, total)}")"</dd>
+                })}
+                {(trainable > 0 && trainable != total).then(|| view! {
+                    <dt>"Trainable (adapters)"</dt>
+                    <dd data-testid="tf-params-trainable">{group_digits(trainable)}" ("{format_share(trainable, total)}")"</dd>
+                })}
+                <dt>"Attention"</dt>
+                <dd>{a.attention_label()}</dd>
+                {(kv > 0).then(|| view! {
+                    <dt>"KV cache per token"</dt>
+                    <dd data-testid="tf-kv-per-token" data-bytes=kv.to_string()>{move || format!("{} ({})", format_bytes(kv, units.get()), format_bytes_exact(kv))}</dd>
+                })}
+            </dl>
+            <p class="hint">
+                "Counted as Hugging Face's num_parameters() counts them: every weight and bias, embeddings once when tied, the untied output head included."
+            </p>
+        </div>
+    }
+}
