@@ -4,6 +4,7 @@
 #   make test    install what is missing, then run every check CI runs
 #   make dist    release build into dist/
 #   make bench   sparse-kernel benchmark in Node; writes docs/sparse-benchmark.md
+#   make fuzz    the readers under libFuzzer (nightly), FUZZ_SECONDS per target
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -19,13 +20,14 @@ export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 30
 
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help setup serve dist test lint fmt test-native test-wasm test-browser e2e bench clean
+.PHONY: help setup serve dist test lint fmt test-native test-wasm test-browser e2e bench fuzz clean
 
 help:
 	@echo "make serve   install what is missing, then serve the app on http://127.0.0.1:8080"
 	@echo "make test    install what is missing, then run every check (what CI runs)"
 	@echo "make dist    release build into dist/ (publish that folder as static files)"
 	@echo "make bench   benchmark the sparse kernels as wasm in Node; writes docs/sparse-benchmark.md"
+	@echo "make fuzz    fuzz the readers (scenario, config.json, catalog, link, saved list); FUZZ_SECONDS each"
 	@echo "make fmt     format the code"
 
 setup:
@@ -82,6 +84,24 @@ bench: setup
 	  echo; cat target/sparse-bench.md; } > docs/sparse-benchmark.md
 	@echo "wrote docs/sparse-benchmark.md"
 
+# Each reader under libFuzzer for FUZZ_SECONDS: scenario files, config.json, catalogs,
+# links, saved lists (fuzz/src/checks.rs says what is checked). New inputs go to
+# target/fuzz/corpus, crashes to target/fuzz/artifacts; copy a crash into
+# fuzz/regressions/<target>/ and `make test` replays it from then on.
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := scenario config catalog link saved
+fuzz: setup
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p target/fuzz/corpus/$$t target/fuzz/artifacts/$$t; \
+	  echo "==> fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  cargo +nightly fuzz run $$t --sanitizer none target/fuzz/corpus/$$t fuzz/corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=300000 -print_final_stats=1 \
+	    -artifact_prefix=target/fuzz/artifacts/$$t/ > target/fuzz/$$t.log 2>&1 \
+	    || { tail -40 target/fuzz/$$t.log; exit 1; }; \
+	  grep -E "^stat::number_of_executed_units|^Done" target/fuzz/$$t.log; \
+	done
+
 clean:
 	cargo clean
-	rm -rf dist target/playwright
+	rm -rf dist target/playwright fuzz/target

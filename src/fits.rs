@@ -168,7 +168,7 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
                     </td>
                     <td class="headroom">
                         <div class=format!("meter meter-{status}") role="img" aria-label=format!("{used:.0} % used")>
-                            <div class="fill" style=format!("width:{used:.1}%")></div>
+                            <div class="fill" style:width=format!("{used:.1}%")></div>
                         </div>
                         <span class="headroom-text">
                             {move || {

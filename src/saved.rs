@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::catalog::{Catalog, RecommendationKind};
 use sizing::report::{Report, size};
-use sizing::scenario::link::Page;
+use sizing::scenario::link::{self, Page};
 use sizing::scenario::store::{EntryId, Library};
 use sizing::scenario::{FieldError, Scenario, Workload};
 use sizing::units::group_digits;
@@ -15,7 +15,7 @@ use crate::browser::clipboard::use_clipboard;
 use crate::browser::download::download;
 use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
 use crate::browser::location::current_url;
-use crate::browser::storage::{UseLocalStorageReturn, use_local_storage};
+use crate::browser::storage::{UseLocalStorageReturn, on_storage_change, use_local_storage};
 use crate::state::{BUNDLED, InputsStoreFields, Shared, Sized, notice};
 use crate::widgets::BytesCell;
 
@@ -71,15 +71,18 @@ struct Saved {
     compared: RwSignal<Vec<Pick>>,
 }
 
-/// Reads the stored list once, for the whole app.
+/// Reads the stored list once for the whole app, and again when another tab
+/// changes it.
 pub fn provide_saved() {
     let storage = use_local_storage(KEY);
-    provide_context(Saved {
+    let saved = Saved {
         storage,
         stored: RwSignal::new(load(storage)),
         status: RwSignal::new(None),
         compared: RwSignal::new(Vec::new()),
-    });
+    };
+    on_storage_change(KEY, move || saved.reload());
+    provide_context(saved);
 }
 
 fn saved() -> Saved {
@@ -87,6 +90,17 @@ fn saved() -> Saved {
 }
 
 impl Saved {
+    /// What is stored now, keeping the ids of the entries this tab already lists.
+    fn reload(&self) {
+        match (self.stored.get_untracked(), load(self.storage)) {
+            (Stored::Ready(mut lib), Stored::Ready(now)) => {
+                lib.refresh(now);
+                self.stored.set(Stored::Ready(lib));
+            }
+            (_, now) => self.stored.set(now),
+        }
+    }
+
     /// Changes the library and stores it; nothing changes when it cannot be stored.
     fn change(&self, f: impl FnOnce(&mut Library) -> String) {
         let _ = self.try_change(|lib| Ok(f(lib)));
@@ -98,11 +112,18 @@ impl Saved {
         &self,
         f: impl FnOnce(&mut Library) -> Result<String, String>,
     ) -> Result<(), String> {
+        // Another tab may have saved since: change what is stored now.
+        self.reload();
         let Stored::Ready(mut lib) = self.stored.get_untracked() else {
             return Ok(());
         };
         let message = f(&mut lib)?;
-        match self.storage.write(&lib.to_json()) {
+        // Only a list that reads back as it is, is stored; the stored list stays otherwise.
+        let written = lib
+            .to_checked_json()
+            .map_err(|why| format!("it would not read back ({why})"))
+            .and_then(|text| self.storage.write(&text).map_err(|e| e.to_string()));
+        match written {
             Ok(()) => {
                 self.stored.set(Stored::Ready(lib));
                 self.status.set(Some(message));
@@ -158,7 +179,19 @@ pub fn ScenarioBar() -> impl IntoView {
             format!("Saved \"{saved_as}\". It is listed under Saved scenarios.")
         });
     };
+    let too_long = RwSignal::new(false);
     let copy = move |_| {
+        let written = s.state.with_untracked(link::encoded);
+        too_long.set(written.too_long());
+        if written.too_long() {
+            link_text.set(String::new());
+            list.status.set(Some(format!(
+                "This scenario is too large for a link ({} kB; a link holds {} kB): save it as a file instead.",
+                written.fragment.len() / 1000,
+                link::MAX_FRAGMENT_BYTES / 1000
+            )));
+            return;
+        }
         let url = current_url();
         link_text.set(url.clone());
         if clipboard.is_supported {
@@ -166,6 +199,13 @@ pub fn ScenarioBar() -> impl IntoView {
         } else {
             list.status
                 .set(Some("Copy the link from the field.".into()));
+        }
+    };
+    let export_one = move |_| {
+        if let Some(sc) = scenario.get_untracked()
+            && let Err(e) = download("headroom-scenario.json", &sc.to_json())
+        {
+            list.status.set(Some(format!("Export failed: {e}.")));
         }
     };
     let blocked = move || !matches!(list.stored.get(), Stored::Ready(_));
@@ -189,6 +229,9 @@ pub fn ScenarioBar() -> impl IntoView {
             </button>
             <Show when=move || !link_text.with(String::is_empty)>
                 <input class="link-text" type="text" readonly data-testid="link-text" prop:value=move || link_text.get()/>
+            </Show>
+            <Show when=move || too_long.get()>
+                <button type="button" data-testid="export-scenario" on:click=export_one>"Save as a file…"</button>
             </Show>
             <span class="status" data-testid="scenario-status" role="status">
                 {move || list.status.get().unwrap_or_default()}

@@ -44,7 +44,7 @@ impl Inputs {
     /// The inputs that show `state`. A part that cannot be shown (a model the zoo
     /// does not have) keeps its opening values; the messages say which, by the
     /// link's names for the fields.
-    pub fn of(state: &AppState) -> (Inputs, Vec<FieldError>) {
+    pub fn of(state: &AppState, catalog: &Catalog) -> (Inputs, Vec<FieldError>) {
         let mut problems = Vec::new();
         let tf = state.tf.to_form().unwrap_or_else(|e| {
             problems.push(FieldError::new(
@@ -53,14 +53,25 @@ impl Inputs {
             ));
             TransformerForm::default()
         });
+        // A filter the catalog has no GPU for would show nothing: it is dropped.
+        let mut fit = |key: &str, d: &Deployment| {
+            let (known, dropped) = d.known_filters(catalog);
+            problems.extend(
+                dropped
+                    .into_iter()
+                    .map(|e| FieldError::new(e.path.replacen("deployment", key, 1), e.message)),
+            );
+            known.to_form()
+        };
+        let (tf_fit, cnn_fit) = (fit("tf_gpu", &state.tf_gpu), fit("cnn_gpu", &state.cnn_gpu));
         let inputs = Inputs {
             page: state.page,
             units: state.units,
             name: state.name.clone(),
             tf,
-            tf_fit: state.tf_gpu.to_form(),
+            tf_fit,
             cnn: state.cnn.to_form(),
-            cnn_fit: state.cnn_gpu.to_form(),
+            cnn_fit,
             formats: state.formats.clone(),
             catalog: state.catalog.clone(),
         };
@@ -70,7 +81,7 @@ impl Inputs {
 
 impl Default for Inputs {
     fn default() -> Inputs {
-        Inputs::of(&AppState::default()).0
+        Inputs::of(&AppState::default(), Catalog::bundled()).0
     }
 }
 
@@ -238,7 +249,10 @@ impl Shared {
 
     /// Shows `state`; the returned messages name the parts that could not be shown.
     pub fn show(&self, state: &AppState) -> Vec<FieldError> {
-        let (inputs, problems) = Inputs::of(state);
+        let (inputs, problems) = self
+            .catalog
+            .catalog
+            .with_untracked(|c| Inputs::of(state, c));
         self.inputs.set(inputs);
         problems
     }
@@ -259,7 +273,10 @@ impl Shared {
 pub fn notice(what: &str, problems: &[FieldError]) -> Option<String> {
     let why: Vec<String> = problems
         .iter()
-        .map(|e| format!("the transformer could not be opened ({e})"))
+        .map(|e| match e.path.split('.').next() {
+            Some("tf") => format!("the transformer could not be opened ({e})"),
+            _ => format!("a filter of the Fits panel was turned off ({e})"),
+        })
         .collect();
     (!why.is_empty()).then(|| format!("{what}: {}.", why.join("; ")))
 }
@@ -292,8 +309,13 @@ fn sync_with_url(s: Shared) {
     // A link that could not be read stays in the address bar until something changes.
     let mut keep = s.notice.get_untracked().is_some();
     Effect::new(move |_| {
-        let fragment = state.with(link);
-        if !std::mem::take(&mut keep) && location.fragment.get_untracked() != fragment {
+        let written = state.with(link::encoded);
+        // A state too large for a link leaves the last link in place (Copy link says so).
+        if std::mem::take(&mut keep) || written.too_long() {
+            return;
+        }
+        let fragment = format!("#{}", written.fragment);
+        if location.fragment.get_untracked() != fragment {
             location.set_fragment(&fragment);
         }
     });

@@ -86,3 +86,19 @@ fn opening_a_link_shows_its_state_and_names_what_could_not_be_shown() {
     assert_eq!(s.inputs.page().get_untracked(), Page::Cnn);
     assert_eq!(s.state.get_untracked().cnn.batch, 8);
 }
+
+#[test]
+fn a_link_with_an_architecture_the_catalog_lacks_turns_that_filter_off() {
+    let owner = Owner::new();
+    owner.set();
+    let s = Shared::new(size_page);
+    let state =
+        link::decode("v=1&page=cnn&cnn_gpu.architecture=Kepler&cnn_gpu.form_class=SXM").unwrap();
+    let problems = s.show(&state);
+    assert_eq!(problems[0].path, "cnn_gpu.architecture");
+    let fit = s.inputs.cnn_fit().get_untracked();
+    assert_eq!(fit.architecture, None);
+    assert_eq!(fit.form_class.as_deref(), Some("SXM"));
+    // The page sizes with the filter it could keep, and says nothing is wrong.
+    assert!(s.cnn.report.get_untracked().unwrap().fits.is_some());
+}

@@ -163,6 +163,12 @@ export class SavedPage {
 export const test = base.extend({
   problems: async ({ page }, use) => {
     const problems = [];
+    // Any Content-Security-Policy violation, in the page or a frame, is a problem.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`);
+      });
+    });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);

@@ -62,3 +62,14 @@ impl UseLocalStorageReturn {
 pub fn use_local_storage(key: &'static str) -> UseLocalStorageReturn {
     UseLocalStorageReturn { key }
 }
+
+/// Calls `on_change` when another tab of this site changes `key` (the browser's
+/// `storage` event); the listener goes with the owner.
+pub fn on_storage_change(key: &'static str, on_change: impl Fn() + 'static) {
+    let listener = leptos::prelude::window_event_listener(leptos::ev::storage, move |e| {
+        if e.key().as_deref() == Some(key) {
+            on_change();
+        }
+    });
+    leptos::prelude::on_cleanup(move || listener.remove());
+}

@@ -57,7 +57,8 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
             Err(e) => {
                 import_note.set(None);
                 import_error.set(Some(format!(
-                    "{origin} was not read; the model is unchanged. {e}."
+                    "{} was not read; the model is unchanged. {e}.",
+                    sizing::input::capitalize(&origin)
                 )));
             }
         }
@@ -181,7 +182,7 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
                 on:input:target=move |ev| config_text_value.set(ev.target().value())
             ></textarea>
             <div class="import-actions">
-                <button type="button" data-testid="tf-config-read" on:click=move |_| read(config_text_value.get_untracked(), "The pasted config".to_string())>
+                <button type="button" data-testid="tf-config-read" on:click=move |_| read(config_text_value.get_untracked(), "the pasted config".to_string())>
                     "Read config"
                 </button>
                 <label class="file">

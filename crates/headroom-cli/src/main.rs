@@ -11,10 +11,10 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use sizing::catalog::Catalog;
+use sizing::catalog::{Catalog, MAX_CATALOG_BYTES};
 use sizing::report::{Report, size};
 use sizing::scenario::link::{AppState, encode};
-use sizing::scenario::{FieldError, parse};
+use sizing::scenario::{FieldError, MAX_FILE_BYTES, parse};
 
 mod table;
 
@@ -32,7 +32,8 @@ Usage:
       BASE#fragment with --base (e.g. https://example.org/headroom/).
   headroom-cli help | --help | --version
 
-Exit codes: 0 success, 1 a file could not be read, 2 invalid scenario or arguments.
+Exit codes: 0 success, 1 a file could not be read, 2 invalid scenario or arguments
+(also a file that is not UTF-8 text, or is too large to be a headroom file).
 The scenario format is described in docs/scenario.md.";
 
 enum Failure {
@@ -67,16 +68,30 @@ fn usage_error(m: impl Into<String>) -> Failure {
     ])
 }
 
-fn read_input(path: &str) -> Result<String, Failure> {
-    if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Io(format!("standard input could not be read: {e}")))?;
-        Ok(text)
+/// The text of a file (or of standard input for `-`), read no further than
+/// `max` bytes: a larger file, or one that is not UTF-8 text, is refused (exit 2).
+fn read_input(path: &str, max: usize) -> Result<String, Failure> {
+    let mut bytes = Vec::new();
+    let limit = max as u64 + 1;
+    let read = if path == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
     } else {
-        std::fs::read_to_string(path).map_err(|e| Failure::Io(format!("{path}: {e}")))
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    let name = if path == "-" { "standard input" } else { path };
+    read.map_err(|e| Failure::Io(format!("{name} could not be read: {e}")))?;
+    if bytes.len() > max {
+        return Err(Failure::Invalid(vec![format!(
+            "{name}: more than {} bytes; a headroom file is far smaller",
+            sizing::units::group_digits(max as u64)
+        )]));
     }
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Invalid(vec![format!(
+            "{name}: not UTF-8 text (byte {} is not); a scenario or catalog is a JSON file",
+            e.utf8_error().valid_up_to()
+        )])
+    })
 }
 
 fn invalid(source: &str, errors: &[FieldError]) -> Failure {
@@ -157,9 +172,11 @@ fn run(args: &[String]) -> Result<String, Failure> {
             };
             let catalog = match &o.catalog {
                 None => Catalog::bundled().clone(),
-                Some(path) => Catalog::from_json(&read_input(path)?).map_err(|e| {
-                    Failure::Invalid(vec![format!("{path}: not a usable GPU catalog: {e}")])
-                })?,
+                Some(path) => {
+                    Catalog::from_json(&read_input(path, MAX_CATALOG_BYTES)?).map_err(|e| {
+                        Failure::Invalid(vec![format!("{path}: not a usable GPU catalog: {e}")])
+                    })?
+                }
             };
             let report = sized(&o.file, &catalog)?;
             Ok(if table {
@@ -170,7 +187,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
         }
         "link" => {
             let o = options(&args[1..], &["--base"])?;
-            let text = read_input(&o.file)?;
+            let text = read_input(&o.file, MAX_FILE_BYTES)?;
             let scenario = parse(&text).map_err(|e| invalid(&o.file, &[e]))?;
             let fragment = encode(&AppState::from_scenario(&scenario));
             Ok(match o.base {
@@ -185,7 +202,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
 }
 
 fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {
-    let text = read_input(file)?;
+    let text = read_input(file, MAX_FILE_BYTES)?;
     let scenario = parse(&text).map_err(|e| invalid(file, &[e]))?;
     size(&scenario, catalog)
         .and_then(Report::complete)

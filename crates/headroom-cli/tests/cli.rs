@@ -178,3 +178,47 @@ fn usage_mistakes_and_missing_files() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("Exit codes"));
 }
+
+fn run_bytes(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom-cli"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // The binary may stop reading early (a file too large): a broken pipe is expected then.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn odd_files_get_plain_messages_and_exit_2() {
+    // Not UTF-8: an invalid scenario, not an unreadable file.
+    let o = run_bytes(&["size", "-"], b"{\"version\":1,\xff}");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not UTF-8 text"), "{}", stderr(&o));
+    // A byte-order mark first is fine.
+    let o = run_bytes(
+        &["size", "-"],
+        "\u{feff}{\"version\":1,\"workload\":{\"cnn\":{}}}".as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["size", "-"], Some(r#"{"version":1,"workload":{}}"#));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("workload: name one workload"),
+        "{}",
+        stderr(&o)
+    );
+    // Larger than any headroom file: refused without reading it all.
+    let big = vec![b' '; 4 * 1024 * 1024 + 10];
+    let o = run_bytes(&["size", "-"], &big);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("more than 4,194,304 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -78,6 +78,20 @@ pub fn parse_decimal(text: &str, min: f64, max: f64) -> Result<f64, String> {
     }
 }
 
+/// Text without the byte-order mark some editors write first.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// `text` cut to at most `max` characters, "…" marking the cut: values a user
+/// sent are echoed in messages only this far.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 /// The message with its first letter in upper case, for showing an error at a field.
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();

@@ -612,3 +612,49 @@ fn choices_are_written_with_their_ids() {
     check(&MethodKind::ALL, MethodKind::id);
     check(&Preset::ALL, Preset::id);
 }
+
+#[test]
+fn messages_for_odd_files_are_plain() {
+    // A byte-order mark, as some editors write, is not an error.
+    let s = parse("\u{feff}{\"version\":1,\"workload\":{\"cnn\":{}}}").unwrap();
+    assert!(matches!(s.workload, Workload::Cnn(_)));
+    let e = parse(r#"{"version":1,"workload":{}}"#).unwrap_err();
+    assert_eq!(e.path, "workload");
+    assert!(e.message.starts_with("name one workload"), "{}", e.message);
+    let e =
+        parse(r#"{"version":1,"workload":{"cnn":{"batch":18446744073709551616}}}"#).unwrap_err();
+    assert_eq!(
+        e.message,
+        "must be a whole number from 0 to 18,446,744,073,709,551,615; found a number larger than that"
+    );
+    // A refused value is echoed only in part.
+    let long = "x".repeat(280_000);
+    let e = parse(&format!(
+        r#"{{"version":1,"workload":{{"cnn":{{"{long}":1}}}}}}"#
+    ))
+    .unwrap_err();
+    assert!(e.to_string().len() < 600, "{} bytes", e.to_string().len());
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused_where_it_is() {
+    use sizing::scenario::MAX_NESTING;
+    // 120 levels inside the scenario's 4: under the JSON reader's 128, over the limit.
+    let mut deep = String::from("1");
+    for _ in 0..120 {
+        deep = format!("{{\"k\":{deep}}}");
+    }
+    let text = format!(r#"{{"version":1,"workload":{{"transformer":{{"model":{deep}}}}}}}"#);
+    let e = parse(&text).unwrap_err();
+    assert!(
+        e.path.starts_with("workload.transformer.model.k.k"),
+        "{}",
+        e.path
+    );
+    assert!(e.message.contains(&MAX_NESTING.to_string()));
+    // The same scenario in a saved list: the list reads, the entry is listed as unreadable.
+    let list = format!(r#"{{"format":"headroom-scenarios","version":1,"scenarios":[{text}]}}"#);
+    let lib = Library::read(&list).unwrap();
+    assert_eq!(lib.saved().count(), 0);
+    assert_eq!(lib.problems().len(), 1);
+}

@@ -375,7 +375,7 @@ fn full_gpu(gpu: &Gpu, s: &FitSettings) -> (u64, String) {
 /// Usable bytes of a MIG profile: reported, else a reported profile of the same
 /// memory slices on this GPU, else the nominal size × [`MIG_UNREPORTED_FACTOR`].
 fn mig_capacity(gpu: &Gpu, p: &MigProfile) -> (u64, CapacityBasis, String) {
-    let reserve = p.reserve_mib * MIB;
+    let reserve = p.reserve_mib.saturating_mul(MIB);
     let less = |b: u64| b.saturating_sub(reserve);
     let reserve_note = if reserve > 0 {
         format!(", less your {} MiB reserve", p.reserve_mib)
@@ -426,7 +426,7 @@ fn framebuffer(
 ) -> (u64, CapacityBasis, String) {
     let (raw, basis, mut note) = match mib {
         Some(m) => (
-            m * MIB,
+            m.saturating_mul(MIB),
             CapacityBasis::Framebuffer,
             format!("{m} MiB framebuffer (NVIDIA vGPU table)"),
         ),
@@ -442,7 +442,7 @@ fn framebuffer(
         note.push_str(", less 1/16 for ECC");
     }
     if reserve_mib > 0 {
-        bytes = bytes.saturating_sub(reserve_mib * MIB);
+        bytes = bytes.saturating_sub(reserve_mib.saturating_mul(MIB));
         note.push_str(&format!(", less your {reserve_mib} MiB reserve"));
     }
     (bytes, basis, note)
@@ -515,7 +515,7 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
         let (capacity, basis, note) = match (t.framebuffer_mib, gpu.mig_profile(&t.gpu_instance)) {
             (None, Some(p)) if t.vgpus_per_instance == 1 => {
                 let (c, b, n) = mig_capacity(gpu, p);
-                let c = c.saturating_sub(t.reserve_mib * MIB);
+                let c = c.saturating_sub(t.reserve_mib.saturating_mul(MIB));
                 (c, b, format!("{n} (the {} instance behind it)", p.name))
             }
             _ => framebuffer(
@@ -577,7 +577,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
     let mut multi_gpu = Vec::new();
 
     for gpu in &catalog.gpus {
-        let gpus_per_host = gpu.gpus_per_board * cards;
+        let gpus_per_host = gpu.gpus_per_board.saturating_mul(cards);
         let mut full_fits = true;
         for c in candidates(gpu, s) {
             let headroom = i128::from(c.capacity) - i128::from(demand.total);

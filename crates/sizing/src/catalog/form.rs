@@ -98,6 +98,24 @@ impl Deployment {
         }
     }
 
+    /// This question without filters `catalog` has no GPU for (an architecture or
+    /// form factor it does not know), and why each was dropped.
+    pub fn known_filters(&self, catalog: &Catalog) -> (Deployment, Vec<FieldError>) {
+        let mut d = self.clone();
+        let problems = self
+            .settings(catalog)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.path == ARCHITECTURE || e.path == FORM_CLASS)
+            .inspect(|e| match e.path.as_str() {
+                ARCHITECTURE => d.architecture = None,
+                _ => d.form_class = None,
+            })
+            .collect();
+        (d, problems)
+    }
+
     /// The fit engine's settings, once every field is valid for `catalog`.
     pub fn settings(&self, catalog: &Catalog) -> Result<FitSettings, Vec<FieldError>> {
         let mut p = Problems::default();
@@ -181,6 +199,19 @@ mod tests {
         let read = Deployment::from_form(&form, Some(&Deployment::default()));
         assert_eq!(read.part.margin_percent, 10.0);
         assert_eq!(read.unread[0].message, "'abc' is not a number.");
+    }
+
+    #[test]
+    fn unknown_filters_are_dropped_with_their_reason() {
+        let d = Deployment {
+            architecture: Some("Kepler".into()),
+            form_class: Some("SXM".into()),
+            ..Deployment::default()
+        };
+        let (known, problems) = d.known_filters(Catalog::bundled());
+        assert_eq!(known.architecture, None);
+        assert_eq!(known.form_class.as_deref(), Some("SXM"));
+        assert_eq!(problems[0].path, ARCHITECTURE);
     }
 
     #[test]

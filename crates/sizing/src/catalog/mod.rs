@@ -313,6 +313,7 @@ pub const MAX_CATALOG_BYTES: usize = 8 * 1024 * 1024;
 impl Catalog {
     /// Read and validate a catalog; the message names the entry and field at fault.
     pub fn from_json(text: &str) -> Result<Catalog, LoadError> {
+        let text = crate::input::without_bom(text);
         if text.len() > MAX_CATALOG_BYTES {
             return Err(LoadError::Syntax(format!(
                 "the file is {} bytes; the limit is {MAX_CATALOG_BYTES}",

@@ -16,6 +16,17 @@ pub struct CatalogError {
 /// MiB in one GiB.
 const MIB_PER_GIB: f64 = 1024.0;
 
+/// Largest memory a GPU or a profile may claim, in GB (1 PiB): far above any
+/// GPU, and small enough that every byte count derived from it fits a `u64`.
+pub const MAX_MEMORY_GB: f64 = 1_048_576.0;
+
+/// Smallest memory a GPU, profile or vGPU type may offer: 1 MiB. Less rounds
+/// to an option that holds nothing.
+pub const MIN_MEMORY_GB: f64 = 1.0 / MIB_PER_GIB;
+
+/// Most GPUs on one board (an A16 carries 4).
+pub const MAX_GPUS_PER_BOARD: u32 = 64;
+
 struct Checker {
     errors: Vec<CatalogError>,
 }
@@ -37,6 +48,18 @@ impl Checker {
     fn positive_opt(&mut self, path: &str, value: Option<f64>) {
         if let Some(v) = value {
             self.positive(path, v);
+        }
+    }
+
+    /// A memory size in GB: finite, at least 1 MiB, at most [`MAX_MEMORY_GB`].
+    fn memory(&mut self, path: &str, value: f64) {
+        if !value.is_finite() || value <= 0.0 {
+            self.fail(path, format!("must be a positive number, not {value}"));
+        } else if !(MIN_MEMORY_GB..=MAX_MEMORY_GB).contains(&value) {
+            self.fail(
+                path,
+                format!("must be between 1 MiB and {MAX_MEMORY_GB} GB, not {value} GB"),
+            );
         }
     }
 
@@ -93,7 +116,7 @@ impl Catalog {
 
 fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
     c.name(&format!("{at}.name"), &gpu.name);
-    c.positive(&format!("{at}.memory.size_gb"), gpu.memory.size_gb);
+    c.memory(&format!("{at}.memory.size_gb"), gpu.memory.size_gb);
     c.positive_opt(
         &format!("{at}.memory.bandwidth_gbps"),
         gpu.memory.bandwidth_gbps,
@@ -104,6 +127,15 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
         gpu.nvlink.bandwidth_gbps,
     );
     c.at_least_one(&format!("{at}.gpus_per_board"), gpu.gpus_per_board);
+    if gpu.gpus_per_board > MAX_GPUS_PER_BOARD {
+        c.fail(
+            format!("{at}.gpus_per_board"),
+            format!(
+                "must be at most {MAX_GPUS_PER_BOARD}, not {}",
+                gpu.gpus_per_board
+            ),
+        );
+    }
     for (table, rates) in [("dense", &gpu.perf.dense), ("sparse", &gpu.perf.sparse)] {
         for (name, rate) in rates.all() {
             if let Rate::Value(v) = rate {
@@ -144,7 +176,7 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
             if !names.insert(p.name.as_str()) {
                 c.fail(format!("{pa}.name"), "duplicate profile name");
             }
-            c.positive(&format!("{pa}.memory_gb"), p.memory_gb);
+            c.memory(&format!("{pa}.memory_gb"), p.memory_gb);
             if p.memory_gb > gpu_gb {
                 c.fail(
                     format!("{pa}.memory_gb"),
@@ -199,7 +231,7 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
                 );
             }
             for s in &p.start_slices {
-                if s + p.memory_slices > mig.memory_slices {
+                if u64::from(*s) + u64::from(p.memory_slices) > u64::from(mig.memory_slices) {
                     c.fail(
                         format!("{pa}.start_slices"),
                         format!(
@@ -210,7 +242,7 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
                 }
             }
             if let Some(u) = p.usable_gib {
-                c.positive(&format!("{pa}.usable_gib"), u);
+                c.memory(&format!("{pa}.usable_gib"), u);
                 if u > p.memory_gb {
                     c.fail(
                         format!("{pa}.usable_gib"),
@@ -224,7 +256,8 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
                     );
                 }
             }
-            if p.reserve_mib as f64 >= p.memory_gb * MIB_PER_GIB {
+            let usable_mib = p.usable_gib.unwrap_or(p.memory_gb) * MIB_PER_GIB;
+            if p.reserve_mib as f64 >= usable_mib {
                 c.fail(
                     format!("{pa}.reserve_mib"),
                     "the reserve takes the whole profile",
@@ -241,12 +274,12 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
         if !names.insert(t.name.as_str()) {
             c.fail(format!("{ta}.name"), "duplicate vGPU type name");
         }
-        c.positive(&format!("{ta}.memory_gb"), t.memory_gb);
+        c.memory(&format!("{ta}.memory_gb"), t.memory_gb);
         c.at_least_one(&format!("{ta}.max_per_gpu"), t.max_per_gpu);
         let fb = t
             .framebuffer_mib
             .map_or(t.memory_gb * MIB_PER_GIB, |f| f as f64);
-        if fb <= 0.0 {
+        if fb < 1.0 {
             c.fail(format!("{ta}.framebuffer_mib"), "must be positive");
         }
         if fb > gpu_mib {
@@ -299,7 +332,7 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
         if !names.insert(t.name.as_str()) {
             c.fail(format!("{ta}.name"), "duplicate vGPU type name");
         }
-        c.positive(&format!("{ta}.memory_gb"), t.memory_gb);
+        c.memory(&format!("{ta}.memory_gb"), t.memory_gb);
         c.at_least_one(&format!("{ta}.max_per_gpu"), t.max_per_gpu);
         c.at_least_one(&format!("{ta}.vgpus_per_instance"), t.vgpus_per_instance);
         match gpu.mig_profile(&t.gpu_instance) {
@@ -308,8 +341,8 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
                 format!("no MIG profile '{}' on this GPU", t.gpu_instance),
             ),
             Some(p) => {
-                let most = p.max_instances * t.vgpus_per_instance;
-                if t.max_per_gpu > most {
+                let most = u64::from(p.max_instances) * u64::from(t.vgpus_per_instance);
+                if u64::from(t.max_per_gpu) > most {
                     c.fail(
                         format!("{ta}.max_per_gpu"),
                         format!(
@@ -321,6 +354,20 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
                 let fb = t
                     .framebuffer_mib
                     .map_or(t.memory_gb * MIB_PER_GIB, |f| f as f64);
+                if fb < 1.0 {
+                    c.fail(format!("{ta}.framebuffer_mib"), "must be positive");
+                }
+                // What the vGPU holds: its framebuffer, or its instance's usable memory.
+                let holds = match t.framebuffer_mib {
+                    Some(f) => f as f64,
+                    None => p.usable_gib.unwrap_or(p.memory_gb) * MIB_PER_GIB,
+                };
+                if t.reserve_mib as f64 >= holds {
+                    c.fail(
+                        format!("{ta}.reserve_mib"),
+                        "the reserve takes the whole framebuffer",
+                    );
+                }
                 if fb * f64::from(t.vgpus_per_instance) > gpu_mib {
                     c.fail(
                         format!("{ta}.framebuffer_mib"),

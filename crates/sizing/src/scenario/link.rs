@@ -5,17 +5,25 @@
 //! text of the leaf, except text that would not read as JSON, which is written as
 //! it is (`tf.model=llama-2-7b`, `tf.context=32768`, `name=%22123%22` for the text
 //! "123"). Reading starts from the opening state and sets each pair, so a link
-//! stays short and each pair can be read and edited by hand.
+//! stays short and each pair can be read and edited by hand. An object a path
+//! cannot name (a pasted config with an empty key, or nested deeper than
+//! [`MAX_DEPTH`]) is written whole, as its JSON.
+//!
+//! Pairs longer than [`COMPRESS_ABOVE`] bytes travel compressed:
+//! `v=1&z=<deflate, base64url>` holds the same pairs. Whatever is written reads
+//! back; a state too large even compressed is [`Encoded::too_long`].
 
 use std::sync::OnceLock;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
     CnnScenario, Deployment, FieldError, Scenario, TransformerScenario, VERSION, Workload,
-    check_version, deserialize_at,
+    check_depth, check_version, deserialize_at,
 };
 use crate::catalog::browse::BrowseQuery;
 use crate::units::ByteUnits;
@@ -24,7 +32,13 @@ use crate::units::ByteUnits;
 pub const MAX_FRAGMENT_BYTES: usize = 64 * 1024;
 
 /// Most dots in a name: deeper than any field (a pasted config nests a few levels).
-const MAX_DEPTH: usize = 16;
+pub const MAX_DEPTH: usize = 16;
+
+/// Pairs longer than this are written compressed.
+pub const COMPRESS_ABOVE: usize = 8 * 1024;
+
+/// Largest text a compressed link may unpack to (a guard against deflate bombs).
+const MAX_UNPACKED_BYTES: usize = 4 * 1024 * 1024;
 
 /// The page on show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -209,14 +223,40 @@ fn opening() -> &'static Value {
     OPENING.get_or_init(|| serde_json::to_value(AppState::default()).expect("app state serializes"))
 }
 
+/// A link's fragment, and whether the reader takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Encoded {
+    /// The fragment, without `#`.
+    pub fragment: String,
+}
+
+impl Encoded {
+    /// Longer than a link can be, even compressed: export the scenario as a file.
+    pub fn too_long(&self) -> bool {
+        self.fragment.len() > MAX_FRAGMENT_BYTES
+    }
+}
+
 /// The fragment (without `#`) for `state`.
 pub fn encode(state: &AppState) -> String {
+    encoded(state).fragment
+}
+
+/// The fragment for `state`, compressed when long.
+pub fn encoded(state: &AppState) -> Encoded {
     let value = serde_json::to_value(state).expect("app state serializes");
-    let base = opening();
-    let mut pairs = vec![format!("v={VERSION}")];
-    let mut path = Vec::new();
-    changes(&value, Some(base), &mut path, &mut pairs);
-    pairs.join("&")
+    let mut pairs = Vec::new();
+    changes(&value, Some(opening()), &mut Vec::new(), &mut pairs);
+    let plain = pairs.join("&");
+    let fragment = if plain.len() > COMPRESS_ABOVE {
+        let packed = miniz_oxide::deflate::compress_to_vec(plain.as_bytes(), 6);
+        format!("v={VERSION}&z={}", URL_SAFE_NO_PAD.encode(packed))
+    } else if plain.is_empty() {
+        format!("v={VERSION}")
+    } else {
+        format!("v={VERSION}&{plain}")
+    };
+    Encoded { fragment }
 }
 
 fn changes(v: &Value, base: Option<&Value>, path: &mut Vec<String>, out: &mut Vec<String>) {
@@ -224,7 +264,12 @@ fn changes(v: &Value, base: Option<&Value>, path: &mut Vec<String>, out: &mut Ve
         return;
     }
     match v {
-        Value::Object(map) if !map.is_empty() => {
+        // An object whose keys a path can name; others are written whole.
+        Value::Object(map)
+            if !map.is_empty()
+                && path.len() + 1 < MAX_DEPTH
+                && !map.keys().any(String::is_empty) =>
+        {
             let base = base.and_then(Value::as_object);
             for (k, x) in map {
                 path.push(k.clone());
@@ -273,6 +318,16 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
     }
     let mut root = opening().clone();
     let mut version = None;
+    let unpacked;
+    let mut fragment = fragment;
+    if let Some(z) = fragment.split('&').find_map(|p| p.strip_prefix("z=")) {
+        unpacked = unpack(z).ok_or_else(|| bad("its compressed part is damaged".into()))?;
+        version = fragment
+            .split('&')
+            .find_map(|p| p.strip_prefix("v="))
+            .map(str::to_string);
+        fragment = &unpacked;
+    }
     for part in fragment.split('&').filter(|p| !p.is_empty()) {
         let Some((key, text)) = part.split_once('=') else {
             return Err(bad(format!("\"{}\" is not a name=value pair", short(part))));
@@ -305,9 +360,18 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
         }
         Err(_) => return Err(bad(format!("v={} is not a link format", short(&version)))),
     }
+    check_depth(&root).map_err(|e| bad(e.to_string()))?;
     deserialize_at::<AppState>(root, "").map_err(|e: FieldError| {
         bad(FieldError::new(short(&e.path), cut(&e.message, 240)).to_string())
     })
+}
+
+/// The pairs a `z=` part holds.
+fn unpack(z: &str) -> Option<String> {
+    let packed = URL_SAFE_NO_PAD.decode(z).ok()?;
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_UNPACKED_BYTES).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// Text from a link, cut to a length that fits in a message.
@@ -398,6 +462,90 @@ mod tests {
         assert_eq!(opened.tf, tf);
         assert_eq!(opened.cnn.batch, 8);
         assert_eq!(opened.formats.value, "1/3");
+    }
+
+    fn with_config(config: serde_json::Value) -> AppState {
+        let mut s = AppState::default();
+        s.tf.model = crate::scenario::ModelRef::Config(config.as_object().unwrap().clone());
+        s
+    }
+
+    #[test]
+    fn objects_a_path_cannot_name_are_written_whole() {
+        // An empty key, and nesting deeper than a link's names go.
+        let mut deep = serde_json::json!({"leaf": 1});
+        for _ in 0..MAX_DEPTH + 4 {
+            deep = serde_json::json!({ "k": deep });
+        }
+        let s = with_config(serde_json::json!({"": 1, "model_type": "gpt2", "deep": deep}));
+        let link = encode(&s);
+        assert!(link.contains("tf.model="), "{link}");
+        assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn long_states_travel_compressed_and_read_back() {
+        // A ViT config with 1,000 labels made a 127,667-byte link the reader refused.
+        let mut config = crate::transformer::zoo::find("vit-b-16")
+            .unwrap()
+            .entry
+            .config
+            .clone();
+        let labels: Map<String, Value> = (0..1000)
+            .map(|i| {
+                (
+                    i.to_string(),
+                    Value::from(format!("label number {i}, a class of images")),
+                )
+            })
+            .collect();
+        config.insert("id2label".into(), Value::Object(labels.clone()));
+        config.insert(
+            "label2id".into(),
+            Value::Object(
+                labels
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            v.as_str().unwrap().into(),
+                            Value::from(k.parse::<u64>().unwrap()),
+                        )
+                    })
+                    .collect(),
+            ),
+        );
+        let s = with_config(Value::Object(config));
+        let e = encoded(&s);
+        assert!(e.fragment.starts_with("v=1&z="), "{}", &e.fragment[..40]);
+        assert!(!e.too_long(), "{} bytes", e.fragment.len());
+        assert_eq!(decode(&e.fragment).unwrap(), s);
+        // Short states stay readable pairs.
+        assert!(!encode(&AppState::default()).contains("z="));
+    }
+
+    #[test]
+    fn a_state_too_large_even_compressed_says_so() {
+        let mut seed = 1u64;
+        let noise: String = (0..200_000)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                char::from(b'a' + (seed >> 59) as u8)
+            })
+            .collect();
+        let s = AppState {
+            name: noise,
+            ..AppState::default()
+        };
+        assert!(encoded(&s).too_long());
+        assert!(decode(&encode(&s)).is_err());
+        assert!(
+            decode("v=1&z=!!!")
+                .unwrap_err()
+                .to_string()
+                .contains("compressed")
+        );
     }
 
     #[test]

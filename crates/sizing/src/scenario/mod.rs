@@ -382,6 +382,7 @@ pub fn parse(text: &str) -> Result<Scenario, FieldError> {
 
 /// JSON text of a file, refusing files too large to be a scenario list.
 pub(crate) fn read_json(text: &str) -> Result<Value, FieldError> {
+    let text = crate::input::without_bom(text);
     if text.len() > MAX_FILE_BYTES {
         return Err(FieldError::new(
             "",
@@ -393,6 +394,47 @@ pub(crate) fn read_json(text: &str) -> Result<Value, FieldError> {
         ));
     }
     serde_json::from_str(text).map_err(|e| FieldError::new("", format!("Not valid JSON: {e}.")))
+}
+
+/// Deepest nesting of objects and lists a scenario may have. A config.json nests
+/// a few levels; a saved-scenarios file adds two, and must stay well under the
+/// 128 levels the JSON reader takes, or one deep entry would make the whole list
+/// unreadable.
+pub const MAX_NESTING: usize = 64;
+
+/// Refuses values nested deeper than [`MAX_NESTING`], naming where.
+pub(crate) fn check_depth(value: &Value) -> Result<(), FieldError> {
+    check_depth_below(value, MAX_NESTING)
+}
+
+/// Refuses values nested deeper than `max` levels, naming where.
+pub(crate) fn check_depth_below(value: &Value, max: usize) -> Result<(), FieldError> {
+    let mut stack: Vec<(&Value, usize, String)> = vec![(value, 0, String::new())];
+    while let Some((v, depth, path)) = stack.pop() {
+        if depth > max {
+            return Err(FieldError::new(
+                crate::input::clip(&path, 80),
+                format!("nested more than {max} levels deep"),
+            ));
+        }
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            Value::Object(m) => stack.extend(m.iter().map(|(k, x)| (x, depth + 1, join(k)))),
+            Value::Array(a) => stack.extend(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| (x, depth + 1, format!("{path}[{i}]"))),
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A scenario from parsed JSON (one entry of a saved-scenarios file, for example).
@@ -407,6 +449,15 @@ pub fn from_value(mut value: Value) -> Result<Scenario, FieldError> {
         ));
     };
     let version = check_version(obj.get("version"), "scenario")?;
+    check_depth(&value)?;
+    if let Some(Value::Object(w)) = obj.get("workload")
+        && w.len() != 1
+    {
+        return Err(FieldError::new(
+            "workload",
+            "name one workload: {\"transformer\": {…}} or {\"cnn\": {…}}",
+        ));
+    }
     migrate(&mut value, version);
     deserialize_at(value, "")
 }
@@ -452,7 +503,9 @@ pub(crate) fn deserialize_at<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        FieldError::new(path, plain_message(&e.into_inner().to_string())).under(prefix)
+        // A value sent in a file or a link is echoed only in part.
+        let message = crate::input::clip(&plain_message(&e.into_inner().to_string()), 240);
+        FieldError::new(crate::input::clip(&path, 120), message).under(prefix)
     })
 }
 
@@ -473,6 +526,17 @@ fn plain_message(message: &str) -> String {
                 "u8" => u64::from(u8::MAX),
                 "u32" => u64::from(u32::MAX),
                 _ => u64::MAX,
+            };
+            // A whole number past u64 reaches serde as a float.
+            let too_large = found
+                .strip_prefix("floating point `")
+                .and_then(|f| f.strip_suffix('`'))
+                .and_then(|f| f.parse::<f64>().ok())
+                .is_some_and(|f| f.fract() == 0.0 && f >= max as f64);
+            let found = if too_large {
+                "a number larger than that".to_string()
+            } else {
+                found.to_string()
             };
             return format!(
                 "must be a whole number from 0 to {}; found {found}",

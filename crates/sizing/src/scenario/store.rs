@@ -151,6 +151,38 @@ impl Library {
         serde_json::to_string_pretty(&Value::Object(obj)).expect("JSON serializes")
     }
 
+    /// The text to store, when it reads back as this very list; else why not
+    /// (an entry nested too deep, for example). A list that would not read back
+    /// is never stored: it would make every saved scenario unreadable.
+    pub fn to_checked_json(&self) -> Result<String, String> {
+        let text = self.to_json();
+        match Library::read(&text) {
+            Ok(back) if back == *self => Ok(text),
+            Ok(back) => Err(back
+                .problems()
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "it would not read back as it is".into())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Takes the entries of `stored` (what another tab may have written since),
+    /// keeping the id of every entry this list also holds.
+    pub fn refresh(&mut self, stored: Library) {
+        let mut mine = std::mem::take(&mut self.entries);
+        for (_, entry) in stored.entries {
+            let id = match mine.iter().position(|(_, m)| *m == entry) {
+                Some(i) => mine.remove(i).0,
+                None => {
+                    self.next += 1;
+                    EntryId(self.next - 1)
+                }
+            };
+            self.entries.push((id, entry));
+        }
+    }
+
     /// The readable scenarios with their ids.
     pub fn saved(&self) -> impl Iterator<Item = (EntryId, &Scenario)> {
         self.entries.iter().filter_map(|(id, e)| match e {
@@ -317,6 +349,41 @@ mod tests {
         assert!(lib.rename(b, "c").is_ok());
         lib.remove(a);
         assert_eq!(lib.saved().next().unwrap().1.name, "c");
+    }
+
+    #[test]
+    fn a_list_that_would_not_read_back_is_not_offered_for_storing() {
+        let mut lib = Library::default();
+        lib.add(cnn("ok", 1));
+        assert!(lib.to_checked_json().is_ok());
+        let mut deep = Value::from(1);
+        for _ in 0..100 {
+            deep = serde_json::json!({ "k": deep });
+        }
+        let mut s = Scenario::new(Workload::Transformer(
+            crate::scenario::TransformerScenario {
+                model: crate::scenario::ModelRef::Config(deep.as_object().unwrap().clone()),
+                ..Default::default()
+            },
+        ));
+        s.name = "deep".into();
+        lib.add(s);
+        let e = lib.to_checked_json().unwrap_err();
+        assert!(e.contains("nested more than"), "{e}");
+    }
+
+    #[test]
+    fn refreshing_from_storage_keeps_ids_and_adds_what_another_tab_saved() {
+        let mut mine = Library::default();
+        let (a, _) = mine.add(cnn("a", 1));
+        let mut other = Library::read(&mine.to_json()).unwrap();
+        other.add(cnn("b", 2));
+        mine.refresh(Library::read(&other.to_json()).unwrap());
+        assert_eq!(mine.get(a).unwrap().name, "a");
+        let names: Vec<&str> = mine.saved().map(|(_, s)| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        let (c, _) = mine.add(cnn("c", 3));
+        assert!(mine.get(c).is_some() && c != a);
     }
 
     #[test]

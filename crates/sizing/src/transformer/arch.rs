@@ -157,10 +157,11 @@ pub struct Vision {
 }
 
 impl Vision {
-    /// Patches plus the class token.
+    /// Patches plus the class token (saturating: an image too large for the
+    /// range checks is refused by them, not wrapped).
     pub fn tokens(&self) -> u64 {
-        let side = self.image_size / self.patch_size;
-        side * side + 1
+        let side = self.image_size / self.patch_size.max(1);
+        side.saturating_mul(side).saturating_add(1)
     }
 }
 
@@ -283,6 +284,12 @@ impl Architecture {
         range("ffn", self.ffn, 1, limits::FFN);
         let min_vocab = u64::from(self.kind != ModelKind::Vision);
         range("vocab", self.vocab, min_vocab, limits::VOCAB);
+        // A vision model's positions follow from its image: name the image first.
+        if let Some(v) = &self.vision {
+            range("vision.image_size", v.image_size, 1, limits::IMAGE);
+            range("vision.patch_size", v.patch_size, 1, limits::IMAGE);
+            range("vision.channels", v.channels, 1, 64);
+        }
         range("max_positions", self.max_positions, 1, limits::POSITIONS);
         range("norms_per_layer", self.norms_per_layer.into(), 0, 8);
         range("token_types", self.token_types, 0, 1_024);
@@ -332,11 +339,6 @@ impl Architecture {
         if let Some(w) = &self.window {
             range("window.size", w.size, 1, limits::POSITIONS);
             range("window.every", w.every.into(), 1, 2);
-        }
-        if let Some(v) = &self.vision {
-            range("vision.image_size", v.image_size, 1, limits::IMAGE);
-            range("vision.patch_size", v.patch_size, 1, limits::IMAGE);
-            range("vision.channels", v.channels, 1, 64);
         }
         let mut problem = |field: &str, message: String| {
             errors.push(ArchError {
@@ -422,8 +424,9 @@ impl Architecture {
     /// Query width: heads × head_dim (MLA: heads × (nope + rope)).
     pub fn q_dim(&self) -> u64 {
         match &self.mla {
-            Some(m) => u64::from(self.heads) * (m.qk_nope_head_dim + m.qk_rope_head_dim),
-            None => u64::from(self.heads) * self.head_dim,
+            Some(m) => u64::from(self.heads)
+                .saturating_mul(m.qk_nope_head_dim.saturating_add(m.qk_rope_head_dim)),
+            None => u64::from(self.heads).saturating_mul(self.head_dim),
         }
     }
 

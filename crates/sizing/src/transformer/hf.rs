@@ -334,7 +334,8 @@ fn llama_like(r: &mut Reader) -> Result<Architecture, ImportError> {
             qk_rope_head_dim: r.req("qk_rope_head_dim")?,
             v_head_dim: r.req("v_head_dim")?,
         };
-        a.head_dim = m.qk_nope_head_dim + m.qk_rope_head_dim;
+        // Saturating: an absurd config is refused by the range checks, not wrapped.
+        a.head_dim = m.qk_nope_head_dim.saturating_add(m.qk_rope_head_dim);
         a.kv_heads = a.heads;
         a.mla = Some(m);
         if let Some(n) = r.opt("num_nextn_predict_layers")?.filter(|n| *n > 0) {
@@ -367,7 +368,7 @@ fn falcon(r: &mut Reader) -> Result<Architecture, ImportError> {
     a.kv_heads = r.u32("num_kv_heads", kv)?;
     a.ffn = r.or_default(
         "ffn_hidden_size",
-        4 * a.hidden,
+        a.hidden.saturating_mul(4),
         "Falcon's FFN is 4 × hidden",
     )?;
     a.ffn_kind = FfnKind::Plain;
@@ -407,7 +408,11 @@ fn gpt2(r: &mut Reader) -> Result<Architecture, ImportError> {
         ));
     }
     a.head_dim = a.hidden / heads;
-    a.ffn = r.or_default("n_inner", 4 * a.hidden, "GPT-2 uses 4 × n_embd")?;
+    a.ffn = r.or_default(
+        "n_inner",
+        a.hidden.saturating_mul(4),
+        "GPT-2 uses 4 × n_embd",
+    )?;
     a.ffn_kind = FfnKind::Plain;
     a.vocab = r.req("vocab_size")?;
     a.max_positions = r.req("n_positions")?;
@@ -539,6 +544,7 @@ fn vit(r: &mut Reader) -> Result<Architecture, ImportError> {
 
 /// Reads a `config.json` text.
 pub fn import(text: &str) -> Result<Imported, ImportError> {
+    let text = crate::input::without_bom(text);
     if text.len() > MAX_CONFIG_BYTES {
         return Err(ImportError {
             field: None,
@@ -565,6 +571,13 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
             message: "A config.json is a JSON object ({ … }), not a list or a single value.".into(),
         });
     };
+    // A scenario holds the config three levels down and must stay within its limit.
+    if let Err(e) = crate::scenario::check_depth_below(&value, crate::scenario::MAX_NESTING - 4) {
+        return Err(ImportError {
+            field: None,
+            message: format!("{e}; a config.json nests a few levels"),
+        });
+    }
     import_object(obj)
 }
 

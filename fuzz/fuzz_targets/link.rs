@@ -1,0 +1,8 @@
+//! `cargo fuzz run link`: see fuzz/src/checks.rs for what is checked.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Err(e) = headroom_fuzz::checks::link(data) {
+        panic!("invariant broken: {e}");
+    }
+});
