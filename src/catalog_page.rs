@@ -64,11 +64,12 @@ pub fn CatalogPage() -> impl IntoView {
         }
     };
 
-    let on_file = use_file_open(UseFileOpenOptions::default(), move |opened| {
-        match opened.text {
-            Ok(text) => import_text(opened.name, text),
-            Err(e) => import_error.set(Some(format!("{} was not read: {e}.", opened.name))),
-        }
+    let limit = UseFileOpenOptions {
+        max_bytes: sizing::catalog::MAX_CATALOG_BYTES as u64,
+    };
+    let on_file = use_file_open(limit, move |opened| match opened.text {
+        Ok(text) => import_text(opened.name, text),
+        Err(e) => import_error.set(Some(format!("{} was not read: {e}.", opened.name))),
     });
 
     let export = move |_| {

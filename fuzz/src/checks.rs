@@ -144,7 +144,7 @@ pub fn config(data: &[u8]) -> Checked {
     if hf::import(t).is_err() {
         return Ok(());
     }
-    let Ok(map) = serde_json::from_str(t) else {
+    let Ok(map) = serde_json::from_str(sizing::input::without_bom(t)) else {
         return Err("an imported config is not a JSON object".into());
     };
     let s = Scenario::new(Workload::Transformer(TransformerScenario {

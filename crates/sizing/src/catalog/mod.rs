@@ -332,16 +332,23 @@ impl Catalog {
         let catalog: Catalog = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
+            // A value from the file is echoed only in part.
+            let clip = |t: String| crate::input::clip(&t, 240);
             if inner.is_syntax() || inner.is_eof() {
-                LoadError::Syntax(inner.to_string())
+                LoadError::Syntax(clip(inner.to_string()))
             } else {
                 LoadError::Schema {
-                    path: describe_path(text, &path),
-                    message: strip_position(&inner.to_string()),
+                    path: clip(describe_path(text, &path)),
+                    message: clip(strip_position(&inner.to_string())),
                 }
             }
         })?;
-        catalog.validate().map_err(LoadError::Invalid)?;
+        catalog.validate().map_err(|e| {
+            LoadError::Invalid(CatalogError {
+                path: crate::input::clip(&e.path, 240),
+                message: crate::input::clip(&e.message, 240),
+            })
+        })?;
         Ok(catalog)
     }
 

@@ -170,6 +170,7 @@ impl TransformerForm {
     /// replaced, on failure nothing changes.
     pub fn import_config(&mut self, text: &str) -> Result<(), ImportError> {
         import(text)?;
+        let text = crate::input::without_bom(text);
         let config = serde_json::from_str::<Map<String, Value>>(text).ok();
         let model = config.clone().map(ModelRef::Config);
         match model.map(|m| m.resolve()) {
@@ -466,6 +467,14 @@ mod tests {
         let e = s.to_form().unwrap_err();
         assert_eq!(e.path, rules::EXPERTS.path);
         assert_eq!(e.message, "Llama-3.1-8B is not a mixture of experts");
+    }
+
+    #[test]
+    fn a_config_with_a_byte_order_mark_is_read() {
+        let mut form = TransformerForm::default();
+        let gpt2 = zoo::config_text(zoo::find("gpt2").unwrap());
+        form.import_config(&format!("\u{feff}{gpt2}")).unwrap();
+        assert_eq!(form.model.as_deref(), Some("gpt2"));
     }
 
     #[test]
