@@ -305,16 +305,18 @@ fn sync_with_url(s: Shared) {
     let location = use_location_fragment();
     open_fragment(s, &location.fragment.get_untracked());
     let state = s.state;
-    let link = move |state: &AppState| format!("#{}", link::encode(state));
+    // The fragment last written from the state: its own echo is not a new link.
+    let written = StoredValue::new(location.fragment.get_untracked());
     // A link that could not be read stays in the address bar until something changes.
     let mut keep = s.notice.get_untracked().is_some();
     Effect::new(move |_| {
-        let written = state.with(link::encoded);
+        let link = state.with(link::encoded);
         // A state too large for a link leaves the last link in place (Copy link says so).
-        if std::mem::take(&mut keep) || written.too_long() {
+        if std::mem::take(&mut keep) || link.too_long() {
             return;
         }
-        let fragment = format!("#{}", written.fragment);
+        let fragment = format!("#{}", link.fragment);
+        written.set_value(fragment.clone());
         if location.fragment.get_untracked() != fragment {
             location.set_fragment(&fragment);
         }
@@ -322,7 +324,9 @@ fn sync_with_url(s: Shared) {
     Effect::watch(
         move || location.fragment.get(),
         move |fragment, _, _| {
-            if *fragment != state.with_untracked(link) {
+            if written.with_value(|w| w != fragment)
+                && *fragment != format!("#{}", state.with_untracked(link::encode))
+            {
                 open_fragment(s, fragment);
             }
         },

@@ -26,6 +26,7 @@ use super::{
     check_depth, check_version, deserialize_at,
 };
 use crate::catalog::browse::BrowseQuery;
+use crate::input::clip;
 use crate::units::ByteUnits;
 
 /// Longest fragment read, in bytes (a pasted config.json makes a link of a few kB).
@@ -362,7 +363,7 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
     }
     check_depth(&root).map_err(|e| bad(e.to_string()))?;
     deserialize_at::<AppState>(root, "").map_err(|e: FieldError| {
-        bad(FieldError::new(short(&e.path), cut(&e.message, 240)).to_string())
+        bad(FieldError::new(short(&e.path), clip(&e.message, 240)).to_string())
     })
 }
 
@@ -376,14 +377,7 @@ fn unpack(z: &str) -> Option<String> {
 
 /// Text from a link, cut to a length that fits in a message.
 fn short(s: &str) -> String {
-    cut(s, 60)
-}
-
-fn cut(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
+    clip(s, 60)
 }
 
 fn unescape(s: &str) -> Option<String> {

@@ -315,21 +315,8 @@ impl TransformerScenario {
     /// unreadable config or expert edits on a dense model cannot be shown on the
     /// page: that is an error at its path.
     pub fn to_form(&self) -> Result<TransformerForm, FieldError> {
-        let m = self.model.resolve()?;
+        let m = self.model_with_edits()?;
         let a = &self.arch;
-        if m.arch.moe.is_none() {
-            let moe = [
-                (rules::EXPERTS, a.experts),
-                (rules::EXPERTS_PER_TOKEN, a.experts_per_token),
-                (rules::EXPERT_FFN, a.expert_ffn),
-            ];
-            if let Some((rule, _)) = moe.iter().find(|(_, v)| v.is_some()) {
-                return Err(FieldError::new(
-                    rule.path,
-                    format!("{} is not a mixture of experts", m.name),
-                ));
-            }
-        }
         let mut form = TransformerForm::defaults(m.arch.clone());
         let config = match &self.model {
             ModelRef::Config(map) => Some(map.clone()),

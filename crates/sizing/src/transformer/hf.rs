@@ -166,11 +166,7 @@ impl<'a> Reader<'a> {
 }
 
 fn clip(s: &str) -> String {
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.to_string()
-    }
+    crate::input::clip(s, 40)
 }
 
 /// Head width: `head_dim` when given, else hidden ÷ heads, which must divide.

@@ -151,6 +151,29 @@ impl ModelRef {
     }
 }
 
+impl TransformerScenario {
+    /// The model the scenario names, when its architecture edits can apply to
+    /// it: expert numbers on a dense model cannot.
+    pub fn model_with_edits(&self) -> Result<Resolved, FieldError> {
+        let model = self.model.resolve()?;
+        if model.arch.moe.is_none() {
+            let a = &self.arch;
+            let moe = [
+                (EXPERTS, a.experts),
+                (EXPERTS_PER_TOKEN, a.experts_per_token),
+                (EXPERT_FFN, a.expert_ffn),
+            ];
+            if let Some((rule, _)) = moe.iter().find(|(_, v)| v.is_some()) {
+                return Err(FieldError::new(
+                    rule.path,
+                    format!("{} is not a mixture of experts", model.name),
+                ));
+            }
+        }
+        Ok(model)
+    }
+}
+
 /// The reverse questions of serving: what fits in `memory` bytes per GPU.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReverseAnswers {
@@ -276,21 +299,7 @@ fn edited(base: &Architecture, edits: &ArchEdits, p: &mut Problems) -> Option<Ar
 
 /// Sizes the transformer part of a scenario: every problem at once, each at its path.
 pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>> {
-    let model = t.model.resolve().map_err(|e| vec![e])?;
-    if model.arch.moe.is_none() {
-        let a = &t.arch;
-        let moe = [
-            (EXPERTS, a.experts),
-            (EXPERTS_PER_TOKEN, a.experts_per_token),
-            (EXPERT_FFN, a.expert_ffn),
-        ];
-        if let Some((rule, _)) = moe.iter().find(|(_, v)| v.is_some()) {
-            return Err(vec![FieldError::new(
-                rule.path,
-                format!("{} is not a mixture of experts", model.name),
-            )]);
-        }
-    }
+    let model = t.model_with_edits().map_err(|e| vec![e])?;
     let mut p = Problems::default();
     let arch = edited(&model.arch, &t.arch, &mut p);
     let (mode, method) = (t.mode, t.method);
