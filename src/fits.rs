@@ -150,6 +150,11 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
             let capacity = o.capacity;
             let headroom = o.headroom;
             let pct = o.headroom_percent;
+            let speed = o
+                .speed
+                .as_ref()
+                .map_or_else(|| ["—".to_string(), "—".to_string()], words::speed_cells);
+            let speed = (speed[0].clone(), speed[1].clone());
             let reason = {
                 let fits = std::sync::Arc::clone(&fits);
                 move || words::reason(&fits.options[i], &fits, units.get())
@@ -183,6 +188,8 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
                     <td class="num">{o.per_gpu}</td>
                     <td class="num" data-testid=format!("{prefix}{}-per-host", option_testid(o))>{group_digits(u64::from(o.per_host))}</td>
                     <td class="num">{o.time_slice_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".to_string())}</td>
+                    <td class="num speed-cell" data-testid=format!("{prefix}{}-speed", option_testid(o))>{speed.0}</td>
+                    <td class="num" data-testid=format!("{prefix}{}-throughput", option_testid(o))>{speed.1}</td>
                     <td class="why">{reason}</td>
                 </tr>
             }
@@ -220,6 +227,8 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
                         <th scope="col" class="num">"Per GPU"</th>
                         <th scope="col" class="num">"Per host"</th>
                         <th scope="col" class="num">"Time slice"</th>
+                        <th scope="col" class="num">"Speed"</th>
+                        <th scope="col" class="num">"Throughput"</th>
                         <th scope="col">"Why"</th>
                     </tr>
                 </thead>

@@ -12,6 +12,7 @@ mod fits;
 mod memory_card;
 mod precision_page;
 mod saved;
+mod speed_card;
 pub mod state;
 mod transformer;
 mod widgets;

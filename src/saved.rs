@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::catalog::{Catalog, RecommendationKind};
-use sizing::report::{Report, size};
+use sizing::report::{Report, size, words};
 use sizing::scenario::link::{self, Page};
 use sizing::scenario::store::{EntryId, Library};
 use sizing::scenario::{FieldError, Scenario, Workload};
@@ -297,6 +297,14 @@ fn recommended(r: &Report, kind: RecommendationKind) -> Option<String> {
     let fits = r.fits.as_ref()?;
     let rec = fits.recommendations.iter().find(|x| x.kind == kind)?;
     Some(fits.options[rec.option].label())
+}
+
+/// The speed of the option a report details: how long (on which option), and how much.
+fn detailed_speed(r: &Report) -> Option<[String; 2]> {
+    let d = r.speed.as_ref()?.detail.as_ref()?;
+    let o = r.fits.as_ref()?.options.get(d.option)?;
+    let [time, amount] = words::speed_cells(o.speed.as_ref()?);
+    Some([format!("{time} on {}", o.label()), amount])
 }
 
 fn smallest(r: &Report) -> Option<String> {
@@ -713,6 +721,9 @@ fn Compare(
                             {text_row("Smallest fit", "smallest", &rec(RecommendationKind::Smallest))}
                             {text_row("Densest", "densest", &rec(RecommendationKind::Densest))}
                             {text_row("Most headroom", "headroom", &rec(RecommendationKind::MostHeadroom))}
+                            {text_row("Meets the latency target", "meets-target", &|r| recommended(r, RecommendationKind::MeetsTarget).unwrap_or_else(|| "no target, or none meets it".into()))}
+                            {text_row("Speed", "speed", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[t, _]| t))}
+                            {text_row("Throughput", "throughput", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[_, a]| a))}
                             {text_row("Warnings", "warnings", &|r| r.memory.warnings.len().to_string())}
                         </tbody>
                     </table>

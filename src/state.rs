@@ -20,6 +20,8 @@ use sizing::scenario::link::{self, AppState, CatalogView, FormatsView, Page};
 use sizing::scenario::{
     CnnScenario, Deployment, FieldError, FromForm, Scenario, TransformerScenario, Workload,
 };
+use sizing::speed::SpeedInputs;
+use sizing::speed::form::SpeedForm;
 use sizing::transformer::form::TransformerForm;
 
 use crate::browser::location::use_location_fragment;
@@ -34,8 +36,10 @@ pub struct Inputs {
     pub name: String,
     pub tf: TransformerForm,
     pub tf_fit: FitForm,
+    pub tf_speed: SpeedForm,
     pub cnn: CnnForm,
     pub cnn_fit: FitForm,
+    pub cnn_speed: SpeedForm,
     pub formats: FormatsView,
     pub catalog: CatalogView,
 }
@@ -70,8 +74,10 @@ impl Inputs {
             name: state.name.clone(),
             tf,
             tf_fit,
+            tf_speed: state.tf_speed.to_form(),
             cnn: state.cnn.to_form(),
             cnn_fit,
+            cnn_speed: state.cnn_speed.to_form(),
             formats: state.formats.clone(),
             catalog: state.catalog.clone(),
         };
@@ -167,17 +173,24 @@ where
     Memo::new(move |last: Option<&FromForm<T>>| form.with(|f| from_form(f, last.map(|l| &l.part))))
 }
 
-/// The question a workload page asks: its workload and deployment, read.
+/// The question a workload page asks: its workload, deployment and speed question, read.
 fn question<W: Clone + PartialEq + Send + Sync + 'static>(
     workload: Memo<FromForm<W>>,
     wrap: fn(W) -> Workload,
     deployment: Memo<FromForm<Deployment>>,
+    speed: Memo<FromForm<SpeedInputs>>,
 ) -> Memo<FromForm<Scenario>> {
     Memo::new(move |_| {
-        let (w, d) = (workload.get(), deployment.get());
-        let unread = w.unread.into_iter().chain(d.unread).collect();
+        let (w, d, v) = (workload.get(), deployment.get(), speed.get());
+        let unread = w
+            .unread
+            .into_iter()
+            .chain(d.unread)
+            .chain(v.unread)
+            .collect();
         let part = Scenario {
             deployment: d.part,
+            speed: v.part,
             ..Scenario::new(wrap(w.part))
         };
         FromForm { part, unread }
@@ -208,22 +221,34 @@ impl Shared {
         let tf_gpu = read(inputs.tf_fit().into(), Deployment::from_form);
         let cnn = read(inputs.cnn().into(), CnnScenario::from_form);
         let cnn_gpu = read(inputs.cnn_fit().into(), Deployment::from_form);
+        let tf_speed = read(inputs.tf_speed().into(), SpeedInputs::from_form);
+        let cnn_speed = read(inputs.cnn_speed().into(), SpeedInputs::from_form);
         let state = Memo::new(move |_| AppState {
             page: inputs.page().get(),
             units: inputs.units().get(),
             name: inputs.name().get(),
             tf: tf.with(|r| r.part.clone()),
             tf_gpu: tf_gpu.with(|r| r.part.clone()),
+            tf_speed: tf_speed.with(|r| r.part.clone()),
             cnn: cnn.with(|r| r.part.clone()),
             cnn_gpu: cnn_gpu.with(|r| r.part.clone()),
+            cnn_speed: cnn_speed.with(|r| r.part.clone()),
             formats: inputs.formats().get(),
             catalog: inputs.catalog().get(),
         });
         Shared {
             inputs,
             catalog,
-            tf: Sizing::new(question(tf, Workload::Transformer, tf_gpu), catalog, sizer),
-            cnn: Sizing::new(question(cnn, Workload::Cnn, cnn_gpu), catalog, sizer),
+            tf: Sizing::new(
+                question(tf, Workload::Transformer, tf_gpu, tf_speed),
+                catalog,
+                sizer,
+            ),
+            cnn: Sizing::new(
+                question(cnn, Workload::Cnn, cnn_gpu, cnn_speed),
+                catalog,
+                sizer,
+            ),
             state,
             notice: RwSignal::new(None),
         }

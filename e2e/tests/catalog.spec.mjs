@@ -3,8 +3,8 @@ import { test, expect } from './fixtures.mjs';
 test('browse, filter and open a GPU', async ({ cnn, catalog }) => {
   await cnn.goto();
   await catalog.open();
-  await expect(catalog.field('catalog-origin')).toContainText('33 GPUs');
-  await expect(catalog.rows()).toHaveCount(33);
+  await expect(catalog.field('catalog-origin')).toContainText('34 GPUs');
+  await expect(catalog.rows()).toHaveCount(34);
   await catalog.field('gpu-search').fill('a100 80');
   await expect(catalog.rows()).toHaveCount(2);
   await catalog.field('gpu-a100-sxm4-80gb').click();
@@ -28,18 +28,18 @@ test('a malformed catalog is refused and the active one kept', async ({ cnn, cat
   await catalog.field('export').click();
   const file = await (await download).path();
   const json = JSON.parse(await (await import('node:fs/promises')).readFile(file, 'utf8'));
-  expect(json.gpus).toHaveLength(33);
+  expect(json.gpus).toHaveLength(34);
 
   const broken = structuredClone(json);
-  broken.gpus[10].memory.size_gb = -40;
+  broken.gpus[11].memory.size_gb = -40;
   await catalog.importPasted(JSON.stringify(broken));
   await expect(catalog.field('import-error')).toContainText(
-    'gpus[10] (a100-pcie-40gb).memory.size_gb: must be a positive number, not -40',
+    'gpus[11] (a100-pcie-40gb).memory.size_gb: must be a positive number, not -40',
   );
-  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 33 GPUs');
+  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 34 GPUs');
 
   const tooManySlices = structuredClone(json);
-  tooManySlices.gpus[10].mig.profiles[6].memory_slices = 9;
+  tooManySlices.gpus[11].mig.profiles[6].memory_slices = 9;
   await catalog.field('import-text').fill(JSON.stringify(tooManySlices));
   await catalog.field('import-paste').click();
   await expect(catalog.field('import-error')).toContainText('(7g.40gb).memory_slices: 9 is outside 1 to the GPU');
@@ -60,13 +60,13 @@ test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
   mine.name = 'Lab GPU 24GB';
   json.gpus.push(mine);
   await catalog.importPasted(JSON.stringify(json));
-  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 34 GPUs.');
+  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs.');
   await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
   await cnn.page.getByTestId('tab-cnn').click();
   await expect(cnn.field('cnn-fit-lab-gpu-full')).toBeVisible();
   await cnn.page.getByTestId('tab-catalog').click();
   await catalog.field('reset-catalog').click();
-  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 33 GPUs');
+  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 34 GPUs');
 });
 
 test('the catalog controls show the state a link sets', async ({ page, catalog }) => {

@@ -74,9 +74,57 @@ pub fn report(r: &Report) -> Checked {
             }
         }
     }
+    speed(r)?;
     serde_json::from_str::<serde_json::Value>(&r.to_json())
         .map(|_| ())
         .map_err(|e| format!("the report's JSON does not read back: {e}"))
+}
+
+/// Every speed figure is finite, in its band, and its formula carries no NaN or ∞.
+fn speed(r: &Report) -> Checked {
+    let finite = |what: &str, x: f64| ensure(x.is_finite() && x >= 0.0, || format!("{what}: {x}"));
+    for o in r.fits.iter().flat_map(|f| &f.options) {
+        if let Some(s) = &o.speed {
+            let l = o.label();
+            finite(&format!("{l}: step"), s.step_s)?;
+            finite(&format!("{l}: busy step"), s.busy_step_s)?;
+            finite(&format!("{l}: throughput"), s.throughput)?;
+            finite(&format!("{l}: share"), s.busy_share)?;
+            finite(
+                &format!("{l}: time to first token"),
+                s.ttft_s.unwrap_or(0.0),
+            )?;
+            finite(&format!("{l}: training time"), s.training_s.unwrap_or(0.0))?;
+        }
+    }
+    let Some(sp) = &r.speed else { return Ok(()) };
+    let figures = sp
+        .work
+        .iter()
+        .chain(sp.detail.iter().flat_map(|d| &d.figures));
+    for f in figures {
+        finite(&f.id, f.value)?;
+        ensure(f.low <= f.value && f.value <= f.high, || {
+            format!(
+                "{}: band {}..{} does not hold {}",
+                f.id, f.low, f.high, f.value
+            )
+        })?;
+        ensure(!non_finite(&f.formula), || {
+            format!("{}: {}", f.id, f.formula)
+        })?;
+    }
+    for p in sp.detail.iter().flat_map(|d| &d.curve) {
+        finite("curve time per token", p.tpot_s)?;
+        finite("curve tokens/s", p.tokens_per_s)?;
+    }
+    Ok(())
+}
+
+fn at_a_field(path: &str) -> bool {
+    ["workload.", "deployment.", "speed."]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 /// Sizing answers soundly, or refuses naming fields of the scenario.
@@ -85,21 +133,18 @@ fn sized(s: &Scenario, catalog: &Catalog) -> Checked {
         Ok(r) => {
             report(&r)?;
             for e in &r.errors {
-                ensure(
-                    e.path.starts_with("workload.") || e.path.starts_with("deployment."),
-                    || format!("a problem not at a field: {e}"),
-                )?;
+                ensure(at_a_field(&e.path), || {
+                    format!("a problem not at a field: {e}")
+                })?;
             }
             Ok(())
         }
         Err(errors) => {
             ensure(!errors.is_empty(), || "refused without a reason".into())?;
             for e in &errors {
-                ensure(
-                    (e.path.starts_with("workload.") || e.path.starts_with("deployment."))
-                        && !e.message.is_empty(),
-                    || format!("a problem not at a field: {e}"),
-                )?;
+                ensure(at_a_field(&e.path) && !e.message.is_empty(), || {
+                    format!("a problem not at a field: {e}")
+                })?;
             }
             Ok(())
         }

@@ -11,10 +11,12 @@ use sizing::cnn::{Mode, Optimizer, Preset, text};
 use crate::bind::Bind;
 use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
+use crate::speed_card::{Kind, SpeedCard};
 use crate::state::{InputsStoreFields, Shared};
 use crate::widgets::{Check, Choice, Segmented, TextField};
 use crate::{choice, flag, text};
 use layers::LayerTable;
+use sizing::speed::form::GPUS;
 
 /// The id the preset picker shows when the layer list matches no preset.
 const CUSTOM: &str = "custom";
@@ -24,6 +26,7 @@ pub fn CnnPage() -> impl IntoView {
     let shared = Shared::expect();
     let sizing = shared.cnn;
     let form = Bind::new(shared.inputs.cnn(), sizing);
+    let speed = Bind::new(shared.inputs.cnn_speed(), sizing);
     let units = shared.units();
     let preset = Memo::new(move |_| form.with(CnnForm::matching_preset));
     let image_error = sizing.error(rules::IMAGE);
@@ -166,6 +169,13 @@ pub fn CnnPage() -> impl IntoView {
             <PageMemory sizing=sizing title="Memory" prefix="cnn-" units=units/>
             // Mounted once, so its own settings survive every change of the workload.
             <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
+            <SpeedCard
+                bind=speed
+                kind=Signal::derive(move || if form.with(|f| f.mode == Mode::Training) { Kind::Training } else { Kind::Forward })
+                gpus=text!(speed, GPUS.path, gpus)
+                prefix="cnn-"
+                units=units
+            />
             <LayerTable sizing=sizing units=units/>
         </section>
     }

@@ -15,6 +15,7 @@ use sizing::units::group_digits;
 use crate::bind::Bind;
 use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
+use crate::speed_card::{Kind, SpeedCard};
 use crate::state::{InputsStoreFields, Shared};
 use crate::widgets::{Check, Choice, Segmented, TextField, options};
 use crate::{choice, flag, text};
@@ -30,6 +31,20 @@ pub fn TransformerPage() -> impl IntoView {
     let form: Form = Bind::new(shared.inputs.tf(), sizing);
     let units = shared.units();
     let training = move || form.with(|f| f.mode == Mode::Training);
+    let generates = sizing.part(|r| {
+        r.transformer
+            .as_ref()
+            .is_none_or(|t| t.arch.kind.generates())
+    });
+    let kind = Signal::derive(move || {
+        if training() {
+            Kind::Training
+        } else if generates.get().unwrap_or(true) {
+            Kind::Serving
+        } else {
+            Kind::Forward
+        }
+    });
 
     view! {
         <section class="inputs" aria-label="Model and workload">
@@ -49,6 +64,13 @@ pub fn TransformerPage() -> impl IntoView {
             <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
             // Mounted once, so their own settings survive every change of the workload.
             <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
+            <SpeedCard
+                bind=Bind::new(shared.inputs.tf_speed(), sizing)
+                kind=kind
+                gpus=text!(form, rules::DATA_PARALLEL.path, data_parallel)
+                prefix="tf-"
+                units=units
+            />
             <Show when=move || !training()>
                 <ReverseCard form=form units=units/>
             </Show>

@@ -111,6 +111,7 @@ pub fn render(r: &Report) -> String {
     out.push(String::new());
     if let Some(f) = &r.fits {
         fits(&mut out, r, f);
+        speed(&mut out, r, f);
     }
     out.push(String::new());
     out.push(format!(
@@ -125,6 +126,36 @@ pub fn render(r: &Report) -> String {
         u.label()
     ));
     out.join("\n")
+}
+
+/// How fast: the workload's FLOPs, then the detailed option's figures with
+/// their bands and formulas.
+fn speed(out: &mut Vec<String>, r: &Report, f: &Fits) {
+    let Some(sp) = &r.speed else { return };
+    let u = r.scenario.units;
+    out.push(String::new());
+    match sp.detail.as_ref().map(|d| (d, &f.options[d.option])) {
+        Some((_, o)) => out.push(format!("Speed on {} ({})", o.label(), o.mode.label())),
+        None => out.push("Speed".into()),
+    }
+    let figures = sp
+        .work
+        .iter()
+        .chain(sp.detail.iter().flat_map(|d| &d.figures));
+    for fig in figures {
+        out.push(format!("  {}: {}", fig.label, words::figure(fig, u)));
+        out.push(format!("      {}", fig.formula));
+    }
+    if let Some(d) = &sp.detail {
+        let e = &d.efficiencies;
+        out.push(format!(
+            "  Efficiencies: training MFU {} %, prefill MFU {} %, decode MBU {} %, {} per decode step",
+            words::sig(e.training * 100.0),
+            words::sig(e.prefill * 100.0),
+            words::sig(e.decode * 100.0),
+            words::duration(e.step_overhead_s)
+        ));
+    }
 }
 
 /// What fits: needed, recommendations, the options, GPU counts, notes.
@@ -152,6 +183,8 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
         "Headroom".into(),
         "Per GPU".into(),
         "Per host".into(),
+        "Speed".into(),
+        "Throughput".into(),
     ])
     .chain(f.options.iter().map(|o| {
         let headroom = if o.headroom >= 0 {
@@ -164,6 +197,10 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
             FitStatus::Tight => " (tight)",
             FitStatus::TooSmall => " (too small)",
         };
+        let [speed, throughput] = o
+            .speed
+            .as_ref()
+            .map_or_else(|| [String::new(), String::new()], words::speed_cells);
         vec![
             format!("{}{status}", o.label()),
             o.mode.label().to_string(),
@@ -171,6 +208,8 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
             headroom,
             o.per_gpu.to_string(),
             o.per_host.to_string(),
+            speed,
+            throughput,
         ]
     }))
     .collect();

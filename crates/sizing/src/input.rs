@@ -1,6 +1,8 @@
 //! Reading numbers people type. Every function returns either a value inside the
 //! allowed range or a message meant to be shown next to the field.
 
+use serde_json::Value;
+
 use crate::units::group_digits;
 
 /// Strip `,` thousands separators when they group digits by three ("1,024").
@@ -114,6 +116,39 @@ pub fn number_text(v: f64) -> String {
     } else {
         format!("{v}")
     }
+}
+
+/// Deepest nesting of objects and lists a scenario may have. A config.json nests
+/// a few levels; a saved-scenarios file adds two, and must stay well under the
+/// 128 levels the JSON reader takes, or one deep entry would make the whole list
+/// unreadable.
+pub const MAX_NESTING: usize = 64;
+
+/// Where `value` nests deeper than `max` levels (its dotted path, clipped), if it does.
+pub fn too_deep(value: &Value, max: usize) -> Option<String> {
+    let mut stack: Vec<(&Value, usize, String)> = vec![(value, 0, String::new())];
+    while let Some((v, depth, path)) = stack.pop() {
+        if depth > max {
+            return Some(clip(&path, 80));
+        }
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            Value::Object(m) => stack.extend(m.iter().map(|(k, x)| (x, depth + 1, join(k)))),
+            Value::Array(a) => stack.extend(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| (x, depth + 1, format!("{path}[{i}]"))),
+            ),
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

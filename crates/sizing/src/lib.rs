@@ -12,6 +12,7 @@ pub mod mode;
 pub mod precision;
 pub mod report;
 pub mod scenario;
+pub mod speed;
 pub mod term;
 pub mod transformer;
 pub mod units;

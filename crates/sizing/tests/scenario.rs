@@ -16,6 +16,7 @@ use sizing::scenario::{
     ArchEdits, CnnScenario, Deployment, FromForm, ModelRef, NetworkRef, Scenario,
     TransformerScenario, VERSION, Workload, parse,
 };
+use sizing::speed::{Engine, Link, Overlap, SpeedInputs};
 use sizing::transformer::training::MethodKind;
 use sizing::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
 use sizing::transformer::zoo::zoo;
@@ -338,7 +339,80 @@ fn plausible() -> BoxedStrategy<Scenario> {
             units,
             workload,
             deployment,
+            speed: SpeedInputs::default(),
         })
+        .boxed()
+}
+
+/// Speed questions, plausible and not: zeros, negatives and huge values included.
+fn speed() -> BoxedStrategy<SpeedInputs> {
+    let number = || {
+        prop_oneof![
+            Just(None),
+            (0.001f64..1e6).prop_map(Some),
+            Just(Some(0.0)),
+            Just(Some(1e300)),
+            Just(Some(-1.0)),
+        ]
+    };
+    let count = || {
+        prop_oneof![
+            Just(None),
+            (1u64..10_000_000).prop_map(Some),
+            Just(Some(0)),
+            Just(Some(u64::MAX))
+        ]
+    };
+    (
+        (
+            pick(&Engine::ALL),
+            prop_oneof![1u64..4096, Just(0), Just(u64::MAX)],
+            number(),
+            number(),
+            number(),
+            number(),
+        ),
+        (
+            count(),
+            count(),
+            count(),
+            number(),
+            any::<bool>(),
+            prop_oneof![1u64..64, Just(0)],
+            pick(&Link::ALL),
+            pick(&Overlap::ALL),
+        ),
+        (count(), number()),
+    )
+        .prop_map(
+            |(
+                (engine, output_tokens, ttft, tpot, mfu, mbu),
+                (samples, epochs, bytes, storage, prefetch, gpus, link, overlap),
+                (grads, price),
+            )| {
+                SpeedInputs {
+                    option: None,
+                    engine,
+                    output_tokens,
+                    ttft_ms: ttft,
+                    tpot_ms: tpot,
+                    training_mfu_percent: mfu,
+                    prefill_mfu_percent: mfu,
+                    decode_mbu_percent: mbu,
+                    step_overhead_ms: None,
+                    samples,
+                    epochs,
+                    sample_bytes: bytes,
+                    storage_mb_s: storage,
+                    prefetch,
+                    gpus,
+                    link,
+                    overlap,
+                    gradient_params: grads,
+                    price_per_gpu_hour: price,
+                }
+            },
+        )
         .boxed()
 }
 
@@ -351,13 +425,15 @@ fn scenario() -> BoxedStrategy<Scenario> {
             cnn().prop_map(Workload::Cnn)
         ],
         deployment(),
+        speed(),
     )
-        .prop_map(|(name, units, workload, deployment)| Scenario {
+        .prop_map(|(name, units, workload, deployment, speed)| Scenario {
             version: VERSION,
             name,
             units,
             workload,
             deployment,
+            speed,
         })
         .boxed()
 }

@@ -208,6 +208,10 @@ pub struct FitOption {
     /// ([`crate::report::words::reason`] says both).
     #[serde(skip)]
     pub caveat: Option<Caveat>,
+    /// How fast the workload runs on it ([`crate::speed`]); absent when the speed
+    /// question has errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<crate::speed::row::OptionSpeed>,
 }
 
 /// A limit of one option beyond its memory.
@@ -238,6 +242,8 @@ pub enum RecommendationKind {
     Densest,
     /// The option with the most memory to spare.
     MostHeadroom,
+    /// The smallest option (fewest GPUs, smallest slice) that meets the latency targets.
+    MeetsTarget,
 }
 
 impl RecommendationKind {
@@ -246,6 +252,7 @@ impl RecommendationKind {
             RecommendationKind::Smallest => "smallest",
             RecommendationKind::Densest => "densest",
             RecommendationKind::MostHeadroom => "most_headroom",
+            RecommendationKind::MeetsTarget => "meets_target",
         }
     }
 
@@ -254,6 +261,7 @@ impl RecommendationKind {
             RecommendationKind::Smallest => "Smallest fit",
             RecommendationKind::Densest => "Densest",
             RecommendationKind::MostHeadroom => "Most headroom",
+            RecommendationKind::MeetsTarget => "Meets the latency target",
         }
     }
 }
@@ -301,6 +309,15 @@ pub struct Fits {
 }
 
 impl Fits {
+    /// The fits without speeds: the speed question could not be answered.
+    pub fn strip_speed(&mut self) {
+        for o in &mut self.options {
+            o.speed = None;
+        }
+        self.recommendations
+            .retain(|r| r.kind != RecommendationKind::MeetsTarget);
+    }
+
     pub fn fitting(&self) -> impl Iterator<Item = &FitOption> {
         self.options.iter().filter(|o| o.status == FitStatus::Fits)
     }
@@ -617,6 +634,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
                 per_host: c.per_gpu.saturating_mul(gpus_per_host),
                 time_slice_ms: c.time_slice_ms,
                 caveat: c.caveat,
+                speed: None,
             });
         }
         if !full_fits

@@ -256,39 +256,39 @@ fn import_error(mutate: impl FnOnce(&mut serde_json::Value)) -> String {
 fn malformed_catalogs_are_rejected_with_the_entry_and_field() {
     assert_eq!(
         import_error(|v| {
-            v["gpus"][10]["memory"]
+            v["gpus"][11]["memory"]
                 .as_object_mut()
                 .unwrap()
                 .remove("size_gb");
         }),
-        "gpus[10] (a100-pcie-40gb).memory: missing field `size_gb`"
+        "gpus[11] (a100-pcie-40gb).memory: missing field `size_gb`"
     );
     assert_eq!(
-        import_error(|v| v["gpus"][10]["memory"]["size_gb"] = serde_json::json!(-40)),
-        "gpus[10] (a100-pcie-40gb).memory.size_gb: must be a positive number, not -40"
+        import_error(|v| v["gpus"][11]["memory"]["size_gb"] = serde_json::json!(-40)),
+        "gpus[11] (a100-pcie-40gb).memory.size_gb: must be a positive number, not -40"
     );
     assert_eq!(
         import_error(
-            |v| v["gpus"][10]["mig"]["profiles"][6]["memory_slices"] = serde_json::json!(9)
+            |v| v["gpus"][11]["mig"]["profiles"][6]["memory_slices"] = serde_json::json!(9)
         ),
-        "gpus[10] (a100-pcie-40gb).mig.profiles[6] (7g.40gb).memory_slices: 9 is outside 1 to the GPU's 8 memory slices"
+        "gpus[11] (a100-pcie-40gb).mig.profiles[6] (7g.40gb).memory_slices: 9 is outside 1 to the GPU's 8 memory slices"
     );
     assert_eq!(
-        import_error(|v| v["gpus"][3]["id"] = serde_json::json!("t4")),
-        "gpus[4] (t4).id: duplicate id 't4'"
+        import_error(|v| v["gpus"][4]["id"] = serde_json::json!("t4")),
+        "gpus[5] (t4).id: duplicate id 't4'"
     );
     assert_eq!(
-        import_error(|v| v["gpus"][0]["colour"] = serde_json::json!("green")),
-        "gpus[0] (v100-pcie-16gb).colour: unknown field `colour`, expected one of `id`, `name`, `architecture`, `form_factor`, `pcie_gen`, `tdp_w`, `memory`, `gpus_per_board`, `nvlink`, `perf`, `mig`, `vgpu`, `notes`, `sources`"
+        import_error(|v| v["gpus"][1]["colour"] = serde_json::json!("green")),
+        "gpus[1] (v100-pcie-16gb).colour: unknown field `colour`, expected one of `id`, `name`, `architecture`, `form_factor`, `pcie_gen`, `tdp_w`, `memory`, `gpus_per_board`, `nvlink`, `perf`, `mig`, `vgpu`, `notes`, `sources`"
     );
     assert_eq!(
-        import_error(|v| v["gpus"][0]
+        import_error(|v| v["gpus"][1]
             .as_object_mut()
             .unwrap()
             .remove("tdp_w")
             .map(|_| ())
             .unwrap()),
-        "gpus[0] (v100-pcie-16gb): missing field `tdp_w`"
+        "gpus[1] (v100-pcie-16gb): missing field `tdp_w`"
     );
     assert_eq!(
         import_error(|v| v["schema_version"] = serde_json::json!(7)),

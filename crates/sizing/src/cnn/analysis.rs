@@ -38,6 +38,9 @@ pub struct LayerAnalysis {
     pub view: bool,
     /// Values in the output, per image.
     pub output_elements: u64,
+    /// Multiply-accumulates of one image's forward pass: convolutions
+    /// (weights × output positions) and dense layers (weights); 0 for the rest.
+    pub macs: u64,
 }
 
 impl LayerAnalysis {
@@ -68,6 +71,8 @@ pub struct Analysis {
     pub buffers: u64,
     /// Σ of every layer's stored output, per image (the input image is not included).
     pub feature_elements: u64,
+    /// Multiply-accumulates of one image's forward pass.
+    pub macs: u64,
     /// The largest set of feature maps alive at once during a forward pass (input included).
     pub peak: LivePeak,
     /// Layers whose output no later layer reads (other than the last layer).
@@ -472,6 +477,8 @@ pub fn analyze(network: &Network, input: ImageInput) -> Result<Analysis, Network
             .output
             .elements()
             .ok_or_else(|| fail(Problem::TooLarge))?;
+        let macs = layer_macs(&layer.kind, derived.params, derived.output)
+            .ok_or_else(|| fail(Problem::TooLarge))?;
         layers.push(LayerAnalysis {
             name: layer.name.clone(),
             description: layer.kind.describe(),
@@ -482,6 +489,7 @@ pub fn analyze(network: &Network, input: ImageInput) -> Result<Analysis, Network
             buffers: derived.buffers,
             view: derived.view,
             output_elements,
+            macs,
         });
     }
 
@@ -494,6 +502,7 @@ pub fn analyze(network: &Network, input: ImageInput) -> Result<Analysis, Network
     let params = sum(|l| l.params)?;
     let buffers = sum(|l| l.buffers)?;
     let feature_elements = sum(|l| l.stored_elements())?;
+    let macs = sum(|l| l.macs)?;
     let (peak, unused) = live_peak(&layers, input_elements)?;
 
     Ok(Analysis {
@@ -503,9 +512,30 @@ pub fn analyze(network: &Network, input: ImageInput) -> Result<Analysis, Network
         params,
         buffers,
         feature_elements,
+        macs,
         peak,
         unused,
     })
+}
+
+/// Multiply-accumulates of one forward pass of a layer for one image: a
+/// convolution multiplies each weight once per output position, a dense layer
+/// each weight once. Pooling, normalization and sums are left out (a few per
+/// cent of a CNN's arithmetic; they are bound by memory, not compute).
+fn layer_macs(kind: &LayerKind, params: u64, output: Shape) -> Option<u64> {
+    match *kind {
+        LayerKind::Conv { filters, bias, .. } => {
+            let weights = params.checked_sub(if bias { u64::from(filters) } else { 0 })?;
+            match output {
+                Shape::Map { height, width, .. } => weights.checked_mul(height)?.checked_mul(width),
+                Shape::Vector { .. } => Some(weights),
+            }
+        }
+        LayerKind::Dense { units, bias } => {
+            params.checked_sub(if bias { u64::from(units) } else { 0 })
+        }
+        _ => Some(0),
+    }
 }
 
 /// Buffer ids: 0 is the input image, `i + 1` is the memory layer `i` writes.

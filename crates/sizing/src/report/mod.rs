@@ -17,7 +17,8 @@ use crate::catalog::{Catalog, Demand, Fits, fit};
 use crate::cnn::size::CnnSized;
 use crate::cnn::{self, Shape, Source};
 use crate::mode::Mode;
-use crate::scenario::{FieldError, Scenario, Workload};
+use crate::scenario::{CnnScenario, FieldError, Scenario, TransformerScenario, Workload};
+use crate::speed::{self, Speed, Work};
 use crate::term::{Kind, Term, total_formula};
 use crate::transformer::size::{MEMORY_GIB, TransformerSized};
 use crate::transformer::{self, Architecture, ParamCount};
@@ -196,6 +197,10 @@ pub struct Report {
     /// Every option of the catalog; absent when the deployment question has errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fits: Option<Fits>,
+    /// How fast and how long, on every option (in `fits`) and in detail on one;
+    /// absent when the speed question or the deployment question has errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speed: Option<Speed>,
     pub catalog: CatalogInfo,
     /// Problems that left the rest of the report standing: a memory size for the
     /// reverse questions (no reverse answers) or a deployment field (no fits).
@@ -228,6 +233,7 @@ impl Report {
 
 /// A workload sized, before the deployment question.
 struct Sized {
+    work: Work,
     model: ModelSummary,
     memory: Memory,
     reverse: Option<Result<ReverseAnswers, FieldError>>,
@@ -236,9 +242,10 @@ struct Sized {
     transformer: Option<TransformerFacts>,
 }
 
-impl From<TransformerSized> for Sized {
-    fn from(r: TransformerSized) -> Sized {
+impl Sized {
+    fn transformer(t: &TransformerScenario, r: TransformerSized) -> Sized {
         Sized {
+            work: Work::transformer(t, &r),
             model: ModelSummary {
                 kind: "transformer".into(),
                 name: r.name,
@@ -256,10 +263,9 @@ impl From<TransformerSized> for Sized {
             }),
         }
     }
-}
 
-impl From<CnnSized> for Sized {
-    fn from(r: CnnSized) -> Sized {
+    fn cnn(c: &CnnScenario, gpus: u64, r: CnnSized) -> Sized {
+        let work = Work::cnn(c, &r, gpus);
         let a = &r.analysis;
         let inference = r.workload.mode == Mode::Inference;
         let live = |s: Source| inference && a.peak.tensors.contains(&s);
@@ -293,6 +299,7 @@ impl From<CnnSized> for Sized {
                 live: live(Source::Layer(i)),
             });
         Sized {
+            work,
             model: ModelSummary {
                 kind: "cnn".into(),
                 name: r.name.to_string(),
@@ -316,8 +323,8 @@ impl From<CnnSized> for Sized {
 pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> {
     let settings = s.deployment.settings(catalog);
     let sized = match &s.workload {
-        Workload::Transformer(t) => transformer::size::size(t).map(Sized::from),
-        Workload::Cnn(c) => cnn::size::size(c).map(Sized::from),
+        Workload::Transformer(t) => transformer::size::size(t).map(|r| Sized::transformer(t, r)),
+        Workload::Cnn(c) => cnn::size::size(c).map(|r| Sized::cnn(c, s.speed.gpus, r)),
     };
     let sized = match sized {
         Ok(sized) => sized,
@@ -330,14 +337,22 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
     let reverse = sized
         .reverse
         .and_then(|r| r.map_err(|e| errors.push(e)).ok());
+    let is_cnn = matches!(s.workload, Workload::Cnn(_));
+    let mut speed = None;
     let fits = settings
         .map(|settings| {
             let mut fits = fit(catalog, &sized.memory.demand, &settings);
+            speed = speed::size(&sized.work, &s.speed, &mut fits, catalog, is_cnn)
+                .map_err(|e| errors.extend(e))
+                .ok();
             if !s.deployment.all_profiles {
                 fits.condense();
             }
             if !s.deployment.show_too_small {
                 fits.drop_too_small();
+            }
+            if let Some(sp) = &mut speed {
+                sp.detail = speed::detail(&sized.work, &s.speed, &fits, catalog, is_cnn);
             }
             fits
         })
@@ -352,6 +367,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         parameters: sized.parameters,
         layers: sized.layers,
         fits,
+        speed,
         catalog: CatalogInfo {
             description: catalog.description.clone(),
             gpus: catalog.gpus.len(),
@@ -368,8 +384,10 @@ enum Section {
     All,
     /// The reverse answers only.
     Reverse,
-    /// The fits only.
+    /// The fits (and so the speeds).
     Fits,
+    /// The speeds only.
+    Speed,
 }
 
 fn section(path: &str) -> Section {
@@ -377,6 +395,8 @@ fn section(path: &str) -> Section {
         Section::Reverse
     } else if path.starts_with("deployment.") {
         Section::Fits
+    } else if path.starts_with("speed.") {
+        Section::Speed
     } else {
         Section::All
     }
@@ -412,7 +432,16 @@ pub fn size_page(
             for e in unread {
                 match section(&e.path) {
                     Section::Reverse => r.reverse = None,
-                    Section::Fits => r.fits = None,
+                    Section::Fits => {
+                        r.fits = None;
+                        r.speed = None;
+                    }
+                    Section::Speed => {
+                        r.speed = None;
+                        if let Some(f) = &mut r.fits {
+                            f.strip_speed();
+                        }
+                    }
                     Section::All => {}
                 }
             }

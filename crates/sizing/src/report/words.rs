@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::catalog::{Caveat, FitOption, FitStatus, Fits, Recommendation, RecommendationKind};
+use crate::speed::{Figure, OptionSpeed, Unit};
 use crate::transformer::memory::Reverse;
 use crate::units::{ByteUnits, format_bytes, group_digits};
 
@@ -93,6 +94,23 @@ pub fn why(r: &Recommendation, fits: &Fits, u: ByteUnits) -> String {
             o.headroom_percent,
             format_bytes(o.capacity, u)
         ),
+        RecommendationKind::MeetsTarget => {
+            let users = o.speed.as_ref().and_then(|s| s.users_meeting);
+            format!(
+                "The smallest option that meets the latency target{}: {} ({}){}.",
+                if o.speed.as_ref().is_some_and(|s| s.busy_share < 1.0) {
+                    " with every VM on the GPU busy"
+                } else {
+                    ""
+                },
+                format_bytes(o.capacity, u),
+                o.mode.label(),
+                users.map_or(String::new(), |n| format!(
+                    ", up to {} concurrent users",
+                    group_digits(n)
+                ))
+            )
+        }
     }
 }
 
@@ -140,4 +158,126 @@ pub(crate) fn into_json(v: &mut Value, fits: &Fits, u: ByteUnits) {
         v["recommendations"][i]["why"] = Value::from(why(r, fits, u));
     }
     v["notes"] = Value::from(notes(fits, u));
+}
+
+/// Three significant digits, digits grouped: 0.00824 → "0.00824", 1189.8 → "1,190".
+pub fn sig(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".to_string();
+    }
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    let p = 10f64.powi(digits as i32);
+    let r = (x * p).round() / p;
+    if digits == 0 {
+        group_digits(r.abs() as u64)
+    } else {
+        format!("{r:.digits$}")
+    }
+}
+
+/// A duration as people say it: "8.24 ms", "0.879 s", "14.5 days", "291 years".
+pub fn duration(s: f64) -> String {
+    const MINUTE: f64 = 60.0;
+    const HOUR: f64 = 3600.0;
+    const DAY: f64 = 86_400.0;
+    const YEAR: f64 = 365.25 * DAY;
+    if !s.is_finite() {
+        "—".to_string()
+    } else if s < 1.0 {
+        format!("{} ms", sig(s * 1000.0))
+    } else if s < 2.0 * MINUTE {
+        format!("{} s", sig(s))
+    } else if s < 2.0 * HOUR {
+        format!("{} min", sig(s / MINUTE))
+    } else if s < 2.0 * DAY {
+        format!("{} h", sig(s / HOUR))
+    } else if s < YEAR {
+        format!("{} days", sig(s / DAY))
+    } else {
+        format!("{} years", sig(s / YEAR))
+    }
+}
+
+/// A large count with an SI prefix: "13.2 G", "740".
+pub fn si(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e6 {
+        return crate::input::number_text(x);
+    }
+    let mut v = x;
+    for p in ["", " k", " M", " G", " T", " P", " E", " Z"] {
+        if v.abs() < 999.5 {
+            return format!("{}{p}", sig(v));
+        }
+        v /= 1000.0;
+    }
+    format!("{} Y", sig(v))
+}
+
+/// "13.2 G" → "13.2 G" with the unit joined after ("13.2 GFLOP"); "740" → "740 ".
+fn prefixed(x: f64) -> String {
+    let s = si(x);
+    if s.ends_with(|c: char| c.is_ascii_digit()) {
+        s + " "
+    } else {
+        s
+    }
+}
+
+/// A speed figure's value in the units on show.
+pub fn figure_value(unit: Unit, x: f64, u: ByteUnits) -> String {
+    match unit {
+        Unit::Seconds => duration(x),
+        Unit::Flops => format!("{}FLOP", prefixed(x)),
+        Unit::FlopRate => format!("{}FLOP/s", prefixed(x)),
+        Unit::Bytes => format_bytes(x.max(0.0).min(u64::MAX as f64) as u64, u),
+        Unit::Tokens => format!("{} tokens/s", sig(x)),
+        Unit::Samples => format!("{}/s", sig(x)),
+        Unit::Count => si(x),
+        Unit::KilowattHours => format!("{} kWh", si(x)),
+        Unit::Money => sig(x),
+        Unit::Ratio => format!("{} %", sig(x * 100.0)),
+    }
+}
+
+/// A figure's value, and its band when it has one: "8.24 ms (6.18 ms – 10.3 ms)".
+pub fn figure(f: &Figure, u: ByteUnits) -> String {
+    let v = figure_value(f.unit, f.value, u);
+    if f.low == f.high {
+        v
+    } else {
+        format!(
+            "{v} ({} – {})",
+            figure_value(f.unit, f.low, u),
+            figure_value(f.unit, f.high, u)
+        )
+    }
+}
+
+/// An option's speed in two cells, for the Fits table: how long, and how much.
+/// Generating: "13.4 ms/token · first 879 ms" and "1,190 tokens/s"; training:
+/// the run's time and samples/s; other inference: the batch's time and samples/s.
+pub fn speed_cells(s: &OptionSpeed) -> [String; 2] {
+    let busy = if s.busy_share < 1.0 {
+        format!(" ({} all busy)", duration(s.busy_step_s))
+    } else {
+        String::new()
+    };
+    match (s.ttft_s, s.training_s) {
+        (Some(ttft), _) => [
+            format!(
+                "{}/token{busy} · first {}",
+                duration(s.step_s),
+                duration(ttft)
+            ),
+            format!("{} tokens/s", sig(s.throughput)),
+        ],
+        (None, Some(t)) => [duration(t), format!("{}/s", sig(s.throughput))],
+        (None, None) => [
+            format!("{}/batch{busy}", duration(s.step_s)),
+            format!("{}/s", sig(s.throughput)),
+        ],
+    }
 }

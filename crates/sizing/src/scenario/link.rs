@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
-    CnnScenario, Deployment, FieldError, Scenario, TransformerScenario, VERSION, Workload,
-    check_depth, check_version, deserialize_at,
+    CnnScenario, Deployment, FieldError, Scenario, SpeedInputs, TransformerScenario, VERSION,
+    Workload, check_depth, check_version, deserialize_at,
 };
 use crate::catalog::browse::BrowseQuery;
 use crate::input::clip;
@@ -92,8 +92,12 @@ pub struct AppState {
     pub name: String,
     pub tf: TransformerScenario,
     pub tf_gpu: Deployment,
+    /// The transformer page's speed question.
+    pub tf_speed: SpeedInputs,
     pub cnn: CnnScenario,
     pub cnn_gpu: Deployment,
+    /// The CNN page's speed question.
+    pub cnn_speed: SpeedInputs,
     pub formats: FormatsView,
     pub catalog: CatalogView,
 }
@@ -111,11 +115,13 @@ impl AppState {
                 state.page = Page::Transformer;
                 state.tf = t.clone();
                 state.tf_gpu = s.deployment.clone();
+                state.tf_speed = s.speed.clone();
             }
             Workload::Cnn(c) => {
                 state.page = Page::Cnn;
                 state.cnn = c.clone();
                 state.cnn_gpu = s.deployment.clone();
+                state.cnn_speed = s.speed.clone();
             }
         }
         state
@@ -126,19 +132,25 @@ impl AppState {
         let fresh = AppState::from_scenario(s);
         let (tf, cnn) = match fresh.page {
             Page::Cnn => (
-                (self.tf.clone(), self.tf_gpu.clone()),
-                (fresh.cnn, fresh.cnn_gpu),
+                (self.tf.clone(), self.tf_gpu.clone(), self.tf_speed.clone()),
+                (fresh.cnn, fresh.cnn_gpu, fresh.cnn_speed),
             ),
             _ => (
-                (fresh.tf, fresh.tf_gpu),
-                (self.cnn.clone(), self.cnn_gpu.clone()),
+                (fresh.tf, fresh.tf_gpu, fresh.tf_speed),
+                (
+                    self.cnn.clone(),
+                    self.cnn_gpu.clone(),
+                    self.cnn_speed.clone(),
+                ),
             ),
         };
         AppState {
             tf: tf.0,
             tf_gpu: tf.1,
+            tf_speed: tf.2,
             cnn: cnn.0,
             cnn_gpu: cnn.1,
+            cnn_speed: cnn.2,
             formats: self.formats.clone(),
             catalog: self.catalog.clone(),
             ..fresh
@@ -152,9 +164,17 @@ impl AppState {
 
     /// The scenario of a workload page.
     pub fn scenario_of(&self, page: Page) -> Option<Scenario> {
-        let (workload, deployment) = match page {
-            Page::Transformer => (Workload::Transformer(self.tf.clone()), &self.tf_gpu),
-            Page::Cnn => (Workload::Cnn(self.cnn.clone()), &self.cnn_gpu),
+        let (workload, deployment, speed) = match page {
+            Page::Transformer => (
+                Workload::Transformer(self.tf.clone()),
+                &self.tf_gpu,
+                &self.tf_speed,
+            ),
+            Page::Cnn => (
+                Workload::Cnn(self.cnn.clone()),
+                &self.cnn_gpu,
+                &self.cnn_speed,
+            ),
             _ => return None,
         };
         Some(Scenario {
@@ -163,6 +183,7 @@ impl AppState {
             units: self.units,
             workload,
             deployment: deployment.clone(),
+            speed: speed.clone(),
         })
     }
 }

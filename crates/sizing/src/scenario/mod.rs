@@ -17,6 +17,8 @@ use crate::catalog::{DeploymentMode, VgpuMode};
 use crate::cnn::{Optimizer, Preset};
 use crate::mode::Mode;
 use crate::precision::Precision;
+use crate::speed::efficiency::{Engine, Overrides};
+use crate::speed::link::{Link, Overlap};
 use crate::transformer::training::{LoraTargets, MethodKind, Recipe, Recompute, TrainOptimizer};
 use crate::transformer::zoo::DEFAULT_MODEL;
 use crate::transformer::{KvFormat, WeightFormat};
@@ -45,6 +47,9 @@ pub struct Scenario {
     pub workload: Workload,
     #[serde(default)]
     pub deployment: Deployment,
+    /// How fast and how long: latency targets, efficiencies, the dataset, the network.
+    #[serde(default, skip_serializing_if = "SpeedInputs::is_default")]
+    pub speed: SpeedInputs,
 }
 
 impl Scenario {
@@ -55,6 +60,7 @@ impl Scenario {
             units: ByteUnits::default(),
             workload,
             deployment: Deployment::default(),
+            speed: SpeedInputs::default(),
         }
     }
 
@@ -302,6 +308,107 @@ pub struct Deployment {
     pub all_profiles: bool,
 }
 
+/// The speed question of a scenario: latency targets, efficiencies, the dataset
+/// and the network. Every field may be left out; it then takes its default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpeedInputs {
+    /// The option the speed card details, `gpu_id` or `gpu_id/profile`; the
+    /// recommended one when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    /// The serving engine (inference).
+    pub engine: Engine,
+    /// Tokens generated per request; the prompt is the rest of the context.
+    pub output_tokens: u64,
+    /// Time-to-first-token target, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<f64>,
+    /// Time-per-output-token target, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tpot_ms: Option<f64>,
+    /// Model FLOPs utilisation for training, percent; the GPU generation's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training_mfu_percent: Option<f64>,
+    /// … for prefill (and the compute side of decode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefill_mfu_percent: Option<f64>,
+    /// Memory-bandwidth utilisation for decode, percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decode_mbu_percent: Option<f64>,
+    /// Fixed time per decode step, ms; the engine's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_overhead_ms: Option<f64>,
+    /// Training samples (images or sequences) per epoch; the workload's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<u64>,
+    /// Bytes of one sample on disk; the workload's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_bytes: Option<u64>,
+    /// Storage read throughput, MB/s; no data-loading bound when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_mb_s: Option<f64>,
+    /// Data loading runs ahead of compute (DataLoader workers); else it adds to each iteration.
+    pub prefetch: bool,
+    /// Data-parallel GPUs of a CNN (a transformer counts its own parallel sizes).
+    pub gpus: u64,
+    /// The link gradients are all-reduced over.
+    pub link: Link,
+    /// How much of the all-reduce hides behind the backward pass.
+    pub overlap: Overlap,
+    /// Parameters whose gradients are exchanged; the trainable ones when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient_params: Option<u64>,
+    /// Price of one GPU-hour, for the cost of a run (no currency: the user's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_gpu_hour: Option<f64>,
+}
+
+impl Default for SpeedInputs {
+    fn default() -> SpeedInputs {
+        SpeedInputs {
+            option: None,
+            engine: Engine::default(),
+            output_tokens: 256,
+            ttft_ms: None,
+            tpot_ms: None,
+            training_mfu_percent: None,
+            prefill_mfu_percent: None,
+            decode_mbu_percent: None,
+            step_overhead_ms: None,
+            samples: None,
+            epochs: None,
+            sample_bytes: None,
+            storage_mb_s: None,
+            prefetch: true,
+            gpus: 1,
+            link: Link::default(),
+            overlap: Overlap::default(),
+            gradient_params: None,
+            price_per_gpu_hour: None,
+        }
+    }
+}
+
+impl SpeedInputs {
+    pub fn is_default(&self) -> bool {
+        *self == SpeedInputs::default()
+    }
+
+    /// The efficiencies this question sets.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            engine: self.engine,
+            training_mfu_percent: self.training_mfu_percent,
+            prefill_mfu_percent: self.prefill_mfu_percent,
+            decode_mbu_percent: self.decode_mbu_percent,
+            step_overhead_ms: self.step_overhead_ms,
+        }
+    }
+}
+
 /// The form-factor classes a deployment can be limited to.
 pub const FORM_CLASSES: [&str; 3] = ["PCIe", "SXM", "Superchip"];
 
@@ -396,45 +503,17 @@ pub(crate) fn read_json(text: &str) -> Result<Value, FieldError> {
     serde_json::from_str(text).map_err(|e| FieldError::new("", format!("Not valid JSON: {e}.")))
 }
 
-/// Deepest nesting of objects and lists a scenario may have. A config.json nests
-/// a few levels; a saved-scenarios file adds two, and must stay well under the
-/// 128 levels the JSON reader takes, or one deep entry would make the whole list
-/// unreadable.
-pub const MAX_NESTING: usize = 64;
+pub use crate::input::MAX_NESTING;
 
 /// Refuses values nested deeper than [`MAX_NESTING`], naming where.
 pub(crate) fn check_depth(value: &Value) -> Result<(), FieldError> {
-    check_depth_below(value, MAX_NESTING)
-}
-
-/// Refuses values nested deeper than `max` levels, naming where.
-pub(crate) fn check_depth_below(value: &Value, max: usize) -> Result<(), FieldError> {
-    let mut stack: Vec<(&Value, usize, String)> = vec![(value, 0, String::new())];
-    while let Some((v, depth, path)) = stack.pop() {
-        if depth > max {
-            return Err(FieldError::new(
-                crate::input::clip(&path, 80),
-                format!("nested more than {max} levels deep"),
-            ));
-        }
-        let join = |k: &str| {
-            if path.is_empty() {
-                k.to_string()
-            } else {
-                format!("{path}.{k}")
-            }
-        };
-        match v {
-            Value::Object(m) => stack.extend(m.iter().map(|(k, x)| (x, depth + 1, join(k)))),
-            Value::Array(a) => stack.extend(
-                a.iter()
-                    .enumerate()
-                    .map(|(i, x)| (x, depth + 1, format!("{path}[{i}]"))),
-            ),
-            _ => {}
-        }
+    match crate::input::too_deep(value, MAX_NESTING) {
+        Some(path) => Err(FieldError::new(
+            path,
+            format!("nested more than {MAX_NESTING} levels deep"),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A scenario from parsed JSON (one entry of a saved-scenarios file, for example).

@@ -568,10 +568,13 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         });
     };
     // A scenario holds the config three levels down and must stay within its limit.
-    if let Err(e) = crate::scenario::check_depth_below(&value, crate::scenario::MAX_NESTING - 4) {
+    let max = crate::input::MAX_NESTING - 4;
+    if let Some(path) = crate::input::too_deep(&value, max) {
         return Err(ImportError {
             field: None,
-            message: format!("{e}; a config.json nests a few levels"),
+            message: format!(
+                "{path}: nested more than {max} levels deep; a config.json nests a few levels"
+            ),
         });
     }
     import_object(obj)

@@ -1,0 +1,172 @@
+//! What one fit option gets of its GPU: peak arithmetic for the workload's number
+//! format, memory bandwidth, and the share a MIG slice or a time-sliced vGPU has.
+
+use crate::catalog::{Catalog, DeploymentMode, FitOption, Gpu, Rates};
+use crate::precision::Precision;
+
+/// The arithmetic a workload runs in, as it picks a GPU's rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compute {
+    /// FP32 tensor math where the GPU has TF32 (PyTorch's default for
+    /// convolutions), plain FP32 where it has not.
+    Fp32,
+    Fp16,
+    Bf16,
+    Fp8,
+    Int8,
+}
+
+/// A named rate of a GPU.
+type RateOf = fn(&Rates) -> Option<f64>;
+
+impl Compute {
+    pub fn of(p: Precision) -> Compute {
+        match p {
+            Precision::Fp64 | Precision::Fp32 | Precision::Tf32 => Compute::Fp32,
+            Precision::Fp16 => Compute::Fp16,
+            Precision::Fp8E4m3 | Precision::Fp8E5m2 => Compute::Fp8,
+            Precision::Int8 => Compute::Int8,
+            _ => Compute::Bf16,
+        }
+    }
+
+    /// The rate in FLOP/s and the format it is for; the next wider format the GPU
+    /// has when it lacks this one (BF16 → FP16 → FP32).
+    pub fn rate(self, r: &Rates) -> (f64, &'static str) {
+        let chain: &[(&'static str, RateOf)] = match self {
+            Compute::Fp32 => &[("TF32", |r| r.tf32.value()), ("FP32", |r| r.fp32.value())],
+            Compute::Fp16 => &[("FP16", |r| r.fp16.value()), ("FP32", |r| r.fp32.value())],
+            Compute::Bf16 => &[
+                ("BF16", |r| r.bf16.value()),
+                ("FP16", |r| r.fp16.value()),
+                ("FP32", |r| r.fp32.value()),
+            ],
+            Compute::Fp8 => &[
+                ("FP8", |r| r.fp8.value()),
+                ("BF16", |r| r.bf16.value()),
+                ("FP16", |r| r.fp16.value()),
+                ("FP32", |r| r.fp32.value()),
+            ],
+            Compute::Int8 => &[
+                ("INT8", |r| r.int8.value()),
+                ("FP16", |r| r.fp16.value()),
+                ("FP32", |r| r.fp32.value()),
+            ],
+        };
+        chain
+            .iter()
+            .find_map(|(name, f)| {
+                f(r).filter(|v| v.is_finite() && *v > 0.0)
+                    .map(|v| (v * 1e12, *name))
+            })
+            .unwrap_or((0.0, "none"))
+    }
+}
+
+/// What an option gets of its GPU.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Share {
+    /// FLOP/s at the workload's format, the option's share.
+    pub peak: f64,
+    pub format: &'static str,
+    /// Memory bandwidth, bytes/s, the option's share.
+    pub bandwidth: f64,
+    /// Of the GPU's compute (MIG: compute slices ÷ the GPU's).
+    pub compute_share: f64,
+    /// Of the GPU's bandwidth (MIG: memory slices ÷ the GPU's).
+    pub bandwidth_share: f64,
+    /// The further share when every VM time-sharing it is busy (1 when it is alone on it).
+    pub busy_share: f64,
+    /// How the shares were found.
+    pub note: String,
+    /// A MIG instance (no NVLink).
+    pub mig: bool,
+}
+
+/// The share of `gpu` an option of `mode` and `profile` gets, and its peaks for `compute`.
+pub fn share(gpu: &Gpu, o: &FitOption, compute: Compute) -> Share {
+    let (full_peak, format) = compute.rate(&gpu.perf.dense);
+    let full_bw = gpu
+        .memory
+        .bandwidth_gbps
+        .filter(|b| b.is_finite() && *b > 0.0)
+        .unwrap_or(0.0)
+        * 1e9;
+    let mig_slices = |instance: &str| -> Option<(f64, f64, String)> {
+        let mig = gpu.mig.as_ref()?;
+        let p = gpu.mig_profile(instance)?;
+        let c = f64::from(p.compute_slices) / f64::from(mig.compute_slices.max(1));
+        let m = f64::from(p.memory_slices) / f64::from(mig.memory_slices.max(1));
+        Some((
+            c.min(1.0),
+            m.min(1.0),
+            format!(
+                "{}: {}/{} of the compute, {}/{} of the memory bandwidth (MIG slices)",
+                p.name, p.compute_slices, mig.compute_slices, p.memory_slices, mig.memory_slices
+            ),
+        ))
+    };
+    let profile = o.profile.as_deref().unwrap_or("");
+    let (compute_share, bandwidth_share, busy_share, note, mig) = match o.mode {
+        DeploymentMode::Passthrough => (1.0, 1.0, 1.0, "The whole GPU".to_string(), false),
+        DeploymentMode::Mig => match mig_slices(profile) {
+            Some((c, m, note)) => (c, m, 1.0, note, true),
+            None => (
+                1.0,
+                1.0,
+                1.0,
+                "MIG profile not in the catalog: the whole GPU assumed".into(),
+                true,
+            ),
+        },
+        DeploymentMode::TimeSlicedVgpu => {
+            let n = o.per_gpu.max(1);
+            (
+                1.0,
+                1.0,
+                1.0 / f64::from(n),
+                format!(
+                    "Time-sliced: the whole GPU while it runs alone; 1/{n} when all {n} VMs on the GPU are busy ({} ms slices)",
+                    o.time_slice_ms.unwrap_or(0)
+                ),
+                false,
+            )
+        }
+        DeploymentMode::MigBackedVgpu => {
+            let t = gpu.vgpu.mig_backed.iter().find(|t| t.name == profile);
+            let shared = t.map_or(1, |t| t.vgpus_per_instance.max(1));
+            match t.and_then(|t| mig_slices(&t.gpu_instance)) {
+                Some((c, m, note)) => {
+                    let note = if shared > 1 {
+                        format!("{note}; {shared} vGPUs time-share the instance")
+                    } else {
+                        format!("The MIG instance behind it, {note}")
+                    };
+                    (c, m, 1.0 / f64::from(shared), note, true)
+                }
+                None => (
+                    1.0,
+                    1.0,
+                    1.0,
+                    "MIG instance not in the catalog: the whole GPU assumed".into(),
+                    true,
+                ),
+            }
+        }
+    };
+    Share {
+        peak: full_peak * compute_share,
+        format,
+        bandwidth: full_bw * bandwidth_share,
+        compute_share,
+        bandwidth_share,
+        busy_share,
+        note,
+        mig,
+    }
+}
+
+/// The GPU behind an option.
+pub fn gpu_of<'a>(catalog: &'a Catalog, o: &FitOption) -> Option<&'a Gpu> {
+    catalog.gpu(&o.gpu_id)
+}

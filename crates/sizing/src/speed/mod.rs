@@ -1,0 +1,483 @@
+//! How fast and how long: inference latency and throughput, training time and
+//! communication, for every fit option. A roofline model: a step takes as long
+//! as the slower of its arithmetic (FLOPs ÷ (peak × MFU)) and its memory traffic
+//! (bytes ÷ (bandwidth × MBU)), plus a fixed overhead. The efficiencies are
+//! calibrated against public measurements (`docs/throughput.md`); every figure
+//! carries its formula, inputs, assumption and band, as the memory terms do.
+
+pub mod efficiency;
+pub mod flops;
+pub mod form;
+pub mod gpu;
+pub mod inference;
+pub mod link;
+pub mod row;
+pub mod training;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{
+    Catalog, FitOption, FitStatus, Fits, Gpu, Recommendation, RecommendationKind,
+};
+use crate::scenario::FieldError;
+use gpu::Share;
+use inference::{Serving, Targets};
+
+pub use crate::scenario::SpeedInputs;
+pub use efficiency::{Efficiencies, Engine};
+pub use flops::Work;
+pub use link::{Link, Overlap};
+pub use row::{Bound, OptionSpeed};
+
+/// What a figure counts, for formatting at the edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Seconds,
+    Flops,
+    /// FLOP/s.
+    FlopRate,
+    Bytes,
+    /// Tokens per second.
+    Tokens,
+    /// Images or sequences per second.
+    Samples,
+    Count,
+    KilowattHours,
+    /// The user's currency.
+    Money,
+    Ratio,
+}
+
+/// One figure of the speed breakdown: its value and band, the arithmetic with the
+/// actual numbers, and the assumption behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Stable id: "ttft", "tpot", "iteration", ….
+    pub id: String,
+    pub label: String,
+    pub unit: Unit,
+    pub value: f64,
+    /// The band the true figure is expected in (both `value` when exact).
+    pub low: f64,
+    pub high: f64,
+    pub formula: String,
+    pub note: String,
+}
+
+impl Figure {
+    pub fn exact(
+        id: &str,
+        label: &str,
+        unit: Unit,
+        value: f64,
+        formula: String,
+        note: &str,
+    ) -> Figure {
+        let value = finite(value);
+        Figure {
+            id: id.into(),
+            label: label.into(),
+            unit,
+            value,
+            low: value,
+            high: value,
+            formula: attach_prefixes(formula),
+            note: note.into(),
+        }
+    }
+
+    /// The figure with the calibration's band, ± [`efficiency::BAND`].
+    pub fn banded(mut self) -> Figure {
+        self.low = self.value * (1.0 - efficiency::BAND);
+        self.high = self.value * (1.0 + efficiency::BAND);
+        self
+    }
+}
+
+/// `f` with the calibration's band (an estimate that rests on the efficiencies).
+pub(crate) fn band(f: Figure) -> Figure {
+    f.banded()
+}
+
+/// One point of the latency curve: the option's speed at `users` concurrent sequences.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    pub users: u64,
+    pub tpot_s: f64,
+    pub tokens_per_s: f64,
+    pub bound: Bound,
+}
+
+/// The option the speed card details.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Detail {
+    /// Index into [`crate::catalog::Fits::options`].
+    pub option: usize,
+    /// The key of that option (`gpu_id` or `gpu_id/profile`).
+    pub key: String,
+    /// The option as people name it ("NVIDIA H100 SXM5 80GB · 3g.40gb").
+    pub label: String,
+    pub efficiencies: Efficiencies,
+    /// Inference or training figures, in reading order.
+    pub figures: Vec<Figure>,
+    /// Generating transformers: TPOT and tokens/s against concurrent users, up to
+    /// the option's memory capacity.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub curve: Vec<CurvePoint>,
+    /// The scenario's concurrent sequences (generating transformers; else 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub users: u64,
+    /// Training: the run, the dataset and the all-reduce.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training: Option<training::Run>,
+}
+
+/// The speed section of a report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Speed {
+    /// FLOPs of the workload, whatever the GPU.
+    pub work: Vec<Figure>,
+    /// The detailed option; `None` when no option is listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+    /// The targets asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttft_target_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tpot_target_s: Option<f64>,
+}
+
+/// The article's all-reduce example (Denneman, "Multi-GPU for distributed
+/// training", 2023): BERT-Large's 340 M FP32 gradients ring-all-reduced over
+/// 25 Gb Ethernet, 30,000 iterations per epoch for 100 epochs: 2.72 GB and
+/// 870 ms per iteration, 725 hours in all. Many GPUs (1,024), as the article's
+/// "twice the gradients" assumes.
+pub fn bert_all_reduce_example() -> crate::scenario::Scenario {
+    use crate::scenario::{ModelRef, Scenario, TransformerScenario, Workload};
+    let mut s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("bert-large".into()),
+        mode: crate::mode::Mode::Training,
+        recipe: crate::transformer::training::Recipe::Fp32,
+        micro_batch: 1,
+        context: 128,
+        data_parallel: 1024,
+        ..TransformerScenario::default()
+    }));
+    s.name = "BERT-Large all-reduce over 25 GbE (the article's example)".into();
+    s.speed.gradient_params = Some(340_000_000);
+    s.speed.link = Link::Eth25;
+    s.speed.overlap = Overlap::None;
+    s.speed.samples = Some(30_000 * 1024);
+    s.speed.epochs = Some(100);
+    s
+}
+
+/// The key a scenario names an option by.
+pub fn option_key(gpu_id: &str, profile: Option<&str>) -> String {
+    match profile {
+        Some(p) => format!("{gpu_id}/{p}"),
+        None => gpu_id.to_string(),
+    }
+}
+
+/// `x`, or 0 when it is not a finite number (no NaN or ∞ leaves the engine).
+pub(crate) fn finite(x: f64) -> f64 {
+    if x.is_finite() { x } else { 0.0 }
+}
+
+/// "9.08 G B" → "9.08 GB", "312 T FLOP/s" → "312 TFLOP/s": a prefix [`num`]
+/// wrote joins the unit after it.
+fn attach_prefixes(mut s: String) -> String {
+    for p in ["k", "M", "G", "T", "P", "E", "Z", "Y"] {
+        for unit in ["B", "FLOP"] {
+            s = s.replace(&format!(" {p} {unit}"), &format!(" {p}{unit}"));
+        }
+    }
+    s
+}
+
+/// Figures as people read them in a formula: whole numbers below a million with
+/// their digits grouped ("7,936"); else 3 significant digits, with an SI prefix
+/// from a thousand up ("13.2 G").
+pub(crate) fn num(x: f64) -> String {
+    let x = finite(x);
+    if x.fract() == 0.0 && x.abs() < 1e6 {
+        return crate::input::number_text(x);
+    }
+    const PREFIXES: [&str; 8] = [" k", " M", " G", " T", " P", " E", " Z", " Y"];
+    let mut v = sig3(x);
+    let mut prefix = "";
+    for p in PREFIXES {
+        if v.abs() < 999.5 {
+            break;
+        }
+        v = sig3(v / 1000.0);
+        prefix = p;
+    }
+    format!("{}{prefix}", crate::input::number_text(v))
+}
+
+/// `x` to 3 significant digits.
+pub(crate) fn sig3(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return finite(x);
+    }
+    let p = 10f64.powi(2 - x.abs().log10().floor() as i32);
+    (x * p).round() / p
+}
+
+/// Speeds every option of `fits` (its `speed`), adds the "meets the latency
+/// target" recommendation, and returns the section (its `detail` comes from
+/// [`detail`] once the options are final). `Err` holds the speed question's problems.
+pub fn size(
+    work: &Work,
+    s: &SpeedInputs,
+    fits: &mut Fits,
+    catalog: &Catalog,
+    cnn: bool,
+) -> Result<Speed, Vec<FieldError>> {
+    s.check()?;
+    if let Work::Generate(g) = work
+        && s.output_tokens >= g.context
+    {
+        return Err(vec![FieldError::new(
+            form::OUTPUT_TOKENS.path,
+            format!(
+                "Must be less than the context ({} tokens): the prompt is the rest of it.",
+                crate::units::group_digits(g.context)
+            ),
+        )]);
+    }
+    let targets = Targets {
+        ttft: s.ttft_ms.map(|ms| ms / 1000.0),
+        tpot: s.tpot_ms.map(|ms| ms / 1000.0),
+    };
+    let margin = fits.margin_percent;
+    for o in &mut fits.options {
+        o.speed = catalog
+            .gpu(&o.gpu_id)
+            .and_then(|gpu| OnGpu::new(work, s, gpu, o, margin, cnn))
+            .map(|v| v.row(&targets));
+    }
+    if targets.any()
+        && let Some((i, _)) = fits
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| {
+                o.status == FitStatus::Fits
+                    && o.speed
+                        .as_ref()
+                        .is_some_and(|s| s.meets_target == Some(true))
+            })
+            .min_by(|a, b| {
+                a.1.capacity
+                    .cmp(&b.1.capacity)
+                    .then(b.1.per_host.cmp(&a.1.per_host))
+            })
+    {
+        fits.recommendations.push(Recommendation {
+            kind: RecommendationKind::MeetsTarget,
+            option: i,
+        });
+    }
+    Ok(Speed {
+        work: work.figures(),
+        detail: None,
+        ttft_target_s: targets.ttft,
+        tpot_target_s: targets.tpot,
+    })
+}
+
+/// The option the card details: the one the scenario names, else the one that
+/// meets the latency target, else the smallest fit, else the first listed.
+pub fn chosen(s: &SpeedInputs, fits: &Fits) -> Option<usize> {
+    let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
+    let named = s
+        .option
+        .as_ref()
+        .and_then(|k| fits.options.iter().position(|o| key(o) == *k));
+    let recommended = |kind| {
+        fits.recommendations
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.option)
+    };
+    named
+        .or_else(|| recommended(RecommendationKind::MeetsTarget))
+        .or_else(|| recommended(RecommendationKind::Smallest))
+        .or_else(|| {
+            fits.options
+                .iter()
+                .position(|o| o.status == FitStatus::Fits)
+        })
+        .or_else(|| (!fits.options.is_empty()).then_some(0))
+}
+
+/// The card's breakdown for the chosen option.
+pub fn detail(
+    work: &Work,
+    s: &SpeedInputs,
+    fits: &Fits,
+    catalog: &Catalog,
+    cnn: bool,
+) -> Option<Detail> {
+    let i = chosen(s, fits)?;
+    let o = &fits.options[i];
+    let gpu = catalog.gpu(&o.gpu_id)?;
+    let opt = OnGpu::new(work, s, gpu, o, fits.margin_percent, cnn)?;
+    let (figures, curve, training) = opt.detail();
+    Some(Detail {
+        option: i,
+        key: option_key(&o.gpu_id, o.profile.as_deref()),
+        label: format!("{} ({})", o.label(), o.mode.label()),
+        efficiencies: opt.eff,
+        figures,
+        curve,
+        users: match work {
+            Work::Generate(g) => g.sequences,
+            _ => 0,
+        },
+        training,
+    })
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+/// A workload on one fit option of one GPU.
+struct OnGpu<'a> {
+    work: &'a Work,
+    s: &'a SpeedInputs,
+    gpu: &'a Gpu,
+    share: Share,
+    eff: Efficiencies,
+    link: (f64, String),
+    usable: f64,
+}
+
+impl<'a> OnGpu<'a> {
+    /// `None` when the catalog gives the GPU no rate for the workload's
+    /// arithmetic, or no memory bandwidth: its speed is unknown, not zero.
+    fn new(
+        work: &'a Work,
+        s: &'a SpeedInputs,
+        gpu: &'a Gpu,
+        o: &FitOption,
+        margin: f64,
+        cnn: bool,
+    ) -> Option<OnGpu<'a>> {
+        let compute = match work {
+            Work::Generate(g) => g.compute,
+            Work::Forward(f) => f.compute,
+            Work::Train(t) => t.compute,
+        };
+        let share = gpu::share(gpu, o, compute);
+        if !(share.peak > 0.0 && share.bandwidth > 0.0) {
+            return None;
+        }
+        let link = link::gpu_link(gpu, share.mig);
+        Some(OnGpu {
+            work,
+            s,
+            gpu,
+            eff: efficiency::resolve(&gpu.architecture, share.format, cnn, &s.overrides()),
+            usable: o.capacity as f64 * 100.0 / (100.0 + margin.clamp(0.0, 100.0)),
+            share,
+            link,
+        })
+    }
+
+    fn serving(&self) -> Option<Serving<'_>> {
+        match self.work {
+            Work::Generate(g) => Some(Serving {
+                g,
+                share: &self.share,
+                eff: &self.eff,
+                link: self.link.0,
+                usable: self.usable,
+                output_tokens: self.s.output_tokens,
+            }),
+            _ => None,
+        }
+    }
+
+    fn run(&self, t: &flops::Train, busy: f64) -> training::Run {
+        training::run(
+            t,
+            self.s,
+            &self.share,
+            &self.eff,
+            (self.link.0, &self.link.1),
+            self.gpu.tdp_w,
+            busy,
+        )
+    }
+
+    fn row(&self, targets: &Targets) -> OptionSpeed {
+        match self.work {
+            Work::Generate(_) => self
+                .serving()
+                .map(|v| v.option(targets))
+                .expect("a serving workload"),
+            Work::Forward(f) => inference::forward_option(f, &self.share, &self.eff),
+            Work::Train(t) => {
+                let r = self.run(t, 1.0);
+                let busy = self.run(t, self.share.busy_share);
+                OptionSpeed {
+                    ttft_s: None,
+                    step_s: r.iteration_s,
+                    throughput: finite(r.global_batch as f64 / r.iteration_s),
+                    busy_share: self.share.busy_share,
+                    busy_step_s: busy.iteration_s,
+                    bound: Bound::Compute,
+                    max_users: None,
+                    users_meeting: None,
+                    meets_target: None,
+                    training_s: Some(r.total_s),
+                }
+            }
+        }
+    }
+
+    fn detail(&self) -> (Vec<Figure>, Vec<CurvePoint>, Option<training::Run>) {
+        let share = Figure::exact(
+            "share",
+            "What this option gets",
+            Unit::Ratio,
+            self.share.compute_share,
+            format!(
+                "{} FLOP/s {} and {} B/s of memory bandwidth",
+                num(self.share.peak),
+                self.share.format,
+                num(self.share.bandwidth)
+            ),
+            &self.share.note,
+        );
+        match self.work {
+            Work::Generate(_) => {
+                let v = self.serving().expect("a serving workload");
+                let mut figures = vec![share];
+                figures.extend(v.figures());
+                let upto = v.max_users().unwrap_or(v.g.sequences).max(v.g.sequences);
+                (figures, v.curve(upto), None)
+            }
+            Work::Forward(f) => {
+                let mut figures = vec![share];
+                figures.extend(inference::forward_figures(f, &self.share, &self.eff));
+                (figures, Vec::new(), None)
+            }
+            Work::Train(t) => {
+                let r = self.run(t, 1.0);
+                let mut figures = vec![share];
+                figures.extend(training::figures(t, &r, &self.share, &self.eff, self.s));
+                (figures, Vec::new(), Some(r))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,344 @@
+//! The seeds' worked examples and a hand-checkable Llama-2-7B, through
+//! `report::size` as the app and the command line size them.
+
+use super::*;
+use crate::catalog::Catalog;
+use crate::mode::Mode;
+use crate::report::{Report, size};
+use crate::scenario::{CnnScenario, ModelRef, NetworkRef, Scenario, TransformerScenario, Workload};
+use crate::transformer::training::Recompute;
+
+fn report(s: &Scenario) -> Report {
+    size(s, Catalog::bundled()).expect("sizes")
+}
+
+fn detail(r: &Report) -> &Detail {
+    r.speed
+        .as_ref()
+        .expect("a speed section")
+        .detail
+        .as_ref()
+        .expect("a detailed option")
+}
+
+fn figure<'a>(r: &'a Report, id: &str) -> &'a Figure {
+    let d = detail(r);
+    d.figures
+        .iter()
+        .chain(&r.speed.as_ref().unwrap().work)
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no figure {id}"))
+}
+
+fn on(mut s: Scenario, option: &str) -> Scenario {
+    s.speed.option = Some(option.into());
+    s.deployment.show_too_small = true;
+    s.deployment.all_profiles = true;
+    s
+}
+
+fn llama2_7b(sequences: u64, context: u64) -> Scenario {
+    Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("llama-2-7b".into()),
+        sequences,
+        context,
+        ..TransformerScenario::default()
+    }))
+}
+
+fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
+    (actual - expected).abs() <= tolerance * expected.abs()
+}
+
+#[test]
+fn llama_2_7b_by_hand() {
+    let r = report(&on(llama2_7b(1, 4096), "h100-sxm5-80gb"));
+    // 6,738,415,616 parameters, 131,072,000 in the token embedding, 4,096 in the final norm.
+    assert_eq!(
+        figure(&r, "linear_flops").value,
+        2.0 * (6_738_415_616.0 - 131_072_000.0 - 4_096.0)
+    );
+    // Attention: 2 × 32 heads × (128 + 128) × 32 layers = 524,288 FLOPs per
+    // attended position; a 4,096-token context attends to 2,048.5 on average.
+    assert_eq!(
+        figure(&r, "forward_flops").value,
+        13_214_679_040.0 + 524_288.0 * 2_048.5
+    );
+    // Batch 1, 256 output tokens: the prompt is 3,840 tokens and a step reads on
+    // average 3,840 + 128 = 3,968 cached tokens of 2 × 32 × 32 × 128 × 2 B = 524,288 B.
+    let weights = 6_738_415_616.0 * 2.0;
+    let bytes = weights + 524_288.0 * 3_968.0;
+    assert_eq!(figure(&r, "decode_bytes").value, bytes);
+    let d = detail(&r);
+    assert_eq!(d.efficiencies.decode, 0.6);
+    assert_eq!(d.efficiencies.step_overhead_s, 0.000_5);
+    // H100 SXM5: 3,350 GB/s. TPOT = bytes ÷ (bandwidth × MBU) + overhead, exactly.
+    let tpot = bytes / (3350e9 * 0.6) + 0.000_5;
+    assert!(
+        close(figure(&r, "tpot").value, tpot, 1e-12),
+        "{}",
+        figure(&r, "tpot").value
+    );
+    assert!((figure(&r, "tpot").value * 1000.0 - 8.24).abs() < 0.01);
+    let tpot = figure(&r, "tpot");
+    assert!(tpot.low < tpot.value && tpot.value < tpot.high);
+}
+
+#[test]
+fn bert_large_all_reduce_on_25_gbe() {
+    // The article: 340 M parameters, FP32 gradients, ring all-reduce over 25 GbE,
+    // 30,000 iterations per epoch × 100 epochs.
+    let s = bert_all_reduce_example();
+    let r = report(&s);
+    let run = detail(&r).training.as_ref().expect("a run");
+    let a = run.all_reduce.as_ref().expect("an all-reduce");
+    assert_eq!(a.gradient_bytes, 1.36e9);
+    // 2 × 1,023/1,024 × 1.36 GB = 2.717 GB ≈ the article's 2.72 GB.
+    assert!(close(a.per_gpu_bytes, 2.72e9, 0.002), "{}", a.per_gpu_bytes);
+    // 2.717 GB × 8 ÷ 25 Gb/s = 0.8696 s ≈ 870 ms.
+    assert!(close(a.time_s, 0.870, 0.001), "{}", a.time_s);
+    assert_eq!(run.iterations, 3_000_000);
+    // 0.8696 s × 3,000,000 = 724.6 h ≈ 725 hours (30 days).
+    assert!(
+        close(a.run_s / 3600.0, 725.0, 0.001),
+        "{}",
+        a.run_s / 3600.0
+    );
+}
+
+fn resnet50_training(batch: u64) -> Scenario {
+    Scenario::new(Workload::Cnn(CnnScenario {
+        network: NetworkRef::Preset(crate::cnn::Preset::ResNet50),
+        mode: Mode::Training,
+        batch,
+        ..CnnScenario::default()
+    }))
+}
+
+#[test]
+fn imagenet_epochs_and_size() {
+    let r = report(&resnet50_training(32));
+    let run = detail(&r).training.as_ref().expect("a run");
+    // 1,280,000 images ÷ 32 = 40,000 iterations per epoch.
+    assert_eq!(run.samples, 1_280_000);
+    assert_eq!(run.iterations_per_epoch, 40_000);
+    // 155.84 GiB on disk.
+    let gib = run.dataset_bytes / 1024f64.powi(3);
+    assert!((gib - 155.84).abs() < 0.005, "{gib}");
+    // A 224×224×3 FP32 tensor is 602,112 B: about 4.6 times the JPEG.
+    assert_eq!(run.raw_sample_bytes, 602_112);
+}
+
+#[test]
+fn resnet50_on_an_m40_takes_about_14_days() {
+    // You et al.: 90 epochs of ImageNet-1K on one M40 take 14 days.
+    let r = report(&on(resnet50_training(32), "m40-24gb"));
+    let days = detail(&r).training.as_ref().unwrap().total_s / 86_400.0;
+    assert!(close(days, 14.0, 0.1), "{days} days");
+    // ResNet-50 v1.5: 4.09 G multiply-accumulates per 224×224 image (torchvision).
+    let forward = figure(&r, "forward_flops").value;
+    assert!(close(forward, 2.0 * 4.09e9, 0.01), "{forward}");
+}
+
+#[test]
+fn gpt3_on_one_v100_takes_about_288_years() {
+    // Megatron-LM: "approximately 288 years with a single V100". Its convention:
+    // 300 B tokens, full recomputation (8 × parameters × tokens), sequences of 2,048.
+    let config = serde_json::json!({
+        "model_type": "gpt2", "n_embd": 12288, "n_layer": 96, "n_head": 96,
+        "vocab_size": 50257, "n_positions": 2048
+    });
+    let mut s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Config(config.as_object().unwrap().clone()),
+        mode: Mode::Training,
+        micro_batch: 1,
+        context: 2048,
+        recompute: Recompute::Full,
+        ..TransformerScenario::default()
+    }));
+    s.speed.samples = Some(300_000_000_000 / 2048);
+    s.speed.epochs = Some(1);
+    let r = report(&on(s, "v100-sxm2-32gb"));
+    let years = detail(&r).training.as_ref().unwrap().total_s / (365.25 * 86_400.0);
+    assert!(close(years, 288.0, 0.1), "{years} years");
+}
+
+#[test]
+fn slow_data_loading_turns_2_5_days_into_20() {
+    // Polat's ResNet-18 at batch 32: 0.055 s of compute and 0.38 s of loading per
+    // iteration; 40,000 iterations × 100 epochs.
+    let t = flops::Train {
+        forward_per_sample: 1.0,
+        forward_formula: String::new(),
+        multiplier: 3.0,
+        multiplier_note: String::new(),
+        replica_batch: 32,
+        data_parallel: 1,
+        tensor_parallel: 1,
+        pipeline_parallel: 1,
+        micro_batches: 1,
+        tokens_per_sample: 1,
+        trainable: 11_689_512,
+        gradient_bytes: 4,
+        zero_stage: 0,
+        tp_activation_bytes: 0.0,
+        layers: 18,
+        compute: gpu::Compute::Fp32,
+        raw_sample_bytes: 602_112,
+        default_samples: flops::IMAGENET_IMAGES,
+        default_epochs: 100,
+        default_sample_bytes: 130_730,
+        dataset_note: "",
+        samples: "images",
+    };
+    // A GPU whose 96 FLOPs per iteration take 0.055 s.
+    let share = gpu::Share {
+        peak: 96.0 / 0.055,
+        format: "FP32",
+        bandwidth: 1.0,
+        compute_share: 1.0,
+        bandwidth_share: 1.0,
+        busy_share: 1.0,
+        note: String::new(),
+        mig: false,
+    };
+    let eff = efficiency::Efficiencies {
+        training: 1.0,
+        training_origin: efficiency::Origin::Yours,
+        prefill: 1.0,
+        prefill_origin: efficiency::Origin::Yours,
+        decode: 1.0,
+        decode_origin: efficiency::Origin::Yours,
+        step_overhead_s: 0.0,
+        step_origin: efficiency::Origin::Yours,
+    };
+    let fast = training::run(
+        &t,
+        &SpeedInputs::default(),
+        &share,
+        &eff,
+        (1.0, ""),
+        None,
+        1.0,
+    );
+    assert_eq!(fast.iterations, 4_000_000);
+    assert!(
+        close(fast.total_s / 86_400.0, 2.55, 0.01),
+        "{}",
+        fast.total_s / 86_400.0
+    );
+    // 32 × 130,730 B ÷ 0.38 s = 11.0 MB/s of random reads, not prefetched.
+    let slow = SpeedInputs {
+        storage_mb_s: Some(32.0 * 130_730.0 / 0.38 / 1e6),
+        prefetch: false,
+        ..SpeedInputs::default()
+    };
+    let slow = training::run(&t, &slow, &share, &eff, (1.0, ""), None, 1.0);
+    assert!(close(slow.iteration_s, 0.435, 0.001));
+    assert!(
+        close(slow.total_s / 86_400.0, 20.1, 0.01),
+        "{}",
+        slow.total_s / 86_400.0
+    );
+}
+
+#[test]
+fn a_latency_target_recommends_the_smallest_option_that_meets_it() {
+    let mut s = llama2_7b(8, 4096);
+    s.speed.tpot_ms = Some(20.0);
+    let r = report(&s);
+    let fits = r.fits.as_ref().unwrap();
+    let rec = fits
+        .recommendations
+        .iter()
+        .find(|r| r.kind == RecommendationKind::MeetsTarget)
+        .expect("an option meets 20 ms");
+    let o = &fits.options[rec.option];
+    let speed = o.speed.as_ref().unwrap();
+    assert_eq!(speed.meets_target, Some(true));
+    assert!(speed.busy_step_s <= 0.020);
+    // Every smaller fitting option misses it.
+    for other in fits.fitting().filter(|x| x.capacity < o.capacity) {
+        assert_eq!(
+            other.speed.as_ref().unwrap().meets_target,
+            Some(false),
+            "{}",
+            other.label()
+        );
+    }
+    // The card details that option.
+    assert_eq!(detail(&r).option, rec.option);
+    // An impossible target recommends nothing.
+    s.speed.tpot_ms = Some(0.01);
+    let r = report(&s);
+    assert!(
+        !r.fits
+            .unwrap()
+            .recommendations
+            .iter()
+            .any(|r| r.kind == RecommendationKind::MeetsTarget)
+    );
+}
+
+#[test]
+fn the_curve_ends_at_the_memory_and_slows_as_users_grow() {
+    let r = report(&on(llama2_7b(4, 4096), "h100-sxm5-80gb"));
+    let d = detail(&r);
+    let last = d.curve.last().unwrap();
+    let max = figure(&r, "max_users").value as u64;
+    assert_eq!(last.users, max);
+    for w in d.curve.windows(2) {
+        assert!(w[1].tpot_s >= w[0].tpot_s && w[1].tokens_per_s >= w[0].tokens_per_s);
+    }
+}
+
+#[test]
+fn speed_errors_are_at_their_paths_and_leave_the_fits() {
+    let mut s = llama2_7b(1, 1024);
+    s.speed.output_tokens = 1024;
+    s.speed.decode_mbu_percent = Some(f64::NAN);
+    let r = report(&s);
+    assert!(r.speed.is_none());
+    assert!(
+        r.fits
+            .as_ref()
+            .unwrap()
+            .options
+            .iter()
+            .all(|o| o.speed.is_none())
+    );
+    let e = &r.errors;
+    assert_eq!(
+        crate::scenario::FieldError::at(e, "speed.decode_mbu_percent"),
+        Some("Must be between 0.1 and 100.")
+    );
+    s.speed.decode_mbu_percent = None;
+    let r = report(&s);
+    assert_eq!(
+        crate::scenario::FieldError::at(&r.errors, "speed.output_tokens"),
+        Some("Must be less than the context (1,024 tokens): the prompt is the rest of it.")
+    );
+}
+
+#[test]
+fn a_gpu_without_rates_has_no_speed_rather_than_zero() {
+    let mut catalog = Catalog::bundled().clone();
+    let gpu = catalog
+        .gpus
+        .iter_mut()
+        .find(|g| g.id == "h100-sxm5-80gb")
+        .unwrap();
+    gpu.memory.bandwidth_gbps = None;
+    let s = on(llama2_7b(1, 4096), "h100-sxm5-80gb");
+    let r = size(&s, &catalog).unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    let o = fits
+        .options
+        .iter()
+        .find(|o| o.gpu_id == "h100-sxm5-80gb")
+        .unwrap();
+    assert!(o.speed.is_none());
+    // The card falls back to the recommended option.
+    let d = r.speed.as_ref().unwrap().detail.as_ref();
+    assert!(d.is_none_or(|d| d.key != "h100-sxm5-80gb"));
+}
