@@ -143,6 +143,10 @@ test('two saved scenarios are compared side by side', async ({ page, saved, cnn 
   expect(fm1).toBe(4 * fm0);
   await expect(compare.getByTestId('compare-weights-0')).toHaveAttribute('data-bytes', '553430176');
   await expect(compare.getByTestId('compare-weights-1')).toHaveAttribute('data-bytes', '553430176');
+  // Each column shows the speed on the option its report details.
+  await expect(compare.getByTestId('compare-speed-0')).toContainText(' on ');
+  const rate = async (n) => Number((await compare.getByTestId(`compare-throughput-${n}`).textContent()).replace(/[^0-9.]/g, ''));
+  expect(await rate(0)).toBeGreaterThan(0);
 
   // Opening one puts it back on its page.
   await saved.field('open-0').click();
