@@ -252,6 +252,9 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
                                     <th scope="col" class="num">"Per GPU"</th>
                                     <th scope="col" class="num">"Hosts"</th>
                                     <th scope="col">"Interconnect"</th>
+                                    <th scope="col" class="num">"Speed"</th>
+                                    <th scope="col" class="num">"Throughput"</th>
+                                    <th scope="col" class="num">"Latency target"</th>
                                     <th scope="col">"Note"</th>
                                 </tr>
                             </thead>
@@ -261,6 +264,11 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
                                     .map(|m| {
                                         let per_gpu = m.per_gpu;
                                         let cap = m.capacity;
+                                        let [speed, amount] = m
+                                            .speed
+                                            .as_ref()
+                                            .map_or_else(|| ["—".to_string(), "—".to_string()], words::speed_cells);
+                                        let target = m.target_gpus.map_or_else(|| "—".to_string(), |n| format!("met with {n} GPUs"));
                                         view! {
                                             <tr data-testid=format!("{prefix}multi-{}", m.gpu_id)>
                                                 <td>{m.gpu_name}</td>
@@ -268,6 +276,9 @@ fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> imp
                                                 <td class="num">{move || format!("{} of {}", fb(per_gpu), fb(cap))}</td>
                                                 <td class="num">{m.hosts}</td>
                                                 <td>{m.interconnect}</td>
+                                                <td class="num speed-cell" data-testid=format!("{prefix}multi-{}-speed", m.gpu_id)>{speed}</td>
+                                                <td class="num">{amount}</td>
+                                                <td class="num" data-testid=format!("{prefix}multi-{}-target", m.gpu_id)>{target}</td>
                                                 <td class="why">{m.note}</td>
                                             </tr>
                                         }

@@ -302,9 +302,16 @@ fn recommended(r: &Report, kind: RecommendationKind) -> Option<String> {
 /// The speed of the option a report details: how long (on which option), and how much.
 fn detailed_speed(r: &Report) -> Option<[String; 2]> {
     let d = r.speed.as_ref()?.detail.as_ref()?;
-    let o = r.fits.as_ref()?.options.get(d.option)?;
-    let [time, amount] = words::speed_cells(o.speed.as_ref()?);
-    Some([format!("{time} on {}", o.label()), amount])
+    let fits = r.fits.as_ref()?;
+    let speed = match (d.option, d.layout) {
+        (Some(i), _) => fits.options.get(i)?.speed.as_ref()?,
+        (None, Some(i)) if d.gpus == fits.multi_gpu.get(i)?.gpus => {
+            fits.multi_gpu[i].speed.as_ref()?
+        }
+        _ => r.speed.as_ref()?.target_layout.as_ref().map(|t| &t.speed)?,
+    };
+    let [time, amount] = words::speed_cells(speed);
+    Some([format!("{time} on {}", d.label), amount])
 }
 
 fn smallest(r: &Report) -> Option<String> {

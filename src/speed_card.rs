@@ -15,7 +15,7 @@ use sizing::speed::form::{
 };
 use sizing::speed::{
     Bound, CurvePoint, Detail, Engine, Figure, Link, Overlap, Speed, bert_all_reduce_example,
-    option_key,
+    layout_key, option_key,
 };
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
@@ -57,6 +57,13 @@ pub fn SpeedCard(
                         .iter()
                         .map(|x| (option_key(&x.gpu_id, x.profile.as_deref()), x.label())),
                 );
+                for m in &f.multi_gpu {
+                    let more = m.target_gpus.filter(|n| *n != m.gpus);
+                    o.extend(std::iter::once(m.gpus).chain(more).map(|n| {
+                        let label = format!("{n} × {} (split)", m.gpu_name);
+                        (layout_key(&m.gpu_id, n), label)
+                    }));
+                }
             }
         });
         o
@@ -187,8 +194,20 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: Signal<ByteUnits>) -> 
     let on = detail.as_ref().map(|d| {
         view! { <p class="speed-on" data-testid=id("speed-on")>{format!("On {}.", d.label)}</p> }
     });
+    let layout = speed.target_layout.as_ref().map(|t| {
+        let [time, amount] = words::speed_cells(&t.speed);
+        view! {
+            <p class="speed-share" data-testid=id("speed-target-layout")>
+                {format!(
+                    "No single GPU, MIG instance or vGPU meets the latency target; the fewest GPUs that do: {} × {} ({time}, {amount}).",
+                    t.gpus, t.gpu_name
+                )}
+            </p>
+        }
+    });
     view! {
         {on}
+        {layout}
         {share}
         <table class="terms speed-figures" data-testid=id("speed-figures")>
             <thead>

@@ -105,3 +105,22 @@ test("the article's BERT-Large all-reduce example is one click away", async ({ p
   expect(Math.round(run / 3600)).toBe(725);
   await expect(page.getByTestId('scenario-name')).toHaveValue(/BERT-Large all-reduce/);
 });
+
+test('a model no single GPU holds is timed on its multi-GPU layouts, and a target names the fewest GPUs', async ({ page, problems }) => {
+  void problems;
+  const { report, fragment } = sized('llama-70b', {
+    workload: { transformer: { model: 'llama-3.1-70b', sequences: 8, context: 4096 } },
+    deployment: { architecture: 'Ampere' },
+    speed: { tpot_ms: 25 },
+  });
+  const t = report.speed.target_layout;
+  expect(t.gpus).toBeGreaterThan(2);
+  await page.goto(`./#${fragment}`);
+  const tf = page.getByTestId('page-transformer');
+  await expect(tf.getByTestId('tf-speed-target-layout')).toContainText(`the fewest GPUs that do: ${t.gpus} × ${t.gpu_name}`);
+  await expect(tf.getByTestId('tf-speed-on')).toContainText(`${t.gpus} × ${t.gpu_name}`);
+  await expect(tf.getByTestId('tf-fig-tpot')).toHaveAttribute('data-value', String(figure(report, 'tpot').value));
+  const a100 = report.fits.multi_gpu.find((m) => m.gpu_id === 'a100-sxm4-80gb');
+  await expect(tf.getByTestId('tf-multi-a100-sxm4-80gb-speed')).toContainText('/token');
+  await expect(tf.getByTestId('tf-multi-a100-sxm4-80gb-target')).toHaveText(`met with ${a100.target_gpus} GPUs`);
+});

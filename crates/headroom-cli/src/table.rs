@@ -111,7 +111,7 @@ pub fn render(r: &Report) -> String {
     out.push(String::new());
     if let Some(f) = &r.fits {
         fits(&mut out, r, f);
-        speed(&mut out, r, f);
+        speed(&mut out, r);
     }
     out.push(String::new());
     out.push(format!(
@@ -130,13 +130,20 @@ pub fn render(r: &Report) -> String {
 
 /// How fast: the workload's FLOPs, then the detailed option's figures with
 /// their bands and formulas.
-fn speed(out: &mut Vec<String>, r: &Report, f: &Fits) {
+fn speed(out: &mut Vec<String>, r: &Report) {
     let Some(sp) = &r.speed else { return };
     let u = r.scenario.units;
     out.push(String::new());
-    match sp.detail.as_ref().map(|d| (d, &f.options[d.option])) {
-        Some((_, o)) => out.push(format!("Speed on {} ({})", o.label(), o.mode.label())),
+    match &sp.detail {
+        Some(d) => out.push(format!("Speed on {}", d.label)),
         None => out.push("Speed".into()),
+    }
+    if let Some(t) = &sp.target_layout {
+        let [time, amount] = words::speed_cells(&t.speed);
+        out.push(format!(
+            "  No single option meets the latency target; {} × {} do: {time}, {amount}",
+            t.gpus, t.gpu_name
+        ));
     }
     let figures = sp
         .work
@@ -225,8 +232,15 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
         }
     }
     for g in &f.multi_gpu {
+        let speed = g.speed.as_ref().map_or_else(String::new, |s| {
+            let [time, amount] = words::speed_cells(s);
+            format!("; {time}, {amount}")
+        });
+        let target = g
+            .target_gpus
+            .map_or_else(String::new, |n| format!("; {n} meet the latency target"));
         out.push(format!(
-            "  {} × {}: {} each ({})",
+            "  {} × {}: {} each ({}){speed}{target}",
             g.gpus,
             g.gpu_name,
             b(g.per_gpu),

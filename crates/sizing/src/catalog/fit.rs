@@ -287,6 +287,13 @@ pub struct MultiGpu {
     pub hosts: u32,
     pub interconnect: String,
     pub note: String,
+    /// How fast the workload runs split over these GPUs ([`crate::speed`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<crate::speed::row::OptionSpeed>,
+    /// The fewest GPUs of this kind (up to one host of 8) that meet the latency
+    /// targets, when targets are set and some count does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_gpus: Option<u32>,
 }
 
 /// The answer to "what fits".
@@ -313,6 +320,10 @@ impl Fits {
     pub fn strip_speed(&mut self) {
         for o in &mut self.options {
             o.speed = None;
+        }
+        for m in &mut self.multi_gpu {
+            m.speed = None;
+            m.target_gpus = None;
         }
         self.recommendations
             .retain(|r| r.kind != RecommendationKind::MeetsTarget);
@@ -745,5 +756,7 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         hosts,
         interconnect,
         note,
+        speed: None,
+        target_gpus: None,
     })
 }

@@ -352,7 +352,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
                 fits.drop_too_small();
             }
             if let Some(sp) = &mut speed {
-                sp.detail = speed::detail(&sized.work, &s.speed, &fits, catalog, is_cnn);
+                sp.detail = speed::detail(&sized.work, &s.speed, &fits, catalog, is_cnn, sp);
             }
             fits
         })

@@ -92,12 +92,16 @@ pub struct Generate {
     pub kv_bytes: f64,
     /// Memory the workload needs on one GPU besides the KV cache.
     pub fixed_bytes: f64,
+    /// The part of it every GPU keeps when the model is split (runtime overhead).
+    pub replicated_bytes: f64,
     pub sequences: u64,
     pub context: u64,
     pub tp: u64,
     pub layers: u64,
     pub hidden: u64,
     pub compute: Compute,
+    /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
+    pub heads: u64,
 }
 
 impl Generate {
@@ -132,6 +136,8 @@ pub struct Forward {
     pub bytes_formula: String,
     pub tp: u64,
     pub compute: Compute,
+    /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
+    pub heads: u64,
     /// "images" or "sequences".
     pub samples: &'static str,
 }
@@ -161,6 +167,8 @@ pub struct Train {
     pub tp_activation_bytes: f64,
     pub layers: u64,
     pub compute: Compute,
+    /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
+    pub heads: u64,
     /// Bytes of one sample as the GPU takes it (an image's tensor), for the dataset card.
     pub raw_sample_bytes: u64,
     /// The dataset when the scenario names none.
@@ -294,6 +302,7 @@ impl Work {
                 tp_activation_bytes: t.micro_batch as f64 * s as f64 * a.hidden as f64 * 2.0,
                 layers: u64::from(a.layers + a.encoder_layers),
                 compute,
+                heads: u64::from(a.heads),
                 raw_sample_bytes: s.saturating_mul(4),
                 default_samples: 100_000,
                 default_epochs: 1,
@@ -328,6 +337,7 @@ impl Work {
                 ),
                 tp,
                 compute,
+                heads: u64::from(a.heads),
                 samples: "sequences",
             });
         }
@@ -340,12 +350,14 @@ impl Work {
             moe: moe_share(sized),
             kv_bytes: kv,
             fixed_bytes: (sized.estimate.total as f64 - kv).max(0.0),
+            replicated_bytes: sized.estimate.demand().replicated as f64,
             sequences: t.sequences,
             context: t.context,
             tp,
             layers: u64::from(a.layers),
             hidden: a.hidden,
             compute,
+            heads: u64::from(a.heads),
         })
     }
 
@@ -390,6 +402,7 @@ impl Work {
                 tp_activation_bytes: 0.0,
                 layers: a.layers.len() as u64,
                 compute,
+                heads: 0,
                 raw_sample_bytes: (a.input_elements as f64 * bytes_per_value) as u64,
                 default_samples: IMAGENET_IMAGES,
                 default_epochs: 90,
@@ -425,8 +438,46 @@ impl Work {
             ),
             tp: 1,
             compute,
+            heads: 0,
             samples: "images",
         })
+    }
+
+    /// Whether an engine can split this work `n` ways more by tensor parallelism:
+    /// the whole degree must divide the attention heads.
+    pub fn splits(&self, n: u64) -> bool {
+        let (tp, heads) = match self {
+            Work::Generate(g) => (g.tp, g.heads),
+            Work::Forward(f) => (f.tp, f.heads),
+            Work::Train(t) => (t.tensor_parallel, t.heads),
+        };
+        heads == 0 || heads.is_multiple_of(tp.saturating_mul(n).max(1))
+    }
+
+    /// This work split `n` ways more by tensor parallelism: each GPU holds 1/n of
+    /// the weights, the KV cache and the arithmetic (the runtime overhead stays on
+    /// every GPU), and the all-reduces run over `n` times as many GPUs.
+    pub fn split(&self, n: u64) -> Work {
+        let n = n.max(1);
+        let k = n as f64;
+        match self {
+            Work::Generate(g) => Work::Generate(Generate {
+                weight_bytes: g.weight_bytes / k,
+                kv_bytes: g.kv_bytes / k,
+                fixed_bytes: g.replicated_bytes + (g.fixed_bytes - g.replicated_bytes).max(0.0) / k,
+                tp: g.tp.saturating_mul(n),
+                ..g.clone()
+            }),
+            Work::Forward(f) => Work::Forward(Forward {
+                bytes: f.bytes / k,
+                tp: f.tp.saturating_mul(n),
+                ..f.clone()
+            }),
+            Work::Train(t) => Work::Train(Train {
+                tensor_parallel: t.tensor_parallel.saturating_mul(n),
+                ..t.clone()
+            }),
+        }
     }
 
     /// The figures of the work itself, for the card's first lines.

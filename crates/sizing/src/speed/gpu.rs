@@ -1,7 +1,7 @@
 //! What one fit option gets of its GPU: peak arithmetic for the workload's number
 //! format, memory bandwidth, and the share a MIG slice or a time-sliced vGPU has.
 
-use crate::catalog::{Catalog, DeploymentMode, FitOption, Gpu, Rates};
+use crate::catalog::{DeploymentMode, FitOption, Gpu, Rates};
 use crate::precision::Precision;
 
 /// The arithmetic a workload runs in, as it picks a GPU's rate.
@@ -83,8 +83,40 @@ pub struct Share {
     pub mig: bool,
 }
 
-/// The share of `gpu` an option of `mode` and `profile` gets, and its peaks for `compute`.
-pub fn share(gpu: &Gpu, o: &FitOption, compute: Compute) -> Share {
+/// What a workload runs on: a whole GPU, a MIG instance or a vGPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot<'a> {
+    pub mode: DeploymentMode,
+    /// MIG profile or vGPU type; `None` for a whole GPU.
+    pub profile: Option<&'a str>,
+    /// Instances of it on one GPU.
+    pub per_gpu: u32,
+    pub time_slice_ms: Option<u32>,
+}
+
+impl Slot<'_> {
+    /// A whole GPU, passed through.
+    pub const WHOLE: Slot<'static> = Slot {
+        mode: DeploymentMode::Passthrough,
+        profile: None,
+        per_gpu: 1,
+        time_slice_ms: None,
+    };
+}
+
+impl<'a> From<&'a FitOption> for Slot<'a> {
+    fn from(o: &'a FitOption) -> Slot<'a> {
+        Slot {
+            mode: o.mode,
+            profile: o.profile.as_deref(),
+            per_gpu: o.per_gpu,
+            time_slice_ms: o.time_slice_ms,
+        }
+    }
+}
+
+/// The share of `gpu` a slot gets, and its peaks for `compute`.
+pub fn share(gpu: &Gpu, o: &Slot, compute: Compute) -> Share {
     let (full_peak, format) = compute.rate(&gpu.perf.dense);
     let full_bw = gpu
         .memory
@@ -106,7 +138,7 @@ pub fn share(gpu: &Gpu, o: &FitOption, compute: Compute) -> Share {
             ),
         ))
     };
-    let profile = o.profile.as_deref().unwrap_or("");
+    let profile = o.profile.unwrap_or("");
     let (compute_share, bandwidth_share, busy_share, note, mig) = match o.mode {
         DeploymentMode::Passthrough => (1.0, 1.0, 1.0, "The whole GPU".to_string(), false),
         DeploymentMode::Mig => match mig_slices(profile) {
@@ -164,9 +196,4 @@ pub fn share(gpu: &Gpu, o: &FitOption, compute: Compute) -> Share {
         note,
         mig,
     }
-}
-
-/// The GPU behind an option.
-pub fn gpu_of<'a>(catalog: &'a Catalog, o: &FitOption) -> Option<&'a Gpu> {
-    catalog.gpu(&o.gpu_id)
 }

@@ -20,7 +20,7 @@ use crate::catalog::{
     Catalog, FitOption, FitStatus, Fits, Gpu, Recommendation, RecommendationKind,
 };
 use crate::scenario::FieldError;
-use gpu::Share;
+use gpu::{Share, Slot};
 use inference::{Serving, Targets};
 
 pub use crate::scenario::SpeedInputs;
@@ -109,14 +109,20 @@ pub struct CurvePoint {
     pub bound: Bound,
 }
 
-/// The option the speed card details.
+/// The option or multi-GPU layout the card details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Detail {
-    /// Index into [`crate::catalog::Fits::options`].
-    pub option: usize,
-    /// The key of that option (`gpu_id` or `gpu_id/profile`).
+    /// Index into [`crate::catalog::Fits::options`], when it is an option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<usize>,
+    /// Index into [`crate::catalog::Fits::multi_gpu`], when it is a layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<usize>,
+    /// GPUs the workload is split over (1 for an option).
+    pub gpus: u32,
+    /// Its key: `gpu_id`, `gpu_id/profile`, or `gpu_id×gpus` for a layout.
     pub key: String,
-    /// The option as people name it ("NVIDIA H100 SXM5 80GB · 3g.40gb").
+    /// As people name it ("NVIDIA H100 SXM5 80GB · 3g.40gb (MIG instance)").
     pub label: String,
     pub efficiencies: Efficiencies,
     /// Inference or training figures, in reading order.
@@ -133,6 +139,16 @@ pub struct Detail {
     pub training: Option<training::Run>,
 }
 
+/// The fewest GPUs that meet the latency targets when no single option does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetLayout {
+    /// Index into [`crate::catalog::Fits::multi_gpu`].
+    pub layout: usize,
+    pub gpu_name: String,
+    pub gpus: u32,
+    pub speed: OptionSpeed,
+}
+
 /// The speed section of a report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Speed {
@@ -146,6 +162,9 @@ pub struct Speed {
     pub ttft_target_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tpot_target_s: Option<f64>,
+    /// No single option meets the targets, and this many GPUs of one kind do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_layout: Option<TargetLayout>,
 }
 
 /// The article's all-reduce example (Denneman, "Multi-GPU for distributed
@@ -172,6 +191,16 @@ pub fn bert_all_reduce_example() -> crate::scenario::Scenario {
     s.speed.epochs = Some(100);
     s
 }
+
+/// The key a scenario names a multi-GPU layout by: `h100-sxm5-80gb×4`.
+pub fn layout_key(gpu_id: &str, gpus: u32) -> String {
+    format!("{gpu_id}×{gpus}")
+}
+
+/// Most GPUs of one kind tried for a latency target: one host of 8 (tensor
+/// parallelism stays within one NVLink domain). Only counts that divide the
+/// attention heads are tried.
+pub const MAX_TARGET_GPUS: u32 = 8;
 
 /// The key a scenario names an option by.
 pub fn option_key(gpu_id: &str, profile: Option<&str>) -> String {
@@ -257,8 +286,25 @@ pub fn size(
     for o in &mut fits.options {
         o.speed = catalog
             .gpu(&o.gpu_id)
-            .and_then(|gpu| OnGpu::new(work, s, gpu, o, margin, cnn))
+            .and_then(|gpu| OnGpu::new(work, s, gpu, Slot::from(&*o), o.capacity, margin, cnn))
             .map(|v| v.row(&targets));
+    }
+    // Layouts over several GPUs: at their own count, and the fewest that meet the targets.
+    for m in &mut fits.multi_gpu {
+        let Some(gpu) = catalog.gpu(&m.gpu_id) else {
+            continue;
+        };
+        let row = |n: u32| {
+            let split = work.split(n.into());
+            OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)
+                .map(|v| v.row(&targets))
+        };
+        m.speed = row(m.gpus);
+        if targets.any() {
+            m.target_gpus = (m.gpus..=m.gpus.max(MAX_TARGET_GPUS))
+                .filter(|&n| work.splits(n.into()))
+                .find(|&n| row(n).is_some_and(|r| r.meets_target == Some(true)));
+        }
     }
     if targets.any()
         && let Some((i, _)) = fits
@@ -282,56 +328,140 @@ pub fn size(
             option: i,
         });
     }
+    let single = fits
+        .recommendations
+        .iter()
+        .any(|r| r.kind == RecommendationKind::MeetsTarget);
+    let target_layout = if single {
+        None
+    } else {
+        fits.multi_gpu
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.target_gpus.map(|n| (i, m, n)))
+            .min_by(|a, b| a.2.cmp(&b.2).then(a.1.capacity.cmp(&b.1.capacity)))
+            .and_then(|(i, m, n)| {
+                let gpu = catalog.gpu(&m.gpu_id)?;
+                let split = work.split(n.into());
+                let v = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)?;
+                Some(TargetLayout {
+                    layout: i,
+                    gpu_name: m.gpu_name.clone(),
+                    gpus: n,
+                    speed: v.row(&targets),
+                })
+            })
+    };
     Ok(Speed {
         work: work.figures(),
         detail: None,
         ttft_target_s: targets.ttft,
         tpot_target_s: targets.tpot,
+        target_layout,
     })
 }
 
-/// The option the card details: the one the scenario names, else the one that
-/// meets the latency target, else the smallest fit, else the first listed.
-pub fn chosen(s: &SpeedInputs, fits: &Fits) -> Option<usize> {
+/// What the card details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// An option of the Fits table.
+    Option(usize),
+    /// A multi-GPU layout split over this many GPUs.
+    Layout(usize, u32),
+}
+
+/// What the card details: the option or layout the scenario names, else the
+/// option that meets the latency target, else the fewest GPUs that do, else the
+/// smallest fit, else the first option that fits, else the first layout.
+pub fn chosen(s: &SpeedInputs, fits: &Fits, speed: &Speed) -> Option<Pick> {
     let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
-    let named = s
-        .option
-        .as_ref()
-        .and_then(|k| fits.options.iter().position(|o| key(o) == *k));
+    let named = s.option.as_ref().and_then(|k| {
+        if let Some(i) = fits.options.iter().position(|o| key(o) == *k) {
+            return Some(Pick::Option(i));
+        }
+        let (id, n) = k.rsplit_once('×')?;
+        let n: u32 = n.parse().ok()?;
+        let i = fits.multi_gpu.iter().position(|m| m.gpu_id == id)?;
+        (fits.multi_gpu[i].gpus..=MAX_TARGET_GPUS.max(fits.multi_gpu[i].gpus))
+            .contains(&n)
+            .then_some(Pick::Layout(i, n))
+    });
     let recommended = |kind| {
         fits.recommendations
             .iter()
             .find(|r| r.kind == kind)
-            .map(|r| r.option)
+            .map(|r| Pick::Option(r.option))
     };
     named
         .or_else(|| recommended(RecommendationKind::MeetsTarget))
+        .or_else(|| {
+            speed
+                .target_layout
+                .as_ref()
+                .map(|t| Pick::Layout(t.layout, t.gpus))
+        })
         .or_else(|| recommended(RecommendationKind::Smallest))
         .or_else(|| {
             fits.options
                 .iter()
                 .position(|o| o.status == FitStatus::Fits)
+                .map(Pick::Option)
         })
-        .or_else(|| (!fits.options.is_empty()).then_some(0))
+        .or_else(|| fits.multi_gpu.first().map(|m| Pick::Layout(0, m.gpus)))
+        .or_else(|| (!fits.options.is_empty()).then_some(Pick::Option(0)))
 }
 
-/// The card's breakdown for the chosen option.
+/// The card's breakdown for what [`chosen`] picks.
 pub fn detail(
     work: &Work,
     s: &SpeedInputs,
     fits: &Fits,
     catalog: &Catalog,
     cnn: bool,
+    speed: &Speed,
 ) -> Option<Detail> {
-    let i = chosen(s, fits)?;
-    let o = &fits.options[i];
-    let gpu = catalog.gpu(&o.gpu_id)?;
-    let opt = OnGpu::new(work, s, gpu, o, fits.margin_percent, cnn)?;
+    let pick = chosen(s, fits, speed)?;
+    let (gpu_id, slot, capacity, gpus, key, label) = match pick {
+        Pick::Option(i) => {
+            let o = &fits.options[i];
+            (
+                &o.gpu_id,
+                Slot::from(o),
+                o.capacity,
+                1,
+                option_key(&o.gpu_id, o.profile.as_deref()),
+                format!("{} ({})", o.label(), o.mode.label()),
+            )
+        }
+        Pick::Layout(i, n) => {
+            let m = &fits.multi_gpu[i];
+            (
+                &m.gpu_id,
+                Slot::WHOLE,
+                m.capacity,
+                n,
+                layout_key(&m.gpu_id, n),
+                format!("{n} × {} (split by tensor parallelism)", m.gpu_name),
+            )
+        }
+    };
+    let gpu = catalog.gpu(gpu_id)?;
+    let split = work.split(gpus.into());
+    let work = if gpus > 1 { &split } else { work };
+    let opt = OnGpu::new(work, s, gpu, slot, capacity, fits.margin_percent, cnn)?;
     let (figures, curve, training) = opt.detail();
     Some(Detail {
-        option: i,
-        key: option_key(&o.gpu_id, o.profile.as_deref()),
-        label: format!("{} ({})", o.label(), o.mode.label()),
+        option: match pick {
+            Pick::Option(i) => Some(i),
+            Pick::Layout(..) => None,
+        },
+        layout: match pick {
+            Pick::Layout(i, _) => Some(i),
+            Pick::Option(_) => None,
+        },
+        gpus,
+        key,
+        label,
         efficiencies: opt.eff,
         figures,
         curve,
@@ -365,7 +495,8 @@ impl<'a> OnGpu<'a> {
         work: &'a Work,
         s: &'a SpeedInputs,
         gpu: &'a Gpu,
-        o: &FitOption,
+        slot: Slot,
+        capacity: u64,
         margin: f64,
         cnn: bool,
     ) -> Option<OnGpu<'a>> {
@@ -374,7 +505,7 @@ impl<'a> OnGpu<'a> {
             Work::Forward(f) => f.compute,
             Work::Train(t) => t.compute,
         };
-        let share = gpu::share(gpu, o, compute);
+        let share = gpu::share(gpu, &slot, compute);
         if !(share.peak > 0.0 && share.bandwidth > 0.0) {
             return None;
         }
@@ -384,7 +515,7 @@ impl<'a> OnGpu<'a> {
             s,
             gpu,
             eff: efficiency::resolve(&gpu.architecture, share.format, cnn, &s.overrides()),
-            usable: o.capacity as f64 * 100.0 / (100.0 + margin.clamp(0.0, 100.0)),
+            usable: capacity as f64 * 100.0 / (100.0 + margin.clamp(0.0, 100.0)),
             share,
             link,
         })

@@ -184,6 +184,7 @@ fn slow_data_loading_turns_2_5_days_into_20() {
         tp_activation_bytes: 0.0,
         layers: 18,
         compute: gpu::Compute::Fp32,
+        heads: 0,
         raw_sample_bytes: 602_112,
         default_samples: flops::IMAGENET_IMAGES,
         default_epochs: 100,
@@ -267,7 +268,7 @@ fn a_latency_target_recommends_the_smallest_option_that_meets_it() {
         );
     }
     // The card details that option.
-    assert_eq!(detail(&r).option, rec.option);
+    assert_eq!(detail(&r).option, Some(rec.option));
     // An impossible target recommends nothing.
     s.speed.tpot_ms = Some(0.01);
     let r = report(&s);
@@ -341,4 +342,55 @@ fn a_gpu_without_rates_has_no_speed_rather_than_zero() {
     // The card falls back to the recommended option.
     let d = r.speed.as_ref().unwrap().detail.as_ref();
     assert!(d.is_none_or(|d| d.key != "h100-sxm5-80gb"));
+}
+
+#[test]
+fn a_model_no_gpu_holds_is_timed_on_its_multi_gpu_layouts() {
+    // Llama-3.1-70B in BF16 (141 GB of weights) on Ampere: no single GPU holds it.
+    let mut s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("llama-3.1-70b".into()),
+        sequences: 8,
+        context: 4096,
+        ..TransformerScenario::default()
+    }));
+    s.deployment.architecture = Some("Ampere".into());
+    let r = report(&s);
+    let fits = r.fits.as_ref().unwrap();
+    assert_eq!(fits.fitting().count(), 0);
+    let a100 = fits
+        .multi_gpu
+        .iter()
+        .find(|m| m.gpu_id == "a100-sxm4-80gb")
+        .expect("a layout of A100 80GB");
+    let two = a100.speed.as_ref().expect("the layout is timed");
+    // The card details the first layout, split over its GPUs.
+    let d = detail(&r);
+    assert_eq!(d.option, None);
+    assert!(d.gpus >= 2 && d.key.contains('×'));
+    // Split four ways instead of two, each GPU reads half the bytes: faster.
+    s.speed.option = Some(layout_key("a100-sxm4-80gb", 2 * a100.gpus));
+    let r4 = report(&s);
+    let d4 = detail(&r4);
+    assert_eq!(d4.gpus, 2 * a100.gpus);
+    let tpot4 = d4.figures.iter().find(|f| f.id == "tpot").unwrap().value;
+    assert!(tpot4 < two.step_s, "{tpot4} vs {}", two.step_s);
+    // A target only more GPUs meet: the fewest that do are named.
+    s.speed.option = None;
+    s.speed.tpot_ms = Some(two.step_s * 1000.0 * 0.7);
+    let r = report(&s);
+    let t = r
+        .speed
+        .as_ref()
+        .unwrap()
+        .target_layout
+        .as_ref()
+        .expect("a layout meets it");
+    assert!(t.gpus > 2 && t.speed.meets_target == Some(true));
+    assert_eq!(detail(&r).gpus, t.gpus);
+    let fits = r.fits.as_ref().unwrap();
+    assert!(
+        fits.multi_gpu
+            .iter()
+            .all(|m| m.target_gpus.is_none_or(|n| n >= t.gpus))
+    );
 }
