@@ -58,8 +58,9 @@ test-wasm:
 test-browser:
 	cargo test -p headroom $(WASM) --test web
 
-# Playwright against the release build, served at / and under /docs/sizing/; the
-# scenario tests compare the app with the command line's output.
+# Playwright against the release build, served at / (every test) and under
+# /docs/sizing/ (the tests tagged @smoke); the scenario tests compare the app
+# with the command line's output.
 e2e:
 	cargo build -p headroom-cli
 	cd e2e && playwright test -c playwright.config.mjs

@@ -1,5 +1,6 @@
 // End-to-end tests against the release build in dist/, served by a plain static
-// server twice: at the site root and under a sub-path, as documentation portals mount it.
+// server twice: at the site root (every test) and under a sub-path, as documentation
+// portals mount it (the tests tagged @smoke).
 import { defineConfig } from '@playwright/test';
 
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -32,7 +33,9 @@ export default defineConfig({
   },
   projects: [
     { name: 'root', use: { baseURL: 'http://127.0.0.1:4173/' } },
-    { name: 'subpath', use: { baseURL: 'http://127.0.0.1:4174/docs/sizing/' } },
+    // Under a sub-path, a smoke subset: every page's assets, links, downloads,
+    // storage and the iframe; the full suite runs at the root.
+    { name: 'subpath', grep: /@smoke/, use: { baseURL: 'http://127.0.0.1:4174/docs/sizing/' } },
   ],
   webServer: [
     {

@@ -21,7 +21,7 @@ test('browse, filter and open a GPU', async ({ cnn, catalog }) => {
   expect(names.some((n) => n.includes('L40S'))).toBe(false);
 });
 
-test('a malformed catalog is refused and the active one kept', async ({ cnn, catalog }) => {
+test('a malformed catalog is refused and the active one kept', { tag: '@smoke' }, async ({ cnn, catalog }) => {
   await cnn.goto();
   await catalog.open();
   const download = cnn.page.waitForEvent('download');

@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures.mjs';
 
-test('opens on VGG-16 with the article’s numbers', async ({ cnn }) => {
+test('opens on VGG-16 with the article’s numbers', { tag: '@smoke' }, async ({ cnn }) => {
   await cnn.goto();
   await expect(cnn.field('cnn-preset')).toHaveValue('vgg16');
   expect(await cnn.totalParams()).toBe('138,357,544');
@@ -111,7 +111,7 @@ test('sizes can be shown in GB, GiB or the article’s units', async ({ cnn }) =
   await expect(weights).toHaveText('540.46 MB*');
 });
 
-test('the app works inside an iframe', async ({ page, baseURL, problems }) => {
+test('the app works inside an iframe', { tag: '@smoke' }, async ({ page, baseURL, problems }) => {
   void problems;
   await page.setContent(`<iframe src="${baseURL}" style="width:1200px;height:900px"></iframe>`);
   const frame = page.frameLocator('iframe');

@@ -8,7 +8,7 @@ import { test, expect } from './fixtures.mjs';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const zoo = JSON.parse(readFileSync(`${root}crates/sizing/data/zoo.json`, 'utf8'));
 
-test('the page carries a strict Content-Security-Policy and runs under it', async ({ page, transformer }) => {
+test('the page carries a strict Content-Security-Policy and runs under it', { tag: '@smoke' }, async ({ page, transformer }) => {
   await transformer.goto();
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");

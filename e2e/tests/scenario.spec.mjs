@@ -17,7 +17,7 @@ for (const { file, prefix, pageId } of [
   { file: 'examples/vgg16-training.json', prefix: 'cnn-', pageId: 'page-cnn' },
   { file: 'examples/llama-serving.json', prefix: 'tf-', pageId: 'page-transformer' },
 ]) {
-  test(`the app shows the command line's numbers for ${file}`, async ({ page, problems }) => {
+  test(`the app shows the command line's numbers for ${file}`, { tag: '@smoke' }, async ({ page, problems }) => {
     void problems;
     const report = JSON.parse(run('size', file));
     const fragment = run('link', file).trim();
@@ -85,7 +85,7 @@ test('an out-of-range value survives a reload with its message', async ({ page, 
   await expect(cnn.field('cnn-batch-error')).toHaveText('Must be between 1 and 1,048,576.');
 });
 
-test('a copied link opens the same view in a new page', async ({ page, transformer, context }) => {
+test('a copied link opens the same view in a new page', { tag: '@smoke' }, async ({ page, transformer, context }) => {
   await transformer.goto();
   await transformer.pickModel('mistral-7b');
   await transformer.fill('tf-context', '32768');
@@ -177,7 +177,7 @@ test('what a page shows is compared with a saved scenario without saving it', as
   expect(await saved.names()).toEqual(['VGG-16 batch 16']);
 });
 
-test('saved scenarios are renamed, deleted, exported and imported back unchanged', async ({ page, saved, cnn, transformer }) => {
+test('saved scenarios are renamed, deleted, exported and imported back unchanged', { tag: '@smoke' }, async ({ page, saved, cnn, transformer }) => {
   await transformer.goto();
   await saved.saveAs('Llama');
   await cnn.goto();

@@ -24,7 +24,7 @@ function sized(name, scenario) {
 const figure = (report, id) =>
   report.speed.detail.figures.concat(report.speed.work).find((f) => f.id === id);
 
-test('Llama-3.1-8B on an H100 shows TTFT, TPOT, tokens/s and the chart, as the command line does', async ({ page, problems }) => {
+test('Llama-3.1-8B on an H100 shows TTFT, TPOT, tokens/s and the chart, as the command line does', { tag: '@smoke' }, async ({ page, problems }) => {
   void problems;
   const { report, fragment } = sized('llama', {
     workload: { transformer: { model: 'llama-3.1-8b', sequences: 16 } },
@@ -92,7 +92,7 @@ test('ResNet-50 shows images/s and the epoch time', async ({ page, problems }) =
   await expect(cnn.getByTestId('cnn-fig-iterations_per_epoch')).toHaveText('5,000');
 });
 
-test("the article's BERT-Large all-reduce example is one click away", async ({ page, transformer: tf }) => {
+test("the article's BERT-Large all-reduce example is one click away", { tag: '@smoke' }, async ({ page, transformer: tf }) => {
   await tf.goto();
   await tf.field('tf-mode-training').check();
   await tf.field('tf-speed-example').click();

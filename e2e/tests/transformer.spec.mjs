@@ -51,7 +51,7 @@ test('BF16 to FP8 halves the weights', async ({ transformer }) => {
   expect(fp8).toBe(bf16 / 2 + 266240);
 });
 
-test('a pasted config.json gives the zoo numbers; a bad one is refused with the field named', async ({ transformer }) => {
+test('a pasted config.json gives the zoo numbers; a bad one is refused with the field named', { tag: '@smoke' }, async ({ transformer }) => {
   await transformer.goto();
   await transformer.pasteConfig(JSON.stringify(config('gpt2'), null, 2));
   await expect(transformer.field('tf-import-note')).toContainText('GPT-2 (124M)');
