@@ -131,16 +131,19 @@ impl Serving<'_> {
 
     /// Most sequences (up to `limit`) whose steps meet the targets with `share`.
     pub fn users_meeting(&self, targets: &Targets, limit: u64, share: f64) -> u64 {
-        if !targets.met(self.ttft(share), self.step(1, share).total_s) {
+        // The first token does not depend on how many sequences decode.
+        let ttft = self.ttft(share);
+        let meets = |n: u64| targets.met(ttft, self.step(n, share).total_s);
+        if !meets(1) {
             return 0;
         }
         let (mut lo, mut hi) = (1u64, limit.max(1));
-        if targets.met(self.ttft(share), self.step(hi, share).total_s) {
+        if meets(hi) {
             return hi;
         }
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if targets.met(self.ttft(share), self.step(mid, share).total_s) {
+            if meets(mid) {
                 lo = mid;
             } else {
                 hi = mid;
