@@ -8,6 +8,7 @@ mod bind;
 mod browser;
 mod catalog_page;
 mod cnn;
+mod deploy_card;
 mod fits;
 mod memory_card;
 mod precision_page;

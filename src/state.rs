@@ -42,6 +42,8 @@ pub struct Inputs {
     pub cnn_speed: SpeedForm,
     pub formats: FormatsView,
     pub catalog: CatalogView,
+    /// The placement simulator's cluster, as opened from a file or link.
+    pub cluster: Option<sizing::place::Cluster>,
 }
 
 impl Inputs {
@@ -80,6 +82,7 @@ impl Inputs {
             cnn_speed: state.cnn_speed.to_form(),
             formats: state.formats.clone(),
             catalog: state.catalog.clone(),
+            cluster: state.cluster.clone(),
         };
         (inputs, problems)
     }
@@ -235,6 +238,7 @@ impl Shared {
             cnn_speed: cnn_speed.with(|r| r.part.clone()),
             formats: inputs.formats().get(),
             catalog: inputs.catalog().get(),
+            cluster: inputs.cluster().get(),
         });
         Shared {
             inputs,

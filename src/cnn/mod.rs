@@ -9,6 +9,7 @@ use sizing::cnn::size as rules;
 use sizing::cnn::{Mode, Optimizer, Preset, text};
 
 use crate::bind::Bind;
+use crate::deploy_card::DeployCard;
 use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
 use crate::speed_card::{Kind, SpeedCard};
@@ -176,6 +177,7 @@ pub fn CnnPage() -> impl IntoView {
                 prefix="cnn-"
                 units=units
             />
+            <DeployCard bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
             <LayerTable sizing=sizing units=units/>
         </section>
     }

@@ -13,6 +13,7 @@ use sizing::transformer::{KvFormat, WeightFormat};
 use sizing::units::group_digits;
 
 use crate::bind::Bind;
+use crate::deploy_card::DeployCard;
 use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
 use crate::speed_card::{Kind, SpeedCard};
@@ -71,6 +72,7 @@ pub fn TransformerPage() -> impl IntoView {
                 prefix="tf-"
                 units=units
             />
+            <DeployCard bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
             <Show when=move || !training()>
                 <ReverseCard form=form units=units/>
             </Show>

@@ -3,6 +3,8 @@
 //! ```text
 //! headroom-cli size FILE|- [--format json|table] [--catalog FILE]
 //! headroom-cli link FILE|- [--base URL]
+//! headroom-cli place FILE|- [--format json|table] [--orders N] [--seed S] [--catalog FILE]
+//! headroom-cli deploy FILE|- [--format markdown|powercli|json] [--catalog FILE]
 //! ```
 //!
 //! Exit codes: 0 success; 1 a file could not be read; 2 an invalid scenario or
@@ -30,6 +32,17 @@ Usage:
   headroom-cli link FILE|- [--base URL]
       Print the app link that opens the scenario: the fragment, or
       BASE#fragment with --base (e.g. https://example.org/headroom/).
+  headroom-cli place FILE|- [--format json|table] [--orders N] [--seed S] [--catalog FILE]
+      Place the VMs of the scenario's cluster section (or of a bare cluster
+      file) as vSphere would: each VM's host, GPU and position, the VMs that
+      cannot start and why, stranded memory per GPU. --orders N also tries N
+      random arrival orders (min / median / max siloed memory); --seed S
+      makes them repeatable.
+  headroom-cli deploy FILE|- [--format markdown|powercli|json] [--catalog FILE]
+      Print the vSphere deployment sheet of the scenario's detailed option:
+      VM settings (MMIO, firmware, reservation, vGPU profile), host checklist,
+      release and device-limit checks. powercli writes a script that makes
+      the VM settings; review it before running it.
   headroom-cli help | --help | --version
 
 Exit codes: 0 success, 1 a file could not be read, 2 invalid scenario or arguments
@@ -109,6 +122,8 @@ struct Options {
     format: Option<String>,
     catalog: Option<String>,
     base: Option<String>,
+    orders: Option<String>,
+    seed: Option<String>,
 }
 
 fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
@@ -117,6 +132,8 @@ fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
         format: None,
         catalog: None,
         base: None,
+        orders: None,
+        seed: None,
     };
     let mut file = None;
     let mut it = args.iter();
@@ -136,6 +153,8 @@ fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
             match flag {
                 "--format" => o.format = Some(value),
                 "--catalog" => o.catalog = Some(value),
+                "--orders" => o.orders = Some(value),
+                "--seed" => o.seed = Some(value),
                 _ => o.base = Some(value),
             }
         } else if file.replace(a.clone()).is_some() {
@@ -150,7 +169,7 @@ fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
 
 fn run(args: &[String]) -> Result<String, Failure> {
     let Some(command) = args.first() else {
-        return Err(usage_error("name a command: size or link"));
+        return Err(usage_error("name a command: size, link, place or deploy"));
     };
     match command.as_str() {
         "help" | "--help" | "-h" => Ok(USAGE.to_string()),
@@ -161,23 +180,8 @@ fn run(args: &[String]) -> Result<String, Failure> {
         )),
         "size" => {
             let o = options(&args[1..], &["--format", "--catalog"])?;
-            let table = match o.format.as_deref() {
-                None | Some("json") => false,
-                Some("table") => true,
-                Some(other) => {
-                    return Err(usage_error(format!(
-                        "--format is json or table, not {other}"
-                    )));
-                }
-            };
-            let catalog = match &o.catalog {
-                None => Catalog::bundled().clone(),
-                Some(path) => {
-                    Catalog::from_json(&read_input(path, MAX_CATALOG_BYTES)?).map_err(|e| {
-                        Failure::Invalid(vec![format!("{path}: not a usable GPU catalog: {e}")])
-                    })?
-                }
-            };
+            let table = table_format(&o)?;
+            let catalog = catalog(&o)?;
             let report = sized(&o.file, &catalog)?;
             Ok(if table {
                 table::render(&report)
@@ -195,10 +199,92 @@ fn run(args: &[String]) -> Result<String, Failure> {
                 None => fragment,
             })
         }
+        "place" => {
+            let o = options(&args[1..], &["--format", "--catalog", "--orders", "--seed"])?;
+            let table = match o.format.as_deref() {
+                None | Some("json") => false,
+                Some("table") => true,
+                Some(other) => {
+                    return Err(usage_error(format!(
+                        "--format is json or table, not {other}"
+                    )));
+                }
+            };
+            let catalog = catalog(&o)?;
+            let text = read_input(&o.file, MAX_FILE_BYTES)?;
+            let mut cluster =
+                sizing::place::parse(&text).map_err(|e| invalid_cluster(&o.file, &[e]))?;
+            if let Some(n) = &o.orders {
+                cluster.orders = n
+                    .parse()
+                    .map_err(|_| usage_error(format!("--orders takes a whole number, not {n}")))?;
+            }
+            if let Some(s) = &o.seed {
+                cluster.seed = s
+                    .parse()
+                    .map_err(|_| usage_error(format!("--seed takes a whole number, not {s}")))?;
+            }
+            let r = sizing::place::simulate(&cluster, &catalog)
+                .map_err(|errors| invalid_cluster(&o.file, &errors))?;
+            Ok(if table {
+                table::placement(&r, &catalog)
+            } else {
+                serde_json::to_string_pretty(&r).expect("a placement serializes")
+            })
+        }
+        "deploy" => {
+            let o = options(&args[1..], &["--format", "--catalog"])?;
+            let catalog = catalog(&o)?;
+            let report = sized(&o.file, &catalog)?;
+            let Some(sheet) = &report.deploy else {
+                return Err(Failure::Invalid(vec![format!(
+                    "{}: no option to deploy (no GPU of the catalog is listed for it)",
+                    o.file
+                )]));
+            };
+            match o.format.as_deref() {
+                None | Some("markdown") => Ok(sizing::vsphere::export::markdown(sheet)),
+                Some("powercli") => Ok(sizing::vsphere::export::powercli(sheet)),
+                Some("json") => {
+                    Ok(serde_json::to_string_pretty(sheet).expect("a sheet serializes"))
+                }
+                Some(other) => Err(usage_error(format!(
+                    "--format is markdown, powercli or json, not {other}"
+                ))),
+            }
+        }
         other => Err(usage_error(format!(
-            "unknown command {other}; the commands are size and link"
+            "unknown command {other}; the commands are size, link, place and deploy"
         ))),
     }
+}
+
+/// `--format table` (true) or json (false, the default).
+fn table_format(o: &Options) -> Result<bool, Failure> {
+    match o.format.as_deref() {
+        None | Some("json") => Ok(false),
+        Some("table") => Ok(true),
+        Some(other) => Err(usage_error(format!(
+            "--format is json or table, not {other}"
+        ))),
+    }
+}
+
+fn catalog(o: &Options) -> Result<Catalog, Failure> {
+    match &o.catalog {
+        None => Ok(Catalog::bundled().clone()),
+        Some(path) => Catalog::from_json(&read_input(path, MAX_CATALOG_BYTES)?)
+            .map_err(|e| Failure::Invalid(vec![format!("{path}: not a usable GPU catalog: {e}")])),
+    }
+}
+
+fn invalid_cluster(source: &str, errors: &[FieldError]) -> Failure {
+    Failure::Invalid(
+        errors
+            .iter()
+            .map(|e| format!("{source}: invalid cluster: {e}"))
+            .collect(),
+    )
 }
 
 fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {

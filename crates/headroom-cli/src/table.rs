@@ -1,9 +1,12 @@
 //! `--format table`: the report as a person reads it in a terminal.
 
-use sizing::catalog::{FitStatus, Fits};
+use sizing::catalog::{Catalog, FitStatus, Fits};
+use sizing::place::monte_carlo::Stats;
+use sizing::place::{Outcome, PlaceReport};
 use sizing::report::{Report, words};
 use sizing::transformer::memory::Reverse;
 use sizing::units::{format_bytes, format_share, group_digits};
+use sizing::vsphere::Sheet;
 
 /// Left-aligned first column, the others right-aligned, widths from the content.
 fn columns(rows: &[Vec<String>]) -> String {
@@ -112,6 +115,9 @@ pub fn render(r: &Report) -> String {
     if let Some(f) = &r.fits {
         fits(&mut out, r, f);
         speed(&mut out, r);
+    }
+    if let Some(s) = &r.deploy {
+        deploy(&mut out, s);
     }
     out.push(String::new());
     out.push(format!(
@@ -249,5 +255,150 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
     }
     for n in words::notes(f, u) {
         out.push(format!("  · {n}"));
+    }
+}
+
+/// The deployment sheet: VM settings, host checklist, checks.
+fn deploy(out: &mut Vec<String>, s: &Sheet) {
+    out.push(String::new());
+    out.push(format!(
+        "Deploying {} on {}: {}",
+        s.label,
+        s.release.label(),
+        s.kind.label()
+    ));
+    let rows: Vec<Vec<String>> = s
+        .items()
+        .map(|i| {
+            vec![
+                format!("  {}", i.label),
+                i.value.clone(),
+                i.status.label().to_string(),
+            ]
+        })
+        .collect();
+    out.push(columns(&rows));
+    if !s.deployable() {
+        out.push(
+            "  ! Some checks fail for this release: `headroom-cli deploy FILE` says why.".into(),
+        );
+    }
+}
+
+/// The placement of a cluster's VMs, as listed and over random orders.
+pub fn placement(r: &PlaceReport, catalog: &Catalog) -> String {
+    let mut out = Vec::new();
+    let p = &r.listed;
+    out.push(format!(
+        "{} GPUs, {} VMs in the order listed: {} placed, {} cannot start",
+        r.gpus, r.vms, p.placed, p.failed
+    ));
+    out.push(format!(
+        "  memory: {} GB used, {} GB still usable, {} GB stranded of {} GB (nominal GB, as profile names count); {:.2} VMs per GPU",
+        num(p.used_gb),
+        num(p.free_gb),
+        num(p.stranded_gb),
+        num(p.capacity_gb),
+        p.density
+    ));
+    if p.compute_stranded > 0 {
+        out.push(format!(
+            "  MIG compute slices stranded: {}",
+            p.compute_stranded
+        ));
+    }
+    let mut rows = vec![vec![
+        "GPU".to_string(),
+        "Mode".into(),
+        "VMs (start GB + size)".into(),
+        "Used".into(),
+        "Stranded".into(),
+    ]];
+    for g in p
+        .gpus
+        .iter()
+        .filter(|g| !g.blocks.is_empty() || g.stranded_gb > 0.0)
+        .take(64)
+    {
+        let group = &r.cluster.groups[g.group as usize];
+        let gpu = catalog
+            .gpu(&group.gpu)
+            .map_or(group.gpu.as_str(), |x| x.name.as_str());
+        let vms: Vec<String> = g
+            .blocks
+            .iter()
+            .map(|b| format!("{}@{}", p.profiles[b.request as usize], num(b.start_gb)))
+            .collect();
+        rows.push(vec![
+            format!("{} host {} GPU {}", gpu, g.host + 1, g.index + 1),
+            g.mode.label().into(),
+            vms.join(" "),
+            format!("{} GB", num(g.used_gb)),
+            format!("{} GB", num(g.stranded_gb)),
+        ]);
+    }
+    out.push(columns(&rows));
+    let shown = p
+        .gpus
+        .iter()
+        .filter(|g| !g.blocks.is_empty() || g.stranded_gb > 0.0)
+        .count();
+    if shown > 64 {
+        out.push(format!(
+            "  … and {} more GPUs (--format json lists them all)",
+            shown - 64
+        ));
+    }
+    for (i, v) in p.vms.iter().enumerate() {
+        if let Outcome::Failed {
+            why,
+            free_gb,
+            siloed_gb,
+        } = &v.outcome
+        {
+            out.push(format!(
+                "  ! VM {} ({}, {} GB) cannot start: {}; {} GB free in the cluster{}",
+                i + 1,
+                v.profile,
+                num(v.size_gb),
+                why.words(),
+                num(*free_gb),
+                if *siloed_gb > 0.0 {
+                    format!(
+                        ", {} GB of it in pieces of at least its size",
+                        num(*siloed_gb)
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+    if let Some(m) = &r.monte_carlo {
+        out.push(String::new());
+        out.push(format!("{} random orders (seed {}):", m.orders, m.seed));
+        let st = |s: &Stats| format!("{} / {} / {}", num(s.min), num(s.median), num(s.max));
+        out.push(format!(
+            "  siloed GB when a VM failed, min / median / max: {}",
+            st(&m.siloed_gb)
+        ));
+        out.push(format!(
+            "  stranded GB at the end:                    {}",
+            st(&m.stranded_gb)
+        ));
+        out.push(format!(
+            "  VMs that cannot start:                     {}",
+            st(&m.failed)
+        ));
+    }
+    out.join("\n")
+}
+
+/// A GB figure: whole when whole, else two decimals.
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round())
+    } else {
+        format!("{x:.2}")
     }
 }

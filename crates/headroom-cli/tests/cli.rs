@@ -222,3 +222,95 @@ fn odd_files_get_plain_messages_and_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn place_reproduces_the_spread_example() {
+    // Two 80 GB GPUs, spread: the 20 GB VM cannot start with 140 GB free.
+    let o = run(&["place", "examples/cluster-spread.json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["listed"]["placed"], 2);
+    assert_eq!(r["listed"]["failed"], 1);
+    assert_eq!(r["listed"]["vms"][2]["outcome"]["failed"]["free_gb"], 140.0);
+    let grouped = stdout(&run(
+        &["place", "-", "--format", "table"],
+        Some(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../examples/cluster-spread.json"
+            ))
+            .unwrap()
+            .replace("\"spread\"", "\"group\""),
+        ),
+    ));
+    assert!(grouped.contains("3 placed, 0 cannot start"), "{grouped}");
+    let table = stdout(&run(
+        &["place", "examples/cluster-spread.json", "--format", "table"],
+        None,
+    ));
+    assert!(table.contains("140 GB free in the cluster"), "{table}");
+}
+
+#[test]
+fn place_runs_random_orders_repeatably_and_refuses_bad_clusters() {
+    let a = stdout(&run(
+        &[
+            "place",
+            "examples/cluster-spread.json",
+            "--orders",
+            "50",
+            "--seed",
+            "7",
+        ],
+        None,
+    ));
+    let b = stdout(&run(
+        &[
+            "place",
+            "examples/cluster-spread.json",
+            "--orders",
+            "50",
+            "--seed",
+            "7",
+        ],
+        None,
+    ));
+    assert_eq!(a, b);
+    let r: Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(r["monte_carlo"]["orders"], 50);
+    let bad = run(
+        &["place", "-"],
+        Some(
+            r#"{"groups": [{"hosts": 0, "gpu": "a100-pcie-80gb"}], "requests": [{"profile": "10C", "count": 1}]}"#,
+        ),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("cluster.groups[0].hosts"),
+        "{}",
+        stderr(&bad)
+    );
+    let none = run(&["place", "examples/llama-serving.json"], None);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).contains("no cluster section"),
+        "{}",
+        stderr(&none)
+    );
+}
+
+#[test]
+fn deploy_prints_the_sheet_and_the_script() {
+    let s = r#"{"version": 1, "workload": {"transformer": {"model": "llama-3.1-8b"}},
+        "deployment": {"all_profiles": true}, "speed": {"option": "a100-pcie-40gb"}}"#;
+    let md = stdout(&run(&["deploy", "-"], Some(s)));
+    assert!(md.contains("pciPassthru.64bitMMIOSizeGB = 128"), "{md}");
+    assert!(md.contains("| Firmware | `EFI` |"), "{md}");
+    let ps = stdout(&run(&["deploy", "-", "--format", "powercli"], Some(s)));
+    assert!(ps.starts_with("# headroom deployment script: REVIEW BEFORE RUNNING."));
+    let table = stdout(&run(&["size", "-", "--format", "table"], Some(s)));
+    assert!(
+        table.contains("Deploying NVIDIA A100 PCIe 40GB on vSphere 8.0 U3"),
+        "{table}"
+    );
+}

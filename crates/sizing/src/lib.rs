@@ -9,6 +9,7 @@ pub mod cnn;
 pub mod field;
 pub mod input;
 pub mod mode;
+pub mod place;
 pub mod precision;
 pub mod report;
 pub mod scenario;
@@ -16,6 +17,7 @@ pub mod speed;
 pub mod term;
 pub mod transformer;
 pub mod units;
+pub mod vsphere;
 
 pub use precision::Precision;
 pub use units::ByteUnits;

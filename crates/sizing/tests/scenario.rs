@@ -242,6 +242,7 @@ fn deployment() -> BoxedStrategy<Deployment> {
                     mode,
                     show_too_small: tiny,
                     all_profiles: all,
+                    ..Deployment::default()
                 }
             },
         )
@@ -340,6 +341,7 @@ fn plausible() -> BoxedStrategy<Scenario> {
             workload,
             deployment,
             speed: SpeedInputs::default(),
+            cluster: None,
         })
         .boxed()
 }
@@ -426,15 +428,19 @@ fn scenario() -> BoxedStrategy<Scenario> {
         ],
         deployment(),
         speed(),
+        any::<bool>(),
     )
-        .prop_map(|(name, units, workload, deployment, speed)| Scenario {
-            version: VERSION,
-            name,
-            units,
-            workload,
-            deployment,
-            speed,
-        })
+        .prop_map(
+            |(name, units, workload, deployment, speed, cluster)| Scenario {
+                version: VERSION,
+                name,
+                units,
+                workload,
+                deployment,
+                speed,
+                cluster: cluster.then(sizing::place::Cluster::default),
+            },
+        )
         .boxed()
 }
 

@@ -10,6 +10,7 @@ use super::fit::{DeploymentMode, FitSettings, MAX_CARDS_PER_HOST, MAX_MARGIN_PER
 use crate::field::{Decimal, Problems, Reader, Whole};
 use crate::input::number_text;
 use crate::scenario::{Deployment, FORM_CLASSES, FieldError, FromForm};
+use crate::vsphere::Release;
 
 pub const MARGIN: Decimal = Decimal::new("deployment.margin_percent", 0.0, MAX_MARGIN_PERCENT);
 pub const CARDS: Whole = Whole::new("deployment.cards_per_host", 1, MAX_CARDS_PER_HOST as u64);
@@ -36,6 +37,12 @@ pub struct FitForm {
     pub show_too_small: bool,
     /// List every profile, not only the smallest fit per GPU and deployment mode.
     pub all_profiles: bool,
+    /// The vSphere release of the deployment sheet.
+    #[serde(default)]
+    pub vsphere: Release,
+    /// The VM is a TKG worker node.
+    #[serde(default)]
+    pub tkg: bool,
 }
 
 impl Default for FitForm {
@@ -57,6 +64,8 @@ impl Default for Deployment {
             mode: None,
             show_too_small: false,
             all_profiles: false,
+            vsphere: Release::default(),
+            tkg: false,
         }
     }
 }
@@ -76,6 +85,8 @@ impl Deployment {
             mode: form.mode,
             show_too_small: form.show_too_small,
             all_profiles: form.all_profiles,
+            vsphere: form.vsphere,
+            tkg: form.tkg,
         };
         FromForm {
             part,
@@ -95,6 +106,8 @@ impl Deployment {
             mode: self.mode,
             show_too_small: self.show_too_small,
             all_profiles: self.all_profiles,
+            vsphere: self.vsphere,
+            tkg: self.tkg,
         }
     }
 

@@ -22,6 +22,7 @@ use crate::speed::{self, Speed, Work};
 use crate::term::{Kind, Term, total_formula};
 use crate::transformer::size::{MEMORY_GIB, TransformerSized};
 use crate::transformer::{self, Architecture, ParamCount};
+use crate::vsphere::{self, Sheet};
 
 pub use crate::transformer::size::ReverseAnswers;
 
@@ -201,6 +202,9 @@ pub struct Report {
     /// absent when the speed question or the deployment question has errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<Speed>,
+    /// How to deploy the detailed option on vSphere; absent without fits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<Sheet>,
     pub catalog: CatalogInfo,
     /// Problems that left the rest of the report standing: a memory size for the
     /// reverse questions (no reverse answers) or a deployment field (no fits).
@@ -358,6 +362,10 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         })
         .map_err(|e| errors.extend(e))
         .ok();
+    let deploy = fits.as_ref().and_then(|f| {
+        let detail = speed.as_ref().and_then(|s| s.detail.as_ref());
+        vsphere::for_report(f, detail, catalog, vsphere::Target::of(&s.deployment))
+    });
     Ok(Report {
         version: REPORT_VERSION,
         scenario: s.clone(),
@@ -368,6 +376,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         layers: sized.layers,
         fits,
         speed,
+        deploy,
         catalog: CatalogInfo {
             description: catalog.description.clone(),
             gpus: catalog.gpus.len(),

@@ -100,6 +100,9 @@ pub struct AppState {
     pub cnn_speed: SpeedInputs,
     pub formats: FormatsView,
     pub catalog: CatalogView,
+    /// The cluster and VMs of the placement simulator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<crate::place::Cluster>,
 }
 
 impl AppState {
@@ -108,6 +111,7 @@ impl AppState {
         let mut state = AppState {
             name: s.name.clone(),
             units: s.units,
+            cluster: s.cluster.clone(),
             ..AppState::default()
         };
         match &s.workload {
@@ -184,6 +188,7 @@ impl AppState {
             workload,
             deployment: deployment.clone(),
             speed: speed.clone(),
+            cluster: self.cluster.clone(),
         })
     }
 }

@@ -50,6 +50,9 @@ pub struct Scenario {
     /// How fast and how long: latency targets, efficiencies, the dataset, the network.
     #[serde(default, skip_serializing_if = "SpeedInputs::is_default")]
     pub speed: SpeedInputs,
+    /// A cluster and VMs to place on it ([`crate::place`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<crate::place::Cluster>,
 }
 
 impl Scenario {
@@ -61,6 +64,7 @@ impl Scenario {
             workload,
             deployment: Deployment::default(),
             speed: SpeedInputs::default(),
+            cluster: None,
         }
     }
 
@@ -306,6 +310,12 @@ pub struct Deployment {
     pub show_too_small: bool,
     /// Every profile, not only the smallest fit per GPU and mode.
     pub all_profiles: bool,
+    /// The vSphere release the deployment sheet checks against.
+    #[serde(skip_serializing_if = "crate::vsphere::Release::is_default")]
+    pub vsphere: crate::vsphere::Release,
+    /// The VM is a Tanzu Kubernetes Grid worker node (512 GB MMIO by default).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tkg: bool,
 }
 
 /// The speed question of a scenario: latency targets, efficiencies, the dataset

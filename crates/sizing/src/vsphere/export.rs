@@ -1,0 +1,130 @@
+//! The deployment sheet as Markdown (for a wiki or a runbook) and as a PowerCLI
+//! script that makes the VM settings and adds the device.
+
+use super::{Firmware, Item, Sheet, SheetKind, Status};
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn table(out: &mut String, title: &str, items: &[Item]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "\n## {title}\n\n| Item | Value | Status | Why | Source |\n|---|---|---|---|---|\n"
+    ));
+    for i in items {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | [{}]({}) |\n",
+            md_escape(&i.label),
+            md_escape(&i.value),
+            i.status.label(),
+            md_escape(&i.why),
+            md_escape(i.source.title()),
+            i.source.url()
+        ));
+    }
+}
+
+/// The sheet as a Markdown document.
+pub fn markdown(s: &Sheet) -> String {
+    let mut out = format!(
+        "# Deploying on vSphere: {}\n\n- How: {}\n- vSphere release: {}\n",
+        s.label,
+        s.kind.label(),
+        s.release.label()
+    );
+    if let Some(v) = &s.vgpu_string {
+        out.push_str(&format!("- vGPU profile: `{v}`\n"));
+    }
+    if let Some(m) = &s.mmio {
+        out.push_str(&format!("- 64-bit MMIO: {} per VM\n", m.formula));
+    }
+    out.push_str(&format!(
+        "- Checks: {}\n",
+        if s.deployable() {
+            "all pass"
+        } else {
+            "some fail (see below)"
+        }
+    ));
+    table(&mut out, "VM settings", &s.vm);
+    table(&mut out, "Host and vCenter", &s.host);
+    table(&mut out, "Releases and limits", &s.checks);
+    out
+}
+
+fn ps_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A PowerCLI script that makes the sheet's VM settings. It connects to nothing
+/// itself and asks for the VM by name; review it before running it.
+pub fn powercli(s: &Sheet) -> String {
+    let mut o = String::new();
+    o.push_str("# headroom deployment script: REVIEW BEFORE RUNNING.\n");
+    o.push_str(&format!("# {} — {}\n", s.label, s.kind.label()));
+    o.push_str(&format!(
+        "# Written for {}. It changes one VM, which must be powered off.\n",
+        s.release.label()
+    ));
+    o.push_str("# Connect first: Connect-VIServer -Server <vcenter>\n");
+    if !s.deployable() {
+        o.push_str("# WARNING: some checks of the sheet fail for this release; see the sheet.\n");
+    }
+    o.push_str("param([Parameter(Mandatory = $true)][string]$VMName)\n\n");
+    o.push_str("$vm = Get-VM -Name $VMName -ErrorAction Stop\n");
+    o.push_str("if ($vm.PowerState -ne 'PoweredOff') { throw \"Power off $VMName first.\" }\n\n");
+    if let Some(m) = &s.mmio {
+        let size = s.vm.iter().find(|i| i.id == "mmio_size");
+        o.push_str("# 64-bit MMIO (pciPassthru.use64bitMMIO, pciPassthru.64bitMMIOSizeGB)\n");
+        o.push_str("New-AdvancedSetting -Entity $vm -Name 'pciPassthru.use64bitMMIO' -Value 'TRUE' -Force -Confirm:$false\n");
+        if size.is_some_and(|i| i.status == Status::Set) {
+            o.push_str(&format!(
+                "New-AdvancedSetting -Entity $vm -Name 'pciPassthru.64bitMMIOSizeGB' -Value '{}' -Force -Confirm:$false\n",
+                m.total_gb
+            ));
+        } else {
+            o.push_str(&format!(
+                "# pciPassthru.64bitMMIOSizeGB: the TKG default covers {} GB\n",
+                m.total_gb
+            ));
+        }
+        o.push('\n');
+    }
+    o.push_str("$spec = New-Object VMware.Vim.VirtualMachineConfigSpec\n");
+    o.push_str("# Reserve all guest memory (All locked)\n");
+    o.push_str("$spec.MemoryReservationLockedToMax = $true\n");
+    if s.firmware == Firmware::Efi {
+        o.push_str("# EFI firmware (BAR1 above 256 MB). Changing an installed guest from BIOS needs a reinstall.\n");
+        o.push_str("$spec.Firmware = [VMware.Vim.GuestOsDescriptorFirmwareType]::efi\n");
+    }
+    match s.kind {
+        SheetKind::TimeSlicedVgpu | SheetKind::MigBackedVgpu => {
+            let profile = s.vgpu_string.clone().unwrap_or_default();
+            o.push_str(&format!("# vGPU device, profile {profile}\n"));
+            o.push_str("$dev = New-Object VMware.Vim.VirtualDeviceConfigSpec\n");
+            o.push_str("$dev.Operation = 'add'\n");
+            o.push_str("$dev.Device = New-Object VMware.Vim.VirtualPCIPassthrough\n");
+            o.push_str("$dev.Device.Key = -100\n");
+            o.push_str("$dev.Device.Backing = New-Object VMware.Vim.VirtualPCIPassthroughVmiopBackingInfo\n");
+            o.push_str(&format!(
+                "$dev.Device.Backing.Vgpu = {}\n",
+                ps_quote(&profile)
+            ));
+            o.push_str("$spec.DeviceChange = @($dev)\n");
+        }
+        _ => {
+            o.push_str(&format!(
+                "# {} × {}: add as Dynamic DirectPath I/O devices in the vSphere Client\n",
+                s.devices, s.gpu_name
+            ));
+            o.push_str("# (Edit Settings > Add New Device > PCI Device), or list them with\n");
+            o.push_str("#   Get-PassthroughDevice -VMHost (Get-VMHost -VM $vm) -Type Pci\n");
+        }
+    }
+    o.push_str("$vm.ExtensionData.ReconfigVM($spec)\n");
+    o.push_str("Write-Host \"Reconfigured $VMName. Check the host items of the sheet (BIOS, driver, graphics type) before powering on.\"\n");
+    o
+}

@@ -1,0 +1,775 @@
+//! Deploying an option on vSphere: the VM's settings, the host checklist and the
+//! release and device-limit checks for one fit option or multi-GPU layout — the
+//! "deployment sheet". Every item says why and cites the article it follows
+//! ([`rules::Source`]); [`export`] writes it as Markdown and as a PowerCLI script.
+
+pub mod export;
+pub mod rules;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{
+    Catalog, DeploymentMode, FitOption, FitStatus, Fits, Gpu, MultiGpu, RecommendationKind,
+};
+use crate::speed::{Detail, layout_key, option_key};
+pub use rules::{MmioBasis, NvlinkGen, Release, Source};
+
+/// How the VM gets its GPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetKind {
+    /// One whole GPU by (Dynamic) DirectPath I/O.
+    Passthrough,
+    /// Several whole GPUs in one VM by (Dynamic) DirectPath I/O.
+    MultiPassthrough,
+    /// A whole GPU passed through, partitioned by MIG inside the guest.
+    MigInGuest,
+    /// A time-sliced C-series vGPU.
+    TimeSlicedVgpu,
+    /// A MIG-backed C-series vGPU.
+    MigBackedVgpu,
+}
+
+impl SheetKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SheetKind::Passthrough => "Full GPU by Dynamic DirectPath I/O (passthrough)",
+            SheetKind::MultiPassthrough => "Several full GPUs by Dynamic DirectPath I/O",
+            SheetKind::MigInGuest => "Full GPU by passthrough, MIG partitioned in the guest",
+            SheetKind::TimeSlicedVgpu => "NVIDIA vGPU, time-sliced",
+            SheetKind::MigBackedVgpu => "NVIDIA vGPU, MIG-backed",
+        }
+    }
+
+    pub fn is_vgpu(self) -> bool {
+        matches!(self, SheetKind::TimeSlicedVgpu | SheetKind::MigBackedVgpu)
+    }
+}
+
+/// What an item of the sheet says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A setting to make.
+    Set,
+    /// A setting that does not apply here, and why.
+    NotApplicable,
+    /// A check that passes.
+    Ok,
+    /// A check that fails: the deployment as asked will not work.
+    Fails,
+    /// A fact to know.
+    Info,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Set => "set",
+            Status::NotApplicable => "not needed",
+            Status::Ok => "ok",
+            Status::Fails => "fails",
+            Status::Info => "note",
+        }
+    }
+}
+
+/// One line of the sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable id: "mmio_size", "firmware", "sr_iov", "passthrough_limit", ….
+    pub id: String,
+    pub label: String,
+    /// The setting as it is typed (`pciPassthru.64bitMMIOSizeGB = 128`), or the finding.
+    pub value: String,
+    pub status: Status,
+    pub why: String,
+    pub source: Source,
+}
+
+fn item(id: &str, label: &str, value: String, status: Status, why: String, source: Source) -> Item {
+    Item {
+        id: id.into(),
+        label: label.into(),
+        value,
+        status,
+        why,
+        source,
+    }
+}
+
+/// The VM's 64-bit MMIO window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mmio {
+    /// GB per GPU (or per vGPU device).
+    pub per_gpu_gb: u64,
+    pub devices: u32,
+    /// GB to set: per GPU × devices.
+    pub total_gb: u64,
+    pub basis: MmioBasis,
+    /// VM overhead memory the window costs, bytes.
+    pub overhead_bytes: u64,
+    /// "2 × 128 GB = 256 GB".
+    pub formula: String,
+}
+
+/// VM firmware.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Firmware {
+    Efi,
+    Bios,
+}
+
+/// The deployment sheet of one option or layout.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sheet {
+    /// The option key (`gpu_id`, `gpu_id/profile`, `gpu_id×n`).
+    pub key: String,
+    pub label: String,
+    pub gpu_id: String,
+    pub gpu_name: String,
+    pub kind: SheetKind,
+    /// GPUs (passthrough) or vGPU devices the VM gets.
+    pub devices: u32,
+    pub release: Release,
+    pub tkg: bool,
+    /// The vGPU type ("A100-40C"), for vGPU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vgpu_type: Option<String>,
+    /// The string vSphere shows for it (`grid_a100-40c`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vgpu_string: Option<String>,
+    /// `None` when the GPU needs no 64-bit MMIO (T4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mmio: Option<Mmio>,
+    pub firmware: Firmware,
+    /// VM settings.
+    pub vm: Vec<Item>,
+    /// Host (BIOS, ESXi, driver) and vCenter checklist.
+    pub host: Vec<Item>,
+    /// Release and device-limit checks.
+    pub checks: Vec<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nvlink: Option<NvlinkGen>,
+}
+
+impl Sheet {
+    /// Whether every check passes.
+    pub fn deployable(&self) -> bool {
+        self.checks.iter().all(|c| c.status != Status::Fails)
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.vm.iter().chain(&self.host).chain(&self.checks)
+    }
+}
+
+/// The vSphere side of a scenario's deployment question.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Target {
+    pub release: Release,
+    /// The VM is a Tanzu Kubernetes Grid worker node (512 GB MMIO by default).
+    pub tkg: bool,
+    /// Mixed-size vGPU mode on the host.
+    pub mixed_size: bool,
+}
+
+impl Target {
+    pub fn of(d: &crate::scenario::Deployment) -> Target {
+        Target {
+            release: d.vsphere,
+            tkg: d.tkg,
+            mixed_size: d.vgpu_mode == crate::catalog::VgpuMode::MixedSize,
+        }
+    }
+}
+
+/// The sheet of the option the speed card details (`detail`), or else of the
+/// smallest fit, or else of the first multi-GPU layout.
+pub fn for_report(
+    fits: &Fits,
+    detail: Option<&Detail>,
+    catalog: &Catalog,
+    t: Target,
+) -> Option<Sheet> {
+    let option = |i: usize| {
+        let o = fits.options.get(i)?;
+        for_option(o, catalog, t, option_key(&o.gpu_id, o.profile.as_deref()))
+    };
+    let layout = |i: usize, n: u32| {
+        let m = fits.multi_gpu.get(i)?;
+        for_layout(m, n, catalog, t, layout_key(&m.gpu_id, n))
+    };
+    match detail {
+        Some(Detail {
+            option: Some(i), ..
+        }) => option(*i),
+        Some(Detail {
+            layout: Some(i),
+            gpus,
+            ..
+        }) => layout(*i, *gpus),
+        _ => fits
+            .recommendations
+            .iter()
+            .find(|r| r.kind == RecommendationKind::Smallest)
+            .and_then(|r| option(r.option))
+            .or_else(|| {
+                fits.options
+                    .iter()
+                    .position(|o| o.status == FitStatus::Fits)
+                    .and_then(option)
+            })
+            .or_else(|| fits.multi_gpu.first().and_then(|m| layout(0, m.gpus))),
+    }
+}
+
+/// The sheet for a fit option.
+pub fn for_option(o: &FitOption, catalog: &Catalog, t: Target, key: String) -> Option<Sheet> {
+    let gpu = catalog.gpu(&o.gpu_id)?;
+    let kind = match o.mode {
+        DeploymentMode::Passthrough => SheetKind::Passthrough,
+        DeploymentMode::Mig => SheetKind::MigInGuest,
+        DeploymentMode::TimeSlicedVgpu => SheetKind::TimeSlicedVgpu,
+        DeploymentMode::MigBackedVgpu => SheetKind::MigBackedVgpu,
+    };
+    let vgpu_type = kind.is_vgpu().then(|| o.profile.clone()).flatten();
+    Some(build(gpu, kind, 1, vgpu_type, t, key, o.label()))
+}
+
+/// The sheet for `n` GPUs of a multi-GPU layout in one VM.
+pub fn for_layout(
+    m: &MultiGpu,
+    n: u32,
+    catalog: &Catalog,
+    t: Target,
+    key: String,
+) -> Option<Sheet> {
+    let gpu = catalog.gpu(&m.gpu_id)?;
+    let label = format!("{n} × {}", m.gpu_name);
+    Some(build(
+        gpu,
+        SheetKind::MultiPassthrough,
+        n.max(1),
+        None,
+        t,
+        key,
+        label,
+    ))
+}
+
+pub fn build(
+    gpu: &Gpu,
+    kind: SheetKind,
+    devices: u32,
+    vgpu_type: Option<String>,
+    t: Target,
+    key: String,
+    label: String,
+) -> Sheet {
+    let mmio = rules::mmio_per_gpu_gb(gpu).map(|(per, basis)| {
+        let total = per.saturating_mul(u64::from(devices));
+        Mmio {
+            per_gpu_gb: per,
+            devices,
+            total_gb: total,
+            basis,
+            overhead_bytes: rules::mmio_overhead_bytes(total),
+            formula: if devices == 1 {
+                format!("{per} GB")
+            } else {
+                format!("{devices} × {per} GB = {total} GB")
+            },
+        }
+    });
+    let firmware = if rules::small_bar1_mib(gpu).is_some() {
+        Firmware::Bios
+    } else {
+        Firmware::Efi
+    };
+    let vgpu_string = vgpu_type.as_deref().map(rules::vgpu_string);
+    let mut s = Sheet {
+        key,
+        label,
+        gpu_id: gpu.id.clone(),
+        gpu_name: gpu.name.clone(),
+        kind,
+        devices,
+        release: t.release,
+        tkg: t.tkg,
+        vgpu_type,
+        vgpu_string,
+        mmio,
+        firmware,
+        vm: Vec::new(),
+        host: Vec::new(),
+        checks: Vec::new(),
+        nvlink: rules::nvlink_gen(gpu),
+    };
+    s.vm = vm_items(gpu, &s);
+    s.host = host_items(gpu, &s, t);
+    s.checks = checks(gpu, &s, t);
+    s
+}
+
+fn vm_items(gpu: &Gpu, s: &Sheet) -> Vec<Item> {
+    let mut v = Vec::new();
+    let t4 = rules::small_bar1_mib(gpu);
+    match &s.mmio {
+        Some(m) => {
+            v.push(item(
+                "mmio_enable",
+                "64-bit MMIO",
+                "pciPassthru.use64bitMMIO = TRUE".into(),
+                Status::Set,
+                "the GPU's BARs do not fit in the 32-bit address space below 4 GB".into(),
+                Source::EsxiSettings,
+            ));
+            let basis = match m.basis {
+                MmioBasis::Table => "NVIDIA's table for this GPU",
+                MmioBasis::Rule => {
+                    "the article's rule: the framebuffer rounded up to a power of two, then the next power of two"
+                }
+            };
+            let (status, why) = if s.tkg && m.total_gb <= rules::TKG_MMIO_GB {
+                (
+                    Status::NotApplicable,
+                    format!(
+                        "Tanzu Kubernetes Grid GPU worker nodes get {} GB by default, enough for {} ({basis}, summed over the VM's devices)",
+                        rules::TKG_MMIO_GB,
+                        m.formula
+                    ),
+                )
+            } else {
+                (
+                    Status::Set,
+                    format!(
+                        "{} per VM ({basis}, summed over the VM's devices); the default window is {} GB",
+                        m.formula,
+                        rules::DEFAULT_MMIO_GB
+                    ),
+                )
+            };
+            v.push(item(
+                "mmio_size",
+                "64-bit MMIO size",
+                format!("pciPassthru.64bitMMIOSizeGB = {}", m.total_gb),
+                status,
+                why,
+                Source::EsxiSettings,
+            ));
+            v.push(item(
+                "mmio_overhead",
+                "VM overhead of the MMIO window",
+                format!("{:.2} MB", rules::mmio_overhead_mib(m.total_gb)),
+                Status::Info,
+                "reserved with the VM once a GPU is attached: measured 82.91 MB at 128 GB and 97.03 MB at 512 GB (773.91 MB without a GPU); other sizes on a log scale between them. MB as vSphere counts them (MiB)".into(),
+                Source::EsxiSettings,
+            ));
+        }
+        None => {
+            v.push(item(
+                "mmio_enable",
+                "64-bit MMIO",
+                "not needed".into(),
+                Status::NotApplicable,
+                format!(
+                    "the {}'s BAR1 is {} MB, 32-bit: it fits below 4 GB",
+                    gpu.name,
+                    t4.unwrap_or(256)
+                ),
+                Source::EsxiSettings,
+            ));
+        }
+    }
+    v.push(match s.firmware {
+        Firmware::Efi => item(
+            "firmware",
+            "Firmware",
+            "EFI".into(),
+            Status::Set,
+            "EFI is required when BAR1 is larger than 256 MB; changing BIOS to EFI later needs a guest reinstall, so start from an EFI template".into(),
+            Source::EsxiSettings,
+        ),
+        Firmware::Bios => item(
+            "firmware",
+            "Firmware",
+            "BIOS or EFI".into(),
+            Status::NotApplicable,
+            format!(
+                "the {}'s BAR1 is {} MB, so BIOS boots; EFI is required only above 256 MB",
+                gpu.name,
+                t4.unwrap_or(256)
+            ),
+            Source::EsxiSettings,
+        ),
+    });
+    let auto = s.release >= Release::V80;
+    v.push(item(
+        "memory_reservation",
+        "Memory reservation",
+        "Reserve all guest memory (All locked)".into(),
+        Status::Set,
+        format!(
+            "DMA uses host physical addresses and a page fault cannot be served mid-transfer{}",
+            if auto {
+                "; vSphere 8 sets it when the device is added"
+            } else {
+                ""
+            }
+        ),
+        Source::EsxiSettings,
+    ));
+    v.push(item(
+        "guest_os",
+        "Guest OS",
+        "64-bit".into(),
+        Status::Set,
+        "passthrough and vGPU need a 64-bit guest; GPUDirect RDMA on vGPU needs Linux".into(),
+        Source::EsxiSettings,
+    ));
+    match s.kind {
+        SheetKind::Passthrough | SheetKind::MultiPassthrough | SheetKind::MigInGuest => {
+            v.push(item(
+                "device",
+                "PCI device",
+                format!(
+                    "{} × Dynamic DirectPath I/O device ({})",
+                    s.devices, gpu.name
+                ),
+                Status::Set,
+                "Dynamic DirectPath I/O binds by vendor and device ID (Assignable Hardware), so DRS can place the VM and HA restart it; it needs VM hardware version 17 or later".into(),
+                Source::DynamicDirectPath,
+            ));
+            if s.kind == SheetKind::MigInGuest {
+                v.push(item(
+                    "mig_guest",
+                    "MIG",
+                    "enable MIG mode in the guest (nvidia-smi -mig 1), then create the instance".into(),
+                    Status::Set,
+                    "a passthrough GPU is partitioned by the guest's driver; on vSphere a MIG slice per VM is the MIG-backed vGPU type instead".into(),
+                    Source::Fractional,
+                ));
+            }
+        }
+        SheetKind::TimeSlicedVgpu | SheetKind::MigBackedVgpu => {
+            v.push(item(
+                "device",
+                "vGPU profile",
+                s.vgpu_string.clone().unwrap_or_default(),
+                Status::Set,
+                format!(
+                    "add a PCI device of type NVIDIA GRID vGPU with profile {} ({})",
+                    s.vgpu_string.as_deref().unwrap_or_default(),
+                    s.vgpu_type.as_deref().unwrap_or_default()
+                ),
+                Source::Vsphere8U1,
+            ));
+        }
+    }
+    v
+}
+
+fn host_items(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
+    let mut h = Vec::new();
+    let t4 = rules::small_bar1_mib(gpu).is_some();
+    let vgpu = s.kind.is_vgpu();
+    h.push(item(
+        "vt_d",
+        "BIOS: Intel VT-d / AMD IOMMU",
+        "enabled".into(),
+        Status::Set,
+        "passthrough and vGPU both need it; `esxcfg-info | grep \"HV Support\"` shows 3 when it is on (2: supported but off in the BIOS)".into(),
+        Source::EsxiSettings,
+    ));
+    let sr_iov_needed = vgpu
+        && (gpu.mig.is_some()
+            || t4
+            || gpu.architecture.starts_with("Ampere")
+            || gpu.architecture.starts_with("Hopper")
+            || gpu.architecture.starts_with("Ada")
+            || gpu.architecture.starts_with("Blackwell"));
+    h.push(item(
+        "sr_iov",
+        "BIOS: SR-IOV (global)",
+        if sr_iov_needed {
+            "enabled"
+        } else {
+            "not needed"
+        }
+        .into(),
+        if sr_iov_needed {
+            Status::Set
+        } else {
+            Status::NotApplicable
+        },
+        if sr_iov_needed {
+            "vGPU on Ampere and later (and on the T4) uses SR-IOV virtual functions".into()
+        } else if vgpu {
+            format!("vGPU on {} does not use SR-IOV", gpu.architecture)
+        } else {
+            "passthrough gives the whole physical function to the VM".into()
+        },
+        Source::EsxiSettings,
+    ));
+    h.push(item(
+        "above_4g",
+        "BIOS: memory-mapped I/O above 4 GB",
+        if t4 { "not needed" } else { "enabled" }.into(),
+        if t4 {
+            Status::NotApplicable
+        } else {
+            Status::Set
+        },
+        if t4 {
+            "the T4's 32-bit 256 MB BAR1 maps below 4 GB".into()
+        } else {
+            "also called above 4G decoding or 64-bit BAR: the GPU's BAR1 is mapped above 4 GB"
+                .into()
+        },
+        Source::EsxiSettings,
+    ));
+    h.push(item(
+        "power",
+        "BIOS: power profile",
+        "High Performance".into(),
+        Status::Set,
+        "NVIDIA's AI Enterprise guide: set the Power Setting or System Profile to High Performance (and CPU Performance to Enterprise or High Throughput where offered)".into(),
+        Source::NvidiaVgpu,
+    ));
+    if vgpu {
+        h.push(item(
+            "graphics",
+            "ESXi default graphics type",
+            "Shared Direct".into(),
+            Status::Set,
+            "NVIDIA vGPU devices use Shared Direct: `esxcli graphics host set --default-type SharedPassthru`, then restart xorg".into(),
+            Source::DynamicDirectPath,
+        ));
+        h.push(item(
+            "driver",
+            "Host driver",
+            "NVIDIA AI Enterprise vGPU Manager (NVD-AIE VIB)".into(),
+            Status::Set,
+            if rules::compute_only(gpu) {
+                format!("the {} is compute-only and needs the AI Enterprise (NVD-AIE) branch, not the graphics vGPU package; keep host and guest drivers of one release", gpu.name)
+            } else {
+                "install the AI Enterprise host VIB (through a vLCM image); keep host and guest drivers of one release".into()
+            },
+            Source::VgpuDriver,
+        ));
+        h.push(item(
+            "hotmigrate",
+            "vCenter: vgpu.hotmigrate.enabled",
+            "true".into(),
+            Status::Set,
+            "needed for vMotion of vGPU VMs".into(),
+            Source::EsxiSettings,
+        ));
+    } else {
+        h.push(item(
+            "graphics",
+            "ESXi device",
+            "Toggle passthrough (active type Direct)".into(),
+            Status::Set,
+            "the GPU is reserved for passthrough; only the guest needs an NVIDIA driver".into(),
+            Source::DynamicDirectPath,
+        ));
+    }
+    match s.kind {
+        SheetKind::MigBackedVgpu => h.push(item(
+            "mig_mode",
+            "MIG mode on the GPU",
+            "nvidia-smi -i <gpu> -mig 1 on the host".into(),
+            Status::Set,
+            format!(
+                "ESXi creates the GPU instance when the VM powers on{}; a GPU in MIG mode serves MIG-backed vGPUs only, never full or multi-GPU vGPUs",
+                if gpu.architecture.starts_with("Ampere") {
+                    "; Ampere needs a host reboot after enabling"
+                } else {
+                    ""
+                }
+            ),
+            Source::Placement,
+        )),
+        SheetKind::TimeSlicedVgpu => h.push(item(
+            "vgpu_mode",
+            "vGPU mode of the GPU",
+            if t.mixed_size { "Mixed size" } else { "Same size" }.into(),
+            Status::Set,
+            if t.mixed_size {
+                "sizes may differ on one GPU, each at one of its placement IDs; the assignment policy is ignored".into()
+            } else {
+                "the first vGPU locks the GPU to its framebuffer size; the host's GPU assignment policy (spread or group) picks the GPU".into()
+            },
+            Source::Placement,
+        )),
+        _ => {}
+    }
+    h
+}
+
+fn check(id: &str, label: &str, ok: bool, value: String, why: String, source: Source) -> Item {
+    item(
+        id,
+        label,
+        value,
+        if ok { Status::Ok } else { Status::Fails },
+        why,
+        source,
+    )
+}
+
+fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
+    let mut c = Vec::new();
+    let r = t.release;
+    match s.kind {
+        SheetKind::Passthrough | SheetKind::MultiPassthrough | SheetKind::MigInGuest => {
+            let limit = r.passthrough_per_vm();
+            c.push(check(
+                "passthrough_limit",
+                "Passthrough devices per VM",
+                s.devices <= limit,
+                format!("{} of {limit}", s.devices),
+                format!(
+                    "{} allows {limit} (Dynamic) DirectPath I/O devices per VM (16 on 7.x, 32 on 8.0, 64 on 8.0 U1, 128 from 8.0 U2)",
+                    r.label()
+                ),
+                Source::Vsphere8U1,
+            ));
+            if s.kind == SheetKind::MultiPassthrough {
+                multi_gpu_checks(gpu, s, t, &mut c);
+            }
+        }
+        SheetKind::TimeSlicedVgpu => {
+            if t.mixed_size {
+                c.push(check(
+                    "mixed_size",
+                    "Mixed-size vGPU mode",
+                    r >= Release::V80U3 && gpu.vgpu.mixed_size_supported,
+                    format!("needs vSphere 8.0 U3; {}", r.label()),
+                    if gpu.vgpu.mixed_size_supported {
+                        "mixed-size mode came with vSphere 8.0 U3 (Ampere and later)".into()
+                    } else {
+                        format!("the {} does not support mixed-size mode", gpu.name)
+                    },
+                    Source::Placement,
+                ));
+            }
+            c.push(check(
+                "vgpus_per_vm",
+                "vGPU devices per VM",
+                s.devices <= r.vgpus_per_vm(),
+                format!("{} of {}", s.devices, r.vgpus_per_vm()),
+                format!(
+                    "{} allows {} vGPU devices per VM",
+                    r.label(),
+                    r.vgpus_per_vm()
+                ),
+                Source::Vsphere8,
+            ));
+        }
+        SheetKind::MigBackedVgpu => {
+            c.push(check(
+                "mig_vgpu_release",
+                "MIG-backed vGPU",
+                r >= Release::V70U2,
+                format!("needs vSphere 7.0 U2; {}", r.label()),
+                "MIG-backed vGPUs (A100 and later) are supported from vSphere 7.0 U2".into(),
+                Source::Fractional,
+            ));
+            c.push(item(
+                "mig_nvlink",
+                "NVLink",
+                "not available".into(),
+                Status::Info,
+                "MIG does not support NVLink; a MIG GPU cannot back full-GPU or multi-GPU vGPUs"
+                    .into(),
+                Source::Fractional,
+            ));
+        }
+    }
+    if let Some(n) = s.nvlink
+        && !matches!(s.kind, SheetKind::MigBackedVgpu | SheetKind::MigInGuest)
+    {
+        c.push(item(
+            "nvlink",
+            "NVLink",
+            format!(
+                "generation {}: {} links, {} GB/s per GPU",
+                n.generation, n.links, n.gb_per_s
+            ),
+            Status::Info,
+            if rules::on_nvswitch(gpu) {
+                "SXM GPUs on an HGX baseboard reach every peer through NVSwitch".into()
+            } else {
+                "PCIe cards link in bridged pairs; traffic between pairs crosses PCIe and the ring runs at its slowest hop".into()
+            },
+            Source::MultiGpu,
+        ));
+    }
+    c
+}
+
+fn multi_gpu_checks(gpu: &Gpu, s: &Sheet, t: Target, c: &mut Vec<Item>) {
+    let n = s.devices;
+    let r = t.release;
+    let max = r.vgpus_per_vm();
+    if gpu.vgpu.time_sliced.is_empty() {
+        return;
+    }
+    if rules::on_nvswitch(gpu) {
+        let need = rules::nvswitch_release(gpu);
+        match rules::nvswitch_group(n) {
+            Some(g) => {
+                let ok = r >= need && g <= max;
+                c.push(check(
+                    "nvswitch_group",
+                    "As full vGPUs over NVSwitch",
+                    ok,
+                    if g == n {
+                        format!("a device group of {g}")
+                    } else {
+                        format!("{n} GPUs round up to a device group of {g}")
+                    },
+                    format!(
+                        "NVSwitch-connected vGPUs are assigned in groups of 2, 4 or 8 and need {} ({} here); {} allows {max} vGPUs per VM",
+                        need.label(),
+                        r.label(),
+                        r.label()
+                    ),
+                    Source::MultiGpu,
+                ));
+            }
+            None => c.push(check(
+                "nvswitch_group",
+                "As full vGPUs over NVSwitch",
+                false,
+                format!("{n} GPUs exceed the largest device group, 8"),
+                "NVSwitch device groups hold 2, 4 or 8 GPUs; split the model over several VMs (pipeline parallelism) or use passthrough".into(),
+                Source::MultiGpu,
+            )),
+        }
+    } else {
+        c.push(check(
+            "vgpus_per_vm",
+            "As full vGPUs",
+            n <= max,
+            format!("{n} of {max} vGPU devices per VM"),
+            format!(
+                "{} allows {max} vGPU devices per VM{}",
+                r.label(),
+                if r < Release::V80 {
+                    ", of full-framebuffer types only"
+                } else {
+                    ""
+                }
+            ),
+            Source::Vsphere8,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests;

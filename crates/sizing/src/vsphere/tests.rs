@@ -1,0 +1,283 @@
+//! The ESXi-settings and multi-GPU articles' examples (domain-seeds §2.5, §2.2,
+//! §2.9; worked examples 30–37).
+
+use super::rules::{self, Release};
+use super::*;
+use crate::catalog::Catalog;
+
+fn gpu(id: &str) -> &'static Gpu {
+    Catalog::bundled()
+        .gpu(id)
+        .unwrap_or_else(|| panic!("{id} in the catalog"))
+}
+
+fn sheet(id: &str, kind: SheetKind, n: u32, vgpu: Option<&str>, release: Release) -> Sheet {
+    let t = Target {
+        release,
+        ..Target::default()
+    };
+    build(
+        gpu(id),
+        kind,
+        n,
+        vgpu.map(str::to_string),
+        t,
+        id.into(),
+        id.into(),
+    )
+}
+
+fn item<'a>(s: &'a Sheet, id: &str) -> &'a Item {
+    s.items()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("{id} on the sheet"))
+}
+
+#[test]
+fn mmio_table_at_one_and_two_gpus() {
+    // Worked example 31: V100 64/128, A30 64/128, A100-40 128/256, A100-80 256/512, H100-80 256/512.
+    for (id, one, two) in [
+        ("v100-pcie-16gb", 64, 128),
+        ("v100-pcie-32gb", 64, 128),
+        ("a30", 64, 128),
+        ("a100-pcie-40gb", 128, 256),
+        ("a100-pcie-80gb", 256, 512),
+        ("h100-pcie-80gb", 256, 512),
+    ] {
+        let s1 = sheet(id, SheetKind::Passthrough, 1, None, Release::V80U3);
+        let s2 = sheet(id, SheetKind::MultiPassthrough, 2, None, Release::V80U3);
+        assert_eq!(s1.mmio.as_ref().unwrap().total_gb, one, "{id}");
+        assert_eq!(s2.mmio.as_ref().unwrap().total_gb, two, "{id}");
+        assert_eq!(
+            item(&s2, "mmio_size").value,
+            format!("pciPassthru.64bitMMIOSizeGB = {two}")
+        );
+    }
+}
+
+#[test]
+fn the_rule_where_the_table_is_silent() {
+    // A100 40 GB → 64 → 128 GB (worked example 30); the L40S (48 GB) is not in the table.
+    assert_eq!(rules::mmio_rule_gb(40.0), 128);
+    assert_eq!(rules::mmio_rule_gb(80.0), 256);
+    let l40s = sheet("l40s", SheetKind::Passthrough, 1, None, Release::V80U3);
+    let m = l40s.mmio.unwrap();
+    assert_eq!((m.total_gb, m.basis), (128, MmioBasis::Rule));
+}
+
+#[test]
+fn mmio_overhead_as_measured() {
+    // Worked example 32: 773.91 → 856.82 MB at 128 GB (82.91), 870.94 at 512 GB.
+    assert!((rules::mmio_overhead_mib(128) - 82.91).abs() < 1e-9);
+    assert!((rules::mmio_overhead_mib(512) - 97.03).abs() < 1e-9);
+    assert!((rules::mmio_overhead_mib(512) - rules::mmio_overhead_mib(128) - 14.12).abs() < 1e-9);
+    let s = sheet(
+        "a100-pcie-40gb",
+        SheetKind::Passthrough,
+        1,
+        None,
+        Release::V80U3,
+    );
+    assert_eq!(
+        s.mmio.unwrap().overhead_bytes,
+        (82.91f64 * 1_048_576.0).round() as u64
+    );
+}
+
+#[test]
+fn t4_boots_bios_a2_needs_efi() {
+    // Worked example 34: T4 BAR1 256 MB → BIOS; A2 BAR1 16 GB → EFI.
+    let t4 = sheet("t4", SheetKind::Passthrough, 1, None, Release::V80U3);
+    assert_eq!(t4.firmware, Firmware::Bios);
+    assert!(t4.mmio.is_none());
+    assert_eq!(item(&t4, "mmio_enable").status, Status::NotApplicable);
+    assert_eq!(item(&t4, "above_4g").status, Status::NotApplicable);
+    let a2 = sheet("a2", SheetKind::Passthrough, 1, None, Release::V80U3);
+    assert_eq!(a2.firmware, Firmware::Efi);
+    assert_eq!(item(&a2, "firmware").value, "EFI");
+}
+
+#[test]
+fn tkg_workers_have_512_gb() {
+    // Worked example 33: 512 GB holds four A100 40GB; five need more.
+    let t = Target {
+        tkg: true,
+        ..Target::default()
+    };
+    let four = build(
+        gpu("a100-pcie-40gb"),
+        SheetKind::MultiPassthrough,
+        4,
+        None,
+        t,
+        "k".into(),
+        "l".into(),
+    );
+    assert_eq!(item(&four, "mmio_size").status, Status::NotApplicable);
+    let five = build(
+        gpu("a100-pcie-40gb"),
+        SheetKind::MultiPassthrough,
+        5,
+        None,
+        t,
+        "k".into(),
+        "l".into(),
+    );
+    assert_eq!(item(&five, "mmio_size").status, Status::Set);
+    assert_eq!(five.mmio.unwrap().total_gb, 640);
+}
+
+#[test]
+fn passthrough_devices_per_vm_by_release() {
+    // Worked example 35: 16 (7.0), 32 (8.0), 64 (8.0 U1); 128 from 8.0 U2.
+    assert_eq!(Release::V70.passthrough_per_vm(), 16);
+    assert_eq!(Release::V70U3.passthrough_per_vm(), 16);
+    assert_eq!(Release::V80.passthrough_per_vm(), 32);
+    assert_eq!(Release::V80U1.passthrough_per_vm(), 64);
+    assert_eq!(Release::V80U2.passthrough_per_vm(), 128);
+    let s = sheet(
+        "h100-pcie-80gb",
+        SheetKind::MultiPassthrough,
+        20,
+        None,
+        Release::V70U3,
+    );
+    assert_eq!(item(&s, "passthrough_limit").status, Status::Fails);
+    assert!(!s.deployable());
+    let s = sheet(
+        "h100-pcie-80gb",
+        SheetKind::MultiPassthrough,
+        20,
+        None,
+        Release::V80,
+    );
+    assert_eq!(item(&s, "passthrough_limit").status, Status::Ok);
+}
+
+#[test]
+fn nvswitch_groups_of_two_four_eight() {
+    // Worked example 36: groups of 2, 4 and 8; 5 rounds to 8, 9 has no group.
+    assert_eq!(rules::nvswitch_group(1), Some(2));
+    assert_eq!(rules::nvswitch_group(3), Some(4));
+    assert_eq!(rules::nvswitch_group(5), Some(8));
+    assert_eq!(rules::nvswitch_group(8), Some(8));
+    assert_eq!(rules::nvswitch_group(9), None);
+    let five = sheet(
+        "h100-sxm5-80gb",
+        SheetKind::MultiPassthrough,
+        5,
+        None,
+        Release::V80U3,
+    );
+    let g = item(&five, "nvswitch_group");
+    assert_eq!(
+        (g.status, g.value.as_str()),
+        (Status::Ok, "5 GPUs round up to a device group of 8")
+    );
+    let nine = sheet(
+        "h100-sxm5-80gb",
+        SheetKind::MultiPassthrough,
+        9,
+        None,
+        Release::V80U3,
+    );
+    assert_eq!(item(&nine, "nvswitch_group").status, Status::Fails);
+    // Hopper over NVSwitch needs 8.0 U2; Ampere 8.0 U1.
+    let h = sheet(
+        "h100-sxm5-80gb",
+        SheetKind::MultiPassthrough,
+        4,
+        None,
+        Release::V80U1,
+    );
+    assert_eq!(item(&h, "nvswitch_group").status, Status::Fails);
+    let a = sheet(
+        "a100-sxm4-80gb",
+        SheetKind::MultiPassthrough,
+        4,
+        None,
+        Release::V80U1,
+    );
+    assert_eq!(item(&a, "nvswitch_group").status, Status::Ok);
+}
+
+#[test]
+fn nvlink_generations() {
+    // Worked example 37: gen 2/3/4 with 6/12/18 links and 300/600/900 GB/s.
+    let g = |id| rules::nvlink_gen(gpu(id)).map(|n| (n.generation, n.links, n.gb_per_s));
+    assert_eq!(g("v100-sxm2-16gb"), Some((2, 6, 300)));
+    assert_eq!(g("a100-sxm4-80gb"), Some((3, 12, 600)));
+    assert_eq!(g("h100-sxm5-80gb"), Some((4, 18, 900)));
+    assert_eq!(g("l40s"), None);
+}
+
+#[test]
+fn vgpu_profile_strings_and_releases() {
+    assert_eq!(rules::vgpu_string("A100-40C"), "grid_a100-40c");
+    assert_eq!(rules::vgpu_string("A100X-40C"), "grid_a100x-40c");
+    let s = sheet(
+        "a100-pcie-40gb",
+        SheetKind::TimeSlicedVgpu,
+        1,
+        Some("A100-20C"),
+        Release::V80U3,
+    );
+    assert_eq!(item(&s, "device").value, "grid_a100-20c");
+    assert_eq!(item(&s, "graphics").value, "Shared Direct");
+    assert_eq!(item(&s, "sr_iov").status, Status::Set);
+    let mig = sheet(
+        "a100-pcie-40gb",
+        SheetKind::MigBackedVgpu,
+        1,
+        Some("A100-3-20C"),
+        Release::V70,
+    );
+    assert_eq!(item(&mig, "mig_vgpu_release").status, Status::Fails);
+    let mixed = build(
+        gpu("a100-pcie-40gb"),
+        SheetKind::TimeSlicedVgpu,
+        1,
+        Some("A100-20C".into()),
+        Target {
+            release: Release::V80U2,
+            mixed_size: true,
+            tkg: false,
+        },
+        "k".into(),
+        "l".into(),
+    );
+    assert_eq!(item(&mixed, "mixed_size").status, Status::Fails);
+}
+
+#[test]
+fn exports_carry_the_settings() {
+    let s = sheet(
+        "a100-pcie-40gb",
+        SheetKind::Passthrough,
+        1,
+        None,
+        Release::V80U3,
+    );
+    let md = export::markdown(&s);
+    assert!(md.contains("pciPassthru.64bitMMIOSizeGB = 128"), "{md}");
+    assert!(md.contains("| Firmware | `EFI` |"), "{md}");
+    let ps = export::powercli(&s);
+    assert!(ps.starts_with("# headroom deployment script: REVIEW BEFORE RUNNING."));
+    assert!(
+        ps.contains("-Name 'pciPassthru.64bitMMIOSizeGB' -Value '128'"),
+        "{ps}"
+    );
+    assert!(ps.contains("MemoryReservationLockedToMax = $true"));
+    let v = sheet(
+        "a100-pcie-40gb",
+        SheetKind::TimeSlicedVgpu,
+        1,
+        Some("A100-40C"),
+        Release::V80U3,
+    );
+    let ps = export::powercli(&v);
+    assert!(
+        ps.contains("$dev.Device.Backing.Vgpu = 'grid_a100-40c'"),
+        "{ps}"
+    );
+}
