@@ -7,6 +7,7 @@ use sizing::scenario::link::Page;
 
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
+use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
 use crate::state::{InputsStoreFields, Shared};
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                 {tab(Page::Cnn, "CNNs", "tab-cnn")}
                 {tab(Page::Formats, "Number formats", "tab-precision")}
                 {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
+                {tab(Page::Placement, "vSphere placement", "tab-placement")}
                 {tab(Page::Saved, "Saved scenarios", "tab-saved")}
             </nav>
             <label class="units">
@@ -79,6 +81,9 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="page-wide" data-testid="page-catalog" class:hidden=move || page.get() != Page::Catalog>
                 <CatalogPage/>
+            </div>
+            <div class="page" data-testid="page-placement" class:hidden=move || page.get() != Page::Placement>
+                <PlacementPage/>
             </div>
             <div class="page-wide" data-testid="page-saved" class:hidden=move || page.get() != Page::Saved>
                 <SavedPage/>

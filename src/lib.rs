@@ -11,6 +11,7 @@ mod cnn;
 mod deploy_card;
 mod fits;
 mod memory_card;
+mod place_page;
 mod precision_page;
 mod saved;
 mod speed_card;

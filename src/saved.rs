@@ -89,6 +89,14 @@ fn saved() -> Saved {
     expect_context::<Saved>()
 }
 
+/// The saved scenarios, as stored now (none when storage is unreadable or unavailable).
+pub fn saved_scenarios() -> Vec<Scenario> {
+    saved().stored.with(|s| match s {
+        Stored::Ready(lib) => lib.saved().map(|(_, s)| s.clone()).collect(),
+        _ => Vec::new(),
+    })
+}
+
 impl Saved {
     /// What is stored now, keeping the ids of the entries this tab already lists.
     fn reload(&self) {
@@ -731,6 +739,11 @@ fn Compare(
                             {text_row("Meets the latency target", "meets-target", &|r| recommended(r, RecommendationKind::MeetsTarget).unwrap_or_else(|| "no target, or none meets it".into()))}
                             {text_row("Speed", "speed", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[t, _]| t))}
                             {text_row("Throughput", "throughput", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[_, a]| a))}
+                            {text_row("vSphere", "vsphere", &|r| r.deploy.as_ref().map_or_else(|| "—".into(), |d| {
+                                let mmio = d.mmio.as_ref().map_or_else(|| "no 64-bit MMIO".to_string(), |m| format!("MMIO {} GB", m.total_gb));
+                                let checks = if d.deployable() { "checks pass" } else { "some checks fail" };
+                                format!("{} · {mmio} · {} · {checks}", d.label, d.release.label())
+                            }))}
                             {text_row("Warnings", "warnings", &|r| r.memory.warnings.len().to_string())}
                         </tbody>
                     </table>

@@ -15,6 +15,8 @@ use sizing::ByteUnits;
 use sizing::catalog::Catalog;
 use sizing::catalog::form::FitForm;
 use sizing::cnn::form::CnnForm;
+use sizing::place::form::ClusterForm;
+use sizing::place::{Cluster, Placement, Plan, place};
 use sizing::report::{Report, size_page};
 use sizing::scenario::link::{self, AppState, CatalogView, FormatsView, Page};
 use sizing::scenario::{
@@ -42,8 +44,8 @@ pub struct Inputs {
     pub cnn_speed: SpeedForm,
     pub formats: FormatsView,
     pub catalog: CatalogView,
-    /// The placement simulator's cluster, as opened from a file or link.
-    pub cluster: Option<sizing::place::Cluster>,
+    /// The placement page's cluster and VMs.
+    pub cluster: ClusterForm,
 }
 
 impl Inputs {
@@ -82,7 +84,7 @@ impl Inputs {
             cnn_speed: state.cnn_speed.to_form(),
             formats: state.formats.clone(),
             catalog: state.catalog.clone(),
-            cluster: state.cluster.clone(),
+            cluster: state.cluster.clone().unwrap_or_default().to_form(),
         };
         (inputs, problems)
     }
@@ -115,6 +117,19 @@ impl ActiveCatalog {
     pub fn reset(&self) {
         self.catalog.set(Catalog::bundled().clone());
         self.origin.set(BUNDLED.to_string());
+    }
+}
+
+/// A cluster checked and its VMs placed in the order listed.
+#[derive(Clone, Debug)]
+pub struct Placed {
+    pub plan: Plan,
+    pub listed: Placement,
+}
+
+impl PartialEq for Placed {
+    fn eq(&self, other: &Placed) -> bool {
+        self.listed == other.listed
     }
 }
 
@@ -211,6 +226,10 @@ pub struct Shared {
     pub cnn: Sizing,
     /// Everything above as a link holds it.
     pub state: Memo<AppState>,
+    /// The placement page's cluster, read from its form.
+    pub cluster: Memo<FromForm<Cluster>>,
+    /// Its VMs placed in the order listed, or every problem of its fields.
+    pub placement: Memo<Result<Placed, Vec<FieldError>>>,
     /// Why the link the app was opened with could not be shown as it was.
     pub notice: RwSignal<Option<String>>,
 }
@@ -226,6 +245,7 @@ impl Shared {
         let cnn_gpu = read(inputs.cnn_fit().into(), Deployment::from_form);
         let tf_speed = read(inputs.tf_speed().into(), SpeedInputs::from_form);
         let cnn_speed = read(inputs.cnn_speed().into(), SpeedInputs::from_form);
+        let cluster = read(inputs.cluster().into(), Cluster::from_form);
         let state = Memo::new(move |_| AppState {
             page: inputs.page().get(),
             units: inputs.units().get(),
@@ -238,7 +258,7 @@ impl Shared {
             cnn_speed: cnn_speed.with(|r| r.part.clone()),
             formats: inputs.formats().get(),
             catalog: inputs.catalog().get(),
-            cluster: inputs.cluster().get(),
+            cluster: cluster.with(|r| (r.part != Cluster::default()).then(|| r.part.clone())),
         });
         Shared {
             inputs,
@@ -254,6 +274,24 @@ impl Shared {
                 sizer,
             ),
             state,
+            cluster,
+            placement: Memo::new(move |_| {
+                cluster.with(|c| {
+                    catalog.catalog.with(|cat| {
+                        let plan = c.part.plan(cat).map_err(|mut e| {
+                            e.splice(0..0, c.unread.iter().cloned());
+                            e
+                        })?;
+                        if !c.unread.is_empty() {
+                            return Err(c.unread.clone());
+                        }
+                        Ok(Placed {
+                            listed: place(&plan, plan.listed()),
+                            plan,
+                        })
+                    })
+                })
+            }),
             notice: RwSignal::new(None),
         }
     }

@@ -8,4 +8,5 @@ pub mod clipboard;
 pub mod download;
 pub mod file_open;
 pub mod location;
+pub mod slices;
 pub mod storage;

@@ -1,8 +1,8 @@
 //! `--format table`: the report as a person reads it in a terminal.
 
 use sizing::catalog::{Catalog, FitStatus, Fits};
+use sizing::place::PlaceReport;
 use sizing::place::monte_carlo::Stats;
-use sizing::place::{Outcome, PlaceReport};
 use sizing::report::{Report, words};
 use sizing::transformer::memory::Reverse;
 use sizing::units::{format_bytes, format_share, group_digits};
@@ -349,30 +349,8 @@ pub fn placement(r: &PlaceReport, catalog: &Catalog) -> String {
             shown - 64
         ));
     }
-    for (i, v) in p.vms.iter().enumerate() {
-        if let Outcome::Failed {
-            why,
-            free_gb,
-            siloed_gb,
-        } = &v.outcome
-        {
-            out.push(format!(
-                "  ! VM {} ({}, {} GB) cannot start: {}; {} GB free in the cluster{}",
-                i + 1,
-                v.profile,
-                num(v.size_gb),
-                why.words(),
-                num(*free_gb),
-                if *siloed_gb > 0.0 {
-                    format!(
-                        ", {} GB of it in pieces of at least its size",
-                        num(*siloed_gb)
-                    )
-                } else {
-                    String::new()
-                }
-            ));
-        }
+    for f in p.failures() {
+        out.push(format!("  ! {}", f.sentence()));
     }
     if let Some(m) = &r.monte_carlo {
         out.push(String::new());

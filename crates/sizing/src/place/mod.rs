@@ -17,6 +17,7 @@
 //! Sizes are nominal GB, as profile names count them (A100D-10C = 10 GB).
 //! Nothing ever leaves, so a VM that cannot start now cannot start later either.
 
+pub mod form;
 pub mod monte_carlo;
 #[cfg(test)]
 mod tests;
@@ -147,22 +148,9 @@ pub struct Cluster {
 }
 
 impl Default for Cluster {
+    /// The articles' same-size example ([`Cluster::spread_example`]).
     fn default() -> Cluster {
-        Cluster {
-            groups: vec![HostGroup::default()],
-            requests: vec![
-                Request {
-                    profile: "10C".into(),
-                    count: 2,
-                },
-                Request {
-                    profile: "20C".into(),
-                    count: 1,
-                },
-            ],
-            orders: 0,
-            seed: 1,
-        }
+        Cluster::spread_example(Policy::Spread)
     }
 }
 
@@ -457,6 +445,9 @@ pub struct GpuResult {
     pub compute_used: u32,
     pub compute_stranded: u32,
     pub blocks: Vec<Block>,
+    /// Free memory a requested VM could still take, as (start GB, GB); the rest
+    /// of the free memory is stranded.
+    pub usable: Vec<(f64, f64)>,
 }
 
 /// Why a VM could not start.
@@ -611,9 +602,11 @@ fn spot(g: &GroupPlan, st: &GpuState, shape: &Shape) -> Option<u32> {
                 .copied()
                 .filter(|&s| fits(s))
                 .max_by_key(|&s| {
-                    let mut after = st.clone();
-                    after.spans.push((s, *mem));
-                    after.comp_used += comp;
+                    // The GPU as it would be with the instance at `s` (no copy made).
+                    let comp_after = st.comp_used + comp;
+                    let free_after = |x: u32, m: u32| {
+                        x + m <= g.mem_slices && st.free_at(x, m) && (x + m <= s || s + mem <= x)
+                    };
                     let mut largest = 0;
                     let mut options = 0;
                     for p in &g.mig_all {
@@ -624,13 +617,10 @@ fn spot(g: &GroupPlan, st: &GpuState, shape: &Shape) -> Option<u32> {
                             ..
                         } = p
                         {
-                            if after.comp_used + c > g.comp_slices {
+                            if comp_after + c > g.comp_slices {
                                 continue;
                             }
-                            let n = ss
-                                .iter()
-                                .filter(|&&x| x + m <= g.mem_slices && after.free_at(x, *m))
-                                .count();
+                            let n = ss.iter().filter(|&&x| free_after(x, *m)).count();
                             if n > 0 {
                                 largest = largest.max(*m);
                             }
@@ -826,8 +816,9 @@ fn failure(plan: &Plan, base: &[usize], gpus: &[GpuState], r: usize) -> (Why, f6
 }
 
 /// Greedy fill of a copy of `st` with the requested shapes, largest first: the
-/// memory and compute no requested VM can use are what is left.
-fn leftover(g: &GroupPlan, st: &GpuState) -> (f64, u32) {
+/// memory and compute no requested VM can use are what is left; the spans the
+/// fill took (start GB, GB) are the usable free memory.
+fn leftover(g: &GroupPlan, st: &GpuState) -> (f64, u32, Vec<(f64, f64)>) {
     let mut s = st.clone();
     let mut shapes: Vec<&Shape> = g.shapes.iter().flatten().collect();
     shapes.sort_by(|a, b| b.size_gb(g).total_cmp(&a.size_gb(g)));
@@ -847,7 +838,11 @@ fn leftover(g: &GroupPlan, st: &GpuState) -> (f64, u32) {
     } else {
         0
     };
-    (mem, comp)
+    let usable = s.blocks[st.blocks.len()..]
+        .iter()
+        .map(|b| (b.start_gb, b.size_gb))
+        .collect();
+    (mem, comp, usable)
 }
 
 fn summarize(
@@ -862,7 +857,7 @@ fn summarize(
     for (gi, g) in plan.groups.iter().enumerate() {
         let n = (g.hosts * g.gpus_per_host) as usize;
         for (k, st) in gpus[base[gi]..base[gi] + n].iter().enumerate() {
-            let (left, comp_left) = leftover(g, st);
+            let (left, comp_left, usable) = leftover(g, st);
             let used_gb = if st.full { g.capacity_gb } else { st.used_gb };
             let free_total = (g.capacity_gb - used_gb).max(0.0);
             cap += g.capacity_gb;
@@ -884,6 +879,7 @@ fn summarize(
                 compute_used: st.comp_used,
                 compute_stranded: comp_left,
                 blocks: st.blocks.clone(),
+                usable,
             });
         }
     }
@@ -909,6 +905,123 @@ fn summarize(
         gpus: out,
         vms,
         profiles: plan.profiles.clone(),
+    }
+}
+
+/// VMs of one request line that could not start for one reason.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Failures {
+    pub request: u32,
+    pub profile: String,
+    pub size_gb: f64,
+    pub why: Why,
+    pub count: u32,
+    /// The first of them, counted from 1 in arrival order.
+    pub first_vm: u32,
+    /// Free memory in the cluster when the first failed.
+    pub free_gb: f64,
+    /// The most memory siloed when one of them failed.
+    pub siloed_gb: f64,
+}
+
+/// The VMs a deployment sheet asks for: one of its vGPU type (a MIG-backed type
+/// places as its GPU instance), or one whole GPU per passthrough device.
+pub fn request_for(sheet: &crate::vsphere::Sheet) -> Request {
+    match &sheet.vgpu_type {
+        Some(t) => Request {
+            profile: t.clone(),
+            count: 1,
+        },
+        None => Request {
+            profile: "passthrough".into(),
+            count: sheet.devices.max(1),
+        },
+    }
+}
+
+/// A GB figure as people read it: whole when whole, else two decimals.
+pub fn gb_words(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{} GB", x.round())
+    } else {
+        format!("{x:.2} GB")
+    }
+}
+
+impl Failures {
+    /// "VM 3 (20C, 20 GB) cannot start: …; 140 GB free in the cluster, …".
+    pub fn sentence(&self) -> String {
+        let who = if self.count == 1 {
+            format!(
+                "VM {} ({}, {})",
+                self.first_vm,
+                self.profile,
+                gb_words(self.size_gb)
+            )
+        } else {
+            format!(
+                "{} VMs of {} ({}), from VM {},",
+                self.count,
+                self.profile,
+                gb_words(self.size_gb),
+                self.first_vm
+            )
+        };
+        let siloed = if self.siloed_gb > 0.0 {
+            format!(
+                ", {} of it on GPUs with at least its size free",
+                gb_words(self.siloed_gb)
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{who} cannot start: {}; {} free in the cluster{}{siloed}",
+            self.why.words(),
+            gb_words(self.free_gb),
+            if self.count > 1 {
+                " when the first failed"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+impl Placement {
+    /// The VMs that could not start, by request line and reason, in order of the first.
+    pub fn failures(&self) -> Vec<Failures> {
+        let mut out: Vec<Failures> = Vec::new();
+        for (i, v) in self.vms.iter().enumerate() {
+            let Outcome::Failed {
+                why,
+                free_gb,
+                siloed_gb,
+            } = v.outcome
+            else {
+                continue;
+            };
+            match out
+                .iter_mut()
+                .find(|f| f.request == v.request && f.why == why)
+            {
+                Some(f) => {
+                    f.count += 1;
+                    f.siloed_gb = f.siloed_gb.max(siloed_gb);
+                }
+                None => out.push(Failures {
+                    request: v.request,
+                    profile: v.profile.clone(),
+                    size_gb: v.size_gb,
+                    why,
+                    count: 1,
+                    first_vm: i as u32 + 1,
+                    free_gb,
+                    siloed_gb,
+                }),
+            }
+        }
+        out
     }
 }
 

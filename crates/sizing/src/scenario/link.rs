@@ -51,6 +51,7 @@ pub enum Page {
     Formats,
     Catalog,
     Saved,
+    Placement,
 }
 
 /// The number-format explorer's inputs, as typed.
