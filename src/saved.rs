@@ -22,6 +22,9 @@ use crate::widgets::BytesCell;
 /// Where the saved scenarios live in the browser's storage.
 const KEY: &str = "headroom.scenarios";
 
+/// The status after a copy.
+const COPIED: &str = "Link copied.";
+
 /// Most scenarios compared side by side.
 const MAX_COMPARED: usize = 3;
 
@@ -165,17 +168,50 @@ pub fn ScenarioBar() -> impl IntoView {
     let list = saved();
     let scenario = s.scenario();
     let name = s.inputs.name();
-    let link_text = RwSignal::new(String::new());
+    // Once a link was asked for, the field shows the link of the state as it is
+    // now, so that it never goes stale; empty when the state is too large for one.
+    let link_shown = RwSignal::new(false);
+    let link_text = Memo::new(move |_| {
+        if !link_shown.get() {
+            return String::new();
+        }
+        let written = s.state.with(link::encoded);
+        if written.too_long() {
+            return String::new();
+        }
+        let url = current_url();
+        format!(
+            "{}#{}",
+            url.split('#').next().unwrap_or(&url),
+            written.fragment
+        )
+    });
+    // The link the last copy put on the clipboard.
+    let copied_link = StoredValue::new(String::new());
     let clipboard = use_clipboard();
     // The last thing that happened: a save, or a copy.
     Effect::new(move |_| {
         if let Some(copied) = clipboard.copied.get() {
             list.status.set(Some(match copied {
-                Ok(()) => "Link copied.".to_string(),
+                Ok(()) => COPIED.to_string(),
                 Err(_) => "Copy the link from the field.".to_string(),
             }));
         }
     });
+    // A change after a copy: the copied link no longer shows it.
+    Effect::watch(
+        move || link_text.get(),
+        move |now, _, _| {
+            let copied = list.status.with_untracked(|s| s.as_deref() == Some(COPIED));
+            if copied && copied_link.with_value(|c| !c.is_empty() && c != now) {
+                list.status.set(Some(
+                    "Changed since the link was copied: the field shows the link as it is now."
+                        .into(),
+                ));
+            }
+        },
+        false,
+    );
 
     let save = move |_| {
         let Some(sc) = scenario.get_untracked() else {
@@ -191,8 +227,8 @@ pub fn ScenarioBar() -> impl IntoView {
     let copy = move |_| {
         let written = s.state.with_untracked(link::encoded);
         too_long.set(written.too_long());
+        link_shown.set(true);
         if written.too_long() {
-            link_text.set(String::new());
             list.status.set(Some(format!(
                 "This scenario is too large for a link ({} kB; a link holds {} kB): save it as a file instead.",
                 written.fragment.len() / 1000,
@@ -200,8 +236,8 @@ pub fn ScenarioBar() -> impl IntoView {
             )));
             return;
         }
-        let url = current_url();
-        link_text.set(url.clone());
+        let url = link_text.get_untracked();
+        copied_link.set_value(url.clone());
         if clipboard.is_supported {
             clipboard.copy(&url);
         } else {

@@ -270,3 +270,23 @@ test('an entry this build cannot read is listed and kept', async ({ page, saved 
   expect(after.scenarios[1]).toEqual(stored.scenarios[1]);
   expect(after.scenarios[0].name).toBe('still ok');
 });
+
+test('the link field follows every change after Copy link, and saving says so', async ({ page, context, problems }) => {
+  void problems;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('./');
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('scenario-status')).toHaveText('Link copied.');
+  await expect(page.getByTestId('link-text')).toHaveValue(page.url());
+  // A change after the copy: the field shows the new link, the status says the copy is older.
+  await page.getByTestId('page-transformer').getByTestId('tf-sequences').fill('7');
+  await expect(page).toHaveURL(/sequences=7/);
+  await expect(page.getByTestId('link-text')).toHaveValue(page.url());
+  await expect(page.getByTestId('scenario-status')).toContainText('Changed since the link was copied');
+  // Saving says it saved, and the field carries the saved name.
+  await page.getByTestId('scenario-name').fill('Seven users');
+  await page.getByTestId('save-scenario').click();
+  await expect(page.getByTestId('scenario-status')).toContainText('Saved "Seven users"');
+  await expect(page.getByTestId('link-text')).toHaveValue(/name=Seven%20users/);
+  await expect(page.getByTestId('link-text')).toHaveValue(page.url());
+});
