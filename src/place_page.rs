@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use reactive_stores::Field;
 use sizing::place::form::{ClusterForm, GroupForm, RequestForm};
 use sizing::place::monte_carlo::{MonteCarlo, Stats, Summary};
-use sizing::place::{Cluster, GpuMode, GpuResult, Placement, Policy, gb_words, request_for};
+use sizing::place::{Cluster, GpuMode, GpuResult, Placement, Policy, gb_words as gb, request_for};
 use sizing::report::size;
 use sizing::scenario::FieldError;
 
@@ -28,10 +28,6 @@ const DRAWN: usize = 48;
 const PALETTE: [&str; 8] = [
     "#2f6fdf", "#e07b28", "#2a9d63", "#a64dc9", "#c23b5b", "#1b9aaa", "#8a6d1d", "#5c6bc0",
 ];
-
-fn gb(x: f64) -> String {
-    gb_words(x)
-}
 
 fn error_at(errors: Signal<Vec<FieldError>>, path: String) -> Signal<Option<String>> {
     Signal::derive(move || errors.with(|e| FieldError::at(e, &path).map(str::to_string)))
@@ -378,7 +374,7 @@ fn MonteCarloCard() -> impl IntoView {
     };
     // A changed cluster makes an earlier run's answer stale.
     Effect::watch(
-        move || placement.with(|p| p.as_ref().map(|p| p.listed.clone()).ok()),
+        move || placement.track(),
         move |_, _, _| {
             stop();
             summary.set(None);

@@ -1,8 +1,8 @@
 //! `--format table`: the report as a person reads it in a terminal.
 
 use sizing::catalog::{Catalog, FitStatus, Fits};
-use sizing::place::PlaceReport;
 use sizing::place::monte_carlo::Stats;
+use sizing::place::{PlaceReport, gb_words};
 use sizing::report::{Report, words};
 use sizing::transformer::memory::Reverse;
 use sizing::units::{format_bytes, format_share, group_digits};
@@ -333,8 +333,8 @@ pub fn placement(r: &PlaceReport, catalog: &Catalog) -> String {
             format!("{} host {} GPU {}", gpu, g.host + 1, g.index + 1),
             g.mode.label().into(),
             vms.join(" "),
-            format!("{} GB", num(g.used_gb)),
-            format!("{} GB", num(g.stranded_gb)),
+            gb_words(g.used_gb),
+            gb_words(g.stranded_gb),
         ]);
     }
     out.push(columns(&rows));
