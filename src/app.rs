@@ -7,6 +7,7 @@ use sizing::scenario::link::Page;
 
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
+use crate::compress_page::CompressPage;
 use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
             <nav class="tabs" role="tablist">
                 {tab(Page::Transformer, "Transformers & LLMs", "tab-transformer")}
                 {tab(Page::Cnn, "CNNs", "tab-cnn")}
+                {tab(Page::Compression, "Compression", "tab-compression")}
                 {tab(Page::Formats, "Number formats", "tab-precision")}
                 {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
                 {tab(Page::Placement, "vSphere placement", "tab-placement")}
@@ -75,6 +77,9 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="page" data-testid="page-cnn" class:hidden=move || page.get() != Page::Cnn>
                 <CnnPage/>
+            </div>
+            <div class="page-wide" data-testid="page-compression" class:hidden=move || page.get() != Page::Compression>
+                <CompressPage/>
             </div>
             <div class="page-wide" data-testid="page-precision" class:hidden=move || page.get() != Page::Formats>
                 <PrecisionPage/>

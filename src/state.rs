@@ -15,10 +15,13 @@ use sizing::ByteUnits;
 use sizing::catalog::Catalog;
 use sizing::catalog::form::FitForm;
 use sizing::cnn::form::CnnForm;
+use sizing::compress::{Compression, CompressionForm};
 use sizing::place::form::ClusterForm;
 use sizing::place::{Cluster, Placement, Plan, place};
 use sizing::report::{Report, size_page};
-use sizing::scenario::link::{self, AppState, CatalogView, FormatsView, Page};
+use sizing::scenario::link::{
+    self, AppState, CatalogView, CompressOn, CompressView, FormatsView, Page,
+};
 use sizing::scenario::{
     CnnScenario, Deployment, FieldError, FromForm, Scenario, TransformerScenario, Workload,
 };
@@ -46,6 +49,9 @@ pub struct Inputs {
     pub catalog: CatalogView,
     /// The placement page's cluster and VMs.
     pub cluster: ClusterForm,
+    /// The compression page: which workload page's model, and the recipe.
+    pub compress_on: CompressOn,
+    pub compress: CompressionForm,
 }
 
 impl Inputs {
@@ -85,6 +91,8 @@ impl Inputs {
             formats: state.formats.clone(),
             catalog: state.catalog.clone(),
             cluster: state.cluster.clone().unwrap_or_default().to_form(),
+            compress_on: state.compress.on,
+            compress: state.compress.recipe.to_form(),
         };
         (inputs, problems)
     }
@@ -224,6 +232,8 @@ pub struct Shared {
     pub tf: Sizing,
     /// The CNN page.
     pub cnn: Sizing,
+    /// The compression page: the chosen page's question with the recipe.
+    pub compress: Sizing,
     /// Everything above as a link holds it.
     pub state: Memo<AppState>,
     /// The placement page's cluster, read from its form.
@@ -246,6 +256,26 @@ impl Shared {
         let tf_speed = read(inputs.tf_speed().into(), SpeedInputs::from_form);
         let cnn_speed = read(inputs.cnn_speed().into(), SpeedInputs::from_form);
         let cluster = read(inputs.cluster().into(), Cluster::from_form);
+        let recipe = read(inputs.compress().into(), Compression::from_form);
+        let tf_question = question(tf, Workload::Transformer, tf_gpu, tf_speed);
+        let cnn_question = question(cnn, Workload::Cnn, cnn_gpu, cnn_speed);
+        let compress_question = Memo::new(move |_| {
+            let base = match inputs.compress_on().get() {
+                CompressOn::Transformer => tf_question.get(),
+                CompressOn::Cnn => cnn_question.get(),
+            };
+            recipe.with(|r| {
+                let mut unread = base.unread;
+                unread.extend(r.unread.iter().cloned());
+                FromForm {
+                    part: Scenario {
+                        compression: Some(r.part.clone()),
+                        ..base.part
+                    },
+                    unread,
+                }
+            })
+        });
         let state = Memo::new(move |_| AppState {
             page: inputs.page().get(),
             units: inputs.units().get(),
@@ -259,20 +289,17 @@ impl Shared {
             formats: inputs.formats().get(),
             catalog: inputs.catalog().get(),
             cluster: cluster.with(|r| (r.part != Cluster::default()).then(|| r.part.clone())),
+            compress: CompressView {
+                on: inputs.compress_on().get(),
+                recipe: recipe.with(|r| r.part.clone()),
+            },
         });
         Shared {
             inputs,
             catalog,
-            tf: Sizing::new(
-                question(tf, Workload::Transformer, tf_gpu, tf_speed),
-                catalog,
-                sizer,
-            ),
-            cnn: Sizing::new(
-                question(cnn, Workload::Cnn, cnn_gpu, cnn_speed),
-                catalog,
-                sizer,
-            ),
+            tf: Sizing::new(tf_question, catalog, sizer),
+            cnn: Sizing::new(cnn_question, catalog, sizer),
+            compress: Sizing::new(compress_question, catalog, sizer),
             state,
             cluster,
             placement: Memo::new(move |_| {

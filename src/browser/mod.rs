@@ -10,3 +10,4 @@ pub mod file_open;
 pub mod location;
 pub mod slices;
 pub mod storage;
+pub mod worker;

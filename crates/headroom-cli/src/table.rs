@@ -1,6 +1,7 @@
 //! `--format table`: the report as a person reads it in a terminal.
 
 use sizing::catalog::{Catalog, FitStatus, Fits};
+use sizing::compress::apply::CompressionReport;
 use sizing::place::monte_carlo::Stats;
 use sizing::place::{PlaceReport, gb_words};
 use sizing::report::{Report, words};
@@ -111,6 +112,9 @@ pub fn render(r: &Report) -> String {
             reverse(&rev.max_sequences, "sequences")
         ));
     }
+    if let Some(c) = &r.compression {
+        compression(&mut out, r, c);
+    }
     out.push(String::new());
     if let Some(f) = &r.fits {
         fits(&mut out, r, f);
@@ -132,6 +136,63 @@ pub fn render(r: &Report) -> String {
         u.label()
     ));
     out.join("\n")
+}
+
+/// The compression recipe: weights before and after, each matrix, what now fits.
+fn compression(out: &mut Vec<String>, r: &Report, c: &CompressionReport) {
+    let b = |v: u64| format_bytes(v, r.scenario.units);
+    out.push(String::new());
+    out.push(format!(
+        "Compression: weights {} → {} ({:.2}×), {:.1} % sparsity in the chosen matrices, values in {}",
+        b(c.weights_before),
+        b(c.weights_after),
+        c.ratio(),
+        c.sparsity * 100.0,
+        c.value_format
+    ));
+    out.push(format!("  = {}", c.weights_formula));
+    let mut rows = vec![vec![
+        "Matrix".to_string(),
+        "Shape".into(),
+        "Count".into(),
+        "Stored as".into(),
+        "Before".into(),
+        "After".into(),
+    ]];
+    for m in &c.matrices {
+        rows.push(vec![
+            m.name.clone(),
+            format!("{} × {}", group_digits(m.rows), group_digits(m.cols)),
+            group_digits(m.count),
+            m.format.clone(),
+            b(m.before),
+            b(m.after),
+        ]);
+    }
+    out.push(columns(&rows));
+    if let Some(s) = &c.schedule {
+        out.push(format!("  Iterative pruning: {}", s.formula));
+    }
+    for e in &c.break_even {
+        out.push(format!("  Break-even, {}: {}", e.format, e.formula));
+    }
+    out.push(format!("  Arithmetic: {}", c.math.note));
+    if !c.newly_fit.is_empty() {
+        let shown: Vec<&str> = c.newly_fit.iter().take(8).map(String::as_str).collect();
+        let more = c.newly_fit.len().saturating_sub(shown.len());
+        out.push(format!(
+            "  Now fits: {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    for n in &c.notes {
+        out.push(format!("  ! {n}"));
+    }
 }
 
 /// How fast: the workload's FLOPs, then the detailed option's figures with

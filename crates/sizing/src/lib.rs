@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod cnn;
+pub mod compress;
 pub mod field;
 pub mod input;
 pub mod mode;

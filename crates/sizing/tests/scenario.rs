@@ -7,6 +7,7 @@
 use proptest::prelude::*;
 use sizing::catalog::{Catalog, DeploymentMode, VgpuMode};
 use sizing::cnn::{Optimizer, Preset};
+use sizing::compress::Compression;
 use sizing::mode::Mode;
 use sizing::precision::Precision;
 use sizing::report::{Report, size, size_page};
@@ -342,8 +343,57 @@ fn plausible() -> BoxedStrategy<Scenario> {
             deployment,
             speed: SpeedInputs::default(),
             cluster: None,
+            compression: None,
         })
         .boxed()
+}
+
+/// Compression recipes, sensible and not: sparsity and rate out of range, index
+/// widths of 0 and 64, storage that does not match the pruning.
+fn compression() -> BoxedStrategy<Option<Compression>> {
+    use sizing::compress::{Block, Pruning, Storage, Targets};
+    let percent = || prop_oneof![0.0f64..100.0, Just(-1.0), Just(150.0), Just(1e300)];
+    prop_oneof![
+        Just(None),
+        (
+            pick(&Pruning::ALL),
+            percent(),
+            pick(&Block::ALL),
+            percent(),
+            pick(&Targets::ALL),
+            pick(&Storage::ALL),
+            prop_oneof![Just(0u64), 1u64..33, Just(64)],
+            prop_oneof![Just(None), pick(&Precision::ALL).prop_map(Some)],
+            any::<(bool, bool)>(),
+        )
+            .prop_map(
+                |(
+                    pruning,
+                    sparsity_percent,
+                    block,
+                    rate_percent,
+                    targets,
+                    storage,
+                    index_bits,
+                    quantize,
+                    (activations, keep_first_last),
+                )| {
+                    Some(Compression {
+                        pruning,
+                        sparsity_percent,
+                        block,
+                        rate_percent,
+                        targets,
+                        storage,
+                        index_bits,
+                        quantize,
+                        activations,
+                        keep_first_last,
+                    })
+                }
+            ),
+    ]
+    .boxed()
 }
 
 /// Speed questions, plausible and not: zeros, negatives and huge values included.
@@ -429,9 +479,10 @@ fn scenario() -> BoxedStrategy<Scenario> {
         deployment(),
         speed(),
         any::<bool>(),
+        compression(),
     )
         .prop_map(
-            |(name, units, workload, deployment, speed, cluster)| Scenario {
+            |(name, units, workload, deployment, speed, cluster, compression)| Scenario {
                 version: VERSION,
                 name,
                 units,
@@ -439,6 +490,7 @@ fn scenario() -> BoxedStrategy<Scenario> {
                 deployment,
                 speed,
                 cluster: cluster.then(sizing::place::Cluster::default),
+                compression,
             },
         )
         .boxed()
@@ -506,7 +558,7 @@ proptest! {
                 prop_assert!(!errors.is_empty());
                 for e in errors {
                     prop_assert!(
-                        e.path.starts_with("workload.") || e.path.starts_with("deployment."),
+                        e.path.starts_with("workload.") || e.path.starts_with("deployment.") || e.path.starts_with("compression."),
                         "{}", e
                     );
                     prop_assert!(!e.message.is_empty());
@@ -520,6 +572,26 @@ proptest! {
 /// into the forms, the forms read once (name and units aside, as the page does),
 /// and the report of that. `None` for a model the page cannot open.
 fn page_report(state: &AppState) -> Option<Result<Report, Vec<sizing::scenario::FieldError>>> {
+    if state.page == Page::Compression {
+        // The page's model as its own page reads it, and the recipe from its form.
+        let on = match state.compress.on {
+            sizing::scenario::CompressOn::Transformer => Page::Transformer,
+            sizing::scenario::CompressOn::Cnn => Page::Cnn,
+        };
+        let inner = AppState {
+            page: on,
+            ..state.clone()
+        };
+        let recipe = Compression::from_form(&state.compress.recipe.to_form(), None);
+        return page_report_with(&inner, Some(recipe));
+    }
+    page_report_with(state, None)
+}
+
+fn page_report_with(
+    state: &AppState,
+    recipe: Option<FromForm<Compression>>,
+) -> Option<Result<Report, Vec<sizing::scenario::FieldError>>> {
     let (workload, deployment) = match state.page {
         Page::Transformer => {
             let form = state.tf.to_form().ok()?;
@@ -546,8 +618,13 @@ fn page_report(state: &AppState) -> Option<Result<Report, Vec<sizing::scenario::
     };
     let mut unread = workload.unread;
     unread.extend(deployment.unread);
+    let compression = recipe.map(|r| {
+        unread.extend(r.unread);
+        r.part
+    });
     let question = Scenario {
         deployment: deployment.part,
+        compression,
         ..Scenario::new(workload.part)
     };
     Some(size_page(&question, &unread, Catalog::bundled()))

@@ -38,6 +38,8 @@ pub const OVERHEAD_MIB: Decimal = Decimal::new("workload.cnn.overhead_mib", 0.0,
 pub struct CnnSized {
     /// The bundled network's name, or "custom network".
     pub name: &'static str,
+    /// The layers as read.
+    pub network: Network,
     pub analysis: Analysis,
     /// Bytes of the input image (a row of its own in the layer table).
     pub input_bytes: LayerBytes,
@@ -99,7 +101,7 @@ pub fn size(c: &CnnScenario) -> Result<CnnSized, Vec<FieldError>> {
     let analysis = parsed
         .filter(|_| height > 0 && width > 0 && channels > 0)
         .and_then(|parsed| match analyze(&parsed.network, input) {
-            Ok(a) => Some(a),
+            Ok(a) => Some((a, parsed.network)),
             Err(e) => {
                 if e.is_input_too_small() {
                     p.push(FieldError::new(
@@ -122,7 +124,7 @@ pub fn size(c: &CnnScenario) -> Result<CnnSized, Vec<FieldError>> {
                 None
             }
         });
-    let Some(analysis) = analysis.filter(|_| p.is_empty()) else {
+    let Some((analysis, network)) = analysis.filter(|_| p.is_empty()) else {
         return Err(p.0);
     };
     let workload = CnnWorkload {
@@ -158,6 +160,7 @@ pub fn size(c: &CnnScenario) -> Result<CnnSized, Vec<FieldError>> {
     );
     Ok(CnnSized {
         name,
+        network,
         analysis,
         input_bytes,
         layers,

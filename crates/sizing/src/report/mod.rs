@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, Demand, Fits, fit};
 use crate::cnn::size::CnnSized;
 use crate::cnn::{self, Shape, Source};
+use crate::compress::apply::{self as compress, Applied, CompressionReport};
 use crate::mode::Mode;
 use crate::scenario::{CnnScenario, FieldError, Scenario, TransformerScenario, Workload};
 use crate::speed::{self, Speed, Work};
@@ -205,6 +206,9 @@ pub struct Report {
     /// How to deploy the detailed option on vSphere; absent without fits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy: Option<Sheet>,
+    /// What the scenario's compression recipe does; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<CompressionReport>,
     pub catalog: CatalogInfo,
     /// Problems that left the rest of the report standing: a memory size for the
     /// reverse questions (no reverse answers) or a deployment field (no fits).
@@ -326,9 +330,33 @@ impl Sized {
 /// [`Report::errors`]. Each names its field (`workload.cnn.batch`).
 pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> {
     let settings = s.deployment.settings(catalog);
+    let recipe = s.compression.as_ref();
     let sized = match &s.workload {
-        Workload::Transformer(t) => transformer::size::size(t).map(|r| Sized::transformer(t, r)),
-        Workload::Cnn(c) => cnn::size::size(c).map(|r| Sized::cnn(c, s.speed.gpus, r)),
+        Workload::Transformer(t) => transformer::size::size(t).and_then(|mut r| {
+            let applied = recipe
+                .map(|c| compress::transformer(c, t, &mut r))
+                .transpose()?;
+            let mut sized = Sized::transformer(t, r);
+            if let Some(a) = &applied {
+                sized.work.compress(a.two_four_share, a.compute, 0.0);
+            }
+            Ok((sized, applied))
+        }),
+        Workload::Cnn(c) => cnn::size::size(c).and_then(|mut r| {
+            let applied = recipe.map(|k| compress::cnn(k, &mut r)).transpose()?;
+            let mut sized = Sized::cnn(c, s.speed.gpus, r);
+            if let Some(a) = &applied
+                && a.report.applies
+            {
+                let delta = a.report.weights_after as f64 - a.report.weights_before as f64;
+                sized.work.compress(a.two_four_share, a.compute, delta);
+            }
+            Ok((sized, applied))
+        }),
+    };
+    let (sized, mut compression) = match sized {
+        Ok((sized, applied)) => (Ok(sized), applied.map(|a: Applied| a.report)),
+        Err(e) => (Err(e), None),
     };
     let sized = match sized {
         Ok(sized) => sized,
@@ -346,6 +374,11 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
     let fits = settings
         .map(|settings| {
             let mut fits = fit(catalog, &sized.memory.demand, &settings);
+            if let Some(c) = &mut compression
+                && let Some(before) = &c.demand_before
+            {
+                c.compare_fits(&fit(catalog, before, &settings), &fits);
+            }
             speed = speed::size(&sized.work, &s.speed, &mut fits, catalog, is_cnn)
                 .map_err(|e| errors.extend(e))
                 .ok();
@@ -377,6 +410,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         fits,
         speed,
         deploy,
+        compression,
         catalog: CatalogInfo {
             description: catalog.description.clone(),
             gpus: catalog.gpus.len(),

@@ -52,6 +52,30 @@ pub enum Page {
     Catalog,
     Saved,
     Placement,
+    Compression,
+}
+
+/// Which workload page's model the compression page compresses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompressOn {
+    #[default]
+    Transformer,
+    Cnn,
+}
+
+/// The compression page: the model it takes and the recipe.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompressView {
+    pub on: CompressOn,
+    pub recipe: crate::compress::Compression,
+}
+
+impl CompressView {
+    fn is_default(&self) -> bool {
+        *self == CompressView::default()
+    }
 }
 
 /// The number-format explorer's inputs, as typed.
@@ -104,6 +128,9 @@ pub struct AppState {
     /// The cluster and VMs of the placement simulator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<crate::place::Cluster>,
+    /// The compression page's model and recipe.
+    #[serde(default, skip_serializing_if = "CompressView::is_default")]
+    pub compress: CompressView,
 }
 
 impl AppState {
@@ -115,6 +142,15 @@ impl AppState {
             cluster: s.cluster.clone(),
             ..AppState::default()
         };
+        if let Some(recipe) = &s.compression {
+            state.compress = CompressView {
+                on: match &s.workload {
+                    Workload::Transformer(_) => CompressOn::Transformer,
+                    Workload::Cnn(_) => CompressOn::Cnn,
+                },
+                recipe: recipe.clone(),
+            };
+        }
         match &s.workload {
             Workload::Transformer(t) => {
                 state.page = Page::Transformer;
@@ -129,14 +165,17 @@ impl AppState {
                 state.cnn_speed = s.speed.clone();
             }
         }
+        if s.compression.is_some() {
+            state.page = Page::Compression;
+        }
         state
     }
 
     /// This state with `s` opened on its page; the other workload page keeps what it holds.
     pub fn with_scenario(&self, s: &Scenario) -> AppState {
         let fresh = AppState::from_scenario(s);
-        let (tf, cnn) = match fresh.page {
-            Page::Cnn => (
+        let (tf, cnn) = match s.workload {
+            Workload::Cnn(_) => (
                 (self.tf.clone(), self.tf_gpu.clone(), self.tf_speed.clone()),
                 (fresh.cnn, fresh.cnn_gpu, fresh.cnn_speed),
             ),
@@ -158,6 +197,11 @@ impl AppState {
             cnn_speed: cnn.2,
             formats: self.formats.clone(),
             catalog: self.catalog.clone(),
+            compress: if s.compression.is_some() {
+                fresh.compress.clone()
+            } else {
+                self.compress.clone()
+            },
             ..fresh
         }
     }
@@ -169,6 +213,16 @@ impl AppState {
 
     /// The scenario of a workload page.
     pub fn scenario_of(&self, page: Page) -> Option<Scenario> {
+        if page == Page::Compression {
+            let on = match self.compress.on {
+                CompressOn::Transformer => Page::Transformer,
+                CompressOn::Cnn => Page::Cnn,
+            };
+            return self.scenario_of(on).map(|s| Scenario {
+                compression: Some(self.compress.recipe.clone()),
+                ..s
+            });
+        }
         let (workload, deployment, speed) = match page {
             Page::Transformer => (
                 Workload::Transformer(self.tf.clone()),
@@ -190,6 +244,7 @@ impl AppState {
             deployment: deployment.clone(),
             speed: speed.clone(),
             cluster: self.cluster.clone(),
+            compression: None,
         })
     }
 }

@@ -24,7 +24,7 @@ use crate::transformer::zoo::DEFAULT_MODEL;
 use crate::transformer::{KvFormat, WeightFormat};
 use crate::units::ByteUnits;
 
-pub use link::{AppState, LinkError, Page};
+pub use link::{AppState, CompressOn, CompressView, LinkError, Page};
 
 /// The scenario format this build writes and reads.
 pub const VERSION: u32 = 1;
@@ -53,6 +53,9 @@ pub struct Scenario {
     /// A cluster and VMs to place on it ([`crate::place`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<crate::place::Cluster>,
+    /// Pruning, 2:4 sparsity and quantization of the workload's weights ([`crate::compress`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<crate::compress::Compression>,
 }
 
 impl Scenario {
@@ -65,6 +68,7 @@ impl Scenario {
             deployment: Deployment::default(),
             speed: SpeedInputs::default(),
             cluster: None,
+            compression: None,
         }
     }
 

@@ -102,6 +102,8 @@ pub struct Generate {
     pub compute: Compute,
     /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
     pub heads: u64,
+    /// Share of the arithmetic in 2:4-sparse layers ([`crate::compress`]).
+    pub two_four: f64,
 }
 
 impl Generate {
@@ -140,6 +142,8 @@ pub struct Forward {
     pub heads: u64,
     /// "images" or "sequences".
     pub samples: &'static str,
+    /// Share of the arithmetic in 2:4-sparse layers ([`crate::compress`]).
+    pub two_four: f64,
 }
 
 /// A training job.
@@ -339,6 +343,7 @@ impl Work {
                 compute,
                 heads: u64::from(a.heads),
                 samples: "sequences",
+                two_four: 0.0,
             });
         }
         let kv = term(TermKind::KvCache);
@@ -358,6 +363,7 @@ impl Work {
             hidden: a.hidden,
             compute,
             heads: u64::from(a.heads),
+            two_four: 0.0,
         })
     }
 
@@ -440,7 +446,35 @@ impl Work {
             compute,
             heads: 0,
             samples: "images",
+            two_four: 0.0,
         })
+    }
+
+    /// The work of the compressed model: `two_four` of the arithmetic in 2:4
+    /// layers, the math in `compute` when quantized activations change it, and a
+    /// forward pass reading `weights_delta` bytes more (negative: fewer) of weights.
+    pub fn compress(&mut self, two_four: f64, compute: Option<Compute>, weights_delta: f64) {
+        match self {
+            Work::Generate(g) => {
+                g.two_four = two_four;
+                g.compute = compute.unwrap_or(g.compute);
+            }
+            Work::Forward(f) => {
+                f.two_four = two_four;
+                f.compute = compute.unwrap_or(f.compute);
+                f.bytes = (f.bytes + weights_delta).max(0.0);
+            }
+            Work::Train(_) => {}
+        }
+    }
+
+    /// Share of the arithmetic in 2:4-sparse layers.
+    pub fn two_four(&self) -> f64 {
+        match self {
+            Work::Generate(g) => g.two_four,
+            Work::Forward(f) => f.two_four,
+            Work::Train(_) => 0.0,
+        }
     }
 
     /// Whether an engine can split this work `n` ways more by tensor parallelism:

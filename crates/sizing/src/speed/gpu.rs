@@ -197,3 +197,28 @@ pub fn share(gpu: &Gpu, o: &Slot, compute: Compute) -> Share {
         mig,
     }
 }
+
+/// 2:4 sparsity on a GPU whose datasheet gives a rate "with sparsity" for this
+/// format: the `share` of the arithmetic in 2:4 layers runs
+/// [`crate::compress::TWO_FOUR_SPEEDUP`] faster (the measured gain, not the
+/// datasheet's 2×), capped at the GPU's own sparse ÷ dense ratio; the rest at the
+/// dense rate. The peak becomes dense × 1 ÷ ((1 − share) + share ÷ k).
+pub fn sparse_tensor_cores(s: &mut Share, gpu: &Gpu, compute: Compute, share: f64) {
+    if !(share > 0.0 && share <= 1.0 && s.peak > 0.0) {
+        return;
+    }
+    let (dense, format) = compute.rate(&gpu.perf.dense);
+    let (sparse, sparse_format) = compute.rate(&gpu.perf.sparse);
+    if !(sparse > dense && dense > 0.0 && format == sparse_format) {
+        s.note
+            .push_str("; no sparse tensor cores for this format: 2:4 runs at the dense rate");
+        return;
+    }
+    let k = crate::compress::TWO_FOUR_SPEEDUP.1.min(sparse / dense);
+    let m = 1.0 / ((1.0 - share) + share / k);
+    s.peak *= m;
+    s.note.push_str(&format!(
+        "; 2:4 sparse tensor cores: ×{k} on the {:.0} % of the arithmetic in 2:4 layers, ×{m:.2} overall",
+        share * 100.0
+    ));
+}

@@ -505,7 +505,8 @@ impl<'a> OnGpu<'a> {
             Work::Forward(f) => f.compute,
             Work::Train(t) => t.compute,
         };
-        let share = gpu::share(gpu, &slot, compute);
+        let mut share = gpu::share(gpu, &slot, compute);
+        gpu::sparse_tensor_cores(&mut share, gpu, compute, work.two_four());
         if !(share.peak > 0.0 && share.bandwidth > 0.0) {
             return None;
         }

@@ -69,3 +69,20 @@ pub fn bsr_spmm(w: &Bsr, x: &Dense, y: &mut Dense) -> Result<(), Error> {
 pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error> {
     best::two_four_spmm(w, x, y)
 }
+
+/// The arithmetic peak this machine reaches in the kernels' instruction set:
+/// independent multiply chains beside independent add chains (simd128: of four
+/// lanes each), `iterations` times; returns the FLOPs done (one per multiply or
+/// add per lane) and a value that depends on every chain, so that none is
+/// optimised away. Timed by
+/// the caller, it gives the ceiling every kernel's GFLOP/s is a share of.
+pub fn peak(iterations: u32) -> (u64, f32) {
+    best::peak(iterations)
+}
+
+/// One of the loops [`peak`] may use, timed alone by `make bench`: 0 twelve
+/// multiply-then-add chains, 1 multiply chains beside add chains (the scalar
+/// build has one loop).
+pub fn peak_loop(which: u8, iterations: u32) -> (u64, f32) {
+    best::peak_loop(which, iterations)
+}

@@ -106,3 +106,25 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
     }
     Ok(())
 }
+
+/// Eight independent scalar multiply chains and eight add chains; see [`super::peak`].
+pub fn peak(iterations: u32) -> (u64, f32) {
+    let (m, a) = (
+        std::hint::black_box(0.999_999_9f32),
+        std::hint::black_box(1e-7f32),
+    );
+    let mut mul = [1.0f32; 8];
+    let mut add = [0.0f32; 8];
+    for _ in 0..iterations {
+        for i in 0..8 {
+            mul[i] *= m;
+            add[i] += a;
+        }
+    }
+    (u64::from(iterations) * 16, mul.iter().chain(&add).sum())
+}
+
+/// The scalar build's one peak loop; see [`super::peak_loop`].
+pub fn peak_loop(_which: u8, iterations: u32) -> (u64, f32) {
+    peak(iterations)
+}

@@ -1,0 +1,530 @@
+//! The recipe applied to a sized model: its weight matrices stored as the recipe
+//! says, the weights term of the estimate replaced, and the report section.
+
+use serde::Serialize;
+
+use super::{
+    BreakEven, Compression, HUFFMAN_SAVING, Matrix, MatrixRow, Pruning, Schedule, Storage,
+    TWO_FOUR_SPEEDUP, break_even, cnn_matrices, store, transformer_matrices,
+};
+use crate::catalog::{Demand, FitStatus, Fits};
+use crate::cnn::size::CnnSized;
+use crate::mode::Mode;
+use crate::precision::Precision;
+use crate::scenario::{FieldError, TransformerScenario};
+use crate::speed::gpu::Compute;
+use crate::transformer::quant::{BlockBits, weight_bytes};
+use crate::transformer::size::TransformerSized;
+use crate::units::group_digits as g;
+
+/// One memory term before and after compression, per GPU.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TermChange {
+    pub id: String,
+    pub label: String,
+    pub before: u64,
+    pub after: u64,
+}
+
+/// What compression does to the arithmetic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MathEffect {
+    /// Share of the matrix arithmetic in 2:4 layers (0 without 2:4).
+    pub two_four_share: f64,
+    /// (low, applied, high) speed-up of that arithmetic on GPUs with sparse tensor cores.
+    pub two_four_speedup: (f64, f64, f64),
+    /// The format the matrix math runs in.
+    pub compute: String,
+    pub note: String,
+}
+
+/// The compression section of a report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompressionReport {
+    /// False for training: the figures are the dense model's.
+    pub applies: bool,
+    pub matrices: Vec<MatrixRow>,
+    /// The model's own weight format, and the one compressed matrices are stored in.
+    pub base_format: String,
+    pub value_format: String,
+    /// Sparsity applied to the chosen matrices, 0–1.
+    pub sparsity: f64,
+    /// Every weight of the model, all GPUs together.
+    pub weights_before: u64,
+    pub weights_after: u64,
+    pub weights_formula: String,
+    /// The chosen matrices alone.
+    pub chosen_params: u64,
+    pub chosen_before: u64,
+    pub chosen_after: u64,
+    /// Per GPU, every term of the memory estimate.
+    pub terms: Vec<TermChange>,
+    pub total_before: u64,
+    pub total_after: u64,
+    pub schedule: Option<Schedule>,
+    pub break_even: Vec<BreakEven>,
+    pub math: MathEffect,
+    /// Options that hold the compressed model and not the original ("A100 80GB 3g.40gb").
+    pub newly_fit: Vec<String>,
+    pub notes: Vec<String>,
+    /// What the fit engine was asked before compression (for the newly-fit list).
+    #[serde(skip)]
+    pub demand_before: Option<Demand>,
+}
+
+impl CompressionReport {
+    /// weights before ÷ after.
+    pub fn ratio(&self) -> f64 {
+        if self.weights_after == 0 {
+            0.0
+        } else {
+            self.weights_before as f64 / self.weights_after as f64
+        }
+    }
+
+    /// Fills [`Self::newly_fit`]: options that hold the demand now and did not before.
+    pub fn compare_fits(&mut self, before: &Fits, after: &Fits) {
+        let holds = |s: FitStatus| s != FitStatus::TooSmall;
+        self.newly_fit = after
+            .options
+            .iter()
+            .filter(|o| holds(o.status))
+            .filter(|o| {
+                !before.options.iter().any(|b| {
+                    b.gpu_id == o.gpu_id
+                        && b.mode == o.mode
+                        && b.profile == o.profile
+                        && holds(b.status)
+                })
+            })
+            .map(|o| match &o.profile {
+                Some(p) => format!("{} {p}", o.gpu_name),
+                None => o.gpu_name.clone(),
+            })
+            .collect();
+    }
+}
+
+/// What [`transformer`] and [`cnn`] hand back: the section, and what the speed model uses.
+pub struct Applied {
+    pub report: CompressionReport,
+    /// Share of the arithmetic in 2:4 layers.
+    pub two_four_share: f64,
+    /// The format the matrix math runs in, when quantized activations change it.
+    pub compute: Option<Compute>,
+}
+
+struct Stored {
+    rows: Vec<MatrixRow>,
+    chosen_params: u64,
+    chosen_before: u64,
+    chosen_after: u64,
+    two_four_macs: u64,
+    all_macs: u64,
+}
+
+/// The matrices as the recipe treats them: first and last layers apart only when they are kept.
+fn grouped(c: &Compression, matrices: Vec<Matrix>) -> Vec<Matrix> {
+    if c.keep_first_last {
+        return matrices;
+    }
+    let mut out: Vec<Matrix> = Vec::new();
+    for m in matrices {
+        match out
+            .iter_mut()
+            .find(|o| o.name == m.name && o.rows == m.rows && o.cols == m.cols)
+        {
+            Some(o) => {
+                o.count = o.count.saturating_add(m.count);
+                o.macs = o.macs.saturating_add(m.macs);
+            }
+            None => out.push(Matrix { edge: false, ..m }),
+        }
+    }
+    out
+}
+
+fn apply(c: &Compression, matrices: &[Matrix], base: BlockBits, base_name: &str) -> Stored {
+    let value = c.quantize.map_or(base, BlockBits::of);
+    let value_name = c
+        .quantize
+        .map_or(base_name.to_string(), |p| p.name().to_string());
+    let mut s = Stored {
+        rows: Vec::new(),
+        chosen_params: 0,
+        chosen_before: 0,
+        chosen_after: 0,
+        two_four_macs: 0,
+        all_macs: 0,
+    };
+    for m in matrices {
+        let chosen = c.targets.takes(m.role) && !(c.keep_first_last && m.edge);
+        let params = m.params();
+        let before = base.bytes(params);
+        s.all_macs = s.all_macs.saturating_add(m.macs);
+        let row = if chosen {
+            let one = store(c, m, value);
+            let after = one.bytes.saturating_mul(m.count);
+            s.chosen_params = s.chosen_params.saturating_add(params);
+            s.chosen_after = s.chosen_after.saturating_add(after);
+            if one.format == "2:4" {
+                s.two_four_macs = s.two_four_macs.saturating_add(m.macs);
+            }
+            MatrixRow {
+                name: m.name.clone(),
+                role: m.role,
+                rows: m.rows,
+                cols: m.cols,
+                count: m.count,
+                params,
+                compressed: true,
+                kept: one.kept.saturating_mul(m.count),
+                format: one.format,
+                value_format: value_name.clone(),
+                before,
+                after,
+                formula: if m.count > 1 {
+                    format!("{} × ({})", g(m.count), one.formula)
+                } else {
+                    one.formula
+                },
+            }
+        } else {
+            MatrixRow {
+                name: m.name.clone(),
+                role: m.role,
+                rows: m.rows,
+                cols: m.cols,
+                count: m.count,
+                params,
+                compressed: false,
+                kept: params,
+                format: "As it was".into(),
+                value_format: base_name.to_string(),
+                before,
+                after: before,
+                formula: format!("{} parameters, unchanged", g(params)),
+            }
+        };
+        s.rows.push(row);
+    }
+    // The chosen weights' bytes as the model's own term counts them (one rounding).
+    s.chosen_before = base.bytes(s.chosen_params);
+    s
+}
+
+fn notes(c: &Compression, applies: bool) -> Vec<String> {
+    let mut n = Vec::new();
+    if !applies {
+        n.push("Compression sizes the model you deploy: these training figures are for the dense model. Switch the mode to inference to see what the recipe saves.".into());
+    }
+    n.push("Pruning replaces weights with zeros; it saves memory only when the zeros are not stored (a sparse format), and time only when the kernel skips them. A dense matrix full of zeros is multiplied like any other.".into());
+    match c.pruning {
+        Pruning::TwoFour => n.push("2:4 is the one pattern NVIDIA's sparse tensor cores (Ampere and later) skip in hardware: the datasheets' \"with sparsity\" rates are 2× dense; measured gains are 1.1×–1.7× (applied: 1.3× on the 2:4 layers' arithmetic), and small batches can run slower than dense. The pattern must be trained in (NVIDIA's ASP: prune, then fine-tune).".into()),
+        Pruning::Unstructured | Pruning::Block => n.push("Tensor cores get nothing from unstructured or block sparsity: the speed figures keep the dense rate. Sparse kernels pay off on CPUs and in the kernel lab below only well past the break-even sparsity.".into()),
+        Pruning::None => {}
+    }
+    n.push("Pruning and quantization go together: Deep Compression (Han, Mao & Dally, ICLR 2016) pruned, quantized to a codebook and Huffman-coded AlexNet from 240 MB to 6.9 MB (35×) and VGG-16 from 552 MB to 11.3 MB (49×) without losing accuracy; choose \"Relative index + Huffman\" to size that pipeline.".into());
+    if c.storage == Storage::Relative {
+        n.push(format!(
+            "Huffman coding saved {:.0}–{:.0} % in the paper; {:.0} % is applied. Such a file must be decoded back to a GPU format before it runs: it is a download and storage size, not the memory a GPU needs.",
+            HUFFMAN_SAVING.0 * 100.0,
+            HUFFMAN_SAVING.2 * 100.0,
+            HUFFMAN_SAVING.1 * 100.0
+        ));
+    }
+    if matches!(c.pruning, Pruning::Unstructured | Pruning::Block) {
+        n.push("Iterative pruning fine-tunes after every step; NVIDIA and the seeds' article warn that fine-tuning a pruned network can take 3× the original training or more.".into());
+    }
+    n
+}
+
+fn math(c: &Compression, share: f64, base_compute: Compute) -> (MathEffect, Option<Compute>) {
+    let compute = match (c.activations, c.quantize) {
+        (true, Some(p)) => Some(Compute::of(p)),
+        _ => None,
+    };
+    let format = match compute.unwrap_or(base_compute) {
+        Compute::Fp32 => "FP32/TF32",
+        Compute::Fp16 => "FP16",
+        Compute::Bf16 => "BF16",
+        Compute::Fp8 => "FP8",
+        Compute::Int8 => "INT8",
+    };
+    let mut note = if compute.is_some() {
+        format!(
+            "Weights and activations quantized: the matrix math runs at the GPU's {format} rate."
+        )
+    } else if c.quantize.is_some() {
+        format!(
+            "Weight-only quantization: weights are widened to {format} for the math; the gain is in memory and in the bytes each step reads."
+        )
+    } else {
+        format!("The matrix math runs in {format}.")
+    };
+    if share > 0.0 {
+        note.push_str(&format!(
+            " {:.1} % of it is in 2:4 layers: ×{} on those where the GPU has sparse tensor cores (its datasheet rate with sparsity), none elsewhere.",
+            share * 100.0,
+            TWO_FOUR_SPEEDUP.1
+        ));
+    }
+    (
+        MathEffect {
+            two_four_share: share,
+            two_four_speedup: TWO_FOUR_SPEEDUP,
+            compute: format.into(),
+            note,
+        },
+        compute,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn section(
+    c: &Compression,
+    s: Stored,
+    applies: bool,
+    base_format: &str,
+    weights_before: u64,
+    weights_formula_base: &str,
+    base_compute: Compute,
+) -> (CompressionReport, f64, Option<Compute>) {
+    let weights_after = weights_before
+        .saturating_sub(s.chosen_before)
+        .saturating_add(s.chosen_after);
+    let share = if s.all_macs == 0 {
+        0.0
+    } else {
+        s.two_four_macs as f64 / s.all_macs as f64
+    };
+    let (math, compute) = math(c, share, base_compute);
+    let value_format = c
+        .quantize
+        .map_or(base_format.to_string(), |p| p.name().to_string());
+    let schedule = matches!(c.pruning, Pruning::Unstructured | Pruning::Block)
+        .then(|| Schedule::new(c.rate_percent / 100.0, c.sparsity()));
+    let report = CompressionReport {
+        applies,
+        base_format: base_format.to_string(),
+        value_format,
+        sparsity: c.sparsity(),
+        weights_formula: format!(
+            "{weights_formula_base} − {} B of the chosen matrices as they were + {} B stored = {} B",
+            g(s.chosen_before),
+            g(s.chosen_after),
+            g(weights_after)
+        ),
+        weights_before,
+        weights_after,
+        chosen_params: s.chosen_params,
+        chosen_before: s.chosen_before,
+        chosen_after: s.chosen_after,
+        matrices: s.rows,
+        terms: Vec::new(),
+        total_before: 0,
+        total_after: 0,
+        schedule,
+        break_even: Vec::new(),
+        math,
+        newly_fit: Vec::new(),
+        notes: notes(c, applies),
+        demand_before: None,
+    };
+    (report, share, compute)
+}
+
+/// Replaces `kind`'s bytes in `terms` with `after` (per GPU), keeping its band's proportions.
+fn replace<K: PartialEq + Copy + crate::term::Kind>(
+    terms: &mut [crate::term::Term<K>],
+    kind: K,
+    after: u64,
+    formula: String,
+    note: &str,
+) {
+    if let Some(t) = terms.iter_mut().find(|t| t.kind == kind) {
+        let high = if t.bytes == 0 {
+            after
+        } else {
+            (after as f64 * t.high as f64 / t.bytes as f64).ceil() as u64
+        };
+        t.bytes = after;
+        t.low = after;
+        t.high = high.max(after);
+        t.formula = formula;
+        t.note = format!("{note} {}", t.note);
+    }
+}
+
+fn changes<K: crate::term::Kind>(
+    before: &[crate::term::Term<K>],
+    after: &[crate::term::Term<K>],
+) -> Vec<TermChange> {
+    before
+        .iter()
+        .zip(after)
+        .filter(|(b, a)| b.bytes > 0 || a.bytes > 0)
+        .map(|(b, a)| TermChange {
+            id: b.kind.id().to_string(),
+            label: b.label.clone(),
+            before: b.bytes,
+            after: a.bytes,
+        })
+        .collect()
+}
+
+/// Compresses a sized transformer: every problem at its field.
+pub fn transformer(
+    c: &Compression,
+    t: &TransformerScenario,
+    r: &mut TransformerSized,
+) -> Result<Applied, Vec<FieldError>> {
+    use crate::transformer::memory::TermKind;
+    let mut errors = c.check(true);
+    if t.weights.is_gguf() {
+        errors.push(FieldError::new(
+            "workload.transformer.weights",
+            "GGUF mixes pick a type per tensor; compression starts from one format. Choose BF16 or FP16 weights and quantize in the recipe.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let matrices = grouped(c, transformer_matrices(&r.arch, &r.params));
+    let base = t.weights.linear_bits();
+    let base_name = t
+        .weights
+        .precision()
+        .map_or_else(|| t.weights.label().to_string(), |p| p.name().to_string());
+    let wb = weight_bytes(&r.params, t.weights, t.quantize_embeddings);
+    let stored = apply(c, &matrices, base, &base_name);
+    let head = if r.arch.kind.generates() {
+        r.arch.vocab.saturating_mul(r.arch.hidden)
+    } else {
+        0
+    };
+    let applies = r.mode == Mode::Inference;
+    let base_compute = match t.weights.precision() {
+        Some(p @ Precision::Fp8E4m3) => Compute::of(p),
+        _ => Compute::of(t.weights.compute_precision()),
+    };
+    let all_macs = stored.all_macs.saturating_add(head);
+    let mut stored = stored;
+    stored.all_macs = all_macs;
+    let (mut report, share, compute) = section(
+        c,
+        stored,
+        applies,
+        &base_name,
+        wb.bytes,
+        &format!("{} B", g(wb.bytes)),
+        base_compute,
+    );
+    report.break_even = break_even(
+        c.quantize.map_or(base, BlockBits::of).bits_per_value(),
+        c.index_bits,
+        c.block,
+    );
+    let before_terms = r.estimate.terms.clone();
+    if applies {
+        let tp = t.tensor_parallel.max(1);
+        let per_gpu = report.weights_after.div_ceil(tp);
+        let formula = if tp > 1 {
+            format!(
+                "({}) ÷ {tp} GPUs = {} B",
+                report.weights_formula,
+                g(per_gpu)
+            )
+        } else {
+            report.weights_formula.clone()
+        };
+        let mut terms = r.estimate.terms.clone();
+        replace(
+            &mut terms,
+            TermKind::Weights,
+            per_gpu,
+            formula,
+            "Compressed.",
+        );
+        report.demand_before = Some(r.estimate.demand());
+        r.estimate = crate::transformer::Estimate::from_terms(
+            terms,
+            r.estimate.gpus_per_copy,
+            r.estimate.warnings.clone(),
+        );
+        // The reverse answers were for the dense weights.
+        r.reverse = None;
+    }
+    report.terms = changes(&before_terms, &r.estimate.terms);
+    report.total_before = before_terms
+        .iter()
+        .map(|t| t.bytes)
+        .fold(0, u64::saturating_add);
+    report.total_after = r.estimate.total;
+    Ok(Applied {
+        report,
+        two_four_share: if applies { share } else { 0.0 },
+        compute: compute.filter(|_| applies),
+    })
+}
+
+/// Compresses a sized CNN.
+pub fn cnn(c: &Compression, r: &mut CnnSized) -> Result<Applied, Vec<FieldError>> {
+    use crate::cnn::TermKind;
+    let errors = c.check(false);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let p = r.workload.precision;
+    let matrices = grouped(c, cnn_matrices(&r.network, &r.analysis));
+    let base = BlockBits::of(p);
+    let stored = apply(c, &matrices, base, p.name());
+    let weights_before = r.estimate.bytes(TermKind::Weights);
+    let applies = r.workload.mode == Mode::Inference;
+    let mut stored = stored;
+    stored.all_macs = r.analysis.macs;
+    let (mut report, share, compute) = section(
+        c,
+        stored,
+        applies,
+        p.name(),
+        weights_before,
+        &format!("{} B", g(weights_before)),
+        Compute::of(p),
+    );
+    report.break_even = break_even(
+        c.quantize.map_or(base, BlockBits::of).bits_per_value(),
+        c.index_bits,
+        c.block,
+    );
+    let before_terms = r.estimate.terms.clone();
+    if applies {
+        report.demand_before = Some(r.estimate.demand());
+        let after = report.weights_after;
+        let formula = report.weights_formula.clone();
+        replace(
+            &mut r.estimate.terms,
+            TermKind::Weights,
+            after,
+            formula,
+            "Compressed.",
+        );
+        r.estimate.total = r
+            .estimate
+            .terms
+            .iter()
+            .map(|t| t.bytes)
+            .fold(0, u64::saturating_add);
+    }
+    report.terms = changes(&before_terms, &r.estimate.terms);
+    report.total_before = before_terms
+        .iter()
+        .map(|t| t.bytes)
+        .fold(0, u64::saturating_add);
+    report.total_after = r.estimate.total;
+    Ok(Applied {
+        report,
+        two_four_share: if applies { share } else { 0.0 },
+        compute: compute.filter(|_| applies),
+    })
+}

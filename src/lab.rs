@@ -1,0 +1,479 @@
+//! The kernel lab: `crates/sparse`'s kernels timed in this browser on one of the
+//! model's weight matrices, in a Web Worker fetched only when a run starts. One
+//! request goes out at a time; progress is answers over requests, and Cancel
+//! terminates the worker. The page keeps answering input while it runs.
+
+use lab::{Format, Measurement, Request};
+use leptos::prelude::set_timeout;
+use leptos::prelude::*;
+use sizing::input::parse_decimal;
+use sizing::units::{format_bytes, group_digits};
+
+use crate::browser::download::{DownloadOptions, download_with_options};
+use crate::browser::worker::{TextWorker, spawn_worker};
+use crate::state::Shared;
+
+/// The worker's loader script, next to index.html (Trunk writes it).
+const WORKER_URL: &str = "./lab-worker_loader.js";
+
+/// One answered request.
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    req: Request,
+    result: Result<Measurement, String>,
+}
+
+/// The sparsities typed ("0, 50, 90"), as fractions; a message for the first bad one.
+fn sparsities(text: &str) -> Result<Vec<f64>, String> {
+    let mut out = Vec::new();
+    for part in text.split([',', ';', ' ']).filter(|p| !p.trim().is_empty()) {
+        let v = parse_decimal(part.trim().trim_end_matches('%'), 0.0, 99.0).map_err(|_| {
+            format!(
+                "\"{}\": each sparsity is a number from 0 to 99 (%).",
+                part.trim()
+            )
+        })?;
+        out.push(v / 100.0);
+    }
+    if out.is_empty() {
+        return Err("Enter at least one sparsity, e.g. 90 or 0, 50, 90.".into());
+    }
+    if out.len() > 12 {
+        return Err("At most 12 sparsities per run.".into());
+    }
+    out.sort_by(f64::total_cmp);
+    out.dedup();
+    Ok(out)
+}
+
+fn dense_ms(rows: &[Row]) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.req.format == Format::Dense)
+        .and_then(|r| r.result.as_ref().ok())
+        .map(|m| m.ms)
+}
+
+fn csv(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "format,sparsity_percent,rows,cols,tokens,kernels,ms,gflops,bytes,speedup_vs_dense\n",
+    );
+    let dense = dense_ms(rows);
+    for r in rows {
+        if let Ok(m) = &r.result {
+            let speedup = dense
+                .filter(|_| r.req.format != Format::Peak)
+                .map_or(String::new(), |d| format!("{:.3}", d / m.ms));
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{:.4},{:.3},{},{}\n",
+                r.req.format.label(),
+                r.req.sparsity * 100.0,
+                r.req.rows,
+                r.req.cols,
+                r.req.n,
+                if m.simd { "simd128" } else { "scalar" },
+                m.ms,
+                m.gflops,
+                m.bytes,
+                speedup
+            ));
+        }
+    }
+    out
+}
+
+fn json(rows: &[Row]) -> String {
+    let pairs: Vec<_> = rows
+        .iter()
+        .map(|r| (r.req.clone(), r.result.clone()))
+        .collect();
+    lab::results_json(&pairs)
+}
+
+/// Speed-up over dense against sparsity, one line per format, the crossover of CSR marked.
+#[component]
+fn Chart(rows: Vec<Row>) -> impl IntoView {
+    let Some(dense) = dense_ms(&rows) else {
+        return ().into_any();
+    };
+    let points = |f: Format| -> Vec<(f64, f64)> {
+        rows.iter()
+            .filter(|r| r.req.format == f)
+            .filter_map(|r| {
+                r.result
+                    .as_ref()
+                    .ok()
+                    .map(|m| (r.req.sparsity, dense / m.ms))
+            })
+            .collect()
+    };
+    let series = [
+        (Format::Csr, "CSR", "line-csr"),
+        (Format::Bsr4x1, "Blocked CSR 4×1", "line-bsr"),
+        (Format::TwoFour, "2:4", "line-two-four"),
+    ];
+    // A log scale: speed-ups from below 1× to tens of × on one chart.
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|(f, _, _)| points(*f))
+        .map(|p| p.1)
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let lo = values
+        .iter()
+        .copied()
+        .fold(0.5f64, f64::min)
+        .max(1e-3)
+        .log2()
+        .floor();
+    let hi = values
+        .iter()
+        .copied()
+        .fold(2.0f64, f64::max)
+        .min(1e6)
+        .log2()
+        .ceil();
+    let (w, h, left, bottom, right, topm) = (640.0, 300.0, 48.0, 36.0, 16.0, 12.0);
+    let x = move |s: f64| left + s / 0.99 * (w - left - right);
+    let y = move |v: f64| {
+        let t = (v.max(1e-3).log2() - lo) / (hi - lo).max(1.0);
+        h - bottom - t * (h - bottom - topm)
+    };
+    let crossover = {
+        let p = points(Format::Csr);
+        p.windows(2)
+            .find(|w| w[0].1 < 1.0 && w[1].1 >= 1.0)
+            .map(|w| {
+                let t = (1.0 - w[0].1) / (w[1].1 - w[0].1);
+                w[0].0 + t * (w[1].0 - w[0].0)
+            })
+    };
+    let summary = series
+        .iter()
+        .filter_map(|(f, name, _)| {
+            let p = points(*f);
+            (!p.is_empty()).then(|| {
+                format!(
+                    "{name}: {}",
+                    p.iter()
+                        .map(|(s, v)| format!("{:.0} % → {v:.2}×", s * 100.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let ticks_y: Vec<f64> = (lo as i32..=hi as i32).map(|e| 2f64.powi(e)).collect();
+    view! {
+        <figure class="lab-chart">
+            <svg data-testid="lab-chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label=format!("Speed-up over dense by sparsity. {summary}")>
+                {ticks_y.into_iter().map(|v| view! {
+                    <line class="grid" x1=left.to_string() x2=(w - right).to_string() y1=y(v).to_string() y2=y(v).to_string()/>
+                    <text class="axis" x=(left - 6.0).to_string() y=(y(v) + 4.0).to_string() text-anchor="end">{if v < 1.0 { format!("{v:.2}×") } else { format!("{v:.0}×") }}</text>
+                }).collect_view()}
+                {[0.0, 0.25, 0.5, 0.75, 0.95].into_iter().map(|s| view! {
+                    <text class="axis" x=x(s).to_string() y=(h - 14.0).to_string() text-anchor="middle">{format!("{:.0} %", s * 100.0)}</text>
+                }).collect_view()}
+                <line class="dense-line" x1=left.to_string() x2=(w - right).to_string() y1=y(1.0).to_string() y2=y(1.0).to_string()/>
+                <text class="axis" x=(w - right).to_string() y=(y(1.0) - 4.0).to_string() text-anchor="end">"dense"</text>
+                {crossover.map(|c| view! {
+                    <line class="crossover" x1=x(c).to_string() x2=x(c).to_string() y1=topm.to_string() y2=(h - bottom).to_string()/>
+                    <text class="axis" x=(x(c) + 4.0).to_string() y=(topm + 12.0).to_string()>{format!("CSR beats dense from {:.0} %", c * 100.0)}</text>
+                })}
+                {series.into_iter().map(|(f, _, class)| {
+                    let p = points(f);
+                    let path = p.iter().map(|(s, v)| format!("{:.1},{:.1}", x(*s), y(*v))).collect::<Vec<_>>().join(" ");
+                    view! {
+                        <polyline class=format!("series {class}") points=path/>
+                        {p.into_iter().map(|(s, v)| view! { <circle class=format!("dot {class}") cx=x(s).to_string() cy=y(v).to_string() r="4"/> }).collect_view()}
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>
+                <span class="key line-csr">"CSR"</span>" "
+                <span class="key line-bsr">"Blocked CSR 4×1"</span>" "
+                <span class="key line-two-four">"2:4"</span>
+                " — speed-up over this browser's dense GEMM (log scale; above 1× is faster). "
+                <span class="sr-only">{summary}</span>
+            </figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn KernelLab() -> impl IntoView {
+    let shared = Shared::expect();
+    let units = shared.units();
+    let matrices = shared.compress.part(|r| {
+        r.compression
+            .as_ref()
+            .map(|c| {
+                c.matrices
+                    .iter()
+                    .map(|m| {
+                        (
+                            format!(
+                                "{} ({} × {})",
+                                m.name,
+                                group_digits(m.rows),
+                                group_digits(m.cols)
+                            ),
+                            m.rows,
+                            m.cols,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let open = RwSignal::new(false);
+    let layer = RwSignal::new(String::new());
+    let tokens = RwSignal::new("16".to_string());
+    let sweep_text = RwSignal::new("0, 50, 70, 80, 90, 95".to_string());
+    let scalar = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let total = RwSignal::new(0usize);
+    let running = RwSignal::new(false);
+    let status = RwSignal::new(String::new());
+    // The worker and the requests still to send live on this thread only.
+    let worker: StoredValue<Option<TextWorker>, LocalStorage> = StoredValue::new_local(None);
+    let pending: StoredValue<Vec<Request>, LocalStorage> = StoredValue::new_local(Vec::new());
+    let in_flight: StoredValue<Option<Request>, LocalStorage> = StoredValue::new_local(None);
+
+    // The layer chosen, else the model's FFN up-projection, else its largest matrix.
+    let chosen = move || -> Option<(String, u64, u64)> {
+        matrices.with(|m| {
+            let list = m.clone().unwrap_or_default();
+            let picked = layer.with(|l| list.iter().find(|(name, _, _)| name == l).cloned());
+            picked
+                .or_else(|| {
+                    list.iter()
+                        .find(|(n, _, _)| n.starts_with("ffn_up"))
+                        .cloned()
+                })
+                .or_else(|| {
+                    list.iter()
+                        .max_by_key(|(_, r, c)| r.saturating_mul(*c))
+                        .cloned()
+                })
+        })
+    };
+
+    // Stops the run; the worker is terminated at once and dropped after the
+    // current message handler has returned.
+    let stop = move |why: String| {
+        pending.set_value(Vec::new());
+        in_flight.set_value(None);
+        let w = worker.try_update_value(Option::take).flatten();
+        if let Some(w) = w {
+            w.terminate();
+            set_timeout(move || drop(w), std::time::Duration::ZERO);
+        }
+        running.set(false);
+        status.set(why);
+    };
+
+    let send_next = move || -> bool {
+        let Some(req) = pending.try_update_value(Vec::pop).flatten() else {
+            return false;
+        };
+        let text = lab::request_text(&req);
+        in_flight.set_value(Some(req));
+        worker
+            .with_value(|w| w.as_ref().map(|w| w.send(&text).is_ok()))
+            .unwrap_or(false)
+    };
+
+    let on_answer = move |text: String| {
+        if text == lab::READY {
+            status.set(format!("Measuring 1 of {}…", total.get_untracked()));
+            if !send_next() {
+                stop("Nothing to measure.".into());
+            }
+            return;
+        }
+        let result = lab::read_answer(&text);
+        if let Some(req) = in_flight.try_update_value(Option::take).flatten() {
+            rows.update(|r| r.push(Row { req, result }));
+        }
+        let done = rows.with_untracked(Vec::len);
+        let all = total.get_untracked();
+        status.set(if done < all {
+            format!("Measured {done} of {all}; measuring {}…", done + 1)
+        } else {
+            format!("Measured {done} of {all}.")
+        });
+        if !send_next() {
+            stop(format!("Done: {done} measurements."));
+        }
+    };
+
+    let start = move || {
+        let Some((_, r, c)) = chosen() else {
+            message.set(Some("The model has no weight matrix to measure.".into()));
+            return;
+        };
+        let n = match sizing::input::parse_whole(&tokens.get_untracked(), 1, 4096) {
+            Ok(n) => n as u32,
+            Err(e) => {
+                message.set(Some(format!("Tokens: {e}")));
+                return;
+            }
+        };
+        let s = match sparsities(&sweep_text.get_untracked()) {
+            Ok(s) => s,
+            Err(e) => {
+                message.set(Some(e));
+                return;
+            }
+        };
+        let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+            message.set(Some(
+                "This matrix is too large to measure in the browser.".into(),
+            ));
+            return;
+        };
+        let reqs = lab::sweep(r, c, n, &s, scalar.get_untracked());
+        if let Some(e) = reqs.get(1).and_then(|q| lab::check(q).err()) {
+            message.set(Some(format!("This matrix cannot be measured here: {e}.")));
+            return;
+        }
+        message.set(None);
+        rows.set(Vec::new());
+        total.set(reqs.len());
+        pending.set_value(reqs.into_iter().rev().collect());
+        status.set("Starting the kernel lab…".into());
+        let on_error = move |e: String| stop(format!("The kernel lab stopped: {e}."));
+        match spawn_worker(WORKER_URL, on_answer, on_error) {
+            Ok(w) => {
+                // The first request goes out when the worker says it is ready.
+                worker.set_value(Some(w));
+                running.set(true);
+            }
+            Err(e) => message.set(Some(e)),
+        }
+    };
+    let cancel = move || {
+        let done = rows.with_untracked(Vec::len);
+        stop(format!(
+            "Cancelled after {done} of {} measurements.",
+            total.get_untracked()
+        ));
+    };
+    let save = move |name: &str, text: String, mime: &'static str| {
+        status.set(
+            match download_with_options(name, &text, DownloadOptions { mime }) {
+                Ok(()) => format!("{name} downloaded."),
+                Err(e) => format!("Could not download: {e}."),
+            },
+        );
+    };
+
+    let layer_options = move || {
+        let current = chosen().map(|c| c.0).unwrap_or_default();
+        matrices
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, _, _)| {
+                let selected = name == current;
+                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <div class="card lab" data-testid="lab">
+            <h2>"Kernel lab: measure it in this browser"</h2>
+            <p class="hint">
+                "Times headroom's sparse kernels (WebAssembly simd128) on one of this model's weight matrices, against its dense GEMM, "
+                "in a background worker that is downloaded when you start it. Large matrices are measured on their first 1,024 rows and scaled: every kernel's work is proportional to the rows."
+            </p>
+            <Show when=move || !open.get()>
+                <button type="button" data-testid="lab-open" on:click=move |_| open.set(true)>"Open the kernel lab"</button>
+            </Show>
+            <Show when=move || open.get()>
+                <div class="fit-controls">
+                    <div class="field">
+                        <label for="lab-layer">"Weight matrix"</label>
+                        <select id="lab-layer" data-testid="lab-layer" on:change:target=move |ev| layer.set(ev.target().value())>
+                            {layer_options}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="lab-tokens">"Tokens (columns of X)"</label>
+                        <input id="lab-tokens" data-testid="lab-tokens" type="text" inputmode="numeric" prop:value=move || tokens.get() on:input:target=move |ev| tokens.set(ev.target().value())/>
+                    </div>
+                    <div class="field">
+                        <label for="lab-sparsities">"Sparsities (%)"</label>
+                        <input id="lab-sparsities" data-testid="lab-sparsities" type="text" prop:value=move || sweep_text.get() on:input:target=move |ev| sweep_text.set(ev.target().value())/>
+                    </div>
+                </div>
+                <label class="check">
+                    <input type="checkbox" data-testid="lab-scalar" prop:checked=move || scalar.get() on:change:target=move |ev| scalar.set(ev.target().checked())/>
+                    "Scalar reference kernels (what SIMD buys: compare with a run without)"
+                </label>
+                <div class="actions">
+                    <button type="button" data-testid="lab-run" disabled=move || running.get() on:click=move |_| start()>"Run"</button>
+                    <button type="button" data-testid="lab-cancel" disabled=move || !running.get() on:click=move |_| cancel()>"Cancel"</button>
+                    <button type="button" data-testid="lab-csv" disabled=move || rows.with(Vec::is_empty) on:click=move |_| save("headroom-kernel-lab.csv", rows.with(|r| csv(r)), "text/csv")>"Download CSV"</button>
+                    <button type="button" data-testid="lab-json" disabled=move || rows.with(Vec::is_empty) on:click=move |_| save("headroom-kernel-lab.json", rows.with(|r| json(r)), "application/json")>"Download JSON"</button>
+                </div>
+                <p class="error" role="alert" data-testid="lab-error">{move || message.get().unwrap_or_default()}</p>
+                <div class="lab-progress">
+                    <progress data-testid="lab-progress" max=move || total.get().max(1).to_string() value=move || rows.with(Vec::len).to_string()></progress>
+                    <span data-testid="lab-status" role="status">{move || status.get()}</span>
+                </div>
+                <p data-testid="lab-peak">
+                    {move || rows.with(|r| {
+                        let peak = r.iter().find(|x| x.req.format == Format::Peak).and_then(|x| x.result.as_ref().ok()).map(|m| m.gflops);
+                        let dense = r.iter().find(|x| x.req.format == Format::Dense).and_then(|x| x.result.as_ref().ok()).map(|m| m.gflops);
+                        match (peak, dense) {
+                            (Some(p), Some(d)) => format!("This browser: {:.1} GFLOP/s peak ({}), dense GEMM {d:.1} GFLOP/s — {:.0} % of the peak.", p, if scalar.get_untracked() { "scalar" } else { "simd128" }, 100.0 * d / p),
+                            (Some(p), None) => format!("This browser: {p:.1} GFLOP/s peak."),
+                            _ => String::new(),
+                        }
+                    })}
+                </p>
+                {move || rows.with(|r| (dense_ms(r).is_some()).then(|| view! { <Chart rows=r.clone()/> }))}
+                {move || rows.with(|r| {
+                    let dense = dense_ms(r);
+                    let peak = r.iter().find(|x| x.req.format == Format::Peak).and_then(|x| x.result.as_ref().ok()).map(|m| m.gflops);
+                    (!r.is_empty()).then(|| view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table data-testid="lab-table">
+                                <thead><tr>
+                                    <th scope="col">"Kernel"</th><th scope="col" class="num">"Sparsity"</th><th scope="col" class="num">"Time"</th>
+                                    <th scope="col" class="num">"GFLOP/s"</th><th scope="col" class="num">"Of peak"</th><th scope="col" class="num">"Weights"</th><th scope="col" class="num">"Speed-up vs dense"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {r.iter().filter(|x| x.req.format != Format::Peak).map(|x| {
+                                        let u = units.get_untracked();
+                                        match &x.result {
+                                            Ok(m) => view! {
+                                                <tr>
+                                                    <th scope="row">{x.req.format.label()}</th>
+                                                    <td class="num">{format!("{:.0} %", x.req.sparsity * 100.0)}</td>
+                                                    <td class="num">{format!("{:.3} ms", m.ms)}</td>
+                                                    <td class="num">{format!("{:.2}", m.gflops)}</td>
+                                                    <td class="num">{peak.map_or(String::new(), |p| format!("{:.0} %", 100.0 * m.gflops / p))}</td>
+                                                    <td class="num">{format_bytes(m.bytes, u)}</td>
+                                                    <td class="num">{dense.map_or(String::new(), |d| format!("{:.2}×", d / m.ms))}</td>
+                                                </tr>
+                                            }.into_any(),
+                                            Err(e) => view! {
+                                                <tr><th scope="row">{x.req.format.label()}</th><td colspan="6">{e.clone()}</td></tr>
+                                            }.into_any(),
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    })
+                })}
+            </Show>
+        </div>
+    }
+}
