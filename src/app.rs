@@ -69,7 +69,8 @@ pub fn App() -> impl IntoView {
             </label>
         </header>
         <LinkNotice/>
-        // Every page stays mounted so nothing typed on one is lost while another is shown.
+        // The pages stay mounted so that nothing typed on one is lost while another is
+        // shown; the compression page keeps its inputs in the store instead.
         <main>
             <ScenarioBar/>
             <div class="page" data-testid="page-transformer" class:hidden=move || page.get() != Page::Transformer>
@@ -78,8 +79,11 @@ pub fn App() -> impl IntoView {
             <div class="page" data-testid="page-cnn" class:hidden=move || page.get() != Page::Cnn>
                 <CnnPage/>
             </div>
+            // Built only while on show: it sizes its own scenario (and may run the
+            // lab), which the other pages' keystrokes must not pay for. Its inputs
+            // live in the store and come back with it.
             <div class="page-wide" data-testid="page-compression" class:hidden=move || page.get() != Page::Compression>
-                <CompressPage/>
+                {move || (page.get() == Page::Compression).then(|| view! { <CompressPage/> })}
             </div>
             <div class="page-wide" data-testid="page-precision" class:hidden=move || page.get() != Page::Formats>
                 <PrecisionPage/>

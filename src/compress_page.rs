@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use sizing::compress::apply::CompressionReport;
 use sizing::compress::{Block, INDEX_BITS, Pruning, RATE, SPARSITY, Storage, Targets};
 use sizing::precision::Precision;
-use sizing::scenario::link::{CompressOn, Page};
+use sizing::scenario::link::CompressOn;
 use sizing::units::format_bytes;
 
 use crate::bind::Bind;
@@ -33,9 +33,7 @@ pub fn CompressPage() -> impl IntoView {
     let sizing = shared.compress;
     let form = Bind::new(shared.inputs.compress(), sizing);
     let on = shared.inputs.compress_on();
-    let page = shared.inputs.page();
     let units = shared.units();
-    let shown = move || page.get() == Page::Compression;
     let is_cnn = move || on.get() == CompressOn::Cnn;
     let pruning = move || form.with(|f| f.pruning);
     let model_name = move |which: CompressOn| {
@@ -146,9 +144,8 @@ pub fn CompressPage() -> impl IntoView {
                 }}
             </ul>
         </div>
-        // Sized only while the page is on show: the other pages' keystrokes do not size it.
-        {move || shown().then(|| view! { <Results report=report units=units/> })}
-        {move || shown().then(|| view! { <KernelLab/> })}
+        <Results report=report units=units/>
+        <KernelLab/>
     }
 }
 

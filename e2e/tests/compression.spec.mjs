@@ -40,6 +40,12 @@ test('Llama-2-7B with 2:4 projections: weights to the byte, what now fits, and n
   await p.getByTestId('compress-sparsity').fill('120');
   await expect(p.getByTestId('compress-sparsity-error')).toContainText('between 0 and 99');
   await expect(p.getByTestId('compress-sparsity')).toHaveValue('120');
+  // The page is built only while on show; what was typed comes back with it.
+  await page.getByTestId('tab-transformer').click();
+  await expect(p.getByTestId('compress-sparsity')).toHaveCount(0);
+  await page.getByTestId('tab-compression').click();
+  await expect(p.getByTestId('compress-sparsity')).toHaveValue('120');
+  await expect(p.getByTestId('compress-sparsity-error')).toContainText('between 0 and 99');
   // The worker's files are fetched only when the lab runs.
   expect(requested.filter((u) => u.includes('lab-worker'))).toEqual([]);
 });
