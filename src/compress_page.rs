@@ -228,7 +228,7 @@ fn Results(
                                 view! {
                                     <tr data-testid=format!("compress-matrix-{i}")>
                                         <th scope="row">{m.name.clone()}</th>
-                                        <td class="num">{format!("{} × {}", sizing::units::group_digits(m.rows), sizing::units::group_digits(m.cols))}</td>
+                                        <td class="num">{m.shape()}</td>
                                         <td class="num">{sizing::units::group_digits(m.count)}</td>
                                         <td>{m.format.clone()}</td>
                                         <td>{m.value_format.clone()}</td>

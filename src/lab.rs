@@ -7,7 +7,7 @@ use lab::{Format, Measurement, Request};
 use leptos::prelude::set_timeout;
 use leptos::prelude::*;
 use sizing::input::parse_decimal;
-use sizing::units::{format_bytes, group_digits};
+use sizing::units::format_bytes;
 
 use crate::browser::download::{DownloadOptions, download_with_options};
 use crate::browser::worker::{TextWorker, spawn_worker};
@@ -46,11 +46,15 @@ fn sparsities(text: &str) -> Result<Vec<f64>, String> {
     Ok(out)
 }
 
-fn dense_ms(rows: &[Row]) -> Option<f64> {
+/// The measurement of `format` in a run, if it succeeded.
+fn measured(rows: &[Row], format: Format) -> Option<&Measurement> {
     rows.iter()
-        .find(|r| r.req.format == Format::Dense)
+        .find(|r| r.req.format == format)
         .and_then(|r| r.result.as_ref().ok())
-        .map(|m| m.ms)
+}
+
+fn dense_ms(rows: &[Row]) -> Option<f64> {
+    measured(rows, Format::Dense).map(|m| m.ms)
 }
 
 fn csv(rows: &[Row]) -> String {
@@ -211,18 +215,7 @@ pub fn KernelLab() -> impl IntoView {
             .map(|c| {
                 c.matrices
                     .iter()
-                    .map(|m| {
-                        (
-                            format!(
-                                "{} ({} × {})",
-                                m.name,
-                                group_digits(m.rows),
-                                group_digits(m.cols)
-                            ),
-                            m.rows,
-                            m.cols,
-                        )
-                    })
+                    .map(|m| (format!("{} ({})", m.name, m.shape()), m.rows, m.cols))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -428,8 +421,8 @@ pub fn KernelLab() -> impl IntoView {
                 </div>
                 <p data-testid="lab-peak">
                     {move || rows.with(|r| {
-                        let peak = r.iter().find(|x| x.req.format == Format::Peak).and_then(|x| x.result.as_ref().ok()).map(|m| m.gflops);
-                        let dense = r.iter().find(|x| x.req.format == Format::Dense).and_then(|x| x.result.as_ref().ok()).map(|m| m.gflops);
+                        let peak = measured(r, Format::Peak).map(|m| m.gflops);
+                        let dense = measured(r, Format::Dense).map(|m| m.gflops);
                         match (peak, dense) {
                             (Some(p), Some(d)) => format!("This browser: {:.1} GFLOP/s peak ({}), dense GEMM {d:.1} GFLOP/s — {:.0} % of the peak.", p, if scalar.get_untracked() { "scalar" } else { "simd128" }, 100.0 * d / p),
                             (Some(p), None) => format!("This browser: {p:.1} GFLOP/s peak."),
@@ -440,7 +433,7 @@ pub fn KernelLab() -> impl IntoView {
                 {move || rows.with(|r| (dense_ms(r).is_some()).then(|| view! { <Chart rows=r.clone()/> }))}
                 {move || rows.with(|r| {
                     let dense = dense_ms(r);
-                    let peak = r.iter().find(|x| x.req.format == Format::Peak).and_then(|x| x.result.as_ref().ok()).map(|m| m.gflops);
+                    let peak = measured(r, Format::Peak).map(|m| m.gflops);
                     (!r.is_empty()).then(|| view! {
                         <div class="table-scroll" tabindex="0">
                             <table data-testid="lab-table">

@@ -162,7 +162,7 @@ fn compression(out: &mut Vec<String>, r: &Report, c: &CompressionReport) {
     for m in &c.matrices {
         rows.push(vec![
             m.name.clone(),
-            format!("{} × {}", group_digits(m.rows), group_digits(m.cols)),
+            m.shape(),
             group_digits(m.count),
             m.format.clone(),
             b(m.before),

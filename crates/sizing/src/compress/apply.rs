@@ -10,7 +10,6 @@ use super::{
 use crate::catalog::{Demand, FitStatus, Fits};
 use crate::cnn::size::CnnSized;
 use crate::mode::Mode;
-use crate::precision::Precision;
 use crate::scenario::{FieldError, TransformerScenario};
 use crate::speed::gpu::Compute;
 use crate::transformer::quant::{BlockBits, weight_bytes};
@@ -112,15 +111,19 @@ pub struct Applied {
     pub two_four_share: f64,
     /// The format the matrix math runs in, when quantized activations change it.
     pub compute: Option<Compute>,
+    /// Weight bytes a forward pass reads more (negative: fewer) than the speed
+    /// model's own count; 0 where that count is the replaced weights term.
+    pub weights_delta: f64,
 }
 
-struct Stored {
+/// The matrices as stored, and the sums the section needs.
+struct Tally {
     rows: Vec<MatrixRow>,
     chosen_params: u64,
     chosen_before: u64,
     chosen_after: u64,
     two_four_macs: u64,
-    all_macs: u64,
+    matrix_macs: u64,
 }
 
 /// The matrices as the recipe treats them: first and last layers apart only when they are kept.
@@ -144,25 +147,25 @@ fn grouped(c: &Compression, matrices: Vec<Matrix>) -> Vec<Matrix> {
     out
 }
 
-fn apply(c: &Compression, matrices: &[Matrix], base: BlockBits, base_name: &str) -> Stored {
+fn apply(c: &Compression, matrices: &[Matrix], base: BlockBits, base_name: &str) -> Tally {
     let value = c.quantize.map_or(base, BlockBits::of);
     let value_name = c
         .quantize
         .map_or(base_name.to_string(), |p| p.name().to_string());
-    let mut s = Stored {
+    let mut s = Tally {
         rows: Vec::new(),
         chosen_params: 0,
         chosen_before: 0,
         chosen_after: 0,
         two_four_macs: 0,
-        all_macs: 0,
+        matrix_macs: 0,
     };
     for m in matrices {
         let chosen = c.targets.takes(m.role) && !(c.keep_first_last && m.edge);
         let params = m.params();
         let before = base.bytes(params);
-        s.all_macs = s.all_macs.saturating_add(m.macs);
-        let row = if chosen {
+        s.matrix_macs = s.matrix_macs.saturating_add(m.macs);
+        let (kept, format, value_format, after, formula) = if chosen {
             let one = store(c, m, value);
             let after = one.bytes.saturating_mul(m.count);
             s.chosen_params = s.chosen_params.saturating_add(params);
@@ -170,43 +173,38 @@ fn apply(c: &Compression, matrices: &[Matrix], base: BlockBits, base_name: &str)
             if one.format == "2:4" {
                 s.two_four_macs = s.two_four_macs.saturating_add(m.macs);
             }
-            MatrixRow {
-                name: m.name.clone(),
-                role: m.role,
-                rows: m.rows,
-                cols: m.cols,
-                count: m.count,
-                params,
-                compressed: true,
-                kept: one.kept.saturating_mul(m.count),
-                format: one.format,
-                value_format: value_name.clone(),
-                before,
-                after,
-                formula: if m.count > 1 {
-                    format!("{} × ({})", g(m.count), one.formula)
-                } else {
-                    one.formula
-                },
-            }
+            let formula = if m.count > 1 {
+                format!("{} × ({})", g(m.count), one.formula)
+            } else {
+                one.formula
+            };
+            let kept = one.kept.saturating_mul(m.count);
+            (kept, one.format, value_name.clone(), after, formula)
         } else {
-            MatrixRow {
-                name: m.name.clone(),
-                role: m.role,
-                rows: m.rows,
-                cols: m.cols,
-                count: m.count,
+            let formula = format!("{} parameters, unchanged", g(params));
+            (
                 params,
-                compressed: false,
-                kept: params,
-                format: "As it was".into(),
-                value_format: base_name.to_string(),
+                "As it was".into(),
+                base_name.to_string(),
                 before,
-                after: before,
-                formula: format!("{} parameters, unchanged", g(params)),
-            }
+                formula,
+            )
         };
-        s.rows.push(row);
+        s.rows.push(MatrixRow {
+            name: m.name.clone(),
+            role: m.role,
+            rows: m.rows,
+            cols: m.cols,
+            count: m.count,
+            params,
+            compressed: chosen,
+            kept,
+            format,
+            value_format,
+            before,
+            after,
+            formula,
+        });
     }
     // The chosen weights' bytes as the model's own term counts them (one rounding).
     s.chosen_before = base.bytes(s.chosen_params);
@@ -280,42 +278,49 @@ fn math(c: &Compression, share: f64, base_compute: Compute) -> (MathEffect, Opti
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The model as it was: its weights' format, their bytes (all GPUs) and the math's format.
+struct Base<'a> {
+    bits: BlockBits,
+    name: &'a str,
+    weights: u64,
+    compute: Compute,
+    applies: bool,
+}
+
+/// The section from the stored matrices; `total_macs` is all of the model's
+/// matrix arithmetic (a transformer's output head included).
 fn section(
     c: &Compression,
-    s: Stored,
-    applies: bool,
-    base_format: &str,
-    weights_before: u64,
-    weights_formula_base: &str,
-    base_compute: Compute,
+    s: Tally,
+    total_macs: u64,
+    base: &Base,
 ) -> (CompressionReport, f64, Option<Compute>) {
-    let weights_after = weights_before
+    let weights_after = base
+        .weights
         .saturating_sub(s.chosen_before)
         .saturating_add(s.chosen_after);
-    let share = if s.all_macs == 0 {
+    let share = if total_macs == 0 {
         0.0
     } else {
-        s.two_four_macs as f64 / s.all_macs as f64
+        s.two_four_macs as f64 / total_macs as f64
     };
-    let (math, compute) = math(c, share, base_compute);
-    let value_format = c
-        .quantize
-        .map_or(base_format.to_string(), |p| p.name().to_string());
-    let schedule = matches!(c.pruning, Pruning::Unstructured | Pruning::Block)
-        .then(|| Schedule::new(c.rate_percent / 100.0, c.sparsity()));
+    let (math, compute) = math(c, share, base.compute);
+    let value = c.quantize.map_or(base.bits, BlockBits::of);
     let report = CompressionReport {
-        applies,
-        base_format: base_format.to_string(),
-        value_format,
+        applies: base.applies,
+        base_format: base.name.to_string(),
+        value_format: c
+            .quantize
+            .map_or(base.name.to_string(), |p| p.name().to_string()),
         sparsity: c.sparsity(),
         weights_formula: format!(
-            "{weights_formula_base} − {} B of the chosen matrices as they were + {} B stored = {} B",
+            "{} B − {} B of the chosen matrices as they were + {} B stored = {} B",
+            g(base.weights),
             g(s.chosen_before),
             g(s.chosen_after),
             g(weights_after)
         ),
-        weights_before,
+        weights_before: base.weights,
         weights_after,
         chosen_params: s.chosen_params,
         chosen_before: s.chosen_before,
@@ -324,14 +329,37 @@ fn section(
         terms: Vec::new(),
         total_before: 0,
         total_after: 0,
-        schedule,
-        break_even: Vec::new(),
+        schedule: matches!(c.pruning, Pruning::Unstructured | Pruning::Block)
+            .then(|| Schedule::new(c.rate_percent / 100.0, c.sparsity())),
+        break_even: break_even(value.bits_per_value(), c.index_bits, c.block),
         math,
         newly_fit: Vec::new(),
-        notes: notes(c, applies),
+        notes: notes(c, base.applies),
         demand_before: None,
     };
     (report, share, compute)
+}
+
+/// The section completed with the terms before and after, and what the speed model uses.
+fn finish<K: crate::term::Kind>(
+    mut report: CompressionReport,
+    share: f64,
+    compute: Option<Compute>,
+    before: &[crate::term::Term<K>],
+    after: &[crate::term::Term<K>],
+) -> Applied {
+    let total =
+        |terms: &[crate::term::Term<K>]| terms.iter().map(|t| t.bytes).fold(0, u64::saturating_add);
+    report.terms = changes(before, after);
+    report.total_before = total(before);
+    report.total_after = total(after);
+    let applies = report.applies;
+    Applied {
+        report,
+        two_four_share: if applies { share } else { 0.0 },
+        compute: compute.filter(|_| applies),
+        weights_delta: 0.0,
+    }
 }
 
 /// Replaces `kind`'s bytes in `terms` with `after` (per GPU), keeping its band's proportions.
@@ -391,42 +419,27 @@ pub fn transformer(
         return Err(errors);
     }
     let matrices = grouped(c, transformer_matrices(&r.arch, &r.params));
-    let base = t.weights.linear_bits();
-    let base_name = t
-        .weights
-        .precision()
-        .map_or_else(|| t.weights.label().to_string(), |p| p.name().to_string());
-    let wb = weight_bytes(&r.params, t.weights, t.quantize_embeddings);
-    let stored = apply(c, &matrices, base, &base_name);
+    let base = Base {
+        bits: t.weights.linear_bits(),
+        name: &t
+            .weights
+            .precision()
+            .map_or_else(|| t.weights.label().to_string(), |p| p.name().to_string()),
+        weights: weight_bytes(&r.params, t.weights, t.quantize_embeddings).bytes,
+        compute: Compute::of_weights(t.weights),
+        applies: r.mode == Mode::Inference,
+    };
+    let tally = apply(c, &matrices, base.bits, base.name);
+    // The output head's arithmetic is never 2:4.
     let head = if r.arch.kind.generates() {
         r.arch.vocab.saturating_mul(r.arch.hidden)
     } else {
         0
     };
-    let applies = r.mode == Mode::Inference;
-    let base_compute = match t.weights.precision() {
-        Some(p @ Precision::Fp8E4m3) => Compute::of(p),
-        _ => Compute::of(t.weights.compute_precision()),
-    };
-    let all_macs = stored.all_macs.saturating_add(head);
-    let mut stored = stored;
-    stored.all_macs = all_macs;
-    let (mut report, share, compute) = section(
-        c,
-        stored,
-        applies,
-        &base_name,
-        wb.bytes,
-        &format!("{} B", g(wb.bytes)),
-        base_compute,
-    );
-    report.break_even = break_even(
-        c.quantize.map_or(base, BlockBits::of).bits_per_value(),
-        c.index_bits,
-        c.block,
-    );
+    let total_macs = tally.matrix_macs.saturating_add(head);
+    let (mut report, share, compute) = section(c, tally, total_macs, &base);
     let before_terms = r.estimate.terms.clone();
-    if applies {
+    if base.applies {
         let tp = t.tensor_parallel.max(1);
         let per_gpu = report.weights_after.div_ceil(tp);
         let formula = if tp > 1 {
@@ -455,17 +468,13 @@ pub fn transformer(
         // The reverse answers were for the dense weights.
         r.reverse = None;
     }
-    report.terms = changes(&before_terms, &r.estimate.terms);
-    report.total_before = before_terms
-        .iter()
-        .map(|t| t.bytes)
-        .fold(0, u64::saturating_add);
-    report.total_after = r.estimate.total;
-    Ok(Applied {
+    Ok(finish(
         report,
-        two_four_share: if applies { share } else { 0.0 },
-        compute: compute.filter(|_| applies),
-    })
+        share,
+        compute,
+        &before_terms,
+        &r.estimate.terms,
+    ))
 }
 
 /// Compresses a sized CNN.
@@ -477,35 +486,23 @@ pub fn cnn(c: &Compression, r: &mut CnnSized) -> Result<Applied, Vec<FieldError>
     }
     let p = r.workload.precision;
     let matrices = grouped(c, cnn_matrices(&r.network, &r.analysis));
-    let base = BlockBits::of(p);
-    let stored = apply(c, &matrices, base, p.name());
-    let weights_before = r.estimate.bytes(TermKind::Weights);
-    let applies = r.workload.mode == Mode::Inference;
-    let mut stored = stored;
-    stored.all_macs = r.analysis.macs;
-    let (mut report, share, compute) = section(
-        c,
-        stored,
-        applies,
-        p.name(),
-        weights_before,
-        &format!("{} B", g(weights_before)),
-        Compute::of(p),
-    );
-    report.break_even = break_even(
-        c.quantize.map_or(base, BlockBits::of).bits_per_value(),
-        c.index_bits,
-        c.block,
-    );
+    let base = Base {
+        bits: BlockBits::of(p),
+        name: p.name(),
+        weights: r.estimate.bytes(TermKind::Weights),
+        compute: Compute::of(p),
+        applies: r.workload.mode == Mode::Inference,
+    };
+    let tally = apply(c, &matrices, base.bits, base.name);
+    let (mut report, share, compute) = section(c, tally, r.analysis.macs, &base);
     let before_terms = r.estimate.terms.clone();
-    if applies {
+    if base.applies {
         report.demand_before = Some(r.estimate.demand());
-        let after = report.weights_after;
         let formula = report.weights_formula.clone();
         replace(
             &mut r.estimate.terms,
             TermKind::Weights,
-            after,
+            report.weights_after,
             formula,
             "Compressed.",
         );
@@ -516,15 +513,10 @@ pub fn cnn(c: &Compression, r: &mut CnnSized) -> Result<Applied, Vec<FieldError>
             .map(|t| t.bytes)
             .fold(0, u64::saturating_add);
     }
-    report.terms = changes(&before_terms, &r.estimate.terms);
-    report.total_before = before_terms
-        .iter()
-        .map(|t| t.bytes)
-        .fold(0, u64::saturating_add);
-    report.total_after = r.estimate.total;
-    Ok(Applied {
-        report,
-        two_four_share: if applies { share } else { 0.0 },
-        compute: compute.filter(|_| applies),
-    })
+    let mut applied = finish(report, share, compute, &before_terms, &r.estimate.terms);
+    // A CNN's forward pass counts its layers' dense weights.
+    if base.applies {
+        applied.weights_delta = applied.report.weights_after as f64 - base.weights as f64;
+    }
+    Ok(applied)
 }

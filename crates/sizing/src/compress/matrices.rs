@@ -37,15 +37,6 @@ impl Matrix {
             .saturating_mul(self.cols)
             .saturating_mul(self.count)
     }
-
-    /// "4,096 × 11,008".
-    pub fn shape(&self) -> String {
-        format!(
-            "{} × {}",
-            crate::units::group_digits(self.rows),
-            crate::units::group_digits(self.cols)
-        )
-    }
 }
 
 fn push(out: &mut Vec<Matrix>, m: Matrix) {

@@ -34,14 +34,12 @@ pub use form::CompressionForm;
 pub use matrices::{Matrix, Role, cnn_matrices, transformer_matrices};
 
 /// Scenario paths of the compression fields.
-pub const PREFIX: &str = "compression";
 pub const SPARSITY: crate::field::Decimal =
     crate::field::Decimal::new("compression.sparsity_percent", 0.0, 99.0);
 pub const RATE: crate::field::Decimal =
     crate::field::Decimal::new("compression.rate_percent", 1.0, 90.0);
 pub const INDEX_BITS: crate::field::Whole =
     crate::field::Whole::new("compression.index_bits", 1, 32);
-pub const PRUNING_PATH: &str = "compression.pruning";
 pub const STORAGE_PATH: &str = "compression.storage";
 pub const TARGETS_PATH: &str = "compression.targets";
 pub const QUANTIZE_PATH: &str = "compression.quantize";
@@ -518,6 +516,13 @@ pub struct MatrixRow {
     pub formula: String,
 }
 
+impl MatrixRow {
+    /// "4,096 × 11,008".
+    pub fn shape(&self) -> String {
+        format!("{} × {}", g(self.rows), g(self.cols))
+    }
+}
+
 /// The bytes of one matrix in each format the recipe allows, the smallest first
 /// when `storage` is [`Storage::Auto`].
 pub(crate) struct Stored {
@@ -525,11 +530,6 @@ pub(crate) struct Stored {
     pub bytes: u64,
     pub kept: u64,
     pub formula: String,
-}
-
-/// Bytes of `n` values in `bits`, as u64 (saturating).
-fn value_bytes(bits: BlockBits, n: u64) -> u64 {
-    bits.bytes(n)
 }
 
 /// One `rows × cols` matrix stored under the recipe.
@@ -543,7 +543,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             Pruning::TwoFour => m.rows.saturating_mul(m.cols.div_ceil(4)).saturating_mul(2),
             _ => cells - removed(s, cells),
         };
-        let b = value_bytes(bits, cells);
+        let b = bits.bytes(cells);
         Stored {
             format: "Dense".into(),
             bytes: b,
@@ -558,7 +558,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
         }
     };
     let csr = |kept: u64| {
-        let v = value_bytes(bits, kept);
+        let v = bits.bytes(kept);
         let idx = (u128::from(kept) * u128::from(i)).div_ceil(8) as u64;
         let ptr = sparse::bytes::csr(m.rows, 0, 0, 4);
         let b = v.saturating_add(idx).saturating_add(ptr);
@@ -585,7 +585,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             let blocks = m.rows.div_ceil(br).saturating_mul(m.cols.div_ceil(bc));
             let kept_blocks = blocks - removed(s, blocks);
             let kept = kept_blocks.saturating_mul(br * bc).min(cells);
-            let v = value_bytes(bits, kept_blocks.saturating_mul(br * bc));
+            let v = bits.bytes(kept_blocks.saturating_mul(br * bc));
             let idx = (u128::from(kept_blocks) * u128::from(i)).div_ceil(8) as u64;
             let ptr = sparse::bytes::bsr(m.rows, shape, 0, 0, 4);
             let b = v.saturating_add(idx).saturating_add(ptr);
@@ -607,7 +607,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
         Pruning::TwoFour => {
             let groups = m.rows.saturating_mul(m.cols.div_ceil(4));
             let kept = groups.saturating_mul(2);
-            let v = value_bytes(bits, kept);
+            let v = bits.bytes(kept);
             let meta = groups.saturating_mul(4).div_ceil(8);
             let b = v.saturating_add(meta);
             let tf = Stored {

@@ -331,31 +331,29 @@ impl Sized {
 pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> {
     let settings = s.deployment.settings(catalog);
     let recipe = s.compression.as_ref();
+    // The compressed model's work: 2:4 arithmetic, quantized math, weights read.
+    let compressed = |mut sized: Sized, applied: Option<Applied>| {
+        if let Some(a) = &applied {
+            sized
+                .work
+                .compress(a.two_four_share, a.compute, a.weights_delta);
+        }
+        (sized, applied.map(|a| a.report))
+    };
     let sized = match &s.workload {
         Workload::Transformer(t) => transformer::size::size(t).and_then(|mut r| {
             let applied = recipe
                 .map(|c| compress::transformer(c, t, &mut r))
                 .transpose()?;
-            let mut sized = Sized::transformer(t, r);
-            if let Some(a) = &applied {
-                sized.work.compress(a.two_four_share, a.compute, 0.0);
-            }
-            Ok((sized, applied))
+            Ok(compressed(Sized::transformer(t, r), applied))
         }),
         Workload::Cnn(c) => cnn::size::size(c).and_then(|mut r| {
             let applied = recipe.map(|k| compress::cnn(k, &mut r)).transpose()?;
-            let mut sized = Sized::cnn(c, s.speed.gpus, r);
-            if let Some(a) = &applied
-                && a.report.applies
-            {
-                let delta = a.report.weights_after as f64 - a.report.weights_before as f64;
-                sized.work.compress(a.two_four_share, a.compute, delta);
-            }
-            Ok((sized, applied))
+            Ok(compressed(Sized::cnn(c, s.speed.gpus, r), applied))
         }),
     };
     let (sized, mut compression) = match sized {
-        Ok((sized, applied)) => (Ok(sized), applied.map(|a: Applied| a.report)),
+        Ok((sized, report)) => (Ok(sized), report),
         Err(e) => (Err(e), None),
     };
     let sized = match sized {

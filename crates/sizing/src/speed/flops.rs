@@ -315,10 +315,7 @@ impl Work {
                 samples: "sequences",
             });
         }
-        let compute = match t.weights.precision() {
-            Some(p @ crate::precision::Precision::Fp8E4m3) => Compute::of(p),
-            _ => Compute::of(t.weights.compute_precision()),
-        };
+        let compute = Compute::of_weights(t.weights);
         let weights = term(TermKind::Weights);
         if !a.kind.generates() {
             let s = t.context;

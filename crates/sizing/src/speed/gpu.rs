@@ -30,6 +30,15 @@ impl Compute {
         }
     }
 
+    /// The arithmetic of a model served with weights in `w`: FP8 weights run
+    /// FP8 math; other quantized weights are widened to 16 bits for it.
+    pub fn of_weights(w: crate::transformer::WeightFormat) -> Compute {
+        match w.precision() {
+            Some(p @ Precision::Fp8E4m3) => Compute::of(p),
+            _ => Compute::of(w.compute_precision()),
+        }
+    }
+
     /// The rate in FLOP/s and the format it is for; the next wider format the GPU
     /// has when it lacks this one (BF16 → FP16 → FP32).
     pub fn rate(self, r: &Rates) -> (f64, &'static str) {
