@@ -2,8 +2,7 @@
 // server twice: at the site root (every test) and under a sub-path, as documentation
 // portals mount it (the tests tagged @smoke).
 import { defineConfig } from '@playwright/test';
-
-const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+import { launchOptions } from './chromium.mjs';
 
 export default defineConfig({
   testDir: './tests',
@@ -17,18 +16,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions,
     trace: 'retain-on-failure',
   },
   projects: [

@@ -5,14 +5,70 @@ use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::scenario::link::Page;
 
+use crate::browser::focus::focus;
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::compress_page::CompressPage;
+use crate::glossary::GlossaryPage;
 use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
 use crate::state::{InputsStoreFields, Shared};
 use crate::transformer::TransformerPage;
+
+/// The pages in tab order: each one's page, tab label, page heading and the
+/// name its tab, panel and test ids are built from.
+const PAGES: [(Page, &str, &str, &str); 8] = [
+    (
+        Page::Transformer,
+        "Transformers & LLMs",
+        "Transformers and LLMs",
+        "transformer",
+    ),
+    (Page::Cnn, "CNNs", "Convolutional networks", "cnn"),
+    (
+        Page::Compression,
+        "Compression",
+        "Compression",
+        "compression",
+    ),
+    (
+        Page::Formats,
+        "Number formats",
+        "Number formats",
+        "precision",
+    ),
+    (Page::Catalog, "GPU catalog", "GPU catalog", "catalog"),
+    (
+        Page::Placement,
+        "vSphere placement",
+        "vSphere placement",
+        "placement",
+    ),
+    (Page::Saved, "Saved scenarios", "Saved scenarios", "saved"),
+    (Page::Glossary, "Glossary", "Glossary", "glossary"),
+];
+
+fn name_of(p: Page) -> &'static str {
+    PAGES
+        .iter()
+        .find(|x| x.0 == p)
+        .map_or("transformer", |x| x.3)
+}
+
+/// The page an arrow key, Home or End moves to from `p` in the tab list.
+fn next_tab(p: Page, key: &str) -> Option<Page> {
+    let i = PAGES.iter().position(|x| x.0 == p)?;
+    let n = PAGES.len();
+    let j = match key {
+        "ArrowRight" | "ArrowDown" => (i + 1) % n,
+        "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return None,
+    };
+    Some(PAGES[j].0)
+}
 
 /// The whole application.
 #[component]
@@ -21,36 +77,97 @@ pub fn App() -> impl IntoView {
     provide_saved();
     let (units, page) = (shared.inputs.units(), shared.inputs.page());
 
-    let tab = move |p: Page, label: &'static str, testid: &'static str| {
+    // The tabs pattern of the ARIA practices: one tab stop (the selected tab),
+    // arrow keys, Home and End move between tabs and show their page.
+    let tab = move |(p, label, _, name): (Page, &'static str, &'static str, &'static str)| {
         view! {
             <button
                 type="button"
                 role="tab"
-                data-testid=testid
+                id=format!("tab-{name}")
+                data-testid=format!("tab-{name}")
+                aria-controls=format!("panel-{name}")
                 class:active=move || page.get() == p
                 aria-selected=move || if page.get() == p { "true" } else { "false" }
+                tabindex=move || if page.get() == p { "0" } else { "-1" }
                 on:click=move |_| page.set(p)
+                on:keydown=move |ev| {
+                    if let Some(to) = next_tab(p, &ev.key()) {
+                        ev.prevent_default();
+                        page.set(to);
+                        focus(&format!("tab-{}", name_of(to)));
+                    }
+                }
             >
                 {label}
             </button>
         }
     };
 
+    // A page is built when it is first shown and then stays, hidden while another
+    // is on show, so that nothing typed on it is lost; the first paint builds
+    // only the page the link opens.
+    let visited = Memo::new(move |before: Option<&Vec<Page>>| {
+        let mut pages = before.cloned().unwrap_or_default();
+        let p = page.get();
+        if !pages.contains(&p) {
+            pages.push(p);
+        }
+        pages
+    });
+    let panel = move |p: Page, class: &'static str, body: AnyView| {
+        let (_, _, title, name) = PAGES.into_iter().find(|x| x.0 == p).unwrap_or(PAGES[0]);
+        view! {
+            <div
+                class=class
+                role="tabpanel"
+                id=format!("panel-{name}")
+                aria-labelledby=format!("tab-{name}")
+                data-testid=format!("page-{name}")
+                class:hidden=move || page.get() != p
+            >
+                <h1 class="page-title">{title}</h1>
+                {body}
+            </div>
+        }
+    };
+    let shown = move |p: Page, class: &'static str, build: fn() -> AnyView| {
+        let body = view! { <Show when=move || visited.with(|v| v.contains(&p))>{build()}</Show> };
+        panel(p, class, body.into_any())
+    };
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        focus("main");
+    };
+
     view! {
+        <a class="skip-link" href="#main" on:click=skip>"Skip to the page"</a>
         <header class="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"▮▮▯"</span>
                 <span class="name">"headroom"</span>
             </div>
-            <nav class="tabs" role="tablist">
-                {tab(Page::Transformer, "Transformers & LLMs", "tab-transformer")}
-                {tab(Page::Cnn, "CNNs", "tab-cnn")}
-                {tab(Page::Compression, "Compression", "tab-compression")}
-                {tab(Page::Formats, "Number formats", "tab-precision")}
-                {tab(Page::Catalog, "GPU catalog", "tab-catalog")}
-                {tab(Page::Placement, "vSphere placement", "tab-placement")}
-                {tab(Page::Saved, "Saved scenarios", "tab-saved")}
+            <nav class="tabs" role="tablist" aria-label="Pages">
+                {PAGES.into_iter().map(tab).collect_view()}
             </nav>
+            // On narrow screens the tabs give way to this menu.
+            <label class="page-menu">
+                <span class="visually-hidden">"Page"</span>
+                <select
+                    data-testid="page-menu"
+                    on:change:target=move |ev| {
+                        let v = ev.target().value();
+                        if let Some(x) = PAGES.iter().find(|x| x.3 == v) {
+                            page.set(x.0)
+                        }
+                    }
+                >
+                    {PAGES
+                        .into_iter()
+                        .map(|(p, label, _, name)| view! { <option value=name selected=move || page.get() == p>{label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
             <label class="units">
                 "Sizes in "
                 <select
@@ -69,34 +186,23 @@ pub fn App() -> impl IntoView {
             </label>
         </header>
         <LinkNotice/>
-        // The pages stay mounted so that nothing typed on one is lost while another is
-        // shown; the compression page keeps its inputs in the store instead.
-        <main>
+        <main id="main" tabindex="-1">
             <ScenarioBar/>
-            <div class="page" data-testid="page-transformer" class:hidden=move || page.get() != Page::Transformer>
-                <TransformerPage/>
-            </div>
-            <div class="page" data-testid="page-cnn" class:hidden=move || page.get() != Page::Cnn>
-                <CnnPage/>
-            </div>
+            {shown(Page::Transformer, "page", || view! { <TransformerPage/> }.into_any())}
+            {shown(Page::Cnn, "page", || view! { <CnnPage/> }.into_any())}
             // Built only while on show: it sizes its own scenario (and may run the
             // lab), which the other pages' keystrokes must not pay for. Its inputs
             // live in the store and come back with it.
-            <div class="page-wide" data-testid="page-compression" class:hidden=move || page.get() != Page::Compression>
-                {move || (page.get() == Page::Compression).then(|| view! { <CompressPage/> })}
-            </div>
-            <div class="page-wide" data-testid="page-precision" class:hidden=move || page.get() != Page::Formats>
-                <PrecisionPage/>
-            </div>
-            <div class="page-wide" data-testid="page-catalog" class:hidden=move || page.get() != Page::Catalog>
-                <CatalogPage/>
-            </div>
-            <div class="page" data-testid="page-placement" class:hidden=move || page.get() != Page::Placement>
-                <PlacementPage/>
-            </div>
-            <div class="page-wide" data-testid="page-saved" class:hidden=move || page.get() != Page::Saved>
-                <SavedPage/>
-            </div>
+            {panel(
+                Page::Compression,
+                "page-wide",
+                (move || (page.get() == Page::Compression).then(|| view! { <CompressPage/> })).into_any(),
+            )}
+            {shown(Page::Formats, "page-wide", || view! { <PrecisionPage/> }.into_any())}
+            {shown(Page::Catalog, "page-wide", || view! { <CatalogPage/> }.into_any())}
+            {shown(Page::Placement, "page", || view! { <PlacementPage/> }.into_any())}
+            {shown(Page::Saved, "page-wide", || view! { <SavedPage/> }.into_any())}
+            {shown(Page::Glossary, "page-wide", || view! { <GlossaryPage/> }.into_any())}
         </main>
         <footer class="footer">
             <p>

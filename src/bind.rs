@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use reactive_stores::Field;
+use sizing::field::Rule;
 
 use crate::state::Sizing;
 
@@ -22,8 +23,14 @@ impl<T: Send + Sync + 'static> Clone for Bind<T> {
 
 impl<T: Send + Sync + 'static> Copy for Bind<T> {}
 
-/// A text field's value, what typing does, and its message.
-pub type TextBinding = (Signal<String>, Callback<String>, Signal<Option<String>>);
+/// A text field's value, what typing does, its message, and what a shorthand
+/// typed in it ("8k") was read as.
+pub type TextBinding = (
+    Signal<String>,
+    Callback<String>,
+    Signal<Option<String>>,
+    Signal<Option<String>>,
+);
 /// A choice's id and what choosing does.
 pub type ChoiceBinding = (Signal<String>, Callback<String>);
 /// A checkbox's state and what ticking does.
@@ -37,10 +44,10 @@ impl<T: Send + Sync + 'static> Bind<T> {
         }
     }
 
-    /// A text member of the form, checked at `path`.
+    /// A text member of the form, checked by `rule` at its path.
     pub fn text(
         self,
-        path: &'static str,
+        rule: impl Rule,
         member: fn(&mut T) -> &mut String,
         get: fn(&T) -> &String,
     ) -> TextBinding {
@@ -48,7 +55,8 @@ impl<T: Send + Sync + 'static> Bind<T> {
         (
             Signal::derive(move || form.with(|f| get(f).clone())),
             Callback::new(move |v: String| form.update(|f| *member(f) = v)),
-            self.sizing.error(path),
+            self.sizing.error(rule.path()),
+            Signal::derive(move || form.with(|f| rule.reading(get(f)))),
         )
     }
 
@@ -106,7 +114,7 @@ pub fn optional<T: Send + Sync + 'static>(
     )
 }
 
-/// A text member of a form: `text!(bind, PATH, member)`.
+/// A text member of a form: `text!(bind, RULE, member)` (a field rule or a path).
 #[macro_export]
 macro_rules! text {
     ($bind:expr, $path:expr, $($member:ident).+) => {

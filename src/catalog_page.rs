@@ -110,7 +110,7 @@ pub fn CatalogPage() -> impl IntoView {
 
     view! {
         <section class="card catalog-source" aria-label="Active catalog">
-            <h2>"GPU catalog"</h2>
+            <h2>"Active catalog"</h2>
             <p data-testid="catalog-origin">
                 {move || {
                     let n = active.catalog.with(|c| c.gpus.len());
@@ -197,7 +197,7 @@ pub fn CatalogPage() -> impl IntoView {
                     )
                 />
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="GPUs">
                 <table class="gpu-table" data-testid="gpu-table">
                     <thead>
                         <tr>
@@ -333,10 +333,12 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
             <div class="detail-grid">
                 <div>
                     <h3>"Throughput (TFLOPS; INT: TOPS)"</h3>
-                    <table class="compact">
-                        <thead><tr><th>"Format"</th><th class="num">"Dense"</th><th class="num">"2:4 sparse"</th></tr></thead>
-                        <tbody>{rates}</tbody>
-                    </table>
+                    <div class="scroll-x" tabindex="0" role="region" aria-label="Memory">
+                        <table class="compact">
+                            <thead><tr><th>"Format"</th><th class="num">"Dense"</th><th class="num">"2:4 sparse"</th></tr></thead>
+                            <tbody>{rates}</tbody>
+                        </table>
+                    </div>
                     <p class="hint">{format!("Confidence: {}. {}", g.perf.confidence, g.perf.provenance)}</p>
                 </div>
                 <div>
@@ -344,27 +346,29 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
                     {match mig {
                         None => view! { <p class="hint">"This GPU has no MIG."</p> }.into_any(),
                         Some(m) => view! {
-                            <table class="compact" data-testid="mig-table">
-                                <thead><tr><th>"Profile"</th><th class="num">"Usable"</th><th class="num">"Memory / compute slices"</th><th class="num">"Max per GPU"</th><th>"Starts at slice"</th></tr></thead>
-                                <tbody>
-                                    {m.profiles.iter().map(|p| {
-                                        let usable = match p.usable_gib {
-                                            Some(u) => format!("{u} GiB"),
-                                            None => "not reported".to_string(),
-                                        };
-                                        let starts = p.start_slices.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-                                        view! {
-                                            <tr data-testid=format!("mig-{}", p.name)>
-                                                <td>{p.name.clone()}</td>
-                                                <td class="num" title=p.usable_basis.clone().unwrap_or_default()>{usable}</td>
-                                                <td class="num">{format!("{}/{} · {}/{}", p.memory_slices, m.memory_slices, p.compute_slices, m.compute_slices)}</td>
-                                                <td class="num">{p.max_instances}</td>
-                                                <td>{starts}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="scroll-x" tabindex="0" role="region" aria-label="MIG profiles">
+                                <table class="compact" data-testid="mig-table">
+                                    <thead><tr><th>"Profile"</th><th class="num">"Usable"</th><th class="num">"Memory / compute slices"</th><th class="num">"Max per GPU"</th><th>"Starts at slice"</th></tr></thead>
+                                    <tbody>
+                                        {m.profiles.iter().map(|p| {
+                                            let usable = match p.usable_gib {
+                                                Some(u) => format!("{u} GiB"),
+                                                None => "not reported".to_string(),
+                                            };
+                                            let starts = p.start_slices.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                                            view! {
+                                                <tr data-testid=format!("mig-{}", p.name)>
+                                                    <td>{p.name.clone()}</td>
+                                                    <td class="num" title=p.usable_basis.clone().unwrap_or_default()>{usable}</td>
+                                                    <td class="num">{format!("{}/{} · {}/{}", p.memory_slices, m.memory_slices, p.compute_slices, m.compute_slices)}</td>
+                                                    <td class="num">{p.max_instances}</td>
+                                                    <td>{starts}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                     }}
                 </div>
@@ -372,20 +376,22 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
             <div class="detail-grid">
                 <div>
                     <h3>"vGPU C-series, time-sliced"</h3>
-                    <table class="compact" data-testid="vgpu-table">
-                        <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th class="num">"Max per GPU"</th><th class="num">"Mixed size"</th><th class="num">"Time slice"</th></tr></thead>
-                        <tbody>
-                            {ts.iter().map(|t| view! {
-                                <tr data-testid=format!("vgpu-{}", t.name)>
-                                    <td>{t.name.clone()}</td>
-                                    <td class="num">{t.framebuffer_mib.map_or_else(|| format!("{} GB (name)", t.memory_gb), |m| format!("{m} MiB"))}</td>
-                                    <td class="num">{t.max_per_gpu}</td>
-                                    <td class="num">{t.max_per_gpu_mixed.map_or_else(|| "—".to_string(), |m| m.to_string())}</td>
-                                    <td class="num">{format!("{} ms", time_slice_ms(t.max_per_gpu))}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="scroll-x" tabindex="0" role="region" aria-label="vGPU types">
+                        <table class="compact" data-testid="vgpu-table">
+                            <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th class="num">"Max per GPU"</th><th class="num">"Mixed size"</th><th class="num">"Time slice"</th></tr></thead>
+                            <tbody>
+                                {ts.iter().map(|t| view! {
+                                    <tr data-testid=format!("vgpu-{}", t.name)>
+                                        <td>{t.name.clone()}</td>
+                                        <td class="num">{t.framebuffer_mib.map_or_else(|| format!("{} GB (name)", t.memory_gb), |m| format!("{m} MiB"))}</td>
+                                        <td class="num">{t.max_per_gpu}</td>
+                                        <td class="num">{t.max_per_gpu_mixed.map_or_else(|| "—".to_string(), |m| m.to_string())}</td>
+                                        <td class="num">{format!("{} ms", time_slice_ms(t.max_per_gpu))}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 </div>
                 <div>
                     <h3>"vGPU C-series, MIG-backed"</h3>
@@ -393,19 +399,21 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
                         view! { <p class="hint">"None."</p> }.into_any()
                     } else {
                         view! {
-                            <table class="compact">
-                                <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th>"GPU instance"</th><th class="num">"Max per GPU"</th></tr></thead>
-                                <tbody>
-                                    {mb.iter().map(|t| view! {
-                                        <tr>
-                                            <td>{t.name.clone()}</td>
-                                            <td class="num">{t.framebuffer_mib.map_or_else(|| format!("{} GB (name)", t.memory_gb), |m| format!("{m} MiB"))}</td>
-                                            <td>{if t.vgpus_per_instance > 1 { format!("{} ({} per instance)", t.gpu_instance, t.vgpus_per_instance) } else { t.gpu_instance.clone() }}</td>
-                                            <td class="num">{t.max_per_gpu}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="scroll-x" tabindex="0" role="region" aria-label="vGPU placement">
+                                <table class="compact">
+                                    <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th>"GPU instance"</th><th class="num">"Max per GPU"</th></tr></thead>
+                                    <tbody>
+                                        {mb.iter().map(|t| view! {
+                                            <tr>
+                                                <td>{t.name.clone()}</td>
+                                                <td class="num">{t.framebuffer_mib.map_or_else(|| format!("{} GB (name)", t.memory_gb), |m| format!("{m} MiB"))}</td>
+                                                <td>{if t.vgpus_per_instance > 1 { format!("{} ({} per instance)", t.gpu_instance, t.vgpus_per_instance) } else { t.gpu_instance.clone() }}</td>
+                                                <td class="num">{t.max_per_gpu}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any()
                     }}
                 </div>

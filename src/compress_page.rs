@@ -92,7 +92,6 @@ pub fn CompressPage() -> impl IntoView {
     });
     let errors = sizing.errors;
     view! {
-        <h1 class="page-title">"Compression"</h1>
         <p class="lead">
             "What pruning, 2:4 structured sparsity and quantization do to a model's weights: "
             "memory term by term, every weight matrix in the format it is stored in, the GPUs it now fits, "
@@ -118,15 +117,15 @@ pub fn CompressPage() -> impl IntoView {
             <div class="fit-controls">
                 <Choice id="compress-pruning" label="Pruning" options=options(&Pruning::ALL, Pruning::id, Pruning::label) field=choice!(form, pruning, Pruning)/>
                 <Show when=move || matches!(pruning(), Pruning::Unstructured | Pruning::Block)>
-                    <TextField id="compress-sparsity" label="Sparsity" unit="%" field=text!(form, SPARSITY.path, sparsity) hint="Share of the chosen weights (block pruning: blocks) set to zero."/>
-                    <TextField id="compress-rate" label="Pruned per iteration" unit="%" field=text!(form, RATE.path, rate) hint="Iterative pruning removes this share of the remaining weights per step; 20 % is common."/>
+                    <TextField id="compress-sparsity" label="Sparsity" unit="%" field=text!(form, SPARSITY, sparsity) hint="Share of the chosen weights (block pruning: blocks) set to zero."/>
+                    <TextField id="compress-rate" label="Pruned per iteration" unit="%" field=text!(form, RATE, rate) hint="Iterative pruning removes this share of the remaining weights per step; 20 % is common."/>
                 </Show>
                 <Show when=move || pruning() == Pruning::Block>
                     <Choice id="compress-block" label="Block" options=options(&Block::ALL, Block::id, Block::label) field=choice!(form, block, Block)/>
                 </Show>
                 <Choice id="compress-targets" label="Apply to" options=target_options field=choice!(form, targets, Targets)/>
                 <Choice id="compress-storage" label="Stored as" options=options(&Storage::ALL, Storage::id, Storage::label) field=choice!(form, storage, Storage)/>
-                <TextField id="compress-index-bits" label="Index width" unit="bits" field=text!(form, INDEX_BITS.path, index_bits) hint="Column index (CSR, blocked CSR) or gap (relative index). 16 or 32 bits are usual; Deep Compression used 4–5."/>
+                <TextField id="compress-index-bits" label="Index width" unit="bits" field=text!(form, INDEX_BITS, index_bits) hint="Column index (CSR, blocked CSR) or gap (relative index). 16 or 32 bits are usual; Deep Compression used 4–5."/>
                 <Choice id="compress-quantize" label="Quantize the chosen weights to" options=quantize_options() field=quantize/>
             </div>
             <div class="fit-checks">
@@ -179,7 +178,7 @@ fn Results(
                 <h2>"What it saves"</h2>
                 <p class="total" data-testid="compress-summary">{summary}</p>
                 <p class="formula" data-testid="compress-formula">{c.weights_formula.clone()}</p>
-                <div class="table-scroll" tabindex="0">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Memory term by term">
                     <table data-testid="compress-terms">
                         <caption>"Memory per GPU, term by term"</caption>
                         <thead><tr><th scope="col">"Term"</th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After"</th><th scope="col" class="num">"Change"</th></tr></thead>
@@ -214,7 +213,7 @@ fn Results(
             </div>
             <div class="card">
                 <h2>"Each weight matrix"</h2>
-                <div class="table-scroll" tabindex="0">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Each weight matrix">
                     <table data-testid="compress-matrices">
                         <caption>"Rows × columns is outputs × inputs; 2:4 groups run along a row."</caption>
                         <thead><tr>
@@ -245,18 +244,20 @@ fn Results(
             </div>
             <div class="card">
                 <h2>"When a sparse format pays"</h2>
-                <table data-testid="compress-break-even">
-                    <thead><tr><th scope="col">"Format"</th><th scope="col" class="num">"Smaller than dense above"</th><th scope="col">"Why"</th></tr></thead>
-                    <tbody>
-                        {break_even.into_iter().map(|e| view! {
-                            <tr>
-                                <th scope="row">{e.format.clone()}</th>
-                                <td class="num">{e.sparsity.map_or_else(|| "—".to_string(), |s| format!("{:.1} %", s * 100.0))}</td>
-                                <td>{e.formula.clone()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div class="scroll-x" tabindex="0" role="region" aria-label="Break-even sparsity">
+                    <table data-testid="compress-break-even">
+                        <thead><tr><th scope="col">"Format"</th><th scope="col" class="num">"Smaller than dense above"</th><th scope="col">"Why"</th></tr></thead>
+                        <tbody>
+                            {break_even.into_iter().map(|e| view! {
+                                <tr>
+                                    <th scope="row">{e.format.clone()}</th>
+                                    <td class="num">{e.sparsity.map_or_else(|| "—".to_string(), |s| format!("{:.1} %", s * 100.0))}</td>
+                                    <td>{e.formula.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
                 {schedule.map(|s| view! {
                     <h3>"Iterative pruning"</h3>
                     <p class="formula" data-testid="compress-schedule">{s.formula.clone()}</p>

@@ -1,13 +1,18 @@
 //! The "Fits" panel: every GPU, MIG instance and vGPU type that holds a workload.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::catalog::form::{ARCHITECTURE, CARDS, FORM_CLASS, FitForm, MARGIN, architectures};
-use sizing::catalog::{CapacityBasis, DeploymentMode, FitOption, FitStatus, Fits, VgpuMode};
+use sizing::catalog::{
+    CapacityBasis, DeploymentMode, FitOption, FitStatus, Fits, MultiGpu, VgpuMode,
+};
 use sizing::report::words;
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
 
 use crate::bind::{ALL, Bind, optional};
+use crate::glossary::Term;
 use crate::state::Shared;
 use crate::widgets::{Check, Choice, TextField, options};
 use crate::{choice, flag, text};
@@ -57,12 +62,20 @@ pub fn FitsPanel(
         <div class="card fits" data-testid=format!("{prefix}fits")>
             <h2>"Fits"</h2>
             <p class="hint">
-                "Every full GPU, MIG instance and vGPU C-series type in the catalog that holds this workload, smallest first."
+                "Every full GPU ("<Term id="passthrough">"passthrough"</Term>"), "<Term id="mig">"MIG"</Term>" instance and "
+                <Term id="c-series">"vGPU C-series"</Term>" type ("<Term id="time-sliced">"time-sliced"</Term>" or "
+                <Term id="mig-backed">"MIG-backed"</Term>") in the catalog that holds this workload, smallest first."
             </p>
             <div class="fit-controls">
-                <TextField id=format!("{prefix}margin") label="Safety margin" unit="%" inputmode="decimal" field=text!(bind, MARGIN.path, margin)/>
-                <TextField id=format!("{prefix}cards") label="GPU cards per host" field=text!(bind, CARDS.path, cards) hint="An A16 card holds 4 GPUs."/>
-                <Choice id=format!("{prefix}vgpu-mode") label="vGPU mode" options=options(&VgpuMode::ALL, VgpuMode::id, VgpuMode::label) field=choice!(bind, vgpu_mode, VgpuMode)/>
+                <TextField id=format!("{prefix}margin") label="Safety margin" unit="%" inputmode="decimal" field=text!(bind, MARGIN, margin)/>
+                <TextField id=format!("{prefix}cards") label="GPU cards per host" field=text!(bind, CARDS, cards) hint="An A16 card holds 4 GPUs."/>
+                <Choice
+                    id=format!("{prefix}vgpu-mode")
+                    label="vGPU mode"
+                    options=options(&VgpuMode::ALL, VgpuMode::id, VgpuMode::label)
+                    field=choice!(bind, vgpu_mode, VgpuMode)
+                    hint=Signal::stored(VGPU_MODES.to_string())
+                />
                 <div class="field">
                     <Choice id=format!("{prefix}fit-arch") label="Architecture" options=arch_options field=architecture/>
                     <p class="error" role="alert" data-testid=format!("{prefix}fit-arch-error")>{move || arch_error.get().unwrap_or_default()}</p>
@@ -78,14 +91,12 @@ pub fn FitsPanel(
                 <Check testid=format!("{prefix}fit-show-all") label="Also list the options that are too small" field=flag!(bind, show_too_small)/>
                 <Check testid=format!("{prefix}fit-all-profiles") label="List every profile (not only the smallest fit per GPU and mode)" field=flag!(bind, all_profiles)/>
             </div>
-            {move || {
-                fits.get()
-                    .map(|fits| view! { <FitsResult fits=fits units=units prefix=prefix/> }.into_any())
-                    .unwrap_or_else(|| {
-                        view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
-                            .into_any()
-                    })
-            }}
+            <Show
+                when=move || fits.with(Option::is_some)
+                fallback=move || view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
+            >
+                <FitsResult fits=fits units=units prefix=prefix/>
+            </Show>
         </div>
     }
 }
@@ -98,197 +109,397 @@ fn option_testid(o: &FitOption) -> String {
     )
 }
 
+/// The vGPU mode choice's hint (the glossary says more).
+const VGPU_MODES: &str = "Equal size: one vGPU type per GPU. Mixed size: types of different sizes share a GPU (vSphere 8.0 U3+).";
+
+/// What "≈" next to a capacity means.
+const ESTIMATED: &str = "Estimated: derived from nominal figures, not read from a published table.";
+
+/// A row's key: the option, as its test id names it, and its deployment mode.
+fn option_key(o: &FitOption) -> String {
+    format!("{}:{}", option_testid(o), o.mode.label())
+}
+
+/// The options and where each row's option is among them.
+#[derive(Clone, Copy)]
+struct Rows {
+    fits: Memo<Option<Fits>>,
+    index: Memo<HashMap<String, usize>>,
+}
+
+/// The answer: recommendations, every option (a keyed table: a change touches
+/// only the cells whose text changes) and the multi-GPU counts.
 #[component]
-fn FitsResult(fits: Fits, units: Signal<ByteUnits>, prefix: &'static str) -> impl IntoView {
-    let fb = move |b: u64| format_bytes(b, units.get());
-    // Shared by the closures that write the words in the units on show.
-    let fits = std::sync::Arc::new(fits);
-    let demand = fits.demand.total;
-    let needed = {
-        let fits = fits.clone();
-        move || words::needed(&fits, units.get())
+fn FitsResult(
+    fits: Memo<Option<Fits>>,
+    units: Signal<ByteUnits>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let with_fits =
+        move |f: &dyn Fn(&Fits) -> String| fits.with(|x| x.as_ref().map(f).unwrap_or_default());
+    let needed = move || with_fits(&|f| words::needed(f, units.get()));
+    let counted = move || {
+        with_fits(&|f| {
+            format!(
+                "{} of the {} options listed fit.",
+                f.fitting().count(),
+                f.options.len()
+            )
+        })
     };
-    let recommended: Vec<(usize, &'static str)> = fits
-        .recommendations
-        .iter()
-        .map(|r| (r.option, r.kind.label()))
-        .collect();
-    let cards = fits
-        .recommendations
-        .iter()
-        .map(|r| {
-            let o = &fits.options[r.option];
-            let why = {
-                let (r, fits) = (r.clone(), std::sync::Arc::clone(&fits));
-                move || words::why(&r, &fits, units.get())
-            };
-            view! {
-                <div class="rec" data-testid=format!("{prefix}rec-{}", r.kind.id())>
-                    <p class="rec-kind">{r.kind.label()}</p>
-                    <p class="rec-option">{o.label()}</p>
-                    <p class="rec-mode">{o.mode.label()}</p>
-                    <p class="rec-why">{why}</p>
-                </div>
-            }
-        })
-        .collect_view();
-    let none_fit = fits.recommendations.is_empty();
-    let rows = fits
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let badges: Vec<&'static str> = recommended.iter().filter(|(j, _)| *j == i).map(|(_, l)| *l).collect();
-            let used = if o.capacity == 0 { 100.0 } else { (demand as f64 * 100.0 / o.capacity as f64).min(100.0) };
-            let status = match o.status {
-                FitStatus::Fits => "fits",
-                FitStatus::Tight => "tight",
-                FitStatus::TooSmall => "small",
-            };
-            let estimated = matches!(o.basis, CapacityBasis::Estimated | CapacityBasis::Nominal);
-            let recommended_row = !badges.is_empty();
-            let capacity = o.capacity;
-            let headroom = o.headroom;
-            let pct = o.headroom_percent;
-            let speed = o
-                .speed
-                .as_ref()
-                .map_or_else(|| ["—".to_string(), "—".to_string()], words::speed_cells);
-            let speed = (speed[0].clone(), speed[1].clone());
-            let reason = {
-                let fits = std::sync::Arc::clone(&fits);
-                move || words::reason(&fits.options[i], &fits, units.get())
-            };
-            view! {
-                <tr class=format!("status-{status}") class:recommended=recommended_row data-testid=format!("{prefix}{}", option_testid(o))>
-                    <td>
-                        <span class="gpu">{o.gpu_name.clone()}</span>
-                        {o.profile.clone().map(|p| view! { <span class="profile">{p}</span> })}
-                        {badges.into_iter().map(|b| view! { <span class="badge">{b}</span> }).collect_view()}
-                    </td>
-                    <td>{o.mode.label()}</td>
-                    <td class="num" title=format!("{} — {}", format_bytes_exact(capacity), o.capacity_note)>
-                        {move || fb(capacity)}
-                        {estimated.then_some(view! { <span class="est" title="estimated">"≈"</span> })}
-                    </td>
-                    <td class="headroom">
-                        <div class=format!("meter meter-{status}") role="img" aria-label=format!("{used:.0} % used")>
-                            <div class="fill" style:width=format!("{used:.1}%")></div>
+    let none_fit =
+        Memo::new(move |_| fits.with(|x| x.as_ref().is_some_and(|f| f.recommendations.is_empty())));
+    let cards = move || {
+        fits.with(|x| {
+            let Some(fits) = x else { return Vec::new() };
+            fits.recommendations
+                .iter()
+                .map(|r| {
+                    let o = &fits.options[r.option];
+                    let why = words::why(r, fits, units.get());
+                    view! {
+                        <div class="rec" data-testid=format!("{prefix}rec-{}", r.kind.id())>
+                            <p class="rec-kind">{r.kind.label()}</p>
+                            <p class="rec-option">{o.label()}</p>
+                            <p class="rec-mode">{o.mode.label()}</p>
+                            <p class="rec-why">{why}</p>
                         </div>
-                        <span class="headroom-text">
-                            {move || {
-                                if headroom >= 0 {
-                                    format!("{} free ({pct:.0} %)", fb(headroom as u64))
-                                } else {
-                                    format!("{} short", fb(headroom.unsigned_abs()))
-                                }
-                            }}
-                        </span>
-                    </td>
-                    <td class="num">{o.per_gpu}</td>
-                    <td class="num" data-testid=format!("{prefix}{}-per-host", option_testid(o))>{group_digits(u64::from(o.per_host))}</td>
-                    <td class="num">{o.time_slice_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".to_string())}</td>
-                    <td class="num speed-cell" data-testid=format!("{prefix}{}-speed", option_testid(o))>{speed.0}</td>
-                    <td class="num" data-testid=format!("{prefix}{}-throughput", option_testid(o))>{speed.1}</td>
-                    <td class="why">{reason}</td>
-                </tr>
-            }
+                    }
+                })
+                .collect::<Vec<_>>()
         })
-        .collect_view();
-    let count = fits.options.len();
-    let fitting = fits.fitting().count();
-    let multi = fits.multi_gpu.clone();
-    let has_multi = !multi.is_empty();
+    };
+    let index = Memo::new(move |_| {
+        fits.with(|x| {
+            x.as_ref()
+                .map(|f| {
+                    f.options
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| (option_key(o), i))
+                        .collect::<HashMap<_, _>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let rows = Rows { fits, index };
+    let keys = move || {
+        fits.with(|x| {
+            x.as_ref()
+                .map(|f| f.options.iter().map(option_key).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let multi_keys = move || {
+        fits.with(|x| {
+            x.as_ref()
+                .map(|f| {
+                    f.multi_gpu
+                        .iter()
+                        .map(|m| m.gpu_id.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let has_multi =
+        Memo::new(move |_| fits.with(|x| x.as_ref().is_some_and(|f| !f.multi_gpu.is_empty())));
 
     view! {
         <p class="fits-summary" data-testid=format!("{prefix}fits-summary")>
             {needed}
             " "
-            {format!("{fitting} of the {count} options listed fit.")}
+            {counted}
         </p>
-        {if none_fit {
-            view! {
+        <Show
+            when=move || !none_fit.get()
+            fallback=move || view! {
                 <p class="warning" data-testid=format!("{prefix}fits-nothing")>
                     "No single GPU, MIG instance or vGPU holds this workload with the margin. See the GPU counts below."
                 </p>
             }
-                .into_any()
-        } else {
-            view! { <div class="recs">{cards}</div> }.into_any()
-        }}
-        <div class="table-scroll">
+        >
+            <div class="recs">{cards}</div>
+        </Show>
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Every option">
             <table class="fit-table" data-testid=format!("{prefix}fit-table")>
                 <thead>
                     <tr>
                         <th scope="col">"Option"</th>
                         <th scope="col">"Mode"</th>
-                        <th scope="col" class="num">"Usable"</th>
-                        <th scope="col">"Headroom"</th>
-                        <th scope="col" class="num">"Per GPU"</th>
-                        <th scope="col" class="num">"Per host"</th>
-                        <th scope="col" class="num">"Time slice"</th>
+                        <th scope="col" class="num"><Term id="estimated">"Usable"</Term></th>
+                        <th scope="col"><Term id="headroom">"Headroom"</Term></th>
+                        <th scope="col" class="num"><Term id="per-host">"Per host"</Term></th>
                         <th scope="col" class="num">"Speed"</th>
                         <th scope="col" class="num">"Throughput"</th>
-                        <th scope="col">"Why"</th>
+                        <th scope="col"><span class="visually-hidden">"Details"</span></th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    <For each=keys key=|k| k.clone() let:key>
+                        <FitRow rows=rows key=key units=units prefix=prefix/>
+                    </For>
+                </tbody>
             </table>
         </div>
-        {has_multi
-            .then(|| {
-                view! {
-                    <details class="multi" open=none_fit data-testid=format!("{prefix}multi-gpu")>
-                        <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
-                        <p class="hint">
-                            "GPUs too small on their own: how many hold the workload together, split evenly, with the margin on each. "
-                            "The runtime overhead is needed again on every GPU."
-                        </p>
-                        <table class="multi-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"GPU"</th>
-                                    <th scope="col" class="num">"GPUs"</th>
-                                    <th scope="col" class="num">"Per GPU"</th>
-                                    <th scope="col" class="num">"Hosts"</th>
-                                    <th scope="col">"Interconnect"</th>
-                                    <th scope="col" class="num">"Speed"</th>
-                                    <th scope="col" class="num">"Throughput"</th>
-                                    <th scope="col" class="num">"Latency target"</th>
-                                    <th scope="col">"Note"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {multi
-                                    .into_iter()
-                                    .map(|m| {
-                                        let per_gpu = m.per_gpu;
-                                        let cap = m.capacity;
-                                        let [speed, amount] = m
-                                            .speed
-                                            .as_ref()
-                                            .map_or_else(|| ["—".to_string(), "—".to_string()], words::speed_cells);
-                                        let target = m.target_gpus.map_or_else(|| "—".to_string(), |n| format!("met with {n} GPUs"));
-                                        view! {
-                                            <tr data-testid=format!("{prefix}multi-{}", m.gpu_id)>
-                                                <td>{m.gpu_name}</td>
-                                                <td class="num">{m.gpus}</td>
-                                                <td class="num">{move || format!("{} of {}", fb(per_gpu), fb(cap))}</td>
-                                                <td class="num">{m.hosts}</td>
-                                                <td>{m.interconnect}</td>
-                                                <td class="num speed-cell" data-testid=format!("{prefix}multi-{}-speed", m.gpu_id)>{speed}</td>
-                                                <td class="num">{amount}</td>
-                                                <td class="num" data-testid=format!("{prefix}multi-{}-target", m.gpu_id)>{target}</td>
-                                                <td class="why">{m.note}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </details>
-                }
-            })}
+        <Show when=move || has_multi.get()>
+            <details class="multi" open=move || none_fit.get() data-testid=format!("{prefix}multi-gpu")>
+                <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
+                <p class="hint">
+                    "GPUs too small on their own: how many hold the workload together, split evenly, with the margin on each. "
+                    "The runtime overhead is needed again on every GPU."
+                </p>
+                <div class="scroll-x" tabindex="0" role="region" aria-label="GPU counts">
+                    <table class="multi-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"GPU"</th>
+                                <th scope="col" class="num">"GPUs"</th>
+                                <th scope="col" class="num">"Per GPU"</th>
+                                <th scope="col" class="num">"Hosts"</th>
+                                <th scope="col">"Interconnect"</th>
+                                <th scope="col" class="num">"Speed"</th>
+                                <th scope="col" class="num">"Throughput"</th>
+                                <th scope="col" class="num">"Latency target"</th>
+                                <th scope="col">"Note"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=multi_keys key=|k| k.clone() let:gpu>
+                                <MultiRow fits=fits gpu=gpu units=units prefix=prefix/>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </Show>
         <ul class="notes">{words::FIT_RULES.map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+    }
+}
+
+/// What one row of the table shows, in the units on show.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct RowText {
+    status: &'static str,
+    badges: Vec<&'static str>,
+    usable: String,
+    usable_exact: String,
+    estimated: bool,
+    used_percent: String,
+    used_label: String,
+    headroom: String,
+    per_gpu: String,
+    per_host: String,
+    time_slice: String,
+    speed: [String; 2],
+}
+
+impl RowText {
+    fn of(i: usize, o: &FitOption, f: &Fits, u: ByteUnits) -> RowText {
+        let used = if o.capacity == 0 {
+            100.0
+        } else {
+            (f.demand.total as f64 * 100.0 / o.capacity as f64).min(100.0)
+        };
+        RowText {
+            status: match o.status {
+                FitStatus::Fits => "fits",
+                FitStatus::Tight => "tight",
+                FitStatus::TooSmall => "small",
+            },
+            badges: f
+                .recommendations
+                .iter()
+                .filter(|r| r.option == i)
+                .map(|r| r.kind.label())
+                .collect(),
+            usable: format_bytes(o.capacity, u),
+            usable_exact: format!("{} — {}", format_bytes_exact(o.capacity), o.capacity_note),
+            estimated: matches!(o.basis, CapacityBasis::Estimated | CapacityBasis::Nominal),
+            used_percent: format!("{used:.1}%"),
+            used_label: format!("{used:.0} % used"),
+            headroom: if o.headroom >= 0 {
+                format!(
+                    "{} free ({:.0} %)",
+                    format_bytes(o.headroom as u64, u),
+                    o.headroom_percent
+                )
+            } else {
+                format!("{} short", format_bytes(o.headroom.unsigned_abs(), u))
+            },
+            per_gpu: o.per_gpu.to_string(),
+            per_host: group_digits(u64::from(o.per_host)),
+            time_slice: o
+                .time_slice_ms
+                .map_or_else(|| "—".to_string(), |ms| format!("{ms} ms")),
+            speed: o
+                .speed
+                .as_ref()
+                .map_or_else(|| ["—".to_string(), "—".to_string()], words::speed_cells),
+        }
+    }
+}
+
+/// One option of the table. Its text is one memo (so the options do not each
+/// watch the whole answer many times over); each cell follows its part of it.
+#[component]
+fn FitRow(
+    rows: Rows,
+    key: String,
+    units: Signal<ByteUnits>,
+    prefix: &'static str,
+) -> impl IntoView {
+    // What does not change while the row is there: the option's names and test id.
+    let fixed = rows.fits.with_untracked(|x| {
+        x.as_ref()
+            .and_then(|f| f.options.iter().find(|o| option_key(o) == key))
+            .map(|o| {
+                (
+                    option_testid(o),
+                    o.gpu_name.clone(),
+                    o.profile.clone(),
+                    o.mode.label(),
+                )
+            })
+    });
+    let (testid, gpu_name, profile, mode) = fixed.unwrap_or_default();
+    let Rows { fits, index } = rows;
+    let key_for_reason = key.clone();
+    let text = Memo::new(move |_| {
+        let u = units.get();
+        index
+            .with(|ix| ix.get(&key).copied())
+            .and_then(|i| {
+                fits.with(|x| {
+                    x.as_ref()
+                        .and_then(|f| f.options.get(i).map(|o| RowText::of(i, o, f, u)))
+                })
+            })
+            .unwrap_or_default()
+    });
+    let cell = move |f: fn(&RowText) -> String| move || text.with(f);
+    // Why it fits or not, per GPU and time slice: in a row of its own, opened on
+    // demand, so that the table keeps the decision columns in view and a keystroke
+    // does not rewrite a paragraph per option.
+    let open = RwSignal::new(false);
+    let reason = Signal::derive(move || {
+        index
+            .with(|ix| ix.get(&key_for_reason).copied())
+            .and_then(|i| {
+                fits.with(|x| {
+                    x.as_ref()
+                        .and_then(|f| f.options.get(i).map(|o| words::reason(o, f, units.get())))
+                })
+            })
+            .unwrap_or_default()
+    });
+    let why_id = format!("{prefix}{testid}-why");
+    let detail_id = format!("{prefix}{testid}-detail");
+    view! {
+        <tr
+            class=move || text.with(|t| format!("status-{}", t.status))
+            class:recommended=move || text.with(|t| !t.badges.is_empty())
+            data-testid=format!("{prefix}{testid}")
+        >
+            <td>
+                <span class="gpu">{gpu_name}</span>
+                {profile.map(|p| view! { <span class="profile">{p}</span> })}
+                {move || text.with(|t| t.badges.iter().map(|b| view! { <span class="badge">{*b}</span> }).collect_view())}
+            </td>
+            <td>{mode}</td>
+            <td class="num" title=cell(|t| t.usable_exact.clone())>
+                {cell(|t| t.usable.clone())}
+                {move || text.with(|t| t.estimated).then_some(view! { <span class="est" title=ESTIMATED>"≈"</span> })}
+            </td>
+            <td class="headroom">
+                <div class=move || text.with(|t| format!("meter meter-{}", t.status)) role="img" aria-label=cell(|t| t.used_label.clone())>
+                    <div class="fill" style:width=cell(|t| t.used_percent.clone())></div>
+                </div>
+                <span class="headroom-text">{cell(|t| t.headroom.clone())}</span>
+            </td>
+            <td class="num" data-testid=format!("{prefix}{testid}-per-host")>{cell(|t| t.per_host.clone())}</td>
+            <td class="num speed-cell" data-testid=format!("{prefix}{testid}-speed")>{cell(|t| t.speed[0].clone())}</td>
+            <td class="num" data-testid=format!("{prefix}{testid}-throughput")>{cell(|t| t.speed[1].clone())}</td>
+            <td class="more">
+                <button
+                    type="button"
+                    class="link"
+                    data-testid=format!("{prefix}{testid}-more")
+                    aria-expanded=move || if open.get() { "true" } else { "false" }
+                    aria-controls=detail_id.clone()
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    {move || if open.get() { "Less" } else { "Why" }}
+                </button>
+            </td>
+        </tr>
+        <tr class="fit-detail" id=detail_id class:hidden=move || !open.get()>
+            <td colspan="8">
+                <Show when=move || open.get()>
+                    <p class="why" data-testid=why_id.clone()>{reason}</p>
+                    <p class="hint">
+                        {cell(|t| format!("{} per GPU", t.per_gpu))}
+                        {move || {
+                            text.with(|t| {
+                                (t.time_slice != "—")
+                                    .then(|| view! { " · " <Term id="time-slice">"time slice"</Term> {format!(" {}", t.time_slice)} })
+                            })
+                        }}
+                    </p>
+                </Show>
+            </td>
+        </tr>
+    }
+}
+
+/// One GPU of the multi-GPU table.
+#[component]
+fn MultiRow(
+    fits: Memo<Option<Fits>>,
+    gpu: String,
+    units: Signal<ByteUnits>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let row = {
+        let gpu = gpu.clone();
+        Memo::new(move |_| {
+            fits.with(|x| {
+                x.as_ref()
+                    .and_then(|f| f.multi_gpu.iter().find(|m| m.gpu_id == gpu).cloned())
+            })
+        })
+    };
+    let cell = move |f: fn(&MultiGpu) -> String| move || row.with(|m| m.as_ref().map(f));
+    let fb = move |b: u64| format_bytes(b, units.get());
+    let per_gpu = move || {
+        row.with(|m| {
+            m.as_ref()
+                .map(|m| format!("{} of {}", fb(m.per_gpu), fb(m.capacity)))
+        })
+    };
+    let speed = |m: &MultiGpu| {
+        m.speed
+            .as_ref()
+            .map_or_else(|| "—".to_string(), |s| words::speed_cells(s)[0].clone())
+    };
+    let amount = |m: &MultiGpu| {
+        m.speed
+            .as_ref()
+            .map_or_else(|| "—".to_string(), |s| words::speed_cells(s)[1].clone())
+    };
+    view! {
+        <tr data-testid=format!("{prefix}multi-{gpu}")>
+            <td>{cell(|m| m.gpu_name.clone())}</td>
+            <td class="num">{cell(|m| m.gpus.to_string())}</td>
+            <td class="num">{per_gpu}</td>
+            <td class="num">{cell(|m| m.hosts.to_string())}</td>
+            <td>{cell(|m| m.interconnect.clone())}</td>
+            <td class="num speed-cell" data-testid=format!("{prefix}multi-{gpu}-speed")>{cell(speed)}</td>
+            <td class="num">{cell(amount)}</td>
+            <td class="num" data-testid=format!("{prefix}multi-{gpu}-target")>
+                {cell(|m| m.target_gpus.map_or_else(|| "—".to_string(), |n| format!("met with {n} GPUs")))}
+            </td>
+            <td class="why">{cell(|m| m.note.clone())}</td>
+        </tr>
     }
 }

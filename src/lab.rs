@@ -435,7 +435,7 @@ pub fn KernelLab() -> impl IntoView {
                     let dense = dense_ms(r);
                     let peak = measured(r, Format::Peak).map(|m| m.gflops);
                     (!r.is_empty()).then(|| view! {
-                        <div class="table-scroll" tabindex="0">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Kernel timings">
                             <table data-testid="lab-table">
                                 <thead><tr>
                                     <th scope="col">"Kernel"</th><th scope="col" class="num">"Sparsity"</th><th scope="col" class="num">"Time"</th>

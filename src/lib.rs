@@ -11,6 +11,7 @@ mod cnn;
 mod compress_page;
 mod deploy_card;
 mod fits;
+mod glossary;
 mod lab;
 mod memory_card;
 mod place_page;
@@ -22,3 +23,9 @@ mod transformer;
 mod widgets;
 
 pub use app::App;
+
+/// Starts the app in the page: mounts it and removes index.html's loading shell.
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+    browser::shell::remove();
+}

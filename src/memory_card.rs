@@ -66,56 +66,58 @@ pub fn MemoryCard(
                 </p>
             })}
             <StackedBar testid=id("stacked-bar") terms=bar total=total units=units/>
-            <table class="terms">
-                <thead>
-                    <tr>
-                        <th scope="col">"Term"</th>
-                        <th scope="col" class="num">"Memory"</th>
-                        {bands.then(|| view! { <th scope="col" class="num">"Range"</th> })}
-                        <th scope="col" class="num">"Share"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {visible
-                        .into_iter()
-                        .map(|t| {
-                            let bytes = t.bytes;
-                            view! {
-                                <tr>
-                                    <td>
-                                        <details>
-                                            <summary>
-                                                <span class=format!("swatch seg-{}", t.id) aria-hidden="true"></span>
-                                                {t.label.clone()}
-                                            </summary>
-                                            <p class="formula" data-testid=id(&format!("formula-{}", t.id))>{t.formula.clone()}</p>
-                                            <p class="note">{t.note.clone()}</p>
-                                        </details>
-                                    </td>
-                                    <td class="num" data-testid=id(&format!("term-{}", t.id)) data-bytes=bytes.to_string() title=format_bytes_exact(bytes)>
-                                        {move || format_bytes(bytes, units.get())}
-                                    </td>
-                                    {bands.then(|| view! { <td class="num range">{range(t.low, t.high)}</td> })}
-                                    <td class="num">{format_share(bytes, total)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <td>
-                            <details>
-                                <summary>"Total"</summary>
-                                <p class="formula" data-testid=id("formula-total")>{m.total_formula.clone()}</p>
-                            </details>
-                        </td>
-                        <td class="num">{move || format_bytes(total, units.get())}</td>
-                        {bands.then(|| view! { <td class="num range">{range(low, high)}</td> })}
-                        <td class="num">"100 %"</td>
-                    </tr>
-                </tfoot>
-            </table>
+            <div class="scroll-x" tabindex="0" role="region" aria-label="Memory terms">
+                <table class="terms">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Term"</th>
+                            <th scope="col" class="num">"Memory"</th>
+                            {bands.then(|| view! { <th scope="col" class="num">"Range"</th> })}
+                            <th scope="col" class="num">"Share"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {visible
+                            .into_iter()
+                            .map(|t| {
+                                let bytes = t.bytes;
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <details>
+                                                <summary>
+                                                    <span class=format!("swatch seg-{}", t.id) aria-hidden="true"></span>
+                                                    {t.label.clone()}
+                                                </summary>
+                                                <p class="formula" data-testid=id(&format!("formula-{}", t.id))>{t.formula.clone()}</p>
+                                                <p class="note">{t.note.clone()}</p>
+                                            </details>
+                                        </td>
+                                        <td class="num" data-testid=id(&format!("term-{}", t.id)) data-bytes=bytes.to_string() title=format_bytes_exact(bytes)>
+                                            {move || format_bytes(bytes, units.get())}
+                                        </td>
+                                        {bands.then(|| view! { <td class="num range">{range(t.low, t.high)}</td> })}
+                                        <td class="num">{format_share(bytes, total)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <td>
+                                <details>
+                                    <summary>"Total"</summary>
+                                    <p class="formula" data-testid=id("formula-total")>{m.total_formula.clone()}</p>
+                                </details>
+                            </td>
+                            <td class="num">{move || format_bytes(total, units.get())}</td>
+                            {bands.then(|| view! { <td class="num range">{range(low, high)}</td> })}
+                            <td class="num">"100 %"</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
             {(!m.warnings.is_empty()).then(|| view! {
                 <ul class="warnings" data-testid=id("warnings")>
                     {m.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}

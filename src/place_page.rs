@@ -44,6 +44,7 @@ fn text_at(
         Signal::derive(move || form.with(&get)),
         Callback::new(move |v: String| form.update(|f| set(f, v))),
         error_at(errors, path),
+        Signal::stored(None),
     )
 }
 
@@ -182,7 +183,6 @@ pub fn PlacementPage() -> impl IntoView {
 
     view! {
         <section class="inputs place-inputs" aria-label="Cluster">
-            <h1>"vSphere placement"</h1>
             <p class="hint">
                 "Can the cluster start these VMs, and what does placement strand? VMs arrive in the order listed; "
                 "DRS picks the host with the fewest VMs, the host's policy picks the GPU (same-size mode), "
@@ -443,14 +443,16 @@ fn MonteCarloCard() -> impl IntoView {
             </div>
             {move || summary.get().map(|(s, cancelled)| view! {
                 <p class="hint" data-testid="place-mc-basis">{format!("Over {} orders{}.", s.orders, if cancelled { ", cancelled before the end" } else { "" })}</p>
-                <table class="sheet" data-testid="place-mc-table">
-                    <thead><tr><th></th><th>"min"</th><th>"median"</th><th>"max"</th></tr></thead>
-                    <tbody>
-                        {stats("Siloed when a VM failed", s.siloed_gb, true)}
-                        {stats("Stranded at the end", s.stranded_gb, true)}
-                        {stats("VMs that cannot start", s.failed, false)}
-                    </tbody>
-                </table>
+                <div class="scroll-x" tabindex="0" role="region" aria-label="Random orders">
+                    <table class="sheet" data-testid="place-mc-table">
+                        <thead><tr><th></th><th>"min"</th><th>"median"</th><th>"max"</th></tr></thead>
+                        <tbody>
+                            {stats("Siloed when a VM failed", s.siloed_gb, true)}
+                            {stats("Stranded at the end", s.stranded_gb, true)}
+                            {stats("VMs that cannot start", s.failed, false)}
+                        </tbody>
+                    </table>
+                </div>
                 <h3>{format!("The worst order (seed {})", s.seed)}</h3>
                 <PlacementView placement=s.worst prefix="place-mc-"/>
             })}

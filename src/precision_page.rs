@@ -152,6 +152,7 @@ fn Explorer(
                         Signal::derive(move || formats.with(|f| f.value.clone())),
                         Callback::new(move |v| formats.update(|f| f.value = v)),
                         value_error,
+                        Signal::stored(None),
                     )
                     inputmode="decimal"
                 />
@@ -162,6 +163,7 @@ fn Explorer(
                         Signal::derive(move || formats.with(|f| f.absmax.clone())),
                         Callback::new(move |v| formats.update(|f| f.absmax = v)),
                         absmax_error,
+                        Signal::stored(None),
                     )
                     inputmode="decimal"
                 />
@@ -172,7 +174,7 @@ fn Explorer(
                 />
             </div>
             <p class="hint" data-testid="pr-typed">{nearest}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="The value in each format">
                 <table class="compact explorer">
                     <thead>
                         <tr>
@@ -262,7 +264,7 @@ fn FormatTable() -> impl IntoView {
                 "Training: FP32, TF32 (a math mode on FP32 data), BF16, or mixed precision (FP16 with FP32 master weights and loss scaling). Inference: BF16, FP8, INT8, INT4 and the 4-bit block formats. "
                 "Bytes per value include block scales. Max and min of block formats assume the widest scale; integers and NF4 are multiples of their scale."
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Formats">
                 <table class="compact formats">
                     <thead>
                         <tr>
@@ -443,7 +445,7 @@ fn SupportMatrix() -> impl IntoView {
                 "Peak TFLOPS (TOPS for INT8/INT4) from NVIDIA's datasheets: dense / with 2:4 structured sparsity. FP32 is CUDA-core math; tensor cores take FP32 work as TF32 by default in NVIDIA's containers. "
                 "FP8 covers E4M3 and E5M2; FP4 covers MXFP4 and NVFP4; NF4 has no tensor-core path and runs at the BF16 rate after dequantization. — unsupported, ? not published. Hover a cell for details."
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="What each GPU computes in">
                 <table class="compact support">
                     <thead>
                         <tr>

@@ -611,7 +611,7 @@ pub fn SavedPage() -> impl IntoView {
 
     view! {
         <div class="card saved" data-testid="saved">
-            <h2>"Saved scenarios"</h2>
+            <h2>"In this browser"</h2>
             <p class="hint">
                 "Scenarios are kept in this browser only. Export them to a file to keep them elsewhere or to share a set; "
                 "the same file opens in headroom-cli."
@@ -649,21 +649,23 @@ pub fn SavedPage() -> impl IntoView {
                 <span class="status" role="status" data-testid="saved-status">{move || list.status.get().unwrap_or_default()}</span>
             </div>
             <p class="error" role="alert" data-testid="import-saved-error">{move || import_message.get().unwrap_or_default()}</p>
-            <table class="saved-table" data-testid="saved-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Compare"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Kind"</th>
-                        <th scope="col">"Workload"</th>
-                        <th scope="col" class="num">"Memory per GPU"</th>
-                        <th scope="col">"Smallest fit"</th>
-                        <th scope="col"></th>
-                    </tr>
-                </thead>
-                <tbody class="on-page">{move || on_page.get().into_iter().map(row).collect_view()}</tbody>
-                <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
-            </table>
+            <div class="scroll-x" tabindex="0" role="region" aria-label="Saved scenarios">
+                <table class="saved-table" data-testid="saved-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Compare"</th>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Workload"</th>
+                            <th scope="col" class="num">"Memory per GPU"</th>
+                            <th scope="col">"Smallest fit"</th>
+                            <th scope="col"></th>
+                        </tr>
+                    </thead>
+                    <tbody class="on-page">{move || on_page.get().into_iter().map(row).collect_view()}</tbody>
+                    <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
+                </table>
+            </div>
             <Show when=move || rows.with(Vec::is_empty)>
                 <p class="hint" data-testid="saved-empty">
                     "Nothing saved yet. Size a workload on the Transformers or CNNs page, name it in the bar above the inputs and press Save. "
@@ -732,57 +734,59 @@ fn Compare(
             view! {
                 <div class="compare" data-testid="compare">
                     <h3>"Side by side"</h3>
-                    <table class="compare-table">
-                        <thead>
-                            <tr>
-                                <th scope="col"></th>
-                                {chosen
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(n, c)| view! { <th scope="col" data-testid=format!("compare-name-{n}")>{c.label.clone()}</th> })
-                                    .collect_view()}
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {text_row("Model", "model", &|r| format!("{} · {} parameters", r.model.name, group_digits(r.model.parameters)))}
-                            {text_row("Workload", "workload", &|r| r.model.headline.clone())}
-                            {terms
-                                .into_iter()
-                                .map(|(id, label)| {
-                                    let cells = reports
+                    <div class="scroll-x" tabindex="0" role="region" aria-label="Comparison">
+                        <table class="compare-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col"></th>
+                                    {chosen
                                         .iter()
                                         .enumerate()
-                                        .map(|(n, r)| {
-                                            let term = r.as_ref().and_then(|r| r.memory.terms.iter().find(|t| t.id == id));
-                                            bytes_cell(term.map(|t| t.bytes), format!("compare-{id}-{n}"))
-                                        })
-                                        .collect_view();
-                                    view! { <tr><th scope="row">{label}</th>{cells}</tr> }
-                                })
-                                .collect_view()}
-                            <tr class="compare-total">
-                                <th scope="row">"Total per GPU"</th>
-                                {reports
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(n, r)| bytes_cell(r.as_ref().map(|r| r.memory.total), format!("compare-total-{n}")))
+                                        .map(|(n, c)| view! { <th scope="col" data-testid=format!("compare-name-{n}")>{c.label.clone()}</th> })
+                                        .collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {text_row("Model", "model", &|r| format!("{} · {} parameters", r.model.name, group_digits(r.model.parameters)))}
+                                {text_row("Workload", "workload", &|r| r.model.headline.clone())}
+                                {terms
+                                    .into_iter()
+                                    .map(|(id, label)| {
+                                        let cells = reports
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(n, r)| {
+                                                let term = r.as_ref().and_then(|r| r.memory.terms.iter().find(|t| t.id == id));
+                                                bytes_cell(term.map(|t| t.bytes), format!("compare-{id}-{n}"))
+                                            })
+                                            .collect_view();
+                                        view! { <tr><th scope="row">{label}</th>{cells}</tr> }
+                                    })
                                     .collect_view()}
-                            </tr>
-                            {text_row("GPUs per copy", "gpus", &|r| r.memory.gpus_per_copy.to_string())}
-                            {text_row("Smallest fit", "smallest", &rec(RecommendationKind::Smallest))}
-                            {text_row("Densest", "densest", &rec(RecommendationKind::Densest))}
-                            {text_row("Most headroom", "headroom", &rec(RecommendationKind::MostHeadroom))}
-                            {text_row("Meets the latency target", "meets-target", &|r| recommended(r, RecommendationKind::MeetsTarget).unwrap_or_else(|| "no target, or none meets it".into()))}
-                            {text_row("Speed", "speed", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[t, _]| t))}
-                            {text_row("Throughput", "throughput", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[_, a]| a))}
-                            {text_row("vSphere", "vsphere", &|r| r.deploy.as_ref().map_or_else(|| "—".into(), |d| {
-                                let mmio = d.mmio.as_ref().map_or_else(|| "no 64-bit MMIO".to_string(), |m| format!("MMIO {} GB", m.total_gb));
-                                let checks = if d.deployable() { "checks pass" } else { "some checks fail" };
-                                format!("{} · {mmio} · {} · {checks}", d.label, d.release.label())
-                            }))}
-                            {text_row("Warnings", "warnings", &|r| r.memory.warnings.len().to_string())}
-                        </tbody>
-                    </table>
+                                <tr class="compare-total">
+                                    <th scope="row">"Total per GPU"</th>
+                                    {reports
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(n, r)| bytes_cell(r.as_ref().map(|r| r.memory.total), format!("compare-total-{n}")))
+                                        .collect_view()}
+                                </tr>
+                                {text_row("GPUs per copy", "gpus", &|r| r.memory.gpus_per_copy.to_string())}
+                                {text_row("Smallest fit", "smallest", &rec(RecommendationKind::Smallest))}
+                                {text_row("Densest", "densest", &rec(RecommendationKind::Densest))}
+                                {text_row("Most headroom", "headroom", &rec(RecommendationKind::MostHeadroom))}
+                                {text_row("Meets the latency target", "meets-target", &|r| recommended(r, RecommendationKind::MeetsTarget).unwrap_or_else(|| "no target, or none meets it".into()))}
+                                {text_row("Speed", "speed", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[t, _]| t))}
+                                {text_row("Throughput", "throughput", &|r| detailed_speed(r).map_or_else(|| "—".into(), |[_, a]| a))}
+                                {text_row("vSphere", "vsphere", &|r| r.deploy.as_ref().map_or_else(|| "—".into(), |d| {
+                                    let mmio = d.mmio.as_ref().map_or_else(|| "no 64-bit MMIO".to_string(), |m| format!("MMIO {} GB", m.total_gb));
+                                    let checks = if d.deployable() { "checks pass" } else { "some checks fail" };
+                                    format!("{} · {mmio} · {} · {checks}", d.label, d.release.label())
+                                }))}
+                                {text_row("Warnings", "warnings", &|r| r.memory.warnings.len().to_string())}
+                            </tbody>
+                        </table>
+                    </div>
                     {chosen
                         .iter()
                         .filter_map(|c| c.sized.as_ref().err().map(|e| (c.label.clone(), join_problems(e))))

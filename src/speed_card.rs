@@ -19,6 +19,7 @@ use sizing::speed::{
 };
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
+use crate::glossary::Term;
 use crate::widgets::{Check, Choice, TextField, options};
 use crate::{choice, flag, text};
 
@@ -76,27 +77,27 @@ pub fn SpeedCard(
         <div class="card speed" data-testid=id("speed")>
             <h2>"Speed"</h2>
             <p class="hint">
-                "A roofline: each step takes as long as the slower of its arithmetic (FLOPs ÷ peak × MFU) and its memory traffic (bytes ÷ bandwidth × MBU). "
-                "Efficiencies default to values calibrated against public measurements (docs/throughput.md); the band is their spread."
+                "A roofline: each step takes as long as the slower of its arithmetic (FLOPs ÷ peak × "<Term id="mfu-mbu">"MFU"</Term>") and its memory traffic (bytes ÷ bandwidth × MBU). "
+                "Efficiencies default to values calibrated against published measurements (Megatron-LM, the Llama 3 paper, NVIDIA's DeepLearningExamples, MLPerf and engine benchmarks); the band is their spread."
             </p>
             <div class="fit-controls">
                 <Choice id=id("speed-option") label="Option" options=choices field=chosen/>
                 <Show when=serving>
                     <Choice id=id("speed-engine") label="Serving engine" options=options(&Engine::ALL, Engine::id, Engine::label) field=choice!(bind, engine, Engine)/>
-                    <TextField id=id("speed-output") label="Output tokens per request" field=text!(bind, OUTPUT_TOKENS.path, output_tokens) hint="The prompt is the rest of the context."/>
-                    <TextField id=id("speed-ttft") label="Target: time to first token" unit="ms" inputmode="decimal" field=text!(bind, TTFT_MS.path, ttft_ms) hint="Empty: no target."/>
-                    <TextField id=id("speed-tpot") label="Target: time per output token" unit="ms" inputmode="decimal" field=text!(bind, TPOT_MS.path, tpot_ms) hint="Empty: no target."/>
+                    <TextField id=id("speed-output") label="Output tokens per request" field=text!(bind, OUTPUT_TOKENS, output_tokens) hint="The prompt is the rest of the context."/>
+                    <TextField id=id("speed-ttft") label="Target: time to first token" unit="ms" inputmode="decimal" field=text!(bind, TTFT_MS, ttft_ms) hint="Empty: no target."/>
+                    <TextField id=id("speed-tpot") label="Target: time per output token" unit="ms" inputmode="decimal" field=text!(bind, TPOT_MS, tpot_ms) hint="Empty: no target."/>
                 </Show>
                 <Show when=training>
                     <TextField id=id("speed-gpus") label="GPUs (data parallel)" field=gpus/>
-                    <TextField id=id("speed-samples") label="Samples per epoch" field=text!(bind, SAMPLES.path, samples) hint="Empty: the default dataset."/>
-                    <TextField id=id("speed-epochs") label="Epochs" field=text!(bind, EPOCHS.path, epochs)/>
-                    <TextField id=id("speed-sample-bytes") label="Bytes per sample on disk" unit="B" field=text!(bind, SAMPLE_BYTES.path, sample_bytes)/>
-                    <TextField id=id("speed-storage") label="Storage read throughput" unit="MB/s" inputmode="decimal" field=text!(bind, STORAGE_MB_S.path, storage_mb_s) hint="Empty: loading never waits."/>
+                    <TextField id=id("speed-samples") label="Samples per epoch" field=text!(bind, SAMPLES, samples) hint="Empty: the default dataset."/>
+                    <TextField id=id("speed-epochs") label="Epochs" field=text!(bind, EPOCHS, epochs)/>
+                    <TextField id=id("speed-sample-bytes") label="Bytes per sample on disk" unit="B" field=text!(bind, SAMPLE_BYTES, sample_bytes)/>
+                    <TextField id=id("speed-storage") label="Storage read throughput" unit="MB/s" inputmode="decimal" field=text!(bind, STORAGE_MB_S, storage_mb_s) hint="Empty: loading never waits."/>
                     <Choice id=id("speed-link") label="All-reduce link" options=links.clone() field=choice!(bind, link, Link)/>
                     <Choice id=id("speed-overlap") label="All-reduce overlap" options=options(&Overlap::ALL, Overlap::id, Overlap::label) field=choice!(bind, overlap, Overlap)/>
-                    <TextField id=id("speed-gradients") label="Parameters exchanged" field=text!(bind, GRADIENT_PARAMS.path, gradient_params) hint="Empty: the trainable parameters."/>
-                    <TextField id=id("speed-price") label="Price per GPU-hour" inputmode="decimal" field=text!(bind, PRICE.path, price) hint="Empty: no cost."/>
+                    <TextField id=id("speed-gradients") label="Parameters exchanged" field=text!(bind, GRADIENT_PARAMS, gradient_params) hint="Empty: the trainable parameters."/>
+                    <TextField id=id("speed-price") label="Price per GPU-hour" inputmode="decimal" field=text!(bind, PRICE, price) hint="Empty: no cost."/>
                 </Show>
             </div>
             <Show when=training>
@@ -113,10 +114,10 @@ pub fn SpeedCard(
             <details class="efficiencies" data-testid=id("speed-efficiencies")>
                 <summary>"Efficiencies"</summary>
                 <div class="fit-controls">
-                    <TextField id=id("speed-training-mfu") label="Training MFU" unit="%" inputmode="decimal" field=text!(bind, TRAINING_MFU.path, training_mfu)/>
-                    <TextField id=id("speed-prefill-mfu") label="Prefill MFU" unit="%" inputmode="decimal" field=text!(bind, PREFILL_MFU.path, prefill_mfu)/>
-                    <TextField id=id("speed-decode-mbu") label="Decode MBU" unit="%" inputmode="decimal" field=text!(bind, DECODE_MBU.path, decode_mbu)/>
-                    <TextField id=id("speed-overhead") label="Time per decode step" unit="ms" inputmode="decimal" field=text!(bind, STEP_OVERHEAD_MS.path, step_overhead_ms)/>
+                    <TextField id=id("speed-training-mfu") label="Training MFU" unit="%" inputmode="decimal" field=text!(bind, TRAINING_MFU, training_mfu)/>
+                    <TextField id=id("speed-prefill-mfu") label="Prefill MFU" unit="%" inputmode="decimal" field=text!(bind, PREFILL_MFU, prefill_mfu)/>
+                    <TextField id=id("speed-decode-mbu") label="Decode MBU" unit="%" inputmode="decimal" field=text!(bind, DECODE_MBU, decode_mbu)/>
+                    <TextField id=id("speed-overhead") label="Time per decode step" unit="ms" inputmode="decimal" field=text!(bind, STEP_OVERHEAD_MS, step_overhead_ms)/>
                 </div>
                 <p class="hint" data-testid=id("speed-efficiencies-used")>
                     {move || speed.with(|s| s.as_ref().and_then(|s| s.detail.as_ref()).map(efficiencies).unwrap_or_default())}
@@ -209,16 +210,18 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: Signal<ByteUnits>) -> 
         {on}
         {layout}
         {share}
-        <table class="terms speed-figures" data-testid=id("speed-figures")>
-            <thead>
-                <tr>
-                    <th scope="col">"Figure"</th>
-                    <th scope="col" class="num">"Value"</th>
-                    <th scope="col" class="num">"Range"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="scroll-x" tabindex="0" role="region" aria-label="Speed figures">
+            <table class="terms speed-figures" data-testid=id("speed-figures")>
+                <thead>
+                    <tr>
+                        <th scope="col">"Figure"</th>
+                        <th scope="col" class="num">"Value"</th>
+                        <th scope="col" class="num">"Range"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
         {chart}
     }
 }

@@ -32,9 +32,10 @@ pub fn TextField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "numeric")] inputmode: &'static str,
 ) -> impl IntoView {
-    let (value, on_input, error) = field;
+    let (value, on_input, error, reading) = field;
     let error_id = format!("{id}-error");
-    let described = error_id.clone();
+    let reading_id = format!("{id}-reads");
+    let described = format!("{error_id} {reading_id}");
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=id.clone()>{label}</label>
@@ -54,6 +55,9 @@ pub fn TextField(
                 {unit.map(|u| view! { <span class="unit">{u}</span> })}
             </div>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <p class="reads" id=reading_id.clone() data-testid=reading_id aria-live="polite">
+                {move || if error.with(Option::is_some) { None } else { reading.get() }}
+            </p>
             <p class="error" id=error_id.clone() data-testid=error_id role="alert">
                 {move || error.get().unwrap_or_default()}
             </p>

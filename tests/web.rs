@@ -96,6 +96,9 @@ fn mount() -> impl Sized {
 async fn opens_on_vgg16_with_the_articles_numbers() {
     let _app = mount();
     tick().await;
+    // Pages are built when first shown.
+    click("tab-cnn");
+    tick().await;
     assert_eq!(text("cnn-total-params"), "138,357,544");
     assert_eq!(bytes("cnn-term-weights"), 553_430_176);
     assert_eq!(bytes("cnn-term-feature_maps"), 1_931_146_240);
@@ -105,6 +108,9 @@ async fn opens_on_vgg16_with_the_articles_numbers() {
 #[wasm_bindgen_test]
 async fn doubling_the_batch_doubles_the_feature_maps() {
     let _app = mount();
+    tick().await;
+    // Pages are built when first shown.
+    click("tab-cnn");
     tick().await;
     choose("cnn-preset", "resnet50").await;
     assert_eq!(text("cnn-total-params"), "25,557,032");
@@ -116,6 +122,9 @@ async fn doubling_the_batch_doubles_the_feature_maps() {
 #[wasm_bindgen_test]
 async fn an_invalid_batch_is_explained_and_kept() {
     let _app = mount();
+    tick().await;
+    // Pages are built when first shown.
+    click("tab-cnn");
     tick().await;
     type_into("cnn-batch", "0").await;
     assert_eq!(text("cnn-batch-error"), "Must be between 1 and 1,048,576.");
@@ -133,6 +142,9 @@ async fn an_invalid_batch_is_explained_and_kept() {
 #[wasm_bindgen_test]
 async fn a_broken_layer_line_is_pointed_at() {
     let _app = mount();
+    tick().await;
+    // Pages are built when first shown.
+    click("tab-cnn");
     tick().await;
     type_into(
         "cnn-layers",
@@ -163,6 +175,9 @@ fn click(testid: &str) {
 async fn opens_on_llama_3_1_8b_serving() {
     let _app = mount();
     tick().await;
+    // The page on show follows the address, which an earlier test may have changed.
+    click("tab-transformer");
+    tick().await;
     assert_eq!(text("tf-params-total"), "8,030,261,248");
     assert_eq!(bytes("tf-kv-per-token"), 131_072);
     // 1 sequence × 4,096 tokens × 131,072 B.
@@ -181,6 +196,9 @@ async fn opens_on_llama_3_1_8b_serving() {
 #[wasm_bindgen_test]
 async fn lora_shrinks_the_optimizer_state() {
     let _app = mount();
+    tick().await;
+    // The page on show follows the address, which an earlier test may have changed.
+    click("tab-transformer");
     tick().await;
     click("tf-model-llama-2-7b");
     tick().await;

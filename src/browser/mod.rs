@@ -7,7 +7,9 @@
 pub mod clipboard;
 pub mod download;
 pub mod file_open;
+pub mod focus;
 pub mod location;
+pub mod shell;
 pub mod slices;
 pub mod storage;
 pub mod worker;

@@ -85,7 +85,7 @@ fn layers(
                 )}
                 {inference.then_some(" Highlighted: the feature maps alive together at the inference peak.")}
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Layers">
                 <table class="layers" data-testid="cnn-layer-table">
                     <thead>
                         <tr>

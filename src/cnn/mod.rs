@@ -31,7 +31,7 @@ pub fn CnnPage() -> impl IntoView {
     let units = shared.units();
     let preset = Memo::new(move |_| form.with(CnnForm::matching_preset));
     let image_error = sizing.error(rules::IMAGE);
-    let (layers, set_layers, _) = text!(form, rules::LAYERS, layers);
+    let (layers, set_layers, _, _) = text!(form, rules::LAYERS, layers);
     // A bundled network's problems are reported on the network, a layer list's on the list.
     let (preset_error, list_error) = (sizing.error(rules::NETWORK), sizing.error(rules::LAYERS));
     let layers_error = Signal::derive(move || preset_error.get().or_else(|| list_error.get()));
@@ -97,9 +97,9 @@ pub fn CnnPage() -> impl IntoView {
             <fieldset class="image">
                 <legend>"Input image"</legend>
                 <div class="trio">
-                    <TextField id="cnn-height" label="Height" unit="px" field=text!(form, rules::HEIGHT.path, height)/>
-                    <TextField id="cnn-width" label="Width" unit="px" field=text!(form, rules::WIDTH.path, width)/>
-                    <TextField id="cnn-channels" label="Channels" field=text!(form, rules::CHANNELS.path, channels)/>
+                    <TextField id="cnn-height" label="Height" unit="px" field=text!(form, rules::HEIGHT, height)/>
+                    <TextField id="cnn-width" label="Width" unit="px" field=text!(form, rules::WIDTH, width)/>
+                    <TextField id="cnn-channels" label="Channels" field=text!(form, rules::CHANNELS, channels)/>
                 </div>
                 <p class="error" data-testid="cnn-image-error" role="alert">{move || image_error.get().unwrap_or_default()}</p>
             </fieldset>
@@ -107,7 +107,7 @@ pub fn CnnPage() -> impl IntoView {
                 id="cnn-batch"
                 label="Batch size"
                 unit="images"
-                field=text!(form, rules::BATCH.path, batch)
+                field=text!(form, rules::BATCH, batch)
                 hint="Training: the article recommends 1–32. Inference: 1–4."
             />
             <Segmented
@@ -140,7 +140,7 @@ pub fn CnnPage() -> impl IntoView {
                 label="Runtime overhead"
                 unit="MiB"
                 inputmode="decimal"
-                field=text!(form, rules::OVERHEAD_MIB.path, overhead_mib)
+                field=text!(form, rules::OVERHEAD_MIB, overhead_mib)
                 hint="CUDA context, framework and library workspaces; other estimators assume 377–1,000 MiB."
             />
             <div class="field layers-field" class:invalid=move || layers_error.with(Option::is_some)>
@@ -173,7 +173,7 @@ pub fn CnnPage() -> impl IntoView {
             <SpeedCard
                 bind=speed
                 kind=Signal::derive(move || if form.with(|f| f.mode == Mode::Training) { Kind::Training } else { Kind::Forward })
-                gpus=text!(speed, GPUS.path, gpus)
+                gpus=text!(speed, GPUS, gpus)
                 prefix="cnn-"
                 units=units
             />

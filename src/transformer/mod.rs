@@ -20,7 +20,7 @@ use crate::speed_card::{Kind, SpeedCard};
 use crate::state::{InputsStoreFields, Shared};
 use crate::widgets::{Check, Choice, Segmented, TextField, options};
 use crate::{choice, flag, text};
-use model::ModelPicker;
+use model::{ConfigImport, ModelPicker};
 use results::{ParamTable, ReverseCard};
 
 type Form = Bind<TransformerForm>;
@@ -50,7 +50,6 @@ pub fn TransformerPage() -> impl IntoView {
     view! {
         <section class="inputs" aria-label="Model and workload">
             <ModelPicker form=form/>
-            <ArchEditor form=form/>
             <Segmented
                 legend="Workload"
                 name="tf-mode"
@@ -60,6 +59,8 @@ pub fn TransformerPage() -> impl IntoView {
             <Show when=move || !training() fallback=move || view! { <TrainingInputs form=form/> }>
                 <InferenceInputs form=form/>
             </Show>
+            <ArchEditor form=form/>
+            <ConfigImport form=form/>
         </section>
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
@@ -68,7 +69,7 @@ pub fn TransformerPage() -> impl IntoView {
             <SpeedCard
                 bind=Bind::new(shared.inputs.tf_speed(), sizing)
                 kind=kind
-                gpus=text!(form, rules::DATA_PARALLEL.path, data_parallel)
+                gpus=text!(form, rules::DATA_PARALLEL, data_parallel)
                 prefix="tf-"
                 units=units
             />
@@ -116,20 +117,20 @@ fn ArchEditor(form: Form) -> impl IntoView {
                 <span class="edited" class:hidden=move || !form.with(TransformerForm::edited)>" (edited)"</span>
             </summary>
             <div class="trio">
-                <TextField id="tf-layers" label="Layers" field=text!(form, rules::LAYERS.path, arch.layers)/>
-                <TextField id="tf-hidden" label="Hidden size" field=text!(form, rules::HIDDEN.path, arch.hidden)/>
-                <TextField id="tf-ffn" label="FFN size" field=text!(form, rules::FFN.path, arch.ffn)/>
-                <TextField id="tf-heads" label="Attention heads" field=text!(form, rules::HEADS.path, arch.heads)/>
-                <TextField id="tf-kv-heads" label="KV heads" field=text!(form, rules::KV_HEADS.path, arch.kv_heads)/>
-                <TextField id="tf-head-dim" label="Head dim" field=text!(form, rules::HEAD_DIM.path, arch.head_dim)/>
-                <TextField id="tf-vocab" label="Vocabulary" field=text!(form, rules::VOCAB.path, arch.vocab)/>
-                <TextField id="tf-max-positions" label="Max positions" field=text!(form, rules::MAX_POSITIONS.path, arch.max_positions)/>
+                <TextField id="tf-layers" label="Layers" field=text!(form, rules::LAYERS, arch.layers)/>
+                <TextField id="tf-hidden" label="Hidden size" field=text!(form, rules::HIDDEN, arch.hidden)/>
+                <TextField id="tf-ffn" label="FFN size" field=text!(form, rules::FFN, arch.ffn)/>
+                <TextField id="tf-heads" label="Attention heads" field=text!(form, rules::HEADS, arch.heads)/>
+                <TextField id="tf-kv-heads" label="KV heads" field=text!(form, rules::KV_HEADS, arch.kv_heads)/>
+                <TextField id="tf-head-dim" label="Head dim" field=text!(form, rules::HEAD_DIM, arch.head_dim)/>
+                <TextField id="tf-vocab" label="Vocabulary" field=text!(form, rules::VOCAB, arch.vocab)/>
+                <TextField id="tf-max-positions" label="Max positions" field=text!(form, rules::MAX_POSITIONS, arch.max_positions)/>
             </div>
             <Show when=moe>
                 <div class="trio">
-                    <TextField id="tf-experts" label="Experts" field=text!(form, rules::EXPERTS.path, arch.experts)/>
-                    <TextField id="tf-experts-per-token" label="Per token" field=text!(form, rules::EXPERTS_PER_TOKEN.path, arch.experts_per_token)/>
-                    <TextField id="tf-expert-ffn" label="Expert FFN" field=text!(form, rules::EXPERT_FFN.path, arch.expert_ffn)/>
+                    <TextField id="tf-experts" label="Experts" field=text!(form, rules::EXPERTS, arch.experts)/>
+                    <TextField id="tf-experts-per-token" label="Per token" field=text!(form, rules::EXPERTS_PER_TOKEN, arch.experts_per_token)/>
+                    <TextField id="tf-expert-ffn" label="Expert FFN" field=text!(form, rules::EXPERT_FFN, arch.expert_ffn)/>
                 </div>
             </Show>
             <Check testid="tf-gated" label="Gated FFN (SwiGLU/GeGLU: three matrices)" field=flag!(form, arch.gated)/>
@@ -168,20 +169,20 @@ fn InferenceInputs(form: Form) -> impl IntoView {
             <Choice id="tf-kv" label="KV-cache format" options=options(&KvFormat::ALL, KvFormat::id, KvFormat::label) field=choice!(form, kv, KvFormat)/>
         </Show>
         <div class="duo">
-            <TextField id="tf-sequences" label="Concurrent sequences" unit="users" field=text!(form, rules::SEQUENCES.path, sequences) hint="Users served at once, or the batch."/>
-            <TextField id="tf-context" label="Context per sequence" unit="tokens" field=text!(form, rules::CONTEXT.path, context) hint="Prompt + generated tokens."/>
+            <TextField id="tf-sequences" label="Concurrent sequences" unit="users" field=text!(form, rules::SEQUENCES, sequences) hint="Users served at once, or the batch."/>
+            <TextField id="tf-context" label="Context per sequence" unit="tokens" field=text!(form, rules::CONTEXT, context) hint="Prompt + generated tokens. 8k = 8,192."/>
         </div>
         <div class="duo">
-            <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL.path, tensor_parallel) hint="Figures are per GPU."/>
-            <TextField id="tf-chunk" label="Prefill budget" unit="tokens" field=text!(form, rules::PREFILL_CHUNK.path, prefill_chunk) hint="Tokens per forward pass."/>
+            <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL, tensor_parallel) hint="Figures are per GPU."/>
+            <TextField id="tf-chunk" label="Prefill budget" unit="tokens" field=text!(form, rules::PREFILL_CHUNK, prefill_chunk) hint="Tokens per forward pass."/>
         </div>
         <Check testid="tf-flash" label="FlashAttention (no attention-score matrix)" field=flag!(form, flash_attention)/>
         <Show when=windowed>
             <Check testid="tf-window-cache" label="Engine frees keys and values outside the sliding window" field=flag!(form, window_cache)/>
         </Show>
         <div class="duo">
-            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB.path, overhead_mib) hint="CUDA context, libraries, CUDA graphs."/>
-            <TextField id="tf-utilization" label="Engine memory cap" inputmode="decimal" field=text!(form, rules::UTILIZATION.path, utilization) hint="vLLM gpu_memory_utilization (0.9); 1 for none."/>
+            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs."/>
+            <TextField id="tf-utilization" label="Engine memory cap" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="The share of each GPU the serving engine may fill: 1 = no cap (PyTorch, Transformers); vLLM's default is 0.9."/>
         </div>
     }
 }
@@ -208,13 +209,21 @@ fn TrainingInputs(form: Form) -> impl IntoView {
         zero_id,
         |id| id.parse::<u8>().ok().filter(|z| *z <= 3),
     );
+    let method = form.choice(
+        |f| f.method,
+        TransformerForm::set_method,
+        MethodKind::id,
+        MethodKind::from_id,
+    );
+    let recompute_hint =
+        Signal::derive(move || form.with(|f| f.method.recompute_hint().to_string()));
     let targets_e = form.sizing.error(rules::LORA_TARGETS);
     let adapters = move || form.with(|f| f.method != MethodKind::Full);
     let qlora = move || form.with(|f| f.method == MethodKind::Qlora);
     view! {
-        <Choice id="tf-method" label="Method" options=options(&MethodKind::ALL, MethodKind::id, MethodKind::label) field=choice!(form, method, MethodKind)/>
+        <Choice id="tf-method" label="Method" options=options(&MethodKind::ALL, MethodKind::id, MethodKind::label) field=method/>
         <Show when=adapters>
-            <TextField id="tf-lora-rank" label="LoRA rank" field=text!(form, rules::LORA_RANK.path, lora_rank)/>
+            <TextField id="tf-lora-rank" label="LoRA rank" field=text!(form, rules::LORA_RANK, lora_rank)/>
             <fieldset class="targets" aria-describedby="tf-lora-targets-error">
                 <legend>"Adapted projections"</legend>
                 <Check testid="tf-lora-q" label="q" class="" field=flag!(form, lora_targets.q)/>
@@ -233,22 +242,22 @@ fn TrainingInputs(form: Form) -> impl IntoView {
         <Choice id="tf-recipe" label="Precision recipe" options=options(&Recipe::ALL, Recipe::id, Recipe::label) field=choice!(form, recipe, Recipe)/>
         <Choice id="tf-optimizer" label="Optimizer" options=options(&TrainOptimizer::ALL, TrainOptimizer::id, TrainOptimizer::label) field=choice!(form, optimizer, TrainOptimizer)/>
         <div class="duo">
-            <TextField id="tf-micro-batch" label="Micro-batch" unit="sequences" field=text!(form, rules::MICRO_BATCH.path, micro_batch)/>
-            <TextField id="tf-context" label="Sequence length" unit="tokens" field=text!(form, rules::CONTEXT.path, context)/>
+            <TextField id="tf-micro-batch" label="Micro-batch" unit="sequences" field=text!(form, rules::MICRO_BATCH, micro_batch)/>
+            <TextField id="tf-context" label="Sequence length" unit="tokens" field=text!(form, rules::CONTEXT, context)/>
         </div>
-        <Choice id="tf-recompute" label="Activation recomputation" options=options(&Recompute::ALL, Recompute::id, Recompute::label) field=choice!(form, recompute, Recompute)/>
+        <Choice id="tf-recompute" label="Activation recomputation" options=options(&Recompute::ALL, Recompute::id, Recompute::label) field=choice!(form, recompute, Recompute) hint=recompute_hint/>
         <Check testid="tf-flash" label="FlashAttention (no attention-score matrix)" field=flag!(form, flash_attention)/>
         <fieldset class="parallel">
             <legend>"Parallelism (figures are per GPU)"</legend>
             <div class="duo">
-                <TextField id="tf-dp" label="Data parallel" unit="GPUs" field=text!(form, rules::DATA_PARALLEL.path, data_parallel)/>
+                <TextField id="tf-dp" label="Data parallel" unit="GPUs" field=text!(form, rules::DATA_PARALLEL, data_parallel)/>
                 <Choice id="tf-zero" label="Sharding" options=zero_options field=zero/>
-                <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL.path, tensor_parallel)/>
-                <TextField id="tf-pp" label="Pipeline stages" field=text!(form, rules::PIPELINE_PARALLEL.path, pipeline_parallel)/>
-                <TextField id="tf-micro-batches" label="Micro-batches per step" field=text!(form, rules::MICRO_BATCHES.path, micro_batches)/>
+                <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL, tensor_parallel)/>
+                <TextField id="tf-pp" label="Pipeline stages" field=text!(form, rules::PIPELINE_PARALLEL, pipeline_parallel)/>
+                <TextField id="tf-micro-batches" label="Micro-batches per step" field=text!(form, rules::MICRO_BATCHES, micro_batches)/>
             </div>
             <Check testid="tf-sp" label="Sequence parallelism (with tensor parallelism)" field=flag!(form, sequence_parallel)/>
         </fieldset>
-        <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB.path, overhead_mib) hint="CUDA context, libraries, communication buffers."/>
+        <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, communication buffers."/>
     }
 }

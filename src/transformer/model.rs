@@ -10,7 +10,13 @@ use sizing::transformer::zoo::{self, config_text};
 
 use super::Form;
 use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
+use crate::browser::focus::scroll_into_view;
 use crate::state::{InputsStoreFields, Shared};
+
+/// The element id of a model list option.
+fn option_id(key: &str) -> String {
+    format!("tf-option-{key}")
+}
 
 #[component]
 pub fn ModelPicker(form: Form) -> impl IntoView {
@@ -43,36 +49,29 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
     });
     let inputs = Shared::expect().inputs;
     let current = move || form.with(|f| f.model.clone());
-    let config_text_value = RwSignal::new(String::new());
-    let import_error = RwSignal::new(None::<String>);
-    let import_note = RwSignal::new(None::<String>);
-    let read = move |text: String, origin: String| {
-        let mut f = form.form.get_untracked();
-        match f.import_config(&text) {
-            Ok(()) => {
-                import_error.set(None);
-                import_note.set(Some(format!("Read {origin}: {}.", f.name)));
-                form.form.set(f);
-            }
-            Err(e) => {
-                import_note.set(None);
-                import_error.set(Some(format!(
-                    "{} was not read; the model is unchanged. {e}.",
-                    sizing::input::capitalize(&origin)
-                )));
-            }
+    // The listbox pattern of the ARIA practices: one tab stop; arrow keys, Home
+    // and End move the active option, Enter, Space or a click chooses it. Keys:
+    // "m-<zoo id>" for a transformer, "c-<preset id>" for a CNN (opens its page).
+    let active = RwSignal::new(None::<String>);
+    let keys = move || {
+        let mut k: Vec<String> = matches.with(|m| m.iter().map(|x| format!("m-{}", x.0)).collect());
+        k.extend(cnn_matches.with(|c| {
+            c.iter()
+                .map(|p| format!("c-{}", p.id()))
+                .collect::<Vec<_>>()
+        }));
+        k
+    };
+    let choose = move |key: &str| {
+        if let Some(id) = key.strip_prefix("m-") {
+            form.update(|f| {
+                f.choose_model(id);
+            });
+        } else if let Some(p) = key.strip_prefix("c-").and_then(Preset::from_id) {
+            inputs.cnn().set(CnnForm::for_preset(p));
+            inputs.page().set(Page::Cnn);
         }
     };
-    let on_file = use_file_open(
-        UseFileOpenOptions {
-            max_bytes: MAX_CONFIG_BYTES as u64,
-        },
-        move |opened| match opened.text {
-            Ok(text) => read(text, opened.name),
-            Err(e) => import_error.set(Some(format!("{} was not read: {e}.", opened.name))),
-        },
-    );
-
     view! {
         <h2>"Model"</h2>
         <div class="field">
@@ -87,30 +86,66 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
                 on:input:target=move |ev| query.set(ev.target().value())
             />
         </div>
-        <ul class="model-list" data-testid="tf-models" role="listbox" aria-label="Models">
+        <ul
+            class="model-list"
+            data-testid="tf-models"
+            role="listbox"
+            aria-label="Models"
+            tabindex="0"
+            aria-activedescendant=move || active.get().map(|k| option_id(&k))
+            on:focus=move |_| {
+                if active.get_untracked().is_none() {
+                    let chosen = current().map(|id| format!("m-{id}"));
+                    let keys = keys();
+                    active.set(chosen.filter(|c| keys.contains(c)).or_else(|| keys.first().cloned()));
+                }
+            }
+            on:keydown=move |ev| {
+                let keys = keys();
+                let at = active.get_untracked().and_then(|a| keys.iter().position(|k| *k == a));
+                let to = match ev.key().as_str() {
+                    "ArrowDown" => Some(at.map_or(0, |i| (i + 1).min(keys.len().saturating_sub(1)))),
+                    "ArrowUp" => Some(at.map_or(0, |i| i.saturating_sub(1))),
+                    "Home" => Some(0),
+                    "End" => Some(keys.len().saturating_sub(1)),
+                    "Enter" | " " => {
+                        ev.prevent_default();
+                        if let Some(k) = at.and_then(|i| keys.get(i)) {
+                            choose(k);
+                        }
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(k) = to.and_then(|i| keys.get(i)) {
+                    ev.prevent_default();
+                    active.set(Some(k.clone()));
+                    scroll_into_view(&option_id(k));
+                }
+            }
+        >
             {move || {
                 matches
                     .get()
                     .into_iter()
                     .map(|(id, name, params)| {
-                        let selected_id = id.clone();
-                        let choose_id = id.clone();
+                        let key = format!("m-{id}");
+                        let (selected_id, active_key, click_key) = (id.clone(), key.clone(), key.clone());
                         view! {
-                            <li>
-                                <button
-                                    type="button"
-                                    role="option"
-                                    data-testid=format!("tf-model-{id}")
-                                    class:selected=move || current().as_deref() == Some(selected_id.as_str())
-                                    on:click=move |_| {
-                                        form.update(|f| {
-                                            f.choose_model(&choose_id);
-                                        })
-                                    }
-                                >
-                                    <span>{name}</span>
-                                    <span class="params">{format!("{:.1}B", params as f64 / 1e9)}</span>
-                                </button>
+                            <li
+                                role="option"
+                                id=option_id(&key)
+                                data-testid=format!("tf-model-{id}")
+                                class:selected=move || current().as_deref() == Some(selected_id.as_str())
+                                class:active=move || active.get().as_deref() == Some(active_key.as_str())
+                                aria-selected=move || if current().as_deref() == Some(id.as_str()) { "true" } else { "false" }
+                                on:click=move |_| {
+                                    active.set(Some(click_key.clone()));
+                                    choose(&click_key);
+                                }
+                            >
+                                <span>{name}</span>
+                                <span class="params">{format!("{:.1}B", params as f64 / 1e9)}</span>
                             </li>
                         }
                     })
@@ -121,20 +156,20 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
                     .get()
                     .into_iter()
                     .map(|p| {
+                        let key = format!("c-{}", p.id());
+                        let (active_key, click_key) = (key.clone(), key.clone());
                         view! {
-                            <li>
-                                <button
-                                    type="button"
-                                    data-testid=format!("tf-cnn-{}", p.id())
-                                    title="Opens the CNN page with this network"
-                                    on:click=move |_| {
-                                        inputs.cnn().set(CnnForm::for_preset(p));
-                                        inputs.page().set(Page::Cnn);
-                                    }
-                                >
-                                    <span>{p.name()}</span>
-                                    <span class="params">"CNN →"</span>
-                                </button>
+                            <li
+                                role="option"
+                                id=option_id(&key)
+                                aria-selected="false"
+                                data-testid=format!("tf-cnn-{}", p.id())
+                                title="Opens the CNN page with this network"
+                                class:active=move || active.get().as_deref() == Some(active_key.as_str())
+                                on:click=move |_| choose(&click_key)
+                            >
+                                <span>{p.name()}</span>
+                                <span class="params">"CNN →"</span>
                             </li>
                         }
                     })
@@ -167,6 +202,43 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
                 {move || form.with(|f| f.assumptions.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view())}
             </ul>
         </div>
+    }
+}
+
+/// Reading a pasted or uploaded config.json into the page's model.
+#[component]
+pub fn ConfigImport(form: Form) -> impl IntoView {
+    let config_text_value = RwSignal::new(String::new());
+    let import_error = RwSignal::new(None::<String>);
+    let import_note = RwSignal::new(None::<String>);
+    let read = move |text: String, origin: String| {
+        let mut f = form.form.get_untracked();
+        match f.import_config(&text) {
+            Ok(()) => {
+                import_error.set(None);
+                import_note.set(Some(format!("Read {origin}: {}.", f.name)));
+                form.form.set(f);
+            }
+            Err(e) => {
+                import_note.set(None);
+                import_error.set(Some(format!(
+                    "{} was not read; the model is unchanged. {e}.",
+                    sizing::input::capitalize(&origin)
+                )));
+            }
+        }
+    };
+    let on_file = use_file_open(
+        UseFileOpenOptions {
+            max_bytes: MAX_CONFIG_BYTES as u64,
+        },
+        move |opened| match opened.text {
+            Ok(text) => read(text, opened.name),
+            Err(e) => import_error.set(Some(format!("{} was not read: {e}.", opened.name))),
+        },
+    );
+
+    view! {
         <details class="import" data-testid="tf-import">
             <summary>"Paste or upload a config.json"</summary>
             <p class="hint">

@@ -34,7 +34,7 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
     view! {
         <div class="card reverse" data-testid="tf-reverse">
             <h2>"What fits in a given GPU"</h2>
-            <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB.path, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
+            <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
             {move || {
                 answers.get().map(|a| {
                     let (seqs, ctx) = form.with(|f| (f.sequences.clone(), f.context.clone()));
@@ -106,27 +106,29 @@ fn params(
     view! {
         <div class="card params" data-testid="tf-params">
             <h2>"Parameters"</h2>
-            <table>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|(label, id, n)| view! {
-                            <tr>
-                                <td>{label}</td>
-                                <td class="num" data-testid=format!("tf-params-{id}")>{group_digits(n)}</td>
-                                <td class="num">{format_share(n, total)}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <td>"Total"</td>
-                        <td class="num" data-testid="tf-params-total">{group_digits(total)}</td>
-                        <td class="num">"100 %"</td>
-                    </tr>
-                </tfoot>
-            </table>
+            <div class="scroll-x" tabindex="0" role="region" aria-label="Parameters">
+                <table>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|(label, id, n)| view! {
+                                <tr>
+                                    <td>{label}</td>
+                                    <td class="num" data-testid=format!("tf-params-{id}")>{group_digits(n)}</td>
+                                    <td class="num">{format_share(n, total)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <td>"Total"</td>
+                            <td class="num" data-testid="tf-params-total">{group_digits(total)}</td>
+                            <td class="num">"100 %"</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
             <dl class="facts">
                 {(active != total).then(|| view! {
                     <dt>"Active per token"</dt>

@@ -4,7 +4,9 @@
 //! number with `check`. Both name the field by the same path, so the page, the
 //! link reader and the command line report a problem at the same place.
 
-use crate::input::{number_text, parse_decimal, parse_whole};
+use crate::input::{
+    BINARY_K, DECIMAL_K, number_text, parse_decimal, parse_shorthand, parse_whole_k,
+};
 use crate::scenario::FieldError;
 use crate::units::group_digits;
 
@@ -14,19 +16,36 @@ pub struct Whole {
     pub path: &'static str,
     pub min: u64,
     pub max: u64,
+    /// What "k" is worth when typed: "8k" (see [`crate::input::parse_shorthand`]).
+    pub k: u64,
 }
 
 impl Whole {
     pub const fn new(path: &'static str, min: u64, max: u64) -> Whole {
-        Whole { path, min, max }
+        Whole {
+            path,
+            min,
+            max,
+            k: DECIMAL_K,
+        }
+    }
+
+    /// A count of tokens: "8k" is 8,192, as context lengths are named.
+    pub const fn tokens(path: &'static str, min: u64, max: u64) -> Whole {
+        Whole {
+            path,
+            min,
+            max,
+            k: BINARY_K,
+        }
     }
 
     /// The number typed. A number out of range is kept (sizing says so, and a link
     /// carries it); text that holds no whole number is a message for the field.
     pub fn read(&self, text: &str) -> Result<u64, FieldError> {
-        parse_whole(text, 0, u64::MAX).map_err(|_| {
+        parse_whole_k(text, 0, u64::MAX, self.k).map_err(|_| {
             // The message the field's own range gives ("Must be a whole number between 1 and 100.").
-            let message = parse_whole(text, self.min, self.max)
+            let message = parse_whole_k(text, self.min, self.max, self.k)
                 .err()
                 .unwrap_or_else(|| "Enter a whole number.".to_string());
             FieldError::new(self.path, message)
@@ -47,6 +66,45 @@ impl Whole {
                 ),
             ))
         }
+    }
+}
+
+/// A field as a page binds it: its scenario path, and what a shorthand typed in
+/// it was read as.
+pub trait Rule: Copy + Send + Sync + 'static {
+    fn path(&self) -> &'static str;
+    /// "Read as 8,192 (k = 1,024)." when `text` is a shorthand such as "8k".
+    fn reading(&self, _text: &str) -> Option<String> {
+        None
+    }
+}
+
+impl Rule for Whole {
+    fn path(&self) -> &'static str {
+        self.path
+    }
+
+    fn reading(&self, text: &str) -> Option<String> {
+        let v = parse_shorthand(text, self.k)?.ok()?;
+        let k = if self.k == BINARY_K {
+            " (k = 1,024)"
+        } else {
+            ""
+        };
+        Some(format!("Read as {}{k}.", group_digits(v)))
+    }
+}
+
+impl Rule for Decimal {
+    fn path(&self) -> &'static str {
+        self.path
+    }
+}
+
+/// A form member checked at a path without a numeric rule.
+impl Rule for &'static str {
+    fn path(&self) -> &'static str {
+        self
     }
 }
 
@@ -179,6 +237,26 @@ mod tests {
             MARGIN.read("1e999").unwrap_err().message,
             "Must be between 0 and 100."
         );
+    }
+
+    #[test]
+    fn shorthand_is_read_by_the_field_and_said() {
+        const CONTEXT: Whole = Whole::tokens("workload.transformer.context", 1, 1 << 20);
+        assert_eq!(CONTEXT.read("8k"), Ok(8192));
+        assert_eq!(
+            CONTEXT.reading("8k").as_deref(),
+            Some("Read as 8,192 (k = 1,024).")
+        );
+        assert_eq!(BATCH.read("2k"), Ok(2000));
+        assert_eq!(BATCH.reading("2k").as_deref(), Some("Read as 2,000."));
+        assert_eq!(BATCH.reading("2000"), None);
+        assert_eq!(BATCH.reading("2.0001k"), None);
+        assert_eq!(
+            CONTEXT.read("2M").unwrap(),
+            2_097_152,
+            "kept, out of range: sizing says so"
+        );
+        assert_eq!(MARGIN.reading("1k"), None);
     }
 
     #[test]

@@ -25,13 +25,68 @@ fn without_grouping(text: &str) -> Option<String> {
     Some(text.replace(',', ""))
 }
 
+/// What one "k" is worth in a field: 1,000, or 1,024 for token counts (an
+/// "8k context" is 8,192 tokens, a "128k" one 131,072).
+pub const DECIMAL_K: u64 = 1000;
+/// See [`DECIMAL_K`].
+pub const BINARY_K: u64 = 1024;
+
+/// A count written as people type it: digits and an optional decimal part, then
+/// `k`, `M`, `G` or `T` (either case) for one to four factors of `k`: "8k",
+/// "32K", "1.5M". `None` when the text has no such suffix; otherwise the whole
+/// number it stands for, or why it stands for none.
+pub fn parse_shorthand(text: &str, k: u64) -> Option<Result<u64, String>> {
+    let t = text.trim();
+    let power = match t.chars().last()?.to_ascii_lowercase() {
+        'k' => 1,
+        'm' => 2,
+        'g' => 3,
+        't' => 4,
+        _ => return None,
+    };
+    let digits = t[..t.len() - 1].trim_end();
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if int.is_empty() || !plain(int) || !plain(frac) || int.len() > 20 || frac.len() > 9 {
+        return None;
+    }
+    let too_big = || Err(format!("'{}' is too large.", clip(t, 24)));
+    let (Ok(i), f) = (int.parse::<u128>(), frac.parse::<u128>().unwrap_or(0)) else {
+        return Some(too_big());
+    };
+    let scale = 10u128.pow(frac.len() as u32);
+    let value = (i * scale + f)
+        .checked_mul(u128::from(k).pow(power))
+        .map(|v| (v / scale, v % scale));
+    Some(match value {
+        Some((v, 0)) => u64::try_from(v).or_else(|_| too_big()),
+        Some((v, _)) => Err(format!(
+            "'{t}' is more than {} and less than {}; enter a whole number.",
+            group_digits(u64::try_from(v).unwrap_or(u64::MAX)),
+            group_digits(u64::try_from(v + 1).unwrap_or(u64::MAX))
+        )),
+        None => too_big(),
+    })
+}
+
 /// A whole number in `min..=max`, e.g. a batch size or an image side.
 pub fn parse_whole(text: &str, min: u64, max: u64) -> Result<u64, String> {
+    parse_whole_k(text, min, max, DECIMAL_K)
+}
+
+/// [`parse_whole`], with "k" worth `k` (see [`parse_shorthand`]).
+pub fn parse_whole_k(text: &str, min: u64, max: u64, k: u64) -> Result<u64, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("Enter a whole number.".to_string());
     }
     let range = || format!("between {} and {}", group_digits(min), group_digits(max));
+    if let Some(read) = parse_shorthand(t, k) {
+        return match read {
+            Ok(v) if v < min || v > max => Err(format!("Must be {}.", range())),
+            other => other,
+        };
+    }
     let Some(clean) = without_grouping(t) else {
         return Err(format!(
             "'{t}' is not a number; use digits, e.g. 1024 or 1,024."
@@ -197,6 +252,41 @@ mod tests {
             parse_whole("1,5", 1, 100),
             Err("'1,5' is not a number; use digits, e.g. 1024 or 1,024.".into())
         );
+    }
+
+    #[test]
+    fn shorthand_counts() {
+        // Token counts: k = 1,024 (Llama 3.1's "128K" context is 131,072 tokens).
+        assert_eq!(parse_whole_k("8k", 1, 1 << 30, BINARY_K), Ok(8192));
+        assert_eq!(parse_whole_k("32K", 1, 1 << 30, BINARY_K), Ok(32_768));
+        assert_eq!(parse_whole_k(" 128k ", 1, 1 << 30, BINARY_K), Ok(131_072));
+        assert_eq!(parse_whole_k("1.5M", 1, 1 << 30, BINARY_K), Ok(1_572_864));
+        assert_eq!(parse_whole_k("4 k", 1, 1 << 30, BINARY_K), Ok(4096));
+        // Everything else: k = 1,000.
+        assert_eq!(parse_whole("8k", 1, 1 << 30), Ok(8000));
+        assert_eq!(parse_whole("1.5M", 1, 1 << 30), Ok(1_500_000));
+        assert_eq!(parse_whole("2G", 1, u64::MAX), Ok(2_000_000_000));
+        assert_eq!(parse_whole("1T", 1, u64::MAX), Ok(1_000_000_000_000));
+        assert_eq!(
+            parse_whole("1.0005k", 1, 1 << 30),
+            Err("'1.0005k' is more than 1,000 and less than 1,001; enter a whole number.".into())
+        );
+        assert_eq!(
+            parse_whole("2k", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("99999999999T", 1, u64::MAX),
+            Err("'99999999999T' is too large.".into())
+        );
+        assert_eq!(
+            parse_whole("999999999999999999999k", 1, u64::MAX),
+            Err("'999999999999999999999k' is not a number.".into())
+        );
+        for bad in ["k", ".k", "-8k", "8kk", "8,000k", "1e3k", "8x"] {
+            assert!(parse_shorthand(bad, DECIMAL_K).is_none(), "{bad}");
+            assert!(parse_whole(bad, 0, u64::MAX).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -166,7 +166,7 @@ fn transformer() -> BoxedStrategy<TransformerScenario> {
             recipe: e.0,
             optimizer: e.1,
             micro_batch: e.2,
-            recompute: e.3,
+            recompute: Some(e.3),
             data_parallel: f.0,
             zero_stage: f.1,
             sequence_parallel: f.2,
@@ -285,7 +285,7 @@ fn plausible() -> BoxedStrategy<Scenario> {
                     overhead_mib: overhead,
                     method,
                     micro_batch: t.0,
-                    recompute: t.1,
+                    recompute: Some(t.1),
                     zero_stage: t.2,
                     data_parallel: t.3,
                     ..TransformerScenario::default()

@@ -53,6 +53,7 @@ pub enum Page {
     Saved,
     Placement,
     Compression,
+    Glossary,
 }
 
 /// Which workload page's model the compression page compresses.

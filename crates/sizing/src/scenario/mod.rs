@@ -129,7 +129,10 @@ pub struct TransformerScenario {
     pub recipe: Recipe,
     pub optimizer: TrainOptimizer,
     pub micro_batch: u64,
-    pub recompute: Recompute,
+    /// Activation recomputation; left out, the method's common recipe
+    /// ([`MethodKind::usual_recompute`]: full for LoRA and QLoRA, none for full training).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recompute: Option<Recompute>,
     pub data_parallel: u64,
     pub zero_stage: u8,
     pub sequence_parallel: bool,

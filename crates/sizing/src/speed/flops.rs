@@ -264,7 +264,7 @@ impl Work {
                     "forward + backward for the activations only (the frozen base has no weight gradients)",
                 ),
             };
-            let (multiplier, note) = match t.recompute {
+            let (multiplier, note) = match t.recompute() {
                 Recompute::None => (base, what.to_string()),
                 Recompute::Full => (
                     base + 1.0,

@@ -11,7 +11,7 @@ use crate::scenario::{FieldError, FromForm};
 use crate::transformer::memory::MAX_CONTEXT;
 
 pub const OPTION: &str = "speed.option";
-pub const OUTPUT_TOKENS: Whole = Whole::new("speed.output_tokens", 1, MAX_CONTEXT);
+pub const OUTPUT_TOKENS: Whole = Whole::tokens("speed.output_tokens", 1, MAX_CONTEXT);
 pub const TTFT_MS: Decimal = Decimal::new("speed.ttft_ms", 0.001, 1e9);
 pub const TPOT_MS: Decimal = Decimal::new("speed.tpot_ms", 0.001, 1e9);
 pub const TRAINING_MFU: Decimal = Decimal::new("speed.training_mfu_percent", 0.1, 100.0);

@@ -153,7 +153,7 @@ fn gpt3_on_one_v100_takes_about_288_years() {
         mode: Mode::Training,
         micro_batch: 1,
         context: 2048,
-        recompute: Recompute::Full,
+        recompute: Some(Recompute::Full),
         ..TransformerScenario::default()
     }));
     s.speed.samples = Some(300_000_000_000 / 2048);

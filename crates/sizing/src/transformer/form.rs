@@ -198,6 +198,16 @@ impl TransformerForm {
         self.assumptions = m.assumptions;
     }
 
+    /// Chooses the training method. Activation recomputation follows the method's
+    /// common recipe ([`MethodKind::usual_recompute`]) unless it was changed from
+    /// the previous method's: adapters are trained with checkpointing.
+    pub fn set_method(&mut self, method: MethodKind) {
+        if self.recompute == self.method.usual_recompute() {
+            self.recompute = method.usual_recompute();
+        }
+        self.method = method;
+    }
+
     /// Whether the architecture fields still hold the base unchanged.
     pub fn edited(&self) -> bool {
         self.arch != ArchFields::of(&self.base)
@@ -298,7 +308,7 @@ impl TransformerScenario {
             recipe: form.recipe,
             optimizer: form.optimizer,
             micro_batch: whole!(MICRO_BATCH, micro_batch),
-            recompute: form.recompute,
+            recompute: (form.recompute != form.method.usual_recompute()).then_some(form.recompute),
             data_parallel: whole!(DATA_PARALLEL, data_parallel),
             zero_stage: form.zero_stage,
             sequence_parallel: form.sequence_parallel,
@@ -358,7 +368,7 @@ impl TransformerScenario {
             recipe: self.recipe,
             optimizer: self.optimizer,
             micro_batch: whole(self.micro_batch),
-            recompute: self.recompute,
+            recompute: self.recompute(),
             data_parallel: whole(self.data_parallel),
             zero_stage: self.zero_stage,
             sequence_parallel: self.sequence_parallel,
@@ -477,5 +487,22 @@ mod tests {
         assert!(form.edited());
         let read = TransformerScenario::from_form(&form, None);
         assert_eq!(read.part.arch.layers, Some(6));
+    }
+
+    #[test]
+    fn adapters_bring_checkpointing_unless_it_was_chosen() {
+        use crate::transformer::training::{MethodKind, Recompute};
+        let mut f = TransformerForm::default();
+        assert_eq!(f.recompute, Recompute::None);
+        f.set_method(MethodKind::Qlora);
+        assert_eq!(f.recompute, Recompute::Full);
+        f.set_method(MethodKind::Lora);
+        assert_eq!(f.recompute, Recompute::Full);
+        f.set_method(MethodKind::Full);
+        assert_eq!(f.recompute, Recompute::None);
+        // A choice the user made is kept.
+        f.recompute = Recompute::Selective;
+        f.set_method(MethodKind::Qlora);
+        assert_eq!(f.recompute, Recompute::Selective);
     }
 }

@@ -13,7 +13,8 @@ use super::memory::{
     inference, kv_bytes_per_token, max_context, max_sequences,
 };
 use super::training::{
-    MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, TrainingWorkload, lora_params, training,
+    MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, Recompute, TrainingWorkload, lora_params,
+    training,
 };
 use super::zoo::{self, DEFAULT_MODEL, zoo};
 use crate::field::{Decimal, Problems, Whole};
@@ -36,15 +37,16 @@ pub const FFN: Whole = Whole::new("workload.transformer.arch.ffn", 1, l::FFN);
 /// Vision transformers have no vocabulary: their minimum is 0 (see [`vocab_rule`]).
 pub const VOCAB: Whole = Whole::new("workload.transformer.arch.vocab", 1, l::VOCAB);
 pub const MAX_POSITIONS: Whole =
-    Whole::new("workload.transformer.arch.max_positions", 1, l::POSITIONS);
+    Whole::tokens("workload.transformer.arch.max_positions", 1, l::POSITIONS);
 pub const EXPERTS: Whole = Whole::new("workload.transformer.arch.experts", 2, l::EXPERTS);
 pub const EXPERTS_PER_TOKEN: Whole =
     Whole::new("workload.transformer.arch.experts_per_token", 1, l::EXPERTS);
 pub const EXPERT_FFN: Whole = Whole::new("workload.transformer.arch.expert_ffn", 1, l::FFN);
 
 pub const SEQUENCES: Whole = Whole::new("workload.transformer.sequences", 1, MAX_SEQUENCES);
-pub const CONTEXT: Whole = Whole::new("workload.transformer.context", 1, MAX_CONTEXT);
-pub const PREFILL_CHUNK: Whole = Whole::new("workload.transformer.prefill_chunk", 1, MAX_CONTEXT);
+pub const CONTEXT: Whole = Whole::tokens("workload.transformer.context", 1, MAX_CONTEXT);
+pub const PREFILL_CHUNK: Whole =
+    Whole::tokens("workload.transformer.prefill_chunk", 1, MAX_CONTEXT);
 pub const TENSOR_PARALLEL: Whole =
     Whole::new("workload.transformer.tensor_parallel", 1, MAX_TP as u64);
 pub const OVERHEAD_MIB: Decimal =
@@ -152,6 +154,12 @@ impl ModelRef {
 }
 
 impl TransformerScenario {
+    /// The activation recomputation: as given, or the method's common recipe.
+    pub fn recompute(&self) -> Recompute {
+        self.recompute
+            .unwrap_or_else(|| self.method.usual_recompute())
+    }
+
     /// The model the scenario names, when its architecture edits can apply to
     /// it: expert numbers on a dense model cannot.
     pub fn model_with_edits(&self) -> Result<Resolved, FieldError> {
@@ -358,7 +366,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             optimizer: t.optimizer,
             micro_batch,
             sequence: context,
-            recompute: t.recompute,
+            recompute: t.recompute(),
             flash_attention: t.flash_attention,
             data_parallel: dp,
             zero_stage: t.zero_stage,

@@ -203,6 +203,30 @@ impl MethodKind {
         MethodKind::ALL.into_iter().find(|m| m.id() == id)
     }
 
+    /// The activation recomputation the method's common recipes use. LoRA and
+    /// QLoRA are trained with gradient checkpointing on: the QLoRA paper's
+    /// scripts (artidoro/qlora `--gradient_checkpointing True`), Hugging Face
+    /// PEFT's and TRL's QLoRA examples, and Unsloth's notebooks. Full training
+    /// keeps every activation unless told otherwise.
+    pub fn usual_recompute(self) -> Recompute {
+        match self {
+            MethodKind::Full => Recompute::None,
+            MethodKind::Lora | MethodKind::Qlora => Recompute::Full,
+        }
+    }
+
+    /// Why [`MethodKind::usual_recompute`] is what it is, for the field's hint.
+    pub fn recompute_hint(self) -> &'static str {
+        match self {
+            MethodKind::Full => {
+                "Full training keeps every activation by default; recomputation trades about a third more compute for memory."
+            }
+            MethodKind::Lora | MethodKind::Qlora => {
+                "LoRA and QLoRA recipes (the QLoRA paper's scripts, PEFT, TRL, Unsloth) train with checkpointing, so it is on by default here."
+            }
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MethodKind::Full => "Full training / fine-tuning",

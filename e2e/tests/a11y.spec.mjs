@@ -1,0 +1,128 @@
+// Accessibility: every page passes axe-core without a serious or critical
+// violation, has exactly one visible h1, and the keyboard reaches the
+// transformer page's workload controls in a few Tab presses.
+// (Root project only: nothing here is tagged @smoke.)
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test, expect } from './fixtures.mjs';
+
+const require = createRequire(import.meta.url);
+// The page's Content-Security-Policy refuses inline scripts, and addScriptTag adds
+// one (which the fixture would also report as a CSP violation); a script evaluated
+// through the DevTools protocol is not subject to it.
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Every page: its tab, and an element that is there once the page is drawn. */
+const pages = [
+  { name: 'transformer', ready: 'tf-total' },
+  { name: 'cnn', ready: 'cnn-total' },
+  { name: 'compression', ready: 'compress-result' },
+  { name: 'precision', ready: 'pr-explorer' },
+  { name: 'catalog', ready: 'gpu-table' },
+  { name: 'placement', ready: 'place-mc' },
+  { name: 'saved', ready: 'saved' },
+  { name: 'glossary', ready: 'glossary' },
+];
+
+/** Shows a page of the app as loaded, and waits until it is drawn. */
+async function show(page, { name, ready }) {
+  await page.getByTestId(`tab-${name}`).click();
+  await expect(page.getByTestId(`tab-${name}`)).toHaveAttribute('aria-selected', 'true');
+  const p = page.getByTestId(`page-${name}`);
+  await expect(p).toBeVisible();
+  await expect(p.getByTestId(ready).first()).toBeVisible();
+}
+
+async function open(page, p) {
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  await show(page, p);
+}
+
+/** axe-core's violations on the page as it is drawn now. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
+    }));
+  });
+}
+
+function describe(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 3)
+        .map((n) => `    - ${n.target}\n      ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`)
+        .join('\n');
+      const more = v.nodes.length > 3 ? `\n    … and ${v.nodes.length - 3} more` : '';
+      return `${v.id} (${v.impact}, ${v.nodes.length} node${v.nodes.length === 1 ? '' : 's'}): ${v.help}\n${nodes}${more}`;
+    })
+    .join('\n');
+}
+
+for (const p of pages) {
+  test(`the ${p.name} page has no serious or critical axe violation`, { tag: '@a11y' }, async ({ page, problems }, info) => {
+    void problems;
+    await open(page, p);
+    const violations = await axeViolations(page);
+    await info.attach(`axe-${p.name}.json`, { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
+    const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    // Only the rule ids in the diff; the message lists the nodes.
+    expect(severe.map((v) => `${v.id} (${v.impact})`), `axe on the ${p.name} page:\n${describe(severe)}`).toEqual([]);
+  });
+}
+
+test('every page has exactly one visible h1', { tag: '@a11y' }, async ({ page, problems }) => {
+  void problems;
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  for (const p of pages) {
+    await show(page, p);
+    const h1s = await page.locator('h1:visible').allTextContents();
+    expect.soft(h1s, `visible h1 on the ${p.name} page: ${JSON.stringify(h1s)}`).toHaveLength(1);
+  }
+});
+
+test('Tab from a fresh load reaches the workload controls in at most 10 presses', { tag: '@a11y' }, async ({ page, problems }, info) => {
+  void problems;
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  // The first form control of the workload section after the model picker (and
+  // the architecture editor): the Workload radio group, Inference or Training.
+  const targets = {
+    'model search (tf-search)': (id) => id === 'tf-search',
+    'Workload radio group (tf-mode-*)': (id) => id.startsWith('tf-mode-'),
+    'Concurrent sequences (tf-sequences)': (id) => id === 'tf-sequences',
+  };
+  const reached = {};
+  const stops = [];
+  for (let presses = 1; presses <= 60 && Object.keys(reached).length < Object.keys(targets).length; presses += 1) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return { id: '', text: '(body)' };
+      const id = e.getAttribute('data-testid') ?? e.id ?? '';
+      const text = (e.getAttribute('aria-label') ?? e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+      return { id, text: `${e.tagName.toLowerCase()}${id ? `[${id}]` : ''} ${text}`.trim() };
+    });
+    stops.push(stop.text);
+    for (const [name, hit] of Object.entries(targets)) {
+      if (!(name in reached) && hit(stop.id)) reached[name] = presses;
+    }
+  }
+  const summary = Object.keys(targets)
+    .map((name) => `${name}: ${reached[name] ?? 'not reached in 60'} presses`)
+    .join('; ');
+  info.annotations.push({ type: 'tab-presses', description: summary });
+  const workload = reached['Workload radio group (tf-mode-*)'];
+  const path = stops.slice(0, workload ?? 60).map((s, i) => `${i + 1}. ${s}`).join('\n');
+  expect(workload, `${summary}\nFirst Tab stops:\n${path}`).toBeDefined();
+  expect(workload, `${summary}\nFirst Tab stops:\n${path}`).toBeLessThanOrEqual(10);
+});

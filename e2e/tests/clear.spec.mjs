@@ -1,0 +1,110 @@
+// Clear for the person in front of a customer: shorthand numbers, the common
+// recipe's defaults, pages that fit a phone, and tabs and lists that follow the
+// ARIA patterns.
+import { test, expect } from './fixtures.mjs';
+
+const PAGES = ['transformer', 'cnn', 'compression', 'precision', 'catalog', 'placement', 'saved', 'glossary'];
+
+test('"8k" in the context field is 8,192 tokens, and the field says so', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.fill('tf-context', '8192');
+  const kv = await transformer.termBytes('kv_cache');
+  await transformer.fill('tf-context', '4096');
+  await expect(transformer.field('tf-term-kv_cache')).not.toHaveAttribute('data-bytes', String(kv));
+  await transformer.fill('tf-context', '8k');
+  await expect(transformer.field('tf-context-reads')).toHaveText('Read as 8,192 (k = 1,024).');
+  await expect(transformer.field('tf-term-kv_cache')).toHaveAttribute('data-bytes', String(kv));
+  await expect(transformer.field('tf-context')).toHaveValue('8k');
+  await transformer.fill('tf-context', '8.0001k');
+  await expect(transformer.field('tf-context-error')).toContainText('enter a whole number');
+  await expect(transformer.field('tf-context-reads')).toBeHidden();
+});
+
+test('QLoRA on Llama-2-7B checkpoints by default and fits an A10; without checkpointing it does not', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.pickModel('llama-2-7b');
+  await transformer.field('tf-mode-training').check();
+  await transformer.field('tf-method').selectOption('qlora');
+  await expect(transformer.field('tf-recompute')).toHaveValue('full');
+  await expect(transformer.field('tf-recompute').locator('xpath=..')).toContainText('train with checkpointing');
+  const a10 = transformer.field('tf-fit-a10-full');
+  await expect(a10).toHaveClass(/status-fits/);
+  await expect(a10).toContainText('free');
+  await transformer.field('tf-recompute').selectOption('none');
+  await transformer.field('tf-fit-show-all').check();
+  await expect(a10).toHaveClass(/status-small/);
+  await expect(a10).toContainText('short');
+  // A choice made by hand stays when the method changes.
+  await transformer.field('tf-method').selectOption('lora');
+  await expect(transformer.field('tf-recompute')).toHaveValue('none');
+});
+
+test('at 390 px no page scrolls sideways, and the tabs become a menu', async ({ page, problems }) => {
+  void problems;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  await expect(page.getByTestId('tab-transformer')).toBeHidden();
+  const menu = page.getByTestId('page-menu');
+  for (const name of PAGES) {
+    await menu.selectOption(name);
+    await expect(page.getByTestId(`page-${name}`)).toBeVisible();
+    await expect(page.getByTestId(`page-${name}`).locator('h1')).toBeVisible();
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0], `${name}: scroll width ${widths[0]} at a ${widths[1]} px viewport`).toBeLessThanOrEqual(widths[1]);
+  }
+});
+
+test('the tabs are one tab stop and follow the arrow keys; the model list is one listbox', async ({ page, problems }) => {
+  void problems;
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  const tabs = page.getByRole('tab');
+  await expect(tabs).toHaveCount(PAGES.length);
+  await expect(page.locator('[role="tab"][tabindex="0"]')).toHaveCount(1);
+  await page.getByTestId('tab-transformer').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-cnn')).toBeFocused();
+  await expect(page.getByTestId('tab-cnn')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('page-cnn')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('tab-glossary')).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('tab-transformer')).toBeFocused();
+
+  // The model list: focus it, move down, choose with Enter.
+  const list = page.getByTestId('page-transformer').getByTestId('tf-models');
+  await page.getByTestId('page-transformer').getByTestId('tf-search').fill('llama 2');
+  await list.focus();
+  const first = await list.getAttribute('aria-activedescendant');
+  await page.keyboard.press('ArrowDown');
+  const second = await list.getAttribute('aria-activedescendant');
+  expect(second).not.toBe(first);
+  await page.keyboard.press('Enter');
+  await expect(page.locator(`#${second}`)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-headline')).toContainText('Llama-2');
+});
+
+test('the skip link moves focus past the header', async ({ page, problems }) => {
+  void problems;
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to the page' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+});
+
+test('terms of art explain themselves on focus, and the glossary lists them', async ({ transformer, page }) => {
+  await transformer.goto();
+  const term = transformer.field('tf-fits').locator('.term', { hasText: 'MIG-backed' });
+  const tip = term.locator('[role="tooltip"]');
+  await expect(tip).toBeHidden();
+  await term.focus();
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText('whole MIG instance');
+  await expect(term).toHaveAttribute('aria-describedby', await tip.getAttribute('id'));
+  await page.getByTestId('tab-glossary').click();
+  await expect(page.getByTestId('term-mig')).toHaveText('MIG');
+  await expect(page.getByTestId('term-time-slice')).toBeVisible();
+});
