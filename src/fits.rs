@@ -8,12 +8,13 @@ use sizing::catalog::form::{ARCHITECTURE, CARDS, FORM_CLASS, FitForm, MARGIN, ar
 use sizing::catalog::{
     CapacityBasis, DeploymentMode, FitOption, FitStatus, Fits, MultiGpu, VgpuMode,
 };
+use sizing::fleet::{FLEET, FleetAnswer};
 use sizing::report::words;
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
 
-use crate::bind::{ALL, Bind, optional};
+use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
-use crate::state::Shared;
+use crate::state::{InputsStoreFields, Shared};
 use crate::widgets::{Check, Choice, TextField, options};
 use crate::{choice, flag, text};
 
@@ -31,6 +32,22 @@ pub fn FitsPanel(
         Memo::new(move |_| report.with(|r| r.as_ref().ok().and_then(|r| r.fits.clone())));
     let arch_error = bind.sizing.error(ARCHITECTURE);
     let form_error = bind.sizing.error(FORM_CLASS);
+    // The user's hosts are shared by the workload pages: typing here changes both.
+    let inputs = shared.inputs;
+    let fleet_field: TextBinding = (
+        Signal::derive(move || bind.with(|f| f.fleet.clone())),
+        Callback::new(move |v: String| {
+            inputs.tf_fit().update(|f| f.fleet = v.clone());
+            inputs.cnn_fit().update(|f| f.fleet = v);
+        }),
+        bind.sizing.error(FLEET),
+        Signal::stored(None),
+    );
+    let fleet: Memo<Vec<FleetAnswer>> = Memo::new(move |_| {
+        report.with(|r| r.as_ref().map(|r| r.fleet.clone()).unwrap_or_default())
+    });
+    let mine: Memo<Vec<String>> =
+        Memo::new(move |_| fleet.with(|f| f.iter().map(|a| a.gpu_id.clone()).collect()));
 
     let architecture = optional(bind.form, |f| &f.architecture, |f| &mut f.architecture);
     let form_class = optional(bind.form, |f| &f.form_class, |f| &mut f.form_class);
@@ -66,6 +83,16 @@ pub fn FitsPanel(
                 <Term id="c-series">"vGPU C-series"</Term>" type ("<Term id="time-sliced">"time-sliced"</Term>" or "
                 <Term id="mig-backed">"MIG-backed"</Term>") in the catalog that holds this workload, smallest first."
             </p>
+            <div class="fleet-field">
+                <TextField
+                    id=format!("{prefix}fleet")
+                    label="Your GPUs"
+                    inputmode="text"
+                    field=fleet_field
+                    hint="e.g. 4 × L40S per host, 6 hosts; 8 × H100 SXM per host. Answered first; kept in this browser."
+                />
+            </div>
+            <FleetAnswers fleet=fleet units=units prefix=prefix/>
             <div class="fit-controls">
                 <TextField id=format!("{prefix}margin") label="Safety margin" unit="%" inputmode="decimal" field=text!(bind, MARGIN, margin)/>
                 <TextField id=format!("{prefix}cards") label="GPU cards per host" field=text!(bind, CARDS, cards) hint="An A16 card holds 4 GPUs."/>
@@ -95,9 +122,50 @@ pub fn FitsPanel(
                 when=move || fits.with(Option::is_some)
                 fallback=move || view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
             >
-                <FitsResult fits=fits units=units prefix=prefix/>
+                <FitsResult fits=fits mine=mine units=units prefix=prefix/>
             </Show>
         </div>
+    }
+}
+
+/// The answer on each kind of the user's hosts, before the rest of the catalog.
+#[component]
+fn FleetAnswers(
+    fleet: Memo<Vec<FleetAnswer>>,
+    units: Signal<ByteUnits>,
+    prefix: &'static str,
+) -> impl IntoView {
+    move || {
+        let u = units.get();
+        fleet.with(|answers| {
+            answers
+                .iter()
+                .map(|a| {
+                    let w = words::fleet(a, u);
+                    let state = if a.one.is_some() {
+                        "fits"
+                    } else if a.split.as_ref().is_some_and(|s| s.in_fleet) {
+                        "split"
+                    } else {
+                        "small"
+                    };
+                    let id = format!("{prefix}fleet-{}", a.gpu_id);
+                    let label = w.title.clone();
+                    view! {
+                        <section class=format!("fleet-answer fleet-{state}") data-testid=id.clone() aria-label=label>
+                            <h3>{w.title}</h3>
+                            <p class="fleet-verdict" data-testid=format!("{id}-verdict")>{w.verdict}</p>
+                            {w.short.map(|t| view! { <p class="fleet-short" data-testid=format!("{id}-short")>{t}</p> })}
+                            {(!w.fixes.is_empty()).then(|| view! {
+                                <ul class="fleet-fixes" data-testid=format!("{id}-fixes")>
+                                    {w.fixes.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+                                </ul>
+                            })}
+                        </section>
+                    }
+                })
+                .collect_view()
+        })
     }
 }
 
@@ -132,6 +200,8 @@ struct Rows {
 #[component]
 fn FitsResult(
     fits: Memo<Option<Fits>>,
+    /// The user's GPUs: their options lead the table and say so.
+    mine: Memo<Vec<String>>,
     units: Signal<ByteUnits>,
     prefix: &'static str,
 ) -> impl IntoView {
@@ -157,9 +227,10 @@ fn FitsResult(
                 .map(|r| {
                     let o = &fits.options[r.option];
                     let why = words::why(r, fits, units.get());
+                    let yours = mine.with(|m| m.contains(&o.gpu_id));
                     view! {
-                        <div class="rec" data-testid=format!("{prefix}rec-{}", r.kind.id())>
-                            <p class="rec-kind">{r.kind.label()}</p>
+                        <div class="rec" class:yours=yours data-testid=format!("{prefix}rec-{}", r.kind.id())>
+                            <p class="rec-kind">{r.kind.label()}{yours.then_some(" · your GPU")}</p>
                             <p class="rec-option">{o.label()}</p>
                             <p class="rec-mode">{o.mode.label()}</p>
                             <p class="rec-why">{why}</p>
@@ -184,10 +255,14 @@ fn FitsResult(
     });
     let rows = Rows { fits, index };
     let keys = move || {
-        fits.with(|x| {
-            x.as_ref()
-                .map(|f| f.options.iter().map(option_key).collect::<Vec<_>>())
-                .unwrap_or_default()
+        mine.with(|m| {
+            fits.with(|x| {
+                let Some(f) = x else { return Vec::new() };
+                let (mut first, rest): (Vec<_>, Vec<_>) =
+                    f.options.iter().partition(|o| m.contains(&o.gpu_id));
+                first.extend(rest);
+                first.into_iter().map(option_key).collect::<Vec<_>>()
+            })
         })
     };
     let multi_keys = move || {
@@ -237,7 +312,7 @@ fn FitsResult(
                 </thead>
                 <tbody>
                     <For each=keys key=|k| k.clone() let:key>
-                        <FitRow rows=rows key=key units=units prefix=prefix/>
+                        <FitRow rows=rows key=key mine=mine units=units prefix=prefix/>
                     </For>
                 </tbody>
             </table>
@@ -346,6 +421,7 @@ impl RowText {
 fn FitRow(
     rows: Rows,
     key: String,
+    mine: Memo<Vec<String>>,
     units: Signal<ByteUnits>,
     prefix: &'static str,
 ) -> impl IntoView {
@@ -359,10 +435,12 @@ fn FitRow(
                     o.gpu_name.clone(),
                     o.profile.clone(),
                     o.mode.label(),
+                    o.gpu_id.clone(),
                 )
             })
     });
-    let (testid, gpu_name, profile, mode) = fixed.unwrap_or_default();
+    let (testid, gpu_name, profile, mode, gpu_id) = fixed.unwrap_or_default();
+    let yours = Memo::new(move |_| mine.with(|m| m.contains(&gpu_id)));
     let Rows { fits, index } = rows;
     let key_for_reason = key.clone();
     let text = Memo::new(move |_| {
@@ -399,11 +477,13 @@ fn FitRow(
         <tr
             class=move || text.with(|t| format!("status-{}", t.status))
             class:recommended=move || text.with(|t| !t.badges.is_empty())
+            class:yours=move || yours.get()
             data-testid=format!("{prefix}{testid}")
         >
             <td>
                 <span class="gpu">{gpu_name}</span>
                 {profile.map(|p| view! { <span class="profile">{p}</span> })}
+                {move || yours.get().then_some(view! { <span class="badge yours">"Yours"</span> })}
                 {move || text.with(|t| t.badges.iter().map(|b| view! { <span class="badge">{*b}</span> }).collect_view())}
             </td>
             <td>{mode}</td>

@@ -30,6 +30,7 @@ use sizing::speed::form::SpeedForm;
 use sizing::transformer::form::TransformerForm;
 
 use crate::browser::location::use_location_fragment;
+use crate::browser::storage::use_local_storage;
 
 /// Everything the user sets, numbers as typed. A link holds the [`AppState`]
 /// these inputs mean ([`Shared::state`]).
@@ -329,6 +330,7 @@ impl Shared {
         let shared = Shared::new(size_page);
         provide_context(shared);
         sync_with_url(shared);
+        keep_fleet(shared);
         shared
     }
 
@@ -423,6 +425,30 @@ fn sync_with_url(s: Shared) {
             {
                 open_fragment(s, fragment);
             }
+        },
+        false,
+    );
+}
+
+/// Where the user's hosts are kept in this browser.
+const FLEET_KEY: &str = "headroom.fleet";
+
+/// The user's hosts belong to the user, not to one scenario: kept in this
+/// browser, and given to the workload pages when the link opened names none.
+fn keep_fleet(s: Shared) {
+    let stored = use_local_storage(FLEET_KEY);
+    let (tf, cnn) = (s.inputs.tf_fit(), s.inputs.cnn_fit());
+    let none_linked =
+        tf.with_untracked(|f| f.fleet.is_empty()) && cnn.with_untracked(|f| f.fleet.is_empty());
+    if none_linked && let Ok(Some(text)) = stored.read() {
+        tf.update(|f| f.fleet = text.clone());
+        cnn.update(|f| f.fleet = text);
+    }
+    Effect::watch(
+        move || tf.with(|f| f.fleet.clone()),
+        move |text, _, _| {
+            // Where storage is refused the fleet still works for this visit.
+            let _ = stored.write(text);
         },
         false,
     );

@@ -108,3 +108,50 @@ test('terms of art explain themselves on focus, and the glossary lists them', as
   await expect(page.getByTestId('term-mig')).toHaveText('MIG');
   await expect(page.getByTestId('term-time-slice')).toBeVisible();
 });
+
+test('with 4 × L40S per host, Llama-3.1-70B FP8 at 32 users × 8k leads with the L40S answer', async ({ transformer, page }) => {
+  await transformer.goto();
+  await transformer.fill('tf-fleet', '4 × L40S per host, 6 hosts');
+  await transformer.pickModel('llama-3.1-70b');
+  await transformer.field('tf-weights').selectOption('fp8');
+  await transformer.fill('tf-sequences', '32');
+  await transformer.fill('tf-context', '8k');
+  const answer = transformer.field('tf-fleet-l40s');
+  await expect(answer).toBeVisible();
+  await expect(answer.locator('h3')).toHaveText('Your NVIDIA L40S: 4 per host × 6 hosts');
+  // GPU count, layout and memory per GPU, in view without opening anything.
+  const verdict = transformer.field('tf-fleet-l40s-verdict');
+  await expect(verdict).toBeVisible();
+  await expect(verdict).toContainText(/Needs \d+ × L40S: tensor parallel \d+/);
+  await expect(verdict).toContainText(/GB of [\d.]+ GB on each GPU/);
+  await expect(transformer.field('tf-fleet-l40s-short')).toContainText('One L40S is short by');
+  // It comes before the rest of the catalog.
+  const before = await answer.evaluate((a) => {
+    const table = document.querySelector('[data-testid="page-transformer"] [data-testid="tf-fit-table"]');
+    return Boolean(a.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  expect(before).toBe(true);
+  // The fleet stays in this browser and is the CNN page's too.
+  await page.reload();
+  await expect(transformer.field('tf-fleet')).toHaveValue(/4 × L40S per host, 6 hosts/);
+  await page.getByTestId('tab-cnn').click();
+  await expect(page.getByTestId('page-cnn').getByTestId('cnn-fleet')).toHaveValue(/L40S/);
+  await expect(page.getByTestId('page-cnn').getByTestId('cnn-fleet-l40s')).toBeVisible();
+});
+
+test('QLoRA on your A10: it fits; without checkpointing it is short, and the fix is named', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.fill('tf-fleet', 'A10');
+  await transformer.pickModel('llama-2-7b');
+  await transformer.field('tf-mode-training').check();
+  await transformer.field('tf-method').selectOption('qlora');
+  // The smallest option of an A10 that holds it: a vGPU type, two per GPU.
+  await expect(transformer.field('tf-fleet-a10-verdict')).toContainText(/^Fits one A10-\d+C \(vGPU, time-sliced\): .* Your GPU holds \d+ copies\.$/);
+  await expect(transformer.field('tf-fit-a10-full')).toContainText('Yours');
+  await transformer.field('tf-recompute').selectOption('none');
+  await expect(transformer.field('tf-fleet-a10-short')).toContainText('One A10 is short by');
+  await expect(transformer.field('tf-fleet-a10-fixes')).toContainText(/With activation checkpointing: [\d.]+ GB, fits one GPU\./);
+  await transformer.fill('tf-fleet', 'voodoo2');
+  await expect(transformer.field('tf-fleet-error')).toContainText("'voodoo2' is not a GPU of the catalog");
+  await expect(transformer.field('tf-fleet')).toHaveValue('voodoo2');
+});

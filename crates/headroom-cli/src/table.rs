@@ -241,6 +241,18 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
         b(f.needed),
         sizing::input::number_text(r.scenario.deployment.margin_percent)
     ));
+    // The user's own hosts first.
+    for a in &r.fleet {
+        let w = words::fleet(a, u);
+        out.push(format!("  {}", w.title));
+        out.push(format!("    {}", w.verdict));
+        if let Some(short) = w.short {
+            out.push(format!("    {short}"));
+        }
+        for fix in w.fixes {
+            out.push(format!("    {fix}"));
+        }
+    }
     for rec in &f.recommendations {
         let o = &f.options[rec.option];
         out.push(format!(

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cnn;
 pub mod compress;
 pub mod field;
+pub mod fleet;
 pub mod glossary;
 pub mod input;
 pub mod mode;

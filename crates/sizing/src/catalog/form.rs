@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Catalog;
 use super::fit::{DeploymentMode, FitSettings, MAX_CARDS_PER_HOST, MAX_MARGIN_PERCENT, VgpuMode};
 use crate::field::{Decimal, Problems, Reader, Whole};
+use crate::fleet;
 use crate::input::number_text;
 use crate::scenario::{Deployment, FORM_CLASSES, FieldError, FromForm};
 use crate::vsphere::Release;
@@ -43,6 +44,9 @@ pub struct FitForm {
     /// The VM is a TKG worker node.
     #[serde(default)]
     pub tkg: bool,
+    /// The user's own hosts, as typed ("4 × L40S per host, 6 hosts").
+    #[serde(default)]
+    pub fleet: String,
 }
 
 impl Default for FitForm {
@@ -66,6 +70,7 @@ impl Default for Deployment {
             all_profiles: false,
             vsphere: Release::default(),
             tkg: false,
+            fleet: Vec::new(),
         }
     }
 }
@@ -87,6 +92,13 @@ impl Deployment {
             all_profiles: form.all_profiles,
             vsphere: form.vsphere,
             tkg: form.tkg,
+            fleet: match fleet::parse(&form.fleet) {
+                Ok(f) => f,
+                Err(e) => {
+                    r.unread.push(e);
+                    last.map(|d| d.fleet.clone()).unwrap_or_default()
+                }
+            },
         };
         FromForm {
             part,
@@ -108,6 +120,7 @@ impl Deployment {
             all_profiles: self.all_profiles,
             vsphere: self.vsphere,
             tkg: self.tkg,
+            fleet: fleet::text(&self.fleet),
         }
     }
 

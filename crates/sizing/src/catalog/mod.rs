@@ -14,8 +14,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use fit::{
     CapacityBasis, Caveat, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits,
-    MAX_CARDS_PER_HOST, MAX_MARGIN_PERCENT, MultiGpu, Recommendation, RecommendationKind, VgpuMode,
-    fit, time_slice_ms, with_margin,
+    MAX_CARDS_PER_HOST, MAX_GPUS, MAX_MARGIN_PERCENT, MultiGpu, Recommendation, RecommendationKind,
+    VgpuMode, fit, time_slice_ms, with_margin,
 };
 pub use validate::CatalogError;
 

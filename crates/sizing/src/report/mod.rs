@@ -17,12 +17,14 @@ use crate::catalog::{Catalog, Demand, Fits, fit};
 use crate::cnn::size::CnnSized;
 use crate::cnn::{self, Shape, Source};
 use crate::compress::apply::{self as compress, Applied, CompressionReport};
+use crate::fleet::FleetAnswer;
 use crate::mode::Mode;
 use crate::scenario::{CnnScenario, FieldError, Scenario, TransformerScenario, Workload};
 use crate::speed::{self, Speed, Work};
 use crate::term::{Kind, Term, total_formula};
 use crate::transformer::size::{MEMORY_GIB, TransformerSized};
-use crate::transformer::{self, Architecture, ParamCount};
+use crate::transformer::training::MethodKind;
+use crate::transformer::{self, Architecture, KvFormat, ParamCount, Recompute, WeightFormat};
 use crate::vsphere::{self, Sheet};
 
 pub use crate::transformer::size::ReverseAnswers;
@@ -209,6 +211,9 @@ pub struct Report {
     /// What the scenario's compression recipe does; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<CompressionReport>,
+    /// The answer on each kind of the user's own hosts (`deployment.fleet`), first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fleet: Vec<FleetAnswer>,
     pub catalog: CatalogInfo,
     /// Problems that left the rest of the report standing: a memory size for the
     /// reverse questions (no reverse answers) or a deployment field (no fits).
@@ -324,6 +329,77 @@ impl Sized {
     }
 }
 
+/// Changes of a transformer workload that shrink it, each with its demand: what
+/// the fleet's answers offer when one GPU is too small. CNNs: none.
+fn fixes(w: &Workload) -> Vec<(String, Demand)> {
+    let Workload::Transformer(t) = w else {
+        return Vec::new();
+    };
+    let with = |change: &str, v: TransformerScenario| (change.to_string(), v);
+    let mut tried = Vec::new();
+    match t.mode {
+        Mode::Inference => {
+            let bits = t.weights.linear_bits().bits_per_value();
+            if bits > 8.0 {
+                tried.push(with(
+                    "FP8 weights",
+                    TransformerScenario {
+                        weights: WeightFormat::Fp8,
+                        ..t.clone()
+                    },
+                ));
+            }
+            if bits > 4.5 {
+                tried.push(with(
+                    "4-bit weights (AWQ or GPTQ, groups of 128)",
+                    TransformerScenario {
+                        weights: WeightFormat::Int4G128,
+                        ..t.clone()
+                    },
+                ));
+            }
+            if t.kv.bits().bits_per_value() > 8.0 {
+                tried.push(with(
+                    "an FP8 KV cache",
+                    TransformerScenario {
+                        kv: KvFormat::Fp8,
+                        ..t.clone()
+                    },
+                ));
+            }
+        }
+        Mode::Training => {
+            if t.recompute() != Recompute::Full {
+                tried.push(with(
+                    "activation checkpointing",
+                    TransformerScenario {
+                        recompute: Some(Recompute::Full),
+                        ..t.clone()
+                    },
+                ));
+            }
+            if t.method != MethodKind::Qlora {
+                tried.push(with(
+                    "QLoRA with checkpointing",
+                    TransformerScenario {
+                        method: MethodKind::Qlora,
+                        recompute: None,
+                        ..t.clone()
+                    },
+                ));
+            }
+        }
+    }
+    tried
+        .into_iter()
+        .filter_map(|(change, v)| {
+            transformer::size::size(&v)
+                .ok()
+                .map(|r| (change, Sized::transformer(&v, r).memory.demand))
+        })
+        .collect()
+}
+
 /// Sizes a scenario: the workload's memory, the reverse questions and every fit
 /// option of `catalog`. `Err` holds every problem that stops the estimate (with
 /// the deployment's own); a problem that only stops one section is in
@@ -369,9 +445,26 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         .and_then(|r| r.map_err(|e| errors.push(e)).ok());
     let is_cnn = matches!(s.workload, Workload::Cnn(_));
     let mut speed = None;
+    let mut fleet = Vec::new();
+    let heads = sized.transformer.as_ref().map(|t| t.arch.heads);
     let fits = settings
         .map(|settings| {
             let mut fits = fit(catalog, &sized.memory.demand, &settings);
+            if !s.deployment.fleet.is_empty() {
+                match crate::fleet::check(&s.deployment.fleet, catalog) {
+                    Ok(()) => {
+                        fleet = crate::fleet::answer(
+                            &s.deployment.fleet,
+                            catalog,
+                            &sized.memory.demand,
+                            &settings,
+                            heads,
+                            || fixes(&s.workload),
+                        )
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
             if let Some(c) = &mut compression
                 && let Some(before) = &c.demand_before
             {
@@ -409,6 +502,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         speed,
         deploy,
         compression,
+        fleet,
         catalog: CatalogInfo {
             description: catalog.description.clone(),
             gpus: catalog.gpus.len(),

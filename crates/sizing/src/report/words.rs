@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::catalog::{Caveat, FitOption, FitStatus, Fits, Recommendation, RecommendationKind};
+use crate::fleet::FleetAnswer;
 use crate::speed::{Figure, OptionSpeed, Unit};
 use crate::transformer::memory::Reverse;
 use crate::units::{ByteUnits, format_bytes, group_digits};
@@ -279,5 +280,127 @@ pub fn speed_cells(s: &OptionSpeed) -> [String; 2] {
             format!("{}/batch{busy}", duration(s.step_s)),
             format!("{}/s", sig(s.throughput)),
         ],
+    }
+}
+
+/// The answer on one kind of the user's hosts, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FleetWords {
+    /// "Your NVIDIA L40S: 4 per host × 6 hosts".
+    pub title: String,
+    /// Where it fits on them, or how many of them it takes and how.
+    pub verdict: String,
+    /// How far one GPU falls short, when it does.
+    pub short: Option<String>,
+    /// What would make it fit one GPU.
+    pub fixes: Vec<String>,
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        group_digits(u64::from(n)),
+        if n == 1 { one } else { many }
+    )
+}
+
+/// The answer on one kind of the user's hosts, in units `u`.
+pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
+    let fb = |b: u64| format_bytes(b, u);
+    let gpus = a.gpus_per_host.saturating_mul(a.hosts);
+    let title = format!(
+        "Your {}: {} per host × {}",
+        a.gpu_name,
+        a.gpus_per_host,
+        plural(a.hosts, "host", "hosts")
+    );
+    let short_name = a.gpu_name.trim_start_matches("NVIDIA ");
+    let verdict = match (&a.one, &a.split) {
+        (Some(o), _) => {
+            let free = u64::try_from(o.headroom).unwrap_or(0);
+            let how = match &o.profile {
+                Some(p) => format!("one {p} ({})", o.mode.label()),
+                None => "one whole GPU".to_string(),
+            };
+            let yours = if gpus == 1 {
+                "Your GPU holds".to_string()
+            } else {
+                format!("Your {} GPUs hold", group_digits(u64::from(gpus)))
+            };
+            format!(
+                "Fits {how}: {} usable, {} free with the workload. {yours} {}.",
+                fb(o.capacity),
+                fb(free),
+                plural(a.copies, "copy", "copies")
+            )
+        }
+        (None, Some(s)) => {
+            let l = s.layout;
+            let how = if l.pipeline == 1 {
+                format!("tensor parallel {} within one host", l.tensor)
+            } else if l.tensor == 1 {
+                format!(
+                    "{} pipeline stages over {}",
+                    l.pipeline,
+                    plural(l.hosts, "host", "hosts")
+                )
+            } else {
+                format!(
+                    "tensor parallel {} × {} pipeline stages over {}",
+                    l.tensor,
+                    l.pipeline,
+                    plural(l.hosts, "host", "hosts")
+                )
+            };
+            let run = if s.in_fleet {
+                format!("Your hosts run {}.", plural(a.copies, "copy", "copies"))
+            } else {
+                format!(
+                    "Your hosts of this kind have {}: one copy needs {}.",
+                    plural(gpus, "GPU", "GPUs"),
+                    group_digits(u64::from(l.gpus()))
+                )
+            };
+            format!(
+                "Needs {} × {short_name}: {how}, {} of {} on each GPU. {run}",
+                l.gpus(),
+                fb(s.per_gpu),
+                fb(a.capacity)
+            )
+        }
+        (None, None) => format!(
+            "Does not fit even split over {} × {short_name}.",
+            crate::catalog::MAX_GPUS
+        ),
+    };
+    let short = (a.short_by > 0).then(|| {
+        format!(
+            "One {short_name} is short by {}: the workload needs {} with the margin, the GPU has {}.",
+            fb(a.short_by),
+            fb(a.needed),
+            fb(a.capacity)
+        )
+    });
+    let fixes = a
+        .fixes
+        .iter()
+        .map(|f| {
+            format!(
+                "With {}: {}, {}.",
+                f.change,
+                fb(f.total),
+                if f.fits {
+                    "fits one GPU"
+                } else {
+                    "still more than one GPU holds"
+                }
+            )
+        })
+        .collect();
+    FleetWords {
+        title,
+        verdict,
+        short,
+        fixes,
     }
 }

@@ -323,6 +323,9 @@ pub struct Deployment {
     /// The VM is a Tanzu Kubernetes Grid worker node (512 GB MMIO by default).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tkg: bool,
+    /// The user's own hosts, answered first ([`crate::fleet`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fleet: Vec<crate::fleet::HostType>,
 }
 
 /// The speed question of a scenario: latency targets, efficiencies, the dataset

@@ -1,0 +1,611 @@
+//! The user's own GPUs: hosts of one GPU model each, written as people say it
+//! ("4 × L40S per host, 6 hosts"), and the answer on each: the smallest option of
+//! that GPU that holds the workload, or how many of them it takes split and how,
+//! or how far one falls short and what would make it fit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{
+    Catalog, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Gpu, MAX_GPUS, fit,
+    with_margin,
+};
+use crate::input::clip;
+use crate::scenario::FieldError;
+
+/// The fleet's path in a scenario.
+pub const FLEET: &str = "deployment.fleet";
+/// Host types a fleet may list.
+pub const MAX_HOST_TYPES: usize = 8;
+/// GPUs one host may carry.
+pub const MAX_GPUS_PER_HOST: u32 = 64;
+/// Hosts of one type.
+pub const MAX_HOSTS: u32 = 100_000;
+
+/// Hosts of one kind: `hosts` hosts with `gpus_per_host` GPUs of model `gpu`
+/// (a catalog id, or a name that means one GPU of the catalog: "L40S", "H100 SXM").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostType {
+    pub gpu: String,
+    pub gpus_per_host: u32,
+    pub hosts: u32,
+}
+
+/// Reads a fleet: host types separated by `;` or new lines, each
+/// `[count ×] GPU [per host][, N hosts]` ("4 × L40S per host, 6 hosts",
+/// "8x H100 SXM", "A10"). The count defaults to 1 GPU per host, the hosts to 1.
+pub fn parse(text: &str) -> Result<Vec<HostType>, FieldError> {
+    let entries: Vec<&str> = text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    if entries.len() > MAX_HOST_TYPES {
+        return Err(FieldError::new(
+            FLEET,
+            format!(
+                "List at most {MAX_HOST_TYPES} kinds of host; this lists {}.",
+                entries.len()
+            ),
+        ));
+    }
+    entries
+        .iter()
+        .map(|e| entry(e).map_err(|m| FieldError::new(FLEET, m)))
+        .collect()
+}
+
+/// One host type, or why its text is not one.
+fn entry(text: &str) -> Result<HostType, String> {
+    let quoted = clip(text, 60);
+    // Keywords are matched in ASCII lower case, which keeps byte offsets, so the
+    // GPU's name is kept as it was written.
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    // ", 6 hosts" at the end.
+    let (head_end, hosts) = match lower.rfind(',') {
+        Some(comma) => {
+            let tail = lower[comma + 1..].trim();
+            let n = tail
+                .strip_suffix("hosts")
+                .or_else(|| tail.strip_suffix("host"))
+                .ok_or_else(|| {
+                    format!(
+                        "In '{quoted}': after the comma, say how many hosts, e.g. \", 6 hosts\"."
+                    )
+                })?;
+            (comma, count(n, "hosts", MAX_HOSTS, &quoted)?)
+        }
+        None => (t.len(), 1),
+    };
+    let head_lower = lower[..head_end].trim_end();
+    let head_lower = head_lower
+        .strip_suffix("per host")
+        .or_else(|| head_lower.strip_suffix("/host"))
+        .unwrap_or(head_lower)
+        .trim_end();
+    let head = &t[..head_lower.len()];
+    // "4 × L40S", "4x L40S", "4 * L40S", "4 L40S"; "4090" is a name.
+    let digits = head.chars().take_while(char::is_ascii_digit).count();
+    let after = &head[digits..];
+    let sep = after.trim_start();
+    let marked = sep
+        .strip_prefix('×')
+        .or_else(|| sep.strip_prefix('*'))
+        .or_else(|| sep.strip_prefix("x ").or_else(|| sep.strip_prefix("X ")));
+    let (per_host, name) = match marked {
+        Some(rest) if digits > 0 => (
+            count(&head[..digits], "GPUs per host", MAX_GPUS_PER_HOST, &quoted)?,
+            rest,
+        ),
+        _ if digits > 0 && after.starts_with(char::is_whitespace) => (
+            count(&head[..digits], "GPUs per host", MAX_GPUS_PER_HOST, &quoted)?,
+            sep,
+        ),
+        _ => (1, head),
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!(
+            "In '{quoted}': name the GPU, e.g. \"4 × L40S per host, 6 hosts\"."
+        ));
+    }
+    Ok(HostType {
+        gpu: name.to_string(),
+        gpus_per_host: per_host,
+        hosts,
+    })
+}
+
+fn count(text: &str, what: &str, max: u32, quoted: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "In '{quoted}': {what} must be a whole number from 1 to {}.",
+            crate::units::group_digits(u64::from(max))
+        )),
+    }
+}
+
+/// The fleet as the field shows it, one host type per line.
+pub fn text(fleet: &[HostType]) -> String {
+    fleet
+        .iter()
+        .map(|h| {
+            let hosts = if h.hosts == 1 {
+                String::new()
+            } else {
+                format!(", {} hosts", h.hosts)
+            };
+            format!("{} × {} per host{hosts}", h.gpus_per_host, h.gpu)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Lower-case letters and digits only, "nvidia" dropped: "NVIDIA H100 SXM5 80GB" → "h100sxm580gb".
+fn squash(s: &str) -> String {
+    s.to_lowercase()
+        .replace("nvidia", "")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+/// The catalog GPU `name` means: its id or name exactly, else the only GPU whose
+/// id and name contain every word of it.
+pub fn resolve<'a>(name: &str, catalog: &'a Catalog) -> Result<&'a Gpu, String> {
+    let q = squash(name);
+    if let Some(g) = catalog
+        .gpus
+        .iter()
+        .find(|g| squash(&g.id) == q || squash(&g.name) == q)
+    {
+        return Ok(g);
+    }
+    let words: Vec<String> = name
+        .to_lowercase()
+        .replace("nvidia", "")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let matches: Vec<&Gpu> = catalog
+        .gpus
+        .iter()
+        .filter(|g| {
+            let hay = format!("{} {}", squash(&g.id), squash(&g.name));
+            !words.is_empty() && words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "'{}' is not a GPU of the catalog; name it as the GPU catalog page does, e.g. L40S, A100 PCIe 80GB, H100 SXM.",
+            clip(name, 40)
+        )),
+        many => Err(format!(
+            "'{}' could be {}; say which.",
+            clip(name, 40),
+            many.iter()
+                .take(6)
+                .map(|g| g.name.trim_start_matches("NVIDIA ").to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Checks a fleet against `catalog`: every GPU named resolves, every count is in range.
+pub fn check(fleet: &[HostType], catalog: &Catalog) -> Result<(), FieldError> {
+    if fleet.len() > MAX_HOST_TYPES {
+        return Err(FieldError::new(
+            FLEET,
+            format!("List at most {MAX_HOST_TYPES} kinds of host."),
+        ));
+    }
+    for h in fleet {
+        // The field writes a fleet as text: a name must read back as itself.
+        if h.gpu.contains([',', ';', '\n']) {
+            return Err(FieldError::new(
+                FLEET,
+                format!(
+                    "'{}': name the GPU without commas or semicolons.",
+                    clip(&h.gpu, 40)
+                ),
+            ));
+        }
+        resolve(&h.gpu, catalog).map_err(|m| FieldError::new(FLEET, m))?;
+        if !(1..=MAX_GPUS_PER_HOST).contains(&h.gpus_per_host)
+            || !(1..=MAX_HOSTS).contains(&h.hosts)
+        {
+            return Err(FieldError::new(
+                FLEET,
+                format!(
+                    "{}: 1 to {MAX_GPUS_PER_HOST} GPUs per host and 1 to {MAX_HOSTS} hosts.",
+                    clip(&h.gpu, 40)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How a split workload is laid out over GPUs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Layout {
+    /// GPUs every layer is split over (within one host).
+    pub tensor: u32,
+    /// Runs of layers, one after the other (may span hosts).
+    pub pipeline: u32,
+    /// Hosts one copy of the workload spans.
+    pub hosts: u32,
+}
+
+impl Layout {
+    pub fn gpus(&self) -> u32 {
+        self.tensor * self.pipeline
+    }
+}
+
+/// What would make the workload fit on one GPU of a kind.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fix {
+    /// What to change, e.g. "FP8 weights", "activation checkpointing".
+    pub change: String,
+    /// The demand after the change, one copy, bytes.
+    pub total: u64,
+    /// Whether it then fits one GPU with the margin.
+    pub fits: bool,
+}
+
+/// The answer on one kind of the user's hosts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FleetAnswer {
+    pub gpu_id: String,
+    pub gpu_name: String,
+    pub gpus_per_host: u32,
+    pub hosts: u32,
+    /// The whole GPU as the workload can use it, bytes.
+    pub capacity: u64,
+    /// The demand with the margin, one copy, bytes.
+    pub needed: u64,
+    /// The smallest option of this GPU that holds one copy (a full GPU, a MIG
+    /// instance or a vGPU type), with its copies per GPU.
+    pub one: Option<FitOption>,
+    /// Copies of the workload the fleet's GPUs of this kind hold (with `one`, or split).
+    pub copies: u32,
+    /// Too big for one GPU: the GPUs one copy takes, split evenly, and how.
+    pub split: Option<Split>,
+    /// Bytes one GPU is short of holding one copy (with the margin); 0 when it holds it.
+    pub short_by: u64,
+    /// Changes of the workload and whether each would make it fit one GPU.
+    pub fixes: Vec<Fix>,
+}
+
+/// One copy split over several GPUs of one kind.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Split {
+    pub layout: Layout,
+    /// Bytes on each GPU.
+    pub per_gpu: u64,
+    /// Whether the fleet's hosts of this kind have enough GPUs for one copy.
+    pub in_fleet: bool,
+}
+
+/// The smallest tensor-parallel degree of at least `n`, at most `limit`, that
+/// divides `heads` (any degree when the model has no heads to divide).
+fn tensor_degree(n: u32, limit: u32, heads: Option<u32>) -> Option<u32> {
+    (n..=limit).find(|t| heads.is_none_or(|h| h % t == 0))
+}
+
+/// The layout for `n` GPUs of a host type: tensor parallel within a host (a
+/// degree that divides the attention heads), pipeline stages across hosts.
+pub fn layout(n: u32, gpus_per_host: u32, heads: Option<u32>) -> Layout {
+    if let Some(t) = tensor_degree(n, gpus_per_host, heads) {
+        return Layout {
+            tensor: t,
+            pipeline: 1,
+            hosts: 1,
+        };
+    }
+    // Across hosts: the largest degree a host can hold, then enough stages.
+    let t = (1..=gpus_per_host.max(1))
+        .rev()
+        .find(|t| heads.is_none_or(|h| h % t == 0))
+        .unwrap_or(1);
+    let pipeline = n.div_ceil(t);
+    Layout {
+        tensor: t,
+        pipeline,
+        hosts: (t * pipeline).div_ceil(gpus_per_host.max(1)),
+    }
+}
+
+/// The answer on each host type of `fleet` (which [`check`] has passed). The
+/// catalog's filters do not apply: the user's GPUs are answered for whatever the
+/// list shows. `variants` gives changes of the workload with their demands, tried
+/// when one GPU is too small.
+pub fn answer(
+    fleet: &[HostType],
+    catalog: &Catalog,
+    demand: &Demand,
+    settings: &FitSettings,
+    heads: Option<u32>,
+    variants: impl Fn() -> Vec<(String, Demand)>,
+) -> Vec<FleetAnswer> {
+    // Computed once, and only when some GPU is too small.
+    let mut tried: Option<Vec<(String, Demand)>> = None;
+    fleet
+        .iter()
+        .filter_map(|h| {
+            let gpu = resolve(&h.gpu, catalog).ok()?;
+            let one_gpu = Catalog {
+                schema_version: catalog.schema_version,
+                description: String::new(),
+                gpus: vec![gpu.clone()],
+                sources: Vec::new(),
+            };
+            let s = FitSettings {
+                cards_per_host: h.gpus_per_host.div_ceil(gpu.gpus_per_board.max(1)),
+                architectures: Vec::new(),
+                form_classes: Vec::new(),
+                modes: Vec::new(),
+                ..settings.clone()
+            };
+            let fits = fit(&one_gpu, demand, &s);
+            let full = fits
+                .options
+                .iter()
+                .find(|o| o.mode == DeploymentMode::Passthrough)?;
+            let capacity = full.capacity;
+            let one = fits
+                .options
+                .iter()
+                .find(|o| o.status == FitStatus::Fits)
+                .cloned();
+            let fleet_gpus = h.gpus_per_host.saturating_mul(h.hosts);
+            let (copies, split) = match &one {
+                Some(o) => (o.per_gpu.saturating_mul(fleet_gpus), None),
+                None => {
+                    let n = (2..=MAX_GPUS).find(|&n| {
+                        with_margin(demand.per_gpu(n), settings.margin_percent) <= capacity
+                    });
+                    match n {
+                        Some(n) => {
+                            let l = layout(n, h.gpus_per_host, heads);
+                            let per_copy = l.tensor * l.pipeline;
+                            let copies = if l.hosts == 1 {
+                                (h.gpus_per_host / per_copy).saturating_mul(h.hosts)
+                            } else {
+                                h.hosts / l.hosts
+                            };
+                            (
+                                copies,
+                                Some(Split {
+                                    layout: l,
+                                    per_gpu: demand.per_gpu(per_copy),
+                                    in_fleet: copies > 0,
+                                }),
+                            )
+                        }
+                        None => (0, None),
+                    }
+                }
+            };
+            let needed = with_margin(demand.total, settings.margin_percent);
+            let short_by = needed.saturating_sub(capacity);
+            let fixes = if short_by > 0 {
+                tried
+                    .get_or_insert_with(&variants)
+                    .iter()
+                    .map(|(change, d)| Fix {
+                        change: change.clone(),
+                        total: d.total,
+                        fits: with_margin(d.total, settings.margin_percent) <= capacity,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Some(FleetAnswer {
+                gpu_id: gpu.id.clone(),
+                gpu_name: gpu.name.clone(),
+                gpus_per_host: h.gpus_per_host,
+                hosts: h.hosts,
+                capacity,
+                needed,
+                one,
+                copies,
+                split,
+                short_by,
+                fixes,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(gpu: &str, gpus_per_host: u32, hosts: u32) -> HostType {
+        HostType {
+            gpu: gpu.into(),
+            gpus_per_host,
+            hosts,
+        }
+    }
+
+    #[test]
+    fn fleets_read_as_people_write_them() {
+        assert_eq!(
+            parse("4 × L40S per host, 6 hosts"),
+            Ok(vec![host("L40S", 4, 6)])
+        );
+        assert_eq!(parse("8x H100 SXM"), Ok(vec![host("H100 SXM", 8, 1)]));
+        assert_eq!(parse("2 * A10 per host"), Ok(vec![host("A10", 2, 1)]));
+        assert_eq!(parse("4 A10/host, 1 host"), Ok(vec![host("A10", 4, 1)]));
+        assert_eq!(parse("A10, 3 hosts"), Ok(vec![host("A10", 1, 3)]));
+        assert_eq!(parse("4090"), Ok(vec![host("4090", 1, 1)]));
+        assert_eq!(
+            parse("4 × L40S per host, 6 hosts; 8 x H100 SXM per host, 2 hosts\n"),
+            Ok(vec![host("L40S", 4, 6), host("H100 SXM", 8, 2)])
+        );
+        assert_eq!(parse("  "), Ok(vec![]));
+        let two = [host("L40S", 4, 6), host("A10", 1, 1)];
+        assert_eq!(parse(&text(&two)), Ok(two.to_vec()));
+        let err = |t: &str| parse(t).unwrap_err().message;
+        assert_eq!(
+            err("0 × L40S"),
+            "In '0 × L40S': GPUs per host must be a whole number from 1 to 64."
+        );
+        assert_eq!(
+            err("4 × L40S, many hosts"),
+            "In '4 × L40S, many hosts': hosts must be a whole number from 1 to 100,000."
+        );
+        assert_eq!(
+            err("4 × L40S, 6"),
+            "In '4 × L40S, 6': after the comma, say how many hosts, e.g. \", 6 hosts\"."
+        );
+        assert_eq!(
+            err("4 ×"),
+            "In '4 ×': name the GPU, e.g. \"4 × L40S per host, 6 hosts\"."
+        );
+        assert!(err(&"A10;".repeat(9)).starts_with("List at most 8 kinds of host"));
+        assert_eq!(
+            parse(&format!("{} × A10", u64::MAX)).unwrap_err().path,
+            FLEET
+        );
+    }
+
+    #[test]
+    fn names_resolve_to_one_catalog_gpu_or_say_which() {
+        let c = Catalog::bundled();
+        assert_eq!(resolve("L40S", c).map(|g| g.id.as_str()), Ok("l40s"));
+        assert_eq!(resolve("l40", c).map(|g| g.id.as_str()), Ok("l40"));
+        assert_eq!(
+            resolve("NVIDIA A100 PCIe 80GB", c).map(|g| g.id.as_str()),
+            Ok("a100-pcie-80gb")
+        );
+        assert_eq!(
+            resolve("h100 sxm", c).map(|g| g.id.as_str()),
+            Ok("h100-sxm5-80gb")
+        );
+        assert!(resolve("a100", c).unwrap_err().contains("could be"));
+        assert!(
+            resolve("voodoo2", c)
+                .unwrap_err()
+                .contains("is not a GPU of the catalog")
+        );
+        assert!(check(&[host("L40S", 4, 6)], c).is_ok());
+        assert!(
+            check(&[host("L40S, PCIe", 4, 6)], c)
+                .unwrap_err()
+                .message
+                .contains("without commas")
+        );
+        assert!(check(&[host("L40S", 0, 6)], c).is_err());
+        assert!(check(&[host("L40S", 4, 0)], c).is_err());
+    }
+
+    #[test]
+    fn layouts_divide_the_heads_and_stay_in_a_host_when_they_can() {
+        // 3 GPUs cannot split 64 heads: 4, in one host of 4.
+        assert_eq!(
+            layout(3, 4, Some(64)),
+            Layout {
+                tensor: 4,
+                pipeline: 1,
+                hosts: 1
+            }
+        );
+        // 5 GPUs on hosts of 4: tensor 4 within a host, 2 stages over 2 hosts.
+        assert_eq!(
+            layout(5, 4, Some(64)),
+            Layout {
+                tensor: 4,
+                pipeline: 2,
+                hosts: 2
+            }
+        );
+        // 40 heads on hosts of 8: 5 divides 40.
+        assert_eq!(
+            layout(5, 8, Some(40)),
+            Layout {
+                tensor: 5,
+                pipeline: 1,
+                hosts: 1
+            }
+        );
+        // No heads to divide (a CNN): any count.
+        assert_eq!(
+            layout(3, 4, None),
+            Layout {
+                tensor: 3,
+                pipeline: 1,
+                hosts: 1
+            }
+        );
+    }
+
+    #[test]
+    fn the_answer_on_each_host_type() {
+        let c = Catalog::bundled();
+        let s = FitSettings::default();
+        // 100 GB, 1 GB of it on every GPU: no L40S (48 GB, 45 GB with ECC) holds it.
+        let big = Demand {
+            total: 100_000_000_000,
+            replicated: 1_000_000_000,
+        };
+        let fp8 = Demand {
+            total: 40_000_000_000,
+            replicated: 1_000_000_000,
+        };
+        let fleet = [host("L40S", 4, 6)];
+        let a = answer(&fleet, c, &big, &s, Some(64), || {
+            vec![("FP8 weights".into(), fp8)]
+        });
+        assert_eq!(a.len(), 1);
+        let l40s = &a[0];
+        assert_eq!(l40s.gpu_id, "l40s");
+        assert!(l40s.one.is_none());
+        // 48 GiB less 1/16 for ECC = 48,318,382,080 B; 100 GB + 10 % = 110 GB.
+        assert_eq!(l40s.capacity, 48 * (1 << 30) / 16 * 15);
+        assert_eq!(
+            l40s.short_by,
+            with_margin(100_000_000_000, 10.0) - l40s.capacity
+        );
+        // (1 + 99/n) GB × 1.1 ≤ 48.32 GB from n = 3; 3 does not divide 64 heads: 4.
+        let split = l40s.split.as_ref().unwrap();
+        assert_eq!(
+            split.layout,
+            Layout {
+                tensor: 4,
+                pipeline: 1,
+                hosts: 1
+            }
+        );
+        assert_eq!(split.per_gpu, 1_000_000_000 + 24_750_000_000);
+        assert_eq!(l40s.copies, 6, "one copy per host of 4");
+        assert_eq!(
+            l40s.fixes,
+            vec![Fix {
+                change: "FP8 weights".into(),
+                total: 40_000_000_000,
+                fits: true
+            }]
+        );
+        // A workload that fits one L40S: the smallest option and copies over 24 GPUs.
+        let small = Demand {
+            total: 20_000_000_000,
+            replicated: 1_000_000_000,
+        };
+        let a = answer(&fleet, c, &small, &s, Some(64), Vec::new);
+        let one = a[0].one.as_ref().unwrap();
+        assert_eq!(one.gpu_id, "l40s");
+        assert_eq!(a[0].copies, one.per_gpu * 24);
+        assert_eq!(a[0].short_by, 0);
+        assert!(a[0].fixes.is_empty());
+    }
+}
