@@ -318,6 +318,36 @@ fn FitsResult(
             </table>
         </div>
         <Show when=move || has_multi.get()>
+            // The split at a glance: GPUs × memory on each against one GPU's memory.
+            <div class="multi-chart" data-testid=format!("{prefix}multi-chart")>
+                <p class="multi-chart-title">"Split evenly: GPUs needed, and the memory on each"</p>
+                {move || {
+                    let u = units.get();
+                    fits.with(|x| {
+                        x.as_ref()
+                            .map(|f| {
+                                f.multi_gpu
+                                    .iter()
+                                    .take(8)
+                                    .map(|m| {
+                                        let used = if m.capacity == 0 { 100.0 } else { m.per_gpu as f64 * 100.0 / m.capacity as f64 };
+                                        let name = m.gpu_name.trim_start_matches("NVIDIA ").to_string();
+                                        let words = format!("{} of {}", format_bytes(m.per_gpu, u), format_bytes(m.capacity, u));
+                                        view! {
+                                            <div class="multi-bar">
+                                                <span class="multi-count">{format!("{} × {name}", m.gpus)}</span>
+                                                <div class="meter meter-fits" role="img" aria-label=format!("{} GPUs, {words} each", m.gpus)>
+                                                    <div class="fill" style:width=format!("{:.1}%", used.min(100.0))></div>
+                                                </div>
+                                                <span class="multi-words">{words}</span>
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                    })
+                }}
+            </div>
             <details class="multi" open=move || none_fit.get() data-testid=format!("{prefix}multi-gpu")>
                 <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
                 <p class="hint">

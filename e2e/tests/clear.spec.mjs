@@ -131,6 +131,12 @@ test('with 4 × L40S per host, Llama-3.1-70B FP8 at 32 users × 8k leads with th
     return Boolean(a.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING);
   });
   expect(before).toBe(true);
+  // Memory against context, with the L40S drawn across: it is exceeded from the first point.
+  await transformer.field('tf-curves').locator('summary').click();
+  await expect(transformer.field('tf-curve-context').locator('svg')).toHaveAttribute('aria-label', /Your L40S is exceeded from 512\./);
+  await expect(transformer.field('tf-curve-sequences').locator('figcaption')).toContainText('Memory per GPU against concurrent sequences: from');
+  // The split at a glance, outside any collapsed section.
+  await expect(transformer.field('tf-multi-chart')).toBeVisible();
   // The fleet stays in this browser and is the CNN page's too.
   await page.reload();
   await expect(transformer.field('tf-fleet')).toHaveValue(/4 × L40S per host, 6 hosts/);

@@ -2,6 +2,7 @@
 //! the architecture, describe the workload (serving, training, LoRA/QLoRA), and
 //! see the memory per GPU term by term, the reverse questions and what fits.
 
+mod curves;
 mod model;
 mod results;
 

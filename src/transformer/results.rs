@@ -10,6 +10,7 @@ use sizing::transformer::size as rules;
 use sizing::units::{format_bytes, format_bytes_exact, format_share, group_digits};
 
 use super::Form;
+use super::curves::CurveChart;
 use crate::state::Sizing;
 use crate::text;
 use crate::widgets::TextField;
@@ -31,6 +32,33 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
     let report = form.sizing.report;
     let answers: Memo<Option<ReverseAnswers>> =
         Memo::new(move |_| report.with(|r| r.as_ref().ok().and_then(|r| r.reverse.clone())));
+    // The curves, with the memory asked about and the user's GPUs drawn across.
+    let charts_open = RwSignal::new(false);
+    let drawn = Memo::new(move |_| {
+        if !charts_open.get() {
+            return None;
+        }
+        report.with(|r| {
+            let r = r.as_ref().ok()?;
+            let c = r.curves.clone()?;
+            let mut lines: Vec<(String, u64)> = r
+                .reverse
+                .iter()
+                .map(|a| ("Memory per GPU above".to_string(), a.memory))
+                .collect();
+            lines.extend(r.fleet.iter().map(|f| {
+                (
+                    format!("Your {}", f.gpu_name.trim_start_matches("NVIDIA ")),
+                    f.capacity,
+                )
+            }));
+            let (sequences, context) = match &r.scenario.workload {
+                sizing::scenario::Workload::Transformer(t) => (t.sequences, t.context),
+                _ => (0, 0),
+            };
+            Some((c, lines, sequences, context))
+        })
+    });
     view! {
         <div class="card reverse" data-testid="tf-reverse">
             <h2>"What fits in a given GPU"</h2>
@@ -44,6 +72,25 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
                     }
                 })
             }}
+            // Drawn only while open: a keystroke does not redraw two charts nobody looks at.
+            <details class="curves" data-testid="tf-curves">
+                <summary on:click=move |_| charts_open.update(|o| *o = !*o)>
+                    "Memory against context and against concurrent users, with your GPUs drawn across"
+                </summary>
+                <Show when=move || charts_open.get()>
+                    {move || {
+                        let u = units.get();
+                        drawn.get().map(|(c, lines, sequences, context)| {
+                            view! {
+                                {(!c.context.is_empty()).then(|| view! {
+                                    <CurveChart testid="tf-curve-context" x_label="Context per sequence (tokens)" points=c.context.clone() asked=context lines=lines.clone() token_axis=true units=u/>
+                                })}
+                                <CurveChart testid="tf-curve-sequences" x_label="Concurrent sequences" points=c.sequences lines=lines asked=sequences token_axis=false units=u/>
+                            }
+                        })
+                    }}
+                </Show>
+            </details>
         </div>
     }
 }

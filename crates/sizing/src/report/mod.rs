@@ -22,7 +22,7 @@ use crate::mode::Mode;
 use crate::scenario::{CnnScenario, FieldError, Scenario, TransformerScenario, Workload};
 use crate::speed::{self, Speed, Work};
 use crate::term::{Kind, Term, total_formula};
-use crate::transformer::size::{MEMORY_GIB, TransformerSized};
+use crate::transformer::size::{Curves, MEMORY_GIB, TransformerSized};
 use crate::transformer::training::MethodKind;
 use crate::transformer::{self, Architecture, KvFormat, ParamCount, Recompute, WeightFormat};
 use crate::vsphere::{self, Sheet};
@@ -192,6 +192,9 @@ pub struct Report {
     /// Serving: what fits in the memory the scenario names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse: Option<ReverseAnswers>,
+    /// Serving: memory per GPU against context and against concurrent sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curves: Option<Curves>,
     /// Transformers: parameters by embedding, block and head.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<ParamCount>,
@@ -250,6 +253,7 @@ struct Sized {
     model: ModelSummary,
     memory: Memory,
     reverse: Option<Result<ReverseAnswers, FieldError>>,
+    curves: Option<Curves>,
     parameters: Option<ParamCount>,
     layers: Option<Vec<LayerRow>>,
     transformer: Option<TransformerFacts>,
@@ -268,6 +272,7 @@ impl Sized {
             },
             memory: Memory::from(&r.estimate),
             reverse: r.reverse,
+            curves: r.curves,
             parameters: Some(r.params),
             layers: None,
             transformer: Some(TransformerFacts {
@@ -322,6 +327,7 @@ impl Sized {
             },
             memory: Memory::from(&r.estimate),
             reverse: None,
+            curves: None,
             parameters: None,
             layers: Some(std::iter::once(input).chain(rows).collect()),
             transformer: None,
@@ -496,6 +502,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         model: sized.model,
         memory: sized.memory,
         reverse,
+        curves: sized.curves,
         parameters: sized.parameters,
         layers: sized.layers,
         fits,

@@ -210,3 +210,57 @@ fn the_words_follow_the_units_and_the_numbers_do_not_change() {
     assert_eq!(other.fits, r.fits);
     assert!(other.to_json().contains("\"Needed: 3.86 GiB plus"));
 }
+
+#[test]
+fn the_curves_pass_through_the_asked_point_and_grow_by_the_kv_cache() {
+    let r = sized(r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-8b","context":4096,"sequences":1}}}"#)
+        .unwrap();
+    let c = r.curves.as_ref().unwrap();
+    // Doubling from 512 to the model's 131,072 positions.
+    let xs: Vec<u64> = c.context.iter().map(|p| p.0).collect();
+    assert_eq!(
+        xs,
+        [512, 1024, 2048, 4096, 8192, 16_384, 32_768, 65_536, 131_072]
+    );
+    let at = |x: u64| c.context.iter().find(|p| p.0 == x).unwrap().1;
+    assert_eq!(at(4096), r.memory.total);
+    // Past the 8,192-token prefill budget only the KV cache grows: 2 × 32 layers ×
+    // 8 KV heads × 128 × 2 B = 131,072 B per token, × 8,192 more tokens = 1 GiB.
+    assert_eq!(at(16_384) - at(8192), 131_072 * 8192);
+    // Sequences: 1 to 64, the asked one included, memory rising.
+    let ns: Vec<u64> = c.sequences.iter().map(|p| p.0).collect();
+    assert_eq!(ns, [1, 2, 4, 8, 16, 32, 64]);
+    assert!(c.sequences.windows(2).all(|w| w[1].1 > w[0].1));
+    assert_eq!(c.sequences[0].1, r.memory.total);
+    // Training has none.
+    let t = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-8b","mode":"training"}}}"#,
+    )
+    .unwrap();
+    assert!(t.curves.is_none());
+}
+
+#[test]
+fn the_fleet_is_answered_from_the_same_demand() {
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b","mode":"training","method":"qlora","recompute":"none"}},
+            "deployment":{"fleet":[{"gpu":"A10","gpus_per_host":1,"hosts":1}]}}"#,
+    )
+    .unwrap();
+    let a10 = &r.fleet[0];
+    assert_eq!(a10.gpu_id, "a10");
+    assert_eq!(a10.needed, r.fits.as_ref().unwrap().needed);
+    assert!(a10.one.is_none() && a10.short_by > 0);
+    // Checkpointing is the change that makes it fit; QLoRA is already the method.
+    assert_eq!(a10.fixes.len(), 1);
+    assert_eq!(a10.fixes[0].change, "activation checkpointing");
+    assert!(a10.fixes[0].fits);
+    let bad = sized(r#"{"version":1,"workload":{"transformer":{}},"deployment":{"fleet":[{"gpu":"voodoo2","gpus_per_host":1,"hosts":1}]}}"#)
+        .unwrap();
+    assert!(bad.fleet.is_empty());
+    assert_eq!(paths(&bad.errors), ["deployment.fleet"]);
+    assert!(
+        bad.fits.is_some(),
+        "a bad fleet leaves the catalog's answer standing"
+    );
+}

@@ -192,6 +192,62 @@ pub struct ReverseAnswers {
     pub max_sequences: Reverse,
 }
 
+/// Memory per GPU at other context lengths and other numbers of concurrent
+/// sequences, the rest of the serving workload as asked: the reverse answers, seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Curves {
+    /// `(context, bytes)`, models that generate: doubling from 512 tokens to the
+    /// model's longest (at least the context asked), with the context asked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<(u64, u64)>,
+    /// `(sequences, bytes)`: doubling from 1 to 4 × the sequences asked (at least 64).
+    pub sequences: Vec<(u64, u64)>,
+}
+
+/// Points of a curve: doubling from `from` up to `to`, and `asked`, in order.
+fn doubling(from: u64, to: u64, asked: u64) -> Vec<u64> {
+    let mut xs: Vec<u64> = std::iter::successors(Some(from), |x| x.checked_mul(2))
+        .take_while(|x| *x <= to)
+        .collect();
+    if !xs.contains(&asked) {
+        xs.push(asked);
+        xs.sort_unstable();
+    }
+    xs
+}
+
+/// The curves of a serving workload; points the memory model refuses are left out.
+fn curves(a: &Architecture, params: &ParamCount, w: &InferenceWorkload) -> Curves {
+    let total = |v: &InferenceWorkload| inference(a, params, v).ok().map(|e| e.total);
+    let context = if a.kind.generates() {
+        let longest = a.max_positions.max(w.context).min(MAX_CONTEXT);
+        doubling(512.min(w.context), longest, w.context)
+            .into_iter()
+            .filter_map(|c| {
+                total(&InferenceWorkload {
+                    context: c,
+                    ..w.clone()
+                })
+                .map(|b| (c, b))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let most = w.sequences.saturating_mul(4).clamp(64, MAX_SEQUENCES);
+    let sequences = doubling(1, most, w.sequences)
+        .into_iter()
+        .filter_map(|n| {
+            total(&InferenceWorkload {
+                sequences: n,
+                ..w.clone()
+            })
+            .map(|b| (n, b))
+        })
+        .collect();
+    Curves { context, sequences }
+}
+
 /// A transformer scenario, sized.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransformerSized {
@@ -209,6 +265,8 @@ pub struct TransformerSized {
     pub headline: String,
     /// Serving: the reverse answers, or the problem with the memory they are asked for.
     pub reverse: Option<Result<ReverseAnswers, FieldError>>,
+    /// Serving: memory at other contexts and numbers of sequences.
+    pub curves: Option<Curves>,
 }
 
 /// The scenario path of a workload field the memory model names in its messages.
@@ -401,6 +459,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             mode,
             headline,
             reverse: None,
+            curves: None,
         });
     }
     let w = InferenceWorkload {
@@ -437,6 +496,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             group_digits(sequences)
         )
     };
+    let curves = curves(&a, &params, &w);
     let reverse = memory.map(|gib| {
         let memory = (gib * 1_073_741_824.0).round() as u64;
         ReverseAnswers {
@@ -455,6 +515,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
         mode,
         headline,
         reverse: Some(reverse),
+        curves: Some(curves),
     })
 }
 
