@@ -21,7 +21,7 @@ export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 30
 
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help setup serve dist test lint fmt test-native test-wasm test-browser e2e bench bench-place perf fuzz clean
+.PHONY: help setup serve dist test lint fmt test-native test-wasm test-browser e2e bench bench-place perf accuracy fuzz clean
 
 help:
 	@echo "make serve   install what is missing, then serve the app on http://127.0.0.1:8080"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench   benchmark the sparse kernels as wasm in Node; writes docs/sparse-benchmark.md"
 	@echo "make bench-place  benchmark the placement simulator at cluster scale as wasm in Node; writes docs/placement-benchmark.md"
 	@echo "make perf    start-up and recompute times of the release build in headless Chromium; writes target/perf.md"
+	@echo "make accuracy  the calibration suite: published measurements against the command line; writes docs/accuracy.md"
 	@echo "make fuzz    fuzz the readers (scenario, config.json, catalog, link, saved list); FUZZ_SECONDS each"
 	@echo "make fmt     format the code"
 
@@ -105,6 +106,13 @@ perf: setup
 	trunk build --release
 	@mkdir -p target
 	node scripts/perf.mjs --dir dist | tee target/perf.md
+
+# The calibration suite (scripts/accuracy.mjs): each case of accuracy/cases.json, a
+# scenario and a published measurement, sized by the command line; the error per
+# case and the median and worst per kind into docs/accuracy.md.
+accuracy: setup
+	cargo build -p headroom-cli
+	node scripts/accuracy.mjs
 
 # Each reader under libFuzzer for FUZZ_SECONDS: scenario files, config.json, catalogs,
 # links, saved lists (fuzz/src/checks.rs says what is checked). New inputs go to

@@ -10,6 +10,7 @@ use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::compress_page::CompressPage;
 use crate::glossary::GlossaryPage;
+use crate::known::KnownPage;
 use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
@@ -18,7 +19,7 @@ use crate::transformer::TransformerPage;
 
 /// The pages in tab order: each one's page, tab label, page heading and the
 /// name its tab, panel and test ids are built from.
-const PAGES: [(Page, &str, &str, &str); 8] = [
+const PAGES: [(Page, &str, &str, &str); 9] = [
     (
         Page::Transformer,
         "Transformers & LLMs",
@@ -26,6 +27,12 @@ const PAGES: [(Page, &str, &str, &str); 8] = [
         "transformer",
     ),
     (Page::Cnn, "CNNs", "Convolutional networks", "cnn"),
+    (
+        Page::Known,
+        "Known demand",
+        "A known memory demand",
+        "known",
+    ),
     (
         Page::Compression,
         "Compression",
@@ -190,6 +197,7 @@ pub fn App() -> impl IntoView {
             <ScenarioBar/>
             {shown(Page::Transformer, "page", || view! { <TransformerPage/> }.into_any())}
             {shown(Page::Cnn, "page", || view! { <CnnPage/> }.into_any())}
+            {shown(Page::Known, "page", || view! { <KnownPage/> }.into_any())}
             // Built only while on show: it sizes its own scenario (and may run the
             // lab), which the other pages' keystrokes must not pay for. Its inputs
             // live in the store and come back with it.

@@ -38,7 +38,8 @@ pub fn FitsPanel(
         Signal::derive(move || bind.with(|f| f.fleet.clone())),
         Callback::new(move |v: String| {
             inputs.tf_fit().update(|f| f.fleet = v.clone());
-            inputs.cnn_fit().update(|f| f.fleet = v);
+            inputs.cnn_fit().update(|f| f.fleet = v.clone());
+            inputs.known_fit().update(|f| f.fleet = v);
         }),
         bind.sizing.error(FLEET),
         Signal::stored(None),
@@ -320,7 +321,7 @@ fn FitsResult(
         <Show when=move || has_multi.get()>
             // The split at a glance: GPUs × memory on each against one GPU's memory.
             <div class="multi-chart" data-testid=format!("{prefix}multi-chart")>
-                <p class="multi-chart-title">"Split evenly: GPUs needed, and the memory on each"</p>
+                <p class="multi-chart-title">"Split as an engine runs it: GPUs needed, and the memory on each"</p>
                 {move || {
                     let u = units.get();
                     fits.with(|x| {
@@ -351,8 +352,9 @@ fn FitsResult(
             <details class="multi" open=move || none_fit.get() data-testid=format!("{prefix}multi-gpu")>
                 <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
                 <p class="hint">
-                    "GPUs too small on their own: how many hold the workload together, split evenly, with the margin on each. "
-                    "The runtime overhead is needed again on every GPU."
+                    "GPUs too small on their own: how many hold the workload together, with the margin on each, laid out as an engine runs it: "
+                    "tensor parallel within a host at a degree that divides the attention heads (and, on NVSwitch baseboards, a partition of 1, 2, 4 or 8 GPUs), pipeline stages across hosts. "
+                    "The runtime overhead is needed again on every GPU; the engine's reserve is taken from each GPU."
                 </p>
                 <div class="scroll-x" tabindex="0" role="region" aria-label="GPU counts">
                     <table class="multi-table">
@@ -360,6 +362,7 @@ fn FitsResult(
                             <tr>
                                 <th scope="col">"GPU"</th>
                                 <th scope="col" class="num">"GPUs"</th>
+                                <th scope="col">"Layout"</th>
                                 <th scope="col" class="num">"Per GPU"</th>
                                 <th scope="col" class="num">"Hosts"</th>
                                 <th scope="col">"Interconnect"</th>
@@ -592,6 +595,11 @@ fn MultiRow(
             .as_ref()
             .map_or_else(|| "—".to_string(), |s| words::speed_cells(s)[0].clone())
     };
+    let layout = |m: &MultiGpu| words::layout_short(m.layout);
+    let note = |m: &MultiGpu| match words::rounding(m.fewest, m.rounding) {
+        Some(why) => format!("{why} {}", m.note),
+        None => m.note.clone(),
+    };
     let amount = |m: &MultiGpu| {
         m.speed
             .as_ref()
@@ -601,6 +609,7 @@ fn MultiRow(
         <tr data-testid=format!("{prefix}multi-{gpu}")>
             <td>{cell(|m| m.gpu_name.clone())}</td>
             <td class="num">{cell(|m| m.gpus.to_string())}</td>
+            <td class="nowrap" data-testid=format!("{prefix}multi-{gpu}-layout")>{cell(layout)}</td>
             <td class="num">{per_gpu}</td>
             <td class="num">{cell(|m| m.hosts.to_string())}</td>
             <td>{cell(|m| m.interconnect.clone())}</td>
@@ -609,7 +618,7 @@ fn MultiRow(
             <td class="num" data-testid=format!("{prefix}multi-{gpu}-target")>
                 {cell(|m| m.target_gpus.map_or_else(|| "—".to_string(), |n| format!("met with {n} GPUs")))}
             </td>
-            <td class="why">{cell(|m| m.note.clone())}</td>
+            <td class="why">{cell(note)}</td>
         </tr>
     }
 }

@@ -12,6 +12,7 @@ mod compress_page;
 mod deploy_card;
 mod fits;
 mod glossary;
+mod known;
 mod lab;
 mod memory_card;
 mod place_page;

@@ -370,21 +370,26 @@ fn join_problems(e: &[FieldError]) -> String {
 }
 
 fn page_title(p: Page) -> &'static str {
-    if p == Page::Cnn {
-        "CNNs page"
-    } else {
-        "Transformers page"
+    match p {
+        Page::Cnn => "CNNs page",
+        Page::Known => "Known demand page",
+        _ => "Transformers page",
     }
 }
 
 fn page_id(p: Page) -> &'static str {
-    if p == Page::Cnn { "cnn" } else { "transformer" }
+    match p {
+        Page::Cnn => "cnn",
+        Page::Known => "known",
+        _ => "transformer",
+    }
 }
 
 fn kind_label(s: &Scenario) -> &'static str {
     match s.workload {
         Workload::Transformer(_) => "Transformer",
         Workload::Cnn(_) => "CNN",
+        Workload::Known(_) => "Known demand",
     }
 }
 
@@ -409,12 +414,14 @@ pub fn SavedPage() -> impl IntoView {
             return Vec::new();
         }
         let state = s.state.get();
-        [(Page::Transformer, s.tf), (Page::Cnn, s.cnn)]
-            .into_iter()
-            .filter_map(|(p, sizing)| {
-                Some(Row::on_page(p, state.scenario_of(p)?, sizing.report.get()))
-            })
-            .collect::<Vec<_>>()
+        [
+            (Page::Transformer, s.tf),
+            (Page::Cnn, s.cnn),
+            (Page::Known, s.known),
+        ]
+        .into_iter()
+        .filter_map(|(p, sizing)| Some(Row::on_page(p, state.scenario_of(p)?, sizing.report.get())))
+        .collect::<Vec<_>>()
     });
     let comparable = Memo::new(move |_| {
         let mut all = on_page.get();

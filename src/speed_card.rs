@@ -83,7 +83,7 @@ pub fn SpeedCard(
             <div class="fit-controls">
                 <Choice id=id("speed-option") label="Option" options=choices field=chosen/>
                 <Show when=serving>
-                    <Choice id=id("speed-engine") label="Serving engine" options=options(&Engine::ALL, Engine::id, Engine::label) field=choice!(bind, engine, Engine)/>
+                    <Choice id=id("speed-engine") label="Engine class (speed)" options=options(&Engine::ALL, Engine::id, Engine::label) field=choice!(bind, engine, Engine)/>
                     <TextField id=id("speed-output") label="Output tokens per request" field=text!(bind, OUTPUT_TOKENS, output_tokens) hint="The prompt is the rest of the context."/>
                     <TextField id=id("speed-ttft") label="Target: time to first token" unit="ms" inputmode="decimal" field=text!(bind, TTFT_MS, ttft_ms) hint="Empty: no target."/>
                     <TextField id=id("speed-tpot") label="Target: time per output token" unit="ms" inputmode="decimal" field=text!(bind, TPOT_MS, tpot_ms) hint="Empty: no target."/>

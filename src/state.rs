@@ -16,6 +16,7 @@ use sizing::catalog::Catalog;
 use sizing::catalog::form::FitForm;
 use sizing::cnn::form::CnnForm;
 use sizing::compress::{Compression, CompressionForm};
+use sizing::known::{KnownForm, KnownScenario};
 use sizing::place::form::ClusterForm;
 use sizing::place::{Cluster, Placement, Plan, place};
 use sizing::report::{Report, size_page};
@@ -46,6 +47,9 @@ pub struct Inputs {
     pub cnn: CnnForm,
     pub cnn_fit: FitForm,
     pub cnn_speed: SpeedForm,
+    /// The known-demand page.
+    pub known: KnownForm,
+    pub known_fit: FitForm,
     pub formats: FormatsView,
     pub catalog: CatalogView,
     /// The placement page's cluster and VMs.
@@ -79,6 +83,7 @@ impl Inputs {
             known.to_form()
         };
         let (tf_fit, cnn_fit) = (fit("tf_gpu", &state.tf_gpu), fit("cnn_gpu", &state.cnn_gpu));
+        let known_fit = fit("known_gpu", &state.known_gpu);
         let inputs = Inputs {
             page: state.page,
             units: state.units,
@@ -89,6 +94,8 @@ impl Inputs {
             cnn: state.cnn.to_form(),
             cnn_fit,
             cnn_speed: state.cnn_speed.to_form(),
+            known: state.known.to_form(),
+            known_fit,
             formats: state.formats.clone(),
             catalog: state.catalog.clone(),
             cluster: state.cluster.clone().unwrap_or_default().to_form(),
@@ -233,6 +240,8 @@ pub struct Shared {
     pub tf: Sizing,
     /// The CNN page.
     pub cnn: Sizing,
+    /// The known-demand page.
+    pub known: Sizing,
     /// The compression page: the chosen page's question with the recipe.
     pub compress: Sizing,
     /// Everything above as a link holds it.
@@ -256,10 +265,18 @@ impl Shared {
         let cnn_gpu = read(inputs.cnn_fit().into(), Deployment::from_form);
         let tf_speed = read(inputs.tf_speed().into(), SpeedInputs::from_form);
         let cnn_speed = read(inputs.cnn_speed().into(), SpeedInputs::from_form);
+        let known = read(inputs.known().into(), KnownScenario::from_form);
+        let known_gpu = read(inputs.known_fit().into(), Deployment::from_form);
+        // A known demand has no model to time: its speed question is always the default.
+        let no_speed = Memo::new(|_| FromForm {
+            part: SpeedInputs::default(),
+            unread: Vec::new(),
+        });
         let cluster = read(inputs.cluster().into(), Cluster::from_form);
         let recipe = read(inputs.compress().into(), Compression::from_form);
         let tf_question = question(tf, Workload::Transformer, tf_gpu, tf_speed);
         let cnn_question = question(cnn, Workload::Cnn, cnn_gpu, cnn_speed);
+        let known_question = question(known, Workload::Known, known_gpu, no_speed);
         let compress_question = Memo::new(move |_| {
             let base = match inputs.compress_on().get() {
                 CompressOn::Transformer => tf_question.get(),
@@ -287,6 +304,8 @@ impl Shared {
             cnn: cnn.with(|r| r.part.clone()),
             cnn_gpu: cnn_gpu.with(|r| r.part.clone()),
             cnn_speed: cnn_speed.with(|r| r.part.clone()),
+            known: known.with(|r| r.part.clone()),
+            known_gpu: known_gpu.with(|r| r.part.clone()),
             formats: inputs.formats().get(),
             catalog: inputs.catalog().get(),
             cluster: cluster.with(|r| (r.part != Cluster::default()).then(|| r.part.clone())),
@@ -300,6 +319,7 @@ impl Shared {
             catalog,
             tf: Sizing::new(tf_question, catalog, sizer),
             cnn: Sizing::new(cnn_question, catalog, sizer),
+            known: Sizing::new(known_question, catalog, sizer),
             compress: Sizing::new(compress_question, catalog, sizer),
             state,
             cluster,
@@ -437,12 +457,14 @@ const FLEET_KEY: &str = "headroom.fleet";
 /// browser, and given to the workload pages when the link opened names none.
 fn keep_fleet(s: Shared) {
     let stored = use_local_storage(FLEET_KEY);
-    let (tf, cnn) = (s.inputs.tf_fit(), s.inputs.cnn_fit());
-    let none_linked =
-        tf.with_untracked(|f| f.fleet.is_empty()) && cnn.with_untracked(|f| f.fleet.is_empty());
+    let (tf, cnn, known) = (s.inputs.tf_fit(), s.inputs.cnn_fit(), s.inputs.known_fit());
+    let none_linked = [tf, cnn, known]
+        .iter()
+        .all(|f| f.with_untracked(|f| f.fleet.is_empty()));
     if none_linked && let Ok(Some(text)) = stored.read() {
         tf.update(|f| f.fleet = text.clone());
-        cnn.update(|f| f.fleet = text);
+        cnn.update(|f| f.fleet = text.clone());
+        known.update(|f| f.fleet = text);
     }
     Effect::watch(
         move || tf.with(|f| f.fleet.clone()),

@@ -16,6 +16,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const pages = [
   { name: 'transformer', ready: 'tf-total' },
   { name: 'cnn', ready: 'cnn-total' },
+  { name: 'known', ready: 'known-total' },
   { name: 'compression', ready: 'compress-result' },
   { name: 'precision', ready: 'pr-explorer' },
   { name: 'catalog', ready: 'gpu-table' },

@@ -3,7 +3,7 @@
 // ARIA patterns.
 import { test, expect } from './fixtures.mjs';
 
-const PAGES = ['transformer', 'cnn', 'compression', 'precision', 'catalog', 'placement', 'saved', 'glossary'];
+const PAGES = ['transformer', 'cnn', 'known', 'compression', 'precision', 'catalog', 'placement', 'saved', 'glossary'];
 
 test('"8k" in the context field is 8,192 tokens, and the field says so', async ({ transformer }) => {
   await transformer.goto();

@@ -10,10 +10,10 @@ use leptos::prelude::*;
 use sizing::transformer::form::{ArchFields, Mode, TransformerForm};
 use sizing::transformer::size as rules;
 use sizing::transformer::training::{MethodKind, Recipe, Recompute, TrainOptimizer};
-use sizing::transformer::{KvFormat, WeightFormat};
+use sizing::transformer::{KvFormat, ServingEngine, WeightFormat};
 use sizing::units::group_digits;
 
-use crate::bind::Bind;
+use crate::bind::{Bind, ChoiceBinding};
 use crate::deploy_card::DeployCard;
 use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
@@ -151,6 +151,23 @@ fn ArchEditor(form: Form) -> impl IntoView {
 
 #[component]
 fn InferenceInputs(form: Form) -> impl IntoView {
+    let shared = Shared::expect();
+    // Choosing an engine sets its default fraction and the speed model's engine.
+    let engine_field: ChoiceBinding = (
+        Signal::derive(move || form.with(|f| f.engine.id().to_string())),
+        Callback::new(move |v: String| {
+            if let Some(e) = ServingEngine::from_id(&v) {
+                form.update(|f| {
+                    f.engine = e;
+                    f.utilization = String::new();
+                });
+                if let Some(speed) = e.efficiency() {
+                    shared.inputs.tf_speed().update(|s| s.engine = speed);
+                }
+            }
+        }),
+    );
+    let engine_hint = Signal::derive(move || form.with(|f| f.engine.rule().to_string()));
     let weights_hint = Signal::derive(move || form.with(|f| f.weights.note().to_string()));
     let generates = move || form.with(|f| f.base.kind.generates());
     let quantized = move || form.with(|f| f.weights.is_quantized() && !f.weights.is_gguf());
@@ -177,13 +194,14 @@ fn InferenceInputs(form: Form) -> impl IntoView {
             <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL, tensor_parallel) hint="Figures are per GPU."/>
             <TextField id="tf-chunk" label="Prefill budget" unit="tokens" field=text!(form, rules::PREFILL_CHUNK, prefill_chunk) hint="Tokens per forward pass."/>
         </div>
+        <Choice id="tf-engine" label="Serving engine" options=options(&ServingEngine::ALL, ServingEngine::id, ServingEngine::label) field=engine_field hint=engine_hint/>
         <Check testid="tf-flash" label="FlashAttention (no attention-score matrix)" field=flag!(form, flash_attention)/>
         <Show when=windowed>
             <Check testid="tf-window-cache" label="Engine frees keys and values outside the sliding window" field=flag!(form, window_cache)/>
         </Show>
         <div class="duo">
             <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs."/>
-            <TextField id="tf-utilization" label="Engine memory cap" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="The share of each GPU the serving engine may fill: 1 = no cap (PyTorch, Transformers); vLLM's default is 0.9."/>
+            <TextField id="tf-utilization" label="Engine memory fraction" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="Empty for the engine's default: vLLM gpu_memory_utilization 0.9, SGLang mem_fraction_static 0.88, TensorRT-LLM free_gpu_memory_fraction 0.9, TGI 0.9; none for llama.cpp and Transformers."/>
         </div>
     }
 }

@@ -69,6 +69,17 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
                     view! {
                         {answer(a.max_context, a.memory, "Longest context", "tf-max-context", format!("with {seqs} concurrent sequences"))}
                         {answer(Some(a.max_sequences), a.memory, "Most concurrent sequences", "tf-max-sequences", format!("at {ctx} tokens each"))}
+                        {a.kv_tokens.map(|n| {
+                            let engine = form.with(|f| f.engine.label());
+                            view! {
+                                <div>
+                                    <p data-testid="tf-kv-tokens" data-value=n.to_string()>
+                                        {format!("KV cache the engine allocates: {} tokens", group_digits(n))}
+                                    </p>
+                                    <p class="hint">{format!("as {engine} reports it at start-up, with the rest of the workload as set")}</p>
+                                </div>
+                            }
+                        })}
                     }
                 })
             }}

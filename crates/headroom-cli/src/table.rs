@@ -61,11 +61,13 @@ pub fn render(r: &Report) -> String {
         out.push(format!("Scenario: {}", r.scenario.name));
     }
     out.push(r.model.headline.clone());
-    out.push(format!(
-        "{} · {} parameters",
-        r.model.name,
-        group_digits(r.model.parameters)
-    ));
+    if r.model.kind != "known" {
+        out.push(format!(
+            "{} · {} parameters",
+            r.model.name,
+            group_digits(r.model.parameters)
+        ));
+    }
     out.push(String::new());
     let per = if m.gpus_per_copy > 1 {
         format!(
@@ -111,6 +113,12 @@ pub fn render(r: &Report) -> String {
             "  most sequences:  {}",
             reverse(&rev.max_sequences, "sequences")
         ));
+        if let Some(n) = rev.kv_tokens {
+            out.push(format!(
+                "  KV cache the engine allocates: {} tokens",
+                group_digits(n)
+            ));
+        }
     }
     if let Some(c) = &r.compression {
         compression(&mut out, r, c);
@@ -318,10 +326,13 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
         let target = g
             .target_gpus
             .map_or_else(String::new, |n| format!("; {n} meet the latency target"));
+        let why =
+            words::rounding(g.fewest, g.rounding).map_or_else(String::new, |w| format!(" {w}"));
         out.push(format!(
-            "  {} × {}: {} each ({}){speed}{target}",
+            "  {} × {}: {}, {} each ({}){speed}{target}.{why}",
             g.gpus,
             g.gpu_name,
+            words::layout(g.layout),
             b(g.per_gpu),
             g.interconnect
         ));

@@ -178,6 +178,11 @@ impl<F: Fn(&str) -> bool> Reader<F> {
     pub fn decimal(&mut self, rule: Decimal, text: &str, last: f64) -> f64 {
         rule.read(text).unwrap_or_else(|e| self.miss(e, last))
     }
+
+    /// A field read by its own parser: the value, or `last` with the message.
+    pub fn read<T>(&mut self, r: Result<T, FieldError>, last: T) -> T {
+        r.unwrap_or_else(|e| self.miss(e, last))
+    }
 }
 
 /// Problems collected while checking a scenario part, at most one per path.

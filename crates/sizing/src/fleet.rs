@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
-    Catalog, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Gpu, MAX_GPUS, fit,
-    with_margin,
+    Catalog, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Gpu, Layout, Rounding,
+    fewest_gpus, fit, rounding, with_margin,
 };
 use crate::input::clip;
 use crate::scenario::FieldError;
@@ -231,23 +231,6 @@ pub fn check(fleet: &[HostType], catalog: &Catalog) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// How a split workload is laid out over GPUs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Layout {
-    /// GPUs every layer is split over (within one host).
-    pub tensor: u32,
-    /// Runs of layers, one after the other (may span hosts).
-    pub pipeline: u32,
-    /// Hosts one copy of the workload spans.
-    pub hosts: u32,
-}
-
-impl Layout {
-    pub fn gpus(&self) -> u32 {
-        self.tensor * self.pipeline
-    }
-}
-
 /// What would make the workload fit on one GPU of a kind.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fix {
@@ -287,39 +270,14 @@ pub struct FleetAnswer {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Split {
     pub layout: Layout,
+    /// The fewest GPUs that would hold it split evenly.
+    pub fewest: u32,
+    /// Why the layout takes more GPUs than that, when it does.
+    pub rounding: Option<Rounding>,
     /// Bytes on each GPU.
     pub per_gpu: u64,
     /// Whether the fleet's hosts of this kind have enough GPUs for one copy.
     pub in_fleet: bool,
-}
-
-/// The smallest tensor-parallel degree of at least `n`, at most `limit`, that
-/// divides `heads` (any degree when the model has no heads to divide).
-fn tensor_degree(n: u32, limit: u32, heads: Option<u32>) -> Option<u32> {
-    (n..=limit).find(|t| heads.is_none_or(|h| h % t == 0))
-}
-
-/// The layout for `n` GPUs of a host type: tensor parallel within a host (a
-/// degree that divides the attention heads), pipeline stages across hosts.
-pub fn layout(n: u32, gpus_per_host: u32, heads: Option<u32>) -> Layout {
-    if let Some(t) = tensor_degree(n, gpus_per_host, heads) {
-        return Layout {
-            tensor: t,
-            pipeline: 1,
-            hosts: 1,
-        };
-    }
-    // Across hosts: the largest degree a host can hold, then enough stages.
-    let t = (1..=gpus_per_host.max(1))
-        .rev()
-        .find(|t| heads.is_none_or(|h| h % t == 0))
-        .unwrap_or(1);
-    let pipeline = n.div_ceil(t);
-    Layout {
-        tensor: t,
-        pipeline,
-        hosts: (t * pipeline).div_ceil(gpus_per_host.max(1)),
-    }
 }
 
 /// The answer on each host type of `fleet` (which [`check`] has passed). The
@@ -331,7 +289,6 @@ pub fn answer(
     catalog: &Catalog,
     demand: &Demand,
     settings: &FitSettings,
-    heads: Option<u32>,
     variants: impl Fn() -> Vec<(String, Demand)>,
 ) -> Vec<FleetAnswer> {
     // Computed once, and only when some GPU is too small.
@@ -368,13 +325,16 @@ pub fn answer(
             let (copies, split) = match &one {
                 Some(o) => (o.per_gpu.saturating_mul(fleet_gpus), None),
                 None => {
-                    let n = (2..=MAX_GPUS).find(|&n| {
-                        with_margin(demand.per_gpu(n), settings.margin_percent) <= capacity
-                    });
+                    let n = fewest_gpus(
+                        demand,
+                        capacity,
+                        settings.margin_percent,
+                        h.gpus_per_host,
+                        gpu.nvswitch(),
+                    );
                     match n {
-                        Some(n) => {
-                            let l = layout(n, h.gpus_per_host, heads);
-                            let per_copy = l.tensor * l.pipeline;
+                        Some((fewest, l)) => {
+                            let per_copy = l.gpus();
                             let copies = if l.hosts == 1 {
                                 (h.gpus_per_host / per_copy).saturating_mul(h.hosts)
                             } else {
@@ -384,7 +344,15 @@ pub fn answer(
                                 copies,
                                 Some(Split {
                                     layout: l,
-                                    per_gpu: demand.per_gpu(per_copy),
+                                    fewest,
+                                    rounding: rounding(
+                                        demand,
+                                        fewest,
+                                        l,
+                                        h.gpus_per_host,
+                                        gpu.nvswitch(),
+                                    ),
+                                    per_gpu: demand.per_gpu_in(l),
                                     in_fleet: copies > 0,
                                 }),
                             )
@@ -510,62 +478,18 @@ mod tests {
     }
 
     #[test]
-    fn layouts_divide_the_heads_and_stay_in_a_host_when_they_can() {
-        // 3 GPUs cannot split 64 heads: 4, in one host of 4.
-        assert_eq!(
-            layout(3, 4, Some(64)),
-            Layout {
-                tensor: 4,
-                pipeline: 1,
-                hosts: 1
-            }
-        );
-        // 5 GPUs on hosts of 4: tensor 4 within a host, 2 stages over 2 hosts.
-        assert_eq!(
-            layout(5, 4, Some(64)),
-            Layout {
-                tensor: 4,
-                pipeline: 2,
-                hosts: 2
-            }
-        );
-        // 40 heads on hosts of 8: 5 divides 40.
-        assert_eq!(
-            layout(5, 8, Some(40)),
-            Layout {
-                tensor: 5,
-                pipeline: 1,
-                hosts: 1
-            }
-        );
-        // No heads to divide (a CNN): any count.
-        assert_eq!(
-            layout(3, 4, None),
-            Layout {
-                tensor: 3,
-                pipeline: 1,
-                hosts: 1
-            }
-        );
-    }
-
-    #[test]
     fn the_answer_on_each_host_type() {
         let c = Catalog::bundled();
         let s = FitSettings::default();
         // 100 GB, 1 GB of it on every GPU: no L40S (48 GB, 45 GB with ECC) holds it.
+        let heads = Some(crate::catalog::Heads { query: 64, kv: 8 });
         let big = Demand {
-            total: 100_000_000_000,
-            replicated: 1_000_000_000,
+            heads,
+            ..Demand::new(100_000_000_000, 1_000_000_000)
         };
-        let fp8 = Demand {
-            total: 40_000_000_000,
-            replicated: 1_000_000_000,
-        };
+        let fp8 = Demand::new(40_000_000_000, 1_000_000_000);
         let fleet = [host("L40S", 4, 6)];
-        let a = answer(&fleet, c, &big, &s, Some(64), || {
-            vec![("FP8 weights".into(), fp8)]
-        });
+        let a = answer(&fleet, c, &big, &s, || vec![("FP8 weights".into(), fp8)]);
         assert_eq!(a.len(), 1);
         let l40s = &a[0];
         assert_eq!(l40s.gpu_id, "l40s");
@@ -587,6 +511,7 @@ mod tests {
             }
         );
         assert_eq!(split.per_gpu, 1_000_000_000 + 24_750_000_000);
+        assert_eq!(split.fewest, 3);
         assert_eq!(l40s.copies, 6, "one copy per host of 4");
         assert_eq!(
             l40s.fixes,
@@ -597,11 +522,8 @@ mod tests {
             }]
         );
         // A workload that fits one L40S: the smallest option and copies over 24 GPUs.
-        let small = Demand {
-            total: 20_000_000_000,
-            replicated: 1_000_000_000,
-        };
-        let a = answer(&fleet, c, &small, &s, Some(64), Vec::new);
+        let small = Demand::new(20_000_000_000, 1_000_000_000);
+        let a = answer(&fleet, c, &small, &s, Vec::new);
         let one = a[0].one.as_ref().unwrap();
         assert_eq!(one.gpu_id, "l40s");
         assert_eq!(a[0].copies, one.per_gpu * 24);

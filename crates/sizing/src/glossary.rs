@@ -35,6 +35,12 @@ pub const TERMS: &[Term] = &[
         more: "C-series types need an NVIDIA AI Enterprise licence. Other series (Q for workstations, B and A for VDI) are not sized by headroom.",
     },
     Term {
+        id: "engine-fraction",
+        term: "Engine memory fraction",
+        short: "The share of each GPU a serving engine budgets: vLLM's gpu_memory_utilization (0.9), SGLang's mem_fraction_static, TensorRT-LLM's free_gpu_memory_fraction; the rest stays free.",
+        more: "Each engine budgets every GPU on its own, and each means something different by it: vLLM a share of the GPU's total memory, SGLang the share for weights and KV cache, TensorRT-LLM the share of what is free once the model is loaded. llama.cpp and Transformers keep no fraction.",
+    },
+    Term {
         id: "equal-mixed-size",
         term: "Equal size / mixed size",
         short: "Equal size: every vGPU on one GPU has the same type (vSphere's default). Mixed size: types of different sizes share a GPU (vSphere 8.0 U3 and later, on GPUs that support it).",
@@ -57,6 +63,12 @@ pub const TERMS: &[Term] = &[
         term: "Headroom",
         short: "Memory left over on an option after the workload and the safety margin: what the option can still absorb.",
         more: "Tight means it fits, but within the safety margin; too small means the workload does not fit at all, and the row says by how much.",
+    },
+    Term {
+        id: "known-demand",
+        term: "Known demand",
+        short: "A memory figure you already have — a container's profile, a vendor's sizing, nvidia-smi for a running job — fitted as it is.",
+        more: "headroom adds only the margin. Typed with its unit: 24 GB is 24 × 10⁹ bytes, 22.5 GiB is 22.5 × 2³⁰. It is per GPU and is not split further.",
     },
     Term {
         id: "kv-cache",

@@ -135,6 +135,66 @@ pub fn parse_decimal(text: &str, min: f64, max: f64) -> Result<f64, String> {
     }
 }
 
+/// Units a memory amount may be typed in, lower case, with their bytes.
+const BYTE_UNITS: [(&str, u64); 9] = [
+    ("b", 1),
+    ("kb", 1_000),
+    ("mb", 1_000_000),
+    ("gb", 1_000_000_000),
+    ("tb", 1_000_000_000_000),
+    ("kib", 1 << 10),
+    ("mib", 1 << 20),
+    ("gib", 1 << 30),
+    ("tib", 1 << 40),
+];
+
+/// An amount of memory as people write it: a number and a unit, "24 GB",
+/// "22.5 GiB", "9,984 MiB" (GB is 10⁹ bytes, GiB 2³⁰), in `1..=max` bytes,
+/// rounded up to a whole byte. A number without a unit is refused rather than
+/// guessed.
+pub fn parse_bytes(text: &str, max: u64) -> Result<u64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("Enter an amount of memory, e.g. 24 GB or 22.5 GiB.".to_string());
+    }
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (number, unit) = (t[..split].trim(), t[split..].trim());
+    if unit.is_empty() {
+        return Err(format!(
+            "Say the unit: '{} GB' or '{} GiB' (GB is 10⁹ bytes, GiB 2³⁰).",
+            clip(number, 24),
+            clip(number, 24)
+        ));
+    }
+    let lower = unit.to_ascii_lowercase();
+    let Some(&(_, size)) = BYTE_UNITS.iter().find(|(u, _)| *u == lower) else {
+        return Err(format!(
+            "'{}' is not a unit of memory; use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB.",
+            clip(unit, 24)
+        ));
+    };
+    let value = parse_decimal(number, 0.0, f64::MAX).map_err(|e| {
+        if number.is_empty() {
+            format!("Put a number before {unit}, e.g. 24 {unit}.")
+        } else {
+            e
+        }
+    })?;
+    let bytes = (value * size as f64).ceil();
+    let limit = || format!("between 1 B and {} B", group_digits(max));
+    if bytes < 1.0 {
+        return Err(format!("Must be {}.", limit()));
+    }
+    if bytes > max as f64 {
+        return Err(format!(
+            "'{}' is more than {} B.",
+            clip(t, 24),
+            group_digits(max)
+        ));
+    }
+    Ok(bytes as u64)
+}
+
 /// Text without the byte-order mark some editors write first.
 pub fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
@@ -208,6 +268,45 @@ pub fn too_deep(value: &Value, max: usize) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn memory_amounts_read_as_people_write_them() {
+        let max = 1u64 << 44;
+        assert_eq!(super::parse_bytes("24 GB", max), Ok(24_000_000_000));
+        assert_eq!(super::parse_bytes("22.5GiB", max), Ok(24_159_191_040));
+        assert_eq!(super::parse_bytes(" 9,984 MiB ", max), Ok(9_984 << 20));
+        assert_eq!(super::parse_bytes("1 b", max), Ok(1));
+        assert_eq!(super::parse_bytes("0.5 B", max), Ok(1));
+        assert!(
+            super::parse_bytes("24", max)
+                .unwrap_err()
+                .contains("Say the unit")
+        );
+        assert!(
+            super::parse_bytes("24 G", max)
+                .unwrap_err()
+                .contains("not a unit")
+        );
+        assert!(
+            super::parse_bytes("GB", max)
+                .unwrap_err()
+                .contains("Put a number")
+        );
+        assert!(super::parse_bytes("-3 GB", max).is_err());
+        assert!(
+            super::parse_bytes("0 GB", max)
+                .unwrap_err()
+                .contains("between 1 B")
+        );
+        assert!(super::parse_bytes("NaN GB", max).is_err());
+        assert!(super::parse_bytes("1e400 GB", max).is_err());
+        assert!(
+            super::parse_bytes("17.6 TB", max)
+                .unwrap_err()
+                .contains("more than")
+        );
+        assert!(super::parse_bytes("", max).is_err());
+    }
+
     use super::*;
 
     #[test]

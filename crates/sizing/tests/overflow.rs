@@ -180,10 +180,7 @@ fn memory_that_rounds_to_nothing_is_refused() {
 fn every_option_of_the_bundled_catalog_holds_something() {
     let fits = fit(
         Catalog::bundled(),
-        &Demand {
-            total: 1,
-            replicated: 0,
-        },
+        &Demand::new(1, 0),
         &FitSettings::default(),
     );
     assert!(fits.options.iter().all(|o| o.capacity > 0));

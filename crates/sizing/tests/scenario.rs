@@ -21,7 +21,7 @@ use sizing::speed::{Engine, Link, Overlap, SpeedInputs};
 use sizing::transformer::training::MethodKind;
 use sizing::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
 use sizing::transformer::zoo::zoo;
-use sizing::transformer::{KvFormat, WeightFormat};
+use sizing::transformer::{KvFormat, ServingEngine, WeightFormat};
 use sizing::units::ByteUnits;
 
 fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
@@ -151,7 +151,8 @@ fn transformer() -> BoxedStrategy<TransformerScenario> {
             window_cache: c.1,
             tensor_parallel: c.2,
             overhead_mib: c.3,
-            utilization: c.4,
+            engine: ServingEngine::Generic,
+            utilization: Some(c.4),
             memory_gib: c.5,
             method: d.0,
             lora_rank: d.1,

@@ -237,6 +237,12 @@ fn zero_paper_example() {
         model_states(1, Recipe::Fp32, TrainOptimizer::Adam, 0, 1).total(),
         16
     );
+    // BF16 weights and gradients with FP32 Adam moments and no master copy: the
+    // 12 bytes per parameter of PEFT's LoRA and QLoRA recipes.
+    assert_eq!(
+        model_states(1, Recipe::Bf16Fp32States, TrainOptimizer::Adam, 0, 1).total(),
+        12
+    );
     assert_eq!(
         model_states(1, Recipe::Mixed16, TrainOptimizer::Adam8bit, 0, 1).total(),
         10

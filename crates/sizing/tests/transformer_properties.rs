@@ -6,6 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use sizing::transformer::ServingEngine;
 use sizing::transformer::arch::{Architecture, FfnKind, Moe, Window};
 use sizing::transformer::memory::{InferenceWorkload, inference};
 use sizing::transformer::quant::{KvFormat, WeightFormat};
@@ -69,20 +70,24 @@ fn inference_workload() -> impl Strategy<Value = InferenceWorkload> {
         any::<bool>(),
         any::<bool>(),
         0.05f64..=1.0,
+        prop::sample::select(ServingEngine::ALL.to_vec()),
     )
         .prop_map(
-            |(weights, kv, sequences, context, chunk, flash, all, util)| InferenceWorkload {
-                weights,
-                quantize_embeddings: all,
-                kv,
-                sequences,
-                context,
-                prefill_chunk: chunk,
-                flash_attention: flash,
-                window_cache: true,
-                tensor_parallel: 1,
-                runtime_overhead: 1 << 30,
-                memory_utilization: util,
+            |(weights, kv, sequences, context, chunk, flash, all, util, engine)| {
+                InferenceWorkload {
+                    weights,
+                    quantize_embeddings: all,
+                    kv,
+                    sequences,
+                    context,
+                    prefill_chunk: chunk,
+                    flash_attention: flash,
+                    window_cache: true,
+                    tensor_parallel: 1,
+                    runtime_overhead: 1 << 30,
+                    engine,
+                    memory_utilization: util,
+                }
             },
         )
 }

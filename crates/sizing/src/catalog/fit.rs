@@ -9,10 +9,23 @@ use super::{Catalog, Gpu, MigProfile};
 const GIB: f64 = 1_073_741_824.0;
 const MIB: u64 = 1_048_576;
 
-/// Usable memory of a MIG profile nvidia-smi has not been seen to report is
-/// estimated as its nominal size × this factor: the smallest reported/nominal
-/// ratio in the catalog (A30 1g.6gb: 5.81 GiB of 6).
-pub const MIG_UNREPORTED_FACTOR: f64 = 0.968;
+/// Usable memory of a MIG profile no `nvidia-smi` capture is known for, as a
+/// fraction of its nominal size, by the eighths of the GPU's memory it takes: the
+/// smallest reported ÷ nominal ratio among the catalog's captured profiles of
+/// that share, rounded down (1/8: H200 1g.18gb, 16.00 of 18; 2/8: H100 NVL
+/// 1g.24gb, 21.62 of 24; 4/8 and 8/8: GH200 96GB, 46.50 of 48 and 93.00 of 96).
+/// The estimate is thus never above the nominal size, nor above what a captured
+/// profile of the same share reports relative to its own.
+pub const MIG_UNREPORTED_FACTORS: [(u32, f64); 4] = [(1, 0.888), (2, 0.9), (4, 0.968), (8, 0.968)];
+
+/// The factor of [`MIG_UNREPORTED_FACTORS`] for a profile of `eighths` of the memory.
+pub fn mig_unreported_factor(eighths: u32) -> f64 {
+    MIG_UNREPORTED_FACTORS
+        .iter()
+        .rev()
+        .find(|(e, _)| *e <= eighths)
+        .map_or(MIG_UNREPORTED_FACTORS[0].1, |(_, f)| *f)
+}
 
 /// Largest GPU count the multi-GPU search tries.
 pub const MAX_GPUS: u32 = 512;
@@ -25,14 +38,170 @@ pub struct Demand {
     /// The part of `total` every GPU keeps when the workload is split over several
     /// (runtime overhead); the rest divides evenly.
     pub replicated: u64,
+    /// The part of `total` the serving engine keeps free: it scales with each
+    /// GPU's share (vLLM budgets `gpu_memory_utilization` of every GPU), so a
+    /// split recomputes it per GPU rather than copying it.
+    #[serde(default)]
+    pub reserve: u64,
+    /// The part of `total` that is the KV cache: tensor parallelism splits it by
+    /// key/value heads, which are copied when the GPUs outnumber them.
+    #[serde(default)]
+    pub kv: u64,
+    /// The attention heads a tensor-parallel split must respect; `None` when any
+    /// GPU count splits the workload (a CNN, a known demand).
+    #[serde(default)]
+    pub heads: Option<Heads>,
 }
 
 impl Demand {
-    /// Bytes per GPU when split evenly over `n` GPUs.
-    pub fn per_gpu(&self, n: u32) -> u64 {
-        let shardable = self.total.saturating_sub(self.replicated);
-        self.replicated + shardable.div_ceil(u64::from(n.max(1)))
+    /// A demand of `total` bytes, `replicated` of them needed on every GPU.
+    pub fn new(total: u64, replicated: u64) -> Demand {
+        Demand {
+            total,
+            replicated,
+            reserve: 0,
+            kv: 0,
+            heads: None,
+        }
     }
+
+    /// Bytes per GPU when split evenly over `n` GPUs (tensor parallel `n`).
+    pub fn per_gpu(&self, n: u32) -> u64 {
+        self.per_gpu_in(Layout {
+            tensor: n.max(1),
+            pipeline: 1,
+            hosts: 1,
+        })
+    }
+
+    /// Bytes per GPU in `layout`: the replicated part on every GPU, the KV cache
+    /// over the key/value-head shards and the pipeline stages, the rest over all
+    /// GPUs, and the engine's reserve recomputed on that share.
+    pub fn per_gpu_in(&self, layout: Layout) -> u64 {
+        let shards = u64::from(layout.tensor.max(1)) * u64::from(layout.pipeline.max(1));
+        let kv_shards = match self.heads {
+            Some(h) => u64::from(layout.tensor.clamp(1, h.kv.max(1))),
+            None => u64::from(layout.tensor.max(1)),
+        } * u64::from(layout.pipeline.max(1));
+        let used = self.total.saturating_sub(self.reserve);
+        let kv = self.kv.min(used.saturating_sub(self.replicated));
+        let rest = used.saturating_sub(self.replicated).saturating_sub(kv);
+        let share = self
+            .replicated
+            .saturating_add(rest.div_ceil(shards))
+            .saturating_add(kv.div_ceil(kv_shards));
+        if self.reserve == 0 || used == 0 {
+            return share;
+        }
+        // share ÷ utilization, where utilization = used ÷ total.
+        let scaled = (u128::from(share) * u128::from(self.total)).div_ceil(u128::from(used));
+        u64::try_from(scaled).unwrap_or(u64::MAX)
+    }
+}
+
+/// The attention heads of a transformer, for tensor parallelism.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heads {
+    pub query: u32,
+    /// Key/value heads (fewer than `query` with grouped-query attention).
+    pub kv: u32,
+}
+
+impl Heads {
+    /// Whether `t` GPUs can split these heads as vLLM, SGLang and TensorRT-LLM
+    /// require: `t` divides the query heads, and divides the key/value heads or
+    /// is a multiple of them (each GPU then keeps a copy of one KV head).
+    pub fn accept(&self, t: u32) -> bool {
+        let kv = self.kv.max(1);
+        t >= 1 && self.query.is_multiple_of(t) && (kv.is_multiple_of(t) || t.is_multiple_of(kv))
+    }
+}
+
+/// How one copy of a workload is laid out over GPUs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    /// GPUs every layer is split over (tensor parallelism, within one host).
+    pub tensor: u32,
+    /// Runs of layers, one after the other (pipeline parallelism; may span hosts).
+    pub pipeline: u32,
+    /// Hosts one copy spans.
+    pub hosts: u32,
+}
+
+impl Layout {
+    pub fn gpus(&self) -> u32 {
+        self.tensor.saturating_mul(self.pipeline)
+    }
+}
+
+/// Tensor-parallel degrees an NVSwitch partition offers a VM or a container.
+const NVSWITCH_PARTITIONS: [u32; 4] = [1, 2, 4, 8];
+
+/// The layout for at least `n` GPUs on hosts of `gpus_per_host`: tensor parallel
+/// within a host at a degree the heads accept (and, on NVSwitch systems, the size
+/// of a partition: 1, 2, 4 or 8), pipeline stages across hosts for the rest.
+pub fn layout(n: u32, gpus_per_host: u32, heads: Option<Heads>, nvswitch: bool) -> Layout {
+    let per_host = gpus_per_host.max(1);
+    let accept = |t: u32| {
+        heads.is_none_or(|h| h.accept(t)) && (!nvswitch || NVSWITCH_PARTITIONS.contains(&t))
+    };
+    if let Some(t) = (n.max(1)..=per_host).find(|&t| accept(t)) {
+        return Layout {
+            tensor: t,
+            pipeline: 1,
+            hosts: 1,
+        };
+    }
+    // Across hosts: the largest degree a host can hold, then enough stages.
+    let t = (1..=per_host).rev().find(|&t| accept(t)).unwrap_or(1);
+    let pipeline = n.div_ceil(t);
+    Layout {
+        tensor: t,
+        pipeline,
+        hosts: t.saturating_mul(pipeline).div_ceil(per_host),
+    }
+}
+
+/// Why `layout` takes more than the `fewest` GPUs an even split needs, if it does.
+pub fn rounding(
+    demand: &Demand,
+    fewest: u32,
+    layout: Layout,
+    gpus_per_host: u32,
+    nvswitch: bool,
+) -> Option<Rounding> {
+    (layout.gpus() > fewest).then(|| {
+        let free = self::layout(fewest, gpus_per_host, None, nvswitch).gpus();
+        match demand.heads {
+            Some(h) if free == fewest => Rounding::Heads(h),
+            _ => Rounding::NvSwitch,
+        }
+    })
+}
+
+/// The fewest GPUs of `capacity` bytes that would hold `demand` with the margin,
+/// split evenly, and the layout an engine runs (which may take more GPUs).
+pub fn fewest_gpus(
+    demand: &Demand,
+    capacity: u64,
+    margin_percent: f64,
+    gpus_per_host: u32,
+    nvswitch: bool,
+) -> Option<(u32, Layout)> {
+    let fits = |l: Layout| with_margin(demand.per_gpu_in(l), margin_percent) <= capacity;
+    let even = (2..=MAX_GPUS).find(|&n| {
+        fits(Layout {
+            tensor: n,
+            pipeline: 1,
+            hosts: 1,
+        })
+    });
+    // With KV heads copied, a valid layout may need more GPUs than an even split.
+    let start = even.unwrap_or(2);
+    (start..=MAX_GPUS).find_map(|n| {
+        let l = layout(n, gpus_per_host, demand.heads, nvswitch);
+        fits(l).then_some((even.unwrap_or(n), l))
+    })
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -280,7 +449,15 @@ pub struct Recommendation {
 pub struct MultiGpu {
     pub gpu_id: String,
     pub gpu_name: String,
+    /// GPUs one copy takes: `layout.tensor × layout.pipeline`.
     pub gpus: u32,
+    /// The fewest GPUs that would hold it split evenly; fewer than `gpus` when
+    /// the heads or an NVSwitch partition ask for a larger tensor-parallel degree.
+    pub fewest: u32,
+    pub layout: Layout,
+    /// Why `gpus` is more than `fewest`, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<Rounding>,
     /// Bytes each GPU holds.
     pub per_gpu: u64,
     pub capacity: u64,
@@ -294,6 +471,16 @@ pub struct MultiGpu {
     /// targets, when targets are set and some count does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_gpus: Option<u32>,
+}
+
+/// Why a layout takes more GPUs than an even split would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// The tensor-parallel degree must divide these heads.
+    Heads(Heads),
+    /// An NVSwitch partition gives a VM 1, 2, 4 or 8 GPUs.
+    NvSwitch,
 }
 
 /// The answer to "what fits".
@@ -412,6 +599,14 @@ fn mig_capacity(gpu: &Gpu, p: &MigProfile) -> (u64, CapacityBasis, String) {
     };
     if let Some(u) = p.usable_gib {
         let basis = p.usable_basis.as_deref().unwrap_or("nvidia-smi");
+        // A figure carried over from another GPU is marked ≈ in the catalog.
+        if let Some(from) = basis.strip_prefix('≈') {
+            return (
+                less(gib_bytes(u)),
+                CapacityBasis::Estimated,
+                format!("≈ {u} GiB usable, {}{reserve_note}", from.trim()),
+            );
+        }
         return (
             less(gib_bytes(u)),
             CapacityBasis::Reported,
@@ -419,9 +614,11 @@ fn mig_capacity(gpu: &Gpu, p: &MigProfile) -> (u64, CapacityBasis, String) {
         );
     }
     let sibling = gpu.mig.as_ref().and_then(|m| {
-        m.profiles
-            .iter()
-            .find(|q| q.memory_slices == p.memory_slices && q.usable_gib.is_some())
+        m.profiles.iter().find(|q| {
+            q.memory_slices == p.memory_slices
+                && q.usable_gib.is_some()
+                && !q.usable_basis.as_deref().unwrap_or("").starts_with('≈')
+        })
     });
     if let Some(q) = sibling {
         let u = q.usable_gib.unwrap_or_default();
@@ -429,17 +626,20 @@ fn mig_capacity(gpu: &Gpu, p: &MigProfile) -> (u64, CapacityBasis, String) {
             less(gib_bytes(u)),
             CapacityBasis::Estimated,
             format!(
-                "{u} GiB, as nvidia-smi reports for {} (same {} memory slices){reserve_note}",
+                "≈ {u} GiB, as nvidia-smi reports for {} (same {} memory slices){reserve_note}",
                 q.name, p.memory_slices
             ),
         );
     }
-    let u = p.memory_gb * MIG_UNREPORTED_FACTOR;
+    let slices = gpu.mig.as_ref().map_or(8, |m| m.memory_slices.max(1));
+    let eighths = p.memory_slices.saturating_mul(8) / slices;
+    let factor = mig_unreported_factor(eighths);
+    let u = p.memory_gb * factor;
     (
         less(gib_bytes(u)),
         CapacityBasis::Estimated,
         format!(
-            "about {u:.2} GiB: {} GB nominal × {MIG_UNREPORTED_FACTOR} (no nvidia-smi figure known){reserve_note}",
+            "≈ {u:.2} GiB: {} GB nominal × {factor}, the smallest share reported for a profile of {eighths}/8 of a GPU's memory (no nvidia-smi figure known){reserve_note}",
             p.memory_gb
         ),
     )
@@ -712,13 +912,21 @@ fn recommend(options: &[FitOption]) -> Vec<Recommendation> {
     .collect()
 }
 
-/// The fewest GPUs of this kind that hold the workload split evenly (tensor or
-/// pipeline parallelism), with the margin on every GPU.
+/// The fewest GPUs of this kind that hold the workload, laid out as an engine
+/// runs it (tensor parallel within a host, pipeline stages across hosts), with
+/// the margin on every GPU.
 fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Option<MultiGpu> {
     let (capacity, _) = full_gpu(gpu, s);
-    let n =
-        (2..=MAX_GPUS).find(|&n| with_margin(demand.per_gpu(n), s.margin_percent) <= capacity)?;
-    let hosts = n.div_ceil(gpus_per_host.max(1));
+    let (fewest, layout) = fewest_gpus(
+        demand,
+        capacity,
+        s.margin_percent,
+        gpus_per_host,
+        gpu.nvswitch(),
+    )?;
+    let n = layout.gpus();
+    let hosts = layout.hosts;
+    let rounding = rounding(demand, fewest, layout, gpus_per_host, gpu.nvswitch());
     let interconnect = if gpu.nvlink.supported {
         match gpu.nvlink.bandwidth_gbps {
             Some(bw) => format!("NVLink, {bw} GB/s per GPU ({})", gpu.nvlink.note),
@@ -751,7 +959,10 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         gpu_id: gpu.id.clone(),
         gpu_name: gpu.name.clone(),
         gpus: n,
-        per_gpu: demand.per_gpu(n),
+        fewest,
+        layout,
+        rounding,
+        per_gpu: demand.per_gpu_in(layout),
         capacity,
         hosts,
         interconnect,

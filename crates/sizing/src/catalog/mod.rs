@@ -13,9 +13,10 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use fit::{
-    CapacityBasis, Caveat, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits,
-    MAX_CARDS_PER_HOST, MAX_GPUS, MAX_MARGIN_PERCENT, MultiGpu, Recommendation, RecommendationKind,
-    VgpuMode, fit, time_slice_ms, with_margin,
+    CapacityBasis, Caveat, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits, Heads,
+    Layout, MAX_CARDS_PER_HOST, MAX_GPUS, MAX_MARGIN_PERCENT, MultiGpu, Recommendation,
+    RecommendationKind, Rounding, VgpuMode, fewest_gpus, fit, layout, rounding, time_slice_ms,
+    with_margin,
 };
 pub use validate::CatalogError;
 
@@ -280,6 +281,12 @@ impl Gpu {
     }
 
     /// A short form-factor class for filtering: "PCIe", "SXM" or "Superchip".
+    /// GPUs joined by NVSwitch (SXM baseboards): a VM or container gets a
+    /// partition of 1, 2, 4 or 8 of them.
+    pub fn nvswitch(&self) -> bool {
+        self.form_class() == "SXM"
+    }
+
     pub fn form_class(&self) -> &'static str {
         let f = self.form_factor.to_ascii_lowercase();
         if f.starts_with("sxm") {

@@ -57,14 +57,7 @@ fn time_sliced_capacity_rules_of_the_article() {
     assert_eq!(eight.max_per_gpu, 5);
     // The sixth 8 GB vGPU does not fit: 6 × 8,192 MiB > 40,960 MiB.
     assert!(6 * eight.framebuffer_mib.unwrap() > 40 * 1024);
-    let fits = fit(
-        c,
-        &Demand {
-            total: GIB,
-            replicated: 0,
-        },
-        &settings(),
-    );
+    let fits = fit(c, &Demand::new(GIB, 0), &settings());
     assert_eq!(
         option(&fits, "a100-pcie-40gb", Some("A100-4C")).time_slice_ms,
         Some(1)
@@ -106,10 +99,7 @@ fn mig_profiles_of_the_a100_80gb() {
 
 #[test]
 fn a_workload_of_19_8_gib_does_not_fit_an_h100_2g_20gb() {
-    let demand = Demand {
-        total: (19.8 * GIB as f64) as u64,
-        replicated: 0,
-    };
+    let demand = Demand::new((19.8 * GIB as f64) as u64, 0);
     let fits = fit(bundled(), &demand, &settings());
     let o = option(&fits, "h100-sxm5-80gb", Some("2g.20gb"));
     assert_eq!(o.status, FitStatus::TooSmall);
@@ -124,10 +114,7 @@ fn a_workload_of_19_8_gib_does_not_fit_an_h100_2g_20gb() {
 
 #[test]
 fn a_workload_of_30_gb_fits_these_with_per_host_counts() {
-    let demand = Demand {
-        total: 30_000_000_000,
-        replicated: 0,
-    };
+    let demand = Demand::new(30_000_000_000, 0);
     let fits = fit(bundled(), &demand, &FitSettings::default());
     for (gpu, profile, per_host) in [
         ("a100-pcie-40gb", Some("A100-40C"), 8),
@@ -151,10 +138,7 @@ fn a_workload_of_30_gb_fits_these_with_per_host_counts() {
 
 #[test]
 fn recommendations_point_at_fitting_options() {
-    let demand = Demand {
-        total: 8_000_000_000,
-        replicated: 0,
-    };
+    let demand = Demand::new(8_000_000_000, 0);
     let fits = fit(bundled(), &demand, &FitSettings::default());
     assert_eq!(fits.recommendations.len(), 3);
     let smallest = &fits.options[fits.recommendations[0].option];
@@ -171,10 +155,7 @@ fn recommendations_point_at_fitting_options() {
 
 #[test]
 fn filters_narrow_the_options() {
-    let demand = Demand {
-        total: 8_000_000_000,
-        replicated: 0,
-    };
+    let demand = Demand::new(8_000_000_000, 0);
     let s = FitSettings {
         modes: vec![DeploymentMode::Mig],
         architectures: vec!["Hopper".into()],
@@ -191,10 +172,7 @@ fn filters_narrow_the_options() {
 
 #[test]
 fn mixed_size_mode_lowers_some_counts() {
-    let demand = Demand {
-        total: GIB,
-        replicated: 0,
-    };
+    let demand = Demand::new(GIB, 0);
     let s = FitSettings {
         vgpu_mode: VgpuMode::MixedSize,
         ..FitSettings::default()
@@ -210,10 +188,7 @@ fn mixed_size_mode_lowers_some_counts() {
 
 #[test]
 fn too_large_for_one_gpu_gives_a_gpu_count() {
-    let demand = Demand {
-        total: 100 * GIB,
-        replicated: 0,
-    };
+    let demand = Demand::new(100 * GIB, 0);
     let s = FitSettings {
         margin_percent: 0.0,
         ..FitSettings::default()
@@ -224,9 +199,19 @@ fn too_large_for_one_gpu_gives_a_gpu_count() {
         .iter()
         .find(|m| m.gpu_id == "a100-sxm4-40gb")
         .unwrap();
-    // 100 GiB over 3 GPUs is 33.3 GiB each, within 40 GiB; over 2 it is 50.
-    assert_eq!(a100.gpus, 3);
+    // 100 GiB over 3 GPUs is 33.3 GiB each, within 40 GiB; over 2 it is 50. On
+    // an NVSwitch baseboard a VM gets 1, 2, 4 or 8 GPUs: 4.
+    assert_eq!((a100.fewest, a100.gpus), (3, 4));
+    assert_eq!(a100.layout.tensor, 4);
+    assert_eq!(a100.per_gpu, 25 * GIB);
     assert!(a100.interconnect.starts_with("NVLink"));
+    // A PCIe A100 without heads to divide: 3.
+    let pcie = fits
+        .multi_gpu
+        .iter()
+        .find(|m| m.gpu_id == "a100-pcie-40gb")
+        .unwrap();
+    assert_eq!((pcie.fewest, pcie.gpus), (3, 3));
     let l4 = fits.multi_gpu.iter().find(|m| m.gpu_id == "l4").unwrap();
     assert!(l4.interconnect.starts_with("PCIe"));
     // A GPU that holds it alone is not listed.
@@ -236,10 +221,7 @@ fn too_large_for_one_gpu_gives_a_gpu_count() {
 #[test]
 fn the_margin_separates_fits_from_tight() {
     // 39 GiB into 40 GiB: fits with no margin, tight with 10 %.
-    let demand = Demand {
-        total: 39 * GIB,
-        replicated: 0,
-    };
+    let demand = Demand::new(39 * GIB, 0);
     let fits = fit(bundled(), &demand, &FitSettings::default());
     let o = option(&fits, "a100-pcie-40gb", None);
     assert_eq!(o.status, FitStatus::Tight);
@@ -312,16 +294,148 @@ fn a_custom_reserve_lowers_capacity() {
         .unwrap();
     gpu.vgpu.time_sliced[0].reserve_mib = 1024;
     let c = Catalog::from_json(&c.to_json()).unwrap();
-    let fits = fit(
-        &c,
-        &Demand {
-            total: GIB,
-            replicated: 0,
-        },
-        &settings(),
-    );
+    let fits = fit(&c, &Demand::new(GIB, 0), &settings());
     assert_eq!(
         option(&fits, "a100-pcie-40gb", Some("A100-40C")).capacity,
         39 * GIB
+    );
+}
+
+#[test]
+fn layouts_divide_the_heads_and_stay_in_a_host_when_they_can() {
+    let h = |query, kv| Some(Heads { query, kv });
+    let l = |tensor, pipeline, hosts| Layout {
+        tensor,
+        pipeline,
+        hosts,
+    };
+    // 3 GPUs cannot split 64 heads: 4, in one host of 4.
+    assert_eq!(layout(3, 4, h(64, 8), false), l(4, 1, 1));
+    // 5 GPUs on hosts of 4: tensor 4 within a host, 2 stages over 2 hosts.
+    assert_eq!(layout(5, 4, h(64, 8), false), l(4, 2, 2));
+    // 40 heads and 8 KV heads on hosts of 8: 5 divides 40 but neither divides
+    // nor is a multiple of 8, so 8.
+    assert_eq!(layout(5, 8, h(40, 8), false), l(8, 1, 1));
+    // 40 heads, 40 KV heads: 5 divides both.
+    assert_eq!(layout(5, 8, h(40, 40), false), l(5, 1, 1));
+    // ... but an NVSwitch partition has 1, 2, 4 or 8 GPUs.
+    assert_eq!(layout(5, 8, h(40, 40), true), l(8, 1, 1));
+    // 28 heads, 4 KV heads (Qwen2.5-7B) on hosts of 8: no degree from 5 to 8 is
+    // accepted (7 divides 28 but not 4), so tensor 4 and 2 stages, in one host.
+    assert_eq!(layout(5, 8, h(28, 4), false), l(4, 2, 1));
+    // 71 heads, 1 KV head (Falcon-7B): only pipeline stages.
+    assert_eq!(layout(2, 8, h(71, 1), false), l(1, 2, 1));
+    // No heads to divide (a CNN): any count.
+    assert_eq!(layout(3, 4, None, false), l(3, 1, 1));
+    for n in 1..=64 {
+        for per_host in [1, 2, 4, 8] {
+            let got = layout(n, per_host, h(64, 8), true);
+            assert!(got.gpus() >= n && got.tensor <= per_host && 64 % got.tensor == 0);
+        }
+    }
+}
+
+#[test]
+fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
+    // 40 GB of which 1 GB runtime, 8 GB KV cache with 4 KV heads, and vLLM at
+    // utilization 0.9: total = 39 GB ÷ 0.9 → reserve 4.333… GB.
+    let used = 39_000_000_000u64;
+    let total = (used as f64 / 0.9).ceil() as u64;
+    let d = Demand {
+        total,
+        replicated: 1_000_000_000,
+        reserve: total - used,
+        kv: 8_000_000_000,
+        heads: Some(Heads { query: 32, kv: 4 }),
+    };
+    // One GPU: everything.
+    assert_eq!(d.per_gpu(1), total);
+    // Two GPUs: 1 + 30/2 + 8/2 = 20 GB used, ÷ 0.9 on each GPU (not 1 GB + the
+    // whole model's 4.33 GB reserve on each).
+    let two = d.per_gpu(2);
+    assert!((two as f64 - 20e9 / 0.9).abs() < 2.0, "{two}");
+    // Eight GPUs: the KV cache splits only 4 ways (each GPU copies a KV head).
+    let eight = d.per_gpu(8);
+    let expect = (1e9 + 30e9 / 8.0 + 8e9 / 4.0) / 0.9;
+    assert!((eight as f64 - expect).abs() < 2.0, "{eight} vs {expect}");
+    // Pipeline stages split the KV cache by layers.
+    let tp4pp2 = d.per_gpu_in(Layout {
+        tensor: 4,
+        pipeline: 2,
+        hosts: 1,
+    });
+    let expect = (1e9 + 30e9 / 8.0 + 8e9 / 8.0) / 0.9;
+    assert!((tp4pp2 as f64 - expect).abs() < 2.0);
+}
+
+#[test]
+fn mig_estimates_stay_below_every_capture_of_their_share() {
+    let c = bundled();
+    let mut captured = 0;
+    for g in &c.gpus {
+        let Some(m) = &g.mig else { continue };
+        for p in &m.profiles {
+            let eighths = p.memory_slices * 8 / m.memory_slices;
+            let factor = fit::mig_unreported_factor(eighths);
+            assert!(factor < 1.0);
+            if let (Some(u), Some(b)) = (p.usable_gib, &p.usable_basis)
+                && !b.starts_with('≈')
+            {
+                captured += 1;
+                assert!(
+                    factor <= u / p.memory_gb,
+                    "{} {}: {u} of {} GiB is below the {eighths}/8 factor {factor}",
+                    g.id,
+                    p.name,
+                    p.memory_gb
+                );
+            }
+        }
+    }
+    assert!(captured >= 60, "{captured} captured profiles");
+    // B200 7g.180gb has no capture: 180 × 0.968, below the nominal size.
+    let fits = fit(c, &Demand::new(GIB, 0), &FitSettings::default());
+    let b200 = option(&fits, "b200-sxm-180gb", Some("7g.180gb"));
+    assert_eq!(b200.basis, CapacityBasis::Estimated);
+    assert_eq!(b200.capacity, (180.0 * 0.968 * GIB as f64).floor() as u64);
+    assert!(b200.capacity_note.starts_with("≈ 174.24 GiB"));
+    // H200 NVL carries H200 SXM's capture, marked as an estimate.
+    let nvl = option(&fits, "h200-nvl-141gb", Some("1g.18gb"));
+    assert_eq!(
+        (nvl.basis, nvl.capacity),
+        (CapacityBasis::Estimated, 16 * GIB)
+    );
+    // A100 80GB 1g.20gb takes 2g.20gb's capture (same two memory slices).
+    let a100 = option(&fits, "a100-sxm4-80gb", Some("1g.20gb"));
+    assert_eq!(a100.capacity, (19.5 * GIB as f64) as u64);
+}
+
+#[test]
+fn a_demand_between_the_captured_and_the_nominal_size_does_not_fit() {
+    // H100 SXM 1g.10gb: nvidia-smi reports 9.75 GiB of the 10 in its name.
+    let s = FitSettings {
+        margin_percent: 0.0,
+        ..FitSettings::default()
+    };
+    let demand = Demand::new((9.9 * GIB as f64) as u64, 0);
+    let fits = fit(bundled(), &demand, &s);
+    let slice = option(&fits, "h100-sxm5-80gb", Some("1g.10gb"));
+    assert_eq!(slice.capacity, (9.75 * GIB as f64) as u64);
+    assert_eq!(slice.basis, CapacityBasis::Reported);
+    assert_eq!(slice.status, FitStatus::TooSmall);
+    assert_eq!(
+        option(&fits, "h100-sxm5-80gb", Some("1g.20gb")).status,
+        FitStatus::Fits
+    );
+    // A100 40GB 7g.40gb: 39.25 GiB (MIG User Guide), not 40.
+    let demand = Demand::new((39.5 * GIB as f64) as u64, 0);
+    let fits = fit(bundled(), &demand, &s);
+    assert_eq!(
+        option(&fits, "a100-sxm4-40gb", Some("7g.40gb")).status,
+        FitStatus::TooSmall
+    );
+    assert_eq!(
+        option(&fits, "a100-sxm4-40gb", None).status,
+        FitStatus::Fits
     );
 }

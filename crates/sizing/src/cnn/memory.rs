@@ -168,10 +168,7 @@ impl Estimate {
     /// What this estimate asks of a GPU: the total, of which the runtime overhead
     /// is needed again on every GPU when the network is split over several.
     pub fn demand(&self) -> crate::catalog::Demand {
-        crate::catalog::Demand {
-            total: self.total,
-            replicated: self.bytes(TermKind::RuntimeOverhead),
-        }
+        crate::catalog::Demand::new(self.total, self.bytes(TermKind::RuntimeOverhead))
     }
 
     pub fn term(&self, kind: TermKind) -> Option<&Term> {

@@ -18,6 +18,7 @@ use crate::cnn::size::CnnSized;
 use crate::cnn::{self, Shape, Source};
 use crate::compress::apply::{self as compress, Applied, CompressionReport};
 use crate::fleet::FleetAnswer;
+use crate::known::{self, KnownSized};
 use crate::mode::Mode;
 use crate::scenario::{CnnScenario, FieldError, Scenario, TransformerScenario, Workload};
 use crate::speed::{self, Speed, Work};
@@ -249,7 +250,9 @@ impl Report {
 
 /// A workload sized, before the deployment question.
 struct Sized {
-    work: Work,
+    /// The arithmetic and bytes moved, for the speed question; `None` for a
+    /// known demand, which has no model to time.
+    work: Option<Work>,
     model: ModelSummary,
     memory: Memory,
     reverse: Option<Result<ReverseAnswers, FieldError>>,
@@ -261,8 +264,10 @@ struct Sized {
 
 impl Sized {
     fn transformer(t: &TransformerScenario, r: TransformerSized) -> Sized {
+        let mut memory = Memory::from(&r.estimate);
+        memory.demand.heads = Some(r.arch.heads_per_gpu(r.estimate.gpus_per_copy));
         Sized {
-            work: Work::transformer(t, &r),
+            work: Some(Work::transformer(t, &r)),
             model: ModelSummary {
                 kind: "transformer".into(),
                 name: r.name,
@@ -270,7 +275,7 @@ impl Sized {
                 trainable: r.trainable,
                 headline: r.headline,
             },
-            memory: Memory::from(&r.estimate),
+            memory,
             reverse: r.reverse,
             curves: r.curves,
             parameters: Some(r.params),
@@ -317,7 +322,7 @@ impl Sized {
                 live: live(Source::Layer(i)),
             });
         Sized {
-            work,
+            work: Some(work),
             model: ModelSummary {
                 kind: "cnn".into(),
                 name: r.name.to_string(),
@@ -330,6 +335,27 @@ impl Sized {
             curves: None,
             parameters: None,
             layers: Some(std::iter::once(input).chain(rows).collect()),
+            transformer: None,
+        }
+    }
+}
+
+impl Sized {
+    fn known(k: KnownSized) -> Sized {
+        Sized {
+            work: None,
+            model: ModelSummary {
+                kind: "known".into(),
+                name: k.name.clone(),
+                parameters: 0,
+                trainable: 0,
+                headline: k.headline.clone(),
+            },
+            memory: Memory::of(&k.terms, k.gpus, &[], k.demand()),
+            reverse: None,
+            curves: None,
+            parameters: None,
+            layers: None,
             transformer: None,
         }
     }
@@ -415,10 +441,10 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
     let recipe = s.compression.as_ref();
     // The compressed model's work: 2:4 arithmetic, quantized math, weights read.
     let compressed = |mut sized: Sized, applied: Option<Applied>| {
-        if let Some(a) = &applied {
-            sized
-                .work
-                .compress(a.two_four_share, a.compute, a.weights_delta);
+        if let Some(a) = &applied
+            && let Some(w) = &mut sized.work
+        {
+            w.compress(a.two_four_share, a.compute, a.weights_delta);
         }
         (sized, applied.map(|a| a.report))
     };
@@ -433,6 +459,13 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
             let applied = recipe.map(|k| compress::cnn(k, &mut r)).transpose()?;
             Ok(compressed(Sized::cnn(c, s.speed.gpus, r), applied))
         }),
+        Workload::Known(k) => match recipe {
+            Some(_) => Err(vec![FieldError::new(
+                "compression",
+                "A known demand has no model to compress: size the model on the transformer or CNN page.",
+            )]),
+            None => known::size(k).map(|r| (Sized::known(r), None)),
+        },
     };
     let (sized, mut compression) = match sized {
         Ok((sized, report)) => (Ok(sized), report),
@@ -452,7 +485,6 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
     let is_cnn = matches!(s.workload, Workload::Cnn(_));
     let mut speed = None;
     let mut fleet = Vec::new();
-    let heads = sized.transformer.as_ref().map(|t| t.arch.heads);
     let fits = settings
         .map(|settings| {
             let mut fits = fit(catalog, &sized.memory.demand, &settings);
@@ -464,7 +496,6 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
                             catalog,
                             &sized.memory.demand,
                             &settings,
-                            heads,
                             || fixes(&s.workload),
                         )
                     }
@@ -476,17 +507,19 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
             {
                 c.compare_fits(&fit(catalog, before, &settings), &fits);
             }
-            speed = speed::size(&sized.work, &s.speed, &mut fits, catalog, is_cnn)
-                .map_err(|e| errors.extend(e))
-                .ok();
+            speed = sized.work.as_ref().and_then(|work| {
+                speed::size(work, &s.speed, &mut fits, catalog, is_cnn)
+                    .map_err(|e| errors.extend(e))
+                    .ok()
+            });
             if !s.deployment.all_profiles {
                 fits.condense();
             }
             if !s.deployment.show_too_small {
                 fits.drop_too_small();
             }
-            if let Some(sp) = &mut speed {
-                sp.detail = speed::detail(&sized.work, &s.speed, &fits, catalog, is_cnn, sp);
+            if let (Some(sp), Some(work)) = (&mut speed, &sized.work) {
+                sp.detail = speed::detail(work, &s.speed, &fits, catalog, is_cnn, sp);
             }
             fits
         })

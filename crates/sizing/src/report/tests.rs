@@ -264,3 +264,77 @@ fn the_fleet_is_answered_from_the_same_demand() {
         "a bad fleet leaves the catalog's answer standing"
     );
 }
+
+#[test]
+fn a_split_vllm_deployment_keeps_the_fraction_of_each_gpu_free() {
+    // Llama-3.1-70B in BF16 under vLLM at 0.9: no single L40S holds it; each GPU of
+    // the split keeps 10 % of itself free, not the whole model's reserve.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","engine":"vllm","sequences":8,"context":8192}}}"#,
+    )
+    .unwrap();
+    let m = &r.memory;
+    let reserve = m.bytes("engine_reserve");
+    let used = m.total - reserve;
+    // One GPU: used ÷ 0.9.
+    assert!((m.total as f64 - used as f64 / 0.9).abs() <= 1.0);
+    let fits = r.fits.unwrap();
+    let l40s = fits.multi_gpu.iter().find(|g| g.gpu_id == "l40s").unwrap();
+    let t = l40s.layout.tensor as f64 * l40s.layout.pipeline as f64;
+    let kv = m.bytes("kv_cache") as f64;
+    let overhead = m.bytes("runtime_overhead") as f64;
+    let rest = used as f64 - kv - overhead;
+    // 8 KV heads: the cache splits over min(t, 8) shards (t ≤ 8 here).
+    let share = overhead + rest / t + kv / t;
+    let expect = share / 0.9;
+    assert!(
+        (l40s.per_gpu as f64 - expect).abs() / expect < 1e-6,
+        "{} vs {expect}",
+        l40s.per_gpu
+    );
+    // The old rule — one model-wide reserve copied to every GPU — would ask more.
+    assert!((l40s.per_gpu as f64) < share + reserve as f64);
+    assert_eq!(
+        r.scenario.workload.kind(),
+        "transformer",
+        "the engine travels with the scenario"
+    );
+}
+
+#[test]
+fn the_engine_sets_the_fraction_rounding_and_kv_capacity() {
+    let at = |engine: &str, extra: &str| {
+        sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-3.1-8b","engine":"{engine}","context":4100,"memory_gib":80{extra}}}}}}}"#
+        ))
+    };
+    let vllm = at("vllm", "").unwrap();
+    // 4,100 tokens are kept in 257 blocks of 16: 4,112 tokens × 131,072 B.
+    assert_eq!(vllm.memory.bytes("kv_cache"), 4_112 * 131_072);
+    let kv_tokens = vllm.reverse.as_ref().unwrap().kv_tokens.unwrap();
+    assert_eq!(kv_tokens % 16, 0);
+    // 80 GiB × 0.9 less everything but the KV cache, in tokens of 128 KiB.
+    let other =
+        vllm.memory.total - vllm.memory.bytes("kv_cache") - vllm.memory.bytes("engine_reserve");
+    let expect = ((80.0 * 1_073_741_824.0 * 0.9 - other as f64) / 131_072.0) as u64 / 16 * 16;
+    assert_eq!(kv_tokens, expect);
+    // llama.cpp pads to 256 cells and keeps no fraction.
+    let cpp = at("llama_cpp", "").unwrap();
+    assert_eq!(cpp.memory.bytes("kv_cache"), 4_352 * 131_072);
+    assert_eq!(cpp.memory.bytes("engine_reserve"), 0);
+    let refused = at("llama_cpp", r#","utilization":0.9"#).unwrap_err();
+    assert_eq!(paths(&refused), ["workload.transformer.utilization"]);
+    assert!(
+        refused[0]
+            .message
+            .contains("llama.cpp keeps no memory fraction")
+    );
+    // TensorRT-LLM keeps a tenth of the KV cache's share free: KV ÷ 0.9 − KV.
+    let trt = at("tensorrt_llm", "").unwrap();
+    let kv = trt.memory.bytes("kv_cache") as f64;
+    assert!((trt.memory.bytes("engine_reserve") as f64 - kv / 0.9 + kv).abs() <= 1.0);
+    // Any engine with no fraction set: nothing kept free, as before.
+    let generic = at("generic", "").unwrap();
+    assert_eq!(generic.memory.bytes("engine_reserve"), 0);
+    assert_eq!(generic.memory.bytes("kv_cache"), 4_100 * 131_072);
+}

@@ -6,7 +6,9 @@
 
 use serde_json::Value;
 
-use crate::catalog::{Caveat, FitOption, FitStatus, Fits, Recommendation, RecommendationKind};
+use crate::catalog::{
+    Caveat, FitOption, FitStatus, Fits, Layout, Recommendation, RecommendationKind, Rounding,
+};
 use crate::fleet::FleetAnswer;
 use crate::speed::{Figure, OptionSpeed, Unit};
 use crate::transformer::memory::Reverse;
@@ -304,6 +306,57 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     )
 }
 
+/// How one copy runs over several GPUs: "tensor parallel 4 within one host",
+/// "tensor parallel 8 × 2 pipeline stages over 2 hosts".
+pub fn layout(l: Layout) -> String {
+    if l.pipeline == 1 {
+        format!("tensor parallel {} within one host", l.tensor)
+    } else if l.tensor == 1 {
+        format!(
+            "{} pipeline stages over {}",
+            l.pipeline,
+            plural(l.hosts, "host", "hosts")
+        )
+    } else {
+        format!(
+            "tensor parallel {} × {} pipeline stages over {}",
+            l.tensor,
+            l.pipeline,
+            plural(l.hosts, "host", "hosts")
+        )
+    }
+}
+
+/// A layout in a table cell: "TP 4", "TP 8 × PP 2 (2 hosts)", "PP 3".
+pub fn layout_short(l: Layout) -> String {
+    let hosts = if l.hosts > 1 {
+        format!(" ({} hosts)", l.hosts)
+    } else {
+        String::new()
+    };
+    match (l.tensor, l.pipeline) {
+        (t, 1) => format!("TP {t}{hosts}"),
+        (1, p) => format!("PP {p}{hosts}"),
+        (t, p) => format!("TP {t} × PP {p}{hosts}"),
+    }
+}
+
+/// Why a split takes the GPUs it does, when an even split would take fewer.
+pub fn rounding(fewest: u32, r: Option<Rounding>) -> Option<String> {
+    let why = match r? {
+        Rounding::Heads(h) if h.kv < h.query => format!(
+            "tensor parallelism must divide the {} attention heads and suit the {} key/value heads",
+            h.query, h.kv
+        ),
+        Rounding::Heads(h) => format!(
+            "tensor parallelism must divide the {} attention heads",
+            h.query
+        ),
+        Rounding::NvSwitch => "an NVSwitch partition has 1, 2, 4 or 8 GPUs".to_string(),
+    };
+    Some(format!("{fewest} would hold it, but {why}."))
+}
+
 /// The answer on one kind of the user's hosts, in units `u`.
 pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
     let fb = |b: u64| format_bytes(b, u);
@@ -336,22 +389,7 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
         }
         (None, Some(s)) => {
             let l = s.layout;
-            let how = if l.pipeline == 1 {
-                format!("tensor parallel {} within one host", l.tensor)
-            } else if l.tensor == 1 {
-                format!(
-                    "{} pipeline stages over {}",
-                    l.pipeline,
-                    plural(l.hosts, "host", "hosts")
-                )
-            } else {
-                format!(
-                    "tensor parallel {} × {} pipeline stages over {}",
-                    l.tensor,
-                    l.pipeline,
-                    plural(l.hosts, "host", "hosts")
-                )
-            };
+            let how = layout(l);
             let run = if s.in_fleet {
                 format!("Your hosts run {}.", plural(a.copies, "copy", "copies"))
             } else {
@@ -361,8 +399,9 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
                     group_digits(u64::from(l.gpus()))
                 )
             };
+            let why = rounding(s.fewest, s.rounding).map_or_else(String::new, |w| format!(" {w}"));
             format!(
-                "Needs {} × {short_name}: {how}, {} of {} on each GPU. {run}",
+                "Needs {} × {short_name}: {how}, {} of {} on each GPU.{why} {run}",
                 l.gpus(),
                 fb(s.per_gpu),
                 fb(a.capacity)

@@ -27,6 +27,7 @@ use super::{
 };
 use crate::catalog::browse::BrowseQuery;
 use crate::input::clip;
+use crate::known::KnownScenario;
 use crate::units::ByteUnits;
 
 /// Longest fragment read, in bytes (a pasted config.json makes a link of a few kB).
@@ -48,6 +49,8 @@ pub enum Page {
     #[default]
     Transformer,
     Cnn,
+    /// A workload whose memory is known ([`crate::known`]).
+    Known,
     Formats,
     Catalog,
     Saved,
@@ -124,6 +127,9 @@ pub struct AppState {
     pub cnn_gpu: Deployment,
     /// The CNN page's speed question.
     pub cnn_speed: SpeedInputs,
+    /// The known-demand page.
+    pub known: KnownScenario,
+    pub known_gpu: Deployment,
     pub formats: FormatsView,
     pub catalog: CatalogView,
     /// The cluster and VMs of the placement simulator.
@@ -146,8 +152,8 @@ impl AppState {
         if let Some(recipe) = &s.compression {
             state.compress = CompressView {
                 on: match &s.workload {
-                    Workload::Transformer(_) => CompressOn::Transformer,
                     Workload::Cnn(_) => CompressOn::Cnn,
+                    _ => CompressOn::Transformer,
                 },
                 recipe: recipe.clone(),
             };
@@ -165,37 +171,22 @@ impl AppState {
                 state.cnn_gpu = s.deployment.clone();
                 state.cnn_speed = s.speed.clone();
             }
+            Workload::Known(k) => {
+                state.page = Page::Known;
+                state.known = k.clone();
+                state.known_gpu = s.deployment.clone();
+            }
         }
-        if s.compression.is_some() {
+        if s.compression.is_some() && !matches!(s.workload, Workload::Known(_)) {
             state.page = Page::Compression;
         }
         state
     }
 
-    /// This state with `s` opened on its page; the other workload page keeps what it holds.
+    /// This state with `s` opened on its page; the other workload pages keep what they hold.
     pub fn with_scenario(&self, s: &Scenario) -> AppState {
         let fresh = AppState::from_scenario(s);
-        let (tf, cnn) = match s.workload {
-            Workload::Cnn(_) => (
-                (self.tf.clone(), self.tf_gpu.clone(), self.tf_speed.clone()),
-                (fresh.cnn, fresh.cnn_gpu, fresh.cnn_speed),
-            ),
-            _ => (
-                (fresh.tf, fresh.tf_gpu, fresh.tf_speed),
-                (
-                    self.cnn.clone(),
-                    self.cnn_gpu.clone(),
-                    self.cnn_speed.clone(),
-                ),
-            ),
-        };
-        AppState {
-            tf: tf.0,
-            tf_gpu: tf.1,
-            tf_speed: tf.2,
-            cnn: cnn.0,
-            cnn_gpu: cnn.1,
-            cnn_speed: cnn.2,
+        let mut next = AppState {
             formats: self.formats.clone(),
             catalog: self.catalog.clone(),
             compress: if s.compression.is_some() {
@@ -203,8 +194,23 @@ impl AppState {
             } else {
                 self.compress.clone()
             },
-            ..fresh
+            ..fresh.clone()
+        };
+        if !matches!(s.workload, Workload::Transformer(_)) {
+            next.tf = self.tf.clone();
+            next.tf_gpu = self.tf_gpu.clone();
+            next.tf_speed = self.tf_speed.clone();
         }
+        if !matches!(s.workload, Workload::Cnn(_)) {
+            next.cnn = self.cnn.clone();
+            next.cnn_gpu = self.cnn_gpu.clone();
+            next.cnn_speed = self.cnn_speed.clone();
+        }
+        if !matches!(s.workload, Workload::Known(_)) {
+            next.known = self.known.clone();
+            next.known_gpu = self.known_gpu.clone();
+        }
+        next
     }
 
     /// The scenario of the workload page on show (`None` on other pages).
@@ -234,6 +240,11 @@ impl AppState {
                 Workload::Cnn(self.cnn.clone()),
                 &self.cnn_gpu,
                 &self.cnn_speed,
+            ),
+            Page::Known => (
+                Workload::Known(self.known.clone()),
+                &self.known_gpu,
+                &SpeedInputs::default(),
             ),
             _ => return None,
         };

@@ -21,7 +21,7 @@ use crate::speed::efficiency::{Engine, Overrides};
 use crate::speed::link::{Link, Overlap};
 use crate::transformer::training::{LoraTargets, MethodKind, Recipe, Recompute, TrainOptimizer};
 use crate::transformer::zoo::DEFAULT_MODEL;
-use crate::transformer::{KvFormat, WeightFormat};
+use crate::transformer::{KvFormat, ServingEngine, WeightFormat};
 use crate::units::ByteUnits;
 
 pub use link::{AppState, CompressOn, CompressView, LinkError, Page};
@@ -85,6 +85,8 @@ impl Scenario {
 pub enum Workload {
     Transformer(TransformerScenario),
     Cnn(CnnScenario),
+    /// Memory already known per GPU ([`crate::known`]).
+    Known(crate::known::KnownScenario),
 }
 
 impl Workload {
@@ -92,6 +94,7 @@ impl Workload {
         match self {
             Workload::Transformer(_) => "transformer",
             Workload::Cnn(_) => "cnn",
+            Workload::Known(_) => "known",
         }
     }
 }
@@ -118,8 +121,14 @@ pub struct TransformerScenario {
     pub tensor_parallel: u64,
     /// Runtime overhead per GPU, MiB.
     pub overhead_mib: f64,
-    /// vLLM's gpu_memory_utilization; 1 for none.
-    pub utilization: f64,
+    /// The serving engine, whose budget rule and KV rounding apply.
+    #[serde(skip_serializing_if = "ServingEngine::is_generic")]
+    pub engine: ServingEngine,
+    /// The engine's memory fraction (vLLM `gpu_memory_utilization`, SGLang
+    /// `mem_fraction_static`, TensorRT-LLM `free_gpu_memory_fraction`); absent
+    /// for the engine's default (1 for any engine, 0.9 for vLLM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utilization: Option<f64>,
     /// GPU memory for the reverse questions (longest context, most sequences), GiB.
     pub memory_gib: f64,
     pub method: MethodKind,
@@ -554,7 +563,7 @@ pub fn from_value(mut value: Value) -> Result<Scenario, FieldError> {
     {
         return Err(FieldError::new(
             "workload",
-            "name one workload: {\"transformer\": {…}} or {\"cnn\": {…}}",
+            "name one workload: {\"transformer\": {…}}, {\"cnn\": {…}} or {\"known\": {…}}",
         ));
     }
     migrate(&mut value, version);

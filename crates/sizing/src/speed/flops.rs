@@ -100,8 +100,8 @@ pub struct Generate {
     pub layers: u64,
     pub hidden: u64,
     pub compute: Compute,
-    /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
-    pub heads: u64,
+    /// Attention heads, which a tensor-parallel degree must respect (`None`: no such rule).
+    pub heads: Option<crate::catalog::Heads>,
     /// Share of the arithmetic in 2:4-sparse layers ([`crate::compress`]).
     pub two_four: f64,
 }
@@ -138,8 +138,8 @@ pub struct Forward {
     pub bytes_formula: String,
     pub tp: u64,
     pub compute: Compute,
-    /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
-    pub heads: u64,
+    /// Attention heads, which a tensor-parallel degree must respect (`None`: no such rule).
+    pub heads: Option<crate::catalog::Heads>,
     /// "images" or "sequences".
     pub samples: &'static str,
     /// Share of the arithmetic in 2:4-sparse layers ([`crate::compress`]).
@@ -171,8 +171,8 @@ pub struct Train {
     pub tp_activation_bytes: f64,
     pub layers: u64,
     pub compute: Compute,
-    /// Attention heads, which a tensor-parallel degree must divide (0: no such rule).
-    pub heads: u64,
+    /// Attention heads, which a tensor-parallel degree must respect (`None`: no such rule).
+    pub heads: Option<crate::catalog::Heads>,
     /// Bytes of one sample as the GPU takes it (an image's tensor), for the dataset card.
     pub raw_sample_bytes: u64,
     /// The dataset when the scenario names none.
@@ -276,7 +276,7 @@ impl Work {
                 ),
             };
             let gradient_bytes = match t.recipe {
-                Recipe::Mixed16 | Recipe::PureBf16 => 2,
+                Recipe::Mixed16 | Recipe::PureBf16 | Recipe::Bf16Fp32States => 2,
                 Recipe::Mixed18 | Recipe::Fp32 => 4,
             };
             let compute = match t.recipe {
@@ -306,7 +306,7 @@ impl Work {
                 tp_activation_bytes: t.micro_batch as f64 * s as f64 * a.hidden as f64 * 2.0,
                 layers: u64::from(a.layers + a.encoder_layers),
                 compute,
-                heads: u64::from(a.heads),
+                heads: Some(a.heads_per_gpu(1)),
                 raw_sample_bytes: s.saturating_mul(4),
                 default_samples: 100_000,
                 default_epochs: 1,
@@ -338,7 +338,7 @@ impl Work {
                 ),
                 tp,
                 compute,
-                heads: u64::from(a.heads),
+                heads: Some(a.heads_per_gpu(1)),
                 samples: "sequences",
                 two_four: 0.0,
             });
@@ -359,7 +359,7 @@ impl Work {
             layers: u64::from(a.layers),
             hidden: a.hidden,
             compute,
-            heads: u64::from(a.heads),
+            heads: Some(a.heads_per_gpu(1)),
             two_four: 0.0,
         })
     }
@@ -405,7 +405,7 @@ impl Work {
                 tp_activation_bytes: 0.0,
                 layers: a.layers.len() as u64,
                 compute,
-                heads: 0,
+                heads: None,
                 raw_sample_bytes: (a.input_elements as f64 * bytes_per_value) as u64,
                 default_samples: IMAGENET_IMAGES,
                 default_epochs: 90,
@@ -441,7 +441,7 @@ impl Work {
             ),
             tp: 1,
             compute,
-            heads: 0,
+            heads: None,
             samples: "images",
             two_four: 0.0,
         })
@@ -482,7 +482,8 @@ impl Work {
             Work::Forward(f) => (f.tp, f.heads),
             Work::Train(t) => (t.tensor_parallel, t.heads),
         };
-        heads == 0 || heads.is_multiple_of(tp.saturating_mul(n).max(1))
+        let t = u32::try_from(tp.saturating_mul(n).max(1)).unwrap_or(u32::MAX);
+        heads.is_none_or(|h| h.accept(t))
     }
 
     /// This work split `n` ways more by tensor parallelism: each GPU holds 1/n of

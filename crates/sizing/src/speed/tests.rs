@@ -184,7 +184,7 @@ fn slow_data_loading_turns_2_5_days_into_20() {
         tp_activation_bytes: 0.0,
         layers: 18,
         compute: gpu::Compute::Fp32,
-        heads: 0,
+        heads: None,
         raw_sample_bytes: 602_112,
         default_samples: flops::IMAGENET_IMAGES,
         default_epochs: 100,

@@ -435,6 +435,22 @@ impl Architecture {
         u64::from(self.kv_heads) * self.head_dim
     }
 
+    /// The heads one GPU of a `tp`-way split still holds, for splitting further:
+    /// query heads ÷ tp, and key/value heads ÷ tp (1 when copied, or with
+    /// multi-head latent attention, whose latent every GPU caches whole).
+    pub fn heads_per_gpu(&self, tp: u32) -> crate::catalog::Heads {
+        let tp = tp.max(1);
+        let kv = if self.mla.is_some() {
+            1
+        } else {
+            (self.kv_heads / tp).max(1)
+        };
+        crate::catalog::Heads {
+            query: (self.heads / tp).max(1),
+            kv,
+        }
+    }
+
     /// Why `tp` GPUs cannot split the attention heads evenly, if they cannot.
     pub fn tensor_parallel_problem(&self, tp: u32) -> Option<String> {
         (tp > 1 && !self.heads.is_multiple_of(tp)).then(|| {

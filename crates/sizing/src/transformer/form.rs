@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arch::{Architecture, FfnKind};
+use super::engine::ServingEngine;
 use super::hf::{ImportError, import};
 use super::memory::{InferenceWorkload, MIB};
 use super::quant::{KvFormat, WeightFormat};
@@ -89,7 +90,9 @@ pub struct TransformerForm {
     pub window_cache: bool,
     pub tensor_parallel: String,
     pub overhead_mib: String,
-    /// vLLM gpu_memory_utilization; "1" for none.
+    /// The serving engine whose memory rule applies.
+    pub engine: ServingEngine,
+    /// The engine's memory fraction; empty for the engine's default.
     pub utilization: String,
     pub method: MethodKind,
     pub lora_rank: String,
@@ -137,7 +140,8 @@ impl TransformerForm {
             window_cache: inf.window_cache,
             tensor_parallel: "1".into(),
             overhead_mib: number_text(inf.runtime_overhead as f64 / MIB as f64),
-            utilization: "1".into(),
+            engine: ServingEngine::Generic,
+            utilization: String::new(),
             method: MethodKind::Full,
             lora_rank: "16".into(),
             lora_targets: LoraTargets::ALL_LINEAR,
@@ -299,7 +303,14 @@ impl TransformerScenario {
             window_cache: form.window_cache,
             tensor_parallel: whole!(TENSOR_PARALLEL, tensor_parallel),
             overhead_mib: decimal!(OVERHEAD_MIB, overhead_mib),
-            utilization: decimal!(UTILIZATION, utilization),
+            engine: form.engine,
+            utilization: (!form.utilization.trim().is_empty()).then(|| {
+                r.decimal(
+                    rules::UTILIZATION,
+                    &form.utilization,
+                    last.and_then(|s| s.utilization).unwrap_or(1.0),
+                )
+            }),
             memory_gib: decimal!(MEMORY_GIB, memory_gib),
             method,
             lora_rank: whole!(LORA_RANK, lora_rank),
@@ -359,7 +370,8 @@ impl TransformerScenario {
             window_cache: self.window_cache,
             tensor_parallel: whole(self.tensor_parallel),
             overhead_mib: number_text(self.overhead_mib),
-            utilization: number_text(self.utilization),
+            engine: self.engine,
+            utilization: self.utilization.map_or_else(String::new, number_text),
             memory_gib: number_text(self.memory_gib),
             method: self.method,
             lora_rank: whole(self.lora_rank),

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::arch::{Architecture, ModelKind, ParamCount};
+use super::engine::{self, Budget};
 use super::quant::{KvFormat, WeightFormat, weight_bytes};
 use crate::units::group_digits as g;
 
@@ -103,12 +104,17 @@ impl Estimate {
         self.term(kind).map_or(0, |t| t.bytes)
     }
 
-    /// What one GPU must hold, for the fit engine: the per-GPU total, all of which
-    /// is needed on every GPU of the copy.
+    /// What one GPU must hold, for the fit engine: the per-GPU total, of which the
+    /// runtime overhead is needed again on every GPU of a split, the KV cache
+    /// splits by key/value heads and the engine's reserve follows each GPU's share.
+    /// The heads are set by the caller, who knows the architecture.
     pub fn demand(&self) -> crate::catalog::Demand {
         crate::catalog::Demand {
             total: self.total,
-            replicated: self.bytes(TermKind::RuntimeOverhead) + self.bytes(TermKind::EngineReserve),
+            replicated: self.bytes(TermKind::RuntimeOverhead),
+            reserve: self.bytes(TermKind::EngineReserve),
+            kv: self.bytes(TermKind::KvCache),
+            heads: None,
         }
     }
 }
@@ -149,7 +155,10 @@ pub struct InferenceWorkload {
     pub tensor_parallel: u32,
     /// CUDA context, libraries, CUDA graphs, communication buffers: bytes per GPU.
     pub runtime_overhead: u64,
-    /// Fraction of the GPU the engine may use (vLLM `gpu_memory_utilization`); 1 = all.
+    /// The serving engine, whose budget rule and KV rounding apply.
+    pub engine: super::ServingEngine,
+    /// The engine's memory fraction (vLLM `gpu_memory_utilization`, SGLang
+    /// `mem_fraction_static`, TensorRT-LLM `free_gpu_memory_fraction`); 1 = none.
     pub memory_utilization: f64,
 }
 
@@ -166,6 +175,7 @@ impl Default for InferenceWorkload {
             window_cache: true,
             tensor_parallel: 1,
             runtime_overhead: DEFAULT_RUNTIME_OVERHEAD,
+            engine: super::ServingEngine::Generic,
             memory_utilization: 1.0,
         }
     }
@@ -449,21 +459,56 @@ pub fn inference(
     );
 
     if arch.kind.generates() {
-        let (per_seq, formula) = kv_per_sequence(arch, w)?;
+        // The engine keeps each sequence's cache in whole blocks.
+        let block = w.engine.block_tokens();
+        let cached = InferenceWorkload {
+            context: w.context.div_ceil(block).saturating_mul(block),
+            ..w.clone()
+        };
+        let (per_seq, formula) = kv_per_sequence(arch, &cached)?;
         let kv = mul(per_seq, w.sequences)?;
-        let block_tokens = w.context.div_ceil(16) * 16;
-        let paged_high = block_tokens as f64 / w.context as f64;
-        let note = if arch.mla.is_some() {
-            "Multi-head latent attention caches one compressed latent per token and layer, shared by all heads (vLLM, SGLang). Paged engines round each sequence up to 16-token blocks (upper band)."
+        let rounding = if block > 1 && cached.context != w.context {
+            format!(
+                " ({} tokens rounded up to {}-token blocks)",
+                g(w.context),
+                block
+            )
         } else {
-            "2 (keys and values) × layers × KV heads × head dim × bytes × tokens: grouped-query attention caches only the KV heads. Paged engines round each sequence up to 16-token blocks (upper band)."
+            String::new()
+        };
+        let paged_high = if block > 1 {
+            1.0
+        } else {
+            w.context.div_ceil(16) as f64 * 16.0 / w.context.max(1) as f64
+        };
+        let paging = if block > 1 {
+            format!(
+                "{} keeps each sequence in {block}-token blocks.",
+                w.engine.label()
+            )
+        } else {
+            "Paged engines round each sequence up to their blocks (16 tokens in vLLM: upper band)."
+                .to_string()
+        };
+        let note = if arch.mla.is_some() {
+            format!(
+                "Multi-head latent attention caches one compressed latent per token and layer, shared by all heads (vLLM, SGLang). {paging}"
+            )
+        } else {
+            format!(
+                "2 (keys and values) × layers × KV heads × head dim × bytes × tokens: grouped-query attention caches only the KV heads. {paging}"
+            )
         };
         terms.push(
             Term::new(
                 TermKind::KvCache,
                 "KV cache",
                 kv,
-                format!("{} sequences × ({formula}) = {} B", g(w.sequences), g(kv)),
+                format!(
+                    "{} sequences × ({formula}){rounding} = {} B",
+                    g(w.sequences),
+                    g(kv)
+                ),
                 note,
             )
             .band(1.0, paged_high),
@@ -516,27 +561,64 @@ pub fn inference(
         )
         .band(0.5, 2.0),
     );
-    if w.memory_utilization < 1.0 {
-        let used: u64 = terms.iter().map(|t| t.bytes).sum();
-        let needed = to_bytes(used as f64 / w.memory_utilization)?;
-        let reserve = needed - used;
+    let budget = w.engine.budget();
+    if w.memory_utilization < 1.0 && budget != Budget::Exact {
+        let sum = |f: fn(&Term) -> u64| terms.iter().map(f).fold(0u64, u64::saturating_add);
+        let kind = |k: TermKind, f: fn(&Term) -> u64| {
+            terms.iter().filter(|t| t.kind == k).map(f).sum::<u64>()
+        };
+        let u = w.memory_utilization;
+        let reserve_of = |used: u64, kv: u64, weights: u64| -> Result<u64, EstimateError> {
+            Ok(to_bytes(engine::needed(budget, u, used, kv, weights))?.saturating_sub(used))
+        };
+        let (used, kv, weights) = (
+            sum(|t| t.bytes),
+            kind(TermKind::KvCache, |t| t.bytes),
+            kind(TermKind::Weights, |t| t.bytes),
+        );
+        let reserve = reserve_of(used, kv, weights)?;
+        let formula = match budget {
+            Budget::OfTotal => format!("{} B ÷ {u} − {} B = {} B", g(used), g(used), g(reserve)),
+            Budget::Static => format!(
+                "max((weights {} B + KV cache {} B) ÷ {u}, {} B) − {} B = {} B",
+                g(weights),
+                g(kv),
+                g(used),
+                g(used),
+                g(reserve)
+            ),
+            Budget::OfFree | Budget::Exact => format!(
+                "KV cache {} B ÷ {u} − {} B = {} B",
+                g(kv),
+                g(kv),
+                g(reserve)
+            ),
+        };
         let mut t = Term::new(
             TermKind::EngineReserve,
             "Kept free by the engine",
             reserve,
+            formula,
             format!(
-                "{} B ÷ {} − {} B = {} B",
-                g(used),
-                w.memory_utilization,
-                g(used),
-                g(reserve)
+                "{} The GPU must be this much larger than what the engine fills ({} = {u}).",
+                w.engine.rule(),
+                w.engine.knob()
             ),
-            "The serving engine uses only this fraction of the GPU (vLLM gpu_memory_utilization, default 0.9): the rest stays free, so the GPU must be this much larger.",
         );
-        let used_low: u64 = terms.iter().map(|t| t.low).sum();
-        let used_high: u64 = terms.iter().map(|t| t.high).sum();
-        t.low = to_bytes(used_low as f64 / w.memory_utilization)?.saturating_sub(used_low);
-        t.high = to_bytes(used_high as f64 / w.memory_utilization)?.saturating_sub(used_high);
+        // The reserve of the band's ends; under SGLang's rule (a maximum of two
+        // needs) an end can cross the figure, so the band is widened to hold it.
+        let low = reserve_of(
+            sum(|t| t.low),
+            kind(TermKind::KvCache, |t| t.low),
+            kind(TermKind::Weights, |t| t.low),
+        )?;
+        let high = reserve_of(
+            sum(|t| t.high),
+            kind(TermKind::KvCache, |t| t.high),
+            kind(TermKind::Weights, |t| t.high),
+        )?;
+        t.low = low.min(high).min(reserve);
+        t.high = low.max(high).max(reserve);
         terms.push(t);
     }
     let gpus = tp;

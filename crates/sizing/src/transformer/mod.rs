@@ -5,6 +5,7 @@
 //! docs/transformer-memory.md for every formula and its source.
 
 pub mod arch;
+pub mod engine;
 pub mod form;
 pub mod hf;
 pub mod memory;
@@ -14,6 +15,7 @@ pub mod training;
 pub mod zoo;
 
 pub use arch::{Architecture, ModelKind, ParamCount};
+pub use engine::ServingEngine;
 pub use memory::{Estimate, InferenceWorkload, Term, TermKind};
 pub use quant::{KvFormat, WeightFormat};
 pub use training::{Method, Recipe, Recompute, TrainOptimizer, TrainingWorkload};

@@ -7,10 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::arch::{Architecture, FfnKind, ModelKind, ParamCount, limits as l};
+use super::engine::Budget;
 use super::hf::import_object;
 use super::memory::{
     Estimate, EstimateError, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB, Reverse,
-    inference, kv_bytes_per_token, max_context, max_sequences,
+    TermKind, inference, kv_bytes_per_token, max_context, max_sequences,
 };
 use super::training::{
     MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, Recompute, TrainingWorkload, lora_params,
@@ -182,6 +183,23 @@ impl TransformerScenario {
     }
 }
 
+/// Tokens of KV cache the engine of `w` allocates on a GPU of `memory` bytes,
+/// the rest of what it holds as in `estimate`, in whole blocks.
+fn kv_tokens(estimate: &Estimate, w: &InferenceWorkload, memory: u64, per_token: u64) -> u64 {
+    let kv = estimate.bytes(TermKind::KvCache);
+    let reserve = estimate.bytes(TermKind::EngineReserve);
+    let other = estimate.total.saturating_sub(kv).saturating_sub(reserve);
+    let bytes = super::engine::kv_capacity(
+        w.engine.budget(),
+        w.memory_utilization,
+        memory,
+        other,
+        estimate.bytes(TermKind::Weights),
+    );
+    let block = w.engine.block_tokens().max(1);
+    bytes.checked_div(per_token).unwrap_or(0) / block * block
+}
+
 /// The reverse questions of serving: what fits in `memory` bytes per GPU.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReverseAnswers {
@@ -190,6 +208,11 @@ pub struct ReverseAnswers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_context: Option<Reverse>,
     pub max_sequences: Reverse,
+    /// Tokens of KV cache the engine allocates on a GPU of `memory` bytes, with
+    /// the rest of the workload as asked: the figure engines print at start-up
+    /// (vLLM "GPU KV cache size: N tokens", SGLang "#tokens: N").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_tokens: Option<u64>,
 }
 
 /// Memory per GPU at other context lengths and other numbers of concurrent
@@ -386,10 +409,20 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
     let pp = whole(PIPELINE_PARALLEL, t.pipeline_parallel) as u32;
     let mbs = whole(MICRO_BATCHES, t.micro_batches) as u32;
     let overhead = p.take(OVERHEAD_MIB.check(t.overhead_mib), 0.0);
-    let utilization = if mode == Mode::Inference {
-        p.take(UTILIZATION.check(t.utilization), 1.0)
-    } else {
-        1.0
+    let utilization = match (mode, t.utilization) {
+        (Mode::Training, _) => 1.0,
+        (_, Some(u)) if t.engine.budget() == Budget::Exact && u != 1.0 => {
+            p.push(FieldError::new(
+                UTILIZATION.path,
+                format!(
+                    "{} keeps no memory fraction: leave this empty, or choose an engine that has one.",
+                    t.engine.label()
+                ),
+            ));
+            1.0
+        }
+        (_, Some(u)) => p.take(UTILIZATION.check(u), 1.0),
+        (_, None) => t.engine.default_fraction(),
     };
     // A bad memory size for the reverse questions does not block the estimate.
     let memory = MEMORY_GIB.check(t.memory_gib);
@@ -473,6 +506,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
         window_cache: t.window_cache,
         tensor_parallel: tp,
         runtime_overhead: overhead,
+        engine: t.engine,
         memory_utilization: utilization,
     };
     let estimate = inference(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
@@ -497,12 +531,14 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
         )
     };
     let curves = curves(&a, &params, &w);
+    let kv_per_token_gpu = kv_bytes_per_token(&a, t.kv, tp);
     let reverse = memory.map(|gib| {
         let memory = (gib * 1_073_741_824.0).round() as u64;
         ReverseAnswers {
             memory,
             max_context: generates.then(|| max_context(&a, &params, &w, memory)),
             max_sequences: max_sequences(&a, &params, &w, memory),
+            kv_tokens: generates.then(|| kv_tokens(&estimate, &w, memory, kv_per_token_gpu)),
         }
     });
     Ok(TransformerSized {

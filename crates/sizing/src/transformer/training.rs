@@ -31,12 +31,19 @@ pub enum Recipe {
     /// with Adam. Cheaper, at a risk to convergence.
     #[serde(rename = "bf16")]
     PureBf16,
+    /// BF16 weights and gradients, FP32 optimizer state, no master copy:
+    /// 2 + 2 + 8 = 12 B per parameter with Adam — what the LoRA and QLoRA
+    /// recipes of Hugging Face PEFT run (bf16 model, torch.optim.AdamW keeping
+    /// its moments in FP32 when the trainable parameters are FP32 adapters).
+    #[serde(rename = "bf16_fp32_states")]
+    Bf16Fp32States,
 }
 
 impl Recipe {
-    pub const ALL: [Recipe; 4] = [
+    pub const ALL: [Recipe; 5] = [
         Recipe::Mixed16,
         Recipe::Mixed18,
+        Recipe::Bf16Fp32States,
         Recipe::Fp32,
         Recipe::PureBf16,
     ];
@@ -47,6 +54,7 @@ impl Recipe {
             Recipe::Mixed16 => "mixed16",
             Recipe::Mixed18 => "mixed18",
             Recipe::PureBf16 => "bf16",
+            Recipe::Bf16Fp32States => "bf16_fp32_states",
         }
     }
 
@@ -62,6 +70,9 @@ impl Recipe {
             }
             Recipe::Mixed18 => "Mixed precision, FP32 gradients (Megatron: 18 B/param with Adam)",
             Recipe::PureBf16 => "Pure BF16, no master weights (8 B/param with Adam)",
+            Recipe::Bf16Fp32States => {
+                "BF16 weights and gradients, FP32 Adam states, no master (12 B/param: PEFT, LoRA and QLoRA papers)"
+            }
         }
     }
 
@@ -71,7 +82,7 @@ impl Recipe {
             Recipe::Fp32 => (4, 4, 0),
             Recipe::Mixed16 => (2, 2, 4),
             Recipe::Mixed18 => (2, 4, 4),
-            Recipe::PureBf16 => (2, 2, 0),
+            Recipe::PureBf16 | Recipe::Bf16Fp32States => (2, 2, 0),
         }
     }
 

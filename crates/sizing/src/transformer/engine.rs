@@ -1,0 +1,245 @@
+//! Serving engines and how each budgets a GPU's memory. Every engine budgets
+//! each GPU on its own (each tensor-parallel rank measures its own device); they
+//! differ in what the fraction is a fraction of, in what must fit outside it,
+//! and in how they round the KV cache. The rules, with the code they follow:
+//!
+//! | ServingEngine | Rule | Default | KV rounding |
+//! | --- | --- | --- | --- |
+//! | vLLM (V0 ≥ 0.6.5, V1) | weights + activation peak + non-torch memory + KV ≤ `gpu_memory_utilization` × total | 0.9 | 16-token blocks |
+//! | SGLang | weights + KV ≤ `mem_fraction_static` × memory; activations and CUDA graphs live in the rest | 0.88 | 1 token |
+//! | TensorRT-LLM | KV = `free_gpu_memory_fraction` × the memory left after weights, activations and buffers | 0.9 | 32-token blocks |
+//! | TGI | KV = free memory after warm-up − (1 − 0.9) × total (`TGI_WIGGLE_ROOM`) | 0.9 | 1 token |
+//! | llama.cpp | buffers sized exactly: no fraction | — | context padded to 256 cells |
+//! | Transformers / PyTorch | no fraction | — | none |
+
+use serde::{Deserialize, Serialize};
+
+/// What an engine's memory fraction is a fraction of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// Everything the engine allocates stays within `u` × the GPU's memory.
+    OfTotal,
+    /// Weights and the KV cache stay within `u` × the GPU's memory; activations,
+    /// CUDA graphs and the rest fit in what is left.
+    Static,
+    /// The KV cache takes `u` of the memory left free once everything else is loaded.
+    OfFree,
+    /// No fraction: every buffer is sized as asked.
+    Exact,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServingEngine {
+    /// Any engine: the fraction as typed (1 = none), no block rounding.
+    #[default]
+    Generic,
+    Vllm,
+    Sglang,
+    #[serde(rename = "tensorrt_llm")]
+    TensorRtLlm,
+    Tgi,
+    #[serde(rename = "llama_cpp")]
+    LlamaCpp,
+    /// Hugging Face Transformers or plain PyTorch.
+    Transformers,
+}
+
+impl ServingEngine {
+    pub const ALL: [ServingEngine; 7] = [
+        ServingEngine::Generic,
+        ServingEngine::Vllm,
+        ServingEngine::Sglang,
+        ServingEngine::TensorRtLlm,
+        ServingEngine::Tgi,
+        ServingEngine::LlamaCpp,
+        ServingEngine::Transformers,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ServingEngine::Generic => "generic",
+            ServingEngine::Vllm => "vllm",
+            ServingEngine::Sglang => "sglang",
+            ServingEngine::TensorRtLlm => "tensorrt_llm",
+            ServingEngine::Tgi => "tgi",
+            ServingEngine::LlamaCpp => "llama_cpp",
+            ServingEngine::Transformers => "transformers",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<ServingEngine> {
+        ServingEngine::ALL.into_iter().find(|e| e.id() == id)
+    }
+
+    pub fn is_generic(&self) -> bool {
+        *self == ServingEngine::Generic
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ServingEngine::Generic => "Any engine (fraction as set)",
+            ServingEngine::Vllm => "vLLM",
+            ServingEngine::Sglang => "SGLang",
+            ServingEngine::TensorRtLlm => "TensorRT-LLM",
+            ServingEngine::Tgi => "Text Generation Inference (TGI)",
+            ServingEngine::LlamaCpp => "llama.cpp",
+            ServingEngine::Transformers => "Transformers / PyTorch",
+        }
+    }
+
+    /// The speed model's engine for this one (how close decode comes to the
+    /// roofline); `None` when any engine is meant.
+    pub fn efficiency(self) -> Option<crate::speed::efficiency::Engine> {
+        use crate::speed::efficiency::Engine as Speed;
+        match self {
+            ServingEngine::Generic => None,
+            ServingEngine::LlamaCpp => Some(Speed::LlamaCpp),
+            ServingEngine::Transformers => Some(Speed::Transformers),
+            _ => Some(Speed::Optimized),
+        }
+    }
+
+    pub fn budget(self) -> Budget {
+        match self {
+            ServingEngine::Generic | ServingEngine::Vllm | ServingEngine::Tgi => Budget::OfTotal,
+            ServingEngine::Sglang => Budget::Static,
+            ServingEngine::TensorRtLlm => Budget::OfFree,
+            ServingEngine::LlamaCpp | ServingEngine::Transformers => Budget::Exact,
+        }
+    }
+
+    /// The fraction when the scenario sets none.
+    pub fn default_fraction(self) -> f64 {
+        match self {
+            ServingEngine::Generic | ServingEngine::LlamaCpp | ServingEngine::Transformers => 1.0,
+            ServingEngine::Vllm | ServingEngine::TensorRtLlm | ServingEngine::Tgi => 0.9,
+            ServingEngine::Sglang => 0.88,
+        }
+    }
+
+    /// The engine's name for its fraction, for messages and notes.
+    pub fn knob(self) -> &'static str {
+        match self {
+            ServingEngine::Generic => "the memory fraction",
+            ServingEngine::Vllm => "gpu_memory_utilization",
+            ServingEngine::Sglang => "mem_fraction_static",
+            ServingEngine::TensorRtLlm => "free_gpu_memory_fraction",
+            ServingEngine::Tgi => "cuda_memory_fraction × TGI_WIGGLE_ROOM",
+            ServingEngine::LlamaCpp | ServingEngine::Transformers => "no fraction",
+        }
+    }
+
+    /// Tokens the KV cache of one sequence is rounded up to (1: none): vLLM's
+    /// 16-token blocks, TensorRT-LLM's 32, llama.cpp's context padded to 256 cells.
+    pub fn block_tokens(self) -> u64 {
+        match self {
+            ServingEngine::Vllm => 16,
+            ServingEngine::TensorRtLlm => 32,
+            ServingEngine::LlamaCpp => 256,
+            _ => 1,
+        }
+    }
+
+    /// The rule, in a sentence, with the code or documentation it follows.
+    pub fn rule(self) -> &'static str {
+        match self {
+            ServingEngine::Generic => {
+                "Everything stays within this fraction of each GPU (1 = no cap)."
+            }
+            ServingEngine::Vllm => {
+                "vLLM budgets gpu_memory_utilization × each GPU's total memory for weights, the activation peak of its profiling run, non-torch memory and the KV cache; the CUDA context and CUDA graphs live in the rest (vllm/worker/worker.py determine_num_available_blocks since v0.6.5, PR #10511; v1/worker/gpu_worker.py). The KV cache is kept in 16-token blocks."
+            }
+            ServingEngine::Sglang => {
+                "SGLang keeps weights and the KV cache within mem_fraction_static × the GPU's memory; activations and CUDA graphs must fit in the rest (model_runner.py profile_max_num_token). 0.88 is the default at tensor parallel 1 up to v0.5.3; newer releases derive it from the GPU's size (about 0.83–0.91)."
+            }
+            ServingEngine::TensorRtLlm => {
+                "TensorRT-LLM gives the KV cache free_gpu_memory_fraction (0.9) of the memory still free once weights, activations and runtime buffers are allocated (KvCacheConfig; docs 'Memory Usage of TensorRT-LLM'), in 32-token blocks (PyTorch backend)."
+            }
+            ServingEngine::Tgi => {
+                "TGI sizes its KV cache from the memory free after the warm-up forward, less (1 − 0.9) of the GPU's total (TGI_WIGGLE_ROOM, flash_causal_lm.py warmup, v3)."
+            }
+            ServingEngine::LlamaCpp => {
+                "llama.cpp allocates its model, KV and compute buffers exactly as asked, the KV cache padded to 256 cells; it keeps no fraction free (with --fit on it leaves 1 GiB, which the runtime overhead covers)."
+            }
+            ServingEngine::Transformers => {
+                "Transformers and plain PyTorch allocate as they go: no fraction; the caching allocator's fragmentation is what the margin covers."
+            }
+        }
+    }
+}
+
+/// A fraction as the rules use it: in (0, 1], anything else taken as 1.
+fn fraction(u: f64) -> f64 {
+    if u.is_finite() && u > 0.0 {
+        u.min(1.0)
+    } else {
+        1.0
+    }
+}
+
+/// The memory one GPU must have for `used` bytes of which `kv` are the KV cache
+/// and `weights` the weights, under `budget` at fraction `u`.
+pub fn needed(budget: Budget, u: f64, used: u64, kv: u64, weights: u64) -> f64 {
+    let u = fraction(u);
+    let used = used as f64;
+    match budget {
+        Budget::OfTotal => used / u,
+        Budget::Static => ((weights + kv) as f64 / u).max(used),
+        Budget::OfFree => used + kv as f64 * (1.0 / u - 1.0),
+        Budget::Exact => used,
+    }
+}
+
+/// Bytes of KV cache the engine allocates on a GPU of `memory` bytes, when the
+/// rest of what it holds is `other` bytes (weights among them).
+pub fn kv_capacity(budget: Budget, u: f64, memory: u64, other: u64, weights: u64) -> u64 {
+    let u = fraction(u);
+    let m = memory as f64;
+    let bytes = match budget {
+        Budget::OfTotal => m * u - other as f64,
+        Budget::Static => (m * u - weights as f64).min(m - other as f64),
+        Budget::OfFree => u * (m - other as f64),
+        Budget::Exact => m - other as f64,
+    };
+    if bytes > 0.0 { bytes.floor() as u64 } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_gives_back_what_it_asked() {
+        const G: u64 = 1 << 30;
+        let g = G as f64;
+        // (rule, fraction, used, KV cache, weights) → memory needed, in GiB:
+        // vLLM at 0.9: 36 used needs 40; TensorRT-LLM at 0.9: 9 of KV takes 10 of
+        // free memory; SGLang at 0.88: weights + KV = 22 needs 25; exact: as used.
+        let needs = [
+            (Budget::OfTotal, 0.9, 36, 10, 16, 40.0),
+            (Budget::OfFree, 0.9, 30, 9, 16, 31.0),
+            (Budget::Static, 0.88, 23, 6, 16, 22.0 / 0.88),
+            (Budget::Exact, 0.5, 23, 6, 16, 23.0),
+        ];
+        for (rule, u, used, kv, w, want) in needs {
+            assert_eq!(
+                needed(rule, u, used * G, kv * G, w * G),
+                want * g,
+                "{rule:?}"
+            );
+        }
+        // (rule, fraction, memory, the rest, weights) → KV capacity in GiB: a
+        // 40 GiB GPU under vLLM holding 26 of other memory keeps 40 × 0.9 − 26.
+        let capacities = [
+            (Budget::OfTotal, 0.9, 40, 26, 16, 10),
+            (Budget::OfFree, 0.9, 31, 21, 16, 9),
+        ];
+        for (rule, u, memory, other, w, want) in capacities {
+            assert_eq!(kv_capacity(rule, u, memory * G, other * G, w * G), want * G);
+        }
+        for e in ServingEngine::ALL {
+            assert_eq!(ServingEngine::from_id(e.id()), Some(e));
+        }
+    }
+}
