@@ -6,6 +6,7 @@ use sizing::ByteUnits;
 use sizing::scenario::link::Page;
 
 use crate::browser::focus::focus;
+use crate::browser::parent_height::post_height_to_parent;
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::compress_page::CompressPage;
@@ -13,7 +14,7 @@ use crate::glossary::GlossaryPage;
 use crate::known::KnownPage;
 use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
-use crate::saved::{LinkNotice, SavedPage, ScenarioBar, provide_saved};
+use crate::saved::{ExportBar, LinkNotice, SavedPage, ScenarioBar, provide_saved};
 use crate::state::{InputsStoreFields, Shared};
 use crate::transformer::TransformerPage;
 
@@ -83,6 +84,9 @@ pub fn App() -> impl IntoView {
     let shared = Shared::provide();
     provide_saved();
     let (units, page) = (shared.inputs.units(), shared.inputs.page());
+    let embed = shared.inputs.embed();
+    // Inside an iframe, the embedding page hears how tall the content is.
+    post_height_to_parent();
 
     // The tabs pattern of the ARIA practices: one tab stop (the selected tab),
     // arrow keys, Home and End move between tabs and show their page.
@@ -148,8 +152,8 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <a class="skip-link" href="#main" on:click=skip>"Skip to the page"</a>
-        <header class="topbar">
+        <a class="skip-link" href="#main" on:click=skip class:hidden=move || embed.get()>"Skip to the page"</a>
+        <header class="topbar" class:hidden=move || embed.get() data-testid="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"▮▮▯"</span>
                 <span class="name">"headroom"</span>
@@ -211,6 +215,7 @@ pub fn App() -> impl IntoView {
             {shown(Page::Placement, "page", || view! { <PlacementPage/> }.into_any())}
             {shown(Page::Saved, "page-wide", || view! { <SavedPage/> }.into_any())}
             {shown(Page::Glossary, "page-wide", || view! { <GlossaryPage/> }.into_any())}
+            <ExportBar/>
         </main>
         <footer class="footer">
             <p>

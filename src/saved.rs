@@ -5,14 +5,14 @@
 use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::catalog::{Catalog, RecommendationKind};
-use sizing::report::{Report, size, words};
+use sizing::report::{Report, export, size, words};
 use sizing::scenario::link::{self, Page};
 use sizing::scenario::store::{EntryId, Library};
 use sizing::scenario::{FieldError, Scenario, Workload};
 use sizing::units::group_digits;
 
 use crate::browser::clipboard::use_clipboard;
-use crate::browser::download::download;
+use crate::browser::download::{DownloadOptions, download, download_with_options};
 use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
 use crate::browser::location::current_url;
 use crate::browser::storage::{UseLocalStorageReturn, on_storage_change, use_local_storage};
@@ -253,6 +253,12 @@ pub fn ScenarioBar() -> impl IntoView {
         }
     };
     let blocked = move || !matches!(list.stored.get(), Stored::Ready(_));
+    let link_now = move || page_link(s);
+    // Printed under the report: the link that opens it again.
+    let print_link = Memo::new(move |_| {
+        s.state.with(link::encoded);
+        link_now().unwrap_or_default()
+    });
     view! {
         <div class="scenario-bar" class:hidden=move || scenario.with(Option::is_none) data-testid="scenario-bar">
             <label class="scenario-name">
@@ -271,6 +277,7 @@ pub fn ScenarioBar() -> impl IntoView {
             <button type="button" data-testid="copy-link" on:click=copy>
                 "Copy link"
             </button>
+            <p class="print-only print-link" data-testid="print-link">"Open this report in headroom: "{move || print_link.get()}</p>
             <Show when=move || !link_text.with(String::is_empty)>
                 <input class="link-text" type="text" readonly data-testid="link-text" prop:value=move || link_text.get()/>
             </Show>
@@ -282,6 +289,91 @@ pub fn ScenarioBar() -> impl IntoView {
             </span>
             <Show when=move || s.catalog.origin.with(|o| o != BUNDLED)>
                 <span class="hint">"Links and saved scenarios are sized with the bundled catalog when opened elsewhere."</span>
+            </Show>
+        </div>
+    }
+}
+
+/// The link of the app's state as it is now; `None` when too large for a link.
+fn page_link(s: Shared) -> Option<String> {
+    let written = s.state.with_untracked(link::encoded);
+    let url = current_url();
+    (!written.too_long()).then(|| {
+        format!(
+            "{}#{}",
+            url.split('#').next().unwrap_or(&url),
+            written.fragment
+        )
+    })
+}
+
+/// Export the report of the workload page on show: as Markdown for a wiki, its
+/// fits as CSV for a spreadsheet. Placed after the page, so that the page's own
+/// controls come first in the tab order.
+#[component]
+pub fn ExportBar() -> impl IntoView {
+    let s = Shared::expect();
+    let scenario = s.scenario();
+    let status = RwSignal::new(None::<String>);
+    // The page's report as Markdown (with the link) or its fits as CSV.
+    let page_report = move || -> Option<Report> {
+        let sizing = match s.inputs.page().get_untracked() {
+            Page::Transformer => s.tf,
+            Page::Cnn => s.cnn,
+            Page::Known => s.known,
+            Page::Compression => s.compress,
+            _ => return None,
+        };
+        sizing.report.with_untracked(|r| r.as_ref().ok().cloned())
+    };
+    let link_now = move || page_link(s);
+    let md_clipboard = use_clipboard();
+    let markdown_text = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(copied) = md_clipboard.copied.get() {
+            status.set(Some(match copied {
+                Ok(()) => "The report is on the clipboard as Markdown.".to_string(),
+                Err(_) => "Copy the Markdown from the field.".to_string(),
+            }));
+        }
+    });
+    let copy_markdown = move |_| {
+        let Some(r) = page_report() else {
+            status.set(Some("Correct the fields marked on the page first.".into()));
+            return;
+        };
+        let text = export::markdown(&r, link_now().as_deref());
+        if md_clipboard.is_supported {
+            md_clipboard.copy(&text);
+        } else {
+            status.set(Some("Copy the Markdown from the field.".into()));
+        }
+        markdown_text.set(text);
+    };
+    let download_csv = move |_| {
+        let Some(csv) = page_report().as_ref().and_then(export::fits_csv) else {
+            status.set(Some("Correct the fields marked on the page first.".into()));
+            return;
+        };
+        let options = DownloadOptions { mime: "text/csv" };
+        if let Err(e) = download_with_options("headroom-fits.csv", &csv, options) {
+            status.set(Some(format!("Download failed: {e}.")));
+        }
+    };
+    view! {
+        <div class="export-bar" class:hidden=move || scenario.with(Option::is_none) data-testid="export-bar">
+            <span class="export-title">"Export this page"</span>
+            <button type="button" data-testid="copy-markdown" on:click=copy_markdown>
+                "Copy as Markdown"
+            </button>
+            <button type="button" data-testid="download-csv" on:click=download_csv>
+                "Fits as CSV"
+            </button>
+            <span class="status" data-testid="export-status" role="status">
+                {move || status.get().unwrap_or_default()}
+            </span>
+            <Show when=move || !markdown_text.with(String::is_empty)>
+                <textarea class="markdown-text" readonly rows="6" data-testid="markdown-text" aria-label="The report as Markdown" prop:value=move || markdown_text.get()></textarea>
             </Show>
         </div>
     }

@@ -38,6 +38,8 @@ use crate::browser::storage::use_local_storage;
 #[derive(Clone, Debug, PartialEq, Store)]
 pub struct Inputs {
     pub page: Page,
+    /// Shown inside another site: the page alone, without the header and tabs.
+    pub embed: bool,
     pub units: ByteUnits,
     /// The scenario's name, shown on the workload pages and used when saving.
     pub name: String,
@@ -86,6 +88,7 @@ impl Inputs {
         let known_fit = fit("known_gpu", &state.known_gpu);
         let inputs = Inputs {
             page: state.page,
+            embed: state.embed,
             units: state.units,
             name: state.name.clone(),
             tf,
@@ -296,6 +299,7 @@ impl Shared {
         });
         let state = Memo::new(move |_| AppState {
             page: inputs.page().get(),
+            embed: inputs.embed().get(),
             units: inputs.units().get(),
             name: inputs.name().get(),
             tf: tf.with(|r| r.part.clone()),

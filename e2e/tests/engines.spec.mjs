@@ -25,3 +25,27 @@ test('vLLM keeps a tenth of the GPU free, rounds the cache to 16-token blocks an
   await transformer.fill('tf-utilization', '');
   await expect(transformer.field('tf-utilization-error')).toHaveText('');
 });
+
+test('training: DeepSpeed offload leaves the 16-bit weights on the GPU, and the pipeline schedule sets the first stage', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.field('tf-mode-training').check();
+  await transformer.fill('tf-dp', '8');
+  await transformer.field('tf-zero').selectOption('2');
+  await transformer.field('tf-offload').selectOption('optimizer');
+  await expect(transformer.field('tf-term-optimizer_state')).toHaveCount(0);
+  await expect(transformer.field('tf-warnings')).toContainText('Offloaded to host memory');
+  await transformer.field('tf-offload').selectOption('optimizer_and_params');
+  await expect(transformer.field('tf-offload-error')).toContainText('needs ZeRO-3');
+  await transformer.field('tf-offload').selectOption('none');
+
+  await transformer.fill('tf-pp', '4');
+  await transformer.fill('tf-micro-batches', '8');
+  const act = () => transformer.termBytes('activations');
+  await expect(transformer.field('tf-schedule')).toBeVisible();
+  const oneFOneB = await act();
+  await transformer.field('tf-schedule').selectOption('gpipe');
+  await expect.poll(act).toBe(oneFOneB * 2);
+  await transformer.field('tf-schedule').selectOption('interleaved');
+  await expect(transformer.field('tf-virtual-stages')).toBeVisible();
+  await expect.poll(async () => (await act()) / oneFOneB).toBeCloseTo(1.375, 3);
+});

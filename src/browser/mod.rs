@@ -9,6 +9,7 @@ pub mod download;
 pub mod file_open;
 pub mod focus;
 pub mod location;
+pub mod parent_height;
 pub mod shell;
 pub mod slices;
 pub mod storage;

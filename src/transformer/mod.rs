@@ -9,7 +9,9 @@ mod results;
 use leptos::prelude::*;
 use sizing::transformer::form::{ArchFields, Mode, TransformerForm};
 use sizing::transformer::size as rules;
-use sizing::transformer::training::{MethodKind, Recipe, Recompute, TrainOptimizer};
+use sizing::transformer::training::{
+    MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+};
 use sizing::transformer::{KvFormat, ServingEngine, WeightFormat};
 use sizing::units::group_digits;
 
@@ -216,6 +218,7 @@ fn zero_id(z: u8) -> &'static str {
 
 #[component]
 fn TrainingInputs(form: Form) -> impl IntoView {
+    let offload_error = form.sizing.error(rules::OFFLOAD);
     let zero_options = vec![
         ("0", "None — every GPU holds all model states".to_string()),
         ("1", "ZeRO-1 — shard optimizer state".to_string()),
@@ -275,7 +278,17 @@ fn TrainingInputs(form: Form) -> impl IntoView {
                 <TextField id="tf-pp" label="Pipeline stages" field=text!(form, rules::PIPELINE_PARALLEL, pipeline_parallel)/>
                 <TextField id="tf-micro-batches" label="Micro-batches per step" field=text!(form, rules::MICRO_BATCHES, micro_batches)/>
             </div>
+            <Show when=move || form.with(|f| f.pipeline_parallel.trim() != "1")>
+                <div class="duo">
+                    <Choice id="tf-schedule" label="Pipeline schedule" options=options(&Schedule::ALL, Schedule::id, Schedule::label) field=choice!(form, pipeline_schedule, Schedule)/>
+                    <Show when=move || form.with(|f| f.pipeline_schedule == Schedule::Interleaved)>
+                        <TextField id="tf-virtual-stages" label="Chunks per GPU" field=text!(form, rules::VIRTUAL_STAGES, virtual_stages) hint="Megatron-LM's virtual pipeline stages."/>
+                    </Show>
+                </div>
+            </Show>
             <Check testid="tf-sp" label="Sequence parallelism (with tensor parallelism)" field=flag!(form, sequence_parallel)/>
+            <Choice id="tf-offload" label="DeepSpeed offload" options=options(&Offload::ALL, Offload::id, Offload::label) field=choice!(form, offload, Offload)/>
+            <p class="error" data-testid="tf-offload-error" role="alert">{move || offload_error.get().unwrap_or_default()}</p>
         </fieldset>
         <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, communication buffers."/>
     }

@@ -1,7 +1,7 @@
 //! headroom on the command line.
 //!
 //! ```text
-//! headroom-cli size FILE|- [--format json|table] [--catalog FILE]
+//! headroom-cli size FILE|- [--format json|table|markdown|csv|csv-model] [--catalog FILE]
 //! headroom-cli link FILE|- [--base URL]
 //! headroom-cli place FILE|- [--format json|table] [--orders N] [--seed S] [--catalog FILE]
 //! headroom-cli deploy FILE|- [--format markdown|powercli|json] [--catalog FILE]
@@ -14,7 +14,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use sizing::catalog::{Catalog, MAX_CATALOG_BYTES};
-use sizing::report::{Report, size};
+use sizing::report::{Report, export, size};
 use sizing::scenario::link::{AppState, encode};
 use sizing::scenario::{FieldError, MAX_FILE_BYTES, parse};
 
@@ -24,10 +24,12 @@ const USAGE: &str = "\
 headroom-cli: size a headroom scenario with the engine the app uses.
 
 Usage:
-  headroom-cli size FILE|- [--format json|table] [--catalog FILE]
+  headroom-cli size FILE|- [--format json|table|markdown|csv|csv-model] [--catalog FILE]
       Print the report for the scenario in FILE (- reads standard input):
       memory term by term with formulas, what fits, recommendations, warnings.
-      --format json (default) prints the report as JSON; table a summary.
+      --format json (default) prints the report as JSON; table a summary;
+      markdown the whole report for a wiki; csv the fits table; csv-model the
+      memory terms and the layer or parameter table.
       --catalog FILE uses an exported GPU catalog instead of the bundled one.
   headroom-cli link FILE|- [--base URL]
       Print the app link that opens the scenario: the fragment, or
@@ -58,8 +60,15 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`| head`) is not an error worth a panic.
+            use std::io::Write;
+            match writeln!(std::io::stdout().lock(), "{out}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("headroom-cli: could not write the output: {e}");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(Failure::Io(m)) => {
             eprintln!("headroom-cli: {m}");
@@ -180,13 +189,28 @@ fn run(args: &[String]) -> Result<String, Failure> {
         )),
         "size" => {
             let o = options(&args[1..], &["--format", "--catalog"])?;
-            let table = table_format(&o)?;
+            let format = o.format.clone();
+            let format = match format.as_deref() {
+                None | Some("json") => "json",
+                Some(f @ ("table" | "markdown" | "csv" | "csv-model")) => f,
+                Some(other) => {
+                    return Err(usage_error(format!(
+                        "--format is json, table, markdown, csv or csv-model, not {other}"
+                    )));
+                }
+            };
             let catalog = catalog(&o)?;
             let report = sized(&o.file, &catalog)?;
-            Ok(if table {
-                table::render(&report)
-            } else {
-                report.to_json()
+            Ok(match format {
+                "table" => table::render(&report),
+                // The output ends with one line break, the one written after it.
+                "markdown" => export::markdown(&report, None).trim_end().to_string(),
+                "csv" => export::fits_csv(&report)
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_string(),
+                "csv-model" => export::model_csv(&report).trim_end().to_string(),
+                _ => report.to_json(),
             })
         }
         "link" => {
@@ -260,16 +284,6 @@ fn run(args: &[String]) -> Result<String, Failure> {
 }
 
 /// `--format table` (true) or json (false, the default).
-fn table_format(o: &Options) -> Result<bool, Failure> {
-    match o.format.as_deref() {
-        None | Some("json") => Ok(false),
-        Some("table") => Ok(true),
-        Some(other) => Err(usage_error(format!(
-            "--format is json or table, not {other}"
-        ))),
-    }
-}
-
 fn catalog(o: &Options) -> Result<Catalog, Failure> {
     match &o.catalog {
         None => Ok(Catalog::bundled().clone()),

@@ -162,6 +162,56 @@ fn a_link_opens_the_same_scenario() {
 }
 
 #[test]
+fn markdown_and_csv_carry_the_report() {
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["size", "examples/vgg16-training.json"], None).stdout)
+            .unwrap();
+    let total = json["memory"]["total"].as_u64().unwrap();
+    let grouped = sizing::units::group_digits;
+    let md = run(
+        &[
+            "size",
+            "examples/vgg16-training.json",
+            "--format",
+            "markdown",
+        ],
+        None,
+    );
+    assert_eq!(md.status.code(), Some(0));
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains(&grouped(total)));
+    for t in json["memory"]["terms"].as_array().unwrap() {
+        let bytes = t["bytes"].as_u64().unwrap();
+        if bytes > 0 {
+            assert!(md.contains(&grouped(bytes)), "{}", t["id"]);
+        }
+    }
+    let csv = run(
+        &["size", "examples/vgg16-training.json", "--format", "csv"],
+        None,
+    );
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        json["fits"]["options"].as_array().unwrap().len() + 1
+    );
+    let model = run(
+        &[
+            "size",
+            "examples/vgg16-training.json",
+            "--format",
+            "csv-model",
+        ],
+        None,
+    );
+    assert!(
+        String::from_utf8(model.stdout)
+            .unwrap()
+            .contains(&format!("Total,{total}"))
+    );
+}
+
+#[test]
 fn usage_mistakes_and_missing_files() {
     assert_eq!(run(&[], None).status.code(), Some(2));
     assert_eq!(run(&["weigh", "x.json"], None).status.code(), Some(2));
@@ -170,7 +220,7 @@ fn usage_mistakes_and_missing_files() {
         None,
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--format is json or table"));
+    assert!(stderr(&o).contains("--format is json, table, markdown, csv or csv-model"));
     let o = run(&["size", "no/such/file.json"], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no/such/file.json"));

@@ -19,7 +19,9 @@ use sizing::scenario::{
 };
 use sizing::speed::{Engine, Link, Overlap, SpeedInputs};
 use sizing::transformer::training::MethodKind;
-use sizing::transformer::training::{LoraTargets, Recipe, Recompute, TrainOptimizer};
+use sizing::transformer::training::{
+    LoraTargets, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+};
 use sizing::transformer::zoo::zoo;
 use sizing::transformer::{KvFormat, ServingEngine, WeightFormat};
 use sizing::units::ByteUnits;
@@ -135,7 +137,16 @@ fn transformer() -> BoxedStrategy<TransformerScenario> {
             number(),
             pick(&Recompute::ALL),
         ),
-        (number(), any::<u8>(), any::<bool>(), number(), number()),
+        (
+            number(),
+            any::<u8>(),
+            any::<bool>(),
+            number(),
+            number(),
+            pick(&Schedule::ALL),
+            number(),
+            pick(&Offload::ALL),
+        ),
     )
         .prop_map(|(a, b, c, d, e, f)| TransformerScenario {
             model: a.0,
@@ -173,6 +184,9 @@ fn transformer() -> BoxedStrategy<TransformerScenario> {
             sequence_parallel: f.2,
             pipeline_parallel: f.3,
             micro_batches: f.4,
+            pipeline_schedule: f.5,
+            virtual_stages: f.6,
+            offload: f.7,
         })
         .boxed()
 }

@@ -13,8 +13,8 @@ use sizing::transformer::memory::{
 };
 use sizing::transformer::quant::{KvFormat, WeightFormat, weight_bytes};
 use sizing::transformer::training::{
-    LoraTargets, Method, Recipe, Recompute, TrainOptimizer, TrainingWorkload, layer_activations,
-    lora_params, model_states, training,
+    LoraTargets, Method, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
+    check_training, largest_layer, layer_activations, lora_params, model_states, training,
 };
 use sizing::transformer::zoo::{config_text, find, search, zoo};
 
@@ -371,6 +371,101 @@ fn training_splits_per_gpu() {
         e.bytes(TermKind::OptimizerState),
         (8 * p.total).div_ceil(4).div_ceil(16)
     );
+}
+
+/// Korthikanti et al. 2022, §4.2.3: with p stages the first stage holds p
+/// micro-batches of its L/p layers under 1F1B, (1 + (p − 1)/(p·v)) times that
+/// interleaved with v chunks, and all m micro-batches under GPipe.
+#[test]
+fn the_pipeline_schedule_sets_the_first_stage_activations() {
+    let a = arch("llama-2-7b");
+    let p = a.params();
+    let at = |schedule, v| {
+        let w = TrainingWorkload {
+            pipeline_parallel: 4,
+            micro_batches: 8,
+            schedule,
+            virtual_stages: v,
+            ..TrainingWorkload::default()
+        };
+        training(&a, &p, &w).unwrap().bytes(TermKind::Activations) as f64
+    };
+    let one_f_one_b = at(Schedule::OneFOneB, 2);
+    let per_layer = layer_activations(&a, &TrainingWorkload::default(), 4_096);
+    // 32 layers over 4 stages: 8 layers × 4 micro-batches in flight.
+    assert!((one_f_one_b - per_layer * 8.0 * 4.0).abs() <= 1.0);
+    assert!((at(Schedule::Gpipe, 2) / one_f_one_b - 2.0).abs() < 1e-9);
+    // v = 2: 1 + 3/8.
+    assert!((at(Schedule::Interleaved, 2) / one_f_one_b - 1.375).abs() < 1e-9);
+    // 32 layers do not split into 4 stages × 3 chunks, and 6 micro-batches are
+    // not a multiple of 4 stages.
+    let w = TrainingWorkload {
+        pipeline_parallel: 4,
+        micro_batches: 6,
+        schedule: Schedule::Interleaved,
+        virtual_stages: 3,
+        ..TrainingWorkload::default()
+    };
+    let fields: Vec<String> = check_training(&a, &w)
+        .into_iter()
+        .map(|e| match e {
+            sizing::transformer::memory::EstimateError::Field { field, .. } => field,
+            other => other.to_string(),
+        })
+        .collect();
+    assert_eq!(fields, ["virtual_stages", "micro_batches"]);
+}
+
+/// DeepSpeed's offload (memory.rst, its estimator): ZeRO-2 with the optimizer
+/// offloaded keeps only the 16-bit weights on a GPU (2 B per parameter); ZeRO-3
+/// with the weights offloaded too keeps the largest layer's 16-bit weights and
+/// gradients (4 × largest_layer_params bytes).
+#[test]
+fn offload_leaves_what_deepspeed_says_on_the_gpu() {
+    let a = arch("llama-2-7b");
+    let p = a.params();
+    let at = |zero_stage, offload| {
+        let w = TrainingWorkload {
+            data_parallel: 8,
+            zero_stage,
+            offload,
+            ..TrainingWorkload::default()
+        };
+        let e = training(&a, &p, &w).unwrap();
+        let states: u64 = [
+            TermKind::Weights,
+            TermKind::Gradients,
+            TermKind::MasterWeights,
+            TermKind::OptimizerState,
+        ]
+        .into_iter()
+        .map(|k| e.bytes(k))
+        .sum();
+        (states, e.warnings)
+    };
+    let (zero2, warnings) = at(2, Offload::Optimizer);
+    assert_eq!(zero2, 2 * p.total);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Offloaded to host memory"))
+    );
+    // The embedding, 32,000 × 4,096, is Llama-2-7B's largest tensor.
+    assert_eq!(largest_layer(&a), 32_000 * 4_096);
+    assert_eq!(at(3, Offload::OptimizerAndParams).0, 4 * 32_000 * 4_096);
+    // ZeRO-3, optimizer offloaded: the weights' shard stays.
+    assert_eq!(at(3, Offload::Optimizer).0, (2 * p.total).div_ceil(8));
+    let refuse = |zero_stage, offload| {
+        let w = TrainingWorkload {
+            zero_stage,
+            offload,
+            ..TrainingWorkload::default()
+        };
+        check_training(&a, &w).len()
+    };
+    assert_eq!(refuse(0, Offload::Optimizer), 1);
+    assert_eq!(refuse(2, Offload::OptimizerAndParams), 1);
+    assert_eq!(refuse(1, Offload::Optimizer), 0);
 }
 
 #[test]

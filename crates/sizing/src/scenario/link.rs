@@ -116,6 +116,9 @@ pub struct CatalogView {
 #[serde(default, deny_unknown_fields)]
 pub struct AppState {
     pub page: Page,
+    /// Embedded in another site: the page alone, without the header and tabs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub embed: bool,
     pub units: ByteUnits,
     /// The scenario's name, when it has one.
     pub name: String,
@@ -187,6 +190,7 @@ impl AppState {
     pub fn with_scenario(&self, s: &Scenario) -> AppState {
         let fresh = AppState::from_scenario(s);
         let mut next = AppState {
+            embed: self.embed,
             formats: self.formats.clone(),
             catalog: self.catalog.clone(),
             compress: if s.compression.is_some() {

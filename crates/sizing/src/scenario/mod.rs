@@ -19,7 +19,9 @@ use crate::mode::Mode;
 use crate::precision::Precision;
 use crate::speed::efficiency::{Engine, Overrides};
 use crate::speed::link::{Link, Overlap};
-use crate::transformer::training::{LoraTargets, MethodKind, Recipe, Recompute, TrainOptimizer};
+use crate::transformer::training::{
+    LoraTargets, MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+};
 use crate::transformer::zoo::DEFAULT_MODEL;
 use crate::transformer::{KvFormat, ServingEngine, WeightFormat};
 use crate::units::ByteUnits;
@@ -147,6 +149,14 @@ pub struct TransformerScenario {
     pub sequence_parallel: bool,
     pub pipeline_parallel: u64,
     pub micro_batches: u64,
+    /// How the pipeline runs its micro-batches (with `pipeline_parallel` > 1).
+    #[serde(skip_serializing_if = "Schedule::is_default")]
+    pub pipeline_schedule: Schedule,
+    /// Model chunks per GPU of the interleaved schedule.
+    pub virtual_stages: u64,
+    /// What DeepSpeed moves to host memory (with ZeRO).
+    #[serde(skip_serializing_if = "Offload::is_none")]
+    pub offload: Offload,
 }
 
 /// Which transformer: a zoo id, or the contents of a config.json.

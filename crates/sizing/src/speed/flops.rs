@@ -161,6 +161,9 @@ pub struct Train {
     pub tensor_parallel: u64,
     pub pipeline_parallel: u64,
     pub micro_batches: u64,
+    /// Model chunks per GPU: the interleaved schedule's v (1 otherwise), which
+    /// shortens the pipeline bubble v-fold.
+    pub chunks: u64,
     pub tokens_per_sample: u64,
     /// Trainable parameters: their gradients are all-reduced.
     pub trainable: u64,
@@ -299,6 +302,10 @@ impl Work {
                 tensor_parallel: tp,
                 pipeline_parallel: t.pipeline_parallel.max(1),
                 micro_batches: t.micro_batches.max(1),
+                chunks: u64::from(
+                    t.pipeline_schedule
+                        .chunks(u32::try_from(t.virtual_stages).unwrap_or(1)),
+                ),
                 tokens_per_sample: s,
                 trainable: sized.trainable,
                 gradient_bytes,
@@ -398,6 +405,7 @@ impl Work {
                 tensor_parallel: 1,
                 pipeline_parallel: 1,
                 micro_batches: 1,
+                chunks: 1,
                 tokens_per_sample: 1,
                 trainable: a.params,
                 gradient_bytes,

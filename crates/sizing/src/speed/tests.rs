@@ -177,6 +177,7 @@ fn slow_data_loading_turns_2_5_days_into_20() {
         tensor_parallel: 1,
         pipeline_parallel: 1,
         micro_batches: 1,
+        chunks: 1,
         tokens_per_sample: 1,
         trainable: 11_689_512,
         gradient_bytes: 4,

@@ -93,7 +93,7 @@ pub fn run(
     // Compute: one replica's FLOPs spread over its tp × pp GPUs, plus the pipeline bubble.
     let replica_flops = t.forward_per_sample * t.multiplier * t.replica_batch as f64;
     let per_gpu = replica_flops / (tp * pp) as f64;
-    let bubble = 1.0 + (pp - 1) as f64 / t.micro_batches.max(1) as f64;
+    let bubble = 1.0 + (pp - 1) as f64 / (t.micro_batches.max(1) * t.chunks.max(1)) as f64;
     let compute_s = finite(per_gpu / (share.peak * busy * eff.training) * bubble);
 
     // Tensor parallelism: four activation all-reduces per layer per micro-batch.
@@ -240,10 +240,17 @@ pub fn figures(
             share.format,
             num(eff.training),
             if t.pipeline_parallel > 1 {
-                format!(
-                    " × (1 + ({} − 1) ÷ {} pipeline bubble)",
-                    t.pipeline_parallel, t.micro_batches
-                )
+                if t.chunks > 1 {
+                    format!(
+                        " × (1 + ({} − 1) ÷ ({} × {} chunks) pipeline bubble, interleaved)",
+                        t.pipeline_parallel, t.micro_batches, t.chunks
+                    )
+                } else {
+                    format!(
+                        " × (1 + ({} − 1) ÷ {} pipeline bubble)",
+                        t.pipeline_parallel, t.micro_batches
+                    )
+                }
             } else {
                 String::new()
             },

@@ -12,7 +12,7 @@ use super::memory::{InferenceWorkload, MIB};
 use super::quant::{KvFormat, WeightFormat};
 use super::size::{self as rules, Resolved};
 use super::training::{
-    LoraTargets, MethodKind, Recipe, Recompute, TrainOptimizer, TrainingWorkload,
+    LoraTargets, MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
 };
 use super::zoo::{self, DEFAULT_MODEL};
 use crate::input::number_text;
@@ -107,6 +107,9 @@ pub struct TransformerForm {
     pub sequence_parallel: bool,
     pub pipeline_parallel: String,
     pub micro_batches: String,
+    pub pipeline_schedule: Schedule,
+    pub virtual_stages: String,
+    pub offload: Offload,
     /// Memory per GPU for the reverse questions, in GiB.
     pub memory_gib: String,
 }
@@ -155,6 +158,9 @@ impl TransformerForm {
             sequence_parallel: false,
             pipeline_parallel: "1".into(),
             micro_batches: "1".into(),
+            pipeline_schedule: Schedule::OneFOneB,
+            virtual_stages: "2".into(),
+            offload: Offload::None,
             memory_gib: "80".into(),
         }
     }
@@ -325,6 +331,9 @@ impl TransformerScenario {
             sequence_parallel: form.sequence_parallel,
             pipeline_parallel: whole!(PIPELINE_PARALLEL, pipeline_parallel),
             micro_batches: whole!(MICRO_BATCHES, micro_batches),
+            pipeline_schedule: form.pipeline_schedule,
+            virtual_stages: whole!(VIRTUAL_STAGES, virtual_stages),
+            offload: form.offload,
         };
         FromForm {
             part,
@@ -386,6 +395,9 @@ impl TransformerScenario {
             sequence_parallel: self.sequence_parallel,
             pipeline_parallel: whole(self.pipeline_parallel),
             micro_batches: whole(self.micro_batches),
+            pipeline_schedule: self.pipeline_schedule,
+            virtual_stages: whole(self.virtual_stages),
+            offload: self.offload,
             ..form
         })
     }

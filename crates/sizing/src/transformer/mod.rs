@@ -18,4 +18,6 @@ pub use arch::{Architecture, ModelKind, ParamCount};
 pub use engine::ServingEngine;
 pub use memory::{Estimate, InferenceWorkload, Term, TermKind};
 pub use quant::{KvFormat, WeightFormat};
-pub use training::{Method, Recipe, Recompute, TrainOptimizer, TrainingWorkload};
+pub use training::{
+    Method, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
+};

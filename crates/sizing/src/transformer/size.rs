@@ -67,6 +67,9 @@ pub const PIPELINE_PARALLEL: Whole = Whole::new(
 pub const MICRO_BATCHES: Whole =
     Whole::new("workload.transformer.micro_batches", 1, MAX_PARALLEL as u64);
 pub const ZERO_STAGE: &str = "workload.transformer.zero_stage";
+pub const VIRTUAL_STAGES: Whole = Whole::new("workload.transformer.virtual_stages", 1, 128);
+pub const PIPELINE_SCHEDULE: &str = "workload.transformer.pipeline_schedule";
+pub const OFFLOAD: &str = "workload.transformer.offload";
 
 /// Fields only serving reads.
 const INFERENCE_ONLY: [&str; 4] = [
@@ -76,13 +79,16 @@ const INFERENCE_ONLY: [&str; 4] = [
     MEMORY_GIB.path,
 ];
 /// Fields only training reads.
-const TRAINING_ONLY: [&str; 6] = [
+const TRAINING_ONLY: [&str; 9] = [
     LORA_RANK.path,
     LORA_TARGETS,
     MICRO_BATCH.path,
     DATA_PARALLEL.path,
     PIPELINE_PARALLEL.path,
     MICRO_BATCHES.path,
+    VIRTUAL_STAGES.path,
+    PIPELINE_SCHEDULE,
+    OFFLOAD,
 ];
 
 /// Whether a field counts for this mode and method. Fields of the other mode keep
@@ -408,6 +414,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
     let dp = whole(DATA_PARALLEL, t.data_parallel) as u32;
     let pp = whole(PIPELINE_PARALLEL, t.pipeline_parallel) as u32;
     let mbs = whole(MICRO_BATCHES, t.micro_batches) as u32;
+    let chunks = whole(VIRTUAL_STAGES, t.virtual_stages) as u32;
     let overhead = p.take(OVERHEAD_MIB.check(t.overhead_mib), 0.0);
     let utilization = match (mode, t.utilization) {
         (Mode::Training, _) => 1.0,
@@ -465,6 +472,9 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             sequence_parallel: t.sequence_parallel,
             pipeline_parallel: pp,
             micro_batches: mbs,
+            schedule: t.pipeline_schedule,
+            virtual_stages: chunks,
+            offload: t.offload,
             runtime_overhead: overhead,
         };
         let estimate = training(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;

@@ -294,6 +294,134 @@ impl LoraTargets {
     };
 }
 
+/// What DeepSpeed moves to host memory (ZeRO-Offload, ZeRO-Infinity).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Offload {
+    #[default]
+    None,
+    /// `offload_optimizer`: FP32 master weights and optimizer state (and, from
+    /// ZeRO-2, the gradients) live in host memory; the CPU runs the update.
+    Optimizer,
+    /// `offload_optimizer` + `offload_param` (ZeRO-3): the weights too; a GPU
+    /// holds only the layer being computed, gathered with its gradient.
+    OptimizerAndParams,
+}
+
+impl Offload {
+    pub const ALL: [Offload; 3] = [
+        Offload::None,
+        Offload::Optimizer,
+        Offload::OptimizerAndParams,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Offload::None => "none",
+            Offload::Optimizer => "optimizer",
+            Offload::OptimizerAndParams => "optimizer_and_params",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Offload> {
+        Offload::ALL.into_iter().find(|o| o.id() == id)
+    }
+
+    pub fn is_none(&self) -> bool {
+        *self == Offload::None
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Offload::None => "Nothing: everything on the GPU",
+            Offload::Optimizer => "Optimizer state to host memory (ZeRO-Offload)",
+            Offload::OptimizerAndParams => "Optimizer state and weights to host memory (ZeRO-3)",
+        }
+    }
+}
+
+/// Parameters of the largest single weight tensor (DeepSpeed's
+/// `largest_layer_params`): the embedding, the output head or the widest
+/// projection.
+pub fn largest_layer(arch: &Architecture) -> u64 {
+    let h = arch.hidden;
+    let ffn = arch.moe.map_or(arch.ffn, |m| arch.ffn.max(m.expert_ffn));
+    [arch.vocab * h, ffn * h, arch.q_dim() * h]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+}
+
+/// How a pipeline runs its micro-batches through its stages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Schedule {
+    /// One forward, one backward (PipeDream-Flush, Megatron-LM's default): the
+    /// first stage holds the activations of min(m, p) micro-batches.
+    #[default]
+    #[serde(rename = "1f1b")]
+    OneFOneB,
+    /// Megatron-LM's interleaved 1F1B, v model chunks per GPU: the first stage
+    /// holds (1 + (p − 1) ÷ (p·v)) times as much (Korthikanti et al. 2022,
+    /// §4.2.3), and the pipeline bubble is v times shorter.
+    #[serde(rename = "interleaved")]
+    Interleaved,
+    /// GPipe: every micro-batch's forward before any backward: all m in flight.
+    #[serde(rename = "gpipe")]
+    Gpipe,
+}
+
+impl Schedule {
+    pub const ALL: [Schedule; 3] = [Schedule::OneFOneB, Schedule::Interleaved, Schedule::Gpipe];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Schedule::OneFOneB => "1f1b",
+            Schedule::Interleaved => "interleaved",
+            Schedule::Gpipe => "gpipe",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Schedule> {
+        Schedule::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == Schedule::OneFOneB
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Schedule::OneFOneB => "1F1B (Megatron-LM, DeepSpeed default)",
+            Schedule::Interleaved => "Interleaved 1F1B (Megatron-LM virtual stages)",
+            Schedule::Gpipe => "GPipe (all forwards, then all backwards)",
+        }
+    }
+
+    /// Micro-batches' worth of one stage's activations the first stage holds,
+    /// with `m` micro-batches, `p` stages and `v` chunks per GPU.
+    pub fn in_flight(self, m: u32, p: u32, v: u32) -> f64 {
+        let (m, p, v) = (
+            f64::from(m.max(1)),
+            f64::from(p.max(1)),
+            f64::from(v.max(1)),
+        );
+        match self {
+            Schedule::OneFOneB => m.min(p),
+            Schedule::Interleaved => m.min(p) * (1.0 + (p - 1.0) / (p * v)),
+            Schedule::Gpipe => m,
+        }
+    }
+
+    /// Model chunks per GPU: `v` when interleaved, else 1.
+    pub fn chunks(self, v: u32) -> u32 {
+        if self == Schedule::Interleaved {
+            v.max(1)
+        } else {
+            1
+        }
+    }
+}
+
 /// How the model is trained.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -316,6 +444,10 @@ pub struct TrainingWorkload {
     pub pipeline_parallel: u32,
     /// Micro-batches per step (pipeline schedule).
     pub micro_batches: u32,
+    pub schedule: Schedule,
+    /// Model chunks per GPU of the interleaved schedule.
+    pub virtual_stages: u32,
+    pub offload: Offload,
     pub runtime_overhead: u64,
 }
 
@@ -335,6 +467,9 @@ impl Default for TrainingWorkload {
             sequence_parallel: false,
             pipeline_parallel: 1,
             micro_batches: 1,
+            schedule: Schedule::OneFOneB,
+            virtual_stages: 2,
+            offload: Offload::None,
             runtime_overhead: GIB,
         }
     }
@@ -526,6 +661,41 @@ pub fn check_training(arch: &Architecture, w: &TrainingWorkload) -> Vec<Estimate
             ),
         );
     }
+    match w.offload {
+        Offload::Optimizer if w.zero_stage == 0 => push(
+            "offload",
+            "offloading the optimizer needs ZeRO stage 1, 2 or 3 (DeepSpeed's offload_optimizer)"
+                .to_string(),
+        ),
+        Offload::OptimizerAndParams if w.zero_stage < 3 => push(
+            "offload",
+            "offloading the weights needs ZeRO-3 (DeepSpeed's offload_param)".to_string(),
+        ),
+        _ => {}
+    }
+    let layers = arch.layers + arch.encoder_layers;
+    if w.schedule == Schedule::Interleaved && w.pipeline_parallel > 1 {
+        let per_stage = layers / w.pipeline_parallel.max(1);
+        let v = w.virtual_stages;
+        if v < 2 || v > per_stage.max(2) || !layers.is_multiple_of(w.pipeline_parallel * v) {
+            push(
+                "virtual_stages",
+                format!(
+                    "the interleaved schedule splits each stage's layers into chunks: {v} chunks of {layers} layers over {} stages do not come out even (Megatron-LM needs layers ÷ (stages × chunks) whole, at least 2 chunks)",
+                    w.pipeline_parallel
+                ),
+            );
+        }
+        if !w.micro_batches.is_multiple_of(w.pipeline_parallel) {
+            push(
+                "micro_batches",
+                format!(
+                    "the interleaved schedule runs micro-batches in groups of the {} stages: {} is not a multiple of {}",
+                    w.pipeline_parallel, w.micro_batches, w.pipeline_parallel
+                ),
+            );
+        }
+    }
     match w.method {
         Method::Lora { rank, targets } | Method::Qlora { rank, targets, .. } => {
             if !range(rank, 65_536) {
@@ -613,7 +783,27 @@ pub fn training(
             .band(1.0, 1.01),
         );
     }
-    let states = model_states(trainable, w.recipe, w.optimizer, w.zero_stage, dp);
+    let sharded = model_states(trainable, w.recipe, w.optimizer, w.zero_stage, dp);
+    // DeepSpeed's offload: what leaves the GPU for host memory, per GPU.
+    let mut states = sharded;
+    let mut host = 0u64;
+    if w.offload != Offload::None {
+        host = sharded.master + sharded.optimizer;
+        states.master = 0;
+        states.optimizer = 0;
+        if w.zero_stage >= 2 {
+            host += sharded.gradients;
+            states.gradients = 0;
+        }
+    }
+    if w.offload == Offload::OptimizerAndParams {
+        host += sharded.weights;
+        // The layer being computed, gathered: its 16-bit weights and gradients
+        // (DeepSpeed's estimator: 4 × largest_layer_params).
+        let largest = largest_layer(arch).min(trainable);
+        states.weights = largest.saturating_mul(wb);
+        states.gradients = largest.saturating_mul(gb);
+    }
     let per_gpu = |b: u64| b.div_ceil(split);
     let what = if w.method == Method::Full {
         "parameters"
@@ -625,17 +815,24 @@ pub fn training(
     } else {
         (TermKind::Adapters, "Adapter weights")
     };
-    let line = |bytes_per: u64, stage: u8, sharded: u64| {
+    let line = |bytes_per: u64, stage: u8, on_gpu: u64| {
         let zero = if w.zero_stage >= stage && dp > 1 {
             format!(" ÷ {dp} (ZeRO-{})", w.zero_stage)
         } else {
             String::new()
         };
-        format!(
-            "{} {what} × {bytes_per} B{zero}{split_note} = {} B",
-            g(trainable),
-            g(per_gpu(sharded))
-        )
+        let full = format!("{} {what} × {bytes_per} B{zero}{split_note}", g(trainable));
+        if on_gpu == 0 && bytes_per > 0 && w.offload != Offload::None {
+            format!("{full}, in host memory (offloaded) = 0 B on the GPU")
+        } else if w.offload == Offload::OptimizerAndParams && stage >= 2 {
+            format!(
+                "the layer being computed: {} parameters × {bytes_per} B{split_note} = {} B (the rest in host memory)",
+                g(largest_layer(arch).min(trainable)),
+                g(per_gpu(on_gpu))
+            )
+        } else {
+            format!("{full} = {} B", g(per_gpu(on_gpu)))
+        }
     };
     terms.push(Term::new(
         weights_kind,
@@ -685,15 +882,36 @@ pub fn training(
     let per_layer = layer_activations(arch, w, seq);
     let layers = u64::from(arch.layers + arch.encoder_layers);
     let layers_per_stage = layers.div_ceil(pp);
-    let in_flight = u64::from(w.micro_batches.min(w.pipeline_parallel).max(1));
-    let mut act = per_layer * layers_per_stage as f64 * in_flight as f64;
+    let in_flight = if pp > 1 {
+        w.schedule
+            .in_flight(w.micro_batches, w.pipeline_parallel, w.virtual_stages)
+    } else {
+        1.0
+    };
+    let mut act = per_layer * layers_per_stage as f64 * in_flight;
+    let flight = if pp > 1 && w.schedule == Schedule::Interleaved {
+        let m = w.micro_batches.min(w.pipeline_parallel).max(1);
+        format!(
+            "{m} × (1 + ({pp} − 1) ÷ ({pp} × {} chunks)) micro-batches in flight (interleaved)",
+            w.virtual_stages
+        )
+    } else {
+        let n = in_flight.round() as u64;
+        let how = match (pp > 1, w.schedule) {
+            (false, _) => "",
+            (true, Schedule::Gpipe) => " (GPipe)",
+            (true, _) => " (1F1B)",
+        };
+        format!(
+            "{n} micro-batch{} in flight{how}",
+            if n == 1 { "" } else { "es" }
+        )
+    };
     let mut formula = format!(
-        "{} B per layer × {} layers{} × {} micro-batch{} in flight",
+        "{} B per layer × {} layers{} × {flight}",
         g(per_layer.ceil() as u64),
         g(layers_per_stage),
         if pp > 1 { " per stage" } else { "" },
-        in_flight,
-        if in_flight == 1 { "" } else { "es" }
     );
     if w.recompute == Recompute::Full {
         // One layer is recomputed in full during the backward pass.
@@ -767,6 +985,13 @@ pub fn training(
         )
         .band(0.5, 3.0),
     );
+    if host > 0 {
+        warnings.push(format!(
+            "Offloaded to host memory: {} B per GPU ({} B on a host of 8 GPUs), updated by the CPU over PCIe.",
+            g(per_gpu(host)),
+            g(per_gpu(host).saturating_mul(8))
+        ));
+    }
     if w.zero_stage > 0 && dp == 1 {
         warnings.push(
             "ZeRO shards over data-parallel GPUs; with one GPU it saves nothing.".to_string(),

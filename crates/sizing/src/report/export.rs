@@ -1,0 +1,367 @@
+//! The report as text for elsewhere: Markdown for a wiki page or a proposal —
+//! the question, memory term by term with its formula, what fits, the
+//! recommendations, multi-GPU layouts and the user's GPUs — and CSV of the fits
+//! table and of the model's layer or parameter table, for a spreadsheet. Sizes
+//! are written in the report's units, and exactly in bytes beside them.
+
+use super::{Report, words};
+use crate::units::{format_bytes, group_digits};
+
+/// A Markdown table cell: no line breaks, pipes escaped.
+fn cell(text: &str) -> String {
+    text.replace('\n', " ").replace('|', "\\|")
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break, and kept
+/// from being read as a formula by a spreadsheet (a leading =, +, - or @ gets a ').
+fn field(text: &str) -> String {
+    let safe = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe
+    }
+}
+
+fn row(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| field(f))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The whole report as Markdown; `link`, when given, is written under the title.
+pub fn markdown(r: &Report, link: Option<&str>) -> String {
+    let u = r.scenario.units;
+    let b = |v: u64| format_bytes(v, u);
+    let m = &r.memory;
+    let mut out = Vec::new();
+    let title = if r.scenario.name.is_empty() {
+        r.model.name.clone()
+    } else {
+        r.scenario.name.clone()
+    };
+    out.push(format!("# {}", cell(&title)));
+    out.push(String::new());
+    out.push(cell(&r.model.headline));
+    if let Some(l) = link {
+        out.push(String::new());
+        out.push(format!("Open in headroom: <{l}>"));
+    }
+    out.push(String::new());
+    let per = if m.gpus_per_copy > 1 {
+        format!(" (one copy spans {} GPUs)", m.gpus_per_copy)
+    } else {
+        String::new()
+    };
+    out.push(format!("## Memory per GPU{per}"));
+    out.push(String::new());
+    out.push(format!(
+        "**{}** ({} B){}",
+        b(m.total),
+        group_digits(m.total),
+        if m.low != m.high {
+            format!(", expected between {} and {}", b(m.low), b(m.high))
+        } else {
+            String::new()
+        }
+    ));
+    out.push(String::new());
+    out.push("| Term | Memory | Bytes | Formula | Assumption |".to_string());
+    out.push("| --- | ---: | ---: | --- | --- |".to_string());
+    for t in m.visible() {
+        out.push(format!(
+            "| {} | {} | {} | {} | {} |",
+            cell(&t.label),
+            b(t.bytes),
+            group_digits(t.bytes),
+            cell(&t.formula),
+            cell(&t.note)
+        ));
+    }
+    out.push(format!(
+        "| **Total** | **{}** | {} | {} | |",
+        b(m.total),
+        group_digits(m.total),
+        cell(&m.total_formula)
+    ));
+    for w in &m.warnings {
+        out.push(String::new());
+        out.push(format!("> {}", cell(w)));
+    }
+    if let Some(rev) = &r.reverse {
+        out.push(String::new());
+        out.push(format!("## In {} per GPU", b(rev.memory)));
+        out.push(String::new());
+        if let Some(c) = &rev.max_context {
+            out.push(format!(
+                "- {}",
+                words::reverse(c, rev.memory, "Longest context", u)
+            ));
+        }
+        out.push(format!(
+            "- {}",
+            words::reverse(
+                &rev.max_sequences,
+                rev.memory,
+                "Most concurrent sequences",
+                u
+            )
+        ));
+        if let Some(n) = rev.kv_tokens {
+            out.push(format!(
+                "- KV cache the engine allocates: {} tokens",
+                group_digits(n)
+            ));
+        }
+    }
+    for a in &r.fleet {
+        let w = words::fleet(a, u);
+        out.push(String::new());
+        out.push(format!("## {}", cell(&w.title)));
+        out.push(String::new());
+        out.push(cell(&w.verdict));
+        if let Some(s) = w.short {
+            out.push(String::new());
+            out.push(cell(&s));
+        }
+        for f in w.fixes {
+            out.push(format!("- {}", cell(&f)));
+        }
+    }
+    if let Some(f) = &r.fits {
+        out.push(String::new());
+        out.push("## What fits".to_string());
+        out.push(String::new());
+        out.push(words::needed(f, u));
+        if !f.recommendations.is_empty() {
+            out.push(String::new());
+            for rec in &f.recommendations {
+                let o = &f.options[rec.option];
+                out.push(format!(
+                    "- **{}**: {} — {}",
+                    rec.kind.label(),
+                    cell(&o.label()),
+                    cell(&words::why(rec, f, u))
+                ));
+            }
+        }
+        if !f.options.is_empty() {
+            out.push(String::new());
+            out.push("| Option | Mode | Usable | Headroom | Per GPU | Per host |".to_string());
+            out.push("| --- | --- | ---: | ---: | ---: | ---: |".to_string());
+            for o in &f.options {
+                out.push(format!(
+                    "| {}{} | {} | {} | {} ({:.1} %) | {} | {} |",
+                    cell(&o.label()),
+                    if o.status == crate::catalog::FitStatus::TooSmall {
+                        " (too small)"
+                    } else {
+                        ""
+                    },
+                    o.mode.label(),
+                    b(o.capacity),
+                    if o.headroom < 0 {
+                        format!("−{}", b(o.headroom.unsigned_abs()))
+                    } else {
+                        b(o.headroom.unsigned_abs())
+                    },
+                    o.headroom_percent,
+                    o.per_gpu,
+                    o.per_host
+                ));
+            }
+        }
+        if !f.multi_gpu.is_empty() {
+            out.push(String::new());
+            out.push("### Split over several GPUs".to_string());
+            out.push(String::new());
+            for g in &f.multi_gpu {
+                let why = words::rounding(g.fewest, g.rounding)
+                    .map_or_else(String::new, |w| format!(" {w}"));
+                out.push(format!(
+                    "- {} × {}: {}, {} of {} on each GPU ({}).{why}",
+                    g.gpus,
+                    cell(&g.gpu_name),
+                    words::layout(g.layout),
+                    b(g.per_gpu),
+                    b(g.capacity),
+                    cell(&g.interconnect)
+                ));
+            }
+        }
+        out.push(String::new());
+        for n in words::notes(f, u) {
+            out.push(format!("- {}", cell(&n)));
+        }
+    }
+    for e in &r.errors {
+        out.push(String::new());
+        out.push(format!("> Not answered: {}", cell(&e.to_string())));
+    }
+    out.push(String::new());
+    out.push(format!(
+        "Sized by headroom against the catalog \"{}\" ({} GPUs).",
+        cell(&r.catalog.description),
+        r.catalog.gpus
+    ));
+    out.push(String::new());
+    out.join("\n")
+}
+
+/// The fits table as CSV: one row per option, sizes in bytes.
+pub fn fits_csv(r: &Report) -> Option<String> {
+    let f = r.fits.as_ref()?;
+    let mut out = vec![row(&[
+        "gpu".into(),
+        "profile".into(),
+        "mode".into(),
+        "status".into(),
+        "usable_bytes".into(),
+        "needed_bytes".into(),
+        "headroom_bytes".into(),
+        "headroom_percent".into(),
+        "per_gpu".into(),
+        "per_host".into(),
+        "capacity_basis".into(),
+    ])];
+    for o in &f.options {
+        out.push(row(&[
+            o.gpu_name.clone(),
+            o.profile.clone().unwrap_or_default(),
+            o.mode.label().into(),
+            match o.status {
+                crate::catalog::FitStatus::Fits => "fits",
+                crate::catalog::FitStatus::Tight => "tight",
+                crate::catalog::FitStatus::TooSmall => "too_small",
+            }
+            .into(),
+            o.capacity.to_string(),
+            f.needed.to_string(),
+            o.headroom.to_string(),
+            format!("{:.2}", o.headroom_percent),
+            o.per_gpu.to_string(),
+            o.per_host.to_string(),
+            o.capacity_note.clone(),
+        ]));
+    }
+    Some(out.join("\n") + "\n")
+}
+
+/// The memory terms, and the CNN's layer table or the transformer's parameter
+/// table, as CSV.
+pub fn model_csv(r: &Report) -> String {
+    let mut out = vec![row(&[
+        "term".into(),
+        "bytes".into(),
+        "low_bytes".into(),
+        "high_bytes".into(),
+        "formula".into(),
+    ])];
+    for t in &r.memory.terms {
+        out.push(row(&[
+            t.label.clone(),
+            t.bytes.to_string(),
+            t.low.to_string(),
+            t.high.to_string(),
+            t.formula.clone(),
+        ]));
+    }
+    out.push(row(&[
+        "Total".into(),
+        r.memory.total.to_string(),
+        r.memory.low.to_string(),
+        r.memory.high.to_string(),
+        r.memory.total_formula.clone(),
+    ]));
+    if let Some(layers) = &r.layers {
+        out.push(String::new());
+        out.push(row(&[
+            "layer".into(),
+            "description".into(),
+            "output".into(),
+            "parameters".into(),
+            "parameter_bytes".into(),
+            "feature_bytes_per_image".into(),
+            "feature_bytes_per_batch".into(),
+        ]));
+        for l in layers {
+            out.push(row(&[
+                l.name.clone(),
+                l.description.clone(),
+                l.output.to_string(),
+                l.params.to_string(),
+                l.param_bytes.to_string(),
+                l.feature_bytes_per_image.to_string(),
+                l.feature_bytes_per_batch.to_string(),
+            ]));
+        }
+    }
+    if let Some(p) = &r.parameters {
+        out.push(String::new());
+        out.push(row(&["part".into(), "parameters".into()]));
+        let blocks: u64 = p.blocks.iter().map(|b| b.params.total()).sum();
+        for (part, n) in [
+            ("token embedding", p.token_embedding),
+            ("other embeddings", p.other_embeddings),
+            ("blocks", blocks),
+            ("final norms", p.final_norms),
+            ("output head", p.output_head),
+            ("task head", p.task_head),
+            ("total", p.total),
+        ] {
+            out.push(row(&[part.into(), n.to_string()]));
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::scenario::parse;
+
+    fn report(json: &str) -> Report {
+        super::super::size(&parse(json).unwrap(), Catalog::bundled()).unwrap()
+    }
+
+    #[test]
+    fn markdown_holds_the_total_every_term_and_the_fits() {
+        let r = report(
+            r#"{"version":1,"name":"Q3 | chatbot","workload":{"transformer":{"model":"llama-3.1-8b","sequences":16,"context":8192}}}"#,
+        );
+        let md = markdown(&r, Some("https://example.org/#v=1"));
+        assert!(md.starts_with("# Q3 \\| chatbot\n"));
+        assert!(md.contains(&group_digits(r.memory.total)));
+        for t in r.memory.visible() {
+            assert!(md.contains(&format!("| {} |", t.label)), "{}", t.label);
+            assert!(md.contains(&group_digits(t.bytes)));
+        }
+        assert!(md.contains("## What fits"));
+        assert!(md.contains("Smallest fit"));
+        assert!(md.contains("<https://example.org/#v=1>"));
+    }
+
+    #[test]
+    fn csv_has_a_row_per_option_and_no_formulas() {
+        let r = report(r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":32}}}"#);
+        let csv = fits_csv(&r).unwrap();
+        assert_eq!(
+            csv.lines().count(),
+            r.fits.as_ref().unwrap().options.len() + 1
+        );
+        assert!(csv.starts_with("gpu,profile,mode,status,usable_bytes"));
+        let model = model_csv(&r);
+        assert!(model.contains(&format!("Total,{}", r.memory.total)));
+        assert!(model.contains("conv1_1"));
+        assert_eq!(field("=cmd|' /c calc'!A1"), "'=cmd|' /c calc'!A1");
+        assert_eq!(field("-12"), "-12");
+        assert_eq!(field("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
+}

@@ -1,0 +1,52 @@
+// The report leaves the app: as Markdown (the total, every term with its bytes,
+// the fits and the link), the fits table as CSV, and a print view with no controls.
+import { readFileSync } from 'node:fs';
+import { test, expect } from './fixtures.mjs';
+
+const grouped = (n) => Number(n).toLocaleString('en-US');
+
+test('Markdown holds the total and every term, the CSV every option, and the print view no controls', { tag: '@smoke' }, async ({ transformer, page }) => {
+  await transformer.goto();
+  await page.getByTestId('copy-markdown').click();
+  const md = await page.getByTestId('markdown-text').inputValue();
+  const total = await transformer.field('tf-total').getAttribute('data-bytes');
+  expect(md).toContain(grouped(total));
+  const terms = page.getByTestId('page-transformer').locator('table.terms td[data-bytes]');
+  const count = await terms.count();
+  expect(count).toBeGreaterThan(3);
+  for (let i = 0; i < count; i += 1) {
+    expect(md).toContain(grouped(await terms.nth(i).getAttribute('data-bytes')));
+  }
+  expect(md).toContain('## What fits');
+  expect(md).toMatch(/Open in headroom: <.*#v=1/);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+  expect(download.suggestedFilename()).toBe('headroom-fits.csv');
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('gpu,profile,mode,status,usable_bytes,needed_bytes,headroom_bytes,headroom_percent,per_gpu,per_host,capacity_basis');
+  expect(csv.length).toBeGreaterThan(5);
+
+  await page.emulateMedia({ media: 'print' });
+  await expect(transformer.field('tf-total')).toBeVisible();
+  await expect(page.getByTestId('print-link')).toBeVisible();
+  await expect(page.getByTestId('print-link')).toContainText('#v=1');
+  const controls = await page.locator('input, select, button, textarea').evaluateAll(
+    (els) => els.filter((e) => e.getClientRects().length > 0).length,
+  );
+  expect(controls).toBe(0);
+  const pdf = await page.pdf({ format: 'A4' });
+  expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+});
+
+test('embed mode shows the page without the header and tells the parent its height', { tag: '@smoke' }, async ({ page, baseURL, problems }) => {
+  void problems;
+  // The parent listens before the frame loads, as a portal's page does.
+  await page.setContent(
+    '<script>window.heights = []; addEventListener("message", (e) => { if (e.data && e.data.type === "headroom:height") window.heights.push(e.data.height); });</script>' +
+      `<iframe id="h" src="${baseURL}#v=1&embed=true&page=known" style="width:1000px;height:600px;border:0"></iframe>`,
+  );
+  const frame = page.frameLocator('#h');
+  await expect(frame.getByTestId('known-total')).toBeVisible();
+  await expect(frame.getByTestId('topbar')).toBeHidden();
+  await expect.poll(() => page.evaluate(() => Math.max(0, ...window.heights))).toBeGreaterThan(600);
+});
