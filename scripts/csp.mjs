@@ -9,8 +9,8 @@
 //   img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';
 //   form-action 'none'
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 
 export const POLICY = [
   "default-src 'self'",
@@ -51,3 +51,36 @@ if (!html.includes('Content-Security-Policy')) {
   process.exit(1);
 }
 writeFileSync(file, html);
+
+// Offline: a web app manifest, and a service worker that precaches every file of
+// this build (named by their content's hash, so a new build is a new cache).
+const manifest = {
+  name: 'headroom — GPU sizing for ML',
+  short_name: 'headroom',
+  description: 'Which GPU, MIG slice or vGPU profile an ML workload needs. Runs offline in the browser.',
+  start_url: './',
+  scope: './',
+  display: 'standalone',
+  background_color: '#f3f6f9',
+  theme_color: '#16324f',
+  icons: readdirSync(staging)
+    .filter((f) => f.startsWith('favicon') && f.endsWith('.svg'))
+    .map((f) => ({ src: `./${f}`, sizes: 'any', type: 'image/svg+xml', purpose: 'any' })),
+};
+writeFileSync(join(staging, 'manifest.webmanifest'), `${JSON.stringify(manifest, null, 2)}\n`);
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name !== 'sw.js') files.push(relative(staging, path).split(sep).join('/'));
+  }
+};
+walk(staging);
+files.sort();
+const version = createHash('sha256');
+for (const f of files) version.update(f).update(readFileSync(join(staging, f)));
+const worker = readFileSync(new URL('./sw.js', import.meta.url), 'utf8')
+  .replace('__VERSION__', version.digest('hex').slice(0, 16))
+  .replace('__FILES__', JSON.stringify(['./', ...files.map((f) => `./${f}`)]));
+writeFileSync(join(staging, 'sw.js'), worker);

@@ -7,6 +7,7 @@ use sizing::scenario::link::Page;
 
 use crate::browser::focus::focus;
 use crate::browser::parent_height::post_height_to_parent;
+use crate::browser::theme::{THEMES, use_theme};
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::compress_page::CompressPage;
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
     provide_saved();
     let (units, page) = (shared.inputs.units(), shared.inputs.page());
     let embed = shared.inputs.embed();
+    let theme = use_theme();
     // Inside an iframe, the embedding page hears how tall the content is.
     post_height_to_parent();
 
@@ -225,6 +227,18 @@ pub fn App() -> impl IntoView {
                 "number formats after IEEE 754, the OCP FP8 and MX specifications and F. Denneman, “Training vs Inference – Numerical Precision” (2022); "
                 "GPU, MIG and vGPU data from NVIDIA's documentation (sources listed per GPU in the catalog)."
             </p>
+            <label class="theme">
+                "Colours "
+                <select
+                    data-testid="theme"
+                    on:change:target=move |ev| theme.theme.set(ev.target().value())
+                >
+                    {THEMES
+                        .into_iter()
+                        .map(|(id, label)| view! { <option value=id selected=move || theme.theme.with(|t| t == id)>{label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
         </footer>
     }
 }

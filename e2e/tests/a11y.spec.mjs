@@ -80,6 +80,46 @@ for (const p of pages) {
   });
 }
 
+// Dark mode, as the system asks for it: every page keeps 4.5:1 text contrast.
+test('in dark mode every page passes the contrast rule', { tag: '@a11y' }, async ({ page, problems }) => {
+  void problems;
+  // Ten pages, each checked by axe: more than one page's share of time.
+  test.setTimeout(120_000);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(15, 23, 32)');
+  const failures = [];
+  for (const p of pages) {
+    await show(page, p);
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: ['color-contrast'], resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
+      }));
+    });
+    if (violations.length) failures.push(`${p.name}:\n${describe(violations)}`);
+  }
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('the colour theme is chosen in the footer and kept', { tag: '@a11y' }, async ({ page, problems }) => {
+  void problems;
+  await page.goto('./');
+  await expect(page.getByTestId('page-transformer').getByTestId('tf-total')).toBeVisible();
+  await page.getByTestId('theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByTestId('theme')).toHaveValue('dark');
+  await page.getByTestId('theme').selectOption('system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+});
+
 test('every page has exactly one visible h1', { tag: '@a11y' }, async ({ page, problems }) => {
   void problems;
   await page.goto('./');

@@ -13,4 +13,5 @@ pub mod parent_height;
 pub mod shell;
 pub mod slices;
 pub mod storage;
+pub mod theme;
 pub mod worker;

@@ -1,0 +1,41 @@
+// Offline use: registers the service worker (sw.js, written at build time with
+// the list of every file of the build) and, when a newer build has been
+// installed, offers to switch to it. Nothing is sent anywhere.
+if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (reloading) location.reload();
+  });
+  const offer = (worker) => {
+    if (document.querySelector('.update-notice')) return;
+    const bar = document.createElement('div');
+    bar.className = 'update-notice';
+    bar.setAttribute('role', 'status');
+    bar.setAttribute('data-testid', 'update-notice');
+    bar.textContent = 'A newer version of headroom is available. ';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Use it now';
+    button.addEventListener('click', () => {
+      reloading = true;
+      worker.postMessage('skip-waiting');
+    });
+    bar.appendChild(button);
+    document.body.appendChild(bar);
+  };
+  navigator.serviceWorker
+    .register('./sw.js')
+    .then((registration) => {
+      if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+      registration.addEventListener('updatefound', () => {
+        const worker = registration.installing;
+        if (!worker) return;
+        worker.addEventListener('statechange', () => {
+          if (worker.state === 'installed' && navigator.serviceWorker.controller) offer(worker);
+        });
+      });
+    })
+    .catch(() => {
+      // Without a service worker the app still runs; it only needs the network to load.
+    });
+}
