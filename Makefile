@@ -3,6 +3,8 @@
 #   make serve   install what is missing, then serve on http://127.0.0.1:8080
 #   make test    install what is missing, then run every check CI runs
 #   make dist    release build into dist/
+#   make single  the release build as one file: dist-single/headroom.html
+#   make size    every file of dist/ with raw and gzip bytes, and the wasm's largest parts
 #   make bench   sparse-kernel benchmark in Node; writes docs/sparse-benchmark.md
 #   make perf    start-up and recompute times in headless Chromium; writes target/perf.md
 #   make fuzz    the readers under libFuzzer (nightly), FUZZ_SECONDS per target
@@ -21,12 +23,14 @@ export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 30
 
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help setup serve dist test lint fmt test-native test-wasm test-browser e2e bench bench-place perf accuracy fuzz clean
+.PHONY: help setup serve dist single size test lint fmt test-native test-wasm test-browser e2e bench bench-place perf accuracy fuzz clean
 
 help:
 	@echo "make serve   install what is missing, then serve the app on http://127.0.0.1:8080"
 	@echo "make test    install what is missing, then run every check (what CI runs)"
 	@echo "make dist    release build into dist/ (publish that folder as static files)"
+	@echo "make single  the release build as one self-contained file, dist-single/headroom.html (opens from disk)"
+	@echo "make size    every file of dist/ with raw and gzip bytes, the first visit's total, and the wasm's largest parts"
 	@echo "make bench   benchmark the sparse kernels as wasm in Node; writes docs/sparse-benchmark.md"
 	@echo "make bench-place  benchmark the placement simulator at cluster scale as wasm in Node; writes docs/placement-benchmark.md"
 	@echo "make perf    start-up and recompute times of the release build in headless Chromium; writes target/perf.md"
@@ -42,6 +46,18 @@ serve: setup
 
 dist: setup
 	trunk build --release
+
+# scripts/single.mjs: dist/ inlined into one HTML file that works from file://.
+single: dist
+	node scripts/single.mjs --dir dist --out dist-single/headroom.html
+
+# scripts/size.mjs: what a first visit downloads (gzip), file by file, and the
+# largest functions and data of the app's wasm (twiggy, on the build before
+# wasm-opt strips the names), grouped by crate.
+size: dist
+	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+	@mkdir -p target
+	node scripts/size.mjs --dir dist --wasm target/wasm32-unknown-unknown/release/headroom.wasm | tee target/size.md
 
 fmt:
 	cargo fmt --all
@@ -75,6 +91,7 @@ test: setup
 	$(MAKE) --no-print-directory test-wasm
 	$(MAKE) --no-print-directory test-browser
 	trunk build --release
+	node scripts/single.mjs --dir dist --out dist-single/headroom.html
 	$(MAKE) --no-print-directory e2e
 	@echo "all checks passed"
 
@@ -134,4 +151,4 @@ fuzz: setup
 
 clean:
 	cargo clean
-	rm -rf dist target/playwright fuzz/target
+	rm -rf dist dist-single target/playwright fuzz/target

@@ -1,6 +1,9 @@
 // Offline use: registers the service worker (sw.js, written at build time with
 // the list of every file of the build) and, when a newer build has been
 // installed, offers to switch to it. Nothing is sent anywhere.
+// Opened from disk (file://), browsers do not run the app's module script: the
+// page then says so instead of waiting for ever (the single-file build,
+// scripts/single.mjs, has no such limit and does not include this script).
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
@@ -38,4 +41,15 @@ if ('serviceWorker' in navigator && location.protocol !== 'file:') {
     .catch(() => {
       // Without a service worker the app still runs; it only needs the network to load.
     });
+} else if (location.protocol === 'file:') {
+  document.addEventListener('DOMContentLoaded', () => {
+    const note = document.querySelector('#boot-shell .boot-note');
+    if (note) {
+      note.setAttribute('data-testid', 'file-notice');
+      note.textContent =
+        'Opened from disk, this copy cannot start: browsers do not run its program from a file. ' +
+        'Serve the folder (for example with "python3 -m http.server" inside it), ' +
+        'or use the single-file build, headroom.html, which opens from disk.';
+    }
+  });
 }

@@ -9,7 +9,7 @@ use sizing::catalog::{
     CapacityBasis, DeploymentMode, FitOption, FitStatus, Fits, MultiGpu, VgpuMode,
 };
 use sizing::fleet::{FLEET, FleetAnswer};
-use sizing::report::words;
+use sizing::report::{chart, words};
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
@@ -123,7 +123,7 @@ pub fn FitsPanel(
                 when=move || fits.with(Option::is_some)
                 fallback=move || view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
             >
-                <FitsResult fits=fits mine=mine units=units prefix=prefix/>
+                <FitsResult fits=fits fleet=fleet mine=mine units=units prefix=prefix/>
             </Show>
         </div>
     }
@@ -201,6 +201,8 @@ struct Rows {
 #[component]
 fn FitsResult(
     fits: Memo<Option<Fits>>,
+    /// The answers on the user's hosts (their GPUs lead the chart).
+    fleet: Memo<Vec<FleetAnswer>>,
     /// The user's GPUs: their options lead the table and say so.
     mine: Memo<Vec<String>>,
     units: Signal<ByteUnits>,
@@ -297,6 +299,7 @@ fn FitsResult(
         >
             <div class="recs">{cards}</div>
         </Show>
+        <FitsChart fits=fits fleet=fleet units=units prefix=prefix/>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Every option">
             <table class="fit-table" data-testid=format!("{prefix}fit-table")>
                 <thead>
@@ -382,6 +385,80 @@ fn FitsResult(
             </details>
         </Show>
         <ul class="notes">{words::FIT_RULES.map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+    }
+}
+
+/// Capacity against need for the user's GPUs and the recommendations: a bar per
+/// option, to one scale, the demand and its margin drawn inside the capacity.
+/// Each bar's words are its text equivalent (the drawing is hidden from screen
+/// readers).
+#[component]
+fn FitsChart(
+    fits: Memo<Option<Fits>>,
+    fleet: Memo<Vec<FleetAnswer>>,
+    units: Signal<ByteUnits>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let bars = Memo::new(move |_| {
+        fleet.with(|m| {
+            fits.with(|x| {
+                x.as_ref()
+                    .map(|f| (chart::fit_bars(f, m), f.demand.total, f.needed))
+                    .unwrap_or_default()
+            })
+        })
+    });
+    move || {
+        let u = units.get();
+        let (bars, demand, needed) = bars.get();
+        if bars.is_empty() {
+            return None;
+        }
+        let scale = chart::scale(bars.iter().map(|b| b.capacity).chain([needed]));
+        let x = move |bytes: u64| format!("{:.1}", bytes as f64 * 1000.0 / scale as f64);
+        let rows = bars
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let state = match b.status {
+                    FitStatus::Fits => "fits",
+                    FitStatus::Tight => "tight",
+                    FitStatus::TooSmall => "small",
+                };
+                let mut who: Vec<String> = Vec::new();
+                if b.mine {
+                    who.push("your GPU".into());
+                }
+                who.extend(b.recommended.iter().map(|r| r.to_lowercase()));
+                let tag = if who.is_empty() { String::new() } else { format!(" · {}", who.join(", ")) };
+                let shown_demand = demand.min(b.capacity);
+                let over = demand.saturating_sub(b.capacity);
+                view! {
+                    <li class=format!("fit-bar fit-bar-{state}") data-testid=format!("{prefix}fit-bar-{i}")>
+                        <span class="fit-bar-label">{b.label}<span class="fit-bar-tag">{tag}</span></span>
+                        <svg class="fit-bar-svg" viewBox="0 0 1000 20" preserveAspectRatio="none" aria-hidden="true">
+                            <rect class="bar-track" x="0" y="0" width=x(b.capacity) height="20"></rect>
+                            <rect class="bar-demand" x="0" y="3" width=x(shown_demand) height="14"></rect>
+                            <rect class="bar-over" x=x(b.capacity) y="3" width=x(over) height="14"></rect>
+                            <rect class="bar-margin" x=x(demand) y="3" width=x(needed.saturating_sub(demand)) height="14"></rect>
+                            <line class="bar-cap" x1=x(b.capacity) x2=x(b.capacity) y1="0" y2="20"></line>
+                        </svg>
+                        <span class="fit-bar-words">{words::fit_bar(b.capacity, demand, needed, u)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <figure class="fit-chart" data-testid=format!("{prefix}fit-chart")>
+                <figcaption>
+                    "Capacity against need: "
+                    <span class="key key-demand" aria-hidden="true"></span>"demand "
+                    <span class="key key-margin" aria-hidden="true"></span>"margin "
+                    <span class="key key-cap" aria-hidden="true"></span>"usable capacity, to one scale"
+                </figcaption>
+                <ul class="fit-bars">{rows}</ul>
+            </figure>
+        })
     }
 }
 

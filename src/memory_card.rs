@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::report::Memory;
+use sizing::report::chart::{self, Against};
 use sizing::units::{format_bytes, format_bytes_exact, format_share};
 
 use crate::state::Sizing;
@@ -17,6 +18,8 @@ pub fn MemoryCard(
     /// Prepended to every test id ("tf-" on the transformer page).
     prefix: &'static str,
     units: Signal<ByteUnits>,
+    /// The option the bar is drawn against (the user's GPU or the first recommendation).
+    against: Option<Against>,
 ) -> impl IntoView {
     let m = memory;
     let (total, low, high) = (m.total, m.low, m.high);
@@ -65,7 +68,10 @@ pub fn MemoryCard(
                     {format!("One copy of the model spans {gpus} GPUs; every figure is what each of them holds. Fits below checks one GPU.")}
                 </p>
             })}
-            <StackedBar testid=id("stacked-bar") terms=bar total=total units=units/>
+            {match against {
+                Some(a) => view! { <StackedBar testid=id("stacked-bar") terms=bar total=total units=units against=a/> }.into_any(),
+                None => view! { <StackedBar testid=id("stacked-bar") terms=bar total=total units=units/> }.into_any(),
+            }}
             <div class="scroll-x" tabindex="0" role="region" aria-label="Memory terms">
                 <table class="terms">
                     <thead>
@@ -140,13 +146,21 @@ pub fn PageMemory(
     prefix: &'static str,
     units: Signal<ByteUnits>,
 ) -> impl IntoView {
-    let memory = sizing.part(|r| (r.memory.clone(), r.model.headline.clone()));
-    move || match memory.get() {
-        Some((memory, headline)) => view! {
-            <MemoryCard memory=memory title=title headline=headline prefix=prefix units=units/>
+    let memory = sizing.part(|r| {
+        (
+            r.memory.clone(),
+            r.model.headline.clone(),
+            chart::against(r),
+        )
+    });
+    move || {
+        match memory.get() {
+        Some((memory, headline, against)) => view! {
+            <MemoryCard memory=memory title=title headline=headline prefix=prefix units=units against=against/>
         }
         .into_any(),
         None => view! { <NoEstimate testid=format!("{prefix}no-result")/> }.into_any(),
+    }
     }
 }
 

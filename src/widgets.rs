@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use sizing::ByteUnits;
+use sizing::report::chart::{self, Against};
 use sizing::units::{format_bytes, format_bytes_exact};
 
 use crate::bind::{ChoiceBinding, FlagBinding, TextBinding};
@@ -201,38 +202,110 @@ pub fn BytesCell(
 }
 
 /// A stacked bar of memory terms, each `(kind id, label, bytes)`, coloured by the
-/// `seg-{kind id}` classes of the stylesheet.
+/// `seg-{kind id}` classes of the stylesheet; with `against`, drawn to scale
+/// against that option's capacity, the safety margin and the capacity marked and
+/// said in words below (the words are the chart's text equivalent).
 #[component]
 pub fn StackedBar(
     #[prop(into)] testid: String,
     terms: Vec<(String, String, u64)>,
     total: u64,
     units: Signal<ByteUnits>,
+    #[prop(optional)] against: Option<Against>,
 ) -> impl IntoView {
+    let scale = match &against {
+        Some(a) => chart::scale([total, a.needed, a.capacity]),
+        None => total.max(1),
+    };
+    let x_of = move |bytes: u64| bytes as f64 * 1000.0 / scale as f64;
     // Segments in a 1000-unit-wide view box.
     let mut x = 0.0;
     let segments: Vec<_> = terms
         .into_iter()
         .map(|(id, label, bytes)| {
-            let width = if total == 0 {
-                0.0
-            } else {
-                bytes as f64 * 1000.0 / total as f64
-            };
+            let width = x_of(bytes);
             let seg = (id, label, bytes, x, width);
             x += width;
             seg
         })
         .collect();
+    let described = segments
+        .iter()
+        .map(|(_, label, bytes, ..)| (label.clone(), *bytes))
+        .collect::<Vec<_>>();
+    let aria = move || {
+        let u = units.get();
+        let parts: Vec<String> = described
+            .iter()
+            .map(|(label, bytes)| format!("{label} {}", format_bytes(*bytes, u)))
+            .collect();
+        format!("Memory breakdown: {}", parts.join(", "))
+    };
+    let marks = against.clone().map(|a| {
+        let (margin_x, margin_w, cap_x) = (
+            x_of(a.demand),
+            x_of(a.needed.saturating_sub(a.demand)),
+            x_of(a.capacity),
+        );
+        view! {
+            <rect class="stack-margin" x=margin_x.to_string() y="0" width=margin_w.to_string() height="36">
+                <title>"Safety margin"</title>
+            </rect>
+            <line class="stack-cap" x1=cap_x.to_string() x2=cap_x.to_string() y1="0" y2="36">
+                <title>{format!("Capacity of {}", a.label)}</title>
+            </line>
+        }
+    });
+    let track = against.as_ref().map(|a| {
+        view! { <rect class="stack-track" x="0" y="0" width=x_of(a.capacity).to_string() height="36"></rect> }
+    });
+    let caption_id = format!("{testid}-against");
+    let caption = against.map(|a| {
+        let words = move || {
+            let u = units.get();
+            let whose = if a.mine {
+                " (your GPU)"
+            } else {
+                " (the first recommendation)"
+            };
+            let head = format!(
+                "Against {}{whose}: {} used + {} margin = {} of {} usable",
+                a.label,
+                format_bytes(a.demand, u),
+                format_bytes(a.needed.saturating_sub(a.demand), u),
+                format_bytes(a.needed, u),
+                format_bytes(a.capacity, u),
+            );
+            let left = a.left();
+            if left >= 0 {
+                format!("{head}; {} left.", format_bytes(left as u64, u))
+            } else {
+                format!(
+                    "{head}; short by {}.",
+                    format_bytes(left.unsigned_abs() as u64, u)
+                )
+            }
+        };
+        view! {
+            <p class="stack-caption" data-testid=caption_id>
+                <span class="key key-margin" aria-hidden="true"></span>"margin "
+                <span class="key key-cap" aria-hidden="true"></span>"capacity · "
+                {words}
+            </p>
+        }
+    });
+    let drawn_against = caption.is_some();
     view! {
         <svg
             class="stack"
+            class:against=drawn_against
             data-testid=testid
             viewBox="0 0 1000 36"
             preserveAspectRatio="none"
             role="img"
-            aria-label="Memory breakdown"
+            aria-label=aria
         >
+            {track}
             {segments
                 .into_iter()
                 .map(|(id, label, bytes, x, width)| {
@@ -243,6 +316,8 @@ pub fn StackedBar(
                     }
                 })
                 .collect_view()}
+            {marks}
         </svg>
+        {caption}
     }
 }

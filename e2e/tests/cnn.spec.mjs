@@ -8,7 +8,7 @@ test('opens on VGG-16 with the article’s numbers', { tag: '@smoke' }, async ({
   // 224 × 224 × 64 × 32 images × 4 B for the first conv layer.
   await expect(cnn.field('cnn-fmap-batch-conv1_1')).toHaveAttribute('data-bytes', '411041792');
   expect(await cnn.termBytes('feature_maps')).toBe(1_931_146_240);
-  await expect(cnn.field('cnn-stacked-bar').locator('rect')).toHaveCount(6);
+  await expect(cnn.field('cnn-stacked-bar').locator('rect.seg')).toHaveCount(6);
 });
 
 test('switching preset and doubling the batch doubles the activations', async ({ cnn }) => {

@@ -50,3 +50,34 @@ test('embed mode shows the page without the header and tells the parent its heig
   await expect(frame.getByTestId('topbar')).toBeHidden();
   await expect.poll(() => page.evaluate(() => Math.max(0, ...window.heights))).toBeGreaterThan(600);
 });
+
+test('the charts: memory against the user\'s GPU with the margin, capacity against need per option, in words too and on paper', { tag: '@smoke' }, async ({ transformer, page }) => {
+  await transformer.goto();
+  // Without hosts, the bar is drawn against the first recommendation.
+  await expect(transformer.field('tf-stacked-bar-against')).toContainText('(the first recommendation)');
+  await transformer.fill('tf-fleet', '2 × A10 per host');
+  const total = Number(await transformer.field('tf-total').getAttribute('data-bytes'));
+  const gb = (b) => `${(b / 1e9).toFixed(2)} GB`;
+  const caption = transformer.field('tf-stacked-bar-against');
+  await expect(caption).toContainText(`Against NVIDIA A10 (your GPU): ${gb(total)} used`);
+  await expect(caption).toContainText('left.');
+  // Every term is in the bar's text equivalent.
+  const label = await transformer.field('tf-stacked-bar').getAttribute('aria-label');
+  expect(label).toContain('Weights');
+  expect(label).toContain('KV cache');
+  // The fits chart leads with the user's GPU, then the recommendations, each said in words.
+  const first = transformer.field('tf-fit-bar-0');
+  await expect(first).toContainText('NVIDIA A10');
+  await expect(first).toContainText('your GPU');
+  await expect(first).toContainText(/GB of 2\d\.\d\d GB: \d+\.\d\d GB left/);
+  await expect(transformer.field('tf-fit-chart')).toContainText('smallest fit');
+  // Too small: the 16 GB T4 is short, in the caption and the bar.
+  await transformer.fill('tf-fleet', 'T4');
+  await expect(caption).toContainText('Against NVIDIA T4 (your GPU)');
+  await expect(caption).toContainText('short by');
+  await expect(first).toContainText('short by');
+  // On paper: both charts stay.
+  await page.emulateMedia({ media: 'print' });
+  await expect(transformer.field('tf-stacked-bar')).toBeVisible();
+  await expect(transformer.field('tf-fit-chart')).toBeVisible();
+});

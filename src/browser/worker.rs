@@ -3,6 +3,11 @@
 //! `on_message`, a failure to load or run it to `on_error`. Dropping the handle
 //! terminates the worker at once, even inside a long computation.
 //!
+//! A page can start a worker from elsewhere than its usual URL by naming the
+//! replacement in `globalThis.headroomWorkers[url]`: the single-file build
+//! (scripts/single.mjs) does, with a `blob:` URL holding the worker's script and
+//! wasm.
+//!
 //! ```ignore
 //! let w = spawn_worker("./lab-worker_loader.js", |text| …, |error| …)?;
 //! w.send("{…}");
@@ -51,8 +56,9 @@ pub fn spawn_worker(
     mut on_message: impl FnMut(String) + 'static,
     mut on_error: impl FnMut(String) + 'static,
 ) -> Result<TextWorker, String> {
+    let url = replacement(url).unwrap_or_else(|| url.to_string());
     let worker =
-        Worker::new(url).map_err(|e| format!("the browser refused to start a worker ({e:?})"))?;
+        Worker::new(&url).map_err(|e| format!("the browser refused to start a worker ({e:?})"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         on_message(ev.data().as_string().unwrap_or_default())
     });
@@ -71,4 +77,16 @@ pub fn spawn_worker(
         _on_message: on_message,
         _on_error: on_error,
     })
+}
+
+/// `globalThis.headroomWorkers[url]`, when the page names one.
+fn replacement(url: &str) -> Option<String> {
+    let map =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("headroomWorkers")).ok()?;
+    if !map.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(&map, &JsValue::from_str(url))
+        .ok()?
+        .as_string()
 }

@@ -9,6 +9,7 @@
 //! without sizing again. A new capability adds a section here, computed in
 //! [`size`], and a view of it.
 
+pub mod chart;
 pub mod export;
 pub mod words;
 

@@ -443,3 +443,23 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
         fixes,
     }
 }
+
+/// One bar of the fits chart in words: the need against the capacity, and what is
+/// left or missing ("18.2 GB of 48.3 GB: 30.1 GB left").
+pub fn fit_bar(capacity: u64, demand: u64, needed: u64, u: ByteUnits) -> String {
+    let of = format!(
+        "{} of {}",
+        format_bytes(needed, u),
+        format_bytes(capacity, u)
+    );
+    if capacity >= needed {
+        format!("{of}: {} left", format_bytes(capacity - needed, u))
+    } else if capacity >= demand {
+        format!(
+            "{of}: inside the margin ({} above the demand)",
+            format_bytes(capacity - demand, u)
+        )
+    } else {
+        format!("{of}: short by {}", format_bytes(needed - capacity, u))
+    }
+}
