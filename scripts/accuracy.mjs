@@ -27,25 +27,6 @@ const UNITS = { GiB: 2 ** 30, GB: 1e9, MiB: 2 ** 20, MB: 1e6, tokens: 1, 'B/para
 /** Median absolute error each kind must stay within, percent (issue "memory accuracy"). */
 const GOALS = { weights: 3, kv_capacity: 3, total: 10, training_states: 10, activations: 20 };
 const KINDS = ['weights', 'kv_capacity', 'engine_overhead', 'training_states', 'activations', 'total'];
-const STATES = ['weights', 'gradients', 'master_weights', 'optimizer_state', 'adapters', 'frozen_weights'];
-
-/** The number of the report a case compares with its measurement. */
-function figure(report, name) {
-  const term = (id) => report.memory.terms.find((t) => t.id === id)?.bytes ?? 0;
-  switch (name) {
-    case 'kv_tokens':
-      return report.reverse?.kv_tokens ?? NaN;
-    case 'total':
-      return report.memory.total;
-    case 'states':
-      return STATES.reduce((s, id) => s + term(id), 0);
-    case 'states_per_param':
-      return STATES.slice(0, 4).reduce((s, id) => s + term(id), 0) / report.model.parameters;
-    default:
-      return term(name);
-  }
-}
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -61,15 +42,16 @@ try {
   for (const c of cases) {
     const file = join(dir, `${c.id}.json`);
     writeFileSync(file, JSON.stringify(c.scenario));
-    let report;
+    // The figure as the engine reads it (sizing::report::figure, also used by cargo test).
+    let figure;
     try {
-      report = JSON.parse(execFileSync(cli, ['size', file], { encoding: 'utf8' }));
+      figure = Number(execFileSync(cli, ['size', file, '--figure', c.figure], { encoding: 'utf8' }));
     } catch (e) {
-      console.error(`${c.id}: the scenario did not size: ${e.stdout || e.message}`);
+      console.error(`${c.id}: ${(e.stderr || e.stdout || e.message).toString().trim()}`);
       failed = true;
       continue;
     }
-    const value = figure(report, c.figure) / UNITS[c.unit];
+    const value = figure / UNITS[c.unit];
     const error = ((value - c.measured) / c.measured) * 100;
     if (!Number.isFinite(error)) {
       console.error(`${c.id}: no ${c.figure} in the report`);

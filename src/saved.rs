@@ -175,16 +175,7 @@ pub fn ScenarioBar() -> impl IntoView {
         if !link_shown.get() {
             return String::new();
         }
-        let written = s.state.with(link::encoded);
-        if written.too_long() {
-            return String::new();
-        }
-        let url = current_url();
-        format!(
-            "{}#{}",
-            url.split('#').next().unwrap_or(&url),
-            written.fragment
-        )
+        s.link.with(page_link).unwrap_or_default()
     });
     // The link the last copy put on the clipboard.
     let copied_link = StoredValue::new(String::new());
@@ -225,7 +216,7 @@ pub fn ScenarioBar() -> impl IntoView {
     };
     let too_long = RwSignal::new(false);
     let copy = move |_| {
-        let written = s.state.with_untracked(link::encoded);
+        let written = s.link.get_untracked();
         too_long.set(written.too_long());
         link_shown.set(true);
         if written.too_long() {
@@ -253,12 +244,8 @@ pub fn ScenarioBar() -> impl IntoView {
         }
     };
     let blocked = move || !matches!(list.stored.get(), Stored::Ready(_));
-    let link_now = move || page_link(s);
     // Printed under the report: the link that opens it again.
-    let print_link = Memo::new(move |_| {
-        s.state.with(link::encoded);
-        link_now().unwrap_or_default()
-    });
+    let print_link = Memo::new(move |_| s.link.with(page_link).unwrap_or_default());
     view! {
         <div class="scenario-bar" class:hidden=move || scenario.with(Option::is_none) data-testid="scenario-bar">
             <label class="scenario-name">
@@ -294,9 +281,8 @@ pub fn ScenarioBar() -> impl IntoView {
     }
 }
 
-/// The link of the app's state as it is now; `None` when too large for a link.
-fn page_link(s: Shared) -> Option<String> {
-    let written = s.state.with_untracked(link::encoded);
+/// The page's address with `written` as its fragment; `None` when too large for a link.
+fn page_link(written: &link::Encoded) -> Option<String> {
     let url = current_url();
     (!written.too_long()).then(|| {
         format!(
@@ -326,7 +312,7 @@ pub fn ExportBar() -> impl IntoView {
         };
         sizing.report.with_untracked(|r| r.as_ref().ok().cloned())
     };
-    let link_now = move || page_link(s);
+    let link_now = move || s.link.with_untracked(page_link);
     let md_clipboard = use_clipboard();
     let markdown_text = RwSignal::new(String::new());
     Effect::new(move |_| {

@@ -249,6 +249,9 @@ pub struct Shared {
     pub compress: Sizing,
     /// Everything above as a link holds it.
     pub state: Memo<AppState>,
+    /// `state` encoded as a link's fragment, once per change (the address bar,
+    /// Copy link and the printed link all read it).
+    pub link: Memo<link::Encoded>,
     /// The placement page's cluster, read from its form.
     pub cluster: Memo<FromForm<Cluster>>,
     /// Its VMs placed in the order listed, or every problem of its fields.
@@ -326,6 +329,7 @@ impl Shared {
             known: Sizing::new(known_question, catalog, sizer),
             compress: Sizing::new(compress_question, catalog, sizer),
             state,
+            link: Memo::new(move |_| state.with(link::encoded)),
             cluster,
             placement: Memo::new(move |_| {
                 cluster.with(|c| {
@@ -424,13 +428,12 @@ fn open_fragment(s: Shared, fragment: &str) {
 fn sync_with_url(s: Shared) {
     let location = use_location_fragment();
     open_fragment(s, &location.fragment.get_untracked());
-    let state = s.state;
     // The fragment last written from the state: its own echo is not a new link.
     let written = StoredValue::new(location.fragment.get_untracked());
     // A link that could not be read stays in the address bar until something changes.
     let mut keep = s.notice.get_untracked().is_some();
     Effect::new(move |_| {
-        let link = state.with(link::encoded);
+        let link = s.link.get();
         // A state too large for a link leaves the last link in place (Copy link says so).
         if std::mem::take(&mut keep) || link.too_long() {
             return;
@@ -445,7 +448,8 @@ fn sync_with_url(s: Shared) {
         move || location.fragment.get(),
         move |fragment, _, _| {
             if written.with_value(|w| w != fragment)
-                && *fragment != format!("#{}", state.with_untracked(link::encode))
+                && s.link
+                    .with_untracked(|l| *fragment != format!("#{}", l.fragment))
             {
                 open_fragment(s, fragment);
             }

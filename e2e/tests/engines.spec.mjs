@@ -49,3 +49,21 @@ test('training: DeepSpeed offload leaves the 16-bit weights on the GPU, and the 
   await expect(transformer.field('tf-virtual-stages')).toBeVisible();
   await expect.poll(async () => (await act()) / oneFOneB).toBeCloseTo(1.375, 3);
 });
+
+test('training: DeepSpeed\'s estimator keeps the 16-bit gradients whole under ZeRO-2, and says where it does not apply', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.field('tf-mode-training').check();
+  await transformer.fill('tf-dp', '8');
+  await transformer.field('tf-zero').selectOption('2');
+  const grads = () => transformer.termBytes('gradients');
+  await expect.poll(grads).toBeGreaterThan(0);
+  const paper = await grads();
+  await transformer.field('tf-zero-accounting').selectOption('deepspeed_estimator');
+  // The paper's ZeRO-2 shards the 2 B gradients over 8 GPUs; the estimator keeps them whole.
+  await expect.poll(grads).toBe(paper * 8);
+  await expect(transformer.field('tf-formula-gradients')).toContainText("whole on every GPU (DeepSpeed's estimator)");
+  await transformer.field('tf-zero').selectOption('1');
+  await expect(transformer.field('tf-zero-accounting-error')).toContainText('ZeRO-2 and ZeRO-3');
+  await transformer.field('tf-zero-accounting').selectOption('paper');
+  await expect(transformer.field('tf-zero-accounting-error')).toHaveText('');
+});

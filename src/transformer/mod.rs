@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use sizing::transformer::form::{ArchFields, Mode, TransformerForm};
 use sizing::transformer::size as rules;
 use sizing::transformer::training::{
-    MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+    MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer, ZeroAccounting,
 };
 use sizing::transformer::{KvFormat, ServingEngine, WeightFormat};
 use sizing::units::group_digits;
@@ -203,7 +203,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
         </Show>
         <div class="duo">
             <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs."/>
-            <TextField id="tf-utilization" label="Engine memory fraction" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="Empty for the engine's default: vLLM gpu_memory_utilization 0.9, SGLang mem_fraction_static 0.88, TensorRT-LLM free_gpu_memory_fraction 0.9, TGI 0.9; none for llama.cpp and Transformers."/>
+            <TextField id="tf-utilization" label="Engine memory fraction" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="Empty for the engine's default: vLLM gpu_memory_utilization 0.9, SGLang mem_fraction_static by the GPU's size (0.835 on an 80 GB H100), TensorRT-LLM free_gpu_memory_fraction 0.9, TGI 0.9; none for llama.cpp and Transformers."/>
         </div>
     }
 }
@@ -219,6 +219,7 @@ fn zero_id(z: u8) -> &'static str {
 #[component]
 fn TrainingInputs(form: Form) -> impl IntoView {
     let offload_error = form.sizing.error(rules::OFFLOAD);
+    let accounting_error = form.sizing.error(rules::ZERO_ACCOUNTING);
     let zero_options = vec![
         ("0", "None — every GPU holds all model states".to_string()),
         ("1", "ZeRO-1 — shard optimizer state".to_string()),
@@ -289,6 +290,14 @@ fn TrainingInputs(form: Form) -> impl IntoView {
             <Check testid="tf-sp" label="Sequence parallelism (with tensor parallelism)" field=flag!(form, sequence_parallel)/>
             <Choice id="tf-offload" label="DeepSpeed offload" options=options(&Offload::ALL, Offload::id, Offload::label) field=choice!(form, offload, Offload)/>
             <p class="error" data-testid="tf-offload-error" role="alert">{move || offload_error.get().unwrap_or_default()}</p>
+            <Choice
+                id="tf-zero-accounting"
+                label="ZeRO accounting"
+                options=options(&ZeroAccounting::ALL, ZeroAccounting::id, ZeroAccounting::label)
+                field=choice!(form, zero_accounting, ZeroAccounting)
+                hint=Signal::stored("DeepSpeed's estimator keeps the 16-bit weights and gradients whole under ZeRO-2 (4P + 16P/N) and adds the largest layer under ZeRO-3 (18P/N + 4 × largest).".to_string())
+            />
+            <p class="error" data-testid="tf-zero-accounting-error" role="alert">{move || accounting_error.get().unwrap_or_default()}</p>
         </fieldset>
         <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, communication buffers."/>
     }

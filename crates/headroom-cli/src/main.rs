@@ -24,13 +24,16 @@ const USAGE: &str = "\
 headroom-cli: size a headroom scenario with the engine the app uses.
 
 Usage:
-  headroom-cli size FILE|- [--format json|table|markdown|csv|csv-model] [--catalog FILE]
+  headroom-cli size FILE|- [--format json|table|markdown|csv|csv-model] [--catalog FILE] [--figure NAME]
       Print the report for the scenario in FILE (- reads standard input):
       memory term by term with formulas, what fits, recommendations, warnings.
       --format json (default) prints the report as JSON; table a summary;
       markdown the whole report for a wiki; csv the fits table; csv-model the
       memory terms and the layer or parameter table.
       --catalog FILE uses an exported GPU catalog instead of the bundled one.
+      --figure NAME prints one number instead: total, kv_tokens, states,
+      states_per_param or a memory term's id (weights, kv_cache, …), in bytes
+      (tokens for kv_tokens), as the calibration suite compares them.
   headroom-cli link FILE|- [--base URL]
       Print the app link that opens the scenario: the fragment, or
       BASE#fragment with --base (e.g. https://example.org/headroom/).
@@ -133,6 +136,7 @@ struct Options {
     base: Option<String>,
     orders: Option<String>,
     seed: Option<String>,
+    figure: Option<String>,
 }
 
 fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
@@ -143,6 +147,7 @@ fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
         base: None,
         orders: None,
         seed: None,
+        figure: None,
     };
     let mut file = None;
     let mut it = args.iter();
@@ -164,6 +169,7 @@ fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
                 "--catalog" => o.catalog = Some(value),
                 "--orders" => o.orders = Some(value),
                 "--seed" => o.seed = Some(value),
+                "--figure" => o.figure = Some(value),
                 _ => o.base = Some(value),
             }
         } else if file.replace(a.clone()).is_some() {
@@ -188,7 +194,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             sizing::scenario::VERSION
         )),
         "size" => {
-            let o = options(&args[1..], &["--format", "--catalog"])?;
+            let o = options(&args[1..], &["--format", "--catalog", "--figure"])?;
             let format = o.format.clone();
             let format = match format.as_deref() {
                 None | Some("json") => "json",
@@ -201,6 +207,20 @@ fn run(args: &[String]) -> Result<String, Failure> {
             };
             let catalog = catalog(&o)?;
             let report = sized(&o.file, &catalog)?;
+            if let Some(name) = &o.figure {
+                if o.format.is_some() {
+                    return Err(usage_error(
+                        "--figure prints one number: leave out --format",
+                    ));
+                }
+                return sizing::report::figure::figure(&report, name)
+                    .map(|v| v.to_string())
+                    .ok_or_else(|| {
+                        Failure::Invalid(vec![format!(
+                            "the report has no figure {name:?} (total, kv_tokens, states, states_per_param or a term id)"
+                        )])
+                    });
+            }
             Ok(match format {
                 "table" => table::render(&report),
                 // The output ends with one line break, the one written after it.

@@ -364,3 +364,42 @@ fn deploy_prints_the_sheet_and_the_script() {
         "{table}"
     );
 }
+
+#[test]
+fn one_figure_is_printed_alone() {
+    // VGG-16's 138,357,544 FP32 weights: 553,430,176 bytes.
+    let o = run(
+        &[
+            "size",
+            "examples/vgg16-training.json",
+            "--figure",
+            "weights",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "553430176");
+    let bad = run(
+        &[
+            "size",
+            "examples/vgg16-training.json",
+            "--figure",
+            "Weights!",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("no figure"), "{}", stderr(&bad));
+    let both = run(
+        &[
+            "size",
+            "examples/vgg16-training.json",
+            "--figure",
+            "total",
+            "--format",
+            "table",
+        ],
+        None,
+    );
+    assert_eq!(both.status.code(), Some(2));
+}

@@ -10,7 +10,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use serde_json::Value;
 use sizing::catalog::Catalog;
-use sizing::report::{Report, size};
+use sizing::report::figure::figure;
+use sizing::report::size;
 use sizing::scenario::from_value;
 
 const CASES: &str = include_str!("../../../accuracy/cases.json");
@@ -23,28 +24,6 @@ fn unit(u: &str) -> f64 {
         "MB" => 1e6,
         "tokens" | "B/param" => 1.0,
         other => panic!("unknown unit {other}"),
-    }
-}
-
-fn figure(r: &Report, name: &str) -> f64 {
-    let m = &r.memory;
-    let states = ["weights", "gradients", "master_weights", "optimizer_state"];
-    match name {
-        "kv_tokens" => r
-            .reverse
-            .as_ref()
-            .and_then(|a| a.kv_tokens)
-            .expect("a KV capacity") as f64,
-        "total" => m.total as f64,
-        "states" => {
-            (states.iter().map(|id| m.bytes(id)).sum::<u64>()
-                + m.bytes("adapters")
-                + m.bytes("frozen_weights")) as f64
-        }
-        "states_per_param" => {
-            states.iter().map(|id| m.bytes(id)).sum::<u64>() as f64 / r.model.parameters as f64
-        }
-        term => m.bytes(term) as f64,
     }
 }
 
@@ -67,7 +46,9 @@ fn the_calibration_suite_holds() {
         let id = c["id"].as_str().unwrap();
         let scenario = from_value(c["scenario"].clone()).unwrap_or_else(|e| panic!("{id}: {e}"));
         let r = size(&scenario, Catalog::bundled()).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        let value = figure(&r, c["figure"].as_str().unwrap()) / unit(c["unit"].as_str().unwrap());
+        let name = c["figure"].as_str().unwrap();
+        let value = figure(&r, name).unwrap_or_else(|| panic!("{id}: no {name} in the report"))
+            / unit(c["unit"].as_str().unwrap());
         let measured = c["measured"].as_f64().unwrap();
         let error = (value - measured) / measured * 100.0;
         assert!(

@@ -20,7 +20,7 @@ use sizing::scenario::{
 use sizing::speed::{Engine, Link, Overlap, SpeedInputs};
 use sizing::transformer::training::MethodKind;
 use sizing::transformer::training::{
-    LoraTargets, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+    LoraTargets, Offload, Recipe, Recompute, Schedule, TrainOptimizer, ZeroAccounting,
 };
 use sizing::transformer::zoo::zoo;
 use sizing::transformer::{KvFormat, ServingEngine, WeightFormat};
@@ -146,6 +146,7 @@ fn transformer() -> BoxedStrategy<TransformerScenario> {
             pick(&Schedule::ALL),
             number(),
             pick(&Offload::ALL),
+            pick(&ZeroAccounting::ALL),
         ),
     )
         .prop_map(|(a, b, c, d, e, f)| TransformerScenario {
@@ -187,6 +188,7 @@ fn transformer() -> BoxedStrategy<TransformerScenario> {
             pipeline_schedule: f.5,
             virtual_stages: f.6,
             offload: f.7,
+            zero_accounting: f.8,
         })
         .boxed()
 }

@@ -14,7 +14,8 @@ use sizing::transformer::memory::{
 use sizing::transformer::quant::{KvFormat, WeightFormat, weight_bytes};
 use sizing::transformer::training::{
     LoraTargets, Method, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
-    check_training, largest_layer, layer_activations, lora_params, model_states, training,
+    ZeroAccounting, check_training, largest_layer, layer_activations, lora_params, model_states,
+    training,
 };
 use sizing::transformer::zoo::{config_text, find, search, zoo};
 
@@ -466,6 +467,85 @@ fn offload_leaves_what_deepspeed_says_on_the_gpu() {
     assert_eq!(refuse(0, Offload::Optimizer), 1);
     assert_eq!(refuse(2, Offload::OptimizerAndParams), 1);
     assert_eq!(refuse(1, Offload::Optimizer), 0);
+}
+
+/// DeepSpeed's estimator (stage_1_and_2.py, stage3.py), Llama-2-7B over 8 GPUs with
+/// mixed-precision Adam: ZeRO-2 4P + 16P/8; ZeRO-3 18P/8 + 4 × largest; ZeRO-3 with
+/// the optimizer offloaded 2P/8 + 4 × largest; everything offloaded 4 × largest.
+#[test]
+fn deepspeeds_estimator_counts_as_its_code_does() {
+    let a = arch("llama-2-7b");
+    let p = a.params();
+    let largest = 32_000 * 4_096;
+    let states = |zero_stage, offload| {
+        let w = TrainingWorkload {
+            data_parallel: 8,
+            zero_stage,
+            offload,
+            accounting: ZeroAccounting::DeepspeedEstimator,
+            ..TrainingWorkload::default()
+        };
+        assert!(check_training(&a, &w).is_empty());
+        let e = training(&a, &p, &w).unwrap();
+        [
+            TermKind::Weights,
+            TermKind::Gradients,
+            TermKind::MasterWeights,
+            TermKind::OptimizerState,
+        ]
+        .map(|k| e.bytes(k))
+    };
+    let z2 = states(2, Offload::None);
+    assert_eq!(
+        z2,
+        [
+            2 * p.total,
+            2 * p.total,
+            (4 * p.total).div_ceil(8),
+            (12 * p.total).div_ceil(8)
+        ]
+    );
+    let z3: u64 = states(3, Offload::None).iter().sum();
+    assert_eq!(
+        z3,
+        (2 * p.total).div_ceil(8)
+            + (4 * p.total).div_ceil(8)
+            + (12 * p.total).div_ceil(8)
+            + 4 * largest
+    );
+    // Within rounding of 18P/8 + 4 × largest.
+    assert!(z3.abs_diff(18 * p.total / 8 + 4 * largest) <= 3);
+    assert_eq!(
+        states(3, Offload::Optimizer).iter().sum::<u64>(),
+        (2 * p.total).div_ceil(8) + 4 * largest
+    );
+    assert_eq!(
+        states(3, Offload::OptimizerAndParams).iter().sum::<u64>(),
+        4 * largest
+    );
+    assert_eq!(
+        states(2, Offload::Optimizer).iter().sum::<u64>(),
+        2 * p.total
+    );
+    // Outside what the estimator covers, the field says so.
+    for w in [
+        TrainingWorkload {
+            zero_stage: 1,
+            data_parallel: 8,
+            accounting: ZeroAccounting::DeepspeedEstimator,
+            ..TrainingWorkload::default()
+        },
+        TrainingWorkload {
+            zero_stage: 2,
+            data_parallel: 8,
+            recipe: Recipe::Mixed18,
+            accounting: ZeroAccounting::DeepspeedEstimator,
+            ..TrainingWorkload::default()
+        },
+    ] {
+        let problems = check_training(&a, &w);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@
 
 pub mod chart;
 pub mod export;
+pub mod figure;
 pub mod words;
 
 use serde::{Deserialize, Serialize};

@@ -20,7 +20,7 @@ use crate::precision::Precision;
 use crate::speed::efficiency::{Engine, Overrides};
 use crate::speed::link::{Link, Overlap};
 use crate::transformer::training::{
-    LoraTargets, MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+    LoraTargets, MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer, ZeroAccounting,
 };
 use crate::transformer::zoo::DEFAULT_MODEL;
 use crate::transformer::{KvFormat, ServingEngine, WeightFormat};
@@ -157,6 +157,9 @@ pub struct TransformerScenario {
     /// What DeepSpeed moves to host memory (with ZeRO).
     #[serde(skip_serializing_if = "Offload::is_none")]
     pub offload: Offload,
+    /// Whose arithmetic the ZeRO model states follow.
+    #[serde(skip_serializing_if = "ZeroAccounting::is_default")]
+    pub zero_accounting: ZeroAccounting,
 }
 
 /// Which transformer: a zoo id, or the contents of a config.json.

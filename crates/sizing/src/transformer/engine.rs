@@ -6,7 +6,7 @@
 //! | ServingEngine | Rule | Default | KV rounding |
 //! | --- | --- | --- | --- |
 //! | vLLM (V0 ≥ 0.6.5, V1) | weights + activation peak + non-torch memory + KV ≤ `gpu_memory_utilization` × total | 0.9 | 16-token blocks |
-//! | SGLang | weights + KV ≤ `mem_fraction_static` × memory; activations and CUDA graphs live in the rest | 0.88 | 1 token |
+//! | SGLang | weights + KV ≤ `mem_fraction_static` × memory; activations and CUDA graphs live in the rest | by GPU size ([`sglang_fraction`]: 0.835 on an 80 GB H100) | 1 token |
 //! | TensorRT-LLM | KV = `free_gpu_memory_fraction` × the memory left after weights, activations and buffers | 0.9 | 32-token blocks |
 //! | TGI | KV = free memory after warm-up − (1 − 0.9) × total (`TGI_WIGGLE_ROOM`) | 0.9 | 1 token |
 //! | llama.cpp | buffers sized exactly: no fraction | — | context padded to 256 cells |
@@ -109,12 +109,13 @@ impl ServingEngine {
         }
     }
 
-    /// The fraction when the scenario sets none.
-    pub fn default_fraction(self) -> f64 {
+    /// The fraction when the scenario sets none, on a GPU of `memory` bytes (when
+    /// known) at tensor × pipeline parallel `tp` × `pp`.
+    pub fn default_fraction(self, memory: Option<u64>, tp: u32, pp: u32) -> f64 {
         match self {
             ServingEngine::Generic | ServingEngine::LlamaCpp | ServingEngine::Transformers => 1.0,
             ServingEngine::Vllm | ServingEngine::TensorRtLlm | ServingEngine::Tgi => 0.9,
-            ServingEngine::Sglang => 0.88,
+            ServingEngine::Sglang => memory.map_or(0.88, |m| sglang_fraction(m, tp, pp)),
         }
     }
 
@@ -151,7 +152,7 @@ impl ServingEngine {
                 "vLLM budgets gpu_memory_utilization × each GPU's total memory for weights, the activation peak of its profiling run, non-torch memory and the KV cache; the CUDA context and CUDA graphs live in the rest (vllm/worker/worker.py determine_num_available_blocks since v0.6.5, PR #10511; v1/worker/gpu_worker.py). The KV cache is kept in 16-token blocks."
             }
             ServingEngine::Sglang => {
-                "SGLang keeps weights and the KV cache within mem_fraction_static × the GPU's memory; activations and CUDA graphs must fit in the rest (model_runner.py profile_max_num_token). 0.88 is the default at tensor parallel 1 up to v0.5.3; newer releases derive it from the GPU's size (about 0.83–0.91)."
+                "SGLang keeps weights and the KV cache within mem_fraction_static × the GPU's memory; activations and CUDA graphs must fit in the rest (model_runner.py profile_max_num_token). Without a fraction, headroom takes SGLang's own default (server_args.py, v0.5.3 to v0.5.7) for the memory per GPU given for the KV capacity and the tensor × pipeline size: (memory − reserved) ÷ memory with 512 MiB + 1.5 × the chunked prefill + 2 × the CUDA-graph batch + 128 MiB × TP × PP reserved, at least 10 GiB on GPUs over 60 GiB (0.835 on an 80 GB H100 at TP 1, 0.851 on a 48 GB L40S)."
             }
             ServingEngine::TensorRtLlm => {
                 "TensorRT-LLM gives the KV cache free_gpu_memory_fraction (0.9) of the memory still free once weights, activations and runtime buffers are allocated (KvCacheConfig; docs 'Memory Usage of TensorRT-LLM'), in 32-token blocks (PyTorch backend)."
@@ -167,6 +168,41 @@ impl ServingEngine {
             }
         }
     }
+}
+
+/// SGLang's `mem_fraction_static` when none is given (python/sglang/srt/server_args.py,
+/// v0.5.3 to v0.5.7): memory reserved outside the static pool, in MiB, of
+/// 512 + 1.5 × max(chunked prefill, 2048) + 2 × cuda_graph_max_bs + 128 × TP × PP
+/// — at least 10,240 on GPUs over 60 GiB —, the chunked prefill and the CUDA-graph
+/// batch following the GPU's size; the fraction is (memory − reserved) ÷ memory,
+/// rounded to 3 decimals. An 80 GB H100 (81,559 MiB) at TP 1 reserves 13,440 MiB: 0.835.
+pub fn sglang_fraction(memory: u64, tp: u32, pp: u32) -> f64 {
+    let gpu = memory as f64 / 1_048_576.0;
+    if gpu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return 0.88;
+    }
+    let wide = tp >= 4;
+    let (chunk, graph_bs) = if gpu < 20.0 * 1024.0 {
+        (2048.0, 8.0)
+    } else if gpu < 35.0 * 1024.0 {
+        (2048.0, if wide { 80.0 } else { 24.0 })
+    } else if gpu < 60.0 * 1024.0 {
+        (4096.0, if wide { 160.0 } else { 32.0 })
+    } else if gpu < 160.0 * 1024.0 {
+        (8192.0, if wide { 512.0 } else { 256.0 })
+    } else {
+        (16384.0, 512.0)
+    };
+    let mut reserved = 512.0
+        + 1.5 * f64::max(chunk, 2048.0)
+        + 2.0 * graph_bs
+        + f64::from(tp.max(1)) * f64::from(pp.max(1)) / 8.0 * 1024.0;
+    if gpu > 60.0 * 1024.0 {
+        reserved = reserved.max(10.0 * 1024.0);
+    }
+    let f = ((gpu - reserved) / gpu * 1000.0).round() / 1000.0;
+    // A GPU too small for the reserve: the smallest fraction SGLang accepts.
+    f.clamp(0.05, 1.0)
 }
 
 /// A fraction as the rules use it: in (0, 1], anything else taken as 1.
@@ -207,6 +243,35 @@ pub fn kv_capacity(budget: Budget, u: f64, memory: u64, other: u64, weights: u64
 
 #[cfg(test)]
 mod tests {
+    /// SGLang's default on the GPUs of its own tiers: nvidia-smi's MiB of an H100
+    /// (81,559), an L4 (23,030), an L40S (46,068) and an H200 (143,771).
+    #[test]
+    fn sglangs_default_follows_the_gpus_size() {
+        let mib = |m: u64| m * 1_048_576;
+        for (memory, tp, fraction) in [
+            (81_559, 1, 0.835),
+            (81_559, 2, 0.834),
+            (81_559, 4, 0.824),
+            (81_559, 8, 0.818),
+            (23_030, 1, 0.837),
+            (46_068, 1, 0.851),
+            (143_771, 8, 0.897),
+        ] {
+            assert_eq!(
+                super::sglang_fraction(mib(memory), tp, 1),
+                fraction,
+                "{memory} MiB, TP {tp}"
+            );
+        }
+        assert_eq!(ServingEngine::Sglang.default_fraction(None, 1, 1), 0.88);
+        assert_eq!(super::sglang_fraction(0, 1, 1), 0.88);
+        assert_eq!(super::sglang_fraction(mib(1_024), 8, 1), 0.05);
+        assert_eq!(
+            ServingEngine::Vllm.default_fraction(Some(mib(81_559)), 1, 1),
+            0.9
+        );
+    }
+
     use super::*;
 
     #[test]

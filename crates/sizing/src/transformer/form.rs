@@ -12,7 +12,8 @@ use super::memory::{InferenceWorkload, MIB};
 use super::quant::{KvFormat, WeightFormat};
 use super::size::{self as rules, Resolved};
 use super::training::{
-    LoraTargets, MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
+    LoraTargets, MethodKind, Offload, Recipe, Recompute, Schedule, TrainOptimizer,
+    TrainingWorkload, ZeroAccounting,
 };
 use super::zoo::{self, DEFAULT_MODEL};
 use crate::input::number_text;
@@ -110,6 +111,7 @@ pub struct TransformerForm {
     pub pipeline_schedule: Schedule,
     pub virtual_stages: String,
     pub offload: Offload,
+    pub zero_accounting: ZeroAccounting,
     /// Memory per GPU for the reverse questions, in GiB.
     pub memory_gib: String,
 }
@@ -161,6 +163,7 @@ impl TransformerForm {
             pipeline_schedule: Schedule::OneFOneB,
             virtual_stages: "2".into(),
             offload: Offload::None,
+            zero_accounting: ZeroAccounting::Paper,
             memory_gib: "80".into(),
         }
     }
@@ -334,6 +337,7 @@ impl TransformerScenario {
             pipeline_schedule: form.pipeline_schedule,
             virtual_stages: whole!(VIRTUAL_STAGES, virtual_stages),
             offload: form.offload,
+            zero_accounting: form.zero_accounting,
         };
         FromForm {
             part,
@@ -398,6 +402,7 @@ impl TransformerScenario {
             pipeline_schedule: self.pipeline_schedule,
             virtual_stages: whole(self.virtual_stages),
             offload: self.offload,
+            zero_accounting: self.zero_accounting,
             ..form
         })
     }

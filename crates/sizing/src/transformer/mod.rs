@@ -19,5 +19,5 @@ pub use engine::ServingEngine;
 pub use memory::{Estimate, InferenceWorkload, Term, TermKind};
 pub use quant::{KvFormat, WeightFormat};
 pub use training::{
-    Method, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
+    Method, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload, ZeroAccounting,
 };

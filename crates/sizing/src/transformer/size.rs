@@ -10,8 +10,8 @@ use super::arch::{Architecture, FfnKind, ModelKind, ParamCount, limits as l};
 use super::engine::Budget;
 use super::hf::import_object;
 use super::memory::{
-    Estimate, EstimateError, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB, Reverse,
-    TermKind, inference, kv_bytes_per_token, max_context, max_sequences,
+    Estimate, EstimateError, GIB, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB,
+    Reverse, TermKind, inference, kv_bytes_per_token, max_context, max_sequences,
 };
 use super::training::{
     MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, Recompute, TrainingWorkload, lora_params,
@@ -70,6 +70,7 @@ pub const ZERO_STAGE: &str = "workload.transformer.zero_stage";
 pub const VIRTUAL_STAGES: Whole = Whole::new("workload.transformer.virtual_stages", 1, 128);
 pub const PIPELINE_SCHEDULE: &str = "workload.transformer.pipeline_schedule";
 pub const OFFLOAD: &str = "workload.transformer.offload";
+pub const ZERO_ACCOUNTING: &str = "workload.transformer.zero_accounting";
 
 /// Fields only serving reads.
 const INFERENCE_ONLY: [&str; 4] = [
@@ -79,7 +80,7 @@ const INFERENCE_ONLY: [&str; 4] = [
     MEMORY_GIB.path,
 ];
 /// Fields only training reads.
-const TRAINING_ONLY: [&str; 9] = [
+const TRAINING_ONLY: [&str; 10] = [
     LORA_RANK.path,
     LORA_TARGETS,
     MICRO_BATCH.path,
@@ -89,6 +90,7 @@ const TRAINING_ONLY: [&str; 9] = [
     VIRTUAL_STAGES.path,
     PIPELINE_SCHEDULE,
     OFFLOAD,
+    ZERO_ACCOUNTING,
 ];
 
 /// Whether a field counts for this mode and method. Fields of the other mode keep
@@ -429,7 +431,15 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             1.0
         }
         (_, Some(u)) => p.take(UTILIZATION.check(u), 1.0),
-        (_, None) => t.engine.default_fraction(),
+        // The engine's default, for the memory per GPU the reverse questions name.
+        (_, None) => t.engine.default_fraction(
+            MEMORY_GIB
+                .check(t.memory_gib)
+                .ok()
+                .map(|g| (g * GIB as f64).round() as u64),
+            tp,
+            pp,
+        ),
     };
     // A bad memory size for the reverse questions does not block the estimate.
     let memory = MEMORY_GIB.check(t.memory_gib);
@@ -475,6 +485,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             schedule: t.pipeline_schedule,
             virtual_stages: chunks,
             offload: t.offload,
+            accounting: t.zero_accounting,
             runtime_overhead: overhead,
         };
         let estimate = training(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;

@@ -340,6 +340,54 @@ impl Offload {
     }
 }
 
+/// Whose arithmetic the ZeRO model states follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZeroAccounting {
+    /// The ZeRO paper (Rajbhandari et al., 2019, §5): 2 + 2 + 12 B per parameter,
+    /// stage 1 sharding the optimizer state and master weights, stage 2 the
+    /// gradients too, stage 3 the weights too.
+    #[default]
+    Paper,
+    /// DeepSpeed's own estimator (`estimate_zero2_model_states_mem_needs` in
+    /// deepspeed/runtime/zero/stage_1_and_2.py, `estimate_zero3_model_states_mem_needs`
+    /// in stage3.py), for mixed-precision Adam: ZeRO-2 keeps the full 16-bit
+    /// weights and gradients on every GPU and shards 16 B of FP32 state per
+    /// parameter (4P + 16P/N); ZeRO-3 shards 18 B per parameter and gathers the
+    /// largest layer's 16-bit weights and gradients (18P/N + 4 × largest layer);
+    /// with offload, 2P (ZeRO-2), 2P/N + 4 × largest, or 4 × largest (ZeRO-3).
+    DeepspeedEstimator,
+}
+
+impl ZeroAccounting {
+    pub const ALL: [ZeroAccounting; 2] =
+        [ZeroAccounting::Paper, ZeroAccounting::DeepspeedEstimator];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ZeroAccounting::Paper => "paper",
+            ZeroAccounting::DeepspeedEstimator => "deepspeed_estimator",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<ZeroAccounting> {
+        ZeroAccounting::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == ZeroAccounting::Paper
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ZeroAccounting::Paper => "The ZeRO paper (16 B per parameter, sharded by stage)",
+            ZeroAccounting::DeepspeedEstimator => {
+                "DeepSpeed's memory estimator (ZeRO-2 and ZeRO-3)"
+            }
+        }
+    }
+}
+
 /// Parameters of the largest single weight tensor (DeepSpeed's
 /// `largest_layer_params`): the embedding, the output head or the widest
 /// projection.
@@ -448,6 +496,8 @@ pub struct TrainingWorkload {
     /// Model chunks per GPU of the interleaved schedule.
     pub virtual_stages: u32,
     pub offload: Offload,
+    /// Whose arithmetic the model states follow under ZeRO.
+    pub accounting: ZeroAccounting,
     pub runtime_overhead: u64,
 }
 
@@ -470,6 +520,7 @@ impl Default for TrainingWorkload {
             schedule: Schedule::OneFOneB,
             virtual_stages: 2,
             offload: Offload::None,
+            accounting: ZeroAccounting::Paper,
             runtime_overhead: GIB,
         }
     }
@@ -673,6 +724,14 @@ pub fn check_training(arch: &Architecture, w: &TrainingWorkload) -> Vec<Estimate
         ),
         _ => {}
     }
+    if w.accounting == ZeroAccounting::DeepspeedEstimator
+        && (w.zero_stage < 2 || w.recipe != Recipe::Mixed16 || w.optimizer != TrainOptimizer::Adam)
+    {
+        push(
+            "zero_accounting",
+            "DeepSpeed's estimator covers ZeRO-2 and ZeRO-3 with mixed-precision (mixed16) Adam; choose those, or the ZeRO paper's accounting".to_string(),
+        );
+    }
     let layers = arch.layers + arch.encoder_layers;
     if w.schedule == Schedule::Interleaved && w.pipeline_parallel > 1 {
         let per_stage = layers / w.pipeline_parallel.max(1);
@@ -804,6 +863,30 @@ pub fn training(
         states.weights = largest.saturating_mul(wb);
         states.gradients = largest.saturating_mul(gb);
     }
+    // DeepSpeed's estimator (validated: mixed16 Adam, ZeRO-2 or 3), term by term.
+    let estimator = w.accounting == ZeroAccounting::DeepspeedEstimator;
+    let largest = largest_layer(arch).min(trainable);
+    let dp64 = u64::from(dp.max(1));
+    if estimator && w.offload == Offload::None {
+        // 16 B of FP32 state per parameter, sharded: master 4 + moments 8 + the
+        // FP32 gradient partition 4 (counted with the optimizer state).
+        states.master = (trainable * 4).div_ceil(dp64);
+        states.optimizer = (trainable * 12).div_ceil(dp64);
+        if w.zero_stage == 2 {
+            // 4P: the 16-bit weights and gradients, whole on every GPU.
+            states.weights = trainable * 2;
+            states.gradients = trainable * 2;
+        } else {
+            // 18P/N + 4 × largest: the 16-bit shard (2 B) and the largest layer
+            // gathered (2 B weights + 2 B gradients per parameter of it).
+            states.weights = (trainable * 2).div_ceil(dp64) + largest * 2;
+            states.gradients = largest * 2;
+        }
+    } else if estimator && w.offload == Offload::Optimizer && w.zero_stage >= 3 {
+        // 2P/N + 4 × largest: the 16-bit shard and the largest layer gathered.
+        states.weights = (trainable * 2).div_ceil(dp64) + largest * 2;
+        states.gradients = largest * 2;
+    }
     let per_gpu = |b: u64| b.div_ceil(split);
     let what = if w.method == Method::Full {
         "parameters"
@@ -834,11 +917,68 @@ pub fn training(
             format!("{full} = {} B", g(per_gpu(on_gpu)))
         }
     };
+    // DeepSpeed's estimator's own lines, where it counts differently.
+    let est = |text: String, on_gpu: u64| {
+        format!(
+            "{text} (DeepSpeed's estimator){split_note} = {} B",
+            g(per_gpu(on_gpu))
+        )
+    };
+    let gathered = format!(
+        "{} × 2 B ÷ {dp} + the largest layer gathered, {} × 2 B",
+        g(trainable),
+        g(largest)
+    );
+    // The FP32 state (sharded) and the largest layer's gradients, as the estimator counts them.
+    let est_master = || {
+        Some(est(
+            format!("{} {what} × 4 B ÷ {dp}", g(trainable)),
+            states.master,
+        ))
+    };
+    let est_optimizer = || {
+        Some(est(
+            format!(
+                "{} {what} × 12 B ÷ {dp}: Adam's two moments (8 B) and the FP32 gradient partition (4 B)",
+                g(trainable)
+            ),
+            states.optimizer,
+        ))
+    };
+    let est_layer_gradients = || {
+        Some(est(
+            format!("the largest layer's gradients, {} × 2 B", g(largest)),
+            states.gradients,
+        ))
+    };
+    let whole = format!("{} {what} × 2 B, whole on every GPU", g(trainable));
+    let (est_weights, est_gradients, est_master, est_optimizer) =
+        match (estimator, w.offload, w.zero_stage) {
+            (true, Offload::None, 2) => (
+                Some(est(whole.clone(), states.weights)),
+                Some(est(whole, states.gradients)),
+                est_master(),
+                est_optimizer(),
+            ),
+            (true, Offload::None, _) => (
+                Some(est(gathered, states.weights)),
+                est_layer_gradients(),
+                est_master(),
+                est_optimizer(),
+            ),
+            (true, Offload::Optimizer, 3) => (
+                Some(est(gathered, states.weights)),
+                est_layer_gradients(),
+                None,
+                None,
+            ),
+            _ => (None, None, None, None),
+        };
     terms.push(Term::new(
         weights_kind,
         weights_label,
         per_gpu(states.weights),
-        line(wb, 3, states.weights),
+        est_weights.unwrap_or_else(|| line(wb, 3, states.weights)),
         format!(
             "{} B per parameter in the recipe's working precision{zero_note}.",
             wb
@@ -848,7 +988,7 @@ pub fn training(
         TermKind::Gradients,
         "Gradients",
         per_gpu(states.gradients),
-        line(gb, 2, states.gradients),
+        est_gradients.unwrap_or_else(|| line(gb, 2, states.gradients)),
         match w.recipe {
             Recipe::Mixed18 => "FP32 gradient accumulation (Megatron-LM main_grad): 4 B per parameter. This is the difference between 16 and 18 B per parameter.",
             Recipe::Fp32 => "FP32 gradients: 4 B per parameter.",
@@ -860,7 +1000,7 @@ pub fn training(
             TermKind::MasterWeights,
             "FP32 master weights",
             per_gpu(states.master),
-            line(mb, 1, states.master),
+            est_master.unwrap_or_else(|| line(mb, 1, states.master)),
             "Mixed precision keeps an FP32 copy of the weights for the update (the precision article; ZeRO paper §3.1).",
         ));
     }
@@ -868,7 +1008,7 @@ pub fn training(
         TermKind::OptimizerState,
         "Optimizer state",
         per_gpu(states.optimizer),
-        line(ob, 1, states.optimizer),
+        est_optimizer.unwrap_or_else(|| line(ob, 1, states.optimizer)),
         match w.optimizer {
             TrainOptimizer::Sgd => "Plain SGD keeps no state.",
             TrainOptimizer::Momentum => "One momentum value per parameter.",
