@@ -9,12 +9,13 @@ use sizing::catalog::{
     CapacityBasis, DeploymentMode, FitOption, FitStatus, Fits, MultiGpu, VgpuMode,
 };
 use sizing::fleet::{FLEET, FleetAnswer};
+use sizing::report::chart::GpuSlots;
 use sizing::report::{chart, words};
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
-use crate::state::{InputsStoreFields, Shared};
+use crate::state::{ActiveCatalog, InputsStoreFields, Shared};
 use crate::widgets::{Check, Choice, TextField, options};
 use crate::{choice, flag, text};
 
@@ -123,7 +124,7 @@ pub fn FitsPanel(
                 when=move || fits.with(Option::is_some)
                 fallback=move || view! { <p class="hint" data-testid=format!("{prefix}fits-none")>"Correct the fields above to see what fits."</p> }
             >
-                <FitsResult fits=fits fleet=fleet mine=mine units=units prefix=prefix/>
+                <FitsResult catalog=catalog fits=fits fleet=fleet mine=mine units=units prefix=prefix/>
             </Show>
         </div>
     }
@@ -200,6 +201,8 @@ struct Rows {
 /// only the cells whose text changes) and the multi-GPU counts.
 #[component]
 fn FitsResult(
+    /// The catalog the options come from (each recommendation draws its GPU).
+    catalog: ActiveCatalog,
     fits: Memo<Option<Fits>>,
     /// The answers on the user's hosts (their GPUs lead the chart).
     fleet: Memo<Vec<FleetAnswer>>,
@@ -231,12 +234,15 @@ fn FitsResult(
                     let o = &fits.options[r.option];
                     let why = words::why(r, fits, units.get());
                     let yours = mine.with(|m| m.contains(&o.gpu_id));
+                    let slots = catalog.catalog.with(|c| chart::gpu_slots(fits, r.option, c));
+                    let testid = format!("{prefix}rec-{}", r.kind.id());
                     view! {
-                        <div class="rec" class:yours=yours data-testid=format!("{prefix}rec-{}", r.kind.id())>
+                        <div class="rec" class:yours=yours data-testid=testid.clone()>
                             <p class="rec-kind">{r.kind.label()}{yours.then_some(" · your GPU")}</p>
                             <p class="rec-option">{o.label()}</p>
                             <p class="rec-mode">{o.mode.label()}</p>
                             <p class="rec-why">{why}</p>
+                            {slots.map(|g| view! { <GpuSlotsChart slots=g units=units testid=format!("{testid}-slots")/> })}
                         </div>
                     }
                 })
@@ -459,6 +465,40 @@ fn FitsChart(
                 <ul class="fit-bars">{rows}</ul>
             </figure>
         })
+    }
+}
+
+/// One GPU as the instances of an option: a slot per instance with one copy's
+/// demand filled in, the GPU's memory as the track. The words say the same.
+#[component]
+fn GpuSlotsChart(slots: GpuSlots, units: Signal<ByteUnits>, testid: String) -> impl IntoView {
+    let shown = slots.instances.min(64);
+    let scale = chart::scale([
+        slots.gpu_memory,
+        slots.slot.saturating_mul(u64::from(shown)),
+    ]);
+    let x = move |bytes: u64| bytes as f64 * 1000.0 / scale as f64;
+    let slot_w = x(slots.slot);
+    let used_w = x(slots.demand.min(slots.slot));
+    let cells = (0..shown)
+        .map(|j| {
+            let x0 = f64::from(j) * slot_w;
+            view! {
+                <rect class="slot" x=format!("{x0:.1}") y="2" width=format!("{slot_w:.1}") height="20"></rect>
+                <rect class="slot-used" x=format!("{x0:.1}") y="6" width=format!("{used_w:.1}") height="12"></rect>
+            }
+        })
+        .collect_view();
+    let g = slots.clone();
+    let words = move || words::gpu_slots(g.instances, g.gpu_memory, g.slot, g.demand, units.get());
+    view! {
+        <div class="gpu-slots" data-testid=testid>
+            <svg viewBox="0 0 1000 24" preserveAspectRatio="none" aria-hidden="true">
+                <rect class="slots-gpu" x="0" y="0" width=format!("{:.1}", x(slots.gpu_memory)) height="24"></rect>
+                {cells}
+            </svg>
+            <p class="gpu-slots-words">{words}</p>
+        </div>
     }
 }
 

@@ -71,6 +71,13 @@ test('the charts: memory against the user\'s GPU with the margin, capacity again
   await expect(first).toContainText('your GPU');
   await expect(first).toContainText(/GB of 2\d\.\d\d GB: \d+\.\d\d GB left/);
   await expect(transformer.field('tf-fit-chart')).toContainText('smallest fit');
+  // Each recommendation draws its GPU as its instances, one copy in each, and says so.
+  const slots = transformer.field('tf-rec-smallest-slots');
+  const words = await slots.locator('.gpu-slots-words').textContent();
+  const instances = Number(words.match(/^(\d+) per GPU of /)[1]);
+  expect(instances).toBeGreaterThan(0);
+  await expect(slots.locator('rect.slot')).toHaveCount(instances);
+  expect(words).toContain(`each ${gb(total)} of`);
   // Too small: the 16 GB T4 is short, in the caption and the bar.
   await transformer.fill('tf-fleet', 'T4');
   await expect(caption).toContainText('Against NVIDIA T4 (your GPU)');

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::{FitOption, FitStatus, Fits};
+use crate::catalog::{Catalog, FitOption, FitStatus, Fits};
 use crate::fleet::FleetAnswer;
 
 use super::Report;
@@ -141,6 +141,41 @@ pub fn fit_bars(fits: &Fits, fleet: &[FleetAnswer]) -> Vec<FitBar> {
     bars
 }
 
+/// One GPU drawn as the instances of one option on it: `instances` slots of
+/// `slot` bytes each (a MIG instance, a vGPU type, or the whole GPU), each
+/// holding one copy of the workload, against the GPU's memory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GpuSlots {
+    /// The GPU's memory as marketed (NVIDIA's GB are GiB), bytes.
+    pub gpu_memory: u64,
+    /// Bytes the workload can use in one slot (the option's capacity).
+    pub slot: u64,
+    /// Copies of the workload one GPU holds (the option's instances per GPU).
+    pub instances: u32,
+    /// One copy's demand, and with the margin, bytes.
+    pub demand: u64,
+    pub needed: u64,
+}
+
+/// The GPU of option `i` as its slots; `None` for an option not in the fits or
+/// a GPU not in `catalog`.
+pub fn gpu_slots(fits: &Fits, i: usize, catalog: &Catalog) -> Option<GpuSlots> {
+    let o = fits.options.get(i)?;
+    let gpu = catalog.gpu(&o.gpu_id)?;
+    let gib = gpu.memory.size_gb * 1_073_741_824.0;
+    Some(GpuSlots {
+        gpu_memory: if gib.is_finite() && gib > 0.0 {
+            gib.floor() as u64
+        } else {
+            0
+        },
+        slot: o.capacity,
+        instances: o.per_gpu,
+        demand: fits.demand.total,
+        needed: fits.needed,
+    })
+}
+
 /// The scale of a chart: the largest of the bytes it draws, so that every bar
 /// and mark is inside it (never 0).
 pub fn scale(values: impl IntoIterator<Item = u64>) -> u64 {
@@ -232,6 +267,24 @@ mod tests {
         assert_eq!(
             fit_bar(12 * gb, 16 * gb, 18 * gb, Decimal),
             "18.00 GB of 12.00 GB: short by 6.00 GB"
+        );
+    }
+
+    #[test]
+    fn a_gpu_is_drawn_as_the_instances_of_its_option() {
+        // Llama-3.1-8B (about 18 GB): the smallest fit is a MIG slice; every slot of
+        // its GPU holds one copy, and the slots fit in the GPU.
+        let r = report("");
+        let fits = r.fits.as_ref().unwrap();
+        let i = fits.recommendations[0].option;
+        let g = gpu_slots(fits, i, Catalog::bundled()).expect("a catalog GPU");
+        let o = &fits.options[i];
+        assert_eq!((g.slot, g.instances), (o.capacity, o.per_gpu));
+        assert!(g.instances >= 1 && g.slot * u64::from(g.instances) <= g.gpu_memory);
+        assert!(g.needed <= g.slot);
+        assert_eq!(
+            gpu_slots(fits, fits.options.len(), Catalog::bundled()),
+            None
         );
     }
 

@@ -463,3 +463,14 @@ pub fn fit_bar(capacity: u64, demand: u64, needed: u64, u: ByteUnits) -> String 
         format!("{of}: short by {}", format_bytes(needed - capacity, u))
     }
 }
+
+/// One GPU drawn as its slots, in words: "4 per GPU of 85.90 GB: each 17.97 GB of
+/// 20.94 GB used".
+pub fn gpu_slots(instances: u32, gpu_memory: u64, slot: u64, demand: u64, u: ByteUnits) -> String {
+    format!(
+        "{instances} per GPU of {}: each {} of {} used",
+        format_bytes(gpu_memory, u),
+        format_bytes(demand, u),
+        format_bytes(slot, u)
+    )
+}
