@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use sizing::ByteUnits;
 use sizing::report::chart::{self, Against};
+use sizing::report::words;
 use sizing::units::{format_bytes, format_bytes_exact};
 
 use crate::bind::{ChoiceBinding, FlagBinding, TextBinding};
@@ -261,31 +262,7 @@ pub fn StackedBar(
     });
     let caption_id = format!("{testid}-against");
     let caption = against.map(|a| {
-        let words = move || {
-            let u = units.get();
-            let whose = if a.mine {
-                " (your GPU)"
-            } else {
-                " (the first recommendation)"
-            };
-            let head = format!(
-                "Against {}{whose}: {} used + {} margin = {} of {} usable",
-                a.label,
-                format_bytes(a.demand, u),
-                format_bytes(a.needed.saturating_sub(a.demand), u),
-                format_bytes(a.needed, u),
-                format_bytes(a.capacity, u),
-            );
-            let left = a.left();
-            if left >= 0 {
-                format!("{head}; {} left.", format_bytes(left as u64, u))
-            } else {
-                format!(
-                    "{head}; short by {}.",
-                    format_bytes(left.unsigned_abs() as u64, u)
-                )
-            }
-        };
+        let words = move || words::against(&a, units.get());
         view! {
             <p class="stack-caption" data-testid=caption_id>
                 <span class="key key-margin" aria-hidden="true"></span>"margin "

@@ -18,6 +18,8 @@ test('Markdown holds the total and every term, the CSV every option, and the pri
     expect(md).toContain(grouped(await terms.nth(i).getAttribute('data-bytes')));
   }
   expect(md).toContain('## What fits');
+  // The memory bar's words, as the page shows them.
+  expect(md).toContain(await transformer.field('tf-stacked-bar-against').evaluate((p) => p.lastChild.textContent));
   expect(md).toMatch(/Open in headroom: <.*#v=1/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);

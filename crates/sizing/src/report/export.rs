@@ -90,6 +90,10 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
         group_digits(m.total),
         cell(&m.total_formula)
     ));
+    if let Some(a) = super::chart::against(r) {
+        out.push(String::new());
+        out.push(cell(&words::against(&a, u)));
+    }
     for w in &m.warnings {
         out.push(String::new());
         out.push(format!("> {}", cell(w)));
@@ -345,6 +349,10 @@ mod tests {
         }
         assert!(md.contains("## What fits"));
         assert!(md.contains("Smallest fit"));
+        // The memory bar's words: against the first recommendation.
+        let a = crate::report::chart::against(&r).unwrap();
+        assert!(md.contains(&words::against(&a, r.scenario.units)));
+        assert!(md.contains("(the first recommendation)"));
         assert!(md.contains("<https://example.org/#v=1>"));
     }
 

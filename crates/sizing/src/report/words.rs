@@ -474,3 +474,30 @@ pub fn gpu_slots(instances: u32, gpu_memory: u64, slot: u64, demand: u64, u: Byt
         format_bytes(slot, u)
     )
 }
+
+/// The memory bar's reference option in words: "Against NVIDIA A10 (your GPU):
+/// 17.97 GB used + 1.80 GB margin = 19.77 GB of 24.16 GB usable; 4.39 GB left."
+pub fn against(a: &crate::report::chart::Against, u: ByteUnits) -> String {
+    let whose = if a.mine {
+        " (your GPU)"
+    } else {
+        " (the first recommendation)"
+    };
+    let head = format!(
+        "Against {}{whose}: {} used + {} margin = {} of {} usable",
+        a.label,
+        format_bytes(a.demand, u),
+        format_bytes(a.needed.saturating_sub(a.demand), u),
+        format_bytes(a.needed, u),
+        format_bytes(a.capacity, u),
+    );
+    let left = a.left();
+    if left >= 0 {
+        format!("{head}; {} left.", format_bytes(left as u64, u))
+    } else {
+        format!(
+            "{head}; short by {}.",
+            format_bytes(u64::try_from(left.unsigned_abs()).unwrap_or(u64::MAX), u)
+        )
+    }
+}
