@@ -512,39 +512,131 @@ fn two_four_spmv(w: &TwoFour, x: &[f32], y: &mut [f32]) {
     }
 }
 
-/// One row of `Y`, `4·NV` columns, over whole groups `g0..g1` of the row,
-/// added to `acc`: X rows start at `xp + k · xs`, reached through a table of
-/// position offsets.
+/// One 2:4 group added to `acc`: its two weights at `v` (each loaded straight
+/// into four lanes), its two 2-bit positions in the low nibble of `nibble`, its
+/// four rows of X from `xg`, `xs` apart. By value, so that the accumulators are
+/// never borrowed and stay in registers.
 #[inline(always)]
-unsafe fn two_four_row<const NV: usize>(
-    w: &TwoFour,
-    base: usize,
-    (g0, g1): (usize, usize),
-    xp: *const f32,
-    xs: usize,
+unsafe fn two_four_group<const NV: usize>(
     mut acc: [v128; NV],
+    nibble: usize,
+    xg: *const f32,
+    xs: usize,
+    v: *const f32,
 ) -> [v128; NV] {
-    let offsets = [0, xs, 2 * xs, 3 * xs];
-    let meta = w.meta();
-    // SAFETY: whole groups (below K / 4) have both positions below K; 4·NV
-    // columns are readable from every row start; group indices stay below rows · groups.
+    // SAFETY: the caller passes a whole group: both positions are rows of X with
+    // 4·NV readable columns, and two weights at `v`.
     unsafe {
-        let vals = w.values().as_ptr().add(2 * base);
-        let mut xg = xp.add(4 * g0 * xs);
-        for group in g0..g1 {
-            let i = base + group;
-            let nibble = (*meta.get_unchecked(i / 2) >> ((i % 2) * 4)) & 0xF;
-            let pa = xg.add(*offsets.get_unchecked((nibble & 3) as usize));
-            let pb = xg.add(*offsets.get_unchecked((nibble >> 2) as usize));
-            let w0 = f32x4_splat(*vals.add(2 * group));
-            let w1 = f32x4_splat(*vals.add(2 * group + 1));
-            for (v, a) in acc.iter_mut().enumerate() {
-                *a = madd(madd(*a, w0, ld(pa.add(4 * v))), w1, ld(pb.add(4 * v)));
-            }
-            xg = xg.add(4 * xs);
+        let pa = xg.add((nibble & 3) * xs);
+        let pb = xg.add(((nibble >> 2) & 3) * xs);
+        let (w0, w1) = (
+            v128_load32_splat(v.cast()),
+            v128_load32_splat(v.add(1).cast()),
+        );
+        for (i, a) in acc.iter_mut().enumerate() {
+            *a = madd(madd(*a, w0, ld(pa.add(4 * i))), w1, ld(pb.add(4 * i)));
         }
     }
     acc
+}
+
+/// One row of `Y`, `4·NV` columns: the row's whole groups and its partial last
+/// group (if `K` is not a multiple of four). X rows start at `xp + k · xs`; a
+/// panel passes its stride as `XS` too (a constant: shifts instead of
+/// multiplies), other callers `XS = 0`. Two groups per step share one metadata
+/// byte.
+#[inline(always)]
+unsafe fn two_four_row<const NV: usize, const XS: usize>(
+    w: &TwoFour,
+    m: usize,
+    xp: *const f32,
+    xs: usize,
+) -> [v128; NV] {
+    let xs = if XS == 0 { xs } else { XS };
+    let k_dim = w.cols();
+    let (g, full) = (TwoFour::groups_per_row(k_dim), k_dim / 4);
+    let base = m * g;
+    let mut acc = [f32x4_splat(0.0); NV];
+    // SAFETY: whole groups (below K / 4) have both positions below K; 4·NV
+    // columns are readable from every row start; metadata and weights of the
+    // row's groups exist (indices below rows · groups).
+    unsafe {
+        let (meta, vals) = (w.meta().as_ptr(), w.values().as_ptr().add(2 * base));
+        let mut group = 0;
+        // A row starting at an odd group has the high nibble of a byte first.
+        if base % 2 == 1 && full > 0 {
+            acc = two_four_group(acc, (*meta.add(base / 2) >> 4) as usize, xp, xs, vals);
+            group = 1;
+        }
+        while group + 2 <= full {
+            let byte = *meta.add((base + group) / 2) as usize;
+            let xg = xp.add(4 * group * xs);
+            acc = two_four_group(acc, byte & 0xF, xg, xs, vals.add(2 * group));
+            acc = two_four_group(acc, byte >> 4, xg.add(4 * xs), xs, vals.add(2 * group + 2));
+            group += 2;
+        }
+        // The last whole group, alone in the low nibble of its byte.
+        if group < full {
+            let nibble = (*meta.add((base + group) / 2) & 0xF) as usize;
+            acc = two_four_group(acc, nibble, xp.add(4 * group * xs), xs, vals.add(2 * group));
+        }
+    }
+    // The partial last group: its positions past K hold zero weights and are skipped.
+    if full < g {
+        for (k, wk) in w.kept(base + full, full) {
+            if k < k_dim {
+                for (i, a) in acc.iter_mut().enumerate() {
+                    // SAFETY: k < K and 4·NV columns are readable from each row start.
+                    *a = madd(*a, f32x4_splat(wk), unsafe { ld(xp.add(k * xs + 4 * i)) });
+                }
+            }
+        }
+    }
+    acc
+}
+
+/// The whole panels of `Y = W·X` when every row has an even number of groups
+/// and no partial one (`K` a multiple of 8, as in every model's layers): each
+/// row's metadata starts on a byte, two groups per byte. One function with the
+/// panels, the rows and the groups as its only loops, so that V8 keeps the four
+/// accumulators, the weights and the row offsets in registers (the same loop in
+/// the larger entry function spilled them on every step). Returns the columns done.
+#[inline(never)]
+fn two_four_panels_paired(w: &TwoFour, x: &Dense, y: &mut Dense) -> usize {
+    let (k_dim, n_dim) = (w.cols(), x.cols());
+    let g = k_dim / 4;
+    let mut panel = vec![0.0f32; k_dim * PANEL];
+    let (meta, vals) = (w.meta(), w.values());
+    let mut n = 0;
+    while n + PANEL <= n_dim {
+        pack(x, n, &mut panel);
+        for m in 0..w.rows() {
+            let mut acc = [f32x4_splat(0.0); 4];
+            // SAFETY: row m's g groups have g / 2 metadata bytes from byte m · g / 2
+            // and 2g weights; each pair's eight rows of the panel exist
+            // (positions < K); Y has the panel's columns on row m.
+            unsafe {
+                let mp = meta.as_ptr().add(m * g / 2);
+                let v0 = vals.as_ptr().add(2 * m * g);
+                let mut xg = panel.as_ptr();
+                let mut group = 0;
+                while group + 2 <= g {
+                    let byte = *mp.add(group / 2) as usize;
+                    let v = v0.add(2 * group);
+                    acc = two_four_group(acc, byte & 0xF, xg, PANEL, v);
+                    acc = two_four_group(acc, byte >> 4, xg.add(4 * PANEL), PANEL, v.add(2));
+                    xg = xg.add(8 * PANEL);
+                    group += 2;
+                }
+                let yp = y.data_mut().as_mut_ptr().add(m * n_dim + n);
+                for (i, a) in acc.iter().enumerate() {
+                    st(yp.add(4 * i), *a);
+                }
+            }
+        }
+        n += PANEL;
+    }
+    n
 }
 
 pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error> {
@@ -555,37 +647,19 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
         return Ok(());
     }
     let g = TwoFour::groups_per_row(k_dim);
-    let full = k_dim / 4;
-    let (xd, yd) = (x.data().as_ptr(), y.data_mut().as_mut_ptr());
-    // Adds the partial last group (if any) to a panel of accumulators.
-    let partial = |acc: &mut [v128], base: usize, xp: *const f32, xs: usize| {
-        if full < g {
-            for (k, v) in w.kept(base + full, full) {
-                if k < k_dim {
-                    for (vi, a) in acc.iter_mut().enumerate() {
-                        // SAFETY: k < K and the panel's columns are readable.
-                        *a = madd(*a, f32x4_splat(v), unsafe { ld(xp.add(k * xs + 4 * vi)) });
-                    }
-                }
-            }
-        }
-    };
-    let mut panel = vec![0.0f32; if n_dim >= PANEL { k_dim * PANEL } else { 0 }];
+    let xd = x.data().as_ptr();
     let mut n = 0;
+    if g.is_multiple_of(2) && g == k_dim / 4 {
+        n = two_four_panels_paired(w, x, y);
+    }
+    let yd = y.data_mut().as_mut_ptr();
+    let mut panel = vec![0.0f32; if n + PANEL <= n_dim { k_dim * PANEL } else { 0 }];
     // SAFETY: panels and tails stay within N; rows and groups are in range.
     unsafe {
         while n + PANEL <= n_dim {
             pack(x, n, &mut panel);
             for m in 0..w.rows() {
-                let mut acc = two_four_row::<4>(
-                    w,
-                    m * g,
-                    (0, full),
-                    panel.as_ptr(),
-                    PANEL,
-                    [f32x4_splat(0.0); 4],
-                );
-                partial(&mut acc, m * g, panel.as_ptr(), PANEL);
+                let acc = two_four_row::<4, PANEL>(w, m, panel.as_ptr(), PANEL);
                 for (v, a) in acc.iter().enumerate() {
                     st(yd.add(m * n_dim + n + 4 * v), *a);
                 }
@@ -594,9 +668,7 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
         }
         while n + 4 <= n_dim {
             for m in 0..w.rows() {
-                let mut acc =
-                    two_four_row::<1>(w, m * g, (0, full), xd.add(n), n_dim, [f32x4_splat(0.0)]);
-                partial(&mut acc, m * g, xd.add(n), n_dim);
+                let acc = two_four_row::<1, 0>(w, m, xd.add(n), n_dim);
                 st(yd.add(m * n_dim + n), acc[0]);
             }
             n += 4;
