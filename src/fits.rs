@@ -12,6 +12,7 @@ use sizing::fleet::{FLEET, FleetAnswer};
 use sizing::report::chart::GpuSlots;
 use sizing::report::{chart, words};
 use sizing::units::{format_bytes, format_bytes_exact, group_digits};
+use wasm_bindgen::JsCast;
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
@@ -179,6 +180,10 @@ fn option_testid(o: &FitOption) -> String {
     )
 }
 
+/// Options listed before "Show N more options", besides the user's GPUs and the
+/// recommendations.
+const SHORT_LIST: usize = 12;
+
 /// The vGPU mode choice's hint (the glossary says more).
 const VGPU_MODES: &str = "Equal size: one vGPU type per GPU. Mixed size: types of different sizes share a GPU (vSphere 8.0 U3+).";
 
@@ -237,7 +242,7 @@ fn FitsResult(
                     let slots = catalog.catalog.with(|c| chart::gpu_slots(fits, r.option, c));
                     let testid = format!("{prefix}rec-{}", r.kind.id());
                     view! {
-                        <div class="rec" class:yours=yours data-testid=testid.clone()>
+                        <div class="rec" class:yours=yours data-testid=testid.clone() data-option=option_testid(o)>
                             <p class="rec-kind">{r.kind.label()}{yours.then_some(" · your GPU")}</p>
                             <p class="rec-option">{o.label()}</p>
                             <p class="rec-mode">{o.mode.label()}</p>
@@ -263,17 +268,60 @@ fn FitsResult(
         })
     });
     let rows = Rows { fits, index };
-    let keys = move || {
+    // The table in its order: the user's GPUs first, then the catalog, smallest first.
+    let order = Memo::new(move |_| {
         mine.with(|m| {
             fits.with(|x| {
                 let Some(f) = x else { return Vec::new() };
                 let (mut first, rest): (Vec<_>, Vec<_>) =
-                    f.options.iter().partition(|o| m.contains(&o.gpu_id));
+                    (0..f.options.len()).partition(|&i| m.contains(&f.options[i].gpu_id));
                 first.extend(rest);
-                first.into_iter().map(option_key).collect::<Vec<_>>()
+                first
             })
         })
+    });
+    // A short list unless asked for every option: the user's GPUs, the
+    // recommendations and the first options of the order; a keystroke then
+    // rewrites a few rows, not a hundred.
+    let every = RwSignal::new(false);
+    let short = Memo::new(move |_| {
+        mine.with(|m| {
+            fits.with(|x| {
+                let Some(f) = x else { return Vec::new() };
+                let recommended: Vec<usize> = f.recommendations.iter().map(|r| r.option).collect();
+                order.with(|o| {
+                    o.iter()
+                        .enumerate()
+                        .filter(|&(pos, &i)| {
+                            pos < SHORT_LIST
+                                || m.contains(&f.options[i].gpu_id)
+                                || recommended.contains(&i)
+                        })
+                        .map(|(_, &i)| i)
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    });
+    let hidden = move || order.with(Vec::len) - short.with(Vec::len);
+    let keys = move || {
+        let shown = if every.get() {
+            order.get()
+        } else {
+            short.get()
+        };
+        fits.with(|x| {
+            x.as_ref()
+                .map(|f| {
+                    shown
+                        .iter()
+                        .map(|&i| option_key(&f.options[i]))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     };
+    let table_id = format!("{prefix}fit-table");
     let multi_keys = move || {
         fits.with(|x| {
             x.as_ref()
@@ -288,6 +336,7 @@ fn FitsResult(
     };
     let has_multi =
         Memo::new(move |_| fits.with(|x| x.as_ref().is_some_and(|f| !f.multi_gpu.is_empty())));
+    let multi_open = RwSignal::new(false);
 
     view! {
         <p class="fits-summary" data-testid=format!("{prefix}fits-summary")>
@@ -307,7 +356,7 @@ fn FitsResult(
         </Show>
         <FitsChart fits=fits fleet=fleet units=units prefix=prefix/>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Every option">
-            <table class="fit-table" data-testid=format!("{prefix}fit-table")>
+            <table class="fit-table" id=table_id.clone() data-testid=format!("{prefix}fit-table")>
                 <thead>
                     <tr>
                         <th scope="col">"Option"</th>
@@ -327,6 +376,27 @@ fn FitsResult(
                 </tbody>
             </table>
         </div>
+        <Show when=move || { hidden() > 0 }>
+            <p class="fit-more">
+                <button
+                    type="button"
+                    class="link"
+                    data-testid=format!("{prefix}fit-every-option")
+                    aria-expanded=move || if every.get() { "true" } else { "false" }
+                    aria-controls=table_id.clone()
+                    on:click=move |_| every.update(|e| *e = !*e)
+                >
+                    {move || {
+                        if every.get() {
+                            "Show the short list".to_string()
+                        } else {
+                            let n = hidden();
+                            format!("Show {n} more option{}", if n == 1 { "" } else { "s" })
+                        }
+                    }}
+                </button>
+            </p>
+        </Show>
         <Show when=move || has_multi.get()>
             // The split at a glance: GPUs × memory on each against one GPU's memory.
             <div class="multi-chart" data-testid=format!("{prefix}multi-chart")>
@@ -358,36 +428,48 @@ fn FitsResult(
                     })
                 }}
             </div>
-            <details class="multi" open=move || none_fit.get() data-testid=format!("{prefix}multi-gpu")>
+            <details
+                class="multi"
+                open=move || none_fit.get()
+                data-testid=format!("{prefix}multi-gpu")
+                on:toggle=move |ev| {
+                    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                        multi_open.set(el.has_attribute("open"));
+                    }
+                }
+            >
                 <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
                 <p class="hint">
                     "GPUs too small on their own: how many hold the workload together, with the margin on each, laid out as an engine runs it: "
                     "tensor parallel within a host at a degree that divides the attention heads (and, on NVSwitch baseboards, a partition of 1, 2, 4 or 8 GPUs), pipeline stages across hosts. "
                     "The runtime overhead is needed again on every GPU; the engine's reserve is taken from each GPU."
                 </p>
-                <div class="scroll-x" tabindex="0" role="region" aria-label="GPU counts">
-                    <table class="multi-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"GPU"</th>
-                                <th scope="col" class="num">"GPUs"</th>
-                                <th scope="col">"Layout"</th>
-                                <th scope="col" class="num">"Per GPU"</th>
-                                <th scope="col" class="num">"Hosts"</th>
-                                <th scope="col">"Interconnect"</th>
-                                <th scope="col" class="num">"Speed"</th>
-                                <th scope="col" class="num">"Throughput"</th>
-                                <th scope="col" class="num">"Latency target"</th>
-                                <th scope="col">"Note"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=multi_keys key=|k| k.clone() let:gpu>
-                                <MultiRow fits=fits gpu=gpu units=units prefix=prefix/>
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                // Built while open: closed, a keystroke does not rewrite a row per GPU.
+                <Show when=move || multi_open.get() || none_fit.get()>
+                    <div class="scroll-x" tabindex="0" role="region" aria-label="GPU counts">
+                        <table class="multi-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"GPU"</th>
+                                    <th scope="col" class="num">"GPUs"</th>
+                                    <th scope="col">"Layout"</th>
+                                    <th scope="col" class="num">"Per GPU"</th>
+                                    <th scope="col" class="num">"Hosts"</th>
+                                    <th scope="col">"Interconnect"</th>
+                                    <th scope="col" class="num">"Speed"</th>
+                                    <th scope="col" class="num">"Throughput"</th>
+                                    <th scope="col" class="num">"Latency target"</th>
+                                    <th scope="col">"Note"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                <For each=multi_keys key=|k| k.clone() let:gpu>
+                                    <MultiRow fits=fits gpu=gpu units=units prefix=prefix/>
+                                </For>
+                            </tbody>
+                        </table>
+                    </div>
+                </Show>
             </details>
         </Show>
         <ul class="notes">{words::FIT_RULES.map(|n| view! { <li>{n}</li> }).collect_view()}</ul>

@@ -63,6 +63,7 @@ test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
   await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs.');
   await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
   await cnn.page.getByTestId('tab-cnn').click();
+  await cnn.everyOption();
   await expect(cnn.field('cnn-fit-lab-gpu-full')).toBeVisible();
   await cnn.page.getByTestId('tab-catalog').click();
   await catalog.field('reset-catalog').click();

@@ -27,6 +27,7 @@ test('QLoRA on Llama-2-7B checkpoints by default and fits an A10; without checkp
   await transformer.field('tf-method').selectOption('qlora');
   await expect(transformer.field('tf-recompute')).toHaveValue('full');
   await expect(transformer.field('tf-recompute').locator('xpath=..')).toContainText('train with checkpointing');
+  await transformer.everyOption();
   const a10 = transformer.field('tf-fit-a10-full');
   await expect(a10).toHaveClass(/status-fits/);
   await expect(a10).toContainText('free');

@@ -40,6 +40,16 @@ export class CnnPage {
   async totalParams() {
     return this.field('cnn-total-params').textContent();
   }
+
+  /** Lists every option of the Fits table (it opens on a short list). */
+  async everyOption() {
+    await showEveryOption(this.field('cnn-fit-every-option'));
+  }
+}
+
+async function showEveryOption(button) {
+  if ((await button.getAttribute('aria-expanded')) === 'false') await button.click();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
 }
 
 /** The transformer page (the page the app opens on). */
@@ -59,6 +69,11 @@ export class TransformerPage {
 
   async fill(testid, value) {
     await this.field(testid).fill(value);
+  }
+
+  /** Lists every option of the Fits table (it opens on a short list). */
+  async everyOption() {
+    await showEveryOption(this.field('tf-fit-every-option'));
   }
 
   async pickModel(id) {

@@ -42,6 +42,7 @@ test('Llama-3.1-8B on an H100 shows TTFT, TPOT, tokens/s and the chart, as the c
   await expect(tf.getByTestId('tf-speed-chart').locator('polyline')).toHaveCount(2);
   await expect(tf.getByTestId('tf-speed-chart-summary')).toContainText('concurrent users');
   // Every row of the Fits table carries its speed.
+  await tf.getByTestId('tf-fit-every-option').click();
   await expect(tf.getByTestId('tf-fit-h100-sxm5-80gb-full-throughput')).toContainText('tokens/s');
 });
 
