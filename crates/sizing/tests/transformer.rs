@@ -690,3 +690,48 @@ fn search_finds_models_by_words() {
     assert_eq!(search("").len(), zoo().len());
     assert!(zoo().len() >= 24);
 }
+
+/// vLLM budgets the peak of its profiling run: the forward pass over the batched
+/// tokens, or, when larger, the sampler run on max_num_seqs requests over the
+/// whole vocabulary at 16 B per entry (FP32 logits, their sorted copy, int64
+/// indices). Llama-3.1-8B on an H100 under `vllm serve` (1,024 requests):
+/// 1,024 × 128,256 × 16 B = 2,101,346,304 B (1.957 GiB; vLLM 0.19.0 printed a
+/// torch peak increase of 1.89 GiB), the same at every tensor-parallel degree.
+#[test]
+fn vllm_profiles_its_sampler_on_max_num_seqs_requests() {
+    use sizing::transformer::ServingEngine;
+    let a = arch("llama-3.1-8b");
+    let p = a.params();
+    let served = |sequences: u64, tensor_parallel: u32, engine: ServingEngine| {
+        let w = InferenceWorkload {
+            context: 8_192,
+            prefill_chunk: 8_192,
+            sequences,
+            tensor_parallel,
+            engine,
+            ..InferenceWorkload::default()
+        };
+        inference(&a, &p, &w).unwrap()
+    };
+    for tp in [1, 2, 4] {
+        let e = served(1_024, tp, ServingEngine::Vllm);
+        assert_eq!(e.bytes(TermKind::Activations), 1_024 * 128_256 * 16);
+        // The sampler's logits are in that peak, not a term of their own.
+        assert_eq!(e.bytes(TermKind::Logits), 0);
+    }
+    // Fewer sequences than vLLM's default max_num_seqs: 256 requests are sampled,
+    // 256 × 128,256 × 16 B = 525,336,576 B, below the forward pass over 8,192
+    // tokens: 8,192 × (2 × 4,096 + 28,672) × 2 B = 603,979,776 B.
+    let e = served(16, 1, ServingEngine::Vllm);
+    assert_eq!(
+        e.bytes(TermKind::Activations),
+        8_192 * (2 * 4_096 + 28_672) * 2
+    );
+    // Other engines: the forward workspace and the logits of the sequences asked.
+    let e = served(16, 1, ServingEngine::Generic);
+    assert_eq!(
+        e.bytes(TermKind::Activations),
+        8_192 * (2 * 4_096 + 28_672) * 2
+    );
+    assert_eq!(e.bytes(TermKind::Logits), 16 * 128_256 * 4);
+}

@@ -396,6 +396,38 @@ fn logits(arch: &Architecture, w: &InferenceWorkload) -> (u64, String) {
     )
 }
 
+/// Requests vLLM's profiling run samples for when none are given: its default
+/// `max_num_seqs` (256; 1,024 only on large GPUs under `vllm serve`, which a
+/// scenario states as its sequences).
+pub const VLLM_PROFILE_SEQUENCES: u64 = 256;
+
+/// Bytes per vocabulary entry of each request in vLLM's sampler run: FP32
+/// logits, their sorted FP32 copy and the int64 indices of the sort (top-k / top-p).
+pub const VLLM_SAMPLER_BYTES: u64 = 16;
+
+/// vLLM's dummy sampler run, for models that generate: `max(sequences, 256)`
+/// requests × the whole vocabulary × 16 B, with its formula; `None` for other engines.
+fn vllm_sampler(
+    arch: &Architecture,
+    w: &InferenceWorkload,
+) -> Result<Option<(u64, String)>, EstimateError> {
+    if w.engine != engine::ServingEngine::Vllm || !arch.kind.generates() {
+        return Ok(None);
+    }
+    let requests = w.sequences.max(VLLM_PROFILE_SEQUENCES);
+    let bytes = mul(mul(requests, arch.vocab)?, VLLM_SAMPLER_BYTES)?;
+    Ok(Some((
+        bytes,
+        format!(
+            "{} requests (max_num_seqs: the sequences asked, at least vLLM's default {}) × {} vocabulary × {} B (FP32 logits, their sorted copy, int64 sort indices)",
+            g(requests),
+            VLLM_PROFILE_SEQUENCES,
+            g(arch.vocab),
+            VLLM_SAMPLER_BYTES
+        ),
+    )))
+}
+
 /// Checks a workload against an architecture; every problem names its field.
 pub fn check_inference(arch: &Architecture, w: &InferenceWorkload) -> Vec<EstimateError> {
     let mut errors = Vec::new();
@@ -528,18 +560,32 @@ pub fn inference(
     }
 
     let (act, formula) = activations(arch, w)?;
-    terms.push(
-        Term::new(
-            TermKind::Activations,
-            "Activation workspace",
-            act,
-            formula,
-            "The largest intermediates alive at once in one forward pass: the residual stream, the normalised input and the widest projection output. Engines keep more (sampler buffers, CUDA-graph pools), hence a wide band: vLLM measured a 1.26 GiB peak for Llama-3-8B (PR #10511), 2.2× this formula's 0.60 GB at an 8,192-token prefill.",
-        )
-        .band(0.5, 3.0),
-    );
+    let sampler = vllm_sampler(arch, w)?;
+    match &sampler {
+        Some((s, s_formula)) => terms.push(
+            Term::new(
+                TermKind::Activations,
+                "Activation peak (vLLM's profiling run)",
+                act.max(*s),
+                format!("max(forward: {formula} = {} B; sampler: {s_formula} = {} B)", g(act), g(*s)),
+                "vLLM budgets the peak of its profiling run: a forward pass over the batched-token budget, then, once its intermediates are freed, a sampler run on max_num_seqs dummy requests over the whole vocabulary (v1/worker/gpu_model_runner.py profile_run and _dummy_sampler_run; rank 0 gathers the logits, and vLLM takes the smallest KV room of all ranks). Measured 'torch peak memory increase' on an H100 with 1,024 requests: 1.89 GiB for Llama-3.1-8B and 2.21 GiB for Qwen2.5-7B at tensor parallel 1, 2 and 4 alike (this formula: 1.96 and 2.32 GiB).",
+            )
+            .band(0.8, 1.25),
+        ),
+        None => terms.push(
+            Term::new(
+                TermKind::Activations,
+                "Activation workspace",
+                act,
+                formula,
+                "The largest intermediates alive at once in one forward pass: the residual stream, the normalised input and the widest projection output. Engines keep more (sampler buffers, CUDA-graph pools), hence a wide band: vLLM measured a 1.26 GiB peak for Llama-3-8B (PR #10511), 2.2× this formula's 0.60 GB at an 8,192-token prefill.",
+            )
+            .band(0.5, 3.0),
+        ),
+    }
     let (lg, formula) = logits(arch, w);
-    if lg > 0 {
+    // vLLM's sampler run already holds the logits of more requests than these.
+    if lg > 0 && sampler.is_none() {
         terms.push(
             Term::new(
                 TermKind::Logits,
