@@ -363,7 +363,7 @@ fn print_shape(s: &Shape, rows: &[Row], peak: f64) -> Vec<String> {
     ));
     if mm {
         verdicts.push(format!(
-            "{}: 2:4 SpMM is {:.2}× our simd128 dense (target ≥ 1.5×)",
+            "{}: 2:4 SpMM is {:.2}× our simd128 dense in the table (the target is judged on the alternating rounds below)",
             s.name,
             dense / t("2:4 SpMM simd128", 0.5)
         ));
@@ -390,6 +390,43 @@ fn print_shape(s: &Shape, rows: &[Row], peak: f64) -> Vec<String> {
         )
     });
     verdicts
+}
+
+/// 2:4 SpMM against dense GEMM in five rounds, each timing the two kernels
+/// back to back (best of three each), so that both meet the same state of a
+/// shared machine: every round's speed-up and their median, for the target
+/// "≥ 1.5×". The table's figures time each kernel in a window of its own.
+fn two_four_rounds(s: &Shape, rng: &mut Rng) -> String {
+    let w = random(s.m, s.k, rng);
+    let x = random(s.k, s.n, rng);
+    let tf = TwoFour::from_dense(&w);
+    let mut y = Dense::zeros(s.m, s.n).expect("shape");
+    let best3 = |f: &mut dyn FnMut()| {
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut ratios: Vec<f64> = (0..5)
+        .map(|_| {
+            let dense = best3(&mut || kernels::gemm(&w, &x, &mut y).expect("gemm"));
+            let two_four = best3(&mut || kernels::two_four_spmm(&tf, &x, &mut y).expect("2:4"));
+            dense / two_four
+        })
+        .collect();
+    let shown = ratios
+        .iter()
+        .map(|r| format!("{r:.2}×"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    ratios.sort_by(f64::total_cmp);
+    format!(
+        "{}: 2:4 SpMM over dense GEMM in 5 alternating rounds: {shown} — median {:.2}× (target ≥ 1.5×)",
+        s.name, ratios[2]
+    )
 }
 
 /// CSR SpMV at 90 % against dense GEMV, five separate runs (fresh matrices each):
@@ -482,6 +519,8 @@ fn main() {
         verdicts.extend(print_shape(s, &rows, peak));
         if s.n == 1 {
             verdicts.push(spmv_runs(s, &mut rng));
+        } else {
+            verdicts.push(two_four_rounds(s, &mut rng));
         }
     }
     println!("### Targets\n");
