@@ -327,7 +327,31 @@ impl Catalog {
                 text.len()
             )));
         }
-        // Read the version first, so a newer file gets a version message, not a schema one.
+        // One plain parse; only a file that fails it is read again, for the
+        // version (a newer file gets a version message, not a schema one) and
+        // for the path of what failed. The bundled catalog takes the first
+        // parse alone at every start.
+        let catalog = match serde_json::from_str::<Catalog>(text) {
+            Ok(c) => c,
+            Err(_) => Catalog::from_json_tracked(text)?,
+        };
+        if catalog.schema_version != SCHEMA_VERSION {
+            return Err(LoadError::Version {
+                found: catalog.schema_version,
+            });
+        }
+        catalog.validate().map_err(|e| {
+            LoadError::Invalid(CatalogError {
+                path: crate::input::clip(&e.path, 240),
+                message: crate::input::clip(&e.message, 240),
+            })
+        })?;
+        Ok(catalog)
+    }
+
+    /// The slow reading of a catalog that failed the plain parse: the version
+    /// first, then the parse again with the path of the field that failed.
+    fn from_json_tracked(text: &str) -> Result<Catalog, LoadError> {
         if let Ok(v) = serde_json::from_str::<VersionProbe>(text)
             && v.schema_version != SCHEMA_VERSION
         {
@@ -336,7 +360,7 @@ impl Catalog {
             });
         }
         let de = &mut serde_json::Deserializer::from_str(text);
-        let catalog: Catalog = serde_path_to_error::deserialize(de).map_err(|e| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             // A value from the file is echoed only in part.
@@ -349,14 +373,7 @@ impl Catalog {
                     message: clip(strip_position(&inner.to_string())),
                 }
             }
-        })?;
-        catalog.validate().map_err(|e| {
-            LoadError::Invalid(CatalogError {
-                path: crate::input::clip(&e.path, 240),
-                message: crate::input::clip(&e.message, 240),
-            })
-        })?;
-        Ok(catalog)
+        })
     }
 
     pub fn to_json(&self) -> String {

@@ -616,11 +616,15 @@ fn migrate(value: &mut Value, from: u32) {
     }
 }
 
-/// Deserializes `value`, naming the field at fault under `prefix`.
+/// Deserializes `value`, naming the field at fault under `prefix`: a plain
+/// pass first, and only when it fails a second one that tracks the path.
 pub(crate) fn deserialize_at<T: serde::de::DeserializeOwned>(
     value: Value,
     prefix: &str,
 ) -> Result<T, FieldError> {
+    if let Ok(t) = T::deserialize(&value) {
+        return Ok(t);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
