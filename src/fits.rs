@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
 use crate::state::{ActiveCatalog, InputsStoreFields, Shared};
-use crate::widgets::{Check, Choice, TextField, options};
+use crate::widgets::{Check, Choice, TextField, ToggleButton, options};
 use crate::{choice, flag, text};
 
 #[component]
@@ -378,23 +378,19 @@ fn FitsResult(
         </div>
         <Show when=move || { hidden() > 0 }>
             <p class="fit-more">
-                <button
-                    type="button"
-                    class="link"
-                    data-testid=format!("{prefix}fit-every-option")
-                    aria-expanded=move || if every.get() { "true" } else { "false" }
-                    aria-controls=table_id.clone()
-                    on:click=move |_| every.update(|e| *e = !*e)
-                >
-                    {move || {
+                <ToggleButton
+                    open=every
+                    testid=format!("{prefix}fit-every-option")
+                    controls=table_id.clone()
+                    label=Signal::derive(move || {
                         if every.get() {
                             "Show the short list".to_string()
                         } else {
                             let n = hidden();
                             format!("Show {n} more option{}", if n == 1 { "" } else { "s" })
                         }
-                    }}
-                </button>
+                    })
+                />
             </p>
         </Show>
         <Show when=move || has_multi.get()>
@@ -733,16 +729,12 @@ fn FitRow(
             <td class="num speed-cell" data-testid=format!("{prefix}{testid}-speed")>{cell(|t| t.speed[0].clone())}</td>
             <td class="num" data-testid=format!("{prefix}{testid}-throughput")>{cell(|t| t.speed[1].clone())}</td>
             <td class="more">
-                <button
-                    type="button"
-                    class="link"
-                    data-testid=format!("{prefix}{testid}-more")
-                    aria-expanded=move || if open.get() { "true" } else { "false" }
-                    aria-controls=detail_id.clone()
-                    on:click=move |_| open.update(|o| *o = !*o)
-                >
-                    {move || if open.get() { "Less" } else { "Why" }}
-                </button>
+                <ToggleButton
+                    open=open
+                    testid=format!("{prefix}{testid}-more")
+                    controls=detail_id.clone()
+                    label=Signal::derive(move || if open.get() { "Less" } else { "Why" }.to_string())
+                />
             </td>
         </tr>
         <tr class="fit-detail" id=detail_id class:hidden=move || !open.get()>

@@ -298,3 +298,28 @@ pub fn StackedBar(
         {caption}
     }
 }
+
+/// A link-styled button that opens and closes the element `controls` names:
+/// `aria-expanded` follows `open`, and a click flips it.
+#[component]
+pub fn ToggleButton(
+    open: RwSignal<bool>,
+    testid: String,
+    controls: String,
+    /// The button's words, which may follow `open`.
+    #[prop(into)]
+    label: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="link"
+            data-testid=testid
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            aria-controls=controls
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            {label}
+        </button>
+    }
+}
