@@ -288,5 +288,7 @@ test('the link field follows every change after Copy link, and saving says so', 
   await page.getByTestId('save-scenario').click();
   await expect(page.getByTestId('scenario-status')).toContainText('Saved "Seven users"');
   await expect(page.getByTestId('link-text')).toHaveValue(/name=Seven%20users/);
+  // The address bar follows once typing pauses.
+  await expect(page).toHaveURL(/name=Seven%20users/);
   await expect(page.getByTestId('link-text')).toHaveValue(page.url());
 });
