@@ -11,6 +11,7 @@ pub mod field;
 pub mod fleet;
 pub mod glossary;
 pub mod input;
+pub(crate) mod json_path;
 pub mod known;
 pub mod mode;
 pub mod place;

@@ -327,13 +327,28 @@ impl Catalog {
                 text.len()
             )));
         }
-        // One plain parse; only a file that fails it is read again, for the
-        // version (a newer file gets a version message, not a schema one) and
-        // for the path of what failed. The bundled catalog takes the first
-        // parse alone at every start.
-        let catalog = match serde_json::from_str::<Catalog>(text) {
+        // One parse into a JSON value and one reading of it that keeps the path
+        // of what failed. Only a file that fails is read again, for its version:
+        // a newer file gets a version message, not a schema one.
+        let value = serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| LoadError::Syntax(crate::input::clip(&e.to_string(), 240)))?;
+        let catalog = match crate::json_path::deserialize::<Catalog>(&value) {
             Ok(c) => c,
-            Err(_) => Catalog::from_json_tracked(text)?,
+            Err((path, e)) => {
+                if let Ok(v) = crate::json_path::deserialize::<VersionProbe>(&value)
+                    && v.schema_version != SCHEMA_VERSION
+                {
+                    return Err(LoadError::Version {
+                        found: v.schema_version,
+                    });
+                }
+                // A value from the file is echoed only in part.
+                let clip = |t: String| crate::input::clip(&t, 240);
+                return Err(LoadError::Schema {
+                    path: clip(describe_path(&value, &path)),
+                    message: clip(strip_position(&e.to_string())),
+                });
+            }
         };
         if catalog.schema_version != SCHEMA_VERSION {
             return Err(LoadError::Version {
@@ -347,33 +362,6 @@ impl Catalog {
             })
         })?;
         Ok(catalog)
-    }
-
-    /// The slow reading of a catalog that failed the plain parse: the version
-    /// first, then the parse again with the path of the field that failed.
-    fn from_json_tracked(text: &str) -> Result<Catalog, LoadError> {
-        if let Ok(v) = serde_json::from_str::<VersionProbe>(text)
-            && v.schema_version != SCHEMA_VERSION
-        {
-            return Err(LoadError::Version {
-                found: v.schema_version,
-            });
-        }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            // A value from the file is echoed only in part.
-            let clip = |t: String| crate::input::clip(&t, 240);
-            if inner.is_syntax() || inner.is_eof() {
-                LoadError::Syntax(clip(inner.to_string()))
-            } else {
-                LoadError::Schema {
-                    path: clip(describe_path(text, &path)),
-                    message: clip(strip_position(&inner.to_string())),
-                }
-            }
-        })
     }
 
     pub fn to_json(&self) -> String {
@@ -411,7 +399,7 @@ fn strip_position(message: &str) -> String {
 
 /// Make a serde path like `gpus[3].memory.size_gb` readable by naming the GPU:
 /// `gpus[3] (a100-pcie-40gb).memory.size_gb`.
-fn describe_path(text: &str, path: &str) -> String {
+fn describe_path(catalog: &serde_json::Value, path: &str) -> String {
     let Some(rest) = path.strip_prefix("gpus[") else {
         return path.to_string();
     };
@@ -421,15 +409,9 @@ fn describe_path(text: &str, path: &str) -> String {
     let Ok(i) = index.parse::<usize>() else {
         return path.to_string();
     };
-    let id = serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| {
-            v.get("gpus")?
-                .get(i)?
-                .get("id")?
-                .as_str()
-                .map(str::to_string)
-        });
+    let id = catalog
+        .get("gpus")
+        .and_then(|g| g.get(i)?.get("id")?.as_str());
     match id {
         Some(id) => format!("gpus[{i}] ({id}){tail}"),
         None => path.to_string(),

@@ -616,20 +616,15 @@ fn migrate(value: &mut Value, from: u32) {
     }
 }
 
-/// Deserializes `value`, naming the field at fault under `prefix`: a plain
-/// pass first, and only when it fails a second one that tracks the path.
+/// Deserializes `value`, naming the field at fault under `prefix`.
 pub(crate) fn deserialize_at<T: serde::de::DeserializeOwned>(
     value: Value,
     prefix: &str,
 ) -> Result<T, FieldError> {
-    if let Ok(t) = T::deserialize(&value) {
-        return Ok(t);
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
+    crate::json_path::deserialize(&value).map_err(|(path, e)| {
         let path = if path == "." { String::new() } else { path };
         // A value sent in a file or a link is echoed only in part.
-        let message = crate::input::clip(&plain_message(&e.into_inner().to_string()), 240);
+        let message = crate::input::clip(&plain_message(&e.to_string()), 240);
         FieldError::new(crate::input::clip(&path, 120), message).under(prefix)
     })
 }
