@@ -125,6 +125,10 @@ async fn an_invalid_batch_is_explained_and_kept() {
     tick().await;
     // Pages are built when first shown.
     click("tab-cnn");
+    // The page is built in an effect of the tab's change and its fields take
+    // their values in effects of their own: two turns before typing, as a person
+    // would wait (typing sooner reaches a field before its value is set).
+    tick().await;
     tick().await;
     type_into("cnn-batch", "0").await;
     assert_eq!(text("cnn-batch-error"), "Must be between 1 and 1,048,576.");

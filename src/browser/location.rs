@@ -41,6 +41,8 @@ pub struct UseLocationFragmentReturn {
     set: WriteSignal<String>,
     options: UseLocationFragmentOptions,
     pending: StoredValue<Pending, LocalStorage>,
+    /// The fragment the address bar had when last read or written.
+    shown: StoredValue<String, LocalStorage>,
 }
 
 impl UseLocationFragmentReturn {
@@ -56,7 +58,7 @@ impl UseLocationFragmentReturn {
             location.pathname().unwrap_or_default(),
             location.search().unwrap_or_default()
         );
-        let (pending, replace) = (self.pending, self.options.replace);
+        let (pending, shown, replace) = (self.pending, self.shown, self.options.replace);
         // A write already waiting takes the newer address.
         if pending
             .try_update_value(|p| p.replace(url))
@@ -71,6 +73,7 @@ impl UseLocationFragmentReturn {
                 move || {
                     if let Some(url) = pending.try_update_value(Option::take).flatten() {
                         write(&url, replace);
+                        shown.try_set_value(read_fragment());
                     }
                 },
                 std::time::Duration::ZERO,
@@ -119,11 +122,23 @@ pub fn use_location_fragment_with_options(
         set,
         options,
         pending: StoredValue::new_local(None),
+        shown: StoredValue::new_local(fragment.get_untracked()),
     };
-    // A fragment pasted into the address bar wins over one still waiting to be written.
     let hashchange = window_event_listener(ev::hashchange, move |_| {
+        let now = read_fragment();
+        // An event that arrives while a write waits, with the address bar as it
+        // was before that write, is not a new address: the write stands.
+        let waiting = this
+            .pending
+            .try_with_value(Option::is_some)
+            .unwrap_or(false);
+        if waiting && this.shown.try_with_value(|s| *s == now).unwrap_or(false) {
+            return;
+        }
+        // A fragment pasted into the address bar wins over one still waiting to be written.
         this.pending.try_set_value(None);
-        set.set(read_fragment());
+        this.shown.try_set_value(now.clone());
+        set.set(now);
     });
     on_cleanup(move || hashchange.remove());
     this
