@@ -6,7 +6,7 @@
 //! | ServingEngine | Rule | Default | KV rounding |
 //! | --- | --- | --- | --- |
 //! | vLLM (V0 ≥ 0.6.5, V1) | weights + activation peak + non-torch memory + KV ≤ `gpu_memory_utilization` × total | 0.9 | 16-token blocks |
-//! | SGLang | weights + KV ≤ `mem_fraction_static` × memory; activations and CUDA graphs live in the rest | by GPU size ([`sglang_fraction`]: 0.835 on an 80 GB H100) | 1 token |
+//! | SGLang | weights + KV ≤ `mem_fraction_static` × the memory free when the weights start loading (the total less [`SGLANG_START_RESERVE`]); activations and CUDA graphs live in the rest | by GPU size ([`sglang_fraction`]: 0.835 on an 80 GB H100) | 1 token |
 //! | TensorRT-LLM | KV = `free_gpu_memory_fraction` × the memory left after weights, activations and buffers | 0.9 | 32-token blocks |
 //! | TGI | KV = free memory after warm-up − (1 − 0.9) × total (`TGI_WIGGLE_ROOM`) | 0.9 | 1 token |
 //! | llama.cpp | buffers sized exactly: no fraction | — | context padded to 256 cells |
@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 pub enum Budget {
     /// Everything the engine allocates stays within `u` × the GPU's memory.
     OfTotal,
-    /// Weights and the KV cache stay within `u` × the GPU's memory; activations,
-    /// CUDA graphs and the rest fit in what is left.
+    /// Weights and the KV cache stay within `u` × the memory free when the
+    /// weights start loading; activations, CUDA graphs and the rest fit in what
+    /// is left.
     Static,
     /// The KV cache takes `u` of the memory left free once everything else is loaded.
     OfFree,
@@ -152,7 +153,7 @@ impl ServingEngine {
                 "vLLM budgets gpu_memory_utilization × each GPU's total memory for weights, the activation peak of its profiling run, non-torch memory and the KV cache; the CUDA context and CUDA graphs live in the rest (vllm/worker/worker.py determine_num_available_blocks since v0.6.5, PR #10511; v1/worker/gpu_worker.py). The KV cache is kept in 16-token blocks."
             }
             ServingEngine::Sglang => {
-                "SGLang keeps weights and the KV cache within mem_fraction_static × the GPU's memory; activations and CUDA graphs must fit in the rest (model_runner.py profile_max_num_token). Without a fraction, headroom takes SGLang's own default (server_args.py, v0.5.3 to v0.5.7) for the memory per GPU given for the KV capacity and the tensor × pipeline size: (memory − reserved) ÷ memory with 512 MiB + 1.5 × the chunked prefill + 2 × the CUDA-graph batch + 128 MiB × TP × PP reserved, at least 10 GiB on GPUs over 60 GiB (0.835 on an 80 GB H100 at TP 1, 0.851 on a 48 GB L40S)."
+                "SGLang keeps weights and the KV cache within mem_fraction_static × the memory free when the weights start loading (the GPU's memory less 0.4 GiB of CUDA context and process group, as its start-up logs show); activations and CUDA graphs must fit in the rest (model_runner.py profile_max_num_token). Without a fraction, headroom takes SGLang's own default (server_args.py, v0.5.3 to v0.5.7) for the memory per GPU given for the KV capacity and the tensor × pipeline size: (memory − reserved) ÷ memory with 512 MiB + 1.5 × the chunked prefill + 2 × the CUDA-graph batch + 128 MiB × TP × PP reserved, at least 10 GiB on GPUs over 60 GiB (0.835 on an 80 GB H100 at TP 1, 0.851 on a 48 GB L40S)."
             }
             ServingEngine::TensorRtLlm => {
                 "TensorRT-LLM gives the KV cache free_gpu_memory_fraction (0.9) of the memory still free once weights, activations and runtime buffers are allocated (KvCacheConfig; docs 'Memory Usage of TensorRT-LLM'), in 32-token blocks (PyTorch backend)."
@@ -205,6 +206,17 @@ pub fn sglang_fraction(memory: u64, tp: u32, pp: u32) -> f64 {
     f.clamp(0.05, 1.0)
 }
 
+/// What SGLang's process holds before it measures the memory its fraction is
+/// of: the CUDA context and the process group, 0.4 GiB. SGLang takes
+/// `mem_fraction_static` of the memory free when the weights start loading, and
+/// gives the KV cache what is free after them less (1 − fraction) × that
+/// (`model_runner.py`, `profile_max_num_token`). Its start-up logs: "Load weight
+/// begin. avail mem=21.63 GB" on an L4 of 22.03 GiB at tensor parallel 4 (0.40
+/// GiB taken; SGLang 0.4.3, didier-durand/llms-in-clouds docs/sglang.md), and
+/// "avail mem=78.81 GB" on an 80 GB GPU of 79.19 GiB (0.38 GiB; docs.sglang.ai,
+/// January 2025). Both logs' KV caches follow the rule to the token.
+pub const SGLANG_START_RESERVE: u64 = (1 << 30) * 2 / 5;
+
 /// A fraction as the rules use it: in (0, 1], anything else taken as 1.
 fn fraction(u: f64) -> f64 {
     if u.is_finite() && u > 0.0 {
@@ -221,7 +233,7 @@ pub fn needed(budget: Budget, u: f64, used: u64, kv: u64, weights: u64) -> f64 {
     let used = used as f64;
     match budget {
         Budget::OfTotal => used / u,
-        Budget::Static => ((weights + kv) as f64 / u).max(used),
+        Budget::Static => ((weights + kv) as f64 / u + SGLANG_START_RESERVE as f64).max(used),
         Budget::OfFree => used + kv as f64 * (1.0 / u - 1.0),
         Budget::Exact => used,
     }
@@ -234,7 +246,9 @@ pub fn kv_capacity(budget: Budget, u: f64, memory: u64, other: u64, weights: u64
     let m = memory as f64;
     let bytes = match budget {
         Budget::OfTotal => m * u - other as f64,
-        Budget::Static => (m * u - weights as f64).min(m - other as f64),
+        Budget::Static => {
+            ((m - SGLANG_START_RESERVE as f64) * u - weights as f64).min(m - other as f64)
+        }
         Budget::OfFree => u * (m - other as f64),
         Budget::Exact => m - other as f64,
     };
@@ -280,18 +294,21 @@ mod tests {
         let g = G as f64;
         // (rule, fraction, used, KV cache, weights) → memory needed, in GiB:
         // vLLM at 0.9: 36 used needs 40; TensorRT-LLM at 0.9: 9 of KV takes 10 of
-        // free memory; SGLang at 0.88: weights + KV = 22 needs 25; exact: as used.
+        // free memory; SGLang at 0.88: weights + KV = 22 needs 25 + the 0.4 held
+        // before it measures; exact: as used.
         let needs = [
             (Budget::OfTotal, 0.9, 36, 10, 16, 40.0),
             (Budget::OfFree, 0.9, 30, 9, 16, 31.0),
-            (Budget::Static, 0.88, 23, 6, 16, 22.0 / 0.88),
+            (Budget::Static, 0.88, 23, 6, 16, 22.0 / 0.88 + 0.4),
             (Budget::Exact, 0.5, 23, 6, 16, 23.0),
         ];
         for (rule, u, used, kv, w, want) in needs {
-            assert_eq!(
-                needed(rule, u, used * G, kv * G, w * G),
-                want * g,
-                "{rule:?}"
+            // Within a byte: the reserve is 0.4 GiB rounded down to whole bytes.
+            let got = needed(rule, u, used * G, kv * G, w * G);
+            assert!(
+                (got - want * g).abs() < 1.0,
+                "{rule:?}: {got} B, not {} B",
+                want * g
             );
         }
         // (rule, fraction, memory, the rest, weights) → KV capacity in GiB: a
@@ -303,6 +320,17 @@ mod tests {
         for (rule, u, memory, other, w, want) in capacities {
             assert_eq!(kv_capacity(rule, u, memory * G, other * G, w * G), want * G);
         }
+        // SGLang's log on 4 × L4 (QwQ-32B, 0.85): 21.63 GiB free at start, 15.54
+        // of weights, "KV Cache is allocated. #tokens: 46611" of 64 KiB each.
+        let mib = |x: f64| (x * 1_048_576.0) as u64;
+        let kv = kv_capacity(
+            Budget::Static,
+            0.85,
+            mib(22.03 * 1024.0),
+            0,
+            mib(15.54 * 1024.0),
+        );
+        assert_eq!(kv / 65_536, 46_620);
         for e in ServingEngine::ALL {
             assert_eq!(ServingEngine::from_id(e.id()), Some(e));
         }

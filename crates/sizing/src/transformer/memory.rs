@@ -626,9 +626,10 @@ pub fn inference(
         let formula = match budget {
             Budget::OfTotal => format!("{} B ÷ {u} − {} B = {} B", g(used), g(used), g(reserve)),
             Budget::Static => format!(
-                "max((weights {} B + KV cache {} B) ÷ {u}, {} B) − {} B = {} B",
+                "max((weights {} B + KV cache {} B) ÷ {u} + {} B held before SGLang measures, {} B) − {} B = {} B",
                 g(weights),
                 g(kv),
+                g(engine::SGLANG_START_RESERVE),
                 g(used),
                 g(used),
                 g(reserve)
