@@ -213,7 +213,8 @@ pub fn sglang_fraction(memory: u64, tp: u32, pp: u32) -> f64 {
 /// (`model_runner.py`, `profile_max_num_token`). Its start-up logs: "Load weight
 /// begin. avail mem=21.63 GB" on an L4 of 22.03 GiB at tensor parallel 4 (0.40
 /// GiB taken; SGLang 0.4.3, didier-durand/llms-in-clouds docs/sglang.md), and
-/// "avail mem=78.81 GB" on an 80 GB GPU of 79.19 GiB (0.38 GiB; docs.sglang.ai,
+/// "avail mem=78.81 GB" on an 80 GB GPU (0.34 GiB of an A100's 79.15, 0.38 of an
+/// H100's 79.19; the page does not say which: docs.sglang.ai/start/send_request,
 /// January 2025). Both logs' KV caches follow the rule to the token.
 pub const SGLANG_START_RESERVE: u64 = (1 << 30) * 2 / 5;
 
