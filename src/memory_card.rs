@@ -63,6 +63,15 @@ pub fn MemoryCard(
                     {move || format!("Expected between {} and {} (the bands of the terms below).", format_bytes(low, units.get()), format_bytes(high, units.get()))}
                 </p>
             })}
+            {(m.host > 0).then(|| {
+                let (host, note) = (m.host, m.host_note.clone());
+                view! {
+                    <p class="hint" data-testid=id("host") data-bytes=host.to_string()>
+                        {move || format!("Also in host memory, outside this total: {} per GPU. ", format_bytes(host, units.get()))}
+                        {note}
+                    </p>
+                }
+            })}
             {(gpus > 1).then(|| view! {
                 <p class="hint" data-testid=id("per-gpu")>
                     {format!("One copy of the model spans {gpus} GPUs; every figure is what each of them holds. Fits below checks one GPU.")}

@@ -20,6 +20,10 @@ test('vLLM keeps a tenth of the GPU free, rounds the cache to 16-token blocks an
   await transformer.field('tf-engine').selectOption('llama_cpp');
   await expect(transformer.field('tf-term-engine_reserve')).toHaveCount(0);
   await expect(transformer.field('tf-speed-engine')).toHaveValue('llama_cpp');
+  // It keeps Llama-3.1-8B's token embedding (128,256 × 4,096 × 2 B) in host
+  // memory: shown beside the total, not in it.
+  await expect(transformer.field('tf-host')).toHaveAttribute('data-bytes', String(128256 * 4096 * 2));
+  await expect(transformer.field('tf-host')).toContainText('host memory');
   await transformer.fill('tf-utilization', '0.9');
   await expect(transformer.field('tf-utilization-error')).toContainText('llama.cpp keeps no memory fraction');
   await transformer.fill('tf-utilization', '');

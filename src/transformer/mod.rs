@@ -194,7 +194,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
         </div>
         <div class="duo">
             <TextField id="tf-tp" label="Tensor parallel" unit="GPUs" field=text!(form, rules::TENSOR_PARALLEL, tensor_parallel) hint="Figures are per GPU."/>
-            <TextField id="tf-chunk" label="Prefill budget" unit="tokens" field=text!(form, rules::PREFILL_CHUNK, prefill_chunk) hint="Tokens per forward pass."/>
+            <TextField id="tf-chunk" label="Prefill budget" unit="tokens" field=text!(form, rules::PREFILL_CHUNK, prefill_chunk) hint="Tokens per forward pass. Empty for the engine's default: llama.cpp's n_ubatch of 512, 8,192 for the others."/>
         </div>
         <Choice id="tf-engine" label="Serving engine" options=options(&ServingEngine::ALL, ServingEngine::id, ServingEngine::label) field=engine_field hint=engine_hint/>
         <Check testid="tf-flash" label="FlashAttention (no attention-score matrix)" field=flag!(form, flash_attention)/>
@@ -202,7 +202,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
             <Check testid="tf-window-cache" label="Engine frees keys and values outside the sliding window" field=flag!(form, window_cache)/>
         </Show>
         <div class="duo">
-            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs."/>
+            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs. Empty for the engine's default: vLLM's non-torch memory (256 MiB at tensor parallel 1, 2.1–2.2 GiB above), 1,024 MiB otherwise."/>
             <TextField id="tf-utilization" label="Engine memory fraction" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="Empty for the engine's default: vLLM gpu_memory_utilization 0.9, SGLang mem_fraction_static by the GPU's size (0.835 on an 80 GB H100), TensorRT-LLM free_gpu_memory_fraction 0.9, TGI 0.9; none for llama.cpp and Transformers."/>
         </div>
     }
@@ -299,6 +299,6 @@ fn TrainingInputs(form: Form) -> impl IntoView {
             />
             <p class="error" data-testid="tf-zero-accounting-error" role="alert">{move || accounting_error.get().unwrap_or_default()}</p>
         </fieldset>
-        <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, communication buffers."/>
+        <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, communication buffers. Empty for 1,024 MiB."/>
     }
 }

@@ -32,8 +32,10 @@ Usage:
       memory terms and the layer or parameter table.
       --catalog FILE uses an exported GPU catalog instead of the bundled one.
       --figure NAME prints one number instead: total, kv_tokens, states,
-      states_per_param or a memory term's id (weights, kv_cache, …), in bytes
-      (tokens for kv_tokens), as the calibration suite compares them.
+      states_per_param, host (bytes kept in host memory), model_weights (the
+      weights on the GPU and in host memory) or a memory term's id (weights,
+      kv_cache, …), in bytes (tokens for kv_tokens), as the calibration suite
+      compares them.
   headroom-cli link FILE|- [--base URL]
       Print the app link that opens the scenario: the fragment, or
       BASE#fragment with --base (e.g. https://example.org/headroom/).

@@ -100,6 +100,14 @@ pub fn render(r: &Report) -> String {
     rows.push(total);
     out.push(columns(&rows));
     out.push(format!("  = {} B", group_digits(m.total)));
+    if m.host > 0 {
+        out.push(format!(
+            "  also in host memory, outside this total: {} per GPU ({} B). {}",
+            b(m.host),
+            group_digits(m.host),
+            m.host_note
+        ));
+    }
     for w in &m.warnings {
         out.push(format!("  ! {w}"));
     }

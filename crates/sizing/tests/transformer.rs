@@ -735,3 +735,65 @@ fn vllm_profiles_its_sampler_on_max_num_seqs_requests() {
     );
     assert_eq!(e.bytes(TermKind::Logits), 16 * 128_256 * 4);
 }
+
+/// llama.cpp's own buffer lines. Its CI at build 2459 (github.com/ggml-org/ci
+/// 030daed, ggml-4-x86-cuda-v100): OpenLLaMA-7B v2, Llama-2-7B's shape, on a
+/// V100 with one sequence and n_ubatch 512, before llama.cpp had FlashAttention;
+/// and llama-cpp-python on an RTX 3070 with Llama-3-8B Q4_K_M at n_ctx 512
+/// (developer0hye/llama-3-korean-bllossom-8b-q4-docker, README).
+#[test]
+fn llama_cpp_keeps_the_token_embedding_on_the_host_and_sizes_its_compute_buffer_as_it_logs() {
+    use sizing::transformer::ServingEngine;
+    const MIB: u64 = 1 << 20;
+    let run = |id: &str, weights: WeightFormat, context: u64| {
+        let a = arch(id);
+        let p = a.params();
+        let w = InferenceWorkload {
+            weights,
+            context,
+            sequences: 1,
+            prefill_chunk: 512,
+            flash_attention: false,
+            engine: ServingEngine::LlamaCpp,
+            runtime_overhead: 0,
+            ..InferenceWorkload::default()
+        };
+        inference(&a, &p, &w).unwrap()
+    };
+    // "CPU buffer size = 250.00 MiB", "CUDA0 buffer size = 12603.02 MiB",
+    // "CUDA0 KV buffer size = 1024.00 MiB", "CUDA0 compute buffer size = 164.00 MiB".
+    let e = run("llama-2-7b", WeightFormat::Fp16, 2_048);
+    assert_eq!(e.host, 32_000 * 4_096 * 2);
+    assert_eq!(e.host, 250 * MIB);
+    // 6,738,415,616 parameters less the embedding, in F16: 12,602.5 MiB, the
+    // buffer less llama.cpp's 0.52 MiB of alignment.
+    assert_eq!(
+        e.bytes(TermKind::Weights),
+        (6_738_415_616 - 32_000 * 4_096) * 2
+    );
+    assert_eq!(e.bytes(TermKind::KvCache), 1_024 * MIB);
+    // 512 × 2,048 × (32 heads + 1 mask) × 4 B + 4 × 512 × 4,096 × 4 B.
+    assert_eq!(e.bytes(TermKind::Activations), 164 * MIB);
+    assert_eq!(e.bytes(TermKind::Logits), 0);
+    // Q8_0 at n_ctx 512: "CPU buffer size = 132.81 MiB", "CUDA0 compute buffer
+    // size = 70.50 MiB" (the output stage: 512 × (32,000 + 4,096) × 4 B).
+    let e = run("llama-2-7b", WeightFormat::GgufQ8_0, 512);
+    assert_eq!(e.host, 32_000 * 4_096 / 32 * 34);
+    assert_eq!(e.bytes(TermKind::Activations), 512 * (32_000 + 4_096) * 4);
+    assert_eq!(e.bytes(TermKind::Activations) * 2, 141 * MIB);
+    // Llama-3-8B Q4_K_M at n_ctx 512: "CPU buffer size = 281.81 MiB" (Q4_K),
+    // "CUDA0 KV buffer size = 64.00 MiB", "CUDA0 compute buffer size = 258.50 MiB".
+    let e = run("llama-3.1-8b", WeightFormat::GgufQ4KM, 512);
+    assert_eq!(e.host, 128_256 * 4_096 / 256 * 144);
+    assert_eq!(e.bytes(TermKind::KvCache), 64 * MIB);
+    assert_eq!(e.bytes(TermKind::Activations) * 2, 517 * MIB);
+    // A tied model loads its embedding on the GPU again as the output layer.
+    let e = run("gemma-2-9b", WeightFormat::GgufQ8_0, 512);
+    assert_eq!(e.host, 0);
+    // Other engines keep every weight on the GPU.
+    let a = arch("llama-2-7b");
+    let p = a.params();
+    let e = inference(&a, &p, &InferenceWorkload::default()).unwrap();
+    assert_eq!(e.host, 0);
+    assert_eq!(e.bytes(TermKind::Weights), 6_738_415_616 * 2);
+}

@@ -464,7 +464,8 @@ pub fn transformer(
             terms,
             r.estimate.gpus_per_copy,
             r.estimate.warnings.clone(),
-        );
+        )
+        .with_host(r.estimate.host, r.estimate.host_note.clone());
         // The reverse answers were for the dense weights.
         r.reverse = None;
     }

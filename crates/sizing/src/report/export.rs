@@ -90,6 +90,15 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
         group_digits(m.total),
         cell(&m.total_formula)
     ));
+    if m.host > 0 {
+        out.push(String::new());
+        out.push(format!(
+            "Also in host memory, outside this total: {} per GPU ({} B). {}",
+            b(m.host),
+            group_digits(m.host),
+            cell(&m.host_note)
+        ));
+    }
     if let Some(a) = super::chart::against(r) {
         out.push(String::new());
         out.push(cell(&words::against(&a, u)));
@@ -354,6 +363,18 @@ mod tests {
         assert!(md.contains(&words::against(&a, r.scenario.units)));
         assert!(md.contains("(the first recommendation)"));
         assert!(md.contains("<https://example.org/#v=1>"));
+        assert!(!md.contains("in host memory"));
+        // llama.cpp keeps the token embedding in host memory: said beside the total.
+        let r = report(
+            r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-8b","engine":"llama_cpp"}}}"#,
+        );
+        assert_eq!(r.memory.host, 128_256 * 4_096 * 2);
+        let md = markdown(&r, None);
+        assert!(md.contains(&format!(
+            "Also in host memory, outside this total: {} per GPU ({} B).",
+            crate::units::format_bytes(r.memory.host, r.scenario.units),
+            group_digits(r.memory.host)
+        )));
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub fn figure(r: &Report, name: &str) -> Option<f64> {
     let states: u64 = STATES.iter().map(|id| m.bytes(id)).sum();
     match name {
         "total" => Some(m.total as f64),
+        "host" => Some(m.host as f64),
+        // The weights wherever the engine keeps them: on the GPU and, for
+        // llama.cpp's token embedding, in host memory (the model's file size).
+        "model_weights" => Some((m.bytes("weights") + m.host) as f64),
         "kv_tokens" => r.reverse.as_ref()?.kv_tokens.map(|t| t as f64),
         "states" => Some((states + m.bytes("adapters") + m.bytes("frozen_weights")) as f64),
         "states_per_param" => {

@@ -65,6 +65,14 @@ pub struct Memory {
     pub warnings: Vec<String>,
     /// What the fit engine is asked to place.
     pub demand: Demand,
+    /// Bytes per GPU the engine keeps in host memory instead of on the GPU
+    /// (llama.cpp's token embedding, DeepSpeed's offloaded states): not in the
+    /// total; 0 when nothing is.
+    #[serde(default)]
+    pub host: u64,
+    /// What those bytes are.
+    #[serde(default)]
+    pub host_note: String,
 }
 
 impl Memory {
@@ -119,6 +127,8 @@ impl Memory {
             gpus_per_copy,
             warnings: warnings.to_vec(),
             demand,
+            host: 0,
+            host_note: String::new(),
         }
     }
 }
@@ -131,7 +141,11 @@ impl From<&cnn::Estimate> for Memory {
 
 impl From<&transformer::Estimate> for Memory {
     fn from(e: &transformer::Estimate) -> Memory {
-        Memory::of(&e.terms, e.gpus_per_copy, &e.warnings, e.demand())
+        Memory {
+            host: e.host,
+            host_note: e.host_note.clone(),
+            ..Memory::of(&e.terms, e.gpus_per_copy, &e.warnings, e.demand())
+        }
     }
 }
 

@@ -117,12 +117,18 @@ pub struct TransformerScenario {
     pub sequences: u64,
     /// Tokens per sequence: the context for inference, the sequence length for training.
     pub context: u64,
-    pub prefill_chunk: u64,
+    /// Tokens per forward pass; absent for the engine's default (llama.cpp's
+    /// `n_ubatch` of 512, 8,192 for the others).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefill_chunk: Option<u64>,
     pub flash_attention: bool,
     pub window_cache: bool,
     pub tensor_parallel: u64,
-    /// Runtime overhead per GPU, MiB.
-    pub overhead_mib: f64,
+    /// Runtime overhead per GPU, MiB; absent for the engine's default (vLLM's
+    /// non-torch memory, 256 MiB at tensor parallel 1 and 2.1–2.2 GiB above;
+    /// 1,024 MiB otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overhead_mib: Option<f64>,
     /// The serving engine, whose budget rule and KV rounding apply.
     #[serde(skip_serializing_if = "ServingEngine::is_generic")]
     pub engine: ServingEngine,

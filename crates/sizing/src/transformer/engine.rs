@@ -120,6 +120,37 @@ impl ServingEngine {
         }
     }
 
+    /// Tokens per forward pass when the scenario sets none: llama.cpp's
+    /// `n_ubatch` (512, `common/common.h`), and 8,192 for the others (vLLM's
+    /// `max_num_batched_tokens` with chunked prefill on an online server, and
+    /// a bound for one prefill pass elsewhere).
+    pub fn default_prefill_chunk(self) -> u64 {
+        match self {
+            ServingEngine::LlamaCpp => LLAMA_CPP_UBATCH,
+            _ => 8_192,
+        }
+    }
+
+    /// Runtime overhead per GPU when the scenario sets none, in bytes. vLLM:
+    /// the non-torch memory its profiling run adds inside the budget (NCCL and
+    /// custom all-reduce buffers, cuBLAS workspaces), [`VLLM_NON_TORCH`] by
+    /// tensor parallel size; the CUDA context and CUDA graphs stay outside it.
+    /// The others: 1 GiB for the CUDA context, library workspaces and buffers.
+    pub fn default_overhead(self, tp: u32) -> u64 {
+        match self {
+            ServingEngine::Vllm => {
+                let (_, bytes) = VLLM_NON_TORCH
+                    .iter()
+                    .rev()
+                    .find(|(from, _)| tp >= *from)
+                    .copied()
+                    .unwrap_or(VLLM_NON_TORCH[0]);
+                bytes
+            }
+            _ => super::memory::DEFAULT_RUNTIME_OVERHEAD,
+        }
+    }
+
     /// The engine's name for its fraction, for messages and notes.
     pub fn knob(self) -> &'static str {
         match self {
@@ -218,6 +249,23 @@ pub fn sglang_fraction(memory: u64, tp: u32, pp: u32) -> f64 {
 /// January 2025). Both logs' KV caches follow the rule to the token.
 pub const SGLANG_START_RESERVE: u64 = (1 << 30) * 2 / 5;
 
+/// vLLM's non-torch memory inside its budget, by tensor parallel size (from
+/// that size up): "non-torch forward increase memory" in 44 start-up logs of
+/// vLLM 0.19.0 on H100 80GB (llm-d-incubation/llm-d-planner, accuracy/results/
+/// v0.19.0/logs): 0.24–0.27 GiB at tensor parallel 1 (0.46 for Granite),
+/// 2.06–2.11 GiB at 2 and 2.13–2.21 GiB at 4, where NCCL and custom all-reduce
+/// buffers join. The same logs put the CUDA context (0.51 GiB; 1.53 with a
+/// process group) and CUDA graphs (0.67–1.57 GiB) outside the budget.
+pub const VLLM_NON_TORCH: [(u32, u64); 3] = [
+    (1, (1 << 30) / 4),
+    (2, (1 << 30) * 21 / 10),
+    (3, (1 << 30) * 22 / 10),
+];
+
+/// llama.cpp's default physical batch (`n_ubatch`): the tokens of one forward
+/// pass, which size its compute buffer.
+pub const LLAMA_CPP_UBATCH: u64 = 512;
+
 /// A fraction as the rules use it: in (0, 1], anything else taken as 1.
 fn fraction(u: f64) -> f64 {
     if u.is_finite() && u > 0.0 {
@@ -288,6 +336,25 @@ mod tests {
     }
 
     use super::*;
+
+    /// vLLM 0.19.0's "non-torch forward increase memory" for Llama-3.1-8B on
+    /// H100 80GB (llm-d-planner's logs): 0.25 GiB at tensor parallel 1, 2.07 at
+    /// 2, 2.13 at 4; the other engines keep 1 GiB, llama.cpp a 512-token batch.
+    #[test]
+    fn default_overheads_and_batches_follow_the_engine() {
+        const G: u64 = 1 << 30;
+        let vllm = ServingEngine::Vllm;
+        assert_eq!(vllm.default_overhead(1), G / 4);
+        assert_eq!(vllm.default_overhead(2), G * 21 / 10);
+        assert_eq!(vllm.default_overhead(4), G * 22 / 10);
+        assert_eq!(vllm.default_overhead(8), G * 22 / 10);
+        for e in ServingEngine::ALL.into_iter().filter(|e| *e != vllm) {
+            assert_eq!(e.default_overhead(1), G);
+            assert_eq!(e.default_overhead(4), G);
+        }
+        assert_eq!(ServingEngine::LlamaCpp.default_prefill_chunk(), 512);
+        assert_eq!(vllm.default_prefill_chunk(), 8_192);
+    }
 
     #[test]
     fn each_rule_gives_back_what_it_asked() {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::arch::{Architecture, FfnKind};
 use super::engine::ServingEngine;
 use super::hf::{ImportError, import};
-use super::memory::{InferenceWorkload, MIB};
+use super::memory::InferenceWorkload;
 use super::quant::{KvFormat, WeightFormat};
 use super::size::{self as rules, Resolved};
 use super::training::{
@@ -140,11 +140,11 @@ impl TransformerForm {
             kv: inf.kv,
             sequences: inf.sequences.to_string(),
             context: inf.context.to_string(),
-            prefill_chunk: inf.prefill_chunk.to_string(),
+            prefill_chunk: String::new(),
             flash_attention: inf.flash_attention,
             window_cache: inf.window_cache,
             tensor_parallel: "1".into(),
-            overhead_mib: number_text(inf.runtime_overhead as f64 / MIB as f64),
+            overhead_mib: String::new(),
             engine: ServingEngine::Generic,
             utilization: String::new(),
             method: MethodKind::Full,
@@ -307,11 +307,24 @@ impl TransformerScenario {
             kv: form.kv,
             sequences: whole!(SEQUENCES, sequences),
             context: whole!(CONTEXT, context),
-            prefill_chunk: whole!(PREFILL_CHUNK, prefill_chunk),
+            prefill_chunk: (!form.prefill_chunk.trim().is_empty()).then(|| {
+                r.whole(
+                    rules::PREFILL_CHUNK,
+                    &form.prefill_chunk,
+                    last.and_then(|s| s.prefill_chunk)
+                        .unwrap_or_else(|| form.engine.default_prefill_chunk()),
+                )
+            }),
             flash_attention: form.flash_attention,
             window_cache: form.window_cache,
             tensor_parallel: whole!(TENSOR_PARALLEL, tensor_parallel),
-            overhead_mib: decimal!(OVERHEAD_MIB, overhead_mib),
+            overhead_mib: (!form.overhead_mib.trim().is_empty()).then(|| {
+                r.decimal(
+                    rules::OVERHEAD_MIB,
+                    &form.overhead_mib,
+                    last.and_then(|s| s.overhead_mib).unwrap_or(0.0),
+                )
+            }),
             engine: form.engine,
             utilization: (!form.utilization.trim().is_empty()).then(|| {
                 r.decimal(
@@ -378,11 +391,11 @@ impl TransformerScenario {
             kv: self.kv,
             sequences: whole(self.sequences),
             context: whole(self.context),
-            prefill_chunk: whole(self.prefill_chunk),
+            prefill_chunk: self.prefill_chunk.map_or_else(String::new, whole),
             flash_attention: self.flash_attention,
             window_cache: self.window_cache,
             tensor_parallel: whole(self.tensor_parallel),
-            overhead_mib: number_text(self.overhead_mib),
+            overhead_mib: self.overhead_mib.map_or_else(String::new, number_text),
             engine: self.engine,
             utilization: self.utilization.map_or_else(String::new, number_text),
             memory_gib: number_text(self.memory_gib),
@@ -440,7 +453,7 @@ mod tests {
             kv: KvFormat::Fp8,
             sequences: 64,
             context: 32_768,
-            overhead_mib: 1536.5,
+            overhead_mib: Some(1536.5),
             ..TransformerScenario::default()
         };
         let form = s.to_form().unwrap();

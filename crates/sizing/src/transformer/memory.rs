@@ -77,6 +77,10 @@ pub struct Estimate {
     /// every figure is per GPU.
     pub gpus_per_copy: u32,
     pub warnings: Vec<String>,
+    /// Bytes per GPU the engine keeps in host memory instead (not in the
+    /// total), and what they are; 0 and empty when nothing is.
+    pub host: u64,
+    pub host_note: String,
 }
 
 impl Estimate {
@@ -93,7 +97,16 @@ impl Estimate {
             terms,
             gpus_per_copy,
             warnings,
+            host: 0,
+            host_note: String::new(),
         }
+    }
+
+    /// The same estimate with `bytes` per GPU in host memory, described by `note`.
+    pub(crate) fn with_host(mut self, bytes: u64, note: String) -> Estimate {
+        self.host = bytes;
+        self.host_note = if bytes > 0 { note } else { String::new() };
+        self
     }
 
     pub fn term(&self, kind: TermKind) -> Option<&Term> {
@@ -170,7 +183,7 @@ impl Default for InferenceWorkload {
             kv: KvFormat::Bf16,
             sequences: 1,
             context: 4_096,
-            prefill_chunk: 8_192,
+            prefill_chunk: super::ServingEngine::Generic.default_prefill_chunk(),
             flash_attention: true,
             window_cache: true,
             tensor_parallel: 1,
@@ -472,22 +485,41 @@ pub fn inference(
     let mut terms = Vec::new();
 
     let wb = weight_bytes(params, w.weights, w.quantize_embeddings);
-    let per_gpu = wb.bytes.div_ceil(u64::from(tp));
-    let formula = if tp > 1 {
-        format!("({}) ÷ {tp} GPUs = {} B", wb.formula, g(per_gpu))
+    let llama_cpp = w.engine == engine::ServingEngine::LlamaCpp;
+    // llama.cpp keeps the input layer, the token embedding, in host memory; a
+    // tied head is loaded again on the GPU as the output layer, so only an
+    // untied model's embedding leaves the GPU.
+    let host_embedding = if llama_cpp && params.output_head > 0 && params.token_embedding > 0 {
+        let without = ParamCount {
+            token_embedding: 0,
+            total: params.total - params.token_embedding,
+            ..params.clone()
+        };
+        wb.bytes
+            .saturating_sub(weight_bytes(&without, w.weights, w.quantize_embeddings).bytes)
     } else {
-        wb.formula.clone()
+        0
     };
+    let on_gpus = wb.bytes - host_embedding;
+    let per_gpu = on_gpus.div_ceil(u64::from(tp));
+    let mut formula = wb.formula.clone();
+    if host_embedding > 0 {
+        formula = format!(
+            "{formula} − token embedding {} B in host memory = {} B",
+            g(host_embedding),
+            g(on_gpus)
+        );
+    }
+    if tp > 1 {
+        formula = format!("({formula}) ÷ {tp} GPUs = {} B", g(per_gpu));
+    }
     let weight_band = if w.weights.is_gguf() { 1.02 } else { 1.005 };
+    let mut note = w.weights.note().to_string();
+    if llama_cpp {
+        note.push_str(LLAMA_CPP_INPUT_LAYER);
+    }
     terms.push(
-        Term::new(
-            TermKind::Weights,
-            "Weights",
-            per_gpu,
-            formula,
-            w.weights.note(),
-        )
-        .band(1.0, weight_band),
+        Term::new(TermKind::Weights, "Weights", per_gpu, formula, note).band(1.0, weight_band),
     );
 
     if arch.kind.generates() {
@@ -561,8 +593,23 @@ pub fn inference(
 
     let (act, formula) = activations(arch, w)?;
     let sampler = vllm_sampler(arch, w)?;
-    match &sampler {
-        Some((s, s_formula)) => terms.push(
+    let compute = if llama_cpp {
+        Some(llama_cpp_compute(arch, w)?)
+    } else {
+        None
+    };
+    match (&sampler, &compute) {
+        (_, Some((bytes, formula))) => terms.push(
+            Term::new(
+                TermKind::Activations,
+                "Compute buffer (llama.cpp)",
+                *bytes,
+                formula.clone(),
+                LLAMA_CPP_COMPUTE,
+            )
+            .band(0.8, 1.5),
+        ),
+        (Some((s, s_formula)), None) => terms.push(
             Term::new(
                 TermKind::Activations,
                 "Activation peak (vLLM's profiling run)",
@@ -572,7 +619,7 @@ pub fn inference(
             )
             .band(0.8, 1.25),
         ),
-        None => terms.push(
+        (None, None) => terms.push(
             Term::new(
                 TermKind::Activations,
                 "Activation workspace",
@@ -584,8 +631,9 @@ pub fn inference(
         ),
     }
     let (lg, formula) = logits(arch, w);
-    // vLLM's sampler run already holds the logits of more requests than these.
-    if lg > 0 && sampler.is_none() {
+    // vLLM's sampler run already holds the logits of more requests than these;
+    // llama.cpp's compute buffer holds them, and copies them to host memory.
+    if lg > 0 && sampler.is_none() && compute.is_none() {
         terms.push(
             Term::new(
                 TermKind::Logits,
@@ -597,13 +645,27 @@ pub fn inference(
             .band(1.0, 2.0),
         );
     }
+    let vllm = w.engine == engine::ServingEngine::Vllm;
+    let origin = if w.runtime_overhead == w.engine.default_overhead(tp) {
+        if vllm {
+            format!("vLLM's non-torch memory at tensor parallel {tp}")
+        } else {
+            "the default".to_string()
+        }
+    } else {
+        "as set".to_string()
+    };
     terms.push(
         Term::new(
             TermKind::RuntimeOverhead,
-            "Runtime overhead",
+            if vllm { "Non-torch memory (vLLM)" } else { "Runtime overhead" },
             w.runtime_overhead,
-            format!("{} B per GPU, as set", g(w.runtime_overhead)),
-            "CUDA context, cuBLAS/cuDNN workspaces, CUDA graphs and communication buffers. PyTorch's context alone is 300 MiB–2 GiB; vLLM measured 1.79 GiB on one H100.",
+            format!("{} B per GPU, {origin}", g(w.runtime_overhead)),
+            if vllm {
+                "vLLM counts in its budget the memory that grows outside PyTorch while it profiles: NCCL and custom all-reduce buffers, cuBLAS workspaces. 44 start-up logs of vLLM 0.19 on H100 80GB print 0.24–0.27 GiB at tensor parallel 1 and 2.06–2.21 GiB at 2 and 4 (llm-d-planner accuracy logs). The CUDA context (0.51 GiB; 1.53 GiB with a process group) and CUDA graphs (0.67–1.57 GiB) live outside the budget, in the share vLLM leaves free."
+            } else {
+                "CUDA context, cuBLAS/cuDNN workspaces, CUDA graphs and communication buffers. PyTorch's context alone is 300 MiB–2 GiB; vLLM measured 1.79 GiB on one H100."
+            },
         )
         .band(0.5, 2.0),
     );
@@ -669,7 +731,80 @@ pub fn inference(
         terms.push(t);
     }
     let gpus = tp;
-    Ok(Estimate::from_terms(terms, gpus, warnings))
+    Ok(Estimate::from_terms(terms, gpus, warnings).with_host(
+        host_embedding.div_ceil(u64::from(tp)),
+        "The token embedding, which llama.cpp keeps in host memory and reads on the CPU."
+            .to_string(),
+    ))
+}
+
+/// What the weights term adds for llama.cpp.
+const LLAMA_CPP_INPUT_LAYER: &str = " llama.cpp keeps the input layer, the token embedding, in host memory ('there is very little benefit to offloading the input layer', src/llama-model.cpp); a tied head is loaded again on the GPU as the output layer. Its CI log for OpenLLaMA-7B in F16 on a V100: CPU buffer 250.00 MiB (the embedding, 32,000 × 4,096 × 2 B) beside CUDA0 buffer 12,603.02 MiB.";
+
+/// The note of llama.cpp's compute buffer.
+const LLAMA_CPP_COMPUTE: &str = "llama.cpp sizes one compute buffer for the worst case of its graph: a batch of n_ubatch tokens (the prefill budget, 512 unless set) against every KV cell. The graph allocator reuses memory between operations, so the buffer is the largest stage: the output (F32 logits of every token of the batch beside its hidden state; the logits are then copied to a host buffer), the attention (without FlashAttention the F32 scores of every head with their mask and four hidden-wide tensors; with it the F16 mask and those tensors) or the widest projection. Measured in llama.cpp's own CI (OpenLLaMA-7B on a V100, build 2459): 70.50 MiB at n_ctx 512 and 164.00 MiB at 2,048; Llama-3-8B at n_ctx 512: 258.50 MiB. The output stage gives the two 512-token figures; the attention stage's four hidden-wide tensors are what the 2,048-token figure leaves beside the scores and the mask.";
+
+/// llama.cpp's compute buffer on one GPU, and its formula: the largest of its
+/// output, attention and projection stages for a batch of `min(n_ubatch, KV
+/// cells)` tokens against every KV cell, all in F32.
+fn llama_cpp_compute(
+    arch: &Architecture,
+    w: &InferenceWorkload,
+) -> Result<(u64, String), EstimateError> {
+    let block = w.engine.block_tokens();
+    let cells = mul(w.sequences, w.context.div_ceil(block).saturating_mul(block))?;
+    let ub = cells.min(w.prefill_chunk);
+    let h = arch.hidden;
+    let heads = u64::from(arch.heads);
+    let output = if arch.kind.generates() {
+        mul(mul(ub, add(arch.vocab, h)?)?, 4)?
+    } else {
+        0
+    };
+    let hidden4 = mul(mul(4 * 4, ub)?, h)?;
+    let (attention, attention_formula) = if w.flash_attention {
+        (
+            add(mul(mul(ub, cells)?, 2)?, hidden4)?,
+            format!(
+                "{} × {} cells × 2 B (F16 mask) + 4 × {} × {} hidden × 4 B",
+                g(ub),
+                g(cells),
+                g(ub),
+                g(h)
+            ),
+        )
+    } else {
+        (
+            add(mul(mul(mul(ub, cells)?, add(heads, 1)?)?, 4)?, hidden4)?,
+            format!(
+                "{} × {} cells × ({} heads + 1 mask) × 4 B + 4 × {} × {} hidden × 4 B",
+                g(ub),
+                g(cells),
+                heads,
+                g(ub),
+                g(h)
+            ),
+        )
+    };
+    let widest = widest_intermediate(arch, 1);
+    let projection = mul(mul(ub, add(2 * h, widest)?)?, 4)?;
+    let bytes = output.max(attention).max(projection);
+    let formula = format!(
+        "max(output: {} tokens × ({} vocabulary + {} hidden) × 4 B = {} B; attention: {attention_formula} = {} B; projection: {} × (2 × {} hidden + {} widest) × 4 B = {} B), {} tokens = min(n_ubatch {}, {} KV cells)",
+        g(ub),
+        g(arch.vocab),
+        g(h),
+        g(output),
+        g(attention),
+        g(ub),
+        g(h),
+        g(widest),
+        g(projection),
+        g(ub),
+        g(w.prefill_chunk),
+        g(cells)
+    );
+    Ok((bytes, formula))
 }
 
 /// Answer to a reverse question.

@@ -409,7 +409,10 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
     };
     let sequences = whole(SEQUENCES, t.sequences);
     let context = whole(CONTEXT, t.context);
-    let chunk = whole(PREFILL_CHUNK, t.prefill_chunk);
+    let chunk = match t.prefill_chunk {
+        Some(v) => whole(PREFILL_CHUNK, v),
+        None => t.engine.default_prefill_chunk(),
+    };
     let tp = whole(TENSOR_PARALLEL, t.tensor_parallel) as u32;
     let rank = whole(LORA_RANK, t.lora_rank);
     let micro_batch = whole(MICRO_BATCH, t.micro_batch);
@@ -417,7 +420,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
     let pp = whole(PIPELINE_PARALLEL, t.pipeline_parallel) as u32;
     let mbs = whole(MICRO_BATCHES, t.micro_batches) as u32;
     let chunks = whole(VIRTUAL_STAGES, t.virtual_stages) as u32;
-    let overhead = p.take(OVERHEAD_MIB.check(t.overhead_mib), 0.0);
+    let overhead = t.overhead_mib.map(|v| p.take(OVERHEAD_MIB.check(v), 0.0));
     let utilization = match (mode, t.utilization) {
         (Mode::Training, _) => 1.0,
         (_, Some(u)) if t.engine.budget() == Budget::Exact && u != 1.0 => {
@@ -449,7 +452,11 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
 
     let params = a.params();
     let kv_per_token = kv_bytes_per_token(&a, t.kv, 1);
-    let overhead = (overhead * MIB as f64).round() as u64;
+    let overhead = match (overhead, mode) {
+        (Some(mib), _) => (mib * MIB as f64).round() as u64,
+        (None, Mode::Training) => super::memory::DEFAULT_RUNTIME_OVERHEAD,
+        (None, _) => t.engine.default_overhead(tp),
+    };
     let name = if a == model.arch {
         model.name.clone()
     } else {
@@ -593,7 +600,7 @@ fn parallel_label(tp: u32, pp: u32, dp: u32, zero: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transformer::TermKind;
+    use crate::transformer::{ServingEngine, TermKind};
 
     fn llama() -> TransformerScenario {
         TransformerScenario::default()
@@ -614,11 +621,46 @@ mod tests {
         assert!(matches!(reverse.max_sequences, Reverse::Fits { .. }));
     }
 
+    /// Empty fields take the engine's defaults; a value typed is kept.
+    #[test]
+    fn the_overhead_and_the_batch_default_by_engine() {
+        const G: u64 = 1 << 30;
+        let run = |s: TransformerScenario| size(&s).unwrap().estimate;
+        let vllm = |tensor_parallel: u64| TransformerScenario {
+            engine: ServingEngine::Vllm,
+            tensor_parallel,
+            ..llama()
+        };
+        assert_eq!(run(vllm(1)).bytes(TermKind::RuntimeOverhead), G / 4);
+        assert_eq!(run(vllm(2)).bytes(TermKind::RuntimeOverhead), G * 21 / 10);
+        let set = TransformerScenario {
+            overhead_mib: Some(512.0),
+            ..vllm(2)
+        };
+        assert_eq!(run(set).bytes(TermKind::RuntimeOverhead), G / 2);
+        assert_eq!(run(llama()).bytes(TermKind::RuntimeOverhead), G);
+        let training = TransformerScenario {
+            mode: Mode::Training,
+            ..vllm(1)
+        };
+        assert_eq!(run(training).bytes(TermKind::RuntimeOverhead), G);
+        // llama.cpp's compute buffer follows its 512-token batch: the output
+        // stage, 512 × (128,256 + 4,096) × 4 B, at 4,096 tokens of context.
+        let llama_cpp = TransformerScenario {
+            engine: ServingEngine::LlamaCpp,
+            ..llama()
+        };
+        assert_eq!(
+            run(llama_cpp).bytes(TermKind::Activations),
+            512 * (128_256 + 4_096) * 4
+        );
+    }
+
     #[test]
     fn every_bad_field_gets_its_own_message() {
         let s = TransformerScenario {
             sequences: 0,
-            overhead_mib: -1.0,
+            overhead_mib: Some(-1.0),
             arch: ArchEdits {
                 layers: Some(5_000),
                 ..ArchEdits::default()

@@ -1145,9 +1145,12 @@ pub fn training(
         warnings
             .push("Encoder and decoder are both counted at the full sequence length.".to_string());
     }
-    Ok(Estimate::from_terms(
-        terms,
-        w.tensor_parallel * w.pipeline_parallel,
-        warnings,
-    ))
+    let host_note = format!(
+        "What DeepSpeed offloads ({}): updated by the CPU over PCIe.",
+        w.offload.label()
+    );
+    Ok(
+        Estimate::from_terms(terms, w.tensor_parallel * w.pipeline_parallel, warnings)
+            .with_host(per_gpu(host), host_note),
+    )
 }
