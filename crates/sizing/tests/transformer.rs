@@ -797,3 +797,32 @@ fn llama_cpp_keeps_the_token_embedding_on_the_host_and_sizes_its_compute_buffer_
     assert_eq!(e.host, 0);
     assert_eq!(e.bytes(TermKind::Weights), 6_738_415_616 * 2);
 }
+
+/// vLLM's CUDA context and CUDA graphs live outside its fraction: a model whose
+/// budget fits small GPUs is warned that those GPUs lack room for them.
+#[test]
+fn vllm_warns_when_its_context_and_graphs_need_a_bigger_gpu_than_its_budget() {
+    use sizing::transformer::ServingEngine;
+    let served = |id: &str| {
+        let a = arch(id);
+        let p = a.params();
+        let w = InferenceWorkload {
+            engine: ServingEngine::Vllm,
+            memory_utilization: 0.9,
+            ..InferenceWorkload::default()
+        };
+        inference(&a, &p, &w).unwrap()
+    };
+    // GPT-2: 12 layers; (522 MiB + 307 MiB + 12 × 18 MiB) ÷ 0.1 = 10,450 MiB.
+    let e = served("gpt2");
+    let w = e
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("vLLM keeps"))
+        .unwrap();
+    assert!(w.contains("to 10.21 GiB hold the budget"), "{w}");
+    assert!(w.contains("--enforce-eager"));
+    // Llama-3.1-8B needs 18 GiB at 0.9, more than the 13.72 GiB those take.
+    let e = served("llama-3.1-8b");
+    assert!(!e.warnings.iter().any(|w| w.starts_with("vLLM keeps")));
+}

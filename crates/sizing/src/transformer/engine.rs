@@ -262,6 +262,22 @@ pub const VLLM_NON_TORCH: [(u32, u64); 3] = [
     (3, (1 << 30) * 22 / 10),
 ];
 
+/// What vLLM holds outside its budget on each GPU, in bytes: the CUDA context
+/// it finds in use before it measures, and its CUDA graphs. vLLM 0.19.0's
+/// start-up logs on H100 80GB (the same llm-d-planner logs as
+/// [`VLLM_NON_TORCH`]): "cuda_memory=0.51GiB" at tensor parallel 1 and 1.53 GiB
+/// with a process group at 2 and 4; "CUDA graph pool memory" of 0.51–1.85 GiB
+/// over 59 runs, about 0.3 GiB + 18 MiB per decoder layer on the GPU for dense
+/// models (Llama-3.1-8B, 32 layers: 0.91 GiB; Llama-3.3-70B, 80 layers at
+/// tensor parallel 2: 1.79 GiB; 8 layers per GPU at pipeline parallel 4: 0.51
+/// GiB), more for mixtures of experts. Returns (context, graphs).
+pub fn vllm_outside(tp: u32, layers: u32) -> (u64, u64) {
+    const MIB: u64 = 1 << 20;
+    let context = if tp > 1 { 1_567 * MIB } else { 522 * MIB };
+    let graphs = 307 * MIB + 18 * MIB * u64::from(layers);
+    (context, graphs)
+}
+
 /// llama.cpp's default physical batch (`n_ubatch`): the tokens of one forward
 /// pass, which size its compute buffer.
 pub const LLAMA_CPP_UBATCH: u64 = 512;

@@ -730,6 +730,40 @@ pub fn inference(
         t.high = low.max(high).max(reserve);
         terms.push(t);
     }
+    if vllm && arch.kind.generates() {
+        // What vLLM holds outside its fraction must fit in what the fraction
+        // leaves free: GPUs big enough for the budget can still be too small.
+        let (context, graphs) = engine::vllm_outside(tp, arch.layers);
+        let outside = (context + graphs) as f64;
+        let used = terms
+            .iter()
+            .map(|t| t.bytes)
+            .fold(0u64, u64::saturating_add);
+        let u = w.memory_utilization;
+        let smallest = if u < 1.0 {
+            outside / (1.0 - u)
+        } else {
+            f64::INFINITY
+        };
+        if (used as f64) < smallest {
+            let gib = |b: f64| format!("{:.2} GiB", b / GIB as f64);
+            let hold = if smallest.is_finite() {
+                format!(
+                    "GPUs from {} (the total above) to {} hold the budget but not these",
+                    gib(used as f64),
+                    gib(smallest)
+                )
+            } else {
+                "at a fraction of 1 nothing is left for them".to_string()
+            };
+            warnings.push(format!(
+                "vLLM keeps its CUDA context (about {}) and CUDA graphs (about {} for {} layers) outside gpu_memory_utilization, in what {u} leaves free: {hold}. On such a GPU, MIG slice or vGPU profile, start vLLM with --enforce-eager (no CUDA graphs) or a lower gpu_memory_utilization.",
+                gib(context as f64),
+                gib(graphs as f64),
+                arch.layers
+            ));
+        }
+    }
     let gpus = tp;
     Ok(Estimate::from_terms(terms, gpus, warnings).with_host(
         host_embedding.div_ceil(u64::from(tp)),
