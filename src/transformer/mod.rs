@@ -202,7 +202,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
             <Check testid="tf-window-cache" label="Engine frees keys and values outside the sliding window" field=flag!(form, window_cache)/>
         </Show>
         <div class="duo">
-            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs. Empty for the engine's default: vLLM's non-torch memory (256 MiB at tensor parallel 1, 2.1–2.2 GiB above), 1,024 MiB otherwise."/>
+            <TextField id="tf-overhead" label="Runtime overhead" unit="MiB" inputmode="decimal" field=text!(form, rules::OVERHEAD_MIB, overhead_mib) hint="CUDA context, libraries, CUDA graphs. Empty for the engine's default: vLLM's non-torch memory (256 MiB at tensor parallel 1, 2.1–2.2 GiB above over NVLink; about 300 MiB over PCIe), 1,024 MiB otherwise."/>
             <TextField id="tf-utilization" label="Engine memory fraction" inputmode="decimal" field=text!(form, rules::UTILIZATION, utilization) hint="Empty for the engine's default: vLLM gpu_memory_utilization 0.9, SGLang mem_fraction_static by the GPU's size (0.835 on an 80 GB H100), TensorRT-LLM free_gpu_memory_fraction 0.9, TGI 0.9; none for llama.cpp and Transformers."/>
         </div>
     }

@@ -254,8 +254,11 @@ pub const SGLANG_START_RESERVE: u64 = (1 << 30) * 2 / 5;
 /// vLLM 0.19.0 on H100 80GB (llm-d-incubation/llm-d-planner, accuracy/results/
 /// v0.19.0/logs): 0.24–0.27 GiB at tensor parallel 1 (0.46 for Granite),
 /// 2.06–2.11 GiB at 2 and 2.13–2.21 GiB at 4, where NCCL and custom all-reduce
-/// buffers join. The same logs put the CUDA context (0.51 GiB; 1.53 with a
-/// process group) and CUDA graphs (0.67–1.57 GiB) outside the budget.
+/// buffers join. That is NVLink's figure: GPUs joined only by PCIe add about
+/// what they add at tensor parallel 1 (0.25 GiB on two RTX 4090,
+/// vllm-project/vllm#13061; 0.20 GiB on sixteen 24 GB cards, PR #14447), so
+/// the default is the larger. The same logs put the CUDA context (0.51 GiB;
+/// 1.53 with a process group) and CUDA graphs (0.51–1.85 GiB) outside the budget.
 pub const VLLM_NON_TORCH: [(u32, u64); 3] = [
     (1, (1 << 30) / 4),
     (2, (1 << 30) * 21 / 10),
