@@ -798,11 +798,12 @@ fn llama_cpp_keeps_the_token_embedding_on_the_host_and_sizes_its_compute_buffer_
     assert_eq!(e.bytes(TermKind::Weights), 6_738_415_616 * 2);
 }
 
-/// vLLM's CUDA context and CUDA graphs live outside its fraction: a model whose
-/// budget fits small GPUs is warned that those GPUs lack room for them.
+/// vLLM's CUDA context and CUDA graphs live outside its fraction, in the tenth
+/// of the GPU it leaves free at 0.9: for a small model that sets the size.
 #[test]
-fn vllm_warns_when_its_context_and_graphs_need_a_bigger_gpu_than_its_budget() {
+fn vllm_needs_room_for_its_context_and_graphs_beside_its_fraction() {
     use sizing::transformer::ServingEngine;
+    const MIB: u64 = 1 << 20;
     let served = |id: &str| {
         let a = arch(id);
         let p = a.params();
@@ -813,16 +814,29 @@ fn vllm_warns_when_its_context_and_graphs_need_a_bigger_gpu_than_its_budget() {
         };
         inference(&a, &p, &w).unwrap()
     };
-    // GPT-2: 12 layers; (522 MiB + 307 MiB + 12 × 18 MiB) ÷ 0.1 = 10,450 MiB.
+    // GPT-2: 12 layers; (522 MiB + 307 MiB + 12 × 18 MiB) ÷ (1 − 0.9) = 10,450 MiB.
     let e = served("gpt2");
+    assert_eq!(e.total, 10_450 * MIB);
+    assert_eq!(e.min_gpu, 10_450 * MIB);
+    assert_eq!(e.demand().per_gpu(2), 10_450 * MIB);
     let w = e
         .warnings
         .iter()
         .find(|w| w.starts_with("vLLM keeps"))
         .unwrap();
-    assert!(w.contains("to 10.21 GiB hold the budget"), "{w}");
-    assert!(w.contains("--enforce-eager"));
-    // Llama-3.1-8B needs 18 GiB at 0.9, more than the 13.72 GiB those take.
+    assert!(w.contains("here they set the size, 10.21 GiB"), "{w}");
+    assert!(
+        w.contains("--enforce-eager (no CUDA graphs) 5.10 GiB"),
+        "{w}"
+    );
+    // Llama-3.1-8B's budget at 0.9 (18 GiB) exceeds the 13.72 GiB those ask.
     let e = served("llama-3.1-8b");
     assert!(!e.warnings.iter().any(|w| w.starts_with("vLLM keeps")));
+    let budget = e
+        .terms
+        .iter()
+        .filter(|t| t.kind != TermKind::EngineReserve)
+        .map(|t| t.bytes)
+        .sum::<u64>();
+    assert_eq!(e.total, (budget as f64 / 0.9).ceil() as u64);
 }

@@ -51,6 +51,10 @@ pub struct Demand {
     /// GPU count splits the workload (a CNN, a known demand).
     #[serde(default)]
     pub heads: Option<Heads>,
+    /// The least memory any GPU must have, whatever its share: what the
+    /// engine's fraction leaves free must hold vLLM's CUDA context and graphs.
+    #[serde(default)]
+    pub min_gpu: u64,
 }
 
 impl Demand {
@@ -62,6 +66,7 @@ impl Demand {
             reserve: 0,
             kv: 0,
             heads: None,
+            min_gpu: 0,
         }
     }
 
@@ -95,7 +100,7 @@ impl Demand {
         }
         // share ÷ utilization, where utilization = used ÷ total.
         let scaled = (u128::from(share) * u128::from(self.total)).div_ceil(u128::from(used));
-        u64::try_from(scaled).unwrap_or(u64::MAX)
+        u64::try_from(scaled).unwrap_or(u64::MAX).max(self.min_gpu)
     }
 }
 

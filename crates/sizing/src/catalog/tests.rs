@@ -347,9 +347,18 @@ fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
         reserve: total - used,
         kv: 8_000_000_000,
         heads: Some(Heads { query: 32, kv: 4 }),
+        min_gpu: 0,
     };
     // One GPU: everything.
     assert_eq!(d.per_gpu(1), total);
+    // vLLM's CUDA context and graphs must fit in the tenth each GPU leaves free,
+    // however small its share: 1.5 GB beside the fraction asks 15 GB of each.
+    let floored = Demand {
+        min_gpu: 15_000_000_000,
+        ..d
+    };
+    assert_eq!(floored.per_gpu(8), 15_000_000_000);
+    assert_eq!(floored.per_gpu(1), total);
     // Two GPUs: 1 + 30/2 + 8/2 = 20 GB used, ÷ 0.9 on each GPU (not 1 GB + the
     // whole model's 4.33 GB reserve on each).
     let two = d.per_gpu(2);

@@ -295,15 +295,34 @@ fn fraction(u: f64) -> f64 {
 }
 
 /// The memory one GPU must have for `used` bytes of which `kv` are the KV cache
-/// and `weights` the weights, under `budget` at fraction `u`.
-pub fn needed(budget: Budget, u: f64, used: u64, kv: u64, weights: u64) -> f64 {
+/// and `weights` the weights, under `budget` at fraction `u`, when the engine
+/// also holds `outside` bytes beyond its fraction (vLLM's CUDA context and
+/// graphs, [`vllm_outside`]; 0 for the others): the share it leaves free,
+/// (1 − `u`) of the GPU, must hold them.
+pub fn needed(budget: Budget, u: f64, used: u64, kv: u64, weights: u64, outside: u64) -> f64 {
     let u = fraction(u);
     let used = used as f64;
     match budget {
-        Budget::OfTotal => used / u,
+        Budget::OfTotal => (used / u).max(least_for_outside(u, outside)),
         Budget::Static => ((weights + kv) as f64 / u + SGLANG_START_RESERVE as f64).max(used),
         Budget::OfFree => used + kv as f64 * (1.0 / u - 1.0),
         Budget::Exact => used,
+    }
+}
+
+/// The least memory a GPU needs for `outside` bytes to fit in the (1 − `u`) of
+/// it the engine leaves free; 0 when nothing lies outside, and the bytes
+/// themselves at a fraction of 1 (where nothing is left: the report says so).
+pub fn least_for_outside(u: f64, outside: u64) -> f64 {
+    let u = fraction(u);
+    if outside == 0 {
+        0.0
+    } else if u < 1.0 {
+        // 1 − 0.9 is 0.09999999999999998 in binary; the fraction as typed has
+        // few decimals, so its complement is rounded to nine.
+        outside as f64 / (((1.0 - u) * 1e9).round() / 1e9)
+    } else {
+        outside as f64
     }
 }
 
@@ -391,13 +410,17 @@ mod tests {
         ];
         for (rule, u, used, kv, w, want) in needs {
             // Within a byte: the reserve is 0.4 GiB rounded down to whole bytes.
-            let got = needed(rule, u, used * G, kv * G, w * G);
+            let got = needed(rule, u, used * G, kv * G, w * G, 0);
             assert!(
                 (got - want * g).abs() < 1.0,
                 "{rule:?}: {got} B, not {} B",
                 want * g
             );
         }
+        // What vLLM holds beyond its fraction must fit in the tenth it leaves:
+        // 9 GiB at 0.9 needs 10 GiB, but 1.5 GiB beside the budget needs 15.
+        assert_eq!(needed(Budget::OfTotal, 0.9, 9 * G, 0, 0, G / 2), 10.0 * g);
+        assert!((needed(Budget::OfTotal, 0.9, 9 * G, 0, 0, 3 * G / 2) - 15.0 * g).abs() < 1024.0);
         // (rule, fraction, memory, the rest, weights) → KV capacity in GiB: a
         // 40 GiB GPU under vLLM holding 26 of other memory keeps 40 × 0.9 − 26.
         let capacities = [

@@ -81,6 +81,10 @@ pub struct Estimate {
     /// total), and what they are; 0 and empty when nothing is.
     pub host: u64,
     pub host_note: String,
+    /// The least memory any GPU of a split must have, whatever its share: what
+    /// the engine's fraction leaves free must hold vLLM's CUDA context and
+    /// graphs. 0 for other engines.
+    pub min_gpu: u64,
 }
 
 impl Estimate {
@@ -99,6 +103,7 @@ impl Estimate {
             warnings,
             host: 0,
             host_note: String::new(),
+            min_gpu: 0,
         }
     }
 
@@ -128,6 +133,7 @@ impl Estimate {
             reserve: self.bytes(TermKind::EngineReserve),
             kv: self.bytes(TermKind::KvCache),
             heads: None,
+            min_gpu: self.min_gpu,
         }
     }
 }
@@ -669,7 +675,15 @@ pub fn inference(
         )
         .band(0.5, 2.0),
     );
+    // vLLM's CUDA context and graphs live beside its fraction.
+    let (context, graphs) = if vllm && arch.kind.generates() {
+        engine::vllm_outside(tp, arch.layers)
+    } else {
+        (0, 0)
+    };
+    let outside = context + graphs;
     let budget = w.engine.budget();
+    let mut in_reserve = 0;
     if w.memory_utilization < 1.0 && budget != Budget::Exact {
         let sum = |f: fn(&Term) -> u64| terms.iter().map(f).fold(0u64, u64::saturating_add);
         let kind = |k: TermKind, f: fn(&Term) -> u64| {
@@ -677,7 +691,10 @@ pub fn inference(
         };
         let u = w.memory_utilization;
         let reserve_of = |used: u64, kv: u64, weights: u64| -> Result<u64, EstimateError> {
-            Ok(to_bytes(engine::needed(budget, u, used, kv, weights))?.saturating_sub(used))
+            Ok(
+                to_bytes(engine::needed(budget, u, used, kv, weights, outside))?
+                    .saturating_sub(used),
+            )
         };
         let (used, kv, weights) = (
             sum(|t| t.bytes),
@@ -686,6 +703,14 @@ pub fn inference(
         );
         let reserve = reserve_of(used, kv, weights)?;
         let formula = match budget {
+            Budget::OfTotal if outside > 0 => format!(
+                "max({} B ÷ {u}, (CUDA context {} B + CUDA graphs {} B) ÷ (1 − {u})) − {} B = {} B",
+                g(used),
+                g(context),
+                g(graphs),
+                g(used),
+                g(reserve)
+            ),
             Budget::OfTotal => format!("{} B ÷ {u} − {} B = {} B", g(used), g(used), g(reserve)),
             Budget::Static => format!(
                 "max((weights {} B + KV cache {} B) ÷ {u} + {} B held before SGLang measures, {} B) − {} B = {} B",
@@ -729,47 +754,54 @@ pub fn inference(
         t.low = low.min(high).min(reserve);
         t.high = low.max(high).max(reserve);
         terms.push(t);
+        in_reserve = to_bytes(engine::least_for_outside(u, outside))?;
     }
-    if vllm && arch.kind.generates() {
+    if outside > 0 {
         // What vLLM holds outside its fraction must fit in what the fraction
-        // leaves free: GPUs big enough for the budget can still be too small.
-        let (context, graphs) = engine::vllm_outside(tp, arch.layers);
-        let outside = (context + graphs) as f64;
-        let used = terms
+        // leaves free: for a small model that, not the budget, sets the size.
+        let used: u64 = terms
             .iter()
+            .filter(|t| t.kind != TermKind::EngineReserve)
             .map(|t| t.bytes)
             .fold(0u64, u64::saturating_add);
         let u = w.memory_utilization;
-        let smallest = if u < 1.0 {
-            outside / (1.0 - u)
-        } else {
-            f64::INFINITY
-        };
-        if (used as f64) < smallest {
-            let gib = |b: f64| format!("{:.2} GiB", b / GIB as f64);
-            let hold = if smallest.is_finite() {
-                format!(
-                    "GPUs from {} (the total above) to {} hold the budget but not these",
-                    gib(used as f64),
-                    gib(smallest)
-                )
-            } else {
-                "at a fraction of 1 nothing is left for them".to_string()
-            };
+        let gib = |b: f64| format!("{:.2} GiB", b / GIB as f64);
+        let what = format!(
+            "vLLM keeps its CUDA context (about {}) and CUDA graphs (about {} for {} layers) outside gpu_memory_utilization",
+            gib(context as f64),
+            gib(graphs as f64),
+            arch.layers
+        );
+        let budget_alone = used as f64 / u;
+        let least = engine::least_for_outside(u, outside);
+        if u >= 1.0 {
             warnings.push(format!(
-                "vLLM keeps its CUDA context (about {}) and CUDA graphs (about {} for {} layers) outside gpu_memory_utilization, in what {u} leaves free: {hold}. On such a GPU, MIG slice or vGPU profile, start vLLM with --enforce-eager (no CUDA graphs) or a lower gpu_memory_utilization.",
-                gib(context as f64),
-                gib(graphs as f64),
-                arch.layers
+                "{what}: at a fraction of 1 nothing is left for them. Give vLLM a lower gpu_memory_utilization."
+            ));
+        } else if least > budget_alone {
+            let eager = budget_alone.max(engine::least_for_outside(u, context));
+            warnings.push(format!(
+                "{what}, in the {} of the GPU that {u} leaves free: here they set the size, {} where the budget alone needs {}. With --enforce-eager (no CUDA graphs) {} would do; a lower gpu_memory_utilization also leaves them more room.",
+                words_share(1.0 - u),
+                gib(least),
+                gib(budget_alone),
+                gib(eager)
             ));
         }
     }
     let gpus = tp;
-    Ok(Estimate::from_terms(terms, gpus, warnings).with_host(
+    let mut estimate = Estimate::from_terms(terms, gpus, warnings);
+    estimate.min_gpu = in_reserve;
+    Ok(estimate.with_host(
         host_embedding.div_ceil(u64::from(tp)),
         "The token embedding, which llama.cpp keeps in host memory and reads on the CPU."
             .to_string(),
     ))
+}
+
+/// A fraction as a share in words: 0.1 → "10 %".
+fn words_share(f: f64) -> String {
+    format!("{} %", ((f * 1000.0).round() / 10.0))
 }
 
 /// What the weights term adds for llama.cpp.
