@@ -668,7 +668,7 @@ pub fn inference(
             w.runtime_overhead,
             format!("{} B per GPU, {origin}", g(w.runtime_overhead)),
             if vllm {
-                "vLLM counts in its budget the memory that grows outside PyTorch while it profiles: NCCL and custom all-reduce buffers, cuBLAS workspaces. 44 start-up logs of vLLM 0.19 on H100 80GB print 0.24–0.27 GiB at tensor parallel 1 and 2.06–2.21 GiB at 2 and 4 (llm-d-planner accuracy logs); GPUs joined only by PCIe add about what they add at tensor parallel 1 (0.25 GiB on two RTX 4090, vllm-project/vllm#13061): set about 300 MiB there. The CUDA context (0.51 GiB; 1.53 GiB with a process group) and CUDA graphs (0.67–1.57 GiB) live outside the budget, in the share vLLM leaves free."
+                "vLLM counts in its budget the memory that grows outside PyTorch while it profiles: NCCL and custom all-reduce buffers, cuBLAS workspaces. 44 start-up logs of vLLM 0.19 on H100 80GB print 0.24–0.27 GiB at tensor parallel 1 and 2.06–2.21 GiB at 2 and 4 (llm-d-planner accuracy logs); GPUs joined only by PCIe add about what they add at tensor parallel 1 (0.25 GiB on two RTX 4090, vllm-project/vllm#13061): set about 300 MiB there. The CUDA context (0.51 GiB; 1.53 GiB with a process group) and CUDA graphs (0.51–1.85 GiB) live outside the budget, in the share vLLM leaves free: the reserve below makes room for them."
             } else {
                 "CUDA context, cuBLAS/cuDNN workspaces, CUDA graphs and communication buffers. PyTorch's context alone is 300 MiB–2 GiB; vLLM measured 1.79 GiB on one H100."
             },
