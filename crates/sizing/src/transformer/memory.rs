@@ -683,7 +683,7 @@ pub fn inference(
     };
     let outside = context + graphs;
     let budget = w.engine.budget();
-    let mut in_reserve = 0;
+    let mut min_gpu = 0;
     if w.memory_utilization < 1.0 && budget != Budget::Exact {
         let sum = |f: fn(&Term) -> u64| terms.iter().map(f).fold(0u64, u64::saturating_add);
         let kind = |k: TermKind, f: fn(&Term) -> u64| {
@@ -754,7 +754,7 @@ pub fn inference(
         t.low = low.min(high).min(reserve);
         t.high = low.max(high).max(reserve);
         terms.push(t);
-        in_reserve = to_bytes(engine::least_for_outside(u, outside))?;
+        min_gpu = to_bytes(engine::least_for_outside(u, outside))?;
     }
     if outside > 0 {
         // What vLLM holds outside its fraction must fit in what the fraction
@@ -791,7 +791,7 @@ pub fn inference(
     }
     let gpus = tp;
     let mut estimate = Estimate::from_terms(terms, gpus, warnings);
-    estimate.min_gpu = in_reserve;
+    estimate.min_gpu = min_gpu;
     Ok(estimate.with_host(
         host_embedding.div_ceil(u64::from(tp)),
         "The token embedding, which llama.cpp keeps in host memory and reads on the CPU."
