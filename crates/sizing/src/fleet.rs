@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
     Catalog, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Gpu, Layout, Rounding,
-    fewest_gpus, fit, rounding, with_margin,
+    fewest_gpus, fit, nvlink_group, rounding, with_margin,
 };
 use crate::input::clip;
 use crate::scenario::FieldError;
@@ -331,6 +331,7 @@ pub fn answer(
                         settings.margin_percent,
                         h.gpus_per_host,
                         gpu.nvswitch(),
+                        nvlink_group(gpu, h.gpus_per_host),
                     );
                     match n {
                         Some((fewest, l)) => {
@@ -352,7 +353,8 @@ pub fn answer(
                                         h.gpus_per_host,
                                         gpu.nvswitch(),
                                     ),
-                                    per_gpu: demand.per_gpu_in(l),
+                                    per_gpu: demand
+                                        .per_gpu_in(l, nvlink_group(gpu, h.gpus_per_host)),
                                     in_fleet: copies > 0,
                                 }),
                             )

@@ -55,6 +55,40 @@ pub struct Demand {
     /// engine's fraction leaves free must hold vLLM's CUDA context and graphs.
     #[serde(default)]
     pub min_gpu: u64,
+    /// What vLLM keeps outside the model, which a split changes; `None` for
+    /// the other engines, CNNs and a known demand.
+    #[serde(default)]
+    pub vllm: Option<VllmSplit>,
+}
+
+/// vLLM's memory outside the model, for splits: the non-torch memory depends on
+/// whether the tensor-parallel GPUs are joined by NVLink, the CUDA context on
+/// the process group, the CUDA graphs on the layers each GPU holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VllmSplit {
+    /// The scenario's tensor-parallel size, which `replicated` and `min_gpu`
+    /// assume (over NVLink when it is 2 or more).
+    pub tensor: u32,
+    /// Decoder layers of the model.
+    pub layers: u32,
+    /// Whether the runtime overhead is vLLM's non-torch default (a split then
+    /// takes the figure of its own size and interconnect) or was set.
+    pub default_overhead: bool,
+    /// What `gpu_memory_utilization` leaves free, in billionths of the GPU;
+    /// 0 when it leaves nothing (no floor).
+    pub free_ppb: u32,
+}
+
+/// How many GPUs of a host NVLink joins into one group: all of them through
+/// NVSwitch on an SXM baseboard, pairs on bridged cards, none on the others.
+pub fn nvlink_group(gpu: &Gpu, gpus_per_host: u32) -> u32 {
+    if !gpu.nvlink.supported {
+        1
+    } else if gpu.nvswitch() {
+        gpus_per_host.max(1)
+    } else {
+        2
+    }
 }
 
 impl Demand {
@@ -67,22 +101,29 @@ impl Demand {
             kv: 0,
             heads: None,
             min_gpu: 0,
+            vllm: None,
         }
     }
 
-    /// Bytes per GPU when split evenly over `n` GPUs (tensor parallel `n`).
+    /// Bytes per GPU when split evenly over `n` GPUs (tensor parallel `n`),
+    /// joined by NVLink.
     pub fn per_gpu(&self, n: u32) -> u64 {
-        self.per_gpu_in(Layout {
-            tensor: n.max(1),
-            pipeline: 1,
-            hosts: 1,
-        })
+        self.per_gpu_in(
+            Layout {
+                tensor: n.max(1),
+                pipeline: 1,
+                hosts: 1,
+            },
+            u32::MAX,
+        )
     }
 
-    /// Bytes per GPU in `layout`: the replicated part on every GPU, the KV cache
-    /// over the key/value-head shards and the pipeline stages, the rest over all
-    /// GPUs, and the engine's reserve recomputed on that share.
-    pub fn per_gpu_in(&self, layout: Layout) -> u64 {
+    /// Bytes per GPU in `layout` on GPUs that NVLink joins in groups of
+    /// `nvlink_group` ([`nvlink_group`]): the replicated part on every GPU
+    /// (vLLM's non-torch memory for the split's size and interconnect), the KV
+    /// cache over the key/value-head shards and the pipeline stages, the rest
+    /// over all GPUs, and the engine's reserve recomputed on that share.
+    pub fn per_gpu_in(&self, layout: Layout, nvlink_group: u32) -> u64 {
         let shards = u64::from(layout.tensor.max(1)) * u64::from(layout.pipeline.max(1));
         let kv_shards = match self.heads {
             Some(h) => u64::from(layout.tensor.clamp(1, h.kv.max(1))),
@@ -91,8 +132,11 @@ impl Demand {
         let used = self.total.saturating_sub(self.reserve);
         let kv = self.kv.min(used.saturating_sub(self.replicated));
         let rest = used.saturating_sub(self.replicated).saturating_sub(kv);
-        let share = self
-            .replicated
+        let (replicated, min_gpu) = match self.vllm {
+            Some(v) => v.in_layout(self.replicated, layout, nvlink_group),
+            None => (self.replicated, self.min_gpu),
+        };
+        let share = replicated
             .saturating_add(rest.div_ceil(shards))
             .saturating_add(kv.div_ceil(kv_shards));
         if self.reserve == 0 || used == 0 {
@@ -100,7 +144,37 @@ impl Demand {
         }
         // share ÷ utilization, where utilization = used ÷ total.
         let scaled = (u128::from(share) * u128::from(self.total)).div_ceil(u128::from(used));
-        u64::try_from(scaled).unwrap_or(u64::MAX).max(self.min_gpu)
+        u64::try_from(scaled).unwrap_or(u64::MAX).max(min_gpu)
+    }
+}
+
+impl VllmSplit {
+    /// Whether the tensor-parallel GPUs of `layout` talk over NVLink.
+    pub fn over_nvlink(&self, layout: Layout, nvlink_group: u32) -> bool {
+        let tensor = self.tensor.max(1).saturating_mul(layout.tensor.max(1));
+        tensor >= 2 && tensor <= nvlink_group
+    }
+
+    /// The non-torch memory and the least memory of each GPU of `layout`, of
+    /// GPUs NVLink joins in groups of `nvlink_group`; `replicated` is the
+    /// scenario's runtime overhead.
+    pub fn in_layout(&self, replicated: u64, layout: Layout, nvlink_group: u32) -> (u64, u64) {
+        use crate::transformer::engine;
+        let tensor = self.tensor.max(1).saturating_mul(layout.tensor.max(1));
+        let nvlink = self.over_nvlink(layout, nvlink_group);
+        let overhead = if self.default_overhead {
+            engine::vllm_non_torch(tensor, nvlink)
+        } else {
+            replicated
+        };
+        if self.free_ppb == 0 {
+            return (overhead, 0);
+        }
+        let layers = self.layers.div_ceil(layout.pipeline.max(1));
+        let (context, graphs) = engine::vllm_outside(nvlink, layers);
+        let u = 1.0 - f64::from(self.free_ppb) / 1e9;
+        let least = engine::least_for_outside(u, context + graphs).ceil();
+        (overhead, least.min(u64::MAX as f64) as u64)
     }
 }
 
@@ -192,8 +266,10 @@ pub fn fewest_gpus(
     margin_percent: f64,
     gpus_per_host: u32,
     nvswitch: bool,
+    nvlink_group: u32,
 ) -> Option<(u32, Layout)> {
-    let fits = |l: Layout| with_margin(demand.per_gpu_in(l), margin_percent) <= capacity;
+    let fits =
+        |l: Layout| with_margin(demand.per_gpu_in(l, nvlink_group), margin_percent) <= capacity;
     let even = (2..=MAX_GPUS).find(|&n| {
         fits(Layout {
             tensor: n,
@@ -928,6 +1004,7 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         s.margin_percent,
         gpus_per_host,
         gpu.nvswitch(),
+        nvlink_group(gpu, gpus_per_host),
     )?;
     let n = layout.gpus();
     let hosts = layout.hosts;
@@ -949,6 +1026,14 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         "Without NVLink, prefer pipeline parallelism: tensor parallelism over PCIe is slow."
             .to_string()
     };
+    if let Some(v) = demand.vllm {
+        let group = nvlink_group(gpu, gpus_per_host);
+        note.push_str(if v.over_nvlink(layout, group) {
+            " Under vLLM every GPU holds NCCL and custom all-reduce buffers for its NVLink peers (about 2.1 GiB of non-torch memory and 1 GiB of CUDA context more than one GPU alone, on H100)."
+        } else {
+            " Under vLLM over PCIe there are no custom all-reduce buffers: each GPU's non-torch memory and CUDA context stay near one GPU's alone."
+        });
+    }
     if hosts > 1 {
         note.push_str(&format!(
             " Spans {hosts} hosts of {gpus_per_host} GPUs: needs a fast network (RDMA, GPUDirect)."
@@ -967,7 +1052,7 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         fewest,
         layout,
         rounding,
-        per_gpu: demand.per_gpu_in(layout),
+        per_gpu: demand.per_gpu_in(layout, nvlink_group(gpu, gpus_per_host)),
         capacity,
         hosts,
         interconnect,

@@ -348,6 +348,7 @@ fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
         kv: 8_000_000_000,
         heads: Some(Heads { query: 32, kv: 4 }),
         min_gpu: 0,
+        vllm: None,
     };
     // One GPU: everything.
     assert_eq!(d.per_gpu(1), total);
@@ -368,13 +369,107 @@ fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
     let expect = (1e9 + 30e9 / 8.0 + 8e9 / 4.0) / 0.9;
     assert!((eight as f64 - expect).abs() < 2.0, "{eight} vs {expect}");
     // Pipeline stages split the KV cache by layers.
-    let tp4pp2 = d.per_gpu_in(Layout {
-        tensor: 4,
-        pipeline: 2,
-        hosts: 1,
-    });
+    let tp4pp2 = d.per_gpu_in(
+        Layout {
+            tensor: 4,
+            pipeline: 2,
+            hosts: 1,
+        },
+        u32::MAX,
+    );
     let expect = (1e9 + 30e9 / 8.0 + 8e9 / 8.0) / 0.9;
     assert!((tp4pp2 as f64 - expect).abs() < 2.0);
+}
+
+#[test]
+fn a_vllm_split_takes_the_memory_of_its_size_and_interconnect() {
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    // Under vLLM at 0.9: 400 GiB of model and cache, and 0.25 GiB of non-torch
+    // memory, vLLM's figure on one GPU; 80 decoder layers.
+    let used = 400 * GIB + GIB / 4;
+    let total = (used as f64 / 0.9).ceil() as u64;
+    let d = Demand {
+        total,
+        replicated: GIB / 4,
+        reserve: total - used,
+        kv: 0,
+        heads: None,
+        min_gpu: 22_690 * MIB,
+        vllm: Some(VllmSplit {
+            tensor: 1,
+            layers: 80,
+            default_overhead: true,
+            free_ppb: 100_000_000,
+        }),
+    };
+    let layout = |tensor, pipeline| Layout {
+        tensor,
+        pipeline,
+        hosts: 1,
+    };
+    let near = |got: u64, want: f64| {
+        assert!((got as f64 - want).abs() <= 2.0, "{got} vs {want}");
+    };
+    // (GPUs, NVLink group, non-torch GiB per GPU): four on NVSwitch hold NCCL and
+    // custom all-reduce buffers, 2.2 GiB each; over PCIe 300 MiB; bridged pairs
+    // talk over NVLink at two GPUs (2.1 GiB), not at four. Each also holds its
+    // share of the 400 GiB, all ÷ 0.9.
+    let pcie = (300 * MIB) as f64 / GIB as f64;
+    for (gpus, group, non_torch) in [(4, 8, 2.2), (4, 1, pcie), (2, 2, 2.1), (4, 2, pcie)] {
+        near(
+            d.per_gpu_in(layout(gpus, 1), group),
+            (non_torch + 400.0 / f64::from(gpus)) * GIB as f64 / 0.9,
+        );
+    }
+    // A set overhead stays as set.
+    let set = Demand {
+        vllm: Some(VllmSplit {
+            default_overhead: false,
+            ..d.vllm.unwrap()
+        }),
+        ..d
+    };
+    near(
+        set.per_gpu_in(layout(4, 1), 8),
+        (0.25 * GIB as f64 + 100.0 * GIB as f64) / 0.9,
+    );
+    // The least memory of a GPU: the CUDA context (1,567 MiB with an NVLink
+    // process group, 522 MiB without) and the graphs (307 MiB + 18 MiB per layer
+    // on the GPU) in the tenth 0.9 leaves free.
+    let small = Demand {
+        total: GIB,
+        replicated: GIB / 4,
+        reserve: GIB / 10,
+        ..d
+    };
+    let floor = |mib: u64| ((mib * MIB) as f64 / 0.1).ceil() as u64;
+    assert_eq!(
+        small.per_gpu_in(layout(8, 1), 8),
+        floor(1_567 + 307 + 80 * 18)
+    );
+    assert_eq!(
+        small.per_gpu_in(layout(8, 1), 1),
+        floor(522 + 307 + 80 * 18)
+    );
+    // Pipeline stages hold fewer layers each, so fewer graphs.
+    assert_eq!(
+        small.per_gpu_in(layout(4, 2), 1),
+        floor(522 + 307 + 40 * 18)
+    );
+    // Nothing left free: no floor (the engine's warning says so), the
+    // non-torch memory and a share.
+    let full = Demand {
+        vllm: Some(VllmSplit {
+            free_ppb: 0,
+            ..d.vllm.unwrap()
+        }),
+        ..small
+    };
+    near(
+        full.per_gpu_in(layout(8, 1), 8),
+        (2.2 * GIB as f64 + 0.65 * GIB as f64 / 8.0) / 0.9,
+    );
 }
 
 #[test]

@@ -297,6 +297,38 @@ fn a_split_vllm_deployment_keeps_the_fraction_of_each_gpu_free() {
     );
     // The old rule — one model-wide reserve copied to every GPU — would ask more.
     assert!((l40s.per_gpu as f64) < share + reserve as f64);
+    // The L40S talk over PCIe (300 MiB of non-torch memory each); four H100 SXM
+    // over NVSwitch hold 2.2 GiB each, and their CUDA context grows to 1,567 MiB.
+    let pcie = fits
+        .multi_gpu
+        .iter()
+        .find(|g| g.gpu_id == "h100-pcie-80gb")
+        .unwrap();
+    let sxm = fits
+        .multi_gpu
+        .iter()
+        .find(|g| g.gpu_id == "h100-sxm5-80gb")
+        .unwrap();
+    assert_eq!((pcie.layout.tensor, sxm.layout.tensor), (4, 4));
+    let at = |non_torch: f64| (non_torch + rest / 4.0 + kv / 4.0) / 0.9;
+    for (g, non_torch) in [(pcie, (300u64 << 20) as f64), (sxm, 2.2 * 1_073_741_824.0)] {
+        let expect = at(non_torch);
+        assert!(
+            (g.per_gpu as f64 - expect).abs() / expect < 1e-6,
+            "{}: {} vs {expect}",
+            g.gpu_id,
+            g.per_gpu
+        );
+    }
+    assert!(sxm.note.contains("NVLink peers"), "{}", sxm.note);
+    assert!(pcie.note.contains("over PCIe"), "{}", pcie.note);
+    let a100 = fits
+        .multi_gpu
+        .iter()
+        .find(|g| g.gpu_id == "a100-sxm4-40gb")
+        .unwrap();
+    assert_eq!(a100.layout.tensor, 8);
+    assert_eq!(a100.per_gpu, ((1_567 + 307 + 80 * 18) * 10) << 20);
     assert_eq!(
         r.scenario.workload.kind(),
         "transformer",

@@ -138,15 +138,7 @@ impl ServingEngine {
     /// The others: 1 GiB for the CUDA context, library workspaces and buffers.
     pub fn default_overhead(self, tp: u32) -> u64 {
         match self {
-            ServingEngine::Vllm => {
-                let (_, bytes) = VLLM_NON_TORCH
-                    .iter()
-                    .rev()
-                    .find(|(from, _)| tp >= *from)
-                    .copied()
-                    .unwrap_or(VLLM_NON_TORCH[0]);
-                bytes
-            }
+            ServingEngine::Vllm => vllm_non_torch(tp, true),
             _ => super::memory::DEFAULT_RUNTIME_OVERHEAD,
         }
     }
@@ -273,13 +265,44 @@ pub const VLLM_NON_TORCH: [(u32, u64); 3] = [
 /// over 59 runs, about 0.3 GiB + 18 MiB per decoder layer on the GPU for dense
 /// models (Llama-3.1-8B, 32 layers: 0.91 GiB; Llama-3.3-70B, 80 layers at
 /// tensor parallel 2: 1.79 GiB; 8 layers per GPU at pipeline parallel 4: 0.51
-/// GiB), more for mixtures of experts. Returns (context, graphs).
-pub fn vllm_outside(tp: u32, layers: u32) -> (u64, u64) {
+/// GiB), more for mixtures of experts. `layers` are the decoder layers on
+/// the GPU. `nvlink_group`: the GPU is one of a tensor-parallel group joined
+/// by NVLink, whose process group 0.19 counts in the context (1.53 GiB);
+/// otherwise 0.51 GiB. GPUs joined only by PCIe open few NCCL channels: eight
+/// L40S at tensor parallel 8 found 0.49 GiB in use before vLLM 0.10.2 measured
+/// ("Free memory on device (43.93/44.42 GiB)"; four H100 in the same version,
+/// 0.6 GiB). Returns (context, graphs).
+pub fn vllm_outside(nvlink_group: bool, layers: u32) -> (u64, u64) {
     const MIB: u64 = 1 << 20;
-    let context = if tp > 1 { 1_567 * MIB } else { 522 * MIB };
+    let context = if nvlink_group { 1_567 * MIB } else { 522 * MIB };
     let graphs = 307 * MIB + 18 * MIB * u64::from(layers);
     (context, graphs)
 }
+
+/// vLLM's non-torch memory per GPU at tensor parallel `tp`, its GPUs joined by
+/// NVLink or not: [`VLLM_NON_TORCH`] over NVLink (and alone),
+/// [`VLLM_NON_TORCH_PCIE`] over PCIe.
+pub fn vllm_non_torch(tp: u32, nvlink: bool) -> u64 {
+    if tp >= 2 && !nvlink {
+        return VLLM_NON_TORCH_PCIE;
+    }
+    let (_, bytes) = VLLM_NON_TORCH
+        .iter()
+        .rev()
+        .find(|(from, _)| tp >= *from)
+        .copied()
+        .unwrap_or(VLLM_NON_TORCH[0]);
+    bytes
+}
+
+/// vLLM's non-torch memory per GPU when tensor parallelism runs over PCIe:
+/// about what one GPU adds alone, plus 0.05 GiB. Logs of PCIe-only splits
+/// print 0.09–0.25 GiB: 0.25 on two RTX 4090 (vllm-project/vllm#13061), 0.20
+/// on sixteen 24 GB cards (PR #14447), 0.17–0.21 on eight L40S (vLLM 0.10.2,
+/// custom all-reduce off "on more than two PCIe-only GPUs"), 0.09 on four A30
+/// bridged in pairs (#29070). Without NVLink there is no custom all-reduce
+/// buffer and NCCL opens few channels.
+pub const VLLM_NON_TORCH_PCIE: u64 = 300 << 20;
 
 /// llama.cpp's default physical batch (`n_ubatch`): the tokens of one forward
 /// pass, which size its compute buffer.
@@ -386,6 +409,11 @@ mod tests {
         assert_eq!(vllm.default_overhead(2), G * 21 / 10);
         assert_eq!(vllm.default_overhead(4), G * 22 / 10);
         assert_eq!(vllm.default_overhead(8), G * 22 / 10);
+        // Over PCIe a split adds little to what one GPU holds.
+        assert_eq!(vllm_non_torch(1, false), G / 4);
+        assert_eq!(vllm_non_torch(2, false), 300 << 20);
+        assert_eq!(vllm_non_torch(8, false), 300 << 20);
+        assert_eq!(vllm_non_torch(2, true), G * 21 / 10);
         for e in ServingEngine::ALL.into_iter().filter(|e| *e != vllm) {
             assert_eq!(e.default_overhead(1), G);
             assert_eq!(e.default_overhead(4), G);

@@ -85,6 +85,8 @@ pub struct Estimate {
     /// the engine's fraction leaves free must hold vLLM's CUDA context and
     /// graphs. 0 for other engines.
     pub min_gpu: u64,
+    /// vLLM's memory outside the model, for the fit engine's splits.
+    pub vllm: Option<crate::catalog::VllmSplit>,
 }
 
 impl Estimate {
@@ -104,6 +106,7 @@ impl Estimate {
             host: 0,
             host_note: String::new(),
             min_gpu: 0,
+            vllm: None,
         }
     }
 
@@ -134,6 +137,7 @@ impl Estimate {
             kv: self.bytes(TermKind::KvCache),
             heads: None,
             min_gpu: self.min_gpu,
+            vllm: self.vllm,
         }
     }
 }
@@ -677,7 +681,7 @@ pub fn inference(
     );
     // vLLM's CUDA context and graphs live beside its fraction.
     let (context, graphs) = if vllm && arch.kind.generates() {
-        engine::vllm_outside(tp, arch.layers)
+        engine::vllm_outside(tp > 1, arch.layers)
     } else {
         (0, 0)
     };
@@ -792,6 +796,21 @@ pub fn inference(
     let gpus = tp;
     let mut estimate = Estimate::from_terms(terms, gpus, warnings);
     estimate.min_gpu = min_gpu;
+    if vllm && arch.kind.generates() {
+        let u = w.memory_utilization;
+        let free = if budget != Budget::Exact && u < 1.0 {
+            // The complement as typed, as `least_for_outside` rounds it.
+            (((1.0 - u) * 1e9).round() as u32).max(1)
+        } else {
+            0
+        };
+        estimate.vllm = Some(crate::catalog::VllmSplit {
+            tensor: tp,
+            layers: arch.layers,
+            default_overhead: w.runtime_overhead == w.engine.default_overhead(tp),
+            free_ppb: free,
+        });
+    }
     Ok(estimate.with_host(
         host_embedding.div_ceil(u64::from(tp)),
         "The token embedding, which llama.cpp keeps in host memory and reads on the CPU."
