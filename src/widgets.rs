@@ -22,6 +22,18 @@ pub fn options<T: Copy>(
 /// A text field that keeps exactly what was typed and shows the engine's message
 /// for it underneath. Numbers are typed as text so that nothing the user typed is
 /// ever dropped by the browser.
+/// The part of a page below its first screen, built just after the frame that
+/// shows the rest of the page is painted: the inputs, the memory and the fits
+/// show first. Built once, then it stays.
+#[component]
+pub fn BelowFold(children: ChildrenFn) -> impl IntoView {
+    let built = RwSignal::new(false);
+    crate::browser::after_paint::after_paint(move || {
+        let _ = built.try_set(true);
+    });
+    view! { <Show when=move || built.get()>{children()}</Show> }
+}
+
 #[component]
 pub fn TextField(
     /// Element id, also the base of the `data-testid` values.

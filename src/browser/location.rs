@@ -67,17 +67,11 @@ impl UseLocationFragmentReturn {
         {
             return;
         }
-        // The frame's callbacks run before it is painted; the task queued there runs after.
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    if let Some(url) = pending.try_update_value(Option::take).flatten() {
-                        write(&url, replace);
-                        shown.try_set_value(read_fragment());
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+        super::after_paint::after_paint(move || {
+            if let Some(url) = pending.try_update_value(Option::take).flatten() {
+                write(&url, replace);
+                shown.try_set_value(read_fragment());
+            }
         });
     }
 }

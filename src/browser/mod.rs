@@ -4,6 +4,7 @@
 //! types: parsing, versions and messages stay in the engine, where the command
 //! line shares them.
 
+pub mod after_paint;
 pub mod clipboard;
 pub mod download;
 pub mod file_open;

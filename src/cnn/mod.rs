@@ -14,7 +14,7 @@ use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
 use crate::speed_card::{Kind, SpeedCard};
 use crate::state::{InputsStoreFields, Shared};
-use crate::widgets::{Check, Choice, Segmented, TextField};
+use crate::widgets::{BelowFold, Check, Choice, Segmented, TextField};
 use crate::{choice, flag, text};
 use layers::LayerTable;
 use sizing::speed::form::GPUS;
@@ -170,15 +170,17 @@ pub fn CnnPage() -> impl IntoView {
             <PageMemory sizing=sizing title="Memory" prefix="cnn-" units=units/>
             // Mounted once, so its own settings survive every change of the workload.
             <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
-            <SpeedCard
-                bind=speed
-                kind=Signal::derive(move || if form.with(|f| f.mode == Mode::Training) { Kind::Training } else { Kind::Forward })
-                gpus=text!(speed, GPUS, gpus)
-                prefix="cnn-"
-                units=units
-            />
-            <DeployCard bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
-            <LayerTable sizing=sizing units=units/>
+            <BelowFold>
+                <SpeedCard
+                    bind=speed
+                    kind=Signal::derive(move || if form.with(|f| f.mode == Mode::Training) { Kind::Training } else { Kind::Forward })
+                    gpus=text!(speed, GPUS, gpus)
+                    prefix="cnn-"
+                    units=units
+                />
+                <DeployCard bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
+                <LayerTable sizing=sizing units=units/>
+            </BelowFold>
         </section>
     }
 }

@@ -21,7 +21,7 @@ use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
 use crate::speed_card::{Kind, SpeedCard};
 use crate::state::{InputsStoreFields, Shared};
-use crate::widgets::{Check, Choice, Segmented, TextField, options};
+use crate::widgets::{BelowFold, Check, Choice, Segmented, TextField, options};
 use crate::{choice, flag, text};
 use model::{ConfigImport, ModelPicker};
 use results::{ParamTable, ReverseCard};
@@ -69,18 +69,20 @@ pub fn TransformerPage() -> impl IntoView {
             <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
             // Mounted once, so their own settings survive every change of the workload.
             <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
-            <SpeedCard
-                bind=Bind::new(shared.inputs.tf_speed(), sizing)
-                kind=kind
-                gpus=text!(form, rules::DATA_PARALLEL, data_parallel)
-                prefix="tf-"
-                units=units
-            />
-            <DeployCard bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
-            <Show when=move || !training()>
-                <ReverseCard form=form units=units/>
-            </Show>
-            <ParamTable sizing=sizing units=units/>
+            <BelowFold>
+                <SpeedCard
+                    bind=Bind::new(shared.inputs.tf_speed(), sizing)
+                    kind=kind
+                    gpus=text!(form, rules::DATA_PARALLEL, data_parallel)
+                    prefix="tf-"
+                    units=units
+                />
+                <DeployCard bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
+                <Show when=move || !training()>
+                    <ReverseCard form=form units=units/>
+                </Show>
+                <ParamTable sizing=sizing units=units/>
+            </BelowFold>
         </section>
     }
 }
