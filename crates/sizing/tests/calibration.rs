@@ -144,7 +144,7 @@ fn cases() -> Vec<Case> {
             "ResNet-50 training, A100 80GB AMP, batch 256",
             2470.0,
             Metric::TrainSamples,
-            resnet50("training", 256, "fp32", true),
+            resnet50("training", 256, "fp16", true),
             "a100-sxm4-80gb",
         ),
         c(
@@ -160,7 +160,7 @@ fn cases() -> Vec<Case> {
             "ResNet-50 training, A100 40GB AMP, batch 256",
             2375.0,
             Metric::TrainSamples,
-            resnet50("training", 256, "fp32", true),
+            resnet50("training", 256, "fp16", true),
             "a100-sxm4-40gb",
         ),
         c(
@@ -168,7 +168,7 @@ fn cases() -> Vec<Case> {
             "ResNet-50 training, V100 16GB AMP, batch 256",
             1200.0,
             Metric::TrainSamples,
-            resnet50("training", 256, "fp32", true),
+            resnet50("training", 256, "fp16", true),
             "v100-sxm2-16gb",
         ),
         c(

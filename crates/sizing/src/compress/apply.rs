@@ -244,6 +244,7 @@ fn math(c: &Compression, share: f64, base_compute: Compute) -> (MathEffect, Opti
     };
     let format = match compute.unwrap_or(base_compute) {
         Compute::Fp32 => "FP32/TF32",
+        Compute::Fp64 => "FP64",
         Compute::Fp16 => "FP16",
         Compute::Bf16 => "BF16",
         Compute::Fp8 => "FP8",

@@ -94,6 +94,9 @@ pub struct Generate {
     pub fixed_bytes: f64,
     /// The part of it every GPU keeps when the model is split (runtime overhead).
     pub replicated_bytes: f64,
+    /// What sets the sequences an option's memory holds (the engine's budget,
+    /// the other bytes as the sequences grow); `None`: the KV cache alone.
+    pub room: Option<crate::transformer::size::ServingRoom>,
     pub sequences: u64,
     pub context: u64,
     pub tp: u64,
@@ -360,6 +363,7 @@ impl Work {
             kv_bytes: kv,
             fixed_bytes: (sized.estimate.total as f64 - kv).max(0.0),
             replicated_bytes: sized.estimate.demand().replicated as f64,
+            room: sized.room,
             sequences: t.sequences,
             context: t.context,
             tp,
@@ -382,11 +386,9 @@ impl Work {
             num(macs),
             num(forward)
         );
-        let compute = if c.mixed_precision {
-            Compute::Fp16
-        } else {
-            Compute::of(c.precision)
-        };
+        // The math runs in the chosen format. Mixed precision (a training
+        // setting of 16-bit formats) adds FP32 master weights, not another format.
+        let compute = Compute::of(c.precision);
         let bytes_per_value = c.precision.bits_per_value() / 8.0;
         if c.mode == Mode::Training {
             let gradient_bytes = if c.mixed_precision {
@@ -505,6 +507,16 @@ impl Work {
                 weight_bytes: g.weight_bytes / k,
                 kv_bytes: g.kv_bytes / k,
                 fixed_bytes: g.replicated_bytes + (g.fixed_bytes - g.replicated_bytes).max(0.0) / k,
+                room: g.room.map(|r| {
+                    let share = |b: f64| g.replicated_bytes + (b - g.replicated_bytes).max(0.0) / k;
+                    crate::transformer::size::ServingRoom {
+                        other: share(r.other),
+                        other_full: share(r.other_full),
+                        base: share(r.base),
+                        per_sequence: r.per_sequence / k,
+                        ..r
+                    }
+                }),
                 tp: g.tp.saturating_mul(n),
                 ..g.clone()
             }),

@@ -10,6 +10,8 @@ pub enum Compute {
     /// FP32 tensor math where the GPU has TF32 (PyTorch's default for
     /// convolutions), plain FP32 where it has not.
     Fp32,
+    /// FP64: the GPU's FP64 tensor rate where it has one, else plain FP64.
+    Fp64,
     Fp16,
     Bf16,
     Fp8,
@@ -22,7 +24,8 @@ type RateOf = fn(&Rates) -> Option<f64>;
 impl Compute {
     pub fn of(p: Precision) -> Compute {
         match p {
-            Precision::Fp64 | Precision::Fp32 | Precision::Tf32 => Compute::Fp32,
+            Precision::Fp64 => Compute::Fp64,
+            Precision::Fp32 | Precision::Tf32 => Compute::Fp32,
             Precision::Fp16 => Compute::Fp16,
             Precision::Fp8E4m3 | Precision::Fp8E5m2 => Compute::Fp8,
             Precision::Int8 => Compute::Int8,
@@ -44,6 +47,10 @@ impl Compute {
     pub fn rate(self, r: &Rates) -> (f64, &'static str) {
         let chain: &[(&'static str, RateOf)] = match self {
             Compute::Fp32 => &[("TF32", |r| r.tf32.value()), ("FP32", |r| r.fp32.value())],
+            Compute::Fp64 => &[
+                ("FP64 Tensor", |r| r.fp64_tensor.value()),
+                ("FP64", |r| r.fp64.value()),
+            ],
             Compute::Fp16 => &[("FP16", |r| r.fp16.value()), ("FP32", |r| r.fp32.value())],
             Compute::Bf16 => &[
                 ("BF16", |r| r.bf16.value()),

@@ -115,18 +115,53 @@ impl Serving<'_> {
         }
     }
 
-    /// Most concurrent sequences the option's memory holds at the full context.
+    /// Most concurrent sequences the option's memory holds at the full context:
+    /// the most whose memory, under the engine's budget rule, is within what
+    /// the option holds after the margin.
     pub fn max_users(&self) -> Option<u64> {
         let per = self.g.kv_bytes / self.g.sequences.max(1) as f64;
         if per <= 0.0 {
             return None;
         }
-        let room = self.usable - self.g.fixed_bytes;
-        Some(if room <= 0.0 {
-            0
-        } else {
-            finite((room / per).floor()).min(1e15) as u64
-        })
+        let fits = |n: u64| {
+            let n = n as f64;
+            let kv = n * per;
+            let needed = match self.g.room {
+                Some(r) => {
+                    let other = r.other_at(n);
+                    crate::transformer::engine::needed(
+                        r.budget,
+                        r.fraction,
+                        (other + kv).min(1.8e19) as u64,
+                        kv.min(1.8e19) as u64,
+                        self.g.weight_bytes as u64,
+                        0,
+                    )
+                }
+                None => self.g.fixed_bytes + kv,
+            };
+            needed <= self.usable
+        };
+        if !fits(0) {
+            return Some(0);
+        }
+        let (mut lo, mut hi) = (0u64, 1u64);
+        while fits(hi) {
+            lo = hi;
+            if hi >= 1 << 50 {
+                return Some(hi);
+            }
+            hi *= 2;
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(lo)
     }
 
     /// Most sequences (up to `limit`) whose steps meet the targets with `share`.
@@ -325,13 +360,12 @@ impl Serving<'_> {
                 Unit::Count,
                 m as f64,
                 format!(
-                    "({} B usable − {} B besides the KV cache) ÷ {} B KV per sequence = {}",
-                    num(self.usable),
-                    num(g.fixed_bytes),
+                    "the most sequences of {} B KV each whose memory, with the engine's reserve, is within {} B usable = {}",
                     num(g.kv_bytes / n.max(1) as f64),
+                    num(self.usable),
                     num(m as f64)
                 ),
-                "Every sequence at the full context; the safety margin kept free.",
+                "Every sequence at the full context; the safety margin kept free. Each sequence adds its KV cache and what grows with it (logits, activations up to the prefill budget), and under vLLM the share of the GPU its fraction keeps free.",
             ));
         }
         out

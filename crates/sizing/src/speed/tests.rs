@@ -3,9 +3,11 @@
 
 use super::*;
 use crate::catalog::Catalog;
+use crate::catalog::FitStatus;
 use crate::mode::Mode;
 use crate::report::{Report, size};
 use crate::scenario::{CnnScenario, ModelRef, NetworkRef, Scenario, TransformerScenario, Workload};
+use crate::transformer::ServingEngine;
 use crate::transformer::training::Recompute;
 
 fn report(s: &Scenario) -> Report {
@@ -394,4 +396,66 @@ fn a_model_no_gpu_holds_is_timed_on_its_multi_gpu_layouts() {
             .iter()
             .all(|m| m.target_gpus.is_none_or(|n| n >= t.gpus))
     );
+}
+
+/// The users an option's memory holds are the most at which the Fits panel
+/// still has it fitting: one more, and it does not. vLLM keeps a tenth of the
+/// GPU free, and the forward pass grows until it fills the prefill budget.
+#[test]
+fn the_users_the_memory_holds_are_the_fits_panels() {
+    let cases = [
+        (
+            "llama-3.1-70b",
+            ServingEngine::Vllm,
+            "b200-sxm-180gb/7g.180gb",
+        ),
+        ("llama-3.1-8b", ServingEngine::Vllm, "l4"),
+        ("llama-3.1-8b", ServingEngine::Generic, "a10"),
+        ("qwen2.5-7b", ServingEngine::Sglang, "l40s"),
+        ("llama-2-7b", ServingEngine::TensorRtLlm, "a100-sxm4-40gb"),
+        ("llama-3.1-8b", ServingEngine::LlamaCpp, "rtx-6000-ada"),
+    ];
+    for (model, engine, option) in cases {
+        let at = |sequences: u64| {
+            let mut s = on(
+                Scenario::new(Workload::Transformer(TransformerScenario {
+                    model: ModelRef::Zoo(model.into()),
+                    engine,
+                    sequences,
+                    context: 8_192,
+                    ..TransformerScenario::default()
+                })),
+                option,
+            );
+            s.speed.option = Some(option.into());
+            report(&s)
+        };
+        let status = |r: &Report| {
+            let fits = r.fits.as_ref().unwrap();
+            let (gpu, profile) = option.split_once('/').unwrap_or((option, ""));
+            fits.options
+                .iter()
+                .find(|o| {
+                    o.gpu_id == gpu
+                        && o.profile.as_deref().unwrap_or("") == profile
+                        && (!profile.is_empty()
+                            || o.mode == crate::catalog::DeploymentMode::Passthrough)
+                })
+                .map(|o| o.status)
+                .unwrap()
+        };
+        let m = figure(&at(1), "max_users").value as u64;
+        assert!(m >= 1, "{model} {engine:?} on {option}: {m}");
+        assert_eq!(
+            status(&at(m)),
+            FitStatus::Fits,
+            "{model} {engine:?} on {option} at {m}"
+        );
+        assert_ne!(
+            status(&at(m + 1)),
+            FitStatus::Fits,
+            "{model} {engine:?} on {option} at {}",
+            m + 1
+        );
+    }
 }

@@ -298,6 +298,85 @@ pub struct TransformerSized {
     pub reverse: Option<Result<ReverseAnswers, FieldError>>,
     /// Serving: memory at other contexts and numbers of sequences.
     pub curves: Option<Curves>,
+    /// Serving: what sets the sequences a GPU's memory holds.
+    pub room: Option<ServingRoom>,
+}
+
+/// How the memory of one GPU grows with the concurrent sequences of a served
+/// model, beyond the KV cache: the engine's budget rule and fraction, and the
+/// other bytes (all but the KV cache and the engine's reserve), which never
+/// shrink as sequences are added: those of the scenario's sequences, those
+/// once the forward pass fills the prefill budget (sequences × context ≥ the
+/// budget), and past that a line read off the model at 1,024 and 2,048
+/// sequences or more (logits and sampler buffers grow with every sequence).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServingRoom {
+    pub budget: super::engine::Budget,
+    pub fraction: f64,
+    /// The scenario's sequences and the other bytes at them.
+    pub sequences: u64,
+    pub other: f64,
+    /// The sequences that fill the prefill budget, and the other bytes there.
+    pub full: u64,
+    pub other_full: f64,
+    /// The other bytes at many sequences: `base` + `per_sequence` × sequences.
+    pub base: f64,
+    pub per_sequence: f64,
+}
+
+impl ServingRoom {
+    /// The other bytes at `n` sequences, or more (never less).
+    pub fn other_at(&self, n: f64) -> f64 {
+        if n <= self.sequences as f64 {
+            self.other
+        } else if n <= self.full as f64 {
+            self.other_full
+        } else {
+            self.other_full.max(self.base + self.per_sequence * n)
+        }
+    }
+}
+
+impl ServingRoom {
+    fn of(a: &Architecture, params: &ParamCount, w: &InferenceWorkload, e: &Estimate) -> Self {
+        let other = |e: &Estimate| {
+            e.total
+                .saturating_sub(e.bytes(TermKind::KvCache))
+                .saturating_sub(e.bytes(TermKind::EngineReserve)) as f64
+        };
+        let at = |sequences: u64| {
+            let w = InferenceWorkload {
+                sequences,
+                ..w.clone()
+            };
+            inference(a, params, &w).ok().map(|e| other(&e))
+        };
+        let now = other(e);
+        let full = w.prefill_chunk.div_ceil(w.context.max(1)).max(w.sequences);
+        let other_full = if full > w.sequences {
+            at(full).unwrap_or(now).max(now)
+        } else {
+            now
+        };
+        let many = full.max(1_024);
+        let (base, per_sequence) = match (at(many), at(many * 2)) {
+            (Some(x), Some(y)) => {
+                let slope = ((y - x) / many as f64).max(0.0);
+                (x - slope * many as f64, slope)
+            }
+            _ => (now, 0.0),
+        };
+        ServingRoom {
+            budget: w.engine.budget(),
+            fraction: w.memory_utilization,
+            sequences: w.sequences,
+            other: now,
+            full,
+            other_full,
+            base,
+            per_sequence,
+        }
+    }
 }
 
 /// The scenario path of a workload field the memory model names in its messages.
@@ -521,6 +600,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             headline,
             reverse: None,
             curves: None,
+            room: None,
         });
     }
     let w = InferenceWorkload {
@@ -569,6 +649,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             kv_tokens: generates.then(|| kv_tokens(&estimate, &w, memory, kv_per_token_gpu)),
         }
     });
+    let room = ServingRoom::of(&a, &params, &w, &estimate);
     Ok(TransformerSized {
         name,
         arch: a,
@@ -580,6 +661,7 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
         headline,
         reverse: Some(reverse),
         curves: Some(curves),
+        room: Some(room),
     })
 }
 
