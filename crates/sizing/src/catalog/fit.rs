@@ -281,8 +281,42 @@ pub fn fewest_gpus(
     let start = even.unwrap_or(2);
     (start..=MAX_GPUS).find_map(|n| {
         let l = layout(n, gpus_per_host, demand.heads, nvswitch);
-        fits(l).then_some((even.unwrap_or(n), l))
+        if fits(l) {
+            return Some((even.unwrap_or(n), l));
+        }
+        // Else fewer GPUs per layer and more pipeline stages, if they hold it:
+        // each stage keeps fewer layers (under vLLM, fewer CUDA graphs) and
+        // its own share of the KV cache, where tensor parallelism copies KV
+        // heads.
+        staged(n, l.tensor, gpus_per_host, demand.heads, nvswitch)
+            .find(|&l| fits(l))
+            .map(|l| (even.unwrap_or(n), l))
     })
+}
+
+/// Layouts of exactly `n` GPUs with a tensor-parallel degree below `below`
+/// that the heads (and an NVSwitch partition) accept, widest first, and the
+/// rest in pipeline stages, within a host where they fit in one.
+fn staged(
+    n: u32,
+    below: u32,
+    gpus_per_host: u32,
+    heads: Option<Heads>,
+    nvswitch: bool,
+) -> impl Iterator<Item = Layout> {
+    let per_host = gpus_per_host.max(1);
+    (1..below.min(per_host.saturating_add(1)))
+        .rev()
+        .filter(move |&t| {
+            n.is_multiple_of(t)
+                && heads.is_none_or(|h| h.accept(t))
+                && (!nvswitch || NVSWITCH_PARTITIONS.contains(&t))
+        })
+        .map(move |t| Layout {
+            tensor: t,
+            pipeline: n / t,
+            hosts: n.div_ceil(per_host),
+        })
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

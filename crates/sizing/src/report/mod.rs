@@ -536,7 +536,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
                 fits.drop_too_small();
             }
             if let (Some(sp), Some(work)) = (&mut speed, &sized.work) {
-                sp.detail = speed::detail(work, &s.speed, &fits, catalog, is_cnn, sp);
+                sp.detail = speed::detail(work, &s.speed, &fits, catalog, is_cnn, sp, &fleet);
             }
             fits
         })

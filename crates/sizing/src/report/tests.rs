@@ -373,3 +373,34 @@ fn the_engine_sets_the_fraction_rounding_and_kv_capacity() {
     assert_eq!(generic.memory.bytes("engine_reserve"), 0);
     assert_eq!(generic.memory.bytes("kv_cache"), 4_100 * 131_072);
 }
+
+#[test]
+fn small_gpus_under_vllm_take_pipeline_stages_within_a_host() {
+    // Llama-3.1-70B in BF16 under vLLM at 0.9 on a host of eight A10 (PCIe).
+    // Tensor parallel 8 leaves all 80 layers' CUDA graphs on every GPU: the
+    // tenth 0.9 leaves free must hold (522 + 307 + 80 × 18) MiB, so a GPU needs
+    // 22.2 GiB before the margin, more than an A10 has. Four GPUs per stage and
+    // two stages keep 40 layers each: (522 + 307 + 40 × 18) MiB ÷ 0.1 = 15.1 GiB.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","engine":"vllm"}},"deployment":{"fleet":[{"gpu":"A10","gpus_per_host":8,"hosts":1}]}}"#,
+    )
+    .unwrap();
+    let split = r.fleet[0].split.as_ref().unwrap();
+    assert_eq!(
+        (
+            split.layout.tensor,
+            split.layout.pipeline,
+            split.layout.hosts
+        ),
+        (4, 2, 1)
+    );
+    assert!(split.in_fleet);
+    assert_eq!(
+        words::layout(split.layout),
+        "tensor parallel 4 × 2 pipeline stages within one host"
+    );
+    // The Speed card and the deployment sheet detail the user's GPUs.
+    let detail = r.speed.as_ref().unwrap().detail.as_ref().unwrap();
+    assert_eq!(detail.key, "a10×8");
+    assert!(r.deploy.is_some());
+}

@@ -311,6 +311,11 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 pub fn layout(l: Layout) -> String {
     if l.pipeline == 1 {
         format!("tensor parallel {} within one host", l.tensor)
+    } else if l.hosts == 1 {
+        format!(
+            "tensor parallel {} × {} pipeline stages within one host",
+            l.tensor, l.pipeline
+        )
     } else if l.tensor == 1 {
         format!(
             "{} pipeline stages over {}",

@@ -371,9 +371,16 @@ pub enum Pick {
 }
 
 /// What the card details: the option or layout the scenario names, else the
-/// option that meets the latency target, else the fewest GPUs that do, else the
-/// smallest fit, else the first option that fits, else the first layout.
-pub fn chosen(s: &SpeedInputs, fits: &Fits, speed: &Speed) -> Option<Pick> {
+/// user's first GPU (its smallest option that holds the workload, or the
+/// layout their hosts run), else the option that meets the latency target,
+/// else the fewest GPUs that do, else the smallest fit, else the first option
+/// that fits, else the first layout.
+pub fn chosen(
+    s: &SpeedInputs,
+    fits: &Fits,
+    speed: &Speed,
+    fleet: &[crate::fleet::FleetAnswer],
+) -> Option<Pick> {
     let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
     let named = s.option.as_ref().and_then(|k| {
         if let Some(i) = fits.options.iter().position(|o| key(o) == *k) {
@@ -392,7 +399,25 @@ pub fn chosen(s: &SpeedInputs, fits: &Fits, speed: &Speed) -> Option<Pick> {
             .find(|r| r.kind == kind)
             .map(|r| Pick::Option(r.option))
     };
+    let yours = || {
+        fleet.iter().find_map(|a| {
+            if let Some(o) = &a.one {
+                let k = key(o);
+                return fits
+                    .options
+                    .iter()
+                    .position(|x| key(x) == k)
+                    .map(Pick::Option);
+            }
+            let split = a.split.as_ref()?;
+            let i = fits.multi_gpu.iter().position(|m| m.gpu_id == a.gpu_id)?;
+            let least = fits.multi_gpu[i].gpus;
+            let n = split.layout.gpus().clamp(least, MAX_TARGET_GPUS.max(least));
+            Some(Pick::Layout(i, n))
+        })
+    };
     named
+        .or_else(yours)
         .or_else(|| recommended(RecommendationKind::MeetsTarget))
         .or_else(|| {
             speed
@@ -419,8 +444,9 @@ pub fn detail(
     catalog: &Catalog,
     cnn: bool,
     speed: &Speed,
+    fleet: &[crate::fleet::FleetAnswer],
 ) -> Option<Detail> {
-    let pick = chosen(s, fits, speed)?;
+    let pick = chosen(s, fits, speed, fleet)?;
     let (gpu_id, slot, capacity, gpus, key, label) = match pick {
         Pick::Option(i) => {
             let o = &fits.options[i];
