@@ -17,6 +17,7 @@ use sizing::speed::{
     Bound, CurvePoint, Detail, Engine, Figure, Link, Overlap, Speed, bert_all_reduce_example,
     layout_key, option_key,
 };
+use sizing::units::group_digits;
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
@@ -307,7 +308,7 @@ fn SpeedChart(
         .map(|p| p.users);
     let summary = format!(
         "From 1 to {} concurrent users: time per output token {} to {}, total {} to {} tokens/s.{}",
-        words::sig(last as f64),
+        group_digits(last),
         words::duration(curve.first().map_or(0.0, |p| p.tpot_s)),
         words::duration(curve.last().map_or(0.0, |p| p.tpot_s)),
         words::sig(curve.first().map_or(0.0, |p| p.tokens_per_s)),

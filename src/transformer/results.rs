@@ -65,18 +65,30 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
             <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
             {move || {
                 answers.get().map(|a| {
-                    let (seqs, ctx) = form.with(|f| (f.sequences.clone(), f.context.clone()));
+                    // The workload the answers were sized for, as the report has it.
+                    let (seqs, ctx, engine) = report.with(|r| match r.as_ref().map(|r| &r.scenario.workload) {
+                        Ok(sizing::scenario::Workload::Transformer(t)) => (t.sequences, t.context, t.engine),
+                        _ => (1, 0, Default::default()),
+                    });
+                    let with_seqs = format!(
+                        "with {} concurrent sequence{}",
+                        group_digits(seqs),
+                        if seqs == 1 { "" } else { "s" }
+                    );
                     view! {
-                        {answer(a.max_context, a.memory, "Longest context", "tf-max-context", format!("with {seqs} concurrent sequences"))}
-                        {answer(Some(a.max_sequences), a.memory, "Most concurrent sequences", "tf-max-sequences", format!("at {ctx} tokens each"))}
+                        {answer(a.max_context, a.memory, "Longest context", "tf-max-context", with_seqs)}
+                        {answer(Some(a.max_sequences), a.memory, "Most concurrent sequences", "tf-max-sequences", format!("at {} tokens each", group_digits(ctx)))}
                         {a.kv_tokens.map(|n| {
-                            let engine = form.with(|f| f.engine.label());
+                            let as_reported = match engine {
+                                sizing::transformer::ServingEngine::Generic => "as an engine with this memory fraction would allocate it, with the rest of the workload as set".to_string(),
+                                e => format!("as {} reports it at start-up, with the rest of the workload as set", e.label()),
+                            };
                             view! {
                                 <div>
                                     <p data-testid="tf-kv-tokens" data-value=n.to_string()>
                                         {format!("KV cache the engine allocates: {} tokens", group_digits(n))}
                                     </p>
-                                    <p class="hint">{format!("as {engine} reports it at start-up, with the rest of the workload as set")}</p>
+                                    <p class="hint">{as_reported}</p>
                                 </div>
                             }
                         })}

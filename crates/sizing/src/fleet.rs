@@ -85,6 +85,14 @@ fn entry(text: &str) -> Result<HostType, String> {
         .unwrap_or(head_lower)
         .trim_end();
     let head = &t[..head_lower.len()];
+    // "-4 × L40S": a negative count, not part of the GPU's name.
+    if let Some(rest) = head.strip_prefix('-')
+        && rest.trim_start().starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Err(format!(
+            "In '{quoted}': GPUs per host must be a whole number from 1 to {MAX_GPUS_PER_HOST}."
+        ));
+    }
     // "4 × L40S", "4x L40S", "4 * L40S", "4 L40S"; "4090" is a name.
     let digits = head.chars().take_while(char::is_ascii_digit).count();
     let after = &head[digits..];
@@ -238,6 +246,8 @@ pub struct Fix {
     pub change: String,
     /// The demand after the change, one copy, bytes.
     pub total: u64,
+    /// The same with the margin.
+    pub needed: u64,
     /// Whether it then fits one GPU with the margin.
     pub fits: bool,
 }
@@ -372,6 +382,7 @@ pub fn answer(
                     .map(|(change, d)| Fix {
                         change: change.clone(),
                         total: d.total,
+                        needed: with_margin(d.total, settings.margin_percent),
                         fits: with_margin(d.total, settings.margin_percent) <= capacity,
                     })
                     .collect()
@@ -429,6 +440,10 @@ mod tests {
         assert_eq!(
             err("0 × L40S"),
             "In '0 × L40S': GPUs per host must be a whole number from 1 to 64."
+        );
+        assert_eq!(
+            err("-4 × L40S per host, 6 hosts"),
+            "In '-4 × L40S per host, 6 hosts': GPUs per host must be a whole number from 1 to 64."
         );
         assert_eq!(
             err("4 × L40S, many hosts"),
@@ -520,6 +535,7 @@ mod tests {
             vec![Fix {
                 change: "FP8 weights".into(),
                 total: 40_000_000_000,
+                needed: 44_000_000_000,
                 fits: true
             }]
         );

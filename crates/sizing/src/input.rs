@@ -61,7 +61,8 @@ pub fn parse_shorthand(text: &str, k: u64) -> Option<Result<u64, String>> {
     Some(match value {
         Some((v, 0)) => u64::try_from(v).or_else(|_| too_big()),
         Some((v, _)) => Err(format!(
-            "'{t}' is more than {} and less than {}; enter a whole number.",
+            "'{}' is more than {} and less than {}; enter a whole number.",
+            clip(t, 40),
             group_digits(u64::try_from(v).unwrap_or(u64::MAX)),
             group_digits(u64::try_from(v + 1).unwrap_or(u64::MAX))
         )),
@@ -80,6 +81,8 @@ pub fn parse_whole_k(text: &str, min: u64, max: u64, k: u64) -> Result<u64, Stri
     if t.is_empty() {
         return Err("Enter a whole number.".to_string());
     }
+    // What was typed is echoed in part.
+    let q = clip(t, 40);
     let range = || format!("between {} and {}", group_digits(min), group_digits(max));
     if let Some(read) = parse_shorthand(t, k) {
         return match read {
@@ -89,7 +92,7 @@ pub fn parse_whole_k(text: &str, min: u64, max: u64, k: u64) -> Result<u64, Stri
     }
     let Some(clean) = without_grouping(t) else {
         return Err(format!(
-            "'{t}' is not a number; use digits, e.g. 1024 or 1,024."
+            "'{q}' is not a number; use digits, e.g. 1024 or 1,024."
         ));
     };
     if let Ok(v) = clean.parse::<u64>() {
@@ -100,7 +103,7 @@ pub fn parse_whole_k(text: &str, min: u64, max: u64, k: u64) -> Result<u64, Stri
         };
     }
     match clean.parse::<f64>() {
-        Ok(v) if v.is_nan() => Err(format!("'{t}' is not a number.")),
+        Ok(v) if v.is_nan() => Err(format!("'{q}' is not a number.")),
         Ok(v) if v < min as f64 => Err(format!("Must be {}.", range())),
         Ok(v) if v > max as f64 => Err(format!("Must be {}.", range())),
         Ok(_) => Err(format!("Must be a whole number {}.", range())),
@@ -108,7 +111,7 @@ pub fn parse_whole_k(text: &str, min: u64, max: u64, k: u64) -> Result<u64, Stri
             Err(format!("Must be {}.", range()))
         }
         Err(_) if clean.chars().all(|c| c.is_ascii_digit()) => Err(format!("Must be {}.", range())),
-        Err(_) => Err(format!("'{t}' is not a number.")),
+        Err(_) => Err(format!("'{q}' is not a number.")),
     }
 }
 
@@ -118,20 +121,28 @@ pub fn parse_decimal(text: &str, min: f64, max: f64) -> Result<f64, String> {
     if t.is_empty() {
         return Err("Enter a number.".to_string());
     }
+    let q = clip(t, 40);
     let range = || format!("between {} and {}", number_text(min), number_text(max));
+    if let Some(read) = parse_shorthand(t, DECIMAL_K) {
+        return match read {
+            Ok(v) if (v as f64) < min || v as f64 > max => Err(format!("Must be {}.", range())),
+            Ok(v) => Ok(v as f64),
+            Err(e) => Err(e),
+        };
+    }
     let Some(clean) = without_grouping(t) else {
         return Err(format!(
-            "'{t}' is not a number; use digits and a decimal point, e.g. 512 or 0.5."
+            "'{q}' is not a number; use digits and a decimal point, e.g. 512 or 0.5."
         ));
     };
     let lower = clean.to_ascii_lowercase();
     if lower.contains("inf") || lower.contains("nan") {
-        return Err(format!("'{t}' is not a number."));
+        return Err(format!("'{q}' is not a number."));
     }
     match clean.parse::<f64>() {
         Ok(v) if !v.is_finite() || v < min || v > max => Err(format!("Must be {}.", range())),
         Ok(v) => Ok(v),
-        Err(_) => Err(format!("'{t}' is not a number.")),
+        Err(_) => Err(format!("'{q}' is not a number.")),
     }
 }
 
@@ -157,7 +168,11 @@ pub fn parse_bytes(text: &str, max: u64) -> Result<u64, String> {
     if t.is_empty() {
         return Err("Enter an amount of memory, e.g. 24 GB or 22.5 GiB.".to_string());
     }
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    // The unit is what follows the number's last digit ("1e30 GB": "GB").
+    let split = match t.rfind(|c: char| c.is_ascii_digit() || c == '.') {
+        Some(i) if t[i + 1..].trim().chars().all(|c| c.is_ascii_alphabetic()) => i + 1,
+        _ => t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()),
+    };
     let (number, unit) = (t[..split].trim(), t[split..].trim());
     if unit.is_empty() {
         return Err(format!(
@@ -173,15 +188,17 @@ pub fn parse_bytes(text: &str, max: u64) -> Result<u64, String> {
             clip(unit, 24)
         ));
     };
+    let limit = || format!("between 1 B and {} B", group_digits(max));
     let value = parse_decimal(number, 0.0, f64::MAX).map_err(|e| {
         if number.is_empty() {
             format!("Put a number before {unit}, e.g. 24 {unit}.")
+        } else if e.starts_with("Must be") {
+            format!("Must be {}.", limit())
         } else {
             e
         }
     })?;
     let bytes = (value * size as f64).ceil();
-    let limit = || format!("between 1 B and {} B", group_digits(max));
     if bytes < 1.0 {
         return Err(format!("Must be {}.", limit()));
     }
@@ -413,6 +430,51 @@ mod tests {
         assert_eq!(
             parse_decimal("12 MB", 0.0, 1e6),
             Err("'12 MB' is not a number.".into())
+        );
+        // The shorthand of counts, k = 1,000.
+        assert_eq!(parse_decimal("8k", 0.0, 1e6), Ok(8_000.0));
+        assert_eq!(parse_decimal("1.5M", 0.0, 1e7), Ok(1_500_000.0));
+        assert_eq!(
+            parse_decimal("8k", 0.0, 100.0),
+            Err("Must be between 0 and 100.".into())
+        );
+    }
+
+    #[test]
+    fn what_was_typed_is_echoed_in_part() {
+        let long = "x".repeat(5_000);
+        for e in [
+            parse_whole(&long, 1, 10).unwrap_err(),
+            parse_decimal(&long, 0.0, 1.0).unwrap_err(),
+        ] {
+            assert!(e.chars().count() < 80, "{e}");
+            assert!(e.contains('…'), "{e}");
+        }
+    }
+
+    #[test]
+    fn memory_amounts_say_their_own_limits() {
+        let max = 1u64 << 44;
+        assert_eq!(
+            parse_bytes("-5 GB", max),
+            Err("Must be between 1 B and 17,592,186,044,416 B.".into())
+        );
+        assert_eq!(
+            parse_bytes("1e30 GB", max),
+            Err("'1e30 GB' is more than 17,592,186,044,416 B.".into())
+        );
+        assert_eq!(parse_bytes("1e3 MB", max), Ok(1_000_000_000));
+        assert_eq!(parse_bytes("24GB", max), Ok(24_000_000_000));
+        assert_eq!(parse_bytes("22.5 GiB", max), Ok(24_159_191_040));
+        assert!(
+            parse_bytes("24", max)
+                .unwrap_err()
+                .starts_with("Say the unit")
+        );
+        assert!(
+            parse_bytes("GB", max)
+                .unwrap_err()
+                .starts_with("Put a number")
         );
     }
 

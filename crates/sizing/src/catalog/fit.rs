@@ -253,6 +253,7 @@ pub fn rounding(
         let free = self::layout(fewest, gpus_per_host, None, nvswitch).gpus();
         match demand.heads {
             Some(h) if free == fewest => Rounding::Heads(h),
+            _ if fewest > gpus_per_host.max(1) => Rounding::Stages(layout.tensor),
             _ => Rounding::NvSwitch,
         }
     })
@@ -596,6 +597,8 @@ pub enum Rounding {
     Heads(Heads),
     /// An NVSwitch partition gives a VM 1, 2, 4 or 8 GPUs.
     NvSwitch,
+    /// A copy spans hosts in pipeline stages of this many GPUs each.
+    Stages(u32),
 }
 
 /// The answer to "what fits".
@@ -1043,25 +1046,44 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
     let n = layout.gpus();
     let hosts = layout.hosts;
     let rounding = rounding(demand, fewest, layout, gpus_per_host, gpu.nvswitch());
-    let interconnect = if gpu.nvlink.supported {
-        match gpu.nvlink.bandwidth_gbps {
-            Some(bw) => format!("NVLink, {bw} GB/s per GPU ({})", gpu.nvlink.note),
-            None => format!("NVLink ({})", gpu.nvlink.note),
-        }
-    } else {
-        match gpu.pcie_gen {
-            Some(g) => format!("PCIe Gen{g} only (no NVLink)"),
-            None => "PCIe only (no NVLink)".to_string(),
+    let group = nvlink_group(gpu, gpus_per_host);
+    let pcie = match gpu.pcie_gen {
+        Some(g) => format!("PCIe Gen{g}"),
+        None => "PCIe".to_string(),
+    };
+    let topology = |note: &str| {
+        if note.is_empty() {
+            String::new()
+        } else {
+            format!(" ({note})")
         }
     };
-    let mut note = if gpu.nvlink.supported {
-        "Tensor parallelism within the NVLink domain; passthrough or full-framebuffer vGPUs in one VM.".to_string()
+    let interconnect = if gpu.nvlink.supported {
+        let link = match gpu.nvlink.bandwidth_gbps {
+            Some(bw) => format!("NVLink, {bw} GB/s per GPU{}", topology(&gpu.nvlink.note)),
+            None => format!("NVLink{}", topology(&gpu.nvlink.note)),
+        };
+        if layout.tensor > group {
+            format!("{link}; {pcie} between the pairs")
+        } else {
+            link
+        }
     } else {
-        "Without NVLink, prefer pipeline parallelism: tensor parallelism over PCIe is slow."
-            .to_string()
+        format!("{pcie} only (no NVLink)")
+    };
+    let mut note = if gpu.nvlink.supported && layout.tensor <= group {
+        "Tensor parallelism within the NVLink domain; passthrough or full-framebuffer vGPUs in one VM.".to_string()
+    } else if gpu.nvlink.supported {
+        format!(
+            "NVLink bridges join pairs of GPUs: tensor parallelism over {} runs at PCIe's speed between the pairs; pipeline parallelism needs less of it.",
+            layout.tensor
+        )
+    } else if layout.tensor > 1 {
+        "Without NVLink, tensor parallelism runs over PCIe: slower per token than over NVLink; pipeline parallelism needs less of the link.".to_string()
+    } else {
+        "Without NVLink, the stages pass activations over PCIe.".to_string()
     };
     if let Some(v) = demand.vllm {
-        let group = nvlink_group(gpu, gpus_per_host);
         note.push_str(if v.over_nvlink(layout, group) {
             " Under vLLM every GPU holds NCCL and custom all-reduce buffers for its NVLink peers (about 2.1 GiB of non-torch memory and 1 GiB of CUDA context more than one GPU alone, on H100)."
         } else {

@@ -22,6 +22,9 @@ pub struct Against {
     pub needed: u64,
     /// The user's own GPU (from their hosts) rather than a recommendation.
     pub mine: bool,
+    /// When one copy takes several of the user's GPUs: how many, the layout,
+    /// and the bytes on each.
+    pub split: Option<(crate::catalog::Layout, u64)>,
 }
 
 impl Against {
@@ -43,11 +46,15 @@ pub fn against(r: &Report) -> Option<Against> {
         demand: fits.demand.total,
         needed: fits.needed,
         mine,
+        split: None,
     };
     if let Some(a) = r.fleet.first() {
         return Some(match &a.one {
             Some(o) => make(o.label(), o.capacity, true),
-            None => make(a.gpu_name.clone(), a.capacity, true),
+            None => Against {
+                split: a.split.as_ref().map(|s| (s.layout, s.per_gpu)),
+                ..make(a.gpu_name.clone(), a.capacity, true)
+            },
         });
     }
     let rec = fits.recommendations.first()?;

@@ -358,6 +358,9 @@ pub fn rounding(fewest: u32, r: Option<Rounding>) -> Option<String> {
             h.query
         ),
         Rounding::NvSwitch => "an NVSwitch partition has 1, 2, 4 or 8 GPUs".to_string(),
+        Rounding::Stages(t) => format!(
+            "more GPUs than one host has run as pipeline stages of {t} GPUs each, a tensor-parallel group within a host"
+        ),
     };
     Some(format!("{fewest} would hold it, but {why}."))
 }
@@ -429,16 +432,17 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
         .fixes
         .iter()
         .map(|f| {
-            format!(
-                "With {}: {}, {}.",
-                f.change,
-                fb(f.total),
-                if f.fits {
-                    "fits one GPU"
-                } else {
-                    "still more than one GPU holds"
-                }
-            )
+            if f.fits {
+                format!("With {}: {}, fits one GPU.", f.change, fb(f.total))
+            } else {
+                format!(
+                    "With {}: {} ({} with the margin), still more than one GPU holds ({}).",
+                    f.change,
+                    fb(f.total),
+                    fb(f.needed),
+                    fb(a.capacity)
+                )
+            }
         })
         .collect();
     FleetWords {
@@ -499,6 +503,14 @@ pub fn against(a: &crate::report::chart::Against, u: ByteUnits) -> String {
     let left = a.left();
     if left >= 0 {
         format!("{head}; {} left.", format_bytes(left as u64, u))
+    } else if let Some((l, per_gpu)) = a.split {
+        format!(
+            "{head}: one GPU is short by {}, so one copy is split over {} ({}), {} on each.",
+            format_bytes(u64::try_from(left.unsigned_abs()).unwrap_or(u64::MAX), u),
+            l.gpus(),
+            layout(l),
+            format_bytes(per_gpu, u)
+        )
     } else {
         format!(
             "{head}; short by {}.",
