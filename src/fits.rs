@@ -46,7 +46,12 @@ pub fn FitsPanel(
         bind.sizing.error(FLEET),
         Signal::stored(None),
     );
+    // While the list as typed has a fault, no answer for an earlier list is shown.
+    let fleet_error = bind.sizing.error(FLEET);
     let fleet: Memo<Vec<FleetAnswer>> = Memo::new(move |_| {
+        if fleet_error.with(Option::is_some) {
+            return Vec::new();
+        }
         report.with(|r| r.as_ref().map(|r| r.fleet.clone()).unwrap_or_default())
     });
     let mine: Memo<Vec<String>> =
@@ -322,14 +327,16 @@ fn FitsResult(
         })
     };
     let table_id = format!("{prefix}fit-table");
+    // The user's GPUs first, then the catalog's order.
     let multi_keys = move || {
+        let ids = mine.get();
         fits.with(|x| {
             x.as_ref()
                 .map(|f| {
-                    f.multi_gpu
-                        .iter()
-                        .map(|m| m.gpu_id.clone())
-                        .collect::<Vec<_>>()
+                    let mut keys: Vec<String> =
+                        f.multi_gpu.iter().map(|m| m.gpu_id.clone()).collect();
+                    keys.sort_by_key(|k| !ids.contains(k));
+                    keys
                 })
                 .unwrap_or_default()
         })
@@ -399,19 +406,28 @@ fn FitsResult(
                 <p class="multi-chart-title">"Split as an engine runs it: GPUs needed, and the memory on each"</p>
                 {move || {
                     let u = units.get();
+                    let ids = mine.get();
                     fits.with(|x| {
                         x.as_ref()
                             .map(|f| {
+                                // The user's GPUs first.
+                                let yours = |m: &&MultiGpu| ids.contains(&m.gpu_id);
                                 f.multi_gpu
                                     .iter()
+                                    .filter(yours)
+                                    .chain(f.multi_gpu.iter().filter(|m| !yours(m)))
                                     .take(8)
                                     .map(|m| {
                                         let used = if m.capacity == 0 { 100.0 } else { m.per_gpu as f64 * 100.0 / m.capacity as f64 };
                                         let name = m.gpu_name.trim_start_matches("NVIDIA ").to_string();
                                         let words = format!("{} of {}", format_bytes(m.per_gpu, u), format_bytes(m.capacity, u));
+                                        let mine = ids.contains(&m.gpu_id);
                                         view! {
                                             <div class="multi-bar">
-                                                <span class="multi-count">{format!("{} × {name}", m.gpus)}</span>
+                                                <span class="multi-count">
+                                                    {format!("{} × {name}", m.gpus)}
+                                                    {mine.then_some(view! { <span class="badge yours">"Yours"</span> })}
+                                                </span>
                                                 <div class="meter meter-fits" role="img" aria-label=format!("{} GPUs, {words} each", m.gpus)>
                                                     <div class="fill" style:width=format!("{:.1}%", used.min(100.0))></div>
                                                 </div>
@@ -460,7 +476,7 @@ fn FitsResult(
                             </thead>
                             <tbody>
                                 <For each=multi_keys key=|k| k.clone() let:gpu>
-                                    <MultiRow fits=fits gpu=gpu units=units prefix=prefix/>
+                                    <MultiRow fits=fits gpu=gpu mine=mine units=units prefix=prefix/>
                                 </For>
                             </tbody>
                         </table>
@@ -761,6 +777,7 @@ fn FitRow(
 fn MultiRow(
     fits: Memo<Option<Fits>>,
     gpu: String,
+    mine: Memo<Vec<String>>,
     units: Signal<ByteUnits>,
     prefix: &'static str,
 ) -> impl IntoView {
@@ -786,6 +803,10 @@ fn MultiRow(
             .as_ref()
             .map_or_else(|| "—".to_string(), |s| words::speed_cells(s)[0].clone())
     };
+    let yours = {
+        let gpu = gpu.clone();
+        Memo::new(move |_| mine.with(|m| m.contains(&gpu)))
+    };
     let layout = |m: &MultiGpu| words::layout_short(m.layout);
     let note = |m: &MultiGpu| match words::rounding(m.fewest, m.rounding) {
         Some(why) => format!("{why} {}", m.note),
@@ -798,7 +819,10 @@ fn MultiRow(
     };
     view! {
         <tr data-testid=format!("{prefix}multi-{gpu}")>
-            <td>{cell(|m| m.gpu_name.clone())}</td>
+            <td>
+                {cell(|m| m.gpu_name.clone())}
+                {move || yours.get().then_some(view! { <span class="badge yours">"Yours"</span> })}
+            </td>
             <td class="num">{cell(|m| m.gpus.to_string())}</td>
             <td class="nowrap" data-testid=format!("{prefix}multi-{gpu}-layout")>{cell(layout)}</td>
             <td class="num">{per_gpu}</td>

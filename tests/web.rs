@@ -24,6 +24,27 @@ fn find(testid: &str) -> Element {
     query(testid).unwrap_or_else(|| panic!("no element with data-testid={testid}"))
 }
 
+/// Waits until the next frame has been painted and the cards the pages build
+/// after it (below the first screen) are there.
+async fn painted() {
+    use wasm_bindgen::closure::Closure;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let after = Closure::once_into_js(move || {
+            let done = Closure::once_into_js(move || {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            });
+            let _ = web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback(done.unchecked_ref());
+        });
+        let _ = web_sys::window()
+            .unwrap()
+            .request_animation_frame(after.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    tick().await;
+}
+
 fn exists(testid: &str) -> bool {
     query(testid).is_some()
 }
@@ -99,6 +120,7 @@ async fn opens_on_vgg16_with_the_articles_numbers() {
     // Pages are built when first shown.
     click("tab-cnn");
     tick().await;
+    painted().await;
     assert_eq!(text("cnn-total-params"), "138,357,544");
     assert_eq!(bytes("cnn-term-weights"), 553_430_176);
     assert_eq!(bytes("cnn-term-feature_maps"), 1_931_146_240);
@@ -113,6 +135,7 @@ async fn doubling_the_batch_doubles_the_feature_maps() {
     click("tab-cnn");
     tick().await;
     choose("cnn-preset", "resnet50").await;
+    painted().await;
     assert_eq!(text("cnn-total-params"), "25,557,032");
     let at_32 = bytes("cnn-term-feature_maps");
     type_into("cnn-batch", "64").await;
@@ -182,6 +205,7 @@ async fn opens_on_llama_3_1_8b_serving() {
     // The page on show follows the address, which an earlier test may have changed.
     click("tab-transformer");
     tick().await;
+    painted().await;
     assert_eq!(text("tf-params-total"), "8,030,261,248");
     assert_eq!(bytes("tf-kv-per-token"), 131_072);
     // 1 sequence × 4,096 tokens × 131,072 B.
