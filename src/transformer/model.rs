@@ -222,8 +222,9 @@ pub fn ConfigImport(form: Form) -> impl IntoView {
             Err(e) => {
                 import_note.set(None);
                 import_error.set(Some(format!(
-                    "{} was not read; the model is unchanged. {e}.",
-                    sizing::input::capitalize(&origin)
+                    "{} was not read; the model is unchanged. {}",
+                    sizing::input::capitalize(&origin),
+                    sizing::input::sentence(&e.to_string())
                 )));
             }
         }
@@ -234,7 +235,11 @@ pub fn ConfigImport(form: Form) -> impl IntoView {
         },
         move |opened| match opened.text {
             Ok(text) => read(text, opened.name),
-            Err(e) => import_error.set(Some(format!("{} was not read: {e}.", opened.name))),
+            Err(e) => import_error.set(Some(format!(
+                "{} was not read: {}",
+                opened.name,
+                sizing::input::sentence(&e.to_string())
+            ))),
         },
     );
 

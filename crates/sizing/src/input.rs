@@ -226,6 +226,17 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// The message as a sentence: its first letter in upper case and a full stop
+/// at the end unless it ends with one (or "?", "!", "…").
+pub fn sentence(s: &str) -> String {
+    let s = capitalize(s.trim());
+    if s.ends_with(['.', '?', '!', '…']) {
+        s
+    } else {
+        format!("{s}.")
+    }
+}
+
 /// The message with its first letter in upper case, for showing an error at a field.
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();
@@ -437,6 +448,18 @@ mod tests {
         assert_eq!(
             parse_decimal("8k", 0.0, 100.0),
             Err("Must be between 0 and 100.".into())
+        );
+    }
+
+    #[test]
+    fn messages_end_once() {
+        assert_eq!(
+            sentence("not valid JSON: EOF at line 1 column 46."),
+            "Not valid JSON: EOF at line 1 column 46."
+        );
+        assert_eq!(
+            sentence("a config.json is one JSON object"),
+            "A config.json is one JSON object."
         );
     }
 
