@@ -226,12 +226,12 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
-/// The message as a sentence: its first letter in upper case and a full stop
-/// at the end unless it ends with one (or "?", "!", "…").
+/// The message with a full stop at the end unless it ends with one (or "?",
+/// "!", "…"); its words as they are (a field's name keeps its case).
 pub fn sentence(s: &str) -> String {
-    let s = capitalize(s.trim());
+    let s = s.trim();
     if s.ends_with(['.', '?', '!', '…']) {
-        s
+        s.to_string()
     } else {
         format!("{s}.")
     }
@@ -454,12 +454,12 @@ mod tests {
     #[test]
     fn messages_end_once() {
         assert_eq!(
-            sentence("not valid JSON: EOF at line 1 column 46."),
+            sentence("Not valid JSON: EOF at line 1 column 46."),
             "Not valid JSON: EOF at line 1 column 46."
         );
         assert_eq!(
-            sentence("a config.json is one JSON object"),
-            "A config.json is one JSON object."
+            sentence("num_key_value_heads: 5 does not divide 32"),
+            "num_key_value_heads: 5 does not divide 32."
         );
     }
 

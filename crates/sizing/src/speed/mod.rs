@@ -411,9 +411,9 @@ pub fn chosen(
             }
             let split = a.split.as_ref()?;
             let i = fits.multi_gpu.iter().position(|m| m.gpu_id == a.gpu_id)?;
-            let least = fits.multi_gpu[i].gpus;
-            let n = split.layout.gpus().clamp(least, MAX_TARGET_GPUS.max(least));
-            Some(Pick::Layout(i, n))
+            // The GPUs the user's own hosts take, which may differ from the
+            // catalog's count (its hosts hold another number of cards).
+            Some(Pick::Layout(i, split.layout.gpus().max(1)))
         })
     };
     named
@@ -467,7 +467,7 @@ pub fn detail(
                 m.capacity,
                 n,
                 layout_key(&m.gpu_id, n),
-                format!("{n} × {} (split by tensor parallelism)", m.gpu_name),
+                format!("{n} × {} (split)", m.gpu_name),
             )
         }
     };
