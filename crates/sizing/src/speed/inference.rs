@@ -29,6 +29,20 @@ impl Targets {
     }
 }
 
+/// The largest n in `lo..hi` for which `ok` holds, given that it holds at `lo`,
+/// not at `hi`, and not past the first n where it fails.
+fn last_true(mut lo: u64, mut hi: u64, ok: impl Fn(u64) -> bool) -> u64 {
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if ok(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// One option serving a generating transformer.
 pub struct Serving<'a> {
     pub g: &'a Generate,
@@ -153,15 +167,7 @@ impl Serving<'_> {
             }
             hi *= 2;
         }
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if fits(mid) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        Some(lo)
+        Some(last_true(lo, hi, fits))
     }
 
     /// Most sequences (up to `limit`) whose steps meet the targets with `share`.
@@ -172,19 +178,11 @@ impl Serving<'_> {
         if !meets(1) {
             return 0;
         }
-        let (mut lo, mut hi) = (1u64, limit.max(1));
+        let hi = limit.max(1);
         if meets(hi) {
             return hi;
         }
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if meets(mid) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
+        last_true(1, hi, meets)
     }
 
     /// TPOT and tokens/s from 1 user to the memory's limit, about 24 points.
