@@ -351,11 +351,16 @@ fn FitsResult(
             " "
             {counted}
         </p>
+        {move || {
+            fits.with(|x| x.as_ref().and_then(words::mig_left_out)).map(|w| {
+                view! { <p class="hint" data-testid=format!("{prefix}fits-mig-left-out")>{w}</p> }
+            })
+        }}
         <Show
             when=move || !none_fit.get()
             fallback=move || view! {
                 <p class="warning" data-testid=format!("{prefix}fits-nothing")>
-                    "No single GPU, MIG instance or vGPU holds this workload with the margin. See the GPU counts below."
+                    {move || with_fits(&|f| words::nothing_fits(f, units.get()))}
                 </p>
             }
         >

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use sizing::ByteUnits;
+use sizing::catalog::FitStatus;
 use sizing::report::words;
 use sizing::scenario::link::{self, AppState};
 use sizing::speed::efficiency::Origin;
@@ -54,11 +55,13 @@ pub fn SpeedCard(
         let mut o = vec![(ALL.to_string(), "Recommended option".to_string())];
         report.with(|r| {
             if let Some(f) = r.as_ref().ok().and_then(|r| r.fits.as_ref()) {
-                o.extend(
-                    f.options
-                        .iter()
-                        .map(|x| (option_key(&x.gpu_id, x.profile.as_deref()), x.label())),
-                );
+                o.extend(f.options.iter().map(|x| {
+                    let key = option_key(&x.gpu_id, x.profile.as_deref());
+                    match x.status {
+                        FitStatus::TooSmall => (key, format!("{} (too small)", x.label())),
+                        _ => (key, x.label()),
+                    }
+                }));
                 for m in &f.multi_gpu {
                     let more = m.target_gpus.filter(|n| *n != m.gpus);
                     o.extend(std::iter::once(m.gpus).chain(more).map(|n| {
@@ -207,9 +210,13 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: Signal<ByteUnits>) -> 
             </p>
         }
     });
+    let unmet = words::target_unmet(&speed).map(|w| {
+        view! { <p class="speed-share" role="status" data-testid=id("speed-target-unmet")>{w}</p> }
+    });
     view! {
         {on}
         {layout}
+        {unmet}
         {share}
         <div class="scroll-x" tabindex="0" role="region" aria-label="Speed figures">
             <table class="terms speed-figures" data-testid=id("speed-figures")>

@@ -228,6 +228,9 @@ fn speed(out: &mut Vec<String>, r: &Report) {
             t.gpus, t.gpu_name
         ));
     }
+    if let Some(w) = words::target_unmet(sp) {
+        out.push(format!("  {w}"));
+    }
     let figures = sp
         .work
         .iter()
@@ -257,6 +260,12 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
         b(f.needed),
         sizing::input::number_text(r.scenario.deployment.margin_percent)
     ));
+    if let Some(w) = words::mig_left_out(f) {
+        out.push(format!("  {w}"));
+    }
+    if f.recommendations.is_empty() {
+        out.push(format!("  {}", words::nothing_fits(f, u)));
+    }
     // The user's own hosts first.
     for a in &r.fleet {
         let w = words::fleet(a, u);

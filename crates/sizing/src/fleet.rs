@@ -270,6 +270,8 @@ pub struct FleetAnswer {
     pub copies: u32,
     /// Too big for one GPU: the GPUs one copy takes, split evenly, and how.
     pub split: Option<Split>,
+    /// Whether more GPUs can share the demand (not so for a demand stated per GPU).
+    pub splits: bool,
     /// Bytes one GPU is short of holding one copy (with the margin); 0 when it holds it.
     pub short_by: u64,
     /// Changes of the workload and whether each would make it fit one GPU.
@@ -331,9 +333,13 @@ pub fn answer(
                 .iter()
                 .find(|o| o.status == FitStatus::Fits)
                 .cloned();
-            let fleet_gpus = h.gpus_per_host.saturating_mul(h.hosts);
             let (copies, split) = match &one {
-                Some(o) => (o.per_gpu.saturating_mul(fleet_gpus), None),
+                // Whole sets of a copy's devices in each host.
+                Some(o) => (
+                    (o.per_gpu.saturating_mul(h.gpus_per_host) / demand.copy_gpus.max(1))
+                        .saturating_mul(h.hosts),
+                    None,
+                ),
                 None => {
                     let n = fewest_gpus(
                         demand,
@@ -399,6 +405,7 @@ pub fn answer(
                 one,
                 copies,
                 split,
+                splits: demand.replicated < demand.total,
                 short_by,
                 fixes,
             })

@@ -175,7 +175,10 @@ impl KnownSized {
     /// What the fit engine places: the whole figure on every GPU (it is per GPU
     /// already, so no split divides it).
     pub fn demand(&self) -> Demand {
-        Demand::new(self.per_gpu, self.per_gpu)
+        Demand {
+            copy_gpus: self.gpus.max(1),
+            ..Demand::new(self.per_gpu, self.per_gpu)
+        }
     }
 }
 

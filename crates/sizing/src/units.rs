@@ -105,6 +105,11 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// A count with its noun, grouped: "1 sequence", "16 sequences".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
+}
+
 /// A share as a percentage with one decimal ("42.5 %"): "< 0.1 %" for a small
 /// non-zero part, "—" when the whole is zero.
 pub fn format_share(part: u64, whole: u64) -> String {

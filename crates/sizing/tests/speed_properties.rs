@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use sizing::catalog::{Catalog, DeploymentMode, FitOption};
+use sizing::catalog::{Catalog, DeploymentMode, FitOption, FitStatus};
 use sizing::cnn::Preset;
 use sizing::mode::Mode;
 use sizing::report::{Report, size};
@@ -98,7 +98,7 @@ proptest! {
         };
         for o in &a.fits.as_ref().unwrap().options {
             let Some(f) = option(&b, &o.gpu_id, o.profile.as_deref()) else { continue };
-            let (x, y) = (o.speed.as_ref().unwrap(), f.speed.as_ref().unwrap());
+            let (Some(x), Some(y)) = (o.speed.as_ref(), f.speed.as_ref()) else { continue };
             prop_assert!(y.step_s <= x.step_s * (1.0 + 1e-12), "{}: {} → {}", o.label(), x.step_s, y.step_s);
         }
     }
@@ -107,11 +107,14 @@ proptest! {
     fn a_mig_slice_is_never_faster_than_its_whole_gpu(w in workload()) {
         let Some(r) = report(&scenario(w), Catalog::bundled()) else { return Ok(()) };
         for o in &r.fits.as_ref().unwrap().options {
+            // An option that cannot hold the workload has no speed; every other has one.
+            prop_assert_eq!(o.speed.is_some(), o.status != FitStatus::TooSmall, "{}", o.label());
             if !matches!(o.mode, DeploymentMode::Mig | DeploymentMode::MigBackedVgpu) {
                 continue;
             }
+            let Some(slice) = o.speed.as_ref() else { continue };
             let whole = option(&r, &o.gpu_id, None).expect("the full GPU is listed");
-            let (slice, full) = (o.speed.as_ref().unwrap(), whole.speed.as_ref().unwrap());
+            let full = whole.speed.as_ref().expect("the whole GPU holds what its slice holds");
             prop_assert!(slice.step_s >= full.step_s * (1.0 - 1e-12), "{}", o.label());
             prop_assert!(slice.busy_step_s >= full.step_s * (1.0 - 1e-12), "{}", o.label());
             prop_assert!(slice.throughput <= full.throughput * (1.0 + 1e-12), "{}", o.label());
@@ -132,7 +135,7 @@ proptest! {
             if o.mode != DeploymentMode::TimeSlicedVgpu {
                 continue;
             }
-            let s = o.speed.as_ref().unwrap();
+            let Some(s) = o.speed.as_ref() else { continue };
             let n = f64::from(o.per_gpu);
             prop_assert!((s.busy_share * n - 1.0).abs() < 1e-12);
             let (step, busy) = (s.step_s, s.busy_step_s);
@@ -169,9 +172,10 @@ proptest! {
             s.speed.gpus = gpus;
             let r = size(&s, Catalog::bundled()).unwrap();
             let o = option(&r, "a100-sxm4-80gb", None).unwrap();
-            o.speed.as_ref().unwrap().training_s.unwrap()
+            o.speed.as_ref().map(|v| v.training_s.unwrap())
         };
-        let (a, b) = (time(gpus), time(gpus + more));
+        // A batch too large for the GPU has no time to compare.
+        let (Some(a), Some(b)) = (time(gpus), time(gpus + more)) else { return Ok(()) };
         // Iterations round up to whole batches: allow one iteration's worth.
         prop_assert!(b <= a * (1.0 + 1.0 / (1_280_000.0 / (batch * gpus) as f64)), "{gpus} GPUs {a} s, {} GPUs {b} s", gpus + more);
     }
@@ -230,9 +234,10 @@ proptest! {
 #[test]
 fn over_10_gbe_a_second_gpu_can_lengthen_training() {
     // Not a property: a slow link can make data parallelism a loss, and the
-    // scaling efficiency says so.
+    // scaling efficiency says so. Phi-3-mini: one copy fits one H100 (Llama-2-7B
+    // at 16 B a parameter does not, and an option too small has no speed).
     let mut s = scenario(Workload::Transformer(TransformerScenario {
-        model: ModelRef::Zoo("llama-2-7b".into()),
+        model: ModelRef::Zoo("phi-3-mini".into()),
         mode: Mode::Training,
         micro_batch: 1,
         context: 2048,

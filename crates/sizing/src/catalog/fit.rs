@@ -59,6 +59,16 @@ pub struct Demand {
     /// the other engines, CNNs and a known demand.
     #[serde(default)]
     pub vllm: Option<VllmSplit>,
+    /// Devices one copy runs on, each holding `total` (tensor × pipeline
+    /// parallel set in the scenario, or a known demand's GPUs). Above 1, MIG
+    /// instances are left out (a CUDA process sees one, and no two exchange
+    /// data peer to peer) and a host's copies count whole sets of devices.
+    #[serde(default = "one_device")]
+    pub copy_gpus: u32,
+}
+
+fn one_device() -> u32 {
+    1
 }
 
 /// vLLM's memory outside the model, for splits: the non-torch memory depends on
@@ -102,6 +112,7 @@ impl Demand {
             heads: None,
             min_gpu: 0,
             vllm: None,
+            copy_gpus: 1,
         }
     }
 
@@ -618,6 +629,10 @@ pub struct Fits {
     /// GPU cards per host asked for.
     #[serde(skip)]
     pub cards_per_host: u32,
+    /// MIG instances and MIG-backed vGPUs were left out: one copy runs on
+    /// several devices ([`Demand::copy_gpus`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mig_left_out: bool,
 }
 
 impl Fits {
@@ -707,14 +722,22 @@ fn full_gpu(gpu: &Gpu, s: &FitSettings) -> (u64, String) {
 
 /// Usable bytes of a MIG profile: reported, else a reported profile of the same
 /// memory slices on this GPU, else the nominal size × [`MIG_UNREPORTED_FACTOR`].
-fn mig_capacity(gpu: &Gpu, p: &MigProfile) -> (u64, CapacityBasis, String) {
+/// On a GDDR board with ECC on, 1/16 comes off as for the whole GPU: the
+/// published `nvidia-smi mig -lgip` tables are read with ECC off (their slices
+/// add up to more than the whole GPU keeps with ECC on).
+fn mig_capacity(gpu: &Gpu, p: &MigProfile, s: &FitSettings) -> (u64, CapacityBasis, String) {
     let reserve = p.reserve_mib.saturating_mul(MIB);
-    let less = |b: u64| b.saturating_sub(reserve);
-    let reserve_note = if reserve > 0 {
-        format!(", less your {} MiB reserve", p.reserve_mib)
-    } else {
-        String::new()
-    };
+    let ecc = s.ecc && gpu.memory.ecc_costs_capacity();
+    let less = |b: u64| if ecc { b / 16 * 15 } else { b }.saturating_sub(reserve);
+    let reserve_note = format!(
+        "{}{}",
+        if ecc { ", less 1/16 for ECC" } else { "" },
+        if reserve > 0 {
+            format!(", less your {} MiB reserve", p.reserve_mib)
+        } else {
+            String::new()
+        }
+    );
     if let Some(u) = p.usable_gib {
         let basis = p.usable_basis.as_deref().unwrap_or("nvidia-smi");
         // A figure carried over from another GPU is marked ≈ in the catalog.
@@ -825,7 +848,7 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
     });
     if let Some(mig) = &gpu.mig {
         for p in &mig.profiles {
-            let (capacity, basis, note) = mig_capacity(gpu, p);
+            let (capacity, basis, note) = mig_capacity(gpu, p, s);
             out.push(Candidate {
                 mode: DeploymentMode::Mig,
                 profile: Some(p.name.clone()),
@@ -860,7 +883,7 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
     for t in &gpu.vgpu.mig_backed {
         let (capacity, basis, note) = match (t.framebuffer_mib, gpu.mig_profile(&t.gpu_instance)) {
             (None, Some(p)) if t.vgpus_per_instance == 1 => {
-                let (c, b, n) = mig_capacity(gpu, p);
+                let (c, b, n) = mig_capacity(gpu, p, s);
                 let c = c.saturating_sub(t.reserve_mib.saturating_mul(MIB));
                 (c, b, format!("{n} (the {} instance behind it)", p.name))
             }
@@ -921,10 +944,12 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
     let cards = s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST);
     let mut options = Vec::new();
     let mut multi_gpu = Vec::new();
+    let mut mig_left_out = false;
 
     for gpu in &catalog.gpus {
         let gpus_per_host = gpu.gpus_per_board.saturating_mul(cards);
         let mut full_fits = true;
+        let copy_gpus = demand.copy_gpus.max(1);
         for c in candidates(gpu, s) {
             let headroom = i128::from(c.capacity) - i128::from(demand.total);
             let headroom = headroom.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
@@ -939,6 +964,12 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
                 full_fits = false;
             }
             if !passes(gpu, c.mode, s) {
+                continue;
+            }
+            if copy_gpus > 1
+                && matches!(c.mode, DeploymentMode::Mig | DeploymentMode::MigBackedVgpu)
+            {
+                mig_left_out = true;
                 continue;
             }
             let capacity_percent = if c.capacity == 0 {
@@ -960,7 +991,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
                 headroom,
                 headroom_percent: capacity_percent.max(-1000.0),
                 per_gpu: c.per_gpu,
-                per_host: c.per_gpu.saturating_mul(gpus_per_host),
+                per_host: c.per_gpu.saturating_mul(gpus_per_host) / copy_gpus,
                 time_slice_ms: c.time_slice_ms,
                 caveat: c.caveat,
                 speed: None,
@@ -996,6 +1027,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
         multi_gpu,
         margin_percent: s.margin_percent,
         cards_per_host: cards,
+        mig_left_out,
     }
 }
 

@@ -349,6 +349,7 @@ fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
         heads: Some(Heads { query: 32, kv: 4 }),
         min_gpu: 0,
         vllm: None,
+        copy_gpus: 1,
     };
     // One GPU: everything.
     assert_eq!(d.per_gpu(1), total);
@@ -402,6 +403,7 @@ fn a_vllm_split_takes_the_memory_of_its_size_and_interconnect() {
             default_overhead: true,
             free_ppb: 100_000_000,
         }),
+        copy_gpus: 1,
     };
     let layout = |tensor, pipeline| Layout {
         tensor,
@@ -541,5 +543,34 @@ fn a_demand_between_the_captured_and_the_nominal_size_does_not_fit() {
     assert_eq!(
         option(&fits, "a100-sxm4-40gb", None).status,
         FitStatus::Fits
+    );
+}
+
+#[test]
+fn no_slice_or_profile_holds_more_than_its_whole_gpu() {
+    let c = bundled();
+    for ecc in [true, false] {
+        let s = FitSettings { ecc, ..settings() };
+        let fits = fit(c, &Demand::new(GIB, 0), &s);
+        for o in &fits.options {
+            let whole = option(&fits, &o.gpu_id, None).capacity;
+            assert!(
+                o.capacity <= whole,
+                "ECC {ecc}: {} {:?} holds {} B, the whole GPU {whole} B",
+                o.gpu_id,
+                o.profile,
+                o.capacity
+            );
+        }
+    }
+    // RTX PRO 6000 4g.96gb: 95.12 GiB in nvidia-smi (ECC off); with ECC on, 15/16 of
+    // it, below the whole GPU's 96 GiB × 15/16 = 90 GiB.
+    let fits = fit(c, &Demand::new(GIB, 0), &settings());
+    let o = option(&fits, "rtx-pro-6000-blackwell-server", Some("4g.96gb"));
+    assert_eq!(o.capacity, (95.12 * GIB as f64).floor() as u64 / 16 * 15);
+    assert!(
+        o.capacity_note.contains("less 1/16 for ECC"),
+        "{}",
+        o.capacity_note
     );
 }

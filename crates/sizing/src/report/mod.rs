@@ -126,7 +126,10 @@ impl Memory {
             total_formula: total_formula(terms, total),
             gpus_per_copy,
             warnings: warnings.to_vec(),
-            demand,
+            demand: Demand {
+                copy_gpus: gpus_per_copy.max(1),
+                ..demand
+            },
             host: 0,
             host_note: String::new(),
         }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::catalog::FitStatus;
+use crate::catalog::{DeploymentMode, FitStatus};
 use crate::cnn::Preset;
 use crate::scenario::{CnnScenario, Deployment, ModelRef, NetworkRef, TransformerScenario, parse};
 use crate::units::ByteUnits;
@@ -403,4 +403,66 @@ fn small_gpus_under_vllm_take_pipeline_stages_within_a_host() {
     let detail = r.speed.as_ref().unwrap().detail.as_ref().unwrap();
     assert_eq!(detail.key, "a10×8");
     assert!(r.deploy.is_some());
+}
+
+#[test]
+fn a_copy_over_two_gpus_leaves_mig_out_and_counts_whole_sets() {
+    // 10 GB on each of 2 GPUs: an A100 80GB 1g.10gb instance would hold 10 GB, but
+    // one process sees one MIG instance; 8 cards a host hold 4 copies.
+    let r = sized(
+        r#"{"version":1,"workload":{"known":{"per_gpu":10000000000,"gpus":2}},"deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":2}]}}"#,
+    )
+    .unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    assert_eq!(fits.demand.copy_gpus, 2);
+    assert!(fits.mig_left_out);
+    assert!(
+        fits.options
+            .iter()
+            .all(|o| !matches!(o.mode, DeploymentMode::Mig | DeploymentMode::MigBackedVgpu))
+    );
+    let a100 = fits
+        .options
+        .iter()
+        .find(|o| o.gpu_id == "a100-sxm4-80gb" && o.profile.is_none())
+        .unwrap();
+    assert_eq!((a100.per_gpu, a100.per_host), (1, 4));
+    assert!(
+        words::mig_left_out(fits)
+            .unwrap()
+            .starts_with("One copy runs on 2 GPUs, so MIG instances")
+    );
+    // The user's 2 hosts of 4 L40S: each copy takes 2 of the host's 4 × n slots
+    // of the smallest option that holds it (n per GPU).
+    let l40s = &r.fleet[0];
+    let per_gpu = l40s.one.as_ref().unwrap().per_gpu;
+    assert_eq!(l40s.copies, per_gpu * 4 / 2 * 2);
+    // One GPU: MIG stays.
+    let one =
+        sized(r#"{"version":1,"workload":{"known":{"per_gpu":10000000000,"gpus":1}}}"#).unwrap();
+    let fits = one.fits.as_ref().unwrap();
+    assert!(!fits.mig_left_out);
+    assert!(fits.options.iter().any(|o| o.mode == DeploymentMode::Mig));
+}
+
+#[test]
+fn a_demand_per_gpu_larger_than_any_gpu_is_not_sent_to_gpu_counts() {
+    let r = sized(
+        r#"{"version":1,"workload":{"known":{"per_gpu":400000000000}},"deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":2}]}}"#,
+    )
+    .unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    assert!(fits.recommendations.is_empty() && fits.multi_gpu.is_empty());
+    let w = words::nothing_fits(fits, ByteUnits::Decimal);
+    assert!(
+        w.ends_with("Its 440.00 GB is needed on every GPU it runs on, so more GPUs do not help: a smaller demand or a larger GPU does."),
+        "{w}"
+    );
+    let f = words::fleet(&r.fleet[0], ByteUnits::Decimal);
+    assert!(
+        f.verdict
+            .starts_with("Does not fit: the 440.00 GB it needs"),
+        "{}",
+        f.verdict
+    );
 }

@@ -10,7 +10,7 @@ use crate::catalog::{
     Caveat, FitOption, FitStatus, Fits, Layout, Recommendation, RecommendationKind, Rounding,
 };
 use crate::fleet::FleetAnswer;
-use crate::speed::{Figure, OptionSpeed, Unit};
+use crate::speed::{Figure, OptionSpeed, Speed, Unit};
 use crate::transformer::memory::Reverse;
 use crate::units::{ByteUnits, format_bytes, group_digits};
 
@@ -28,6 +28,34 @@ pub fn needed(fits: &Fits, u: ByteUnits) -> String {
         fits.margin_percent,
         format_bytes(fits.needed, u)
     )
+}
+
+/// When no single option holds the workload: where to look instead.
+pub fn nothing_fits(fits: &Fits, u: ByteUnits) -> String {
+    let one = "No single GPU, MIG instance or vGPU holds this workload with the margin.";
+    if !fits.multi_gpu.is_empty() {
+        format!("{one} See the GPU counts below.")
+    } else if fits.demand.replicated >= fits.demand.total {
+        format!(
+            "{one} Its {} is needed on every GPU it runs on, so more GPUs do not help: a smaller demand or a larger GPU does.",
+            format_bytes(fits.needed, u)
+        )
+    } else {
+        format!(
+            "{one} Nor does a layout of up to {} GPUs of one kind.",
+            crate::catalog::MAX_GPUS
+        )
+    }
+}
+
+/// Why MIG options are missing: one copy runs on several devices.
+pub fn mig_left_out(fits: &Fits) -> Option<String> {
+    fits.mig_left_out.then(|| {
+        format!(
+            "One copy runs on {} GPUs, so MIG instances and MIG-backed vGPUs are left out: a CUDA process sees one MIG instance, and MIG instances do not exchange data peer to peer. Per host counts whole sets of {} devices.",
+            fits.demand.copy_gpus, fits.demand.copy_gpus
+        )
+    })
 }
 
 /// What limits an option beyond its memory.
@@ -262,6 +290,28 @@ pub fn figure(f: &Figure, u: ByteUnits) -> String {
 /// An option's speed in two cells, for the Fits table: how long, and how much.
 /// Generating: "13.4 ms/token · first 879 ms" and "1,190 tokens/s"; training:
 /// the run's time and samples/s; other inference: the batch's time and samples/s.
+/// When no option and no split meets the latency targets: which targets, and
+/// what would help.
+pub fn target_unmet(sp: &Speed) -> Option<String> {
+    if !sp.target_unmet {
+        return None;
+    }
+    let targets: Vec<String> = [
+        sp.ttft_target_s
+            .map(|t| format!("time to first token ≤ {}", duration(t))),
+        sp.tpot_target_s
+            .map(|t| format!("time per output token ≤ {}", duration(t))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(format!(
+        "No option meets the latency target ({}), nor does a split over up to {} GPUs of one kind. A looser target, fewer users per copy or a smaller weight format may.",
+        targets.join(", "),
+        crate::speed::MAX_TARGET_GPUS
+    ))
+}
+
 pub fn speed_cells(s: &OptionSpeed) -> [String; 2] {
     let busy = if s.busy_share < 1.0 {
         format!(" ({} all busy)", duration(s.busy_step_s))
@@ -415,6 +465,11 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
                 fb(a.capacity)
             )
         }
+        (None, None) if !a.splits => format!(
+            "Does not fit: the {} it needs with the margin is needed on every GPU it runs on, and one {short_name} has {}.",
+            fb(a.needed),
+            fb(a.capacity)
+        ),
         (None, None) => format!(
             "Does not fit even split over {} × {short_name}.",
             crate::catalog::MAX_GPUS

@@ -8,6 +8,7 @@ use super::flops::{Forward, Generate};
 use super::gpu::Share;
 use super::link::ring_bytes;
 use super::{Bound, CurvePoint, Figure, OptionSpeed, Unit, band, finite, num};
+use crate::units::count;
 
 /// Fixed cost of one tensor-parallel all-reduce (launch and synchronization), s.
 pub const ALL_REDUCE_LATENCY_S: f64 = 0.000_01;
@@ -287,10 +288,10 @@ impl Serving<'_> {
             Unit::Bytes,
             step.bytes,
             format!(
-                "{} B weights{} + {} sequences × {} B KV per token × {} cached tokens = {} B",
+                "{} B weights{} + {} × {} B KV per token × {} cached tokens = {} B",
                 num(g.weights_read(n as f64)),
                 if g.moe.is_some() { " (the experts this batch routes to)" } else { "" },
-                num(n as f64),
+                count(n, "sequence", "sequences"),
                 num(g.kv_per_token()),
                 num(self.mean_position()),
                 num(step.bytes)
@@ -333,7 +334,11 @@ impl Serving<'_> {
             "Tokens/s, all users",
             Unit::Tokens,
             finite(n as f64 / step.total_s),
-            format!("{} sequences ÷ {} s", num(n as f64), num(step.total_s)),
+            format!(
+                "{} ÷ {} s",
+                count(n, "sequence", "sequences"),
+                num(step.total_s)
+            ),
             "Output tokens of every sequence in flight together.",
         )));
         if s.busy_share < 1.0 {

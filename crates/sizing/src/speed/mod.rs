@@ -165,6 +165,10 @@ pub struct Speed {
     /// No single option meets the targets, and this many GPUs of one kind do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_layout: Option<TargetLayout>,
+    /// Targets are set and neither an option nor a split over up to
+    /// [`MAX_TARGET_GPUS`] GPUs of one kind meets them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub target_unmet: bool,
 }
 
 /// The article's all-reduce example (Denneman, "Multi-GPU for distributed
@@ -283,7 +287,12 @@ pub fn size(
         tpot: s.tpot_ms.map(|ms| ms / 1000.0),
     };
     let margin = fits.margin_percent;
-    for o in &mut fits.options {
+    // An option too small to hold the workload has no speed: it does not run.
+    for o in fits
+        .options
+        .iter_mut()
+        .filter(|o| o.status != FitStatus::TooSmall)
+    {
         o.speed = catalog
             .gpu(&o.gpu_id)
             .and_then(|gpu| OnGpu::new(work, s, gpu, Slot::from(&*o), o.capacity, margin, cnn))
@@ -357,6 +366,7 @@ pub fn size(
         detail: None,
         ttft_target_s: targets.ttft,
         tpot_target_s: targets.tpot,
+        target_unmet: targets.any() && !single && target_layout.is_none(),
         target_layout,
     })
 }
@@ -433,7 +443,12 @@ pub fn chosen(
                 .map(Pick::Option)
         })
         .or_else(|| fits.multi_gpu.first().map(|m| Pick::Layout(0, m.gpus)))
-        .or_else(|| (!fits.options.is_empty()).then_some(Pick::Option(0)))
+        .or_else(|| {
+            fits.options
+                .iter()
+                .position(|o| o.status != FitStatus::TooSmall)
+                .map(Pick::Option)
+        })
 }
 
 /// The card's breakdown for what [`chosen`] picks.
@@ -456,7 +471,17 @@ pub fn detail(
                 o.capacity,
                 1,
                 option_key(&o.gpu_id, o.profile.as_deref()),
-                format!("{} ({})", o.label(), o.mode.label()),
+                if o.status == FitStatus::TooSmall {
+                    // Named in the scenario: one GPU's rate, as a per-GPU figure of a
+                    // larger deployment, though one alone cannot hold the workload.
+                    format!(
+                        "{} ({}), timed as if it held the workload: it does not",
+                        o.label(),
+                        o.mode.label()
+                    )
+                } else {
+                    format!("{} ({})", o.label(), o.mode.label())
+                },
             )
         }
         Pick::Layout(i, n) => {

@@ -5,7 +5,7 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::catalog::FitStatus;
 use crate::mode::Mode;
-use crate::report::{Report, size};
+use crate::report::{Report, size, words};
 use crate::scenario::{CnnScenario, ModelRef, NetworkRef, Scenario, TransformerScenario, Workload};
 use crate::transformer::ServingEngine;
 use crate::transformer::training::Recompute;
@@ -160,7 +160,15 @@ fn gpt3_on_one_v100_takes_about_288_years() {
     }));
     s.speed.samples = Some(300_000_000_000 / 2048);
     s.speed.epochs = Some(1);
+    // The figure sets memory aside: GPT-3 does not fit one V100, and the card,
+    // asked for that option by name, says so.
     let r = report(&on(s, "v100-sxm2-32gb"));
+    assert_eq!(detail(&r).gpus, 1);
+    assert!(
+        detail(&r)
+            .label
+            .ends_with("timed as if it held the workload: it does not")
+    );
     let years = detail(&r).training.as_ref().unwrap().total_s / (365.25 * 86_400.0);
     assert!(close(years, 288.0, 0.1), "{years} years");
 }
@@ -395,6 +403,17 @@ fn a_model_no_gpu_holds_is_timed_on_its_multi_gpu_layouts() {
         fits.multi_gpu
             .iter()
             .all(|m| m.target_gpus.is_none_or(|n| n >= t.gpus))
+    );
+    assert!(!r.speed.as_ref().unwrap().target_unmet);
+    // A target nothing meets says so, with the target, and names no layout.
+    s.speed.tpot_ms = Some(0.01);
+    let r = report(&s);
+    let sp = r.speed.as_ref().unwrap();
+    assert!(sp.target_unmet && sp.target_layout.is_none());
+    let w = words::target_unmet(sp).expect("a sentence");
+    assert!(
+        w.starts_with("No option meets the latency target (time per output token ≤ 0.0100 ms)"),
+        "{w}"
     );
 }
 

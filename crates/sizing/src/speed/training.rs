@@ -9,6 +9,7 @@ use super::flops::Train;
 use super::gpu::Share;
 use super::link::{Link, ring_bytes};
 use super::{Figure, SpeedInputs, Unit, band, finite, num};
+use crate::units::count;
 
 /// The gradient all-reduce of one iteration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -218,10 +219,10 @@ pub fn figures(
             Unit::Count,
             tokens,
             format!(
-                "{} sequences × {} tokens × {} epochs",
-                num(r.samples as f64),
+                "{} × {} tokens × {}",
+                count(r.samples, "sequence", "sequences"),
                 num(t.tokens_per_sample as f64),
-                num(r.epochs as f64)
+                count(r.epochs, "epoch", "epochs")
             ),
             "",
         ));

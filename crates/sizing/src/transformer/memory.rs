@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::arch::{Architecture, ModelKind, ParamCount};
 use super::engine::{self, Budget};
 use super::quant::{KvFormat, WeightFormat, weight_bytes};
-use crate::units::group_digits as g;
+use crate::units::{count, group_digits as g};
 
 pub const MIB: u64 = 1_048_576;
 pub const GIB: u64 = 1_073_741_824;
@@ -138,6 +138,7 @@ impl Estimate {
             heads: None,
             min_gpu: self.min_gpu,
             vllm: self.vllm,
+            copy_gpus: self.gpus_per_copy.max(1),
         }
     }
 }
@@ -350,9 +351,9 @@ fn activations(arch: &Architecture, w: &InferenceWorkload) -> Result<(u64, Strin
             t,
             w.context,
             format!(
-                "{} tokens per forward pass (min of {} sequences × {} context and the {} prefill budget)",
+                "{} tokens per forward pass (min of {} × {} context and the {} prefill budget)",
                 g(t),
-                g(w.sequences),
+                count(w.sequences, "sequence", "sequences"),
                 g(w.context),
                 g(w.prefill_chunk)
             ),
@@ -364,9 +365,9 @@ fn activations(arch: &Architecture, w: &InferenceWorkload) -> Result<(u64, Strin
             t,
             s,
             format!(
-                "{} tokens ({} sequences × {} tokens)",
+                "{} tokens ({} × {} tokens)",
                 g(t),
-                g(w.sequences),
+                count(w.sequences, "sequence", "sequences"),
                 g(s)
             ),
         )
@@ -402,7 +403,11 @@ fn logits(arch: &Architecture, w: &InferenceWorkload) -> (u64, String) {
         let b = w.sequences.saturating_mul(labels).saturating_mul(4);
         return (
             b,
-            format!("{} sequences × {} labels × 4 B", g(w.sequences), g(labels)),
+            format!(
+                "{} × {} labels × 4 B",
+                count(w.sequences, "sequence", "sequences"),
+                g(labels)
+            ),
         );
     }
     let tp = u64::from(w.tensor_parallel.max(1));
@@ -411,8 +416,8 @@ fn logits(arch: &Architecture, w: &InferenceWorkload) -> (u64, String) {
     (
         b,
         format!(
-            "{} sequences × {} vocabulary{} × 4 B (FP32 logits of the last position, for sampling)",
-            g(w.sequences),
+            "{} × {} vocabulary{} × 4 B (FP32 logits of the last position, for sampling)",
+            count(w.sequences, "sequence", "sequences"),
             g(vocab),
             if tp > 1 { " per GPU" } else { "" }
         ),
@@ -579,8 +584,8 @@ pub fn inference(
                 "KV cache",
                 kv,
                 format!(
-                    "{} sequences × ({formula}){rounding} = {} B",
-                    g(w.sequences),
+                    "{} × ({formula}){rounding} = {} B",
+                    count(w.sequences, "sequence", "sequences"),
                     g(kv)
                 ),
                 note,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::arch::{Architecture, FfnKind, ModelKind, ParamCount};
 use super::memory::{Estimate, EstimateError, GIB, Term, TermKind, to_bytes};
 use super::quant::{WeightFormat, weight_bytes};
-use crate::units::group_digits as g;
+use crate::units::{count, group_digits as g};
 
 /// Largest micro-batch accepted.
 pub const MAX_MICRO_BATCH: u64 = 65_536;
@@ -1103,9 +1103,9 @@ pub fn training(
                 "Logits and loss",
                 logit_bytes,
                 format!(
-                    "4 B × {} tokens × {} sequences × {} vocabulary{} = {} B",
+                    "4 B × {} tokens × {} × {} vocabulary{} = {} B",
                     g(seq),
-                    g(w.micro_batch),
+                    count(w.micro_batch, "sequence", "sequences"),
                     g(arch.vocab),
                     if tp > 1 { format!(" ÷ {tp}") } else { String::new() },
                     g(logit_bytes)
