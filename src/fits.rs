@@ -226,11 +226,16 @@ fn FitsResult(
     let needed = move || with_fits(&|f| words::needed(f, units.get()));
     let counted = move || {
         with_fits(&|f| {
-            format!(
-                "{} of the {} options listed fit.",
-                f.fitting().count(),
-                f.options.len()
-            )
+            if f.options.is_empty() {
+                "No option is listed: those too small are hidden, and the filters may hide others."
+                    .to_string()
+            } else {
+                format!(
+                    "{} of the {} options listed fit.",
+                    f.fitting().count(),
+                    f.options.len()
+                )
+            }
         })
     };
     let none_fit =

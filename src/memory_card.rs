@@ -73,8 +73,8 @@ pub fn MemoryCard(
                 }
             })}
             {(gpus > 1).then(|| view! {
-                <p class="hint" data-testid=id("per-gpu")>
-                    {format!("One copy of the model spans {gpus} GPUs; every figure is what each of them holds. Fits below checks one GPU.")}
+                <p class="hint" data-testid=id("spans")>
+                    {format!("One copy spans {gpus} GPUs; every figure is what each of them holds. Fits below checks one GPU and counts whole sets of {gpus} per host.")}
                 </p>
             })}
             {match against {

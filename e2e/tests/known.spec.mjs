@@ -64,3 +64,17 @@ test('a known demand says what is wrong where it was typed and keeps what was ty
   await p.getByTestId('known-gpus').fill('0');
   await expect(p.getByTestId('known-gpus-error')).toContainText('between 1 and 64');
 });
+
+test('a demand on two GPUs leaves MIG out, and one larger than any GPU is not sent to GPU counts', async ({ page, problems }) => {
+  void problems;
+  await page.goto('./');
+  await page.getByTestId('tab-known').click();
+  const p = page.getByTestId('page-known');
+  await p.getByTestId('known-per-gpu').fill('10 GB');
+  await expect(p.getByTestId('known-fits-mig-left-out')).toHaveCount(0);
+  await p.getByTestId('known-gpus').fill('2');
+  await expect(p.getByTestId('known-fits-mig-left-out')).toContainText('One copy runs on 2 GPUs, so MIG instances and MIG-backed vGPUs are left out');
+  await expect(p.getByTestId('known-fit-table')).not.toContainText('MIG instance');
+  await p.getByTestId('known-per-gpu').fill('400 GB');
+  await expect(p.getByTestId('known-fits-nothing')).toContainText('so more GPUs do not help');
+});

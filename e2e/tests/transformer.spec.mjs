@@ -100,7 +100,7 @@ test('tensor parallelism gives per-GPU figures and bad values are explained', as
   await transformer.goto();
   await transformer.pickModel('llama-2-70b');
   await transformer.fill('tf-tp', '4');
-  await expect(transformer.field('tf-per-gpu')).toContainText('spans 4 GPUs');
+  await expect(transformer.field('tf-spans')).toContainText('spans 4 GPUs');
   await expect(transformer.field('tf-term-weights')).toHaveAttribute('data-bytes', String((2 * 68976648192) / 4));
   await transformer.fill('tf-tp', '3');
   await expect(transformer.field('tf-tp-error')).toHaveText('3 GPUs do not divide the 64 attention heads evenly.');

@@ -1,8 +1,9 @@
 //! No multi-GPU answer proposes a layout an engine refuses: for every zoo model,
 //! served and trained, every split of the fits, of the user's GPUs and of the
 //! latency search uses a tensor-parallel degree that divides the attention heads
-//! (and divides or is a multiple of the key/value heads), stays within one host,
-//! and holds the workload with the margin on every GPU.
+//! (and divides or is a multiple of the key/value heads), stays within one host
+//! (the user's own hosts for their GPUs), and holds the workload with the margin
+//! on every GPU.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -50,7 +51,11 @@ fn every_split_is_a_layout_an_engine_runs() {
             for g in &f.multi_gpu {
                 splits += 1;
                 let l = g.layout;
-                let per_host = catalog.gpu(&g.gpu_id).unwrap().gpus_per_board * cards;
+                // The user's GPUs are laid out on their own hosts.
+                let per_host = r.fleet.iter().find(|a| a.gpu_id == g.gpu_id).map_or(
+                    catalog.gpu(&g.gpu_id).unwrap().gpus_per_board * cards,
+                    |a| a.gpus_per_host,
+                );
                 let what = format!("{id} on {} × {}: {l:?}", g.gpus, g.gpu_id);
                 assert!(h.accept(l.tensor), "{what}: heads {h:?}");
                 assert!(l.tensor <= per_host, "{what}");

@@ -687,6 +687,34 @@ impl Fits {
         }
     }
 
+    /// The multi-GPU rows of the user's GPUs laid out on their own hosts (the
+    /// first host type of each GPU) rather than on hosts of `cards_per_host`.
+    pub fn on_hosts(
+        &mut self,
+        catalog: &Catalog,
+        s: &FitSettings,
+        fleet: &[crate::fleet::HostType],
+    ) {
+        let demand = self.demand;
+        for m in &mut self.multi_gpu {
+            let Some((gpu, h)) = fleet.iter().find_map(|h| {
+                let gpu = crate::fleet::resolve(&h.gpu, catalog).ok()?;
+                (gpu.id == m.gpu_id).then_some((gpu, h))
+            }) else {
+                continue;
+            };
+            let mine = FitSettings {
+                cards_per_host: h.gpus_per_host.div_ceil(gpu.gpus_per_board.max(1)),
+                ..s.clone()
+            };
+            if let Some(row) = split(gpu, &demand, &mine, h.gpus_per_host) {
+                *m = row;
+            }
+        }
+        self.multi_gpu
+            .sort_by(|a, b| a.gpus.cmp(&b.gpus).then(a.capacity.cmp(&b.capacity)));
+    }
+
     /// Drop the options that are too small (recommendations stay valid: they only
     /// point at fitting options, which sort first).
     pub fn drop_too_small(&mut self) {

@@ -517,7 +517,8 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
                             &sized.memory.demand,
                             &settings,
                             || fixes(&s.workload),
-                        )
+                        );
+                        fits.on_hosts(catalog, &settings, &s.deployment.fleet);
                     }
                     Err(e) => errors.push(e),
                 }

@@ -466,3 +466,21 @@ fn a_demand_per_gpu_larger_than_any_gpu_is_not_sent_to_gpu_counts() {
         f.verdict
     );
 }
+
+#[test]
+fn the_multi_gpu_row_of_your_gpu_is_laid_out_on_your_hosts() {
+    // Hosts of 4 L40S: the L40S row takes their layout, not one of 8-card hosts.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","sequences":32,"context":8192}},"deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":6}]}}"#,
+    )
+    .unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    let row = fits.multi_gpu.iter().find(|m| m.gpu_id == "l40s").unwrap();
+    let split = r.fleet[0].split.as_ref().unwrap();
+    assert_eq!(row.layout, split.layout);
+    assert_eq!(row.per_gpu, split.per_gpu);
+    assert!(row.layout.tensor <= 4, "{:?}", row.layout);
+    // Other GPUs keep the catalog's hosts of 8 cards.
+    let a10 = fits.multi_gpu.iter().find(|m| m.gpu_id == "a10").unwrap();
+    assert_eq!(a10.layout.hosts, a10.gpus.div_ceil(8));
+}

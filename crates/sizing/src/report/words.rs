@@ -306,7 +306,7 @@ pub fn target_unmet(sp: &Speed) -> Option<String> {
     .flatten()
     .collect();
     Some(format!(
-        "No option meets the latency target ({}), nor does a split over up to {} GPUs of one kind. A looser target, fewer users per copy or a smaller weight format may.",
+        "No option meets the latency target ({}), nor does a split: each GPU was tried from the count that holds the workload up to {} (or at that count, when it is more). A looser target, fewer users per copy or a smaller weight format may.",
         targets.join(", "),
         crate::speed::MAX_TARGET_GPUS
     ))

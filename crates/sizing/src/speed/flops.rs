@@ -100,6 +100,9 @@ pub struct Generate {
     pub sequences: u64,
     pub context: u64,
     pub tp: u64,
+    /// Pipeline stages: runs of layers on their own GPUs, one after the other
+    /// for every token (1 unless a split adds them).
+    pub stages: u64,
     pub layers: u64,
     pub hidden: u64,
     pub compute: Compute,
@@ -140,6 +143,8 @@ pub struct Forward {
     pub bytes: f64,
     pub bytes_formula: String,
     pub tp: u64,
+    /// Pipeline stages, one after the other (1 unless a split adds them).
+    pub stages: u64,
     pub compute: Compute,
     /// Attention heads, which a tensor-parallel degree must respect (`None`: no such rule).
     pub heads: Option<crate::catalog::Heads>,
@@ -347,6 +352,7 @@ impl Work {
                     num(term(TermKind::Activations))
                 ),
                 tp,
+                stages: 1,
                 compute,
                 heads: Some(a.heads_per_gpu(1)),
                 samples: "sequences",
@@ -367,6 +373,7 @@ impl Work {
             sequences: t.sequences,
             context: t.context,
             tp,
+            stages: 1,
             layers: u64::from(a.layers),
             hidden: a.hidden,
             compute,
@@ -450,6 +457,7 @@ impl Work {
                 num(features)
             ),
             tp: 1,
+            stages: 1,
             compute,
             heads: None,
             samples: "images",
@@ -496,12 +504,22 @@ impl Work {
         heads.is_none_or(|h| h.accept(t))
     }
 
-    /// This work split `n` ways more by tensor parallelism: each GPU holds 1/n of
-    /// the weights, the KV cache and the arithmetic (the runtime overhead stays on
-    /// every GPU), and the all-reduces run over `n` times as many GPUs.
+    /// This work split `n` ways more by tensor parallelism (see [`Work::split_layout`]).
     pub fn split(&self, n: u64) -> Work {
-        let n = n.max(1);
-        let k = n as f64;
+        self.split_layout(crate::catalog::Layout {
+            tensor: u32::try_from(n).unwrap_or(u32::MAX),
+            pipeline: 1,
+            hosts: 1,
+        })
+    }
+
+    /// This work laid out over `l.tensor × l.pipeline` more GPUs: each holds
+    /// 1/(t·p) of the weights, the KV cache and the arithmetic (the runtime
+    /// overhead stays on every GPU); the all-reduces run over `t` times as many
+    /// GPUs, and the `p` stages take every token one after the other.
+    pub fn split_layout(&self, l: crate::catalog::Layout) -> Work {
+        let (t, p) = (u64::from(l.tensor.max(1)), u64::from(l.pipeline.max(1)));
+        let k = (t * p) as f64;
         match self {
             Work::Generate(g) => Work::Generate(Generate {
                 weight_bytes: g.weight_bytes / k,
@@ -517,17 +535,20 @@ impl Work {
                         ..r
                     }
                 }),
-                tp: g.tp.saturating_mul(n),
+                tp: g.tp.saturating_mul(t),
+                stages: g.stages.saturating_mul(p),
                 ..g.clone()
             }),
             Work::Forward(f) => Work::Forward(Forward {
                 bytes: f.bytes / k,
-                tp: f.tp.saturating_mul(n),
+                tp: f.tp.saturating_mul(t),
+                stages: f.stages.saturating_mul(p),
                 ..f.clone()
             }),
-            Work::Train(t) => Work::Train(Train {
-                tensor_parallel: t.tensor_parallel.saturating_mul(n),
-                ..t.clone()
+            Work::Train(tr) => Work::Train(Train {
+                tensor_parallel: tr.tensor_parallel.saturating_mul(t),
+                pipeline_parallel: tr.pipeline_parallel.saturating_mul(p),
+                ..tr.clone()
             }),
         }
     }

@@ -89,19 +89,42 @@ impl Serving<'_> {
         2.0 * self.g.layers as f64 * per
     }
 
+    /// Pipeline stages hand `tokens` tokens' activations on, one stage to the
+    /// next: (stages − 1) sends of tokens × hidden × 2 B.
+    fn hops(&self, tokens: f64) -> f64 {
+        let stages = self.g.stages.max(1);
+        if stages <= 1 {
+            return 0.0;
+        }
+        let bytes = tokens * self.g.hidden as f64 * 2.0;
+        (stages - 1) as f64 * (bytes / self.link.max(1.0) + ALL_REDUCE_LATENCY_S)
+    }
+
+    /// GPUs a token's arithmetic is divided over at each stage, times the stages.
+    fn gpus(&self) -> f64 {
+        (self.g.tp.max(1) * self.g.stages.max(1)) as f64
+    }
+
     /// Prefill FLOPs of one request's prompt on one GPU.
     pub fn prefill_flops(&self) -> f64 {
         let p = self.prompt();
-        p as f64 * (self.g.linear + self.g.attention.mean_over(p)) / self.g.tp as f64
+        p as f64 * (self.g.linear + self.g.attention.mean_over(p)) / self.gpus()
     }
 
     /// Time to first token of one request: prefill FLOPs ÷ (peak × MFU), at least
-    /// one read of the weights, + the all-reduces + a fixed overhead.
+    /// one read of the weights, on every pipeline stage in turn, + the
+    /// all-reduces, the hand-overs between stages and a fixed overhead.
     pub fn ttft(&self, share: f64) -> f64 {
         let compute = self.prefill_flops() / (self.share.peak * share * self.eff.prefill);
         let memory = self.g.weights_read(self.prompt() as f64)
             / (self.share.bandwidth * share * self.eff.decode);
-        finite(compute.max(memory) + self.comm(self.prompt() as f64) + FIRST_TOKEN_OVERHEAD_S)
+        let p = self.prompt() as f64;
+        finite(
+            self.g.stages.max(1) as f64 * compute.max(memory)
+                + self.comm(p)
+                + self.hops(p)
+                + FIRST_TOKEN_OVERHEAD_S,
+        )
     }
 
     /// A decode step of `batch` sequences with `share` of the option.
@@ -110,10 +133,12 @@ impl Serving<'_> {
         let pos = self.mean_position();
         let kv = b * self.g.kv_per_token() * pos;
         let bytes = self.g.weights_read(b) + kv;
-        let flops = b * (self.g.linear + self.g.attention.at(pos)) / self.g.tp as f64;
-        let memory_s = finite(bytes / (self.share.bandwidth * share * self.eff.decode));
-        let compute_s = finite(flops / (self.share.peak * share * self.eff.prefill));
-        let comm_s = self.comm(b);
+        let flops = b * (self.g.linear + self.g.attention.at(pos)) / self.gpus();
+        // Each pipeline stage reads and computes its share in turn.
+        let stages = self.g.stages.max(1) as f64;
+        let memory_s = finite(stages * bytes / (self.share.bandwidth * share * self.eff.decode));
+        let compute_s = finite(stages * flops / (self.share.peak * share * self.eff.prefill));
+        let comm_s = self.comm(b) + self.hops(b);
         let bound = if compute_s > memory_s {
             Bound::Compute
         } else {
@@ -245,8 +270,13 @@ impl Serving<'_> {
         let e = self.eff;
         let mut out = Vec::new();
         let prefill = self.prefill_flops();
-        let tp = if g.tp > 1 {
-            format!(" ÷ {} GPUs", g.tp)
+        let tp = match (g.tp, g.stages) {
+            (1, 1) => String::new(),
+            (t, 1) => format!(" ÷ {t} GPUs"),
+            (t, p) => format!(" ÷ ({t} GPUs × {p} pipeline stages)"),
+        };
+        let stages = if g.stages > 1 {
+            format!("{} stages in turn × ", g.stages)
         } else {
             String::new()
         };
@@ -271,7 +301,7 @@ impl Serving<'_> {
             Unit::Seconds,
             ttft,
             format!(
-                "{} FLOPs ÷ ({} FLOP/s {} × {} MFU) + {} s fixed = {} s",
+                "{stages}{} FLOPs ÷ ({} FLOP/s {} × {} MFU) + {} s fixed = {} s",
                 num(prefill),
                 num(s.peak),
                 s.format,
@@ -308,14 +338,22 @@ impl Serving<'_> {
             Unit::Seconds,
             step.total_s,
             format!(
-                "max({} B ÷ ({} B/s × {} MBU), {} FLOPs ÷ ({} FLOP/s × {} MFU)){} + {} s per step = {} s ({bound})",
+                "{stages}max({} B ÷ ({} B/s × {} MBU), {} FLOPs ÷ ({} FLOP/s × {} MFU)){} + {} s per step = {} s ({bound})",
                 num(step.bytes),
                 num(s.bandwidth),
                 num(e.decode),
                 num(step.flops),
                 num(s.peak),
                 num(e.prefill),
-                if step.comm_s > 0.0 { format!(" + {} s all-reduces", num(step.comm_s)) } else { String::new() },
+                if step.comm_s > 0.0 {
+                    format!(
+                        " + {} s {}",
+                        num(step.comm_s),
+                        if g.stages > 1 { "all-reduces and hand-overs between stages" } else { "all-reduces" }
+                    )
+                } else {
+                    String::new()
+                },
                 num(e.step_overhead_s),
                 num(step.total_s)
             ),
@@ -377,9 +415,11 @@ impl Serving<'_> {
 
 /// A forward pass over a batch (encoders, CNN inference) on one option.
 pub fn forward(f: &Forward, share: &Share, eff: &Efficiencies, busy: f64) -> (f64, Bound) {
-    let flops = f.flops_per_sample * f.batch as f64 / f.tp.max(1) as f64;
-    let compute = finite(flops / (share.peak * busy * eff.prefill));
-    let memory = finite(f.bytes / (share.bandwidth * busy * eff.decode));
+    let flops = f.flops_per_sample * f.batch as f64 / (f.tp.max(1) * f.stages.max(1)) as f64;
+    // Pipeline stages run their shares one after the other.
+    let stages = f.stages.max(1) as f64;
+    let compute = finite(stages * flops / (share.peak * busy * eff.prefill));
+    let memory = finite(stages * f.bytes / (share.bandwidth * busy * eff.decode));
     let bound = if compute > memory {
         Bound::Compute
     } else {
@@ -409,14 +449,19 @@ pub fn forward_option(f: &Forward, share: &Share, eff: &Efficiencies) -> OptionS
 /// The speed card's figures of a forward workload.
 pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Figure> {
     let (t, bound) = forward(f, share, eff, 1.0);
-    let flops = f.flops_per_sample * f.batch as f64 / f.tp.max(1) as f64;
+    let flops = f.flops_per_sample * f.batch as f64 / (f.tp.max(1) * f.stages.max(1)) as f64;
     let mut out = vec![band(Figure::exact(
         "batch_latency",
         "Time per batch",
         Unit::Seconds,
         t,
         format!(
-            "max({} FLOPs ÷ ({} FLOP/s {} × {} MFU), {} B ÷ ({} B/s × {} MBU)) + {} s = {} s ({})",
+            "{}max({} FLOPs ÷ ({} FLOP/s {} × {} MFU), {} B ÷ ({} B/s × {} MBU)) + {} s = {} s ({})",
+            if f.stages > 1 {
+                format!("{} stages in turn × ", f.stages)
+            } else {
+                String::new()
+            },
             num(flops),
             num(share.peak),
             share.format,

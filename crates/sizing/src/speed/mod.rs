@@ -17,7 +17,7 @@ pub mod training;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
-    Catalog, FitOption, FitStatus, Fits, Gpu, Recommendation, RecommendationKind,
+    Catalog, FitOption, FitStatus, Fits, Gpu, Layout, Recommendation, RecommendationKind,
 };
 use crate::scenario::FieldError;
 use gpu::{Share, Slot};
@@ -120,6 +120,9 @@ pub struct Detail {
     pub layout: Option<usize>,
     /// GPUs the workload is split over (1 for an option).
     pub gpus: u32,
+    /// How a layout's GPUs run it: tensor parallel × pipeline stages, over hosts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel: Option<Layout>,
     /// Its key: `gpu_id`, `gpu_id/profile`, or `gpu_id×gpus` for a layout.
     pub key: String,
     /// As people name it ("NVIDIA H100 SXM5 80GB · 3g.40gb (MIG instance)").
@@ -299,20 +302,25 @@ pub fn size(
             .map(|v| v.row(&targets));
     }
     // Layouts over several GPUs: at their own count, and the fewest that meet the targets.
+    let (heads, cards) = (fits.demand.heads, fits.cards_per_host);
     for m in &mut fits.multi_gpu {
         let Some(gpu) = catalog.gpu(&m.gpu_id) else {
             continue;
         };
-        let row = |n: u32| {
-            let split = work.split(n.into());
+        let row = |l: Layout| {
+            let split = work.split_layout(l);
             OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)
                 .map(|v| v.row(&targets))
         };
-        m.speed = row(m.gpus);
+        m.speed = row(m.layout);
         if targets.any() {
+            let (own, first) = (m.layout, m.gpus);
             m.target_gpus = (m.gpus..=m.gpus.max(MAX_TARGET_GPUS))
                 .filter(|&n| work.splits(n.into()))
-                .find(|&n| row(n).is_some_and(|r| r.meets_target == Some(true)));
+                .find(|&n| {
+                    let l = layout_of(n, first, own, gpu, cards, heads);
+                    row(l).is_some_and(|r| r.meets_target == Some(true))
+                });
         }
     }
     if targets.any()
@@ -351,7 +359,15 @@ pub fn size(
             .min_by(|a, b| a.2.cmp(&b.2).then(a.1.capacity.cmp(&b.1.capacity)))
             .and_then(|(i, m, n)| {
                 let gpu = catalog.gpu(&m.gpu_id)?;
-                let split = work.split(n.into());
+                let l = layout_of(
+                    n,
+                    m.gpus,
+                    m.layout,
+                    gpu,
+                    fits.cards_per_host,
+                    fits.demand.heads,
+                );
+                let split = work.split_layout(l);
                 let v = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)?;
                 Some(TargetLayout {
                     layout: i,
@@ -369,6 +385,34 @@ pub fn size(
         target_unmet: targets.any() && !single && target_layout.is_none(),
         target_layout,
     })
+}
+
+/// The layout of `n` GPUs of a multi-GPU row: its own when `n` is its count
+/// (`first`), else the catalog's hosts' layout of `n` (tensor parallel within a
+/// host at a degree the heads accept, pipeline stages across hosts).
+fn layout_of(
+    n: u32,
+    first: u32,
+    own: Layout,
+    gpu: &Gpu,
+    cards_per_host: u32,
+    heads: Option<crate::catalog::Heads>,
+) -> Layout {
+    if n == first {
+        return own;
+    }
+    let per_host = gpu.gpus_per_board.saturating_mul(cards_per_host.max(1));
+    let l = crate::catalog::layout(n, per_host, heads, gpu.nvswitch());
+    // The search counts GPUs; a count the heads round up is run as tensor parallel n.
+    if l.gpus() == n {
+        l
+    } else {
+        Layout {
+            tensor: n,
+            pipeline: 1,
+            hosts: 1,
+        }
+    }
 }
 
 /// What the card details.
@@ -492,13 +536,43 @@ pub fn detail(
                 m.capacity,
                 n,
                 layout_key(&m.gpu_id, n),
-                format!("{n} × {} (split)", m.gpu_name),
+                String::new(),
             )
         }
     };
     let gpu = catalog.gpu(gpu_id)?;
-    let split = work.split(gpus.into());
-    let work = if gpus > 1 { &split } else { work };
+    // A split: the user's hosts' layout for their GPU, else the catalog's.
+    let parallel = match pick {
+        Pick::Layout(i, n) => {
+            let m = &fits.multi_gpu[i];
+            let yours = fleet
+                .iter()
+                .filter(|a| a.gpu_id == m.gpu_id)
+                .find_map(|a| a.split.as_ref().map(|s| s.layout))
+                .filter(|l| l.gpus() == n);
+            Some(yours.unwrap_or_else(|| {
+                layout_of(
+                    n,
+                    m.gpus,
+                    m.layout,
+                    gpu,
+                    fits.cards_per_host,
+                    fits.demand.heads,
+                )
+            }))
+        }
+        Pick::Option(_) => None,
+    };
+    let label = match (pick, parallel) {
+        (Pick::Layout(i, n), Some(l)) => format!(
+            "{n} × {} (split: {})",
+            fits.multi_gpu[i].gpu_name,
+            crate::report::words::layout(l)
+        ),
+        _ => label,
+    };
+    let split = parallel.map(|l| work.split_layout(l));
+    let work = split.as_ref().unwrap_or(work);
     let opt = OnGpu::new(work, s, gpu, slot, capacity, fits.margin_percent, cnn)?;
     let (figures, curve, training) = opt.detail();
     Some(Detail {
@@ -511,6 +585,7 @@ pub fn detail(
             Pick::Option(_) => None,
         },
         gpus,
+        parallel,
         key,
         label,
         efficiencies: opt.eff,

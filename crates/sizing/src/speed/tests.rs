@@ -478,3 +478,74 @@ fn the_users_the_memory_holds_are_the_fits_panels() {
         );
     }
 }
+
+#[test]
+fn pipeline_stages_take_each_token_in_turn() {
+    // Llama-3.1-405B in BF16 (about 810 GB of weights) does not fit one host of
+    // eight H100 SXM (8 × 80 GB): tensor parallel 8 × 2 pipeline stages over 2 hosts.
+    let mut s = on(
+        Scenario::new(Workload::Transformer(TransformerScenario {
+            model: ModelRef::Zoo("llama-3.1-405b".into()),
+            sequences: 1,
+            context: 4096,
+            ..TransformerScenario::default()
+        })),
+        "h100-sxm5-80gb×16",
+    );
+    s.deployment.cards_per_host = 8;
+    let r = report(&s);
+    let fits = r.fits.as_ref().unwrap();
+    let h100 = fits
+        .multi_gpu
+        .iter()
+        .find(|m| m.gpu_id == "h100-sxm5-80gb")
+        .unwrap();
+    assert_eq!(
+        (h100.layout.tensor, h100.layout.pipeline, h100.gpus),
+        (8, 2, 16)
+    );
+    let d = detail(&r);
+    assert_eq!(d.gpus, 16);
+    assert!(
+        d.label
+            .ends_with("(split: tensor parallel 8 × 2 pipeline stages over 2 hosts)"),
+        "{}",
+        d.label
+    );
+    // Each GPU reads 1/16 of the bytes, but the two stages read theirs one after the
+    // other: at least 2 × a GPU's bytes ÷ its bandwidth per token (16 GPUs in
+    // tensor parallel would take about half that).
+    let bytes = figure(&r, "decode_bytes").value;
+    let bandwidth = Catalog::bundled()
+        .gpu("h100-sxm5-80gb")
+        .unwrap()
+        .memory
+        .bandwidth_gbps
+        .unwrap()
+        * 1e9;
+    let tpot = figure(&r, "tpot");
+    assert!(tpot.value >= 2.0 * bytes / bandwidth, "{} s", tpot.value);
+    assert!(
+        tpot.formula.starts_with("2 stages in turn × max("),
+        "{}",
+        tpot.formula
+    );
+    assert!(
+        tpot.formula.contains("hand-overs between stages"),
+        "{}",
+        tpot.formula
+    );
+    // The row in the multi-GPU table is the same layout, timed the same way.
+    assert!((h100.speed.as_ref().unwrap().step_s - tpot.value).abs() < 1e-12);
+    // A VM runs on one host: the deployment sheet takes one VM per host.
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!((sheet.vms, sheet.devices), (2, 8));
+    assert!(
+        sheet.label.ends_with("in 2 VMs, 8 GPUs each"),
+        "{}",
+        sheet.label
+    );
+    let vms = sheet.vm.iter().find(|i| i.id == "vm_count").unwrap();
+    assert_eq!(vms.value, "2 VMs, one per host, each with 8 GPUs");
+    assert_eq!(sheet.mmio.as_ref().unwrap().devices, 8);
+}

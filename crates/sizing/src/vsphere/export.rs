@@ -35,6 +35,12 @@ pub fn markdown(s: &Sheet) -> String {
         s.kind.label(),
         s.release.label()
     );
+    if s.vms > 1 {
+        out.push_str(&format!(
+            "- VMs: {}, one per host, each with {} GPUs (the settings below are per VM)\n",
+            s.vms, s.devices
+        ));
+    }
     if let Some(v) = &s.vgpu_string {
         out.push_str(&format!("- vGPU profile: `{v}`\n"));
     }
@@ -69,6 +75,12 @@ pub fn powercli(s: &Sheet) -> String {
         "# Written for {}. It changes one VM, which must be powered off.\n",
         s.release.label()
     ));
+    if s.vms > 1 {
+        o.push_str(&format!(
+            "# One copy takes {} VMs, one per host: run it once for each.\n",
+            s.vms
+        ));
+    }
     o.push_str("# Connect first: Connect-VIServer -Server <vcenter>\n");
     if !s.deployable() {
         o.push_str("# WARNING: some checks of the sheet fail for this release; see the sheet.\n");

@@ -9,7 +9,7 @@ pub mod rules;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
-    Catalog, DeploymentMode, FitOption, FitStatus, Fits, Gpu, MultiGpu, RecommendationKind,
+    Catalog, DeploymentMode, FitOption, FitStatus, Fits, Gpu, Layout, MultiGpu, RecommendationKind,
 };
 use crate::speed::{Detail, layout_key, option_key};
 pub use rules::{MmioBasis, NvlinkGen, Release, Source};
@@ -98,6 +98,10 @@ fn item(id: &str, label: &str, value: String, status: Status, why: String, sourc
     }
 }
 
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
 /// The VM's 64-bit MMIO window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mmio {
@@ -132,6 +136,9 @@ pub struct Sheet {
     pub kind: SheetKind,
     /// GPUs (passthrough) or vGPU devices the VM gets.
     pub devices: u32,
+    /// VMs one copy takes: 1, or one per host when a layout spans hosts.
+    #[serde(skip_serializing_if = "is_one")]
+    pub vms: u32,
     pub release: Release,
     pub tkg: bool,
     /// The vGPU type ("A100-40C"), for vGPU.
@@ -195,11 +202,21 @@ pub fn for_report(
 ) -> Option<Sheet> {
     let option = |i: usize| {
         let o = fits.options.get(i)?;
-        for_option(o, catalog, t, option_key(&o.gpu_id, o.profile.as_deref()))
+        let key = option_key(&o.gpu_id, o.profile.as_deref());
+        for_option(o, fits.demand.copy_gpus, catalog, t, key)
     };
-    let layout = |i: usize, n: u32| {
+    let layout = |i: usize, n: u32, parallel: Option<Layout>| {
         let m = fits.multi_gpu.get(i)?;
-        for_layout(m, n, catalog, t, layout_key(&m.gpu_id, n))
+        // The layout the speed card details; else the row's own at its count;
+        // else tensor parallel n in one host.
+        let l = parallel
+            .or((n == m.gpus).then_some(m.layout))
+            .unwrap_or(Layout {
+                tensor: n,
+                pipeline: 1,
+                hosts: 1,
+            });
+        for_layout(m, l, catalog, t, layout_key(&m.gpu_id, n))
     };
     match detail {
         Some(Detail {
@@ -208,8 +225,9 @@ pub fn for_report(
         Some(Detail {
             layout: Some(i),
             gpus,
+            parallel,
             ..
-        }) => layout(*i, *gpus),
+        }) => layout(*i, *gpus, *parallel),
         _ => fits
             .recommendations
             .iter()
@@ -221,42 +239,86 @@ pub fn for_report(
                     .position(|o| o.status == FitStatus::Fits)
                     .and_then(option)
             })
-            .or_else(|| fits.multi_gpu.first().and_then(|m| layout(0, m.gpus))),
+            .or_else(|| {
+                fits.multi_gpu
+                    .first()
+                    .and_then(|m| layout(0, m.gpus, Some(m.layout)))
+            }),
     }
 }
 
-/// The sheet for a fit option.
-pub fn for_option(o: &FitOption, catalog: &Catalog, t: Target, key: String) -> Option<Sheet> {
+/// The sheet for a fit option, `copy` of them in one VM (a copy that runs on
+/// several GPUs or vGPUs, each on a GPU of its own).
+pub fn for_option(
+    o: &FitOption,
+    copy: u32,
+    catalog: &Catalog,
+    t: Target,
+    key: String,
+) -> Option<Sheet> {
     let gpu = catalog.gpu(&o.gpu_id)?;
+    let copy = copy.max(1);
     let kind = match o.mode {
+        DeploymentMode::Passthrough if copy > 1 => SheetKind::MultiPassthrough,
         DeploymentMode::Passthrough => SheetKind::Passthrough,
         DeploymentMode::Mig => SheetKind::MigInGuest,
         DeploymentMode::TimeSlicedVgpu => SheetKind::TimeSlicedVgpu,
         DeploymentMode::MigBackedVgpu => SheetKind::MigBackedVgpu,
     };
     let vgpu_type = kind.is_vgpu().then(|| o.profile.clone()).flatten();
-    Some(build(gpu, kind, 1, vgpu_type, t, key, o.label()))
+    let label = if copy > 1 {
+        format!("{copy} × {}", o.label())
+    } else {
+        o.label()
+    };
+    Some(build(gpu, kind, copy, vgpu_type, t, key, label))
 }
 
-/// The sheet for `n` GPUs of a multi-GPU layout in one VM.
+/// The sheet for a multi-GPU layout: one VM with all its GPUs, or, when the
+/// layout spans hosts, one VM per host with that host's GPUs (a VM runs on one
+/// host; the pipeline stages pass activations between the VMs over the network).
 pub fn for_layout(
     m: &MultiGpu,
-    n: u32,
+    l: Layout,
     catalog: &Catalog,
     t: Target,
     key: String,
 ) -> Option<Sheet> {
     let gpu = catalog.gpu(&m.gpu_id)?;
-    let label = format!("{n} × {}", m.gpu_name);
-    Some(build(
+    let (n, vms) = (l.gpus().max(1), l.hosts.max(1));
+    let per_vm = n.div_ceil(vms);
+    let label = if vms == 1 {
+        format!("{n} × {}", m.gpu_name)
+    } else {
+        format!("{n} × {} in {vms} VMs, {per_vm} GPUs each", m.gpu_name)
+    };
+    let mut s = build(
         gpu,
         SheetKind::MultiPassthrough,
-        n.max(1),
+        per_vm,
         None,
         t,
         key,
         label,
-    ))
+    );
+    s.vms = vms;
+    if vms > 1 {
+        s.vm.insert(
+            0,
+            item(
+                "vm_count",
+                "VMs",
+                format!("{vms} VMs, one per host, each with {per_vm} GPUs"),
+                Status::Set,
+                format!(
+                    "one copy runs as {}, and a VM cannot span hosts: each host's stages run in a VM of their own, and the stages hand their activations on over the network — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep the hand-overs short",
+                    crate::report::words::layout(l)
+                ),
+                Source::MultiGpu,
+            ),
+        );
+    }
+    Some(s)
 }
 
 pub fn build(
@@ -296,6 +358,7 @@ pub fn build(
         gpu_name: gpu.name.clone(),
         kind,
         devices,
+        vms: 1,
         release: t.release,
         tkg: t.tkg,
         vgpu_type,
@@ -655,6 +718,28 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                         format!("the {} does not support mixed-size mode", gpu.name)
                     },
                     Source::Placement,
+                ));
+            }
+            if s.devices > 1 {
+                // Several vGPUs in one VM: any C-series types from vSphere 8.0,
+                // only full-framebuffer ones (one per GPU) before it.
+                let full = s.vgpu_type.as_deref().is_some_and(|name| {
+                    gpu.vgpu
+                        .time_sliced
+                        .iter()
+                        .any(|v| v.name == name && v.max_per_gpu == 1)
+                });
+                c.push(check(
+                    "multi_vgpu_type",
+                    "Several vGPUs in one VM",
+                    r >= Release::V80 || full,
+                    if full {
+                        "full-framebuffer type".to_string()
+                    } else {
+                        format!("fractional type; needs vSphere 8.0, {}", r.label())
+                    },
+                    "vSphere 8.0 and later give a VM several C-series vGPUs of any size; 7.x only full-framebuffer types. Each vGPU sits on a GPU of its own".into(),
+                    Source::Vsphere8,
                 ));
             }
             c.push(check(

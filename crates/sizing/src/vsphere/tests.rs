@@ -281,3 +281,22 @@ fn exports_carry_the_settings() {
         "{ps}"
     );
 }
+
+#[test]
+fn a_copy_over_two_devices_gets_both_in_one_vm() {
+    // A known demand of 10 GB on each of 2 GPUs: the sheet's VM takes two of the
+    // option's devices; a fractional vGPU type needs vSphere 8.0 for that.
+    let text = r#"{"version":1,"workload":{"known":{"per_gpu":10000000000,"gpus":2}},"speed":{"option":"l40s/L40S-12C"}}"#;
+    let mut s = crate::scenario::parse(text).unwrap();
+    let r = crate::report::size(&s, Catalog::bundled()).unwrap();
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!(sheet.devices, 2);
+    assert!(sheet.label.starts_with("2 × "), "{}", sheet.label);
+    let multi = item(sheet, "multi_vgpu_type");
+    assert_eq!(multi.status, Status::Ok);
+    s.deployment.vsphere = Release::V70U3;
+    let r = crate::report::size(&s, Catalog::bundled()).unwrap();
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!(item(sheet, "multi_vgpu_type").status, Status::Fails);
+    assert!(!sheet.deployable());
+}
