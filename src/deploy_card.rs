@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use sizing::catalog::form::FitForm;
+use sizing::fleet::FLEET;
 use sizing::vsphere::export::{markdown, powercli};
 use sizing::vsphere::{Item, Release, Sheet, Status};
 
@@ -20,6 +21,8 @@ pub fn DeployCard(
     prefix: &'static str,
 ) -> impl IntoView {
     let sheet = bind.sizing.part(|r| r.deploy.clone());
+    // The sheet follows the user's GPUs as last read while the list has a fault.
+    let fleet_error = bind.sizing.error(FLEET);
     let clipboard = use_clipboard();
     let status = RwSignal::new(String::new());
     let copy = move |what: &'static str, text: String| {
@@ -47,6 +50,11 @@ pub fn DeployCard(
             <div class="fit-checks">
                 <Check testid=format!("{prefix}tkg") label="The VM is a Tanzu Kubernetes Grid worker node (512 GB MMIO by default)" field=flag!(bind, tkg)/>
             </div>
+            {move || fleet_error.with(Option::is_some).then(|| view! {
+                <p class="hint" data-testid=format!("{prefix}deploy-fleet-stale")>
+                    "Your GPUs has a fault (see Fits): this sheet follows the list as it was last read."
+                </p>
+            })}
             {move || match sheet.get().flatten() {
                 None => view! { <p class="hint" data-testid=format!("{prefix}deploy-none")>"No option to deploy: correct the fields above, or widen the Fits filters."</p> }.into_any(),
                 Some(s) => {

@@ -161,4 +161,8 @@ test('QLoRA on your A10: it fits; without checkpointing it is short, and the fix
   await transformer.fill('tf-fleet', 'voodoo2');
   await expect(transformer.field('tf-fleet-error')).toContainText("'voodoo2' is not a GPU of the catalog");
   await expect(transformer.field('tf-fleet')).toHaveValue('voodoo2');
+  // The deployment sheet, built a frame later, says it follows the list as last read.
+  await expect(transformer.field('tf-deploy-fleet-stale')).toContainText('this sheet follows the list as it was last read');
+  await transformer.fill('tf-fleet', 'A10');
+  await expect(transformer.field('tf-deploy-fleet-stale')).toHaveCount(0);
 });
