@@ -224,20 +224,7 @@ fn FitsResult(
     let with_fits =
         move |f: &dyn Fn(&Fits) -> String| fits.with(|x| x.as_ref().map(f).unwrap_or_default());
     let needed = move || with_fits(&|f| words::needed(f, units.get()));
-    let counted = move || {
-        with_fits(&|f| {
-            if f.options.is_empty() {
-                "No option is listed: those too small are hidden, and the filters may hide others."
-                    .to_string()
-            } else {
-                format!(
-                    "{} of the {} options listed fit.",
-                    f.fitting().count(),
-                    f.options.len()
-                )
-            }
-        })
-    };
+    let counted = move || with_fits(&|f| words::counted(f));
     let none_fit =
         Memo::new(move |_| fits.with(|x| x.as_ref().is_some_and(|f| f.recommendations.is_empty())));
     let cards = move || {
@@ -657,7 +644,11 @@ impl RowText {
                 format!("{} short", format_bytes(o.headroom.unsigned_abs(), u))
             },
             per_gpu: o.per_gpu.to_string(),
-            per_host: group_digits(u64::from(o.per_host)),
+            per_host: if o.status == FitStatus::TooSmall {
+                "—".to_string()
+            } else {
+                group_digits(u64::from(o.per_host))
+            },
             time_slice: o
                 .time_slice_ms
                 .map_or_else(|| "—".to_string(), |ms| format!("{ms} ms")),

@@ -318,7 +318,11 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
             b(o.capacity),
             headroom,
             o.per_gpu.to_string(),
-            o.per_host.to_string(),
+            if o.status == sizing::catalog::FitStatus::TooSmall {
+                "—".to_string()
+            } else {
+                o.per_host.to_string()
+            },
             speed,
             throughput,
         ]

@@ -272,6 +272,8 @@ pub struct FleetAnswer {
     pub split: Option<Split>,
     /// Whether more GPUs can share the demand (not so for a demand stated per GPU).
     pub splits: bool,
+    /// GPUs one copy runs on as the scenario sets it ([`Demand::copy_gpus`]).
+    pub copy_gpus: u32,
     /// Bytes one GPU is short of holding one copy (with the margin); 0 when it holds it.
     pub short_by: u64,
     /// Changes of the workload and whether each would make it fit one GPU.
@@ -340,6 +342,8 @@ pub fn answer(
                         .saturating_mul(h.hosts),
                     None,
                 ),
+                // A copy the scenario already spreads over several GPUs is not split further.
+                None if demand.copy_gpus > 1 => (0, None),
                 None => {
                     let n = fewest_gpus(
                         demand,
@@ -406,6 +410,7 @@ pub fn answer(
                 copies,
                 split,
                 splits: demand.replicated < demand.total,
+                copy_gpus: demand.copy_gpus.max(1),
                 short_by,
                 fixes,
             })

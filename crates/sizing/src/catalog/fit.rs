@@ -633,6 +633,13 @@ pub struct Fits {
     /// several devices ([`Demand::copy_gpus`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mig_left_out: bool,
+    /// Options that would fit but the filters (or the MIG rule above) leave out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hidden_fits: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Fits {
@@ -973,6 +980,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
     let mut options = Vec::new();
     let mut multi_gpu = Vec::new();
     let mut mig_left_out = false;
+    let mut hidden_fits = 0u32;
 
     for gpu in &catalog.gpus {
         let gpus_per_host = gpu.gpus_per_board.saturating_mul(cards);
@@ -991,13 +999,13 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
             if c.mode == DeploymentMode::Passthrough && status != FitStatus::Fits {
                 full_fits = false;
             }
-            if !passes(gpu, c.mode, s) {
-                continue;
-            }
-            if copy_gpus > 1
-                && matches!(c.mode, DeploymentMode::Mig | DeploymentMode::MigBackedVgpu)
-            {
-                mig_left_out = true;
+            let left_out = copy_gpus > 1
+                && matches!(c.mode, DeploymentMode::Mig | DeploymentMode::MigBackedVgpu);
+            if !passes(gpu, c.mode, s) || left_out {
+                mig_left_out |= left_out;
+                if status == FitStatus::Fits {
+                    hidden_fits = hidden_fits.saturating_add(1);
+                }
                 continue;
             }
             let capacity_percent = if c.capacity == 0 {
@@ -1019,13 +1027,21 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
                 headroom,
                 headroom_percent: capacity_percent.max(-1000.0),
                 per_gpu: c.per_gpu,
-                per_host: c.per_gpu.saturating_mul(gpus_per_host) / copy_gpus,
+                // Copies per host: whole sets of a copy's devices; none when it does not fit.
+                per_host: if status == FitStatus::TooSmall {
+                    0
+                } else {
+                    c.per_gpu.saturating_mul(gpus_per_host) / copy_gpus
+                },
                 time_slice_ms: c.time_slice_ms,
                 caveat: c.caveat,
                 speed: None,
             });
         }
+        // A copy already spread over several GPUs by the scenario is split no
+        // further here: its per-GPU figures are for that parallelism.
         if !full_fits
+            && copy_gpus == 1
             && passes(gpu, DeploymentMode::Passthrough, s)
             && let Some(m) = split(gpu, demand, s, gpus_per_host)
         {
@@ -1056,6 +1072,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
         margin_percent: s.margin_percent,
         cards_per_host: cards,
         mig_left_out,
+        hidden_fits,
     }
 }
 

@@ -546,10 +546,13 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         })
         .map_err(|e| errors.extend(e))
         .ok();
-    let deploy = fits.as_ref().and_then(|f| {
+    let mut deploy = fits.as_ref().and_then(|f| {
         let detail = speed.as_ref().and_then(|s| s.detail.as_ref());
         vsphere::for_report(f, detail, catalog, vsphere::Target::of(&s.deployment))
     });
+    if let Some(sheet) = &mut deploy {
+        vsphere::check_fleet(sheet, &fleet);
+    }
     Ok(Report {
         version: REPORT_VERSION,
         scenario: s.clone(),

@@ -455,7 +455,7 @@ fn a_demand_per_gpu_larger_than_any_gpu_is_not_sent_to_gpu_counts() {
     assert!(fits.recommendations.is_empty() && fits.multi_gpu.is_empty());
     let w = words::nothing_fits(fits, ByteUnits::Decimal);
     assert!(
-        w.ends_with("Its 440.00 GB is needed on every GPU it runs on, so more GPUs do not help: a smaller demand or a larger GPU does."),
+        w.ends_with("Its 440.00 GB is needed on every GPU it runs on, so more GPUs do not help: only a smaller demand, or a GPU with more memory than any listed, would."),
         "{w}"
     );
     let f = words::fleet(&r.fleet[0], ByteUnits::Decimal);
@@ -483,4 +483,56 @@ fn the_multi_gpu_row_of_your_gpu_is_laid_out_on_your_hosts() {
     // Other GPUs keep the catalog's hosts of 8 cards.
     let a10 = fits.multi_gpu.iter().find(|m| m.gpu_id == "a10").unwrap();
     assert_eq!(a10.layout.hosts, a10.gpus.div_ceil(8));
+}
+
+#[test]
+fn a_copy_spread_by_the_scenario_is_not_split_again() {
+    // Llama-3.1-70B at tensor parallel 4: each GPU holds a quarter. A T4 cannot hold
+    // that quarter, and four T4s (64 GB in all) must not be offered for a 141 GB model.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","tensor_parallel":4}},"deployment":{"fleet":[{"gpu":"T4","gpus_per_host":4,"hosts":1}]}}"#,
+    )
+    .unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    assert!(
+        fits.multi_gpu.is_empty(),
+        "{:?}",
+        fits.multi_gpu
+            .iter()
+            .map(|m| (&m.gpu_id, m.gpus))
+            .collect::<Vec<_>>()
+    );
+    let t4 = &r.fleet[0];
+    assert!(t4.split.is_none() && t4.copies == 0);
+    let w = words::fleet(t4, ByteUnits::Decimal);
+    assert!(
+        w.verdict
+            .starts_with("Does not fit: one copy runs on 4 GPUs as set"),
+        "{}",
+        w.verdict
+    );
+    // The sheet follows the fleet's first GPU only when it holds the workload.
+    assert!(r.deploy.as_ref().is_some_and(|s| s.gpu_id != "t4"));
+}
+
+#[test]
+fn a_filter_that_hides_every_fit_says_so() {
+    // 10 GB on each of 2 GPUs, Deployment = MIG: MIG is left out for a copy over two
+    // GPUs, so nothing is listed, though other options would hold it.
+    let r = sized(
+        r#"{"version":1,"workload":{"known":{"per_gpu":10000000000,"gpus":2}},"deployment":{"mode":"mig"}}"#,
+    )
+    .unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    assert!(fits.options.is_empty() && fits.hidden_fits > 0);
+    let w = words::nothing_fits(fits, ByteUnits::Decimal);
+    assert!(
+        w.starts_with("No option listed holds this workload with the margin, but "),
+        "{w}"
+    );
+    assert!(w.contains("left out would"), "{w}");
+    assert_eq!(
+        words::counted(fits),
+        "No option is listed: those too small are hidden, and the filters may hide others."
+    );
 }

@@ -33,11 +33,27 @@ pub fn needed(fits: &Fits, u: ByteUnits) -> String {
 /// When no single option holds the workload: where to look instead.
 pub fn nothing_fits(fits: &Fits, u: ByteUnits) -> String {
     let one = "No single GPU, MIG instance or vGPU holds this workload with the margin.";
-    if !fits.multi_gpu.is_empty() {
+    let copy = fits.demand.copy_gpus.max(1);
+    if fits.hidden_fits > 0 {
+        format!(
+            "No option listed holds this workload with the margin, but {} left out would: {}.",
+            plural(fits.hidden_fits, "option", "options"),
+            if fits.mig_left_out {
+                "widen the Architecture, Form factor or Deployment filters, or run one copy on one GPU for MIG"
+            } else {
+                "widen the Architecture, Form factor or Deployment filters"
+            }
+        )
+    } else if !fits.multi_gpu.is_empty() {
         format!("{one} See the GPU counts below.")
     } else if fits.demand.replicated >= fits.demand.total {
         format!(
-            "{one} Its {} is needed on every GPU it runs on, so more GPUs do not help: a smaller demand or a larger GPU does.",
+            "{one} Its {} is needed on every GPU it runs on, so more GPUs do not help: only a smaller demand, or a GPU with more memory than any listed, would.",
+            format_bytes(fits.needed, u)
+        )
+    } else if copy > 1 {
+        format!(
+            "{one} One copy runs on {copy} GPUs as set on this page, and each needs {}: a larger tensor-parallel size spreads it over more.",
             format_bytes(fits.needed, u)
         )
     } else {
@@ -48,11 +64,33 @@ pub fn nothing_fits(fits: &Fits, u: ByteUnits) -> String {
     }
 }
 
+/// How many options fit: with the margin, and without it.
+pub fn counted(fits: &Fits) -> String {
+    if fits.options.is_empty() {
+        return "No option is listed: those too small are hidden, and the filters may hide others."
+            .to_string();
+    }
+    let fit = fits.fitting().count();
+    let tight = fits
+        .options
+        .iter()
+        .filter(|o| o.status == FitStatus::Tight)
+        .count();
+    let listed = fits.options.len();
+    if tight == 0 {
+        format!("{fit} of the {listed} options listed fit.")
+    } else {
+        format!(
+            "{fit} of the {listed} options listed fit with the margin; {tight} more hold the workload without it (marked tight)."
+        )
+    }
+}
+
 /// Why MIG options are missing: one copy runs on several devices.
 pub fn mig_left_out(fits: &Fits) -> Option<String> {
     fits.mig_left_out.then(|| {
         format!(
-            "One copy runs on {} GPUs, so MIG instances and MIG-backed vGPUs are left out: a CUDA process sees one MIG instance, and MIG instances do not exchange data peer to peer. Per host counts whole sets of {} devices.",
+            "One copy runs on {} GPUs, so MIG instances and MIG-backed vGPUs are left out: a CUDA process sees one MIG instance, and MIG instances do not exchange data peer to peer. Per host counts whole sets of {} devices. Several time-sliced vGPUs in one VM need vSphere 8.0, and only full-framebuffer types talk peer to peer (the others go through host memory, slower).",
             fits.demand.copy_gpus, fits.demand.copy_gpus
         )
     })
@@ -429,9 +467,11 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
     let verdict = match (&a.one, &a.split) {
         (Some(o), _) => {
             let free = u64::try_from(o.headroom).unwrap_or(0);
-            let how = match &o.profile {
-                Some(p) => format!("one {p} ({})", o.mode.label()),
-                None => "one whole GPU".to_string(),
+            let how = match (&o.profile, a.copy_gpus) {
+                (Some(p), 1) => format!("one {p} ({})", o.mode.label()),
+                (None, 1) => "one whole GPU".to_string(),
+                (Some(p), n) => format!("{n} × {p} ({}), one on each of {n} GPUs", o.mode.label()),
+                (None, n) => format!("{n} whole GPUs"),
             };
             let yours = if gpus == 1 {
                 "Your GPU holds".to_string()
@@ -465,6 +505,12 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
                 fb(a.capacity)
             )
         }
+        (None, None) if a.splits && a.copy_gpus > 1 => format!(
+            "Does not fit: one copy runs on {} GPUs as set, each needing {}, and one {short_name} has {}. A larger tensor-parallel size spreads it over more.",
+            a.copy_gpus,
+            fb(a.needed),
+            fb(a.capacity)
+        ),
         (None, None) if !a.splits => format!(
             "Does not fit: the {} it needs with the margin is needed on every GPU it runs on, and one {short_name} has {}.",
             fb(a.needed),

@@ -37,8 +37,9 @@ pub fn markdown(s: &Sheet) -> String {
     );
     if s.vms > 1 {
         out.push_str(&format!(
-            "- VMs: {}, one per host, each with {} GPUs (the settings below are per VM)\n",
-            s.vms, s.devices
+            "- VMs: {}, one per host, each with {} (the settings below are per VM)\n",
+            s.vms,
+            crate::units::count(u64::from(s.devices), "GPU", "GPUs")
         ));
     }
     if let Some(v) = &s.vgpu_string {

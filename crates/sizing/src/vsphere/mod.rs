@@ -290,7 +290,11 @@ pub fn for_layout(
     let label = if vms == 1 {
         format!("{n} × {}", m.gpu_name)
     } else {
-        format!("{n} × {} in {vms} VMs, {per_vm} GPUs each", m.gpu_name)
+        format!(
+            "{n} × {} in {vms} VMs, {} each",
+            m.gpu_name,
+            crate::units::count(u64::from(per_vm), "GPU", "GPUs")
+        )
     };
     let mut s = build(
         gpu,
@@ -308,7 +312,10 @@ pub fn for_layout(
             item(
                 "vm_count",
                 "VMs",
-                format!("{vms} VMs, one per host, each with {per_vm} GPUs"),
+                format!(
+                    "{vms} VMs, one per host, each with {}",
+                    crate::units::count(u64::from(per_vm), "GPU", "GPUs")
+                ),
                 Status::Set,
                 format!(
                     "one copy runs as {}, and a VM cannot span hosts: each host's stages run in a VM of their own, and the stages hand their activations on over the network — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep the hand-overs short",
@@ -319,6 +326,40 @@ pub fn for_layout(
         );
     }
     Some(s)
+}
+
+/// A sheet for a split of the user's GPU that their hosts of that kind cannot
+/// hold gets a failing check saying so.
+pub fn check_fleet(sheet: &mut Sheet, fleet: &[crate::fleet::FleetAnswer]) {
+    let Some((a, split)) = fleet
+        .iter()
+        .filter(|a| a.gpu_id == sheet.gpu_id)
+        .find_map(|a| a.split.as_ref().map(|s| (a, s)))
+    else {
+        return;
+    };
+    let gpus = sheet.devices.saturating_mul(sheet.vms);
+    if split.in_fleet || gpus != split.layout.gpus() {
+        return;
+    }
+    let have = a.gpus_per_host.saturating_mul(a.hosts);
+    sheet.checks.push(check(
+        "fleet_hosts",
+        "Your hosts",
+        false,
+        format!(
+            "one copy needs {} on {}; yours have {}",
+            crate::units::count(u64::from(gpus), "GPU", "GPUs"),
+            crate::units::count(u64::from(split.layout.hosts), "host", "hosts"),
+            crate::units::count(u64::from(have), "GPU", "GPUs")
+        ),
+        format!(
+            "your hosts of this kind ({} × {} per host) cannot hold one copy laid out this way",
+            crate::units::count(u64::from(a.hosts), "host", "hosts"),
+            a.gpus_per_host
+        ),
+        Source::Placement,
+    ));
 }
 
 pub fn build(

@@ -300,3 +300,24 @@ fn a_copy_over_two_devices_gets_both_in_one_vm() {
     assert_eq!(item(sheet, "multi_vgpu_type").status, Status::Fails);
     assert!(!sheet.deployable());
 }
+
+#[test]
+fn a_split_your_hosts_cannot_hold_fails_its_check() {
+    // Llama-3.1-405B in BF16 on hosts of 4 L40S, one host: the split takes more
+    // GPUs than the host has, and the sheet says so.
+    let text = r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-405b","sequences":1,"context":4096}},"deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":1}]}}"#;
+    let s = crate::scenario::parse(text).unwrap();
+    let r = crate::report::size(&s, Catalog::bundled()).unwrap();
+    let split = r.fleet[0].split.as_ref().unwrap();
+    assert!(!split.in_fleet);
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!(sheet.gpu_id, "l40s");
+    let hosts = item(sheet, "fleet_hosts");
+    assert_eq!(hosts.status, Status::Fails);
+    assert!(
+        hosts.value.ends_with("yours have 4 GPUs"),
+        "{}",
+        hosts.value
+    );
+    assert!(!sheet.deployable());
+}
