@@ -1120,6 +1120,39 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         gpu.nvswitch(),
         nvlink_group(gpu, gpus_per_host),
     )?;
+    Some(row(gpu, demand, s, gpus_per_host, fewest, layout))
+}
+
+/// A GPU that holds the workload alone, split over `n` of them in tensor
+/// parallel within one host to run faster: the row, when the heads (and, on
+/// NVSwitch, a partition) accept `n` and a host of the catalog's cards has `n`.
+pub fn faster_split(gpu: &Gpu, demand: &Demand, s: &FitSettings, n: u32) -> Option<MultiGpu> {
+    let per_host = gpu
+        .gpus_per_board
+        .saturating_mul(s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST));
+    let l = layout(n, per_host, demand.heads, gpu.nvswitch());
+    if n < 2 || l.gpus() != n || l.pipeline != 1 {
+        return None;
+    }
+    let mut m = row(gpu, demand, s, per_host, 1, l);
+    m.rounding = None;
+    m.note = format!(
+        "One GPU holds the workload; {n} in tensor parallel run it faster. {}",
+        m.note
+    );
+    Some(m)
+}
+
+/// The row of `layout` for this GPU: its interconnect, notes and memory per GPU.
+fn row(
+    gpu: &Gpu,
+    demand: &Demand,
+    s: &FitSettings,
+    gpus_per_host: u32,
+    fewest: u32,
+    layout: Layout,
+) -> MultiGpu {
+    let (capacity, _) = full_gpu(gpu, s);
     let n = layout.gpus();
     let hosts = layout.hosts;
     let rounding = rounding(demand, fewest, layout, gpus_per_host, gpu.nvswitch());
@@ -1178,7 +1211,7 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
             gpu.vgpu.p2p_types.join(", ")
         ));
     }
-    Some(MultiGpu {
+    MultiGpu {
         gpu_id: gpu.id.clone(),
         gpu_name: gpu.name.clone(),
         gpus: n,
@@ -1192,5 +1225,5 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
         note,
         speed: None,
         target_gpus: None,
-    })
+    }
 }

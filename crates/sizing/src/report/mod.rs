@@ -529,7 +529,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
                 c.compare_fits(&fit(catalog, before, &settings), &fits);
             }
             speed = sized.work.as_ref().and_then(|work| {
-                speed::size(work, &s.speed, &mut fits, catalog, is_cnn)
+                speed::size(work, &s.speed, &mut fits, catalog, &settings, is_cnn)
                     .map_err(|e| errors.extend(e))
                     .ok()
             });

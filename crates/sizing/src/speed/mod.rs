@@ -17,7 +17,8 @@ pub mod training;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
-    Catalog, FitOption, FitStatus, Fits, Gpu, Layout, Recommendation, RecommendationKind,
+    Catalog, DeploymentMode, FitOption, FitSettings, FitStatus, Fits, Gpu, Layout, MultiGpu,
+    Recommendation, RecommendationKind,
 };
 use crate::scenario::FieldError;
 use gpu::{Share, Slot};
@@ -271,6 +272,7 @@ pub fn size(
     s: &SpeedInputs,
     fits: &mut Fits,
     catalog: &Catalog,
+    settings: &FitSettings,
     cnn: bool,
 ) -> Result<Speed, Vec<FieldError>> {
     s.check()?;
@@ -349,6 +351,9 @@ pub fn size(
         .recommendations
         .iter()
         .any(|r| r.kind == RecommendationKind::MeetsTarget);
+    if targets.any() && !single && fits.demand.copy_gpus <= 1 {
+        faster_splits(work, s, fits, catalog, settings, &targets, cnn);
+    }
     let target_layout = if single {
         None
     } else {
@@ -385,6 +390,67 @@ pub fn size(
         target_unmet: targets.any() && !single && target_layout.is_none(),
         target_layout,
     })
+}
+
+/// When no single option meets the targets: GPUs that hold the workload alone,
+/// split in tensor parallel over 2 to [`MAX_TARGET_GPUS`] of them to run
+/// faster. The fewest that meet the targets (ties: the smaller GPU) join the
+/// multi-GPU rows when they take fewer GPUs than any row there meeting them.
+fn faster_splits(
+    work: &Work,
+    s: &SpeedInputs,
+    fits: &mut Fits,
+    catalog: &Catalog,
+    settings: &FitSettings,
+    targets: &Targets,
+    cnn: bool,
+) {
+    let margin = fits.margin_percent;
+    let rows_best = fits
+        .multi_gpu
+        .iter()
+        .filter_map(|m| m.target_gpus.map(|n| (n, m.capacity)))
+        .min();
+    let mut best: Option<MultiGpu> = None;
+    for o in fits
+        .options
+        .iter()
+        .filter(|o| o.mode == DeploymentMode::Passthrough && o.status == FitStatus::Fits)
+    {
+        if fits.multi_gpu.iter().any(|m| m.gpu_id == o.gpu_id) {
+            continue;
+        }
+        let Some(gpu) = catalog.gpu(&o.gpu_id) else {
+            continue;
+        };
+        for n in 2..=MAX_TARGET_GPUS {
+            if !work.splits(n.into()) {
+                continue;
+            }
+            let Some(mut m) = crate::catalog::faster_split(gpu, &fits.demand, settings, n) else {
+                continue;
+            };
+            let split = work.split_layout(m.layout);
+            let row = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)
+                .map(|v| v.row(targets));
+            if row.as_ref().is_some_and(|r| r.meets_target == Some(true)) {
+                m.speed = row;
+                m.target_gpus = Some(n);
+                if best
+                    .as_ref()
+                    .is_none_or(|b| (n, m.capacity) < (b.gpus, b.capacity))
+                {
+                    best = Some(m);
+                }
+                break;
+            }
+        }
+    }
+    if let Some(m) = best
+        && rows_best.is_none_or(|b| (m.gpus, m.capacity) < b)
+    {
+        fits.multi_gpu.push(m);
+    }
 }
 
 /// The layout of `n` GPUs of a multi-GPU row: its own when `n` is its count

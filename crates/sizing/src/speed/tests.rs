@@ -549,3 +549,30 @@ fn pipeline_stages_take_each_token_in_turn() {
     assert_eq!(vms.value, "2 VMs, one per host, each with 8 GPUs");
     assert_eq!(sheet.mmio.as_ref().unwrap().devices, 8);
 }
+
+#[test]
+fn a_gpu_that_holds_the_model_alone_is_split_to_meet_a_target() {
+    // Llama-3.1-70B in BF16 at 10 ms per token: no single GPU is that fast, and the
+    // GPUs too small for it need 8 to meet it; B200s, which hold it alone, meet it
+    // with fewer in tensor parallel.
+    let mut s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("llama-3.1-70b".into()),
+        ..TransformerScenario::default()
+    }));
+    s.speed.tpot_ms = Some(10.0);
+    let r = report(&s);
+    let sp = r.speed.as_ref().unwrap();
+    let t = sp.target_layout.as_ref().expect("a split meets the target");
+    assert!(t.gpus < 8, "{} × {}", t.gpus, t.gpu_name);
+    assert_eq!(t.speed.meets_target, Some(true));
+    let row = &r.fits.as_ref().unwrap().multi_gpu[t.layout];
+    assert!(
+        row.note.starts_with("One GPU holds the workload;"),
+        "{}",
+        row.note
+    );
+    assert_eq!((row.layout.tensor, row.layout.pipeline), (t.gpus, 1));
+    let d = detail(&r);
+    assert_eq!(d.gpus, t.gpus);
+    assert!(d.label.contains("(split: tensor parallel"), "{}", d.label);
+}
