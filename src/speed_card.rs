@@ -213,8 +213,12 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: Signal<ByteUnits>) -> 
     let unmet = words::target_unmet(&speed).map(|w| {
         view! { <p class="speed-share" role="status" data-testid=id("speed-target-unmet")>{w}</p> }
     });
+    let misses = words::detail_misses(&speed).map(|w| {
+        view! { <p class="speed-share" data-testid=id("speed-target-missed")>{w}</p> }
+    });
     view! {
         {on}
+        {misses}
         {layout}
         {unmet}
         {share}

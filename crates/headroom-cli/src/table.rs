@@ -228,6 +228,9 @@ fn speed(out: &mut Vec<String>, r: &Report) {
             t.gpus, t.gpu_name
         ));
     }
+    if let Some(w) = words::detail_misses(sp) {
+        out.push(format!("  {w}"));
+    }
     if let Some(w) = words::target_unmet(sp) {
         out.push(format!("  {w}"));
     }

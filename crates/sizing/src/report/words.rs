@@ -325,16 +325,9 @@ pub fn figure(f: &Figure, u: ByteUnits) -> String {
     }
 }
 
-/// An option's speed in two cells, for the Fits table: how long, and how much.
-/// Generating: "13.4 ms/token · first 879 ms" and "1,190 tokens/s"; training:
-/// the run's time and samples/s; other inference: the batch's time and samples/s.
-/// When no option and no split meets the latency targets: which targets, and
-/// what would help.
-pub fn target_unmet(sp: &Speed) -> Option<String> {
-    if !sp.target_unmet {
-        return None;
-    }
-    let targets: Vec<String> = [
+/// The latency targets set, as words: "time per output token ≤ 10.0 ms".
+fn targets(sp: &Speed) -> String {
+    [
         sp.ttft_target_s
             .map(|t| format!("time to first token ≤ {}", duration(t))),
         sp.tpot_target_s
@@ -342,14 +335,57 @@ pub fn target_unmet(sp: &Speed) -> Option<String> {
     ]
     .into_iter()
     .flatten()
-    .collect();
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// When the option the Speed card details misses the latency targets (and no
+/// sentence says so already): what it reaches against what was asked.
+pub fn detail_misses(sp: &Speed) -> Option<String> {
+    let d = sp.detail.as_ref()?;
+    if d.meets_target != Some(false) || sp.target_unmet {
+        return None;
+    }
+    let reached: Vec<String> = ["ttft", "tpot"]
+        .iter()
+        .filter_map(|id| d.figures.iter().find(|f| f.id == *id))
+        .map(|f| format!("{} {}", f.label.to_lowercase(), duration(f.value)))
+        .collect();
+    Some(format!(
+        "This misses the latency target ({}): {}.{}",
+        targets(sp),
+        reached.join(", "),
+        if sp.target_layout.is_some() {
+            ""
+        } else {
+            " The Fits panel marks the options that meet it."
+        }
+    ))
+}
+
+/// When no option and no split meets the latency targets: which targets, and
+/// what would help.
+pub fn target_unmet(sp: &Speed) -> Option<String> {
+    if !sp.target_unmet {
+        return None;
+    }
+    if sp.copy_gpus > 1 {
+        return Some(format!(
+            "No option meets the latency target ({}) with one copy on {} GPUs as set on this page; no other split is tried here. A larger tensor-parallel size, fewer users per copy or a smaller weight format may.",
+            targets(sp),
+            sp.copy_gpus
+        ));
+    }
     Some(format!(
         "No option meets the latency target ({}), nor does a split: each GPU was tried from the count that holds the workload up to {} (or at that count, when it is more). A looser target, fewer users per copy or a smaller weight format may.",
-        targets.join(", "),
+        targets(sp),
         crate::speed::MAX_TARGET_GPUS
     ))
 }
 
+/// An option's speed in two cells, for the Fits table: how long, and how much.
+/// Generating: "13.4 ms/token · first 879 ms" and "1,190 tokens/s"; training:
+/// the run's time and samples/s; other inference: the batch's time and samples/s.
 pub fn speed_cells(s: &OptionSpeed) -> [String; 2] {
     let busy = if s.busy_share < 1.0 {
         format!(" ({} all busy)", duration(s.busy_step_s))

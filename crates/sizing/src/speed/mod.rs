@@ -124,6 +124,9 @@ pub struct Detail {
     /// How a layout's GPUs run it: tensor parallel × pipeline stages, over hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel: Option<Layout>,
+    /// With latency targets: whether this option or layout meets them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meets_target: Option<bool>,
     /// Its key: `gpu_id`, `gpu_id/profile`, or `gpu_id×gpus` for a layout.
     pub key: String,
     /// As people name it ("NVIDIA H100 SXM5 80GB · 3g.40gb (MIG instance)").
@@ -173,6 +176,17 @@ pub struct Speed {
     /// [`MAX_TARGET_GPUS`] GPUs of one kind meets them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub target_unmet: bool,
+    /// GPUs one copy runs on as the scenario sets it: above 1, no further split is tried.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub copy_gpus: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 /// The article's all-reduce example (Denneman, "Multi-GPU for distributed
@@ -389,6 +403,7 @@ pub fn size(
         tpot_target_s: targets.tpot,
         target_unmet: targets.any() && !single && target_layout.is_none(),
         target_layout,
+        copy_gpus: fits.demand.copy_gpus.max(1),
     })
 }
 
@@ -581,16 +596,24 @@ pub fn detail(
                 o.capacity,
                 1,
                 option_key(&o.gpu_id, o.profile.as_deref()),
-                if o.status == FitStatus::TooSmall {
-                    // Named in the scenario: one GPU's rate, as a per-GPU figure of a
-                    // larger deployment, though one alone cannot hold the workload.
-                    format!(
-                        "{} ({}), timed as if it held the workload: it does not",
-                        o.label(),
-                        o.mode.label()
-                    )
-                } else {
-                    format!("{} ({})", o.label(), o.mode.label())
+                {
+                    let copy = fits.demand.copy_gpus.max(1);
+                    let what = if copy > 1 {
+                        format!(
+                            "{copy} × {} · {}, one copy in tensor parallel {copy} as set",
+                            o.label(),
+                            o.mode.label()
+                        )
+                    } else {
+                        format!("{} · {}", o.label(), o.mode.label())
+                    };
+                    if o.status == FitStatus::TooSmall {
+                        // Named in the scenario: one GPU's rate, as a per-GPU figure of a
+                        // larger deployment, though one alone cannot hold the workload.
+                        format!("{what}, timed as if it held the workload: it does not")
+                    } else {
+                        what
+                    }
                 },
             )
         }
@@ -641,6 +664,15 @@ pub fn detail(
     let work = split.as_ref().unwrap_or(work);
     let opt = OnGpu::new(work, s, gpu, slot, capacity, fits.margin_percent, cnn)?;
     let (figures, curve, training) = opt.detail();
+    let targets = Targets {
+        ttft: s.ttft_ms.map(|ms| ms / 1000.0),
+        tpot: s.tpot_ms.map(|ms| ms / 1000.0),
+    };
+    let meets_target = if targets.any() {
+        opt.row(&targets).meets_target
+    } else {
+        None
+    };
     Some(Detail {
         option: match pick {
             Pick::Option(i) => Some(i),
@@ -652,6 +684,7 @@ pub fn detail(
         },
         gpus,
         parallel,
+        meets_target,
         key,
         label,
         efficiencies: opt.eff,

@@ -576,3 +576,46 @@ fn a_gpu_that_holds_the_model_alone_is_split_to_meet_a_target() {
     assert_eq!(d.gpus, t.gpus);
     assert!(d.label.contains("(split: tensor parallel"), "{}", d.label);
 }
+
+#[test]
+fn a_copy_set_over_two_gpus_says_so_when_it_misses_a_target() {
+    // Llama-3.1-70B at tensor parallel 2 and 10 ms per token: no option of two GPUs
+    // meets it, and no further split is tried; the card says so, and names the
+    // option as the pair it is.
+    let mut s = Scenario::new(Workload::Transformer(TransformerScenario {
+        model: ModelRef::Zoo("llama-3.1-70b".into()),
+        tensor_parallel: 2,
+        ..TransformerScenario::default()
+    }));
+    s.speed.tpot_ms = Some(10.0);
+    let r = report(&s);
+    let sp = r.speed.as_ref().unwrap();
+    assert_eq!(sp.copy_gpus, 2);
+    let w = words::target_unmet(sp).expect("unmet");
+    assert!(w.contains("with one copy on 2 GPUs as set on this page"), "{w}");
+    let d = detail(&r);
+    assert!(d.label.starts_with("2 × "), "{}", d.label);
+    assert!(d.label.ends_with("one copy in tensor parallel 2 as set"), "{}", d.label);
+    assert_eq!(d.meets_target, Some(false));
+    // The unmet sentence already covers it: no second one about the detailed option.
+    assert!(words::detail_misses(sp).is_none());
+    // At 40 ms some pair meets it: the card details one that does.
+    s.speed.tpot_ms = Some(40.0);
+    let r = report(&s);
+    assert!(!r.speed.as_ref().unwrap().target_unmet);
+}
+
+#[test]
+fn your_gpus_missing_a_target_are_told_so() {
+    // Llama-3.1-70B FP8 on hosts of 4 L40S, one user, 20 ms per token: the card
+    // details the user's L40S split, which misses it, while a B200 slice meets it.
+    let text = r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","weights":"fp8","sequences":1,"context":8192}},"deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":6}]},"speed":{"tpot_ms":20}}"#;
+    let r = size(&crate::scenario::parse(text).unwrap(), Catalog::bundled()).unwrap();
+    let sp = r.speed.as_ref().unwrap();
+    let d = detail(&r);
+    assert!(d.label.contains("L40S"), "{}", d.label);
+    assert_eq!(d.meets_target, Some(false));
+    let w = words::detail_misses(sp).expect("a sentence");
+    assert!(w.starts_with("This misses the latency target (time per output token ≤ 20.0 ms): time to first token "), "{w}");
+    assert!(w.ends_with(" The Fits panel marks the options that meet it."), "{w}");
+}

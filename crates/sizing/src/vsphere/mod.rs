@@ -727,6 +727,17 @@ fn check(id: &str, label: &str, ok: bool, value: String, why: String, source: So
 
 fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
     let mut c = Vec::new();
+    if gpu.form_class() == "Superchip" {
+        c.push(check(
+            "esxi_arm",
+            "ESXi on this host",
+            false,
+            format!("{}: an Arm (Grace) host", gpu.name),
+            "no source shows ESXi supporting Grace Hopper superchips; their vGPU types are for KVM"
+                .into(),
+            Source::NvidiaVgpu,
+        ));
+    }
     let r = t.release;
     match s.kind {
         SheetKind::Passthrough | SheetKind::MultiPassthrough | SheetKind::MigInGuest => {
