@@ -1,5 +1,5 @@
 use super::*;
-use crate::catalog::{DeploymentMode, FitStatus};
+use crate::catalog::{DeploymentMode, FitStatus, RecommendationKind};
 use crate::cnn::Preset;
 use crate::scenario::{CnnScenario, Deployment, ModelRef, NetworkRef, TransformerScenario, parse};
 use crate::units::ByteUnits;
@@ -431,6 +431,16 @@ fn a_copy_over_two_gpus_leaves_mig_out_and_counts_whole_sets() {
         words::mig_left_out(fits)
             .unwrap()
             .starts_with("One copy runs on 2 GPUs, so MIG instances")
+    );
+    let densest = fits
+        .recommendations
+        .iter()
+        .find(|r| r.kind == RecommendationKind::Densest)
+        .unwrap();
+    let why = words::why(densest, fits, ByteUnits::Decimal);
+    assert!(
+        why.contains("per host of 8 cards, each copy on 2 instances on 2 GPUs ("),
+        "{why}"
     );
     // The user's 2 hosts of 4 L40S: each copy takes 2 of the host's 4 × n slots
     // of the smallest option that holds it (n per GPU).

@@ -153,10 +153,16 @@ pub fn why(r: &Recommendation, fits: &Fits, u: ByteUnits) -> String {
             o.mode.label(),
             o.per_gpu
         ),
-        RecommendationKind::Densest => format!(
-            "The most copies per host: {} per GPU, {} per host of {} cards.",
-            o.per_gpu, o.per_host, fits.cards_per_host
-        ),
+        RecommendationKind::Densest => match fits.demand.copy_gpus.max(1) {
+            1 => format!(
+                "The most copies per host: {} per GPU, {} per host of {} cards.",
+                o.per_gpu, o.per_host, fits.cards_per_host
+            ),
+            n => format!(
+                "The most copies per host: {} per host of {} cards, each copy on {n} instances on {n} GPUs ({} per GPU).",
+                o.per_host, fits.cards_per_host, o.per_gpu
+            ),
+        },
         RecommendationKind::MostHeadroom => format!(
             "The most room to grow: {} free ({:.0} % of {}).",
             format_bytes(o.headroom.max(0) as u64, u),

@@ -592,10 +592,17 @@ fn a_copy_set_over_two_gpus_says_so_when_it_misses_a_target() {
     let sp = r.speed.as_ref().unwrap();
     assert_eq!(sp.copy_gpus, 2);
     let w = words::target_unmet(sp).expect("unmet");
-    assert!(w.contains("with one copy on 2 GPUs as set on this page"), "{w}");
+    assert!(
+        w.contains("with one copy on 2 GPUs as set on this page"),
+        "{w}"
+    );
     let d = detail(&r);
     assert!(d.label.starts_with("2 × "), "{}", d.label);
-    assert!(d.label.ends_with("one copy in tensor parallel 2 as set"), "{}", d.label);
+    assert!(
+        d.label.ends_with("one copy in tensor parallel 2 as set"),
+        "{}",
+        d.label
+    );
     assert_eq!(d.meets_target, Some(false));
     // The unmet sentence already covers it: no second one about the detailed option.
     assert!(words::detail_misses(sp).is_none());
@@ -616,6 +623,14 @@ fn your_gpus_missing_a_target_are_told_so() {
     assert!(d.label.contains("L40S"), "{}", d.label);
     assert_eq!(d.meets_target, Some(false));
     let w = words::detail_misses(sp).expect("a sentence");
-    assert!(w.starts_with("This misses the latency target (time per output token ≤ 20.0 ms): time to first token "), "{w}");
-    assert!(w.ends_with(" The Fits panel marks the options that meet it."), "{w}");
+    assert!(
+        w.starts_with(
+            "This misses the latency target (time per output token ≤ 20.0 ms): time to first token "
+        ),
+        "{w}"
+    );
+    assert!(
+        w.ends_with(" The Fits panel marks the options that meet it."),
+        "{w}"
+    );
 }

@@ -324,9 +324,21 @@ fn a_split_your_hosts_cannot_hold_fails_its_check() {
 
 #[test]
 fn a_grace_hopper_superchip_is_not_an_esxi_host() {
-    let s = sheet("gh200-96gb", SheetKind::Passthrough, 1, None, Release::V80U3);
+    let s = sheet(
+        "gh200-96gb",
+        SheetKind::Passthrough,
+        1,
+        None,
+        Release::V80U3,
+    );
     assert_eq!(item(&s, "esxi_arm").status, Status::Fails);
     assert!(!s.deployable());
-    let h100 = sheet("h100-sxm5-80gb", SheetKind::Passthrough, 1, None, Release::V80U3);
+    let h100 = sheet(
+        "h100-sxm5-80gb",
+        SheetKind::Passthrough,
+        1,
+        None,
+        Release::V80U3,
+    );
     assert!(h100.checks.iter().all(|i| i.id != "esxi_arm"));
 }
