@@ -429,11 +429,7 @@ pub struct FleetWords {
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        group_digits(u64::from(n)),
-        if n == 1 { one } else { many }
-    )
+    crate::units::count(u64::from(n), one, many)
 }
 
 /// How one copy runs over several GPUs: "tensor parallel 4 within one host",

@@ -21,6 +21,14 @@ pub struct Targets {
 }
 
 impl Targets {
+    /// The targets a scenario's speed question sets, in seconds.
+    pub fn of(s: &super::SpeedInputs) -> Targets {
+        Targets {
+            ttft: s.ttft_ms.map(|ms| ms / 1000.0),
+            tpot: s.tpot_ms.map(|ms| ms / 1000.0),
+        }
+    }
+
     pub fn any(&self) -> bool {
         self.ttft.is_some() || self.tpot.is_some()
     }

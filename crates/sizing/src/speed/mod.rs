@@ -301,10 +301,7 @@ pub fn size(
             ),
         )]);
     }
-    let targets = Targets {
-        ttft: s.ttft_ms.map(|ms| ms / 1000.0),
-        tpot: s.tpot_ms.map(|ms| ms / 1000.0),
-    };
+    let targets = Targets::of(s);
     let margin = fits.margin_percent;
     // An option too small to hold the workload has no speed: it does not run.
     for o in fits
@@ -587,35 +584,11 @@ pub fn detail(
     fleet: &[crate::fleet::FleetAnswer],
 ) -> Option<Detail> {
     let pick = chosen(s, fits, speed, fleet)?;
-    let (gpu_id, slot, capacity, gpus, key, label) = match pick {
+    let (gpu_id, slot, capacity, gpus, key) = match pick {
         Pick::Option(i) => {
             let o = &fits.options[i];
-            (
-                &o.gpu_id,
-                Slot::from(o),
-                o.capacity,
-                1,
-                option_key(&o.gpu_id, o.profile.as_deref()),
-                {
-                    let copy = fits.demand.copy_gpus.max(1);
-                    let what = if copy > 1 {
-                        format!(
-                            "{copy} × {} · {}, one copy in tensor parallel {copy} as set",
-                            o.label(),
-                            o.mode.label()
-                        )
-                    } else {
-                        format!("{} · {}", o.label(), o.mode.label())
-                    };
-                    if o.status == FitStatus::TooSmall {
-                        // Named in the scenario: one GPU's rate, as a per-GPU figure of a
-                        // larger deployment, though one alone cannot hold the workload.
-                        format!("{what}, timed as if it held the workload: it does not")
-                    } else {
-                        what
-                    }
-                },
-            )
+            let key = option_key(&o.gpu_id, o.profile.as_deref());
+            (&o.gpu_id, Slot::from(o), o.capacity, 1, key)
         }
         Pick::Layout(i, n) => {
             let m = &fits.multi_gpu[i];
@@ -625,49 +598,57 @@ pub fn detail(
                 m.capacity,
                 n,
                 layout_key(&m.gpu_id, n),
-                String::new(),
             )
         }
     };
     let gpu = catalog.gpu(gpu_id)?;
-    // A split: the user's hosts' layout for their GPU, else the catalog's.
-    let parallel = match pick {
+    // A split: the row's own layout (the user's hosts' for their GPUs), else the
+    // catalog's hosts' layout of that many.
+    let (label, parallel) = match pick {
+        Pick::Option(i) => {
+            let o = &fits.options[i];
+            let copy = fits.demand.copy_gpus.max(1);
+            let what = if copy > 1 {
+                format!(
+                    "{copy} × {} · {}, one copy in tensor parallel {copy} as set",
+                    o.label(),
+                    o.mode.label()
+                )
+            } else {
+                format!("{} · {}", o.label(), o.mode.label())
+            };
+            let label = if o.status == FitStatus::TooSmall {
+                // Named in the scenario: one GPU's rate, as a per-GPU figure of a
+                // larger deployment, though one alone cannot hold the workload.
+                format!("{what}, timed as if it held the workload: it does not")
+            } else {
+                what
+            };
+            (label, None)
+        }
         Pick::Layout(i, n) => {
             let m = &fits.multi_gpu[i];
-            let yours = fleet
-                .iter()
-                .filter(|a| a.gpu_id == m.gpu_id)
-                .find_map(|a| a.split.as_ref().map(|s| s.layout))
-                .filter(|l| l.gpus() == n);
-            Some(yours.unwrap_or_else(|| {
-                layout_of(
-                    n,
-                    m.gpus,
-                    m.layout,
-                    gpu,
-                    fits.cards_per_host,
-                    fits.demand.heads,
-                )
-            }))
+            let l = layout_of(
+                n,
+                m.gpus,
+                m.layout,
+                gpu,
+                fits.cards_per_host,
+                fits.demand.heads,
+            );
+            let label = format!(
+                "{n} × {} (split: {})",
+                m.gpu_name,
+                crate::report::words::layout(l)
+            );
+            (label, Some(l))
         }
-        Pick::Option(_) => None,
-    };
-    let label = match (pick, parallel) {
-        (Pick::Layout(i, n), Some(l)) => format!(
-            "{n} × {} (split: {})",
-            fits.multi_gpu[i].gpu_name,
-            crate::report::words::layout(l)
-        ),
-        _ => label,
     };
     let split = parallel.map(|l| work.split_layout(l));
     let work = split.as_ref().unwrap_or(work);
     let opt = OnGpu::new(work, s, gpu, slot, capacity, fits.margin_percent, cnn)?;
     let (figures, curve, training) = opt.detail();
-    let targets = Targets {
-        ttft: s.ttft_ms.map(|ms| ms / 1000.0),
-        tpot: s.tpot_ms.map(|ms| ms / 1000.0),
-    };
+    let targets = Targets::of(s);
     let meets_target = if targets.any() {
         opt.row(&targets).meets_target
     } else {

@@ -205,18 +205,11 @@ pub fn for_report(
         let key = option_key(&o.gpu_id, o.profile.as_deref());
         for_option(o, fits.demand.copy_gpus, catalog, t, key)
     };
-    let layout = |i: usize, n: u32, parallel: Option<Layout>| {
+    // A row's layout as the speed card details it, or the row's own.
+    let layout = |i: usize, parallel: Option<Layout>| {
         let m = fits.multi_gpu.get(i)?;
-        // The layout the speed card details; else the row's own at its count;
-        // else tensor parallel n in one host.
-        let l = parallel
-            .or((n == m.gpus).then_some(m.layout))
-            .unwrap_or(Layout {
-                tensor: n,
-                pipeline: 1,
-                hosts: 1,
-            });
-        for_layout(m, l, catalog, t, layout_key(&m.gpu_id, n))
+        let l = parallel.unwrap_or(m.layout);
+        for_layout(m, l, catalog, t, layout_key(&m.gpu_id, l.gpus()))
     };
     match detail {
         Some(Detail {
@@ -224,10 +217,9 @@ pub fn for_report(
         }) => option(*i),
         Some(Detail {
             layout: Some(i),
-            gpus,
             parallel,
             ..
-        }) => layout(*i, *gpus, *parallel),
+        }) => layout(*i, *parallel),
         _ => fits
             .recommendations
             .iter()
@@ -239,11 +231,7 @@ pub fn for_report(
                     .position(|o| o.status == FitStatus::Fits)
                     .and_then(option)
             })
-            .or_else(|| {
-                fits.multi_gpu
-                    .first()
-                    .and_then(|m| layout(0, m.gpus, Some(m.layout)))
-            }),
+            .or_else(|| layout(0, None)),
     }
 }
 
