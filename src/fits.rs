@@ -225,6 +225,8 @@ fn FitsResult(
         move |f: &dyn Fn(&Fits) -> String| fits.with(|x| x.as_ref().map(f).unwrap_or_default());
     let needed = move || with_fits(&|f| words::needed(f, units.get()));
     let counted = move || with_fits(&|f| words::counted(f));
+    let split_words =
+        move || fits.with(|x| x.as_ref().map_or_else(|| ("", ""), words::split_section));
     let none_fit =
         Memo::new(move |_| fits.with(|x| x.as_ref().is_some_and(|f| f.recommendations.is_empty())));
     let cards = move || {
@@ -447,12 +449,8 @@ fn FitsResult(
                     }
                 }
             >
-                <summary>"Split over several GPUs (tensor or pipeline parallelism)"</summary>
-                <p class="hint">
-                    "GPUs too small on their own: how many hold the workload together, with the margin on each, laid out as an engine runs it: "
-                    "tensor parallel within a host at a degree that divides the attention heads (and, on NVSwitch baseboards, a partition of 1, 2, 4 or 8 GPUs), pipeline stages across hosts. "
-                    "The runtime overhead is needed again on every GPU; the engine's reserve is taken from each GPU."
-                </p>
+                <summary>{move || split_words().0}</summary>
+                <p class="hint">{move || split_words().1}</p>
                 // Built while open: closed, a keystroke does not rewrite a row per GPU.
                 <Show when=move || multi_open.get() || none_fit.get()>
                     <div class="scroll-x" tabindex="0" role="region" aria-label="GPU counts">

@@ -87,10 +87,32 @@ test('ResNet-50 shows images/s and the epoch time', async ({ page, problems }) =
   await expect(cnn.getByTestId('cnn-fig-throughput')).toHaveText(/\/s$/);
   await expect(cnn.getByTestId('cnn-fig-iterations_per_epoch')).toHaveText('625');
   await expect(cnn.getByTestId('cnn-speed-allreduce-share')).toContainText('scaling efficiency');
+  // The card and the deployment sheet count the 8 data-parallel GPUs.
+  expect(report.speed.detail.label).toMatch(/^8 × .*, data parallel 8 as set$/);
+  await expect(cnn.getByTestId('cnn-speed-on')).toHaveText(`On ${report.speed.detail.label}.`);
+  expect(report.deploy.devices).toBe(8);
+  await expect(cnn.getByTestId('cnn-deploy-summary')).toContainText(report.deploy.label);
   // The GPU count is a control: one GPU has no all-reduce and a longer run.
   await cnn.getByTestId('cnn-speed-gpus').fill('1');
   await expect(cnn.getByTestId('cnn-fig-all_reduce')).toHaveCount(0);
   await expect(cnn.getByTestId('cnn-fig-iterations_per_epoch')).toHaveText('5,000');
+  await expect(cnn.getByTestId('cnn-speed-on')).not.toContainText('data parallel');
+});
+
+test('a CNN batch no GPU holds is split over data-parallel GPUs', async ({ page, problems }) => {
+  void problems;
+  const { report, fragment } = sized('vgg-4096', {
+    workload: { cnn: { network: 'vgg16', batch: 4096 } },
+  });
+  const a100 = report.fits.multi_gpu.find((m) => m.gpu_id === 'a100-sxm4-80gb');
+  // Each GPU keeps the weights, gradients, optimizer state and overhead, and
+  // takes ⌈4,096 ÷ n⌉ of the images.
+  expect(a100.layout).toEqual({ tensor: 1, pipeline: 1, hosts: 1, data: a100.gpus });
+  await page.goto(`./#${fragment}`);
+  const cnn = page.getByTestId('page-cnn');
+  await expect(cnn.getByTestId('cnn-multi-gpu').locator('summary')).toHaveText('Split over several GPUs (data parallelism)');
+  await expect(cnn.getByTestId('cnn-multi-a100-sxm4-80gb-layout')).toHaveText(`DP ${a100.gpus}`);
+  await expect(cnn.getByTestId('cnn-speed-on')).toContainText('the batch split');
 });
 
 test("the article's BERT-Large all-reduce example is one click away", { tag: '@smoke' }, async ({ page, transformer: tf }) => {

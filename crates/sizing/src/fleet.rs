@@ -531,14 +531,7 @@ mod tests {
         );
         // (1 + 99/n) GB × 1.1 ≤ 48.32 GB from n = 3; 3 does not divide 64 heads: 4.
         let split = l40s.split.as_ref().unwrap();
-        assert_eq!(
-            split.layout,
-            Layout {
-                tensor: 4,
-                pipeline: 1,
-                hosts: 1
-            }
-        );
+        assert_eq!(split.layout, Layout::model(4, 1, 1));
         assert_eq!(split.per_gpu, 1_000_000_000 + 24_750_000_000);
         assert_eq!(split.fewest, 3);
         assert_eq!(l40s.copies, 6, "one copy per host of 4");

@@ -52,10 +52,13 @@ fn every_split_is_a_layout_an_engine_runs() {
                 splits += 1;
                 let l = g.layout;
                 // The user's GPUs are laid out on their own hosts.
-                let per_host = r.fleet.iter().find(|a| a.gpu_id == g.gpu_id).map_or(
-                    catalog.gpu(&g.gpu_id).unwrap().gpus_per_board * cards,
-                    |a| a.gpus_per_host,
-                );
+                let per_host = r
+                    .fleet
+                    .iter()
+                    .find(|a| a.gpu_id == g.gpu_id)
+                    .map_or(catalog.gpu(&g.gpu_id).unwrap().per_host(cards), |a| {
+                        a.gpus_per_host
+                    });
                 let what = format!("{id} on {} × {}: {l:?}", g.gpus, g.gpu_id);
                 assert!(h.accept(l.tensor), "{what}: heads {h:?}");
                 assert!(l.tensor <= per_host, "{what}");

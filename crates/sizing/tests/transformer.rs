@@ -821,11 +821,7 @@ fn vllm_needs_room_for_its_context_and_graphs_beside_its_fraction() {
     // Two GPUs over NVLink: the process group's context, 1,567 MiB; over PCIe
     // it stays 522 MiB.
     assert_eq!(e.demand().per_gpu(2), (1_567 + 307 + 12 * 18) * 10 * MIB);
-    let two = sizing::catalog::Layout {
-        tensor: 2,
-        pipeline: 1,
-        hosts: 1,
-    };
+    let two = sizing::catalog::Layout::model(2, 1, 1);
     assert_eq!(e.demand().per_gpu_in(two, 1), 10_450 * MIB);
     let w = e
         .warnings

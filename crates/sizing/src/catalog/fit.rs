@@ -65,6 +65,16 @@ pub struct Demand {
     /// data peer to peer) and a host's copies count whole sets of devices.
     #[serde(default = "one_device")]
     pub copy_gpus: u32,
+    /// Above 0, the workload splits only by its batch of this many samples
+    /// (a CNN: data parallelism): every GPU keeps `replicated` (weights,
+    /// training state, overhead) and takes ⌈batch ÷ n⌉ of the samples, the
+    /// rest of `total` being proportional to them.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub batch: u64,
+}
+
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
 }
 
 fn one_device() -> u32 {
@@ -113,20 +123,19 @@ impl Demand {
             min_gpu: 0,
             vllm: None,
             copy_gpus: 1,
+            batch: 0,
         }
     }
 
-    /// Bytes per GPU when split evenly over `n` GPUs (tensor parallel `n`),
-    /// joined by NVLink.
+    /// Bytes per GPU when split evenly over `n` GPUs (tensor parallel `n`,
+    /// joined by NVLink; data parallel `n` for a demand split by its batch).
     pub fn per_gpu(&self, n: u32) -> u64 {
-        self.per_gpu_in(
-            Layout {
-                tensor: n.max(1),
-                pipeline: 1,
-                hosts: 1,
-            },
-            u32::MAX,
-        )
+        let l = if self.batch > 0 {
+            Layout::data(n, u32::MAX)
+        } else {
+            Layout::model(n.max(1), 1, 1)
+        };
+        self.per_gpu_in(l, u32::MAX)
     }
 
     /// Bytes per GPU in `layout` on GPUs that NVLink joins in groups of
@@ -135,6 +144,9 @@ impl Demand {
     /// cache over the key/value-head shards and the pipeline stages, the rest
     /// over all GPUs, and the engine's reserve recomputed on that share.
     pub fn per_gpu_in(&self, layout: Layout, nvlink_group: u32) -> u64 {
+        if self.batch > 0 {
+            return self.per_replica(layout.data);
+        }
         let shards = u64::from(layout.tensor.max(1)) * u64::from(layout.pipeline.max(1));
         let kv_shards = match self.heads {
             Some(h) => u64::from(layout.tensor.clamp(1, h.kv.max(1))),
@@ -156,6 +168,19 @@ impl Demand {
         // share ÷ utilization, where utilization = used ÷ total.
         let scaled = (u128::from(share) * u128::from(self.total)).div_ceil(u128::from(used));
         u64::try_from(scaled).unwrap_or(u64::MAX).max(min_gpu)
+    }
+}
+
+impl Demand {
+    /// Bytes per GPU of `d` data-parallel replicas: `replicated` and the
+    /// batch-proportional rest for ⌈batch ÷ d⌉ of the samples.
+    fn per_replica(&self, d: u32) -> u64 {
+        let batch = self.batch.max(1);
+        let samples = batch.div_ceil(u64::from(d.max(1)));
+        let rest = self.total.saturating_sub(self.replicated);
+        let share = (u128::from(rest) * u128::from(samples)).div_ceil(u128::from(batch));
+        self.replicated
+            .saturating_add(u64::try_from(share).unwrap_or(u64::MAX))
     }
 }
 
@@ -216,11 +241,41 @@ pub struct Layout {
     pub pipeline: u32,
     /// Hosts one copy spans.
     pub hosts: u32,
+    /// Replicas that each take a share of the batch (data parallelism: each
+    /// keeps the whole model and its training state); 1 for a model split.
+    #[serde(default = "one_device", skip_serializing_if = "is_one")]
+    pub data: u32,
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 impl Layout {
+    /// `t` GPUs in tensor parallel × `p` pipeline stages over `hosts`.
+    pub fn model(tensor: u32, pipeline: u32, hosts: u32) -> Layout {
+        Layout {
+            tensor,
+            pipeline,
+            hosts,
+            data: 1,
+        }
+    }
+
+    /// `d` data-parallel replicas on hosts of `gpus_per_host`.
+    pub fn data(d: u32, gpus_per_host: u32) -> Layout {
+        Layout {
+            tensor: 1,
+            pipeline: 1,
+            hosts: d.div_ceil(gpus_per_host.max(1)),
+            data: d.max(1),
+        }
+    }
+
     pub fn gpus(&self) -> u32 {
-        self.tensor.saturating_mul(self.pipeline)
+        self.tensor
+            .saturating_mul(self.pipeline)
+            .saturating_mul(self.data)
     }
 }
 
@@ -236,20 +291,12 @@ pub fn layout(n: u32, gpus_per_host: u32, heads: Option<Heads>, nvswitch: bool) 
         heads.is_none_or(|h| h.accept(t)) && (!nvswitch || NVSWITCH_PARTITIONS.contains(&t))
     };
     if let Some(t) = (n.max(1)..=per_host).find(|&t| accept(t)) {
-        return Layout {
-            tensor: t,
-            pipeline: 1,
-            hosts: 1,
-        };
+        return Layout::model(t, 1, 1);
     }
     // Across hosts: the largest degree a host can hold, then enough stages.
     let t = (1..=per_host).rev().find(|&t| accept(t)).unwrap_or(1);
     let pipeline = n.div_ceil(t);
-    Layout {
-        tensor: t,
-        pipeline,
-        hosts: t.saturating_mul(pipeline).div_ceil(per_host),
-    }
+    Layout::model(t, pipeline, t.saturating_mul(pipeline).div_ceil(per_host))
 }
 
 /// Why `layout` takes more than the `fewest` GPUs an even split needs, if it does.
@@ -282,13 +329,18 @@ pub fn fewest_gpus(
 ) -> Option<(u32, Layout)> {
     let fits =
         |l: Layout| with_margin(demand.per_gpu_in(l, nvlink_group), margin_percent) <= capacity;
-    let even = (2..=MAX_GPUS).find(|&n| {
-        fits(Layout {
-            tensor: n,
-            pipeline: 1,
-            hosts: 1,
-        })
-    });
+    if demand.batch > 0 {
+        // Data parallel: the fewest replicas whose share of the batch fits; one
+        // sample each at most.
+        let most = u32::try_from(demand.batch)
+            .unwrap_or(u32::MAX)
+            .min(MAX_GPUS);
+        return (2..=most)
+            .map(|n| Layout::data(n, gpus_per_host))
+            .find(|&l| fits(l))
+            .map(|l| (l.gpus(), l));
+    }
+    let even = (2..=MAX_GPUS).find(|&n| fits(Layout::model(n, 1, 1)));
     // With KV heads copied, a valid layout may need more GPUs than an even split.
     let start = even.unwrap_or(2);
     (start..=MAX_GPUS).find_map(|n| {
@@ -324,11 +376,7 @@ fn staged(
                 && heads.is_none_or(|h| h.accept(t))
                 && (!nvswitch || NVSWITCH_PARTITIONS.contains(&t))
         })
-        .map(move |t| Layout {
-            tensor: t,
-            pipeline: n / t,
-            hosts: n.div_ceil(per_host),
-        })
+        .map(move |t| Layout::model(t, n / t, n.div_ceil(per_host)))
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -983,7 +1031,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
     let mut hidden_fits = 0u32;
 
     for gpu in &catalog.gpus {
-        let gpus_per_host = gpu.gpus_per_board.saturating_mul(cards);
+        let gpus_per_host = gpu.per_host(cards);
         let mut full_fits = true;
         let copy_gpus = demand.copy_gpus.max(1);
         for c in candidates(gpu, s) {
@@ -1127,11 +1175,9 @@ fn split(gpu: &Gpu, demand: &Demand, s: &FitSettings, gpus_per_host: u32) -> Opt
 /// parallel within one host to run faster: the row, when the heads (and, on
 /// NVSwitch, a partition) accept `n` and a host of the catalog's cards has `n`.
 pub fn faster_split(gpu: &Gpu, demand: &Demand, s: &FitSettings, n: u32) -> Option<MultiGpu> {
-    let per_host = gpu
-        .gpus_per_board
-        .saturating_mul(s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST));
+    let per_host = gpu.per_host(s.cards_per_host.clamp(1, MAX_CARDS_PER_HOST));
     let l = layout(n, per_host, demand.heads, gpu.nvswitch());
-    if n < 2 || l.gpus() != n || l.pipeline != 1 {
+    if n < 2 || l.gpus() != n || l.pipeline != 1 || demand.batch > 0 {
         return None;
     }
     let mut m = row(gpu, demand, s, per_host, 1, l);
@@ -1181,7 +1227,20 @@ fn row(
     } else {
         format!("{pcie} only (no NVLink)")
     };
-    let mut note = if gpu.nvlink.supported && layout.tensor <= group {
+    let mut note = if layout.data > 1 {
+        let link = if gpu.nvlink.supported && layout.data <= group {
+            "over NVLink"
+        } else if gpu.nvlink.supported {
+            "over NVLink in pairs and PCIe between them"
+        } else {
+            "over PCIe"
+        };
+        format!(
+            "Data parallelism: each GPU keeps the whole model, its training state and overhead, and takes {} of the batch of {}; in training the gradients are all-reduced every iteration {link}.",
+            crate::units::group_digits(demand.batch.div_ceil(u64::from(layout.data))),
+            crate::units::group_digits(demand.batch)
+        )
+    } else if gpu.nvlink.supported && layout.tensor <= group {
         "Tensor parallelism within the NVLink domain; passthrough or full-framebuffer vGPUs in one VM.".to_string()
     } else if gpu.nvlink.supported {
         format!(

@@ -275,9 +275,23 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
+/// Most superchip modules in one server: two, in GH200 NVL2 (NVIDIA MGX).
+pub const MAX_SUPERCHIPS_PER_HOST: u32 = 2;
+
 impl Gpu {
     pub fn mig_profile(&self, name: &str) -> Option<&MigProfile> {
         self.mig.as_ref()?.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// GPUs in a host of `cards` cards (or modules). A superchip server holds
+    /// one Grace Hopper module, or two joined by NVLink (GH200 NVL2).
+    pub fn per_host(&self, cards: u32) -> u32 {
+        let cards = if self.form_class() == "Superchip" {
+            cards.min(MAX_SUPERCHIPS_PER_HOST)
+        } else {
+            cards
+        };
+        self.gpus_per_board.saturating_mul(cards.max(1))
     }
 
     /// A short form-factor class for filtering: "PCIe", "SXM" or "Superchip".

@@ -304,11 +304,7 @@ fn a_custom_reserve_lowers_capacity() {
 #[test]
 fn layouts_divide_the_heads_and_stay_in_a_host_when_they_can() {
     let h = |query, kv| Some(Heads { query, kv });
-    let l = |tensor, pipeline, hosts| Layout {
-        tensor,
-        pipeline,
-        hosts,
-    };
+    let l = Layout::model;
     // 3 GPUs cannot split 64 heads: 4, in one host of 4.
     assert_eq!(layout(3, 4, h(64, 8), false), l(4, 1, 1));
     // 5 GPUs on hosts of 4: tensor 4 within a host, 2 stages over 2 hosts.
@@ -350,6 +346,7 @@ fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
         min_gpu: 0,
         vllm: None,
         copy_gpus: 1,
+        batch: 0,
     };
     // One GPU: everything.
     assert_eq!(d.per_gpu(1), total);
@@ -370,14 +367,7 @@ fn a_split_copies_kv_heads_and_budgets_the_engine_per_gpu() {
     let expect = (1e9 + 30e9 / 8.0 + 8e9 / 4.0) / 0.9;
     assert!((eight as f64 - expect).abs() < 2.0, "{eight} vs {expect}");
     // Pipeline stages split the KV cache by layers.
-    let tp4pp2 = d.per_gpu_in(
-        Layout {
-            tensor: 4,
-            pipeline: 2,
-            hosts: 1,
-        },
-        u32::MAX,
-    );
+    let tp4pp2 = d.per_gpu_in(Layout::model(4, 2, 1), u32::MAX);
     let expect = (1e9 + 30e9 / 8.0 + 8e9 / 8.0) / 0.9;
     assert!((tp4pp2 as f64 - expect).abs() < 2.0);
 }
@@ -404,12 +394,9 @@ fn a_vllm_split_takes_the_memory_of_its_size_and_interconnect() {
             free_ppb: 100_000_000,
         }),
         copy_gpus: 1,
+        batch: 0,
     };
-    let layout = |tensor, pipeline| Layout {
-        tensor,
-        pipeline,
-        hosts: 1,
-    };
+    let layout = |tensor, pipeline| Layout::model(tensor, pipeline, 1);
     let near = |got: u64, want: f64| {
         assert!((got as f64 - want).abs() <= 2.0, "{got} vs {want}");
     };
@@ -573,4 +560,67 @@ fn no_slice_or_profile_holds_more_than_its_whole_gpu() {
         "{}",
         o.capacity_note
     );
+}
+
+#[test]
+fn a_batch_splits_over_data_parallel_replicas() {
+    // 100 GB, 20 GB of it kept on every GPU (weights, training state, overhead),
+    // 80 GB for a batch of 64 images: each GPU takes ⌈64 ÷ n⌉ of them.
+    const GB: u64 = 1_000_000_000;
+    let d = Demand {
+        batch: 64,
+        ..Demand::new(100 * GB, 20 * GB)
+    };
+    assert_eq!(d.per_gpu(1), 100 * GB);
+    // 20 + 80 × 32/64 = 60 GB; 20 + 80 × 22/64 = 47.5 GB; 20 + 80 × 16/64 = 40 GB.
+    assert_eq!(d.per_gpu(2), 60 * GB);
+    assert_eq!(d.per_gpu(3), 47_500_000_000);
+    assert_eq!(d.per_gpu(4), 40 * GB);
+    // A batch of 64 goes at most 64 ways: one image and 20 GB on each GPU.
+    assert_eq!(d.per_gpu(64), 21_250_000_000);
+    assert_eq!(d.per_gpu(100), d.per_gpu(64));
+    // 50 GB GPUs: 3 replicas, no heads or NVSwitch partitions to round to.
+    let (fewest, l) = fewest_gpus(&d, 50 * GB, 0.0, 8, true, 8).unwrap();
+    assert_eq!((fewest, l), (3, Layout::data(3, 8)));
+    assert_eq!((l.tensor, l.pipeline, l.data, l.hosts), (1, 1, 3, 1));
+    assert!(rounding(&d, fewest, l, 8, true).is_none());
+    // 21 GB GPUs: 64 replicas over 8 hosts of 8; 20 GB GPUs hold no share.
+    let (_, l) = fewest_gpus(&d, 21_250_000_000, 0.0, 8, false, 1).unwrap();
+    assert_eq!((l.data, l.hosts), (64, 8));
+    assert!(fewest_gpus(&d, 20 * GB, 0.0, 8, false, 1).is_none());
+    assert_eq!(
+        crate::report::words::layout(Layout::data(3, 8)),
+        "data parallel 3 within one host, the batch split 3 ways"
+    );
+    assert_eq!(
+        crate::report::words::layout(Layout::data(64, 8)),
+        "data parallel 64 over 8 hosts, the batch split 64 ways"
+    );
+    assert_eq!(
+        crate::report::words::layout_short(Layout::data(64, 8)),
+        "DP 64 (8 hosts)"
+    );
+}
+
+#[test]
+fn a_superchip_server_holds_two_modules_at_most() {
+    let gh200 = bundled().gpu("gh200-96gb").unwrap();
+    let h100 = bundled().gpu("h100-sxm5-80gb").unwrap();
+    assert_eq!((gh200.per_host(8), gh200.per_host(1)), (2, 1));
+    assert_eq!(h100.per_host(8), 8);
+    // 150 GB on GH200 96GB: two modules per host, so 2 GPUs in one host.
+    let fits = fit(
+        bundled(),
+        &Demand::new(150_000_000_000, 1_000_000_000),
+        &settings(),
+    );
+    let row = fits
+        .multi_gpu
+        .iter()
+        .find(|m| m.gpu_id == "gh200-96gb")
+        .unwrap();
+    assert_eq!((row.gpus, row.hosts), (2, 1));
+    let small = fit(bundled(), &Demand::new(10_000_000_000, 0), &settings());
+    let whole = option(&small, "gh200-96gb", None);
+    assert_eq!(whole.per_host, 2);
 }

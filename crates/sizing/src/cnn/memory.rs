@@ -162,13 +162,29 @@ pub struct Estimate {
     pub total: u64,
     /// Things the user should know about the inputs (not errors).
     pub warnings: Vec<String>,
+    /// Images per batch, which feature maps and the input batch scale with.
+    #[serde(default)]
+    pub batch: u64,
 }
 
 impl Estimate {
-    /// What this estimate asks of a GPU: the total, of which the runtime overhead
-    /// is needed again on every GPU when the network is split over several.
+    /// What this estimate asks of a GPU. Split over several GPUs, a CNN runs
+    /// data parallel: each GPU keeps the weights, buffers, training state and
+    /// runtime overhead, and takes its share of the batch's images, with their
+    /// feature maps and input.
     pub fn demand(&self) -> crate::catalog::Demand {
-        crate::catalog::Demand::new(self.total, self.bytes(TermKind::RuntimeOverhead))
+        let per_image = [
+            TermKind::FeatureMaps,
+            TermKind::InputBatch,
+            TermKind::PeakFeatureMaps,
+        ]
+        .into_iter()
+        .map(|k| self.bytes(k))
+        .fold(0u64, u64::saturating_add);
+        crate::catalog::Demand {
+            batch: self.batch.max(1),
+            ..crate::catalog::Demand::new(self.total, self.total.saturating_sub(per_image))
+        }
     }
 
     pub fn term(&self, kind: TermKind) -> Option<&Term> {
@@ -363,6 +379,7 @@ format!("{} (set by you)", fmt_bytes(workload.runtime_overhead)),
         terms,
         total,
         warnings,
+        batch,
     })
 }
 

@@ -924,18 +924,17 @@ pub struct Failures {
     pub siloed_gb: f64,
 }
 
-/// The VMs a deployment sheet asks for: one of its vGPU type (a MIG-backed type
-/// places as its GPU instance), or one whole GPU per passthrough device.
+/// What a deployment sheet asks the cluster for: one of its vGPU type per
+/// device (a MIG-backed type places as its GPU instance), or one whole GPU per
+/// passthrough device, in each of its VMs.
 pub fn request_for(sheet: &crate::vsphere::Sheet) -> Request {
-    match &sheet.vgpu_type {
-        Some(t) => Request {
-            profile: t.clone(),
-            count: 1,
-        },
-        None => Request {
-            profile: "passthrough".into(),
-            count: sheet.devices.max(1),
-        },
+    let count = sheet.devices.max(1).saturating_mul(sheet.vms.max(1));
+    Request {
+        profile: sheet
+            .vgpu_type
+            .clone()
+            .unwrap_or_else(|| "passthrough".into()),
+        count,
     }
 }
 

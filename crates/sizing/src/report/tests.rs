@@ -546,3 +546,104 @@ fn a_filter_that_hides_every_fit_says_so() {
         "No option is listed: those too small are hidden, and the filters may hide others."
     );
 }
+
+#[test]
+fn a_cnn_too_large_for_one_gpu_splits_its_batch() {
+    // VGG-16 training on 4,096 images a batch: no GPU holds the feature maps, so
+    // the rows take data-parallel replicas, each with the whole network and its
+    // share of the images.
+    let r = sized(r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":4096}}}"#).unwrap();
+    let fits = r.fits.as_ref().unwrap();
+    let d = fits.demand;
+    assert_eq!(d.batch, 4096);
+    let term = |id: &str| r.memory.terms.iter().find(|t| t.id == id).unwrap().bytes;
+    let per_image = term("feature_maps") + term("input_batch");
+    assert_eq!(d.replicated, d.total - per_image);
+    assert!(!fits.multi_gpu.is_empty());
+    for m in &fits.multi_gpu {
+        let l = m.layout;
+        assert_eq!(
+            (l.tensor, l.pipeline, l.data),
+            (1, 1, m.gpus),
+            "{}",
+            m.gpu_id
+        );
+        assert_eq!(m.fewest, m.gpus);
+        // ⌈4,096 ÷ n⌉ images on each GPU.
+        let images = 4096u64.div_ceil(u64::from(m.gpus));
+        let share = (u128::from(per_image) * u128::from(images)).div_ceil(4096) as u64;
+        assert_eq!(m.per_gpu, d.replicated + share, "{}", m.gpu_id);
+        // One replica fewer would not hold its share.
+        assert!(
+            crate::catalog::with_margin(d.per_gpu(m.gpus - 1), fits.margin_percent) > m.capacity
+        );
+        assert!(words::layout(l).starts_with(&format!("data parallel {} ", m.gpus)));
+        assert!(
+            m.note
+                .starts_with("Data parallelism: each GPU keeps the whole model")
+        );
+        let speed = m.speed.as_ref().unwrap();
+        assert!(speed.training_s.is_some_and(|s| s > 0.0));
+    }
+    assert_eq!(
+        words::split_section(fits).0,
+        "Split over several GPUs (data parallelism)"
+    );
+}
+
+#[test]
+fn the_speed_card_and_the_sheet_count_a_cnn_s_data_parallel_gpus() {
+    let at = |gpus: u32| {
+        sized(&format!(
+            r#"{{"version":1,"workload":{{"cnn":{{"network":"resnet50","batch":64}}}},"speed":{{"option":"a100-sxm4-80gb","gpus":{gpus}}}}}"#
+        ))
+        .unwrap()
+    };
+    let four = at(4);
+    let detail = four.speed.as_ref().unwrap().detail.as_ref().unwrap();
+    assert_eq!(detail.replicas, 4);
+    assert!(detail.label.starts_with("4 × "), "{}", detail.label);
+    assert!(
+        detail
+            .label
+            .ends_with("(passthrough), data parallel 4 as set"),
+        "{}",
+        detail.label
+    );
+    assert_eq!(detail.training.as_ref().unwrap().gpus, 4);
+    let sheet = four.deploy.as_ref().unwrap();
+    assert_eq!((sheet.devices, sheet.vms), (4, 1));
+    assert!(sheet.label.starts_with("4 × "), "{}", sheet.label);
+    // 16 replicas on hosts of 8: two VMs of 8, one per host.
+    let sixteen = at(16);
+    let sheet = sixteen.deploy.as_ref().unwrap();
+    assert_eq!((sheet.devices, sheet.vms), (8, 2));
+    let vms = sheet.vm.iter().find(|i| i.id == "vm_count").unwrap();
+    assert_eq!(vms.value, "2 VMs, each with 8 GPUs");
+    assert!(
+        vms.why
+            .starts_with("data parallel 16 as set: 16 GPUs in all"),
+        "{}",
+        vms.why
+    );
+    // 4 replicas in one host all-reduce over NVLink; 16 over two hosts, over
+    // the network assumed between hosts (12.5 GB/s), unless a link is set.
+    let link = |r: &Report| {
+        let d = r.speed.as_ref().unwrap().detail.as_ref().unwrap();
+        let a = d.training.as_ref().unwrap().all_reduce.clone().unwrap();
+        (a.bytes_per_s, a.link_label)
+    };
+    assert!(link(&four).1.starts_with("NVLink"), "{}", link(&four).1);
+    let (rate, label) = link(&sixteen);
+    assert_eq!(rate, 12.5e9);
+    assert!(
+        label.starts_with("100 Gb Ethernet between hosts (assumed: 16 GPUs span 2 hosts of 8"),
+        "{label}"
+    );
+    // One GPU: as before.
+    let one = at(1);
+    let detail = one.speed.as_ref().unwrap().detail.as_ref().unwrap();
+    assert_eq!(detail.replicas, 1);
+    assert!(!detail.label.contains("data parallel"));
+    assert_eq!(one.deploy.as_ref().unwrap().devices, 1);
+}

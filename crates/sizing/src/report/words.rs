@@ -86,6 +86,22 @@ pub fn counted(fits: &Fits) -> String {
     }
 }
 
+/// The title and the explanation of the multi-GPU section: how a split is
+/// laid out for this workload.
+pub fn split_section(fits: &Fits) -> (&'static str, &'static str) {
+    if fits.demand.batch > 0 {
+        (
+            "Split over several GPUs (data parallelism)",
+            "GPUs too small on their own: how many hold the batch together, with the margin on each. Each GPU keeps the whole network, its training state and the runtime overhead, and takes its share of the images with their feature maps; the GPUs of a host share one VM, and a split over more hosts runs one VM per host.",
+        )
+    } else {
+        (
+            "Split over several GPUs (tensor or pipeline parallelism)",
+            "GPUs too small on their own: how many hold the workload together, with the margin on each, laid out as an engine runs it: tensor parallel within a host at a degree that divides the attention heads (and, on NVSwitch baseboards, a partition of 1, 2, 4 or 8 GPUs), pipeline stages across hosts. The runtime overhead is needed again on every GPU; the engine's reserve is taken from each GPU.",
+        )
+    }
+}
+
 /// Why MIG options are missing: one copy runs on several devices.
 pub fn mig_left_out(fits: &Fits) -> Option<String> {
     fits.mig_left_out.then(|| {
@@ -153,16 +169,29 @@ pub fn why(r: &Recommendation, fits: &Fits, u: ByteUnits) -> String {
             o.mode.label(),
             o.per_gpu
         ),
-        RecommendationKind::Densest => match fits.demand.copy_gpus.max(1) {
-            1 => format!(
-                "The most copies per host: {} per GPU, {} per host of {} cards.",
-                o.per_gpu, o.per_host, fits.cards_per_host
-            ),
-            n => format!(
-                "The most copies per host: {} per host of {} cards, each copy on {n} instances on {n} GPUs ({} per GPU).",
-                o.per_host, fits.cards_per_host, o.per_gpu
-            ),
-        },
+        RecommendationKind::Densest => {
+            // A superchip server holds at most two modules.
+            let host = if o.form_class == "Superchip" {
+                plural(
+                    fits.cards_per_host
+                        .clamp(1, crate::catalog::MAX_SUPERCHIPS_PER_HOST),
+                    "module",
+                    "modules",
+                )
+            } else {
+                plural(fits.cards_per_host, "card", "cards")
+            };
+            match fits.demand.copy_gpus.max(1) {
+                1 => format!(
+                    "The most copies per host: {} per GPU, {} per host of {host}.",
+                    o.per_gpu, o.per_host
+                ),
+                n => format!(
+                    "The most copies per host: {} per host of {host}, each copy on {n} instances on {n} GPUs ({} per GPU).",
+                    o.per_host, o.per_gpu
+                ),
+            }
+        }
         RecommendationKind::MostHeadroom => format!(
             "The most room to grow: {} free ({:.0} % of {}).",
             format_bytes(o.headroom.max(0) as u64, u),
@@ -433,9 +462,20 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 }
 
 /// How one copy runs over several GPUs: "tensor parallel 4 within one host",
-/// "tensor parallel 8 × 2 pipeline stages over 2 hosts".
+/// "tensor parallel 8 × 2 pipeline stages over 2 hosts", "data parallel 4
+/// within one host, the batch split 4 ways".
 pub fn layout(l: Layout) -> String {
-    if l.pipeline == 1 {
+    if l.data > 1 {
+        let hosts = if l.hosts > 1 {
+            format!("over {}", plural(l.hosts, "host", "hosts"))
+        } else {
+            "within one host".to_string()
+        };
+        format!(
+            "data parallel {} {hosts}, the batch split {} ways",
+            l.data, l.data
+        )
+    } else if l.pipeline == 1 {
         format!("tensor parallel {} within one host", l.tensor)
     } else if l.hosts == 1 {
         format!(
@@ -458,13 +498,16 @@ pub fn layout(l: Layout) -> String {
     }
 }
 
-/// A layout in a table cell: "TP 4", "TP 8 × PP 2 (2 hosts)", "PP 3".
+/// A layout in a table cell: "TP 4", "TP 8 × PP 2 (2 hosts)", "PP 3", "DP 4".
 pub fn layout_short(l: Layout) -> String {
     let hosts = if l.hosts > 1 {
         format!(" ({} hosts)", l.hosts)
     } else {
         String::new()
     };
+    if l.data > 1 {
+        return format!("DP {}{hosts}", l.data);
+    }
     match (l.tensor, l.pipeline) {
         (t, 1) => format!("TP {t}{hosts}"),
         (1, p) => format!("PP {p}{hosts}"),

@@ -142,6 +142,11 @@ pub struct Forward {
     /// Bytes one pass moves: weights once, feature maps written and read.
     pub bytes: f64,
     pub bytes_formula: String,
+    /// The part of `bytes` proportional to the batch.
+    pub batch_bytes: f64,
+    /// Data-parallel replicas, each passing ⌈batch ÷ data⌉ of the samples
+    /// (1 unless a split adds them).
+    pub data: u64,
     pub tp: u64,
     /// Pipeline stages, one after the other (1 unless a split adds them).
     pub stages: u64,
@@ -152,6 +157,20 @@ pub struct Forward {
     pub samples: &'static str,
     /// Share of the arithmetic in 2:4-sparse layers ([`crate::compress`]).
     pub two_four: f64,
+}
+
+impl Forward {
+    /// Samples each replica passes and the bytes it moves: ⌈batch ÷ data⌉,
+    /// with the batch's share of the bytes.
+    pub fn per_replica(&self) -> (u64, f64) {
+        let batch = self.batch.max(1);
+        let samples = batch.div_ceil(self.data.max(1));
+        let fixed = (self.bytes - self.batch_bytes).max(0.0);
+        (
+            samples,
+            fixed + self.batch_bytes * samples as f64 / batch as f64,
+        )
+    }
 }
 
 /// A training job.
@@ -346,6 +365,8 @@ impl Work {
                 ),
                 batch: t.sequences,
                 bytes: weights + term(TermKind::Activations),
+                batch_bytes: term(TermKind::Activations),
+                data: 1,
                 bytes_formula: format!(
                     "{} B weights + {} B activations",
                     num(weights),
@@ -451,6 +472,8 @@ impl Work {
             flops_formula: formula,
             batch: c.batch,
             bytes: params + 2.0 * features,
+            batch_bytes: 2.0 * features,
+            data: 1,
             bytes_formula: format!(
                 "{} B weights + 2 × {} B of convolution and dense outputs (each written once and read once; normalization, activations and sums fused into them)",
                 num(params),
@@ -506,11 +529,11 @@ impl Work {
 
     /// This work split `n` ways more by tensor parallelism (see [`Work::split_layout`]).
     pub fn split(&self, n: u64) -> Work {
-        self.split_layout(crate::catalog::Layout {
-            tensor: u32::try_from(n).unwrap_or(u32::MAX),
-            pipeline: 1,
-            hosts: 1,
-        })
+        self.split_layout(crate::catalog::Layout::model(
+            u32::try_from(n).unwrap_or(u32::MAX),
+            1,
+            1,
+        ))
     }
 
     /// This work laid out over `l.tensor × l.pipeline` more GPUs: each holds
@@ -518,6 +541,9 @@ impl Work {
     /// overhead stays on every GPU); the all-reduces run over `t` times as many
     /// GPUs, and the `p` stages take every token one after the other.
     pub fn split_layout(&self, l: crate::catalog::Layout) -> Work {
+        if l.data > 1 {
+            return self.replicas(u64::from(l.data));
+        }
         let (t, p) = (u64::from(l.tensor.max(1)), u64::from(l.pipeline.max(1)));
         let k = (t * p) as f64;
         match self {
@@ -541,6 +567,7 @@ impl Work {
             }),
             Work::Forward(f) => Work::Forward(Forward {
                 bytes: f.bytes / k,
+                batch_bytes: f.batch_bytes / k,
                 tp: f.tp.saturating_mul(t),
                 stages: f.stages.saturating_mul(p),
                 ..f.clone()
@@ -550,6 +577,23 @@ impl Work {
                 pipeline_parallel: tr.pipeline_parallel.saturating_mul(p),
                 ..tr.clone()
             }),
+        }
+    }
+
+    /// This work over `d` data-parallel replicas, each taking ⌈batch ÷ d⌉
+    /// of the samples (a CNN's split). Generating work has no batch to split.
+    fn replicas(&self, d: u64) -> Work {
+        match self {
+            Work::Train(tr) => Work::Train(Train {
+                replica_batch: tr.replica_batch.max(1).div_ceil(d),
+                data_parallel: tr.data_parallel.max(1).saturating_mul(d),
+                ..tr.clone()
+            }),
+            Work::Forward(f) => Work::Forward(Forward {
+                data: f.data.max(1).saturating_mul(d),
+                ..f.clone()
+            }),
+            Work::Generate(_) => self.clone(),
         }
     }
 

@@ -423,11 +423,12 @@ impl Serving<'_> {
 
 /// A forward pass over a batch (encoders, CNN inference) on one option.
 pub fn forward(f: &Forward, share: &Share, eff: &Efficiencies, busy: f64) -> (f64, Bound) {
-    let flops = f.flops_per_sample * f.batch as f64 / (f.tp.max(1) * f.stages.max(1)) as f64;
+    let (samples, bytes) = f.per_replica();
+    let flops = f.flops_per_sample * samples as f64 / (f.tp.max(1) * f.stages.max(1)) as f64;
     // Pipeline stages run their shares one after the other.
     let stages = f.stages.max(1) as f64;
     let compute = finite(stages * flops / (share.peak * busy * eff.prefill));
-    let memory = finite(stages * f.bytes / (share.bandwidth * busy * eff.decode));
+    let memory = finite(stages * bytes / (share.bandwidth * busy * eff.decode));
     let bound = if compute > memory {
         Bound::Compute
     } else {
@@ -457,7 +458,8 @@ pub fn forward_option(f: &Forward, share: &Share, eff: &Efficiencies) -> OptionS
 /// The speed card's figures of a forward workload.
 pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Figure> {
     let (t, bound) = forward(f, share, eff, 1.0);
-    let flops = f.flops_per_sample * f.batch as f64 / (f.tp.max(1) * f.stages.max(1)) as f64;
+    let (samples, bytes) = f.per_replica();
+    let flops = f.flops_per_sample * samples as f64 / (f.tp.max(1) * f.stages.max(1)) as f64;
     let mut out = vec![band(Figure::exact(
         "batch_latency",
         "Time per batch",
@@ -474,7 +476,7 @@ pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Fi
             num(share.peak),
             share.format,
             num(eff.prefill),
-            num(f.bytes),
+            num(bytes),
             num(share.bandwidth),
             num(eff.decode),
             num(eff.step_overhead_s),
@@ -485,14 +487,35 @@ pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Fi
                 "memory-bound"
             }
         ),
-        "The roofline over one forward pass of the batch.",
+        if f.data > 1 {
+            "The roofline over one forward pass of each GPU's share of the batch; the GPUs pass their shares at the same time."
+        } else {
+            "The roofline over one forward pass of the batch."
+        },
     ))];
+    let bytes_formula = if f.data > 1 {
+        format!(
+            "{} B of weights + {} B of the batch's {} × {} ÷ {} on each GPU = {} B",
+            num((f.bytes - f.batch_bytes).max(0.0)),
+            num(f.batch_bytes),
+            f.samples,
+            num(samples as f64),
+            num(f.batch as f64),
+            num(bytes)
+        )
+    } else {
+        f.bytes_formula.clone()
+    };
     out.push(Figure::exact(
         "bytes_per_batch",
-        "Bytes moved per batch",
+        if f.data > 1 {
+            "Bytes moved per batch, each GPU"
+        } else {
+            "Bytes moved per batch"
+        },
         Unit::Bytes,
-        f.bytes,
-        f.bytes_formula.clone(),
+        bytes,
+        bytes_formula,
         "Weights read once per batch.",
     ));
     out.push(band(Figure::exact(

@@ -121,6 +121,10 @@ pub struct Detail {
     pub layout: Option<usize>,
     /// GPUs the workload is split over (1 for an option).
     pub gpus: u32,
+    /// Training: data-parallel replicas the scenario sets (a CNN's GPUs, a
+    /// transformer's data-parallel size), each on its own `gpus` (1 otherwise).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub replicas: u32,
     /// How a layout's GPUs run it: tensor parallel × pipeline stages, over hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel: Option<Layout>,
@@ -302,7 +306,7 @@ pub fn size(
         )]);
     }
     let targets = Targets::of(s);
-    let margin = fits.margin_percent;
+    let (margin, cards) = (fits.margin_percent, fits.cards_per_host);
     // An option too small to hold the workload has no speed: it does not run.
     for o in fits
         .options
@@ -311,18 +315,29 @@ pub fn size(
     {
         o.speed = catalog
             .gpu(&o.gpu_id)
-            .and_then(|gpu| OnGpu::new(work, s, gpu, Slot::from(&*o), o.capacity, margin, cnn))
+            .and_then(|gpu| {
+                OnGpu::new(
+                    work,
+                    s,
+                    gpu,
+                    Slot::from(&*o),
+                    o.capacity,
+                    margin,
+                    cnn,
+                    cards,
+                )
+            })
             .map(|v| v.row(&targets));
     }
     // Layouts over several GPUs: at their own count, and the fewest that meet the targets.
-    let (heads, cards) = (fits.demand.heads, fits.cards_per_host);
+    let heads = fits.demand.heads;
     for m in &mut fits.multi_gpu {
         let Some(gpu) = catalog.gpu(&m.gpu_id) else {
             continue;
         };
         let row = |l: Layout| {
             let split = work.split_layout(l);
-            OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)
+            OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn, cards)
                 .map(|v| v.row(&targets))
         };
         m.speed = row(m.layout);
@@ -384,7 +399,7 @@ pub fn size(
                     fits.demand.heads,
                 );
                 let split = work.split_layout(l);
-                let v = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)?;
+                let v = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn, cards)?;
                 Some(TargetLayout {
                     layout: i,
                     gpu_name: m.gpu_name.clone(),
@@ -417,7 +432,7 @@ fn faster_splits(
     targets: &Targets,
     cnn: bool,
 ) {
-    let margin = fits.margin_percent;
+    let (margin, cards) = (fits.margin_percent, fits.cards_per_host);
     let rows_best = fits
         .multi_gpu
         .iter()
@@ -443,7 +458,7 @@ fn faster_splits(
                 continue;
             };
             let split = work.split_layout(m.layout);
-            let row = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn)
+            let row = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn, cards)
                 .map(|v| v.row(targets));
             if row.as_ref().is_some_and(|r| r.meets_target == Some(true)) {
                 m.speed = row;
@@ -479,17 +494,16 @@ fn layout_of(
     if n == first {
         return own;
     }
-    let per_host = gpu.gpus_per_board.saturating_mul(cards_per_host.max(1));
+    let per_host = gpu.per_host(cards_per_host);
+    if own.data > 1 {
+        return Layout::data(n, per_host);
+    }
     let l = crate::catalog::layout(n, per_host, heads, gpu.nvswitch());
     // The search counts GPUs; a count the heads round up is run as tensor parallel n.
     if l.gpus() == n {
         l
     } else {
-        Layout {
-            tensor: n,
-            pipeline: 1,
-            hosts: 1,
-        }
+        Layout::model(n, 1, 1)
     }
 }
 
@@ -602,20 +616,35 @@ pub fn detail(
         }
     };
     let gpu = catalog.gpu(gpu_id)?;
+    // Training: the replicas the scenario sets, each on the option or the split.
+    let replicas = match work {
+        Work::Train(t) => u32::try_from(t.data_parallel.max(1)).unwrap_or(u32::MAX),
+        _ => 1,
+    };
     // A split: the row's own layout (the user's hosts' for their GPUs), else the
     // catalog's hosts' layout of that many.
     let (label, parallel) = match pick {
         Pick::Option(i) => {
             let o = &fits.options[i];
             let copy = fits.demand.copy_gpus.max(1);
-            let what = if copy > 1 {
-                format!(
-                    "{copy} × {} · {}, one copy in tensor parallel {copy} as set",
+            let what = match (copy, replicas) {
+                (1, 1) => format!("{} · {}", o.label(), o.mode.label()),
+                (c, 1) => format!(
+                    "{c} × {} · {}, one copy in tensor parallel {c} as set",
                     o.label(),
                     o.mode.label()
-                )
-            } else {
-                format!("{} · {}", o.label(), o.mode.label())
+                ),
+                (1, r) => format!(
+                    "{r} × {} · {}, data parallel {r} as set",
+                    o.label(),
+                    o.mode.label()
+                ),
+                (c, r) => format!(
+                    "{} × {} · {}, data parallel {r} × tensor parallel {c} as set",
+                    c.saturating_mul(r),
+                    o.label(),
+                    o.mode.label()
+                ),
             };
             let label = if o.status == FitStatus::TooSmall {
                 // Named in the scenario: one GPU's rate, as a per-GPU figure of a
@@ -636,17 +665,35 @@ pub fn detail(
                 fits.cards_per_host,
                 fits.demand.heads,
             );
-            let label = format!(
-                "{n} × {} (split: {})",
-                m.gpu_name,
-                crate::report::words::layout(l)
-            );
+            let label = if replicas > 1 {
+                format!(
+                    "{} × {} (data parallel {replicas} as set, each replica split: {})",
+                    n.saturating_mul(replicas),
+                    m.gpu_name,
+                    crate::report::words::layout(l)
+                )
+            } else {
+                format!(
+                    "{n} × {} (split: {})",
+                    m.gpu_name,
+                    crate::report::words::layout(l)
+                )
+            };
             (label, Some(l))
         }
     };
     let split = parallel.map(|l| work.split_layout(l));
     let work = split.as_ref().unwrap_or(work);
-    let opt = OnGpu::new(work, s, gpu, slot, capacity, fits.margin_percent, cnn)?;
+    let opt = OnGpu::new(
+        work,
+        s,
+        gpu,
+        slot,
+        capacity,
+        fits.margin_percent,
+        cnn,
+        fits.cards_per_host,
+    )?;
     let (figures, curve, training) = opt.detail();
     let targets = Targets::of(s);
     let meets_target = if targets.any() {
@@ -664,6 +711,7 @@ pub fn detail(
             Pick::Option(_) => None,
         },
         gpus,
+        replicas,
         parallel,
         meets_target,
         key,
@@ -692,11 +740,14 @@ struct OnGpu<'a> {
     eff: Efficiencies,
     link: (f64, String),
     usable: f64,
+    /// GPUs of this kind a host holds.
+    per_host: u32,
 }
 
 impl<'a> OnGpu<'a> {
     /// `None` when the catalog gives the GPU no rate for the workload's
     /// arithmetic, or no memory bandwidth: its speed is unknown, not zero.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         work: &'a Work,
         s: &'a SpeedInputs,
@@ -705,6 +756,7 @@ impl<'a> OnGpu<'a> {
         capacity: u64,
         margin: f64,
         cnn: bool,
+        cards: u32,
     ) -> Option<OnGpu<'a>> {
         let compute = match work {
             Work::Generate(g) => g.compute,
@@ -725,6 +777,7 @@ impl<'a> OnGpu<'a> {
             usable: capacity as f64 * 100.0 / (100.0 + margin.clamp(0.0, 100.0)),
             share,
             link,
+            per_host: gpu.per_host(cards.clamp(1, crate::catalog::MAX_CARDS_PER_HOST)),
         })
     }
 
@@ -751,6 +804,7 @@ impl<'a> OnGpu<'a> {
             (self.link.0, &self.link.1),
             self.gpu.tdp_w,
             busy,
+            u64::from(self.per_host),
         )
     }
 

@@ -232,6 +232,7 @@ fn slow_data_loading_turns_2_5_days_into_20() {
         (1.0, ""),
         None,
         1.0,
+        8,
     );
     assert_eq!(fast.iterations, 4_000_000);
     assert!(
@@ -245,7 +246,7 @@ fn slow_data_loading_turns_2_5_days_into_20() {
         prefetch: false,
         ..SpeedInputs::default()
     };
-    let slow = training::run(&t, &slow, &share, &eff, (1.0, ""), None, 1.0);
+    let slow = training::run(&t, &slow, &share, &eff, (1.0, ""), None, 1.0, 8);
     assert!(close(slow.iteration_s, 0.435, 0.001));
     assert!(
         close(slow.total_s / 86_400.0, 20.1, 0.01),

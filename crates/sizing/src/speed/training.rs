@@ -70,8 +70,13 @@ pub struct Run {
 /// Bound on samples per epoch accepted (a petabyte-scale dataset of small samples).
 pub const MAX_SAMPLES: u64 = 1_000_000_000_000_000;
 
+/// The network assumed between hosts when the link is the GPU's own and the
+/// run's GPUs span more than one host.
+pub const BETWEEN_HOSTS: Link = Link::Eth100;
+
 /// The run of `t` on an option with `share`, `eff`, the option's own link
-/// (`gpu_link`: bytes/s, label) and its TDP.
+/// (`gpu_link`: bytes/s, label), its TDP and the GPUs a host holds.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     t: &Train,
     s: &SpeedInputs,
@@ -80,6 +85,7 @@ pub fn run(
     gpu_link: (f64, &str),
     tdp_w: Option<f64>,
     busy: f64,
+    per_host: u64,
 ) -> Run {
     let dp = t.data_parallel.max(1);
     let (tp, pp) = (t.tensor_parallel.max(1), t.pipeline_parallel.max(1));
@@ -111,8 +117,20 @@ pub fn run(
         let zero3 = if t.zero_stage >= 3 { 1.5 } else { 1.0 };
         let gradient_bytes = params * t.gradient_bytes as f64;
         let per_gpu_bytes = ring_bytes(gradient_bytes, dp) * zero3;
+        let per_host = per_host.max(1);
         let (bytes_per_s, link_label) = match s.link.bytes_per_s() {
             Some(b) => (b, s.link.label().to_string()),
+            // A ring over several hosts runs at the network's speed.
+            None if gpus > per_host => (
+                BETWEEN_HOSTS.bytes_per_s().unwrap_or(1.0),
+                format!(
+                    "{} between hosts (assumed: {} GPUs span {} hosts of {}; set the link to yours)",
+                    BETWEEN_HOSTS.label(),
+                    gpus,
+                    gpus.div_ceil(per_host),
+                    per_host
+                ),
+            ),
             None => (gpu_link.0, gpu_link.1.to_string()),
         };
         let time_s = finite(per_gpu_bytes / bytes_per_s.max(1.0));

@@ -139,6 +139,7 @@ impl Estimate {
             min_gpu: self.min_gpu,
             vllm: self.vllm,
             copy_gpus: self.gpus_per_copy.max(1),
+            batch: 0,
         }
     }
 }

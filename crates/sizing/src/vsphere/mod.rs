@@ -193,23 +193,38 @@ impl Target {
 }
 
 /// The sheet of the option the speed card details (`detail`), or else of the
-/// smallest fit, or else of the first multi-GPU layout.
+/// smallest fit, or else of the first multi-GPU layout. A training run of
+/// several data-parallel replicas deploys them all.
 pub fn for_report(
     fits: &Fits,
     detail: Option<&Detail>,
     catalog: &Catalog,
     t: Target,
 ) -> Option<Sheet> {
+    let replicas = detail.map_or(1, |d| d.replicas.max(1));
+    let cards = fits
+        .cards_per_host
+        .clamp(1, crate::catalog::MAX_CARDS_PER_HOST);
     let option = |i: usize| {
         let o = fits.options.get(i)?;
         let key = option_key(&o.gpu_id, o.profile.as_deref());
-        for_option(o, fits.demand.copy_gpus, catalog, t, key)
+        let copies = Copies {
+            gpus: fits.demand.copy_gpus.max(1),
+            replicas,
+            cards,
+        };
+        for_option(o, copies, catalog, t, key)
     };
     // A row's layout as the speed card details it, or the row's own.
     let layout = |i: usize, parallel: Option<Layout>| {
         let m = fits.multi_gpu.get(i)?;
         let l = parallel.unwrap_or(m.layout);
-        for_layout(m, l, catalog, t, layout_key(&m.gpu_id, l.gpus()))
+        let copies = Copies {
+            gpus: l.gpus(),
+            replicas,
+            cards,
+        };
+        for_layout(m, l, copies, catalog, t, layout_key(&m.gpu_id, l.gpus()))
     };
     match detail {
         Some(Detail {
@@ -235,51 +250,120 @@ pub fn for_report(
     }
 }
 
-/// The sheet for a fit option, `copy` of them in one VM (a copy that runs on
-/// several GPUs or vGPUs, each on a GPU of its own).
+/// What a deployment puts on GPUs: copies of `gpus` devices each, `replicas`
+/// of them (data parallelism), on hosts of `cards` cards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Copies {
+    pub gpus: u32,
+    pub replicas: u32,
+    pub cards: u32,
+}
+
+impl Copies {
+    fn total(&self) -> u32 {
+        self.gpus.max(1).saturating_mul(self.replicas.max(1))
+    }
+
+    /// Devices per VM and VMs for the replicas: as many whole copies in a VM
+    /// as a host of `per_host` GPUs holds (one copy per VM when `per_host`
+    /// is 0: vGPUs, each VM its own).
+    fn spread(&self, per_host: u32) -> (u32, u32) {
+        let copy = self.gpus.max(1);
+        let per_vm = (per_host / copy)
+            .max(1)
+            .saturating_mul(copy)
+            .min(self.total());
+        (per_vm, self.total().div_ceil(per_vm))
+    }
+}
+
+/// The item saying why a deployment takes several VMs for its replicas.
+fn replicas_item(c: Copies, vms: u32, per_vm: u32, device: &str) -> Item {
+    let devices = crate::units::count(u64::from(per_vm), device, &format!("{device}s"));
+    item(
+        "vm_count",
+        "VMs",
+        format!("{vms} VMs, each with {devices}"),
+        Status::Set,
+        format!(
+            "data parallel {} as set: {} in all, and a VM runs on one host; the replicas all-reduce their gradients over the network every iteration — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep it short",
+            c.replicas,
+            crate::units::count(u64::from(c.total()), device, &format!("{device}s"))
+        ),
+        Source::MultiGpu,
+    )
+}
+
+/// The sheet for a fit option: `c.gpus` of them in one VM (a copy that runs
+/// on several GPUs or vGPUs, each on a GPU of its own), and with several
+/// replicas, as many copies per VM as a host holds (vGPUs: one copy per VM).
 pub fn for_option(
     o: &FitOption,
-    copy: u32,
+    c: Copies,
     catalog: &Catalog,
     t: Target,
     key: String,
 ) -> Option<Sheet> {
     let gpu = catalog.gpu(&o.gpu_id)?;
-    let copy = copy.max(1);
+    let passthrough = o.mode == DeploymentMode::Passthrough;
+    let (per_vm, vms) = c.spread(if passthrough {
+        gpu.per_host(c.cards)
+    } else {
+        0
+    });
     let kind = match o.mode {
-        DeploymentMode::Passthrough if copy > 1 => SheetKind::MultiPassthrough,
+        DeploymentMode::Passthrough if per_vm > 1 => SheetKind::MultiPassthrough,
         DeploymentMode::Passthrough => SheetKind::Passthrough,
         DeploymentMode::Mig => SheetKind::MigInGuest,
         DeploymentMode::TimeSlicedVgpu => SheetKind::TimeSlicedVgpu,
         DeploymentMode::MigBackedVgpu => SheetKind::MigBackedVgpu,
     };
     let vgpu_type = kind.is_vgpu().then(|| o.profile.clone()).flatten();
-    let label = if copy > 1 {
-        format!("{copy} × {}", o.label())
-    } else {
-        o.label()
+    let total = c.total();
+    let device = if passthrough { "GPU" } else { "device" };
+    let label = match (total, vms) {
+        (1, _) => o.label(),
+        (n, 1) => format!("{n} × {}", o.label()),
+        (n, v) => format!(
+            "{n} × {} in {v} VMs, {} each",
+            o.label(),
+            crate::units::count(u64::from(per_vm), device, &format!("{device}s"))
+        ),
     };
-    Some(build(gpu, kind, copy, vgpu_type, t, key, label))
+    let mut s = build(gpu, kind, per_vm, vgpu_type, t, key, label);
+    s.vms = vms;
+    if vms > 1 {
+        s.vm.insert(0, replicas_item(c, vms, per_vm, device));
+    }
+    Some(s)
 }
 
 /// The sheet for a multi-GPU layout: one VM with all its GPUs, or, when the
 /// layout spans hosts, one VM per host with that host's GPUs (a VM runs on one
-/// host; the pipeline stages pass activations between the VMs over the network).
+/// host; the pipeline stages pass activations between the VMs over the
+/// network). Several replicas take as many copies per VM as a host holds.
 pub fn for_layout(
     m: &MultiGpu,
     l: Layout,
+    c: Copies,
     catalog: &Catalog,
     t: Target,
     key: String,
 ) -> Option<Sheet> {
     let gpu = catalog.gpu(&m.gpu_id)?;
-    let (n, vms) = (l.gpus().max(1), l.hosts.max(1));
-    let per_vm = n.div_ceil(vms);
+    let n = l.gpus().max(1);
+    let (per_vm, vms) = if l.hosts > 1 {
+        let per_vm = n.div_ceil(l.hosts);
+        (per_vm, l.hosts.saturating_mul(c.replicas.max(1)))
+    } else {
+        c.spread(gpu.per_host(c.cards).max(n))
+    };
+    let total = n.saturating_mul(c.replicas.max(1));
     let label = if vms == 1 {
-        format!("{n} × {}", m.gpu_name)
+        format!("{total} × {}", m.gpu_name)
     } else {
         format!(
-            "{n} × {} in {vms} VMs, {} each",
+            "{total} × {} in {vms} VMs, {} each",
             m.gpu_name,
             crate::units::count(u64::from(per_vm), "GPU", "GPUs")
         )
@@ -294,7 +378,27 @@ pub fn for_layout(
         label,
     );
     s.vms = vms;
-    if vms > 1 {
+    if c.replicas > 1 && l.hosts == 1 && vms > 1 {
+        s.vm.insert(0, replicas_item(c, vms, per_vm, "GPU"));
+    } else if vms > 1 {
+        let how = crate::report::words::layout(l);
+        let replicas = if c.replicas > 1 {
+            format!(
+                "; data parallel {} as set, the replicas also all-reduce their gradients over the network",
+                c.replicas
+            )
+        } else {
+            String::new()
+        };
+        let why = if l.data > 1 {
+            format!(
+                "one copy runs as {how}, and a VM cannot span hosts: each host's replicas run in a VM of their own, and in training their gradients are all-reduced over the network every iteration — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep it short{replicas}"
+            )
+        } else {
+            format!(
+                "one copy runs as {how}, and a VM cannot span hosts: each host's stages run in a VM of their own, and the stages hand their activations on over the network — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep the hand-overs short{replicas}"
+            )
+        };
         s.vm.insert(
             0,
             item(
@@ -305,10 +409,7 @@ pub fn for_layout(
                     crate::units::count(u64::from(per_vm), "GPU", "GPUs")
                 ),
                 Status::Set,
-                format!(
-                    "one copy runs as {}, and a VM cannot span hosts: each host's stages run in a VM of their own, and the stages hand their activations on over the network — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep the hand-overs short",
-                    crate::report::words::layout(l)
-                ),
+                why,
                 Source::MultiGpu,
             ),
         );
