@@ -336,6 +336,8 @@ fn SpeedChart(
     .collect();
     view! {
         <figure class="speed-chart" data-testid=format!("{prefix}speed-chart")>
+            // On a phone the drawing keeps a width its labels can be read at, and scrolls.
+            <div class="scroll-x chart-scroll" tabindex="0" role="region" aria-label="Speed against concurrent users">
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary.clone()>
                 <line class="axis" x1=L y1=H - B x2=W - R y2=H - B/>
                 <line class="axis" x1=L y1=T x2=L y2=H - B/>
@@ -365,6 +367,7 @@ fn SpeedChart(
                 <polyline class="tpot" points=tpot_line/>
                 <polyline class="tps" points=tps_line/>
             </svg>
+            </div>
             <figcaption>
                 <span class="key tpot">"— time per output token (left)"</span>
                 <span class="key tps">"— tokens/s, all users (right)"</span>

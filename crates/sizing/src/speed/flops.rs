@@ -103,6 +103,9 @@ pub struct Generate {
     /// Pipeline stages: runs of layers on their own GPUs, one after the other
     /// for every token (1 unless a split adds them).
     pub stages: u64,
+    /// Hosts the stages span (1 unless a split spreads them): a hand-over
+    /// from one host to the next crosses the network.
+    pub hosts: u64,
     pub layers: u64,
     pub hidden: u64,
     pub compute: Compute,
@@ -395,6 +398,7 @@ impl Work {
             context: t.context,
             tp,
             stages: 1,
+            hosts: 1,
             layers: u64::from(a.layers),
             hidden: a.hidden,
             compute,
@@ -563,6 +567,7 @@ impl Work {
                 }),
                 tp: g.tp.saturating_mul(t),
                 stages: g.stages.saturating_mul(p),
+                hosts: g.hosts.max(1).saturating_mul(u64::from(l.hosts.max(1))),
                 ..g.clone()
             }),
             Work::Forward(f) => Work::Forward(Forward {

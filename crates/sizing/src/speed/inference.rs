@@ -98,14 +98,18 @@ impl Serving<'_> {
     }
 
     /// Pipeline stages hand `tokens` tokens' activations on, one stage to the
-    /// next: (stages − 1) sends of tokens × hidden × 2 B.
+    /// next: (stages − 1) sends of tokens × hidden × 2 B, those from one host
+    /// to the next (hosts − 1) over the network between hosts.
     fn hops(&self, tokens: f64) -> f64 {
         let stages = self.g.stages.max(1);
         if stages <= 1 {
             return 0.0;
         }
         let bytes = tokens * self.g.hidden as f64 * 2.0;
-        (stages - 1) as f64 * (bytes / self.link.max(1.0) + ALL_REDUCE_LATENCY_S)
+        let across = (self.g.hosts.max(1) - 1).min(stages - 1);
+        let network = super::training::BETWEEN_HOSTS.bytes_per_s().unwrap_or(1.0);
+        (stages - 1 - across) as f64 * (bytes / self.link.max(1.0) + ALL_REDUCE_LATENCY_S)
+            + across as f64 * (bytes / network + ALL_REDUCE_LATENCY_S)
     }
 
     /// GPUs a token's arithmetic is divided over at each stage, times the stages.

@@ -156,6 +156,18 @@ pub fn gpu_link(gpu: &Gpu, mig: bool) -> (f64, String) {
     )
 }
 
+/// Between vGPUs of a type without peer-to-peer (`profile`): every transfer
+/// goes through host memory, down one GPU's PCIe link and up the other's,
+/// taken as half the PCIe rate.
+pub fn through_host(gpu: &Gpu, profile: &str) -> (f64, String) {
+    let (rate, label) = gpu_link(gpu, true);
+    let pcie = label.trim_end_matches(" (MIG instances have no NVLink)");
+    (
+        rate / 2.0,
+        format!("{pcie} through host memory, half its rate ({profile} has no peer-to-peer)"),
+    )
+}
+
 /// How much of the gradient all-reduce runs during the backward pass.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

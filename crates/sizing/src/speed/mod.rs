@@ -768,7 +768,15 @@ impl<'a> OnGpu<'a> {
         if !(share.peak > 0.0 && share.bandwidth > 0.0) {
             return None;
         }
-        let link = link::gpu_link(gpu, share.mig);
+        // Only some full-framebuffer vGPU types talk peer to peer.
+        let link = match (slot.mode, slot.profile) {
+            (DeploymentMode::TimeSlicedVgpu, Some(p))
+                if !gpu.vgpu.p2p_types.iter().any(|t| t == p) =>
+            {
+                link::through_host(gpu, p)
+            }
+            _ => link::gpu_link(gpu, share.mig),
+        };
         Some(OnGpu {
             work,
             s,

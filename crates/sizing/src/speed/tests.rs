@@ -549,6 +549,26 @@ fn pipeline_stages_take_each_token_in_turn() {
     let vms = sheet.vm.iter().find(|i| i.id == "vm_count").unwrap();
     assert_eq!(vms.value, "2 VMs, one per host, each with 8 GPUs");
     assert_eq!(sheet.mmio.as_ref().unwrap().devices, 8);
+    // On hosts of 16 the same two stages share a host: the hand-over of one
+    // token's activations (16,384 × 2 B) runs over NVLink (450 GB/s each way)
+    // instead of the network between hosts (100 Gb Ethernet, 12.5 GB/s).
+    s.deployment.cards_per_host = 16;
+    let one_host = report(&s);
+    let d = detail(&one_host);
+    assert!(
+        d.label
+            .ends_with("(split: tensor parallel 8 × 2 pipeline stages within one host)"),
+        "{}",
+        d.label
+    );
+    let bytes = 16_384.0 * 2.0;
+    let saved = bytes / 12.5e9 - bytes / 450e9;
+    let within = figure(&one_host, "tpot").value;
+    assert!(
+        (tpot.value - within - saved).abs() < 1e-12,
+        "{} − {within} vs {saved}",
+        tpot.value
+    );
 }
 
 #[test]
@@ -633,5 +653,39 @@ fn your_gpus_missing_a_target_are_told_so() {
     assert!(
         w.ends_with(" The Fits panel marks the options that meet it."),
         "{w}"
+    );
+}
+
+#[test]
+fn fractional_vgpus_exchange_through_host_memory() {
+    // Llama-3.1-8B in tensor parallel 2 on two H100 SXM vGPUs: H100XM-80C talks
+    // peer to peer over NVLink (450 GB/s each way); H100XM-40C does not, and its
+    // all-reduces go through host memory at half of PCIe Gen5 (31.5 GB/s). Each
+    // of the 2 × 32 all-reduces per token moves 2(2 − 1)/2 × 4,096 × 2 B.
+    let at = |profile: &str| {
+        let s = on(
+            Scenario::new(Workload::Transformer(TransformerScenario {
+                model: ModelRef::Zoo("llama-3.1-8b".into()),
+                sequences: 1,
+                context: 4096,
+                tensor_parallel: 2,
+                ..TransformerScenario::default()
+            })),
+            &format!("h100-sxm5-80gb/{profile}"),
+        );
+        let r = report(&s);
+        assert!(
+            detail(&r).label.contains(&format!("{profile} ")),
+            "{}",
+            detail(&r).label
+        );
+        figure(&r, "tpot").value
+    };
+    let bytes = 4096.0 * 2.0;
+    let slower = 2.0 * 32.0 * (bytes / 31.5e9 - bytes / 450e9);
+    let (full, half) = (at("H100XM-80C"), at("H100XM-40C"));
+    assert!(
+        (half - full - slower).abs() < 1e-12,
+        "{half} − {full} vs {slower}"
     );
 }
