@@ -223,7 +223,17 @@ pub fn check(fleet: &[HostType], catalog: &Catalog) -> Result<(), FieldError> {
                 ),
             ));
         }
-        resolve(&h.gpu, catalog).map_err(|m| FieldError::new(FLEET, m))?;
+        let gpu = resolve(&h.gpu, catalog).map_err(|m| FieldError::new(FLEET, m))?;
+        let most = gpu.per_host(u32::MAX);
+        if gpu.form_class() == "Superchip" && h.gpus_per_host > most {
+            return Err(FieldError::new(
+                FLEET,
+                format!(
+                    "{}: a Grace Hopper server holds at most {most} superchips (GH200 NVL2).",
+                    clip(&h.gpu, 40)
+                ),
+            ));
+        }
         if !(1..=MAX_GPUS_PER_HOST).contains(&h.gpus_per_host)
             || !(1..=MAX_HOSTS).contains(&h.hosts)
         {
@@ -504,6 +514,12 @@ mod tests {
         );
         assert!(check(&[host("L40S", 0, 6)], c).is_err());
         assert!(check(&[host("L40S", 4, 0)], c).is_err());
+        // A Grace Hopper server holds one or two superchips.
+        assert!(check(&[host("GH200 96GB", 2, 2)], c).is_ok());
+        assert_eq!(
+            check(&[host("GH200 96GB", 4, 2)], c).unwrap_err().message,
+            "GH200 96GB: a Grace Hopper server holds at most 2 superchips (GH200 NVL2)."
+        );
     }
 
     #[test]

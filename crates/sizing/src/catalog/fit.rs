@@ -299,6 +299,22 @@ pub fn layout(n: u32, gpus_per_host: u32, heads: Option<Heads>, nvswitch: bool) 
     Layout::model(t, pipeline, t.saturating_mul(pipeline).div_ceil(per_host))
 }
 
+/// `n` GPUs on hosts of `gpus_per_host`, the last host's share rounded up to
+/// an NVSwitch partition (1, 2, 4 or 8 GPUs) on NVSwitch boards.
+fn partitioned(n: u32, gpus_per_host: u32, nvswitch: bool) -> u32 {
+    let per_host = gpus_per_host.max(1);
+    let (whole, rest) = (n / per_host, n % per_host);
+    if !nvswitch || rest == 0 {
+        return n;
+    }
+    let rest = NVSWITCH_PARTITIONS
+        .into_iter()
+        .find(|&p| p >= rest)
+        .unwrap_or(per_host)
+        .min(per_host);
+    whole.saturating_mul(per_host).saturating_add(rest)
+}
+
 /// Why `layout` takes more than the `fewest` GPUs an even split needs, if it does.
 pub fn rounding(
     demand: &Demand,
@@ -310,6 +326,7 @@ pub fn rounding(
     (layout.gpus() > fewest).then(|| {
         let free = self::layout(fewest, gpus_per_host, None, nvswitch).gpus();
         match demand.heads {
+            _ if demand.batch > 0 => Rounding::NvSwitch,
             Some(h) if free == fewest => Rounding::Heads(h),
             _ if fewest > gpus_per_host.max(1) => Rounding::Stages(layout.tensor),
             _ => Rounding::NvSwitch,
@@ -335,10 +352,11 @@ pub fn fewest_gpus(
         let most = u32::try_from(demand.batch)
             .unwrap_or(u32::MAX)
             .min(MAX_GPUS);
-        return (2..=most)
-            .map(|n| Layout::data(n, gpus_per_host))
-            .find(|&l| fits(l))
-            .map(|l| (l.gpus(), l));
+        let fewest = (2..=most).find(|&n| fits(Layout::data(n, gpus_per_host)))?;
+        // On NVSwitch boards a VM's GPUs are a partition: the last host's share rounds up.
+        let n = partitioned(fewest, gpus_per_host, nvswitch);
+        let n = if n <= most { n } else { fewest };
+        return Some((fewest, Layout::data(n, gpus_per_host)));
     }
     let even = (2..=MAX_GPUS).find(|&n| fits(Layout::model(n, 1, 1)));
     // With KV heads copied, a valid layout may need more GPUs than an even split.
@@ -684,6 +702,10 @@ pub struct Fits {
     /// Options that would fit but the filters (or the MIG rule above) leave out.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub hidden_fits: u32,
+    /// GPUs per host of the user's own hosts, by GPU id (their first host type
+    /// of each GPU; [`Fits::on_hosts`]).
+    #[serde(skip)]
+    pub host_gpus: Vec<(String, u32)>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -751,6 +773,13 @@ impl Fits {
         fleet: &[crate::fleet::HostType],
     ) {
         let demand = self.demand;
+        for h in fleet {
+            if let Ok(gpu) = crate::fleet::resolve(&h.gpu, catalog)
+                && !self.host_gpus.iter().any(|(id, _)| *id == gpu.id)
+            {
+                self.host_gpus.push((gpu.id.clone(), h.gpus_per_host));
+            }
+        }
         for m in &mut self.multi_gpu {
             let Some((gpu, h)) = fleet.iter().find_map(|h| {
                 let gpu = crate::fleet::resolve(&h.gpu, catalog).ok()?;
@@ -770,11 +799,30 @@ impl Fits {
             .sort_by(|a, b| a.gpus.cmp(&b.gpus).then(a.capacity.cmp(&b.capacity)));
     }
 
+    /// GPUs of this kind a host holds: the user's hosts of it, else the
+    /// catalog's hosts of `cards_per_host` cards.
+    pub fn gpus_per_host(&self, gpu: &Gpu) -> u32 {
+        gpus_per_host(&self.host_gpus, self.cards_per_host, gpu)
+    }
+
     /// Drop the options that are too small (recommendations stay valid: they only
     /// point at fitting options, which sort first).
     pub fn drop_too_small(&mut self) {
         self.options.retain(|o| o.status != FitStatus::TooSmall);
     }
+}
+
+/// GPUs of this kind a host holds: the user's hosts of it in `host_gpus`, else
+/// the catalog's hosts of `cards` cards.
+pub fn gpus_per_host(host_gpus: &[(String, u32)], cards: u32, gpu: &Gpu) -> u32 {
+    host_gpus
+        .iter()
+        .find(|(id, _)| *id == gpu.id)
+        .map_or_else(
+            || gpu.per_host(cards.clamp(1, MAX_CARDS_PER_HOST)),
+            |(_, n)| *n,
+        )
+        .max(1)
 }
 
 fn gib_bytes(gib: f64) -> u64 {
@@ -1121,6 +1169,7 @@ pub fn fit(catalog: &Catalog, demand: &Demand, s: &FitSettings) -> Fits {
         cards_per_host: cards,
         mig_left_out,
         hidden_fits,
+        host_gpus: Vec::new(),
     }
 }
 
@@ -1228,7 +1277,9 @@ fn row(
         format!("{pcie} only (no NVLink)")
     };
     let mut note = if layout.data > 1 {
-        let link = if gpu.nvlink.supported && layout.data <= group {
+        let link = if layout.hosts > 1 {
+            "over the network between the hosts"
+        } else if gpu.nvlink.supported && layout.data <= group {
             "over NVLink"
         } else if gpu.nvlink.supported {
             "over NVLink in pairs and PCIe between them"

@@ -15,8 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub use fit::{
     CapacityBasis, Caveat, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits, Heads,
     Layout, MAX_CARDS_PER_HOST, MAX_GPUS, MAX_MARGIN_PERCENT, MultiGpu, Recommendation,
-    RecommendationKind, Rounding, VgpuMode, VllmSplit, faster_split, fewest_gpus, fit, layout,
-    nvlink_group, rounding, time_slice_ms, with_margin,
+    RecommendationKind, Rounding, VgpuMode, VllmSplit, faster_split, fewest_gpus, fit,
+    gpus_per_host, layout, nvlink_group, rounding, time_slice_ms, with_margin,
 };
 pub use validate::CatalogError;
 

@@ -579,11 +579,22 @@ fn a_batch_splits_over_data_parallel_replicas() {
     // A batch of 64 goes at most 64 ways: one image and 20 GB on each GPU.
     assert_eq!(d.per_gpu(64), 21_250_000_000);
     assert_eq!(d.per_gpu(100), d.per_gpu(64));
-    // 50 GB GPUs: 3 replicas, no heads or NVSwitch partitions to round to.
-    let (fewest, l) = fewest_gpus(&d, 50 * GB, 0.0, 8, true, 8).unwrap();
+    // 50 GB GPUs: 3 replicas, no heads to round to.
+    let (fewest, l) = fewest_gpus(&d, 50 * GB, 0.0, 8, false, 2).unwrap();
     assert_eq!((fewest, l), (3, Layout::data(3, 8)));
     assert_eq!((l.tensor, l.pipeline, l.data, l.hosts), (1, 1, 3, 1));
-    assert!(rounding(&d, fewest, l, 8, true).is_none());
+    assert!(rounding(&d, fewest, l, 8, false).is_none());
+    // On an NVSwitch board a VM gets a partition of 1, 2, 4 or 8 GPUs: 4.
+    let (fewest, l) = fewest_gpus(&d, 50 * GB, 0.0, 8, true, 8).unwrap();
+    assert_eq!((fewest, l), (3, Layout::data(4, 8)));
+    assert_eq!(rounding(&d, fewest, l, 8, true), Some(Rounding::NvSwitch));
+    // 11 = 8 + 3 over two hosts of 8: the second host's share is a partition of 4.
+    let wide = Demand {
+        batch: 64,
+        ..Demand::new(100 * GB, 10 * GB)
+    };
+    let (fewest, l) = fewest_gpus(&wide, 18_500_000_000, 0.0, 8, true, 8).unwrap();
+    assert_eq!((fewest, l.data, l.hosts), (11, 12, 2));
     // 21 GB GPUs: 64 replicas over 8 hosts of 8; 20 GB GPUs hold no share.
     let (_, l) = fewest_gpus(&d, 21_250_000_000, 0.0, 8, false, 1).unwrap();
     assert_eq!((l.data, l.hosts), (64, 8));

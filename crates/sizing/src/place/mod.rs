@@ -928,7 +928,7 @@ pub struct Failures {
 /// device (a MIG-backed type places as its GPU instance), or one whole GPU per
 /// passthrough device, in each of its VMs.
 pub fn request_for(sheet: &crate::vsphere::Sheet) -> Request {
-    let count = sheet.devices.max(1).saturating_mul(sheet.vms.max(1));
+    let count = sheet.total_devices().max(1);
     Request {
         profile: sheet
             .vgpu_type

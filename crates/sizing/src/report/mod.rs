@@ -548,7 +548,13 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         .ok();
     let mut deploy = fits.as_ref().and_then(|f| {
         let detail = speed.as_ref().and_then(|s| s.detail.as_ref());
-        vsphere::for_report(f, detail, catalog, vsphere::Target::of(&s.deployment))
+        vsphere::for_report(
+            f,
+            detail,
+            catalog,
+            vsphere::Target::of(&s.deployment),
+            &fleet,
+        )
     });
     if let Some(sheet) = &mut deploy {
         vsphere::check_fleet(sheet, &fleet);

@@ -568,14 +568,17 @@ fn a_cnn_too_large_for_one_gpu_splits_its_batch() {
             "{}",
             m.gpu_id
         );
-        assert_eq!(m.fewest, m.gpus);
+        // More than the fewest only to fill an NVSwitch partition.
+        if m.gpus > m.fewest {
+            assert_eq!(m.rounding, Some(crate::catalog::Rounding::NvSwitch));
+        }
         // ⌈4,096 ÷ n⌉ images on each GPU.
         let images = 4096u64.div_ceil(u64::from(m.gpus));
         let share = (u128::from(per_image) * u128::from(images)).div_ceil(4096) as u64;
         assert_eq!(m.per_gpu, d.replicated + share, "{}", m.gpu_id);
-        // One replica fewer would not hold its share.
+        // One replica fewer than the fewest would not hold its share.
         assert!(
-            crate::catalog::with_margin(d.per_gpu(m.gpus - 1), fits.margin_percent) > m.capacity
+            crate::catalog::with_margin(d.per_gpu(m.fewest - 1), fits.margin_percent) > m.capacity
         );
         assert!(words::layout(l).starts_with(&format!("data parallel {} ", m.gpus)));
         assert!(
@@ -619,7 +622,7 @@ fn the_speed_card_and_the_sheet_count_a_cnn_s_data_parallel_gpus() {
     let sheet = sixteen.deploy.as_ref().unwrap();
     assert_eq!((sheet.devices, sheet.vms), (8, 2));
     let vms = sheet.vm.iter().find(|i| i.id == "vm_count").unwrap();
-    assert_eq!(vms.value, "2 VMs, each with 8 GPUs");
+    assert_eq!(vms.value, "2 VMs, 8 GPUs each");
     assert!(
         vms.why
             .starts_with("data parallel 16 as set: 16 GPUs in all"),
@@ -637,8 +640,42 @@ fn the_speed_card_and_the_sheet_count_a_cnn_s_data_parallel_gpus() {
     let (rate, label) = link(&sixteen);
     assert_eq!(rate, 12.5e9);
     assert!(
-        label.starts_with("100 Gb Ethernet between hosts (assumed: 16 GPUs span 2 hosts of 8"),
+        label.starts_with("100 Gb Ethernet between VMs (assumed: 16 GPUs in 2 VMs of at most 8"),
         "{label}"
+    );
+    // On the user's hosts of 4 L40S, two of them: 16 replicas take 4 VMs of 4,
+    // more GPUs than those hosts have, and the ring crosses the VMs.
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"resnet50","batch":64}},"speed":{"option":"l40s","gpus":16},"deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":2}]}}"#,
+    )
+    .unwrap();
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!(
+        (sheet.devices, sheet.vms, sheet.total_devices()),
+        (4, 4, 16)
+    );
+    let hosts = sheet.checks.iter().find(|i| i.id == "fleet_hosts").unwrap();
+    assert_eq!(
+        hosts.value,
+        "the deployment needs 16 GPUs; yours have 8 GPUs"
+    );
+    assert!(
+        link(&r).1.contains("16 GPUs in 4 VMs of at most 4"),
+        "{}",
+        link(&r).1
+    );
+    // 9 V100 for a batch of 4,096 VGG-16 images: a VM of 8 and a VM of 1.
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":4096}},"speed":{"option":"v100-sxm2-32gb×9"}}"#,
+    )
+    .unwrap();
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!((sheet.devices, sheet.vms, sheet.last_devices), (8, 2, 1));
+    assert_eq!(sheet.total_devices(), 9);
+    assert!(
+        sheet.label.ends_with("in 2 VMs, 8 GPUs, the last 1 GPU"),
+        "{}",
+        sheet.label
     );
     // One GPU: as before.
     let one = at(1);

@@ -312,15 +312,35 @@ impl Serving<'_> {
             "Time to first token",
             Unit::Seconds,
             ttft,
-            format!(
-                "{stages}{} FLOPs ÷ ({} FLOP/s {} × {} MFU) + {} s fixed = {} s",
-                num(prefill),
-                num(s.peak),
-                s.format,
-                num(e.prefill),
-                num(FIRST_TOKEN_OVERHEAD_S),
-                num(ttft)
-            ),
+            {
+                let p = self.prompt() as f64;
+                let comm = self.comm(p) + self.hops(p);
+                let comm = if comm > 0.0 {
+                    format!(
+                        " + {} s {}",
+                        num(comm),
+                        if g.stages > 1 {
+                            "all-reduces and hand-overs between stages"
+                        } else {
+                            "all-reduces"
+                        }
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{stages}max({} FLOPs ÷ ({} FLOP/s {} × {} MFU), {} B ÷ ({} B/s × {} MBU)){comm} + {} s fixed = {} s",
+                    num(prefill),
+                    num(s.peak),
+                    s.format,
+                    num(e.prefill),
+                    num(g.weights_read(p)),
+                    num(s.bandwidth),
+                    num(e.decode),
+                    num(FIRST_TOKEN_OVERHEAD_S),
+                    num(ttft)
+                )
+            },
             "Prefill is compute-bound: the prompt's tokens go through the model together.",
         )));
         let step = self.step(n, 1.0);

@@ -306,7 +306,7 @@ pub fn size(
         )]);
     }
     let targets = Targets::of(s);
-    let (margin, cards) = (fits.margin_percent, fits.cards_per_host);
+    let on = Setting::of(s, fits, cnn);
     // An option too small to hold the workload has no speed: it does not run.
     for o in fits
         .options
@@ -315,18 +315,7 @@ pub fn size(
     {
         o.speed = catalog
             .gpu(&o.gpu_id)
-            .and_then(|gpu| {
-                OnGpu::new(
-                    work,
-                    s,
-                    gpu,
-                    Slot::from(&*o),
-                    o.capacity,
-                    margin,
-                    cnn,
-                    cards,
-                )
-            })
+            .and_then(|gpu| on.on(work, gpu, Slot::from(&*o), o.capacity))
             .map(|v| v.row(&targets));
     }
     // Layouts over several GPUs: at their own count, and the fewest that meet the targets.
@@ -337,7 +326,7 @@ pub fn size(
         };
         let row = |l: Layout| {
             let split = work.split_layout(l);
-            OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn, cards)
+            on.on(&split, gpu, Slot::WHOLE, m.capacity)
                 .map(|v| v.row(&targets))
         };
         m.speed = row(m.layout);
@@ -346,7 +335,7 @@ pub fn size(
             m.target_gpus = (m.gpus..=m.gpus.max(MAX_TARGET_GPUS))
                 .filter(|&n| work.splits(n.into()))
                 .find(|&n| {
-                    let l = layout_of(n, first, own, gpu, cards, heads);
+                    let l = layout_of(n, first, own, gpu, on.cards, heads);
                     row(l).is_some_and(|r| r.meets_target == Some(true))
                 });
         }
@@ -399,7 +388,7 @@ pub fn size(
                     fits.demand.heads,
                 );
                 let split = work.split_layout(l);
-                let v = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn, cards)?;
+                let v = on.on(&split, gpu, Slot::WHOLE, m.capacity)?;
                 Some(TargetLayout {
                     layout: i,
                     gpu_name: m.gpu_name.clone(),
@@ -432,7 +421,7 @@ fn faster_splits(
     targets: &Targets,
     cnn: bool,
 ) {
-    let (margin, cards) = (fits.margin_percent, fits.cards_per_host);
+    let on = Setting::of(s, fits, cnn);
     let rows_best = fits
         .multi_gpu
         .iter()
@@ -458,7 +447,8 @@ fn faster_splits(
                 continue;
             };
             let split = work.split_layout(m.layout);
-            let row = OnGpu::new(&split, s, gpu, Slot::WHOLE, m.capacity, margin, cnn, cards)
+            let row = on
+                .on(&split, gpu, Slot::WHOLE, m.capacity)
                 .map(|v| v.row(targets));
             if row.as_ref().is_some_and(|r| r.meets_target == Some(true)) {
                 m.speed = row;
@@ -532,12 +522,18 @@ pub fn chosen(
         if let Some(i) = fits.options.iter().position(|o| key(o) == *k) {
             return Some(Pick::Option(i));
         }
-        let (id, n) = k.rsplit_once('×')?;
-        let n: u32 = n.parse().ok()?;
+        // A layout, or an option too small to be listed: the GPU's split, at
+        // the count named when it holds the workload, else the row's own.
+        let (id, n) = match k.rsplit_once('×') {
+            Some((id, n)) => (id, n.parse::<u32>().ok()),
+            None => (k.split('/').next().unwrap_or(k), None),
+        };
         let i = fits.multi_gpu.iter().position(|m| m.gpu_id == id)?;
-        (fits.multi_gpu[i].gpus..=MAX_TARGET_GPUS.max(fits.multi_gpu[i].gpus))
-            .contains(&n)
-            .then_some(Pick::Layout(i, n))
+        let m = &fits.multi_gpu[i];
+        let n = n
+            .filter(|n| (m.gpus..=MAX_TARGET_GPUS.max(m.gpus)).contains(n))
+            .unwrap_or(m.gpus);
+        Some(Pick::Layout(i, n))
     });
     let recommended = |kind| {
         fits.recommendations
@@ -665,16 +661,27 @@ pub fn detail(
                 fits.cards_per_host,
                 fits.demand.heads,
             );
+            // The option named in the scenario, when this split stands in for it.
+            let instead = s
+                .option
+                .as_deref()
+                .filter(|k| {
+                    *k != layout_key(&m.gpu_id, n)
+                        && k.split(['/', '×']).next() == Some(m.gpu_id.as_str())
+                })
+                .map_or_else(String::new, |k| {
+                    format!(", as {k} named in the scenario does not hold it")
+                });
             let label = if replicas > 1 {
                 format!(
-                    "{} × {} (data parallel {replicas} as set, each replica split: {})",
+                    "{} × {} (data parallel {replicas} as set, each replica split: {}){instead}",
                     n.saturating_mul(replicas),
                     m.gpu_name,
                     crate::report::words::layout(l)
                 )
             } else {
                 format!(
-                    "{n} × {} (split: {})",
+                    "{n} × {} (split: {}){instead}",
                     m.gpu_name,
                     crate::report::words::layout(l)
                 )
@@ -684,16 +691,8 @@ pub fn detail(
     };
     let split = parallel.map(|l| work.split_layout(l));
     let work = split.as_ref().unwrap_or(work);
-    let opt = OnGpu::new(
-        work,
-        s,
-        gpu,
-        slot,
-        capacity,
-        fits.margin_percent,
-        cnn,
-        fits.cards_per_host,
-    )?;
+    let setting = Setting::of(s, fits, cnn);
+    let opt = setting.on(work, gpu, slot, capacity)?;
     let (figures, curve, training) = opt.detail();
     let targets = Targets::of(s);
     let meets_target = if targets.any() {
@@ -731,6 +730,49 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
+/// What every option is timed with: the speed question, the margin, the
+/// kind of model and the GPUs each kind's hosts hold.
+struct Setting<'a> {
+    s: &'a SpeedInputs,
+    margin: f64,
+    cnn: bool,
+    host_gpus: Vec<(String, u32)>,
+    cards: u32,
+}
+
+impl<'a> Setting<'a> {
+    fn of(s: &'a SpeedInputs, fits: &Fits, cnn: bool) -> Setting<'a> {
+        Setting {
+            s,
+            margin: fits.margin_percent,
+            cnn,
+            host_gpus: fits.host_gpus.clone(),
+            cards: fits.cards_per_host,
+        }
+    }
+
+    /// `work` on `slot` of `gpu` with `capacity` bytes ([`OnGpu::new`]).
+    fn on<'w>(
+        &'w self,
+        work: &'w Work,
+        gpu: &'w Gpu,
+        slot: Slot,
+        capacity: u64,
+    ) -> Option<OnGpu<'w>> {
+        let per_host = crate::catalog::gpus_per_host(&self.host_gpus, self.cards, gpu);
+        OnGpu::new(
+            work,
+            self.s,
+            gpu,
+            slot,
+            capacity,
+            self.margin,
+            self.cnn,
+            per_host,
+        )
+    }
+}
+
 /// A workload on one fit option of one GPU.
 struct OnGpu<'a> {
     work: &'a Work,
@@ -740,8 +782,9 @@ struct OnGpu<'a> {
     eff: Efficiencies,
     link: (f64, String),
     usable: f64,
-    /// GPUs of this kind a host holds.
-    per_host: u32,
+    /// GPUs (or vGPUs) one VM holds: a host's for passthrough, one copy's
+    /// for vGPUs (each replica in a VM of its own).
+    per_vm: u32,
 }
 
 impl<'a> OnGpu<'a> {
@@ -756,7 +799,7 @@ impl<'a> OnGpu<'a> {
         capacity: u64,
         margin: f64,
         cnn: bool,
-        cards: u32,
+        per_host: u32,
     ) -> Option<OnGpu<'a>> {
         let compute = match work {
             Work::Generate(g) => g.compute,
@@ -785,7 +828,16 @@ impl<'a> OnGpu<'a> {
             usable: capacity as f64 * 100.0 / (100.0 + margin.clamp(0.0, 100.0)),
             share,
             link,
-            per_host: gpu.per_host(cards.clamp(1, crate::catalog::MAX_CARDS_PER_HOST)),
+            per_vm: match slot.mode {
+                DeploymentMode::TimeSlicedVgpu | DeploymentMode::MigBackedVgpu => match work {
+                    Work::Train(t) => {
+                        let copy = t.tensor_parallel.max(1) * t.pipeline_parallel.max(1);
+                        u32::try_from(copy).unwrap_or(u32::MAX)
+                    }
+                    _ => 1,
+                },
+                _ => per_host.max(1),
+            },
         })
     }
 
@@ -812,7 +864,7 @@ impl<'a> OnGpu<'a> {
             (self.link.0, &self.link.1),
             self.gpu.tdp_w,
             busy,
-            u64::from(self.per_host),
+            u64::from(self.per_vm),
         )
     }
 

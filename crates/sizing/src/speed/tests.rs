@@ -547,7 +547,7 @@ fn pipeline_stages_take_each_token_in_turn() {
         sheet.label
     );
     let vms = sheet.vm.iter().find(|i| i.id == "vm_count").unwrap();
-    assert_eq!(vms.value, "2 VMs, one per host, each with 8 GPUs");
+    assert_eq!(vms.value, "2 VMs, one per host, 8 GPUs each");
     assert_eq!(sheet.mmio.as_ref().unwrap().devices, 8);
     // On hosts of 16 the same two stages share a host: the hand-over of one
     // token's activations (16,384 × 2 B) runs over NVLink (450 GB/s each way)
@@ -688,4 +688,36 @@ fn fractional_vgpus_exchange_through_host_memory() {
         (half - full - slower).abs() < 1e-12,
         "{half} − {full} vs {slower}"
     );
+}
+
+#[test]
+fn a_named_option_too_small_is_detailed_as_its_split() {
+    // VGG-16 at 4,096 images a batch: one A100 80GB is too small (and not listed),
+    // nor do 3 hold it; the card details the A100 row, 4 in data parallel, and says why.
+    let at = |option: &str| {
+        let mut s = Scenario::new(Workload::Cnn(crate::scenario::CnnScenario {
+            network: crate::scenario::NetworkRef::Preset(crate::cnn::Preset::Vgg16),
+            batch: 4096,
+            ..crate::scenario::CnnScenario::default()
+        }));
+        s.speed.option = Some(option.into());
+        report(&s)
+    };
+    for named in ["a100-sxm4-80gb", "a100-sxm4-80gb×3"] {
+        let r = at(named);
+        let d = detail(&r);
+        assert!(d.layout.is_some(), "{named}: {}", d.label);
+        assert_eq!(d.gpus, 4, "{named}");
+        assert!(
+            d.label
+                .starts_with("4 × NVIDIA A100 SXM4 80GB (split: data parallel 4 ")
+                && d.label.ends_with(&format!(
+                    ", as {named} named in the scenario does not hold it"
+                )),
+            "{}",
+            d.label
+        );
+    }
+    let d = detail(&at("a100-sxm4-80gb×4")).label.clone();
+    assert!(!d.contains("does not hold"), "{d}");
 }

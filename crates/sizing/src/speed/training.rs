@@ -75,7 +75,8 @@ pub const MAX_SAMPLES: u64 = 1_000_000_000_000_000;
 pub const BETWEEN_HOSTS: Link = Link::Eth100;
 
 /// The run of `t` on an option with `share`, `eff`, the option's own link
-/// (`gpu_link`: bytes/s, label), its TDP and the GPUs a host holds.
+/// (`gpu_link`: bytes/s, label), its TDP and the GPUs one VM holds (a host's
+/// for passthrough; one copy's for vGPUs, each replica in a VM of its own).
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     t: &Train,
@@ -85,7 +86,7 @@ pub fn run(
     gpu_link: (f64, &str),
     tdp_w: Option<f64>,
     busy: f64,
-    per_host: u64,
+    per_vm: u64,
 ) -> Run {
     let dp = t.data_parallel.max(1);
     let (tp, pp) = (t.tensor_parallel.max(1), t.pipeline_parallel.max(1));
@@ -117,18 +118,18 @@ pub fn run(
         let zero3 = if t.zero_stage >= 3 { 1.5 } else { 1.0 };
         let gradient_bytes = params * t.gradient_bytes as f64;
         let per_gpu_bytes = ring_bytes(gradient_bytes, dp) * zero3;
-        let per_host = per_host.max(1);
+        let per_vm = per_vm.max(1);
         let (bytes_per_s, link_label) = match s.link.bytes_per_s() {
             Some(b) => (b, s.link.label().to_string()),
-            // A ring over several hosts runs at the network's speed.
-            None if gpus > per_host => (
+            // A ring over several VMs (hosts) runs at the network's speed.
+            None if gpus > per_vm => (
                 BETWEEN_HOSTS.bytes_per_s().unwrap_or(1.0),
                 format!(
-                    "{} between hosts (assumed: {} GPUs span {} hosts of {}; set the link to yours)",
+                    "{} between VMs (assumed: {} GPUs in {} VMs of at most {}; set the link to yours)",
                     BETWEEN_HOSTS.label(),
                     gpus,
-                    gpus.div_ceil(per_host),
-                    per_host
+                    gpus.div_ceil(per_vm),
+                    per_vm
                 ),
             ),
             None => (gpu_link.0, gpu_link.1.to_string()),
@@ -203,11 +204,11 @@ pub fn figures(
         Unit::Count,
         r.iterations_per_epoch as f64,
         format!(
-            "{} {what} ÷ {} per iteration ({} per GPU replica × {} replicas), rounded up",
+            "{} {what} ÷ {} per iteration ({} per replica × {}), rounded up",
             num(r.samples as f64),
             num(r.global_batch as f64),
             num(t.replica_batch as f64),
-            num(t.data_parallel as f64)
+            count(t.data_parallel, "replica", "replicas")
         ),
         if s.samples.is_none() {
             t.dataset_note

@@ -37,9 +37,9 @@ pub fn markdown(s: &Sheet) -> String {
     );
     if s.vms > 1 {
         out.push_str(&format!(
-            "- VMs: {}, one per host, each with {} (the settings below are per VM)\n",
-            s.vms,
-            crate::units::count(u64::from(s.devices), "GPU", "GPUs")
+            "- VMs: {} (the settings below are for a VM of {})\n",
+            s.vms_words(),
+            s.devices
         ));
     }
     if let Some(v) = &s.vgpu_string {
@@ -78,8 +78,9 @@ pub fn powercli(s: &Sheet) -> String {
     ));
     if s.vms > 1 {
         o.push_str(&format!(
-            "# One copy takes {} VMs, one per host: run it once for each.\n",
-            s.vms
+            "# The deployment takes {}: run it once for each (it sets a VM of {}).\n",
+            s.vms_words(),
+            s.devices
         ));
     }
     o.push_str("# Connect first: Connect-VIServer -Server <vcenter>\n");

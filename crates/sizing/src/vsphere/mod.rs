@@ -98,6 +98,10 @@ fn item(id: &str, label: &str, value: String, status: Status, why: String, sourc
     }
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 fn is_one(n: &u32) -> bool {
     *n == 1
 }
@@ -136,9 +140,13 @@ pub struct Sheet {
     pub kind: SheetKind,
     /// GPUs (passthrough) or vGPU devices the VM gets.
     pub devices: u32,
-    /// VMs one copy takes: 1, or one per host when a layout spans hosts.
+    /// VMs the deployment takes: 1, one per host when a layout spans hosts,
+    /// or as many as the replicas take.
     #[serde(skip_serializing_if = "is_one")]
     pub vms: u32,
+    /// Devices of the last VM when it has fewer than `devices` (0: all alike).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_devices: u32,
     pub release: Release,
     pub tkg: bool,
     /// The vGPU type ("A100-40C"), for vGPU.
@@ -162,6 +170,39 @@ pub struct Sheet {
 }
 
 impl Sheet {
+    /// Devices over all its VMs.
+    pub fn total_devices(&self) -> u32 {
+        let vms = self.vms.max(1);
+        let last = if self.last_devices == 0 {
+            self.devices
+        } else {
+            self.last_devices
+        };
+        self.devices.saturating_mul(vms - 1).saturating_add(last)
+    }
+
+    /// "2 VMs, one per host, 8 GPUs each", for the exports; empty for one VM.
+    pub fn vms_words(&self) -> String {
+        if self.vms <= 1 {
+            return String::new();
+        }
+        let device = if self.kind.is_vgpu() { "vGPU" } else { "GPU" };
+        let each = vm_sizes(
+            self.devices,
+            if self.last_devices == 0 {
+                self.devices
+            } else {
+                self.last_devices
+            },
+            device,
+        );
+        if self.kind.is_vgpu() {
+            format!("{} VMs, one per replica, {each}", self.vms)
+        } else {
+            format!("{} VMs, one per host, {each}", self.vms)
+        }
+    }
+
     /// Whether every check passes.
     pub fn deployable(&self) -> bool {
         self.checks.iter().all(|c| c.status != Status::Fails)
@@ -194,24 +235,35 @@ impl Target {
 
 /// The sheet of the option the speed card details (`detail`), or else of the
 /// smallest fit, or else of the first multi-GPU layout. A training run of
-/// several data-parallel replicas deploys them all.
+/// several data-parallel replicas deploys them all, on the user's hosts of
+/// that GPU (`fleet`) where they have them.
 pub fn for_report(
     fits: &Fits,
     detail: Option<&Detail>,
     catalog: &Catalog,
     t: Target,
+    fleet: &[crate::fleet::FleetAnswer],
 ) -> Option<Sheet> {
     let replicas = detail.map_or(1, |d| d.replicas.max(1));
     let cards = fits
         .cards_per_host
         .clamp(1, crate::catalog::MAX_CARDS_PER_HOST);
+    let per_host = |gpu: &str| {
+        fleet
+            .iter()
+            .find(|a| a.gpu_id == gpu)
+            .map(|a| a.gpus_per_host)
+            .or_else(|| catalog.gpu(gpu).map(|g| g.per_host(cards)))
+            .unwrap_or(1)
+            .max(1)
+    };
     let option = |i: usize| {
         let o = fits.options.get(i)?;
         let key = option_key(&o.gpu_id, o.profile.as_deref());
         let copies = Copies {
             gpus: fits.demand.copy_gpus.max(1),
             replicas,
-            cards,
+            per_host: per_host(&o.gpu_id),
         };
         for_option(o, copies, catalog, t, key)
     };
@@ -222,7 +274,7 @@ pub fn for_report(
         let copies = Copies {
             gpus: l.gpus(),
             replicas,
-            cards,
+            per_host: per_host(&m.gpu_id),
         };
         for_layout(m, l, copies, catalog, t, layout_key(&m.gpu_id, l.gpus()))
     };
@@ -251,42 +303,53 @@ pub fn for_report(
 }
 
 /// What a deployment puts on GPUs: copies of `gpus` devices each, `replicas`
-/// of them (data parallelism), on hosts of `cards` cards.
+/// of them (data parallelism), on hosts of `per_host` GPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Copies {
     pub gpus: u32,
     pub replicas: u32,
-    pub cards: u32,
+    pub per_host: u32,
 }
 
 impl Copies {
     fn total(&self) -> u32 {
         self.gpus.max(1).saturating_mul(self.replicas.max(1))
     }
+}
 
-    /// Devices per VM and VMs for the replicas: as many whole copies in a VM
-    /// as a host of `per_host` GPUs holds (one copy per VM when `per_host`
-    /// is 0: vGPUs, each VM its own).
-    fn spread(&self, per_host: u32) -> (u32, u32) {
-        let copy = self.gpus.max(1);
-        let per_vm = (per_host / copy)
-            .max(1)
-            .saturating_mul(copy)
-            .min(self.total());
-        (per_vm, self.total().div_ceil(per_vm))
+/// `total` devices in VMs of `per_vm`, the last with the rest: (devices of a
+/// full VM, VMs, devices of the last).
+fn fill(total: u32, per_vm: u32) -> (u32, u32, u32) {
+    let per_vm = per_vm.clamp(1, total.max(1));
+    let vms = total.max(1).div_ceil(per_vm);
+    let last = total.max(1) - per_vm * (vms - 1);
+    (per_vm, vms, last)
+}
+
+/// "8 GPUs each" or "8 GPUs, the last 1 GPU".
+fn vm_sizes(per_vm: u32, last: u32, device: &str) -> String {
+    let n = |k: u32| crate::units::count(u64::from(k), device, &format!("{device}s"));
+    if last == per_vm {
+        format!("{} each", n(per_vm))
+    } else {
+        format!("{}, the last {}", n(per_vm), n(last))
     }
 }
 
 /// The item saying why a deployment takes several VMs for its replicas.
-fn replicas_item(c: Copies, vms: u32, per_vm: u32, device: &str) -> Item {
-    let devices = crate::units::count(u64::from(per_vm), device, &format!("{device}s"));
+fn replicas_item(c: Copies, vms: u32, per_vm: u32, last: u32, device: &str) -> Item {
+    let what = if device == "GPU" {
+        "a VM runs on one host"
+    } else {
+        "each replica's vGPUs go in a VM of their own"
+    };
     item(
         "vm_count",
         "VMs",
-        format!("{vms} VMs, each with {devices}"),
+        format!("{vms} VMs, {}", vm_sizes(per_vm, last, device)),
         Status::Set,
         format!(
-            "data parallel {} as set: {} in all, and a VM runs on one host; the replicas all-reduce their gradients over the network every iteration — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep it short",
+            "data parallel {} as set: {} in all, and {what}; the replicas all-reduce their gradients over the network every iteration — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep it short",
             c.replicas,
             crate::units::count(u64::from(c.total()), device, &format!("{device}s"))
         ),
@@ -296,7 +359,8 @@ fn replicas_item(c: Copies, vms: u32, per_vm: u32, device: &str) -> Item {
 
 /// The sheet for a fit option: `c.gpus` of them in one VM (a copy that runs
 /// on several GPUs or vGPUs, each on a GPU of its own), and with several
-/// replicas, as many copies per VM as a host holds (vGPUs: one copy per VM).
+/// replicas, as many whole copies per VM as a host holds (vGPUs: one copy
+/// per VM).
 pub fn for_option(
     o: &FitOption,
     c: Copies,
@@ -306,11 +370,13 @@ pub fn for_option(
 ) -> Option<Sheet> {
     let gpu = catalog.gpu(&o.gpu_id)?;
     let passthrough = o.mode == DeploymentMode::Passthrough;
-    let (per_vm, vms) = c.spread(if passthrough {
-        gpu.per_host(c.cards)
+    let copy = c.gpus.max(1);
+    let per_vm = if passthrough {
+        (c.per_host / copy).max(1).saturating_mul(copy)
     } else {
-        0
-    });
+        copy
+    };
+    let (per_vm, vms, last) = fill(c.total(), per_vm);
     let kind = match o.mode {
         DeploymentMode::Passthrough if per_vm > 1 => SheetKind::MultiPassthrough,
         DeploymentMode::Passthrough => SheetKind::Passthrough,
@@ -319,21 +385,21 @@ pub fn for_option(
         DeploymentMode::MigBackedVgpu => SheetKind::MigBackedVgpu,
     };
     let vgpu_type = kind.is_vgpu().then(|| o.profile.clone()).flatten();
-    let total = c.total();
     let device = if passthrough { "GPU" } else { "device" };
-    let label = match (total, vms) {
+    let label = match (c.total(), vms) {
         (1, _) => o.label(),
         (n, 1) => format!("{n} × {}", o.label()),
         (n, v) => format!(
-            "{n} × {} in {v} VMs, {} each",
+            "{n} × {} in {v} VMs, {}",
             o.label(),
-            crate::units::count(u64::from(per_vm), device, &format!("{device}s"))
+            vm_sizes(per_vm, last, device)
         ),
     };
     let mut s = build(gpu, kind, per_vm, vgpu_type, t, key, label);
     s.vms = vms;
+    s.last_devices = if last == per_vm { 0 } else { last };
     if vms > 1 {
-        s.vm.insert(0, replicas_item(c, vms, per_vm, device));
+        s.vm.insert(0, replicas_item(c, vms, per_vm, last, device));
     }
     Some(s)
 }
@@ -341,7 +407,8 @@ pub fn for_option(
 /// The sheet for a multi-GPU layout: one VM with all its GPUs, or, when the
 /// layout spans hosts, one VM per host with that host's GPUs (a VM runs on one
 /// host; the pipeline stages pass activations between the VMs over the
-/// network). Several replicas take as many copies per VM as a host holds.
+/// network), whole stages to a VM. Several replicas take as many whole copies
+/// per VM as a host holds.
 pub fn for_layout(
     m: &MultiGpu,
     l: Layout,
@@ -352,20 +419,24 @@ pub fn for_layout(
 ) -> Option<Sheet> {
     let gpu = catalog.gpu(&m.gpu_id)?;
     let n = l.gpus().max(1);
-    let (per_vm, vms) = if l.hosts > 1 {
-        let per_vm = n.div_ceil(l.hosts);
-        (per_vm, l.hosts.saturating_mul(c.replicas.max(1)))
-    } else {
-        c.spread(gpu.per_host(c.cards).max(n))
-    };
     let total = n.saturating_mul(c.replicas.max(1));
+    let per_host = c.per_host.max(1);
+    let spans = n > per_host;
+    let (per_vm, vms, last) = if spans {
+        // Whole tensor-parallel groups to a host; each copy on VMs of its own.
+        let stage = l.tensor.max(1);
+        let (per_vm, per_copy, last) = fill(n, (per_host / stage).max(1).saturating_mul(stage));
+        (per_vm, per_copy.saturating_mul(c.replicas.max(1)), last)
+    } else {
+        fill(total, (per_host / n).max(1).saturating_mul(n))
+    };
     let label = if vms == 1 {
         format!("{total} × {}", m.gpu_name)
     } else {
         format!(
-            "{total} × {} in {vms} VMs, {} each",
+            "{total} × {} in {vms} VMs, {}",
             m.gpu_name,
-            crate::units::count(u64::from(per_vm), "GPU", "GPUs")
+            vm_sizes(per_vm, last, "GPU")
         )
     };
     let mut s = build(
@@ -378,8 +449,9 @@ pub fn for_layout(
         label,
     );
     s.vms = vms;
-    if c.replicas > 1 && l.hosts == 1 && vms > 1 {
-        s.vm.insert(0, replicas_item(c, vms, per_vm, "GPU"));
+    s.last_devices = if last == per_vm { 0 } else { last };
+    if c.replicas > 1 && !spans && vms > 1 {
+        s.vm.insert(0, replicas_item(c, vms, per_vm, last, "GPU"));
     } else if vms > 1 {
         let how = crate::report::words::layout(l);
         let replicas = if c.replicas > 1 {
@@ -390,26 +462,21 @@ pub fn for_layout(
         } else {
             String::new()
         };
-        let why = if l.data > 1 {
-            format!(
-                "one copy runs as {how}, and a VM cannot span hosts: each host's replicas run in a VM of their own, and in training their gradients are all-reduced over the network every iteration — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep it short{replicas}"
-            )
+        let what = if l.data > 1 {
+            "each host's replicas run in a VM of their own, and in training their gradients are all-reduced over the network every iteration — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep it short"
         } else {
-            format!(
-                "one copy runs as {how}, and a VM cannot span hosts: each host's stages run in a VM of their own, and the stages hand their activations on over the network — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep the hand-overs short{replicas}"
-            )
+            "each host's stages run in a VM of their own, and the stages hand their activations on over the network — RDMA-capable NICs (GPUDirect RDMA through passthrough) keep the hand-overs short"
         };
         s.vm.insert(
             0,
             item(
                 "vm_count",
                 "VMs",
-                format!(
-                    "{vms} VMs, one per host, each with {}",
-                    crate::units::count(u64::from(per_vm), "GPU", "GPUs")
-                ),
+                format!("{vms} VMs, one per host, {}", vm_sizes(per_vm, last, "GPU")),
                 Status::Set,
-                why,
+                format!(
+                    "one copy runs as {how} on hosts of {per_host} GPUs, and a VM cannot span hosts: {what}{replicas}"
+                ),
                 Source::MultiGpu,
             ),
         );
@@ -420,33 +487,43 @@ pub fn for_layout(
 /// A sheet for a split of the user's GPU that their hosts of that kind cannot
 /// hold gets a failing check saying so.
 pub fn check_fleet(sheet: &mut Sheet, fleet: &[crate::fleet::FleetAnswer]) {
-    let Some((a, split)) = fleet
-        .iter()
-        .filter(|a| a.gpu_id == sheet.gpu_id)
-        .find_map(|a| a.split.as_ref().map(|s| (a, s)))
-    else {
+    let Some(a) = fleet.iter().find(|a| a.gpu_id == sheet.gpu_id) else {
         return;
     };
-    let gpus = sheet.devices.saturating_mul(sheet.vms);
-    if split.in_fleet || gpus != split.layout.gpus() {
-        return;
-    }
     let have = a.gpus_per_host.saturating_mul(a.hosts);
+    let gpus = sheet.total_devices();
+    let yours = format!(
+        "your hosts of this kind ({} × {} per host)",
+        crate::units::count(u64::from(a.hosts), "host", "hosts"),
+        a.gpus_per_host
+    );
+    let (value, why) = match &a.split {
+        Some(split) if !split.in_fleet && gpus == split.layout.gpus() => (
+            format!(
+                "one copy needs {} on {}; yours have {}",
+                crate::units::count(u64::from(gpus), "GPU", "GPUs"),
+                crate::units::count(u64::from(split.layout.hosts), "host", "hosts"),
+                crate::units::count(u64::from(have), "GPU", "GPUs")
+            ),
+            format!("{yours} cannot hold one copy laid out this way"),
+        ),
+        // Whole GPUs the deployment takes, replicas and all.
+        _ if !sheet.kind.is_vgpu() && sheet.kind != SheetKind::MigInGuest && gpus > have => (
+            format!(
+                "the deployment needs {}; yours have {}",
+                crate::units::count(u64::from(gpus), "GPU", "GPUs"),
+                crate::units::count(u64::from(have), "GPU", "GPUs")
+            ),
+            format!("{yours} cannot hold every replica the scenario sets"),
+        ),
+        _ => return,
+    };
     sheet.checks.push(check(
         "fleet_hosts",
         "Your hosts",
         false,
-        format!(
-            "one copy needs {} on {}; yours have {}",
-            crate::units::count(u64::from(gpus), "GPU", "GPUs"),
-            crate::units::count(u64::from(split.layout.hosts), "host", "hosts"),
-            crate::units::count(u64::from(have), "GPU", "GPUs")
-        ),
-        format!(
-            "your hosts of this kind ({} × {} per host) cannot hold one copy laid out this way",
-            crate::units::count(u64::from(a.hosts), "host", "hosts"),
-            a.gpus_per_host
-        ),
+        value,
+        why,
         Source::Placement,
     ));
 }
@@ -489,6 +566,7 @@ pub fn build(
         kind,
         devices,
         vms: 1,
+        last_devices: 0,
         release: t.release,
         tkg: t.tkg,
         vgpu_type,
@@ -877,7 +955,10 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                     if full {
                         "full-framebuffer type".to_string()
                     } else {
-                        format!("fractional type; needs vSphere 8.0, {}", r.label())
+                        format!(
+                            "fractional type: needs vSphere 8.0 or later; this sheet is for {}",
+                            r.label()
+                        )
                     },
                     "vSphere 8.0 and later give a VM several C-series vGPUs of any size; 7.x only full-framebuffer types. Each vGPU sits on a GPU of its own".into(),
                     Source::Vsphere8,
@@ -927,7 +1008,14 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                 n.generation, n.links, n.gb_per_s
             ),
             Status::Info,
-            if rules::on_nvswitch(gpu) {
+            if s.kind == SheetKind::TimeSlicedVgpu
+                && !s
+                    .vgpu_type
+                    .as_deref()
+                    .is_some_and(|t| gpu.vgpu.p2p_types.iter().any(|p| p == t))
+            {
+                "this vGPU type has no peer-to-peer: only the full-framebuffer types NVIDIA lists use NVLink between vGPUs; the others exchange data through host memory".into()
+            } else if rules::on_nvswitch(gpu) {
                 "SXM GPUs on an HGX baseboard reach every peer through NVSwitch".into()
             } else {
                 "PCIe cards link in bridged pairs; traffic between pairs crosses PCIe and the ring runs at its slowest hop".into()
