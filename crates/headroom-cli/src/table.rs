@@ -39,12 +39,12 @@ fn columns(rows: &[Vec<String>]) -> String {
         .join("\n")
 }
 
-fn reverse(r: &Reverse, what: &str) -> String {
+fn reverse(r: &Reverse, one: &str, many: &str) -> String {
     match r {
-        Reverse::Fits { value, .. } => format!("{} {what}", group_digits(*value)),
-        Reverse::Nothing { .. } => format!("not even 1 {what}"),
+        Reverse::Fits { value, .. } => sizing::units::count(*value, one, many),
+        Reverse::Nothing { .. } => format!("not even 1 {one}"),
         Reverse::Unbounded { limit } => {
-            format!("every value up to {} {what}", group_digits(*limit))
+            format!("every value up to {} {many}", group_digits(*limit))
         }
     }
 }
@@ -115,11 +115,14 @@ pub fn render(r: &Report) -> String {
         out.push(String::new());
         out.push(format!("In {} per GPU", b(rev.memory)));
         if let Some(c) = &rev.max_context {
-            out.push(format!("  longest context: {}", reverse(c, "tokens")));
+            out.push(format!(
+                "  longest context: {}",
+                reverse(c, "token", "tokens")
+            ));
         }
         out.push(format!(
             "  most sequences:  {}",
-            reverse(&rev.max_sequences, "sequences")
+            reverse(&rev.max_sequences, "sequence", "sequences")
         ));
         if let Some(n) = rev.kv_tokens {
             out.push(format!(

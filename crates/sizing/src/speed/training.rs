@@ -189,6 +189,15 @@ pub fn run(
     }
 }
 
+/// "1 image", "1.28 M images": a count of samples (`what` is the plural).
+fn samples(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {}", what.strip_suffix('s').unwrap_or(what))
+    } else {
+        format!("{} {what}", num(n as f64))
+    }
+}
+
 /// The training card's figures.
 pub fn figures(
     t: &Train,
@@ -204,8 +213,8 @@ pub fn figures(
         Unit::Count,
         r.iterations_per_epoch as f64,
         format!(
-            "{} {what} ÷ {} per iteration ({} per replica × {}), rounded up",
-            num(r.samples as f64),
+            "{} ÷ {} per iteration ({} per replica × {}), rounded up",
+            samples(r.samples, what),
             num(r.global_batch as f64),
             num(t.replica_batch as f64),
             count(t.data_parallel, "replica", "replicas")
@@ -360,8 +369,8 @@ pub fn figures(
             Unit::Seconds,
             l,
             format!(
-                "{} {what} × {} B ÷ {} MB/s = {} s ({})",
-                num(r.global_batch as f64),
+                "{} × {} B ÷ {} MB/s = {} s ({})",
+                samples(r.global_batch, what),
                 num(r.sample_bytes as f64),
                 num(s.storage_mb_s.unwrap_or(0.0)),
                 num(l),
@@ -406,8 +415,8 @@ pub fn figures(
         Unit::Samples,
         finite(r.global_batch as f64 / r.iteration_s),
         format!(
-            "{} {what} ÷ {} s",
-            num(r.global_batch as f64),
+            "{} ÷ {} s",
+            samples(r.global_batch, what),
             num(r.iteration_s)
         ),
         "One iteration's samples, every iteration.",
