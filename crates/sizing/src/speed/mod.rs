@@ -379,15 +379,7 @@ pub fn size(
             .min_by(|a, b| a.2.cmp(&b.2).then(a.1.capacity.cmp(&b.1.capacity)))
             .and_then(|(i, m, n)| {
                 let gpu = catalog.gpu(&m.gpu_id)?;
-                let l = layout_of(
-                    n,
-                    m.gpus,
-                    m.layout,
-                    gpu,
-                    fits.cards_per_host,
-                    fits.demand.heads,
-                );
-                let split = work.split_layout(l);
+                let split = work.split_layout(row_layout(fits, m, n, gpu));
                 let v = on.on(&split, gpu, Slot::WHOLE, m.capacity)?;
                 Some(TargetLayout {
                     layout: i,
@@ -495,6 +487,18 @@ fn layout_of(
     } else {
         Layout::model(n, 1, 1)
     }
+}
+
+/// The layout of `n` GPUs of the multi-GPU row `m` ([`layout_of`]).
+fn row_layout(fits: &Fits, m: &MultiGpu, n: u32, gpu: &Gpu) -> Layout {
+    layout_of(
+        n,
+        m.gpus,
+        m.layout,
+        gpu,
+        fits.cards_per_host,
+        fits.demand.heads,
+    )
 }
 
 /// What the card details.
@@ -653,14 +657,7 @@ pub fn detail(
         }
         Pick::Layout(i, n) => {
             let m = &fits.multi_gpu[i];
-            let l = layout_of(
-                n,
-                m.gpus,
-                m.layout,
-                gpu,
-                fits.cards_per_host,
-                fits.demand.heads,
-            );
+            let l = row_layout(fits, m, n, gpu);
             // The option named in the scenario, when this split stands in for it.
             let instead = s
                 .option
