@@ -108,7 +108,7 @@ pub fn CnnPage() -> impl IntoView {
                 label="Batch size"
                 unit="images"
                 field=text!(form, rules::BATCH, batch)
-                hint="Training: the article recommends 1–32. Inference: 1–4."
+                hint="Images on each GPU. Training: the article recommends 1–32. Inference: 1–4."
             />
             <Segmented
                 legend="Mode"
@@ -167,7 +167,7 @@ pub fn CnnPage() -> impl IntoView {
             </div>
         </section>
         <section class="results" aria-label="Memory">
-            <PageMemory sizing=sizing title="Memory" prefix="cnn-" units=units/>
+            <PageMemory sizing=sizing title="Memory per GPU" prefix="cnn-" units=units/>
             // Mounted once, so its own settings survive every change of the workload.
             <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
             <BelowFold>

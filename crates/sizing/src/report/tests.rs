@@ -595,6 +595,35 @@ fn a_cnn_too_large_for_one_gpu_splits_its_batch() {
 }
 
 #[test]
+fn an_uneven_batch_split_trains_the_batch_as_set() {
+    // VGG-16 at 4,096 images a batch on L40S: 6 GPUs, the largest share
+    // ⌈4,096 ÷ 6⌉ = 683 images (it times the step); an iteration still takes
+    // 4,096 images, not 6 × 683 = 4,098, so an epoch of ImageNet's 1,281,167
+    // images is ⌈1,281,167 ÷ 4,096⌉ = 313 iterations.
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":4096}},"speed":{"option":"l40s"}}"#,
+    )
+    .unwrap();
+    let detail = r.speed.as_ref().unwrap().detail.as_ref().unwrap();
+    let run = detail.training.as_ref().unwrap();
+    assert_eq!(run.gpus, 6, "{}", detail.label);
+    assert_eq!(run.global_batch, 4096);
+    assert_eq!(run.iterations_per_epoch, 313);
+    let figure = detail
+        .figures
+        .iter()
+        .find(|f| f.id == "iterations_per_epoch")
+        .unwrap();
+    assert!(
+        figure
+            .formula
+            .contains("÷ 4,096 per iteration (up to 683 per replica × 6 replicas)"),
+        "{}",
+        figure.formula
+    );
+}
+
+#[test]
 fn the_speed_card_and_the_sheet_count_a_cnn_s_data_parallel_gpus() {
     let at = |gpus: u32| {
         sized(&format!(

@@ -185,8 +185,12 @@ pub struct Train {
     /// Training FLOPs ÷ forward FLOPs (3; 4 with full recomputation; …).
     pub multiplier: f64,
     pub multiplier_note: String,
-    /// Samples one data-parallel replica takes per iteration (micro-batch × micro-batches).
+    /// Samples one data-parallel replica takes per iteration (micro-batch × micro-batches);
+    /// where a batch is split unevenly, the largest share (the slowest replica).
     pub replica_batch: u64,
+    /// Samples per iteration over every replica: `replica_batch × data_parallel`,
+    /// except where a batch is split unevenly (4,096 images over 6 GPUs: 4,096, not 6 × 683).
+    pub global_batch: u64,
     pub data_parallel: u64,
     pub tensor_parallel: u64,
     pub pipeline_parallel: u64,
@@ -328,6 +332,10 @@ impl Work {
                 multiplier,
                 multiplier_note: note,
                 replica_batch: t.micro_batch.saturating_mul(t.micro_batches.max(1)),
+                global_batch: t
+                    .micro_batch
+                    .saturating_mul(t.micro_batches.max(1))
+                    .saturating_mul(t.data_parallel.max(1)),
                 data_parallel: t.data_parallel.max(1),
                 tensor_parallel: tp,
                 pipeline_parallel: t.pipeline_parallel.max(1),
@@ -435,6 +443,7 @@ impl Work {
                 multiplier_note: "forward + backward (2 × forward: input and weight gradients)"
                     .into(),
                 replica_batch: c.batch,
+                global_batch: c.batch.saturating_mul(gpus.max(1)),
                 data_parallel: gpus.max(1),
                 tensor_parallel: 1,
                 pipeline_parallel: 1,

@@ -183,6 +183,7 @@ fn slow_data_loading_turns_2_5_days_into_20() {
         multiplier: 3.0,
         multiplier_note: String::new(),
         replica_batch: 32,
+        global_batch: 32,
         data_parallel: 1,
         tensor_parallel: 1,
         pipeline_parallel: 1,

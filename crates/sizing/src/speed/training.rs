@@ -91,7 +91,7 @@ pub fn run(
     let dp = t.data_parallel.max(1);
     let (tp, pp) = (t.tensor_parallel.max(1), t.pipeline_parallel.max(1));
     let gpus = dp.saturating_mul(tp).saturating_mul(pp);
-    let global_batch = t.replica_batch.max(1).saturating_mul(dp);
+    let global_batch = t.global_batch.max(1);
     let samples = s.samples.unwrap_or(t.default_samples);
     let epochs = s.epochs.unwrap_or(t.default_epochs);
     let sample_bytes = s.sample_bytes.unwrap_or(t.default_sample_bytes);
@@ -213,9 +213,14 @@ pub fn figures(
         Unit::Count,
         r.iterations_per_epoch as f64,
         format!(
-            "{} ÷ {} per iteration ({} per replica × {}), rounded up",
+            "{} ÷ {} per iteration ({}{} per replica × {}), rounded up",
             samples(r.samples, what),
             num(r.global_batch as f64),
+            if t.replica_batch.saturating_mul(t.data_parallel.max(1)) == t.global_batch {
+                ""
+            } else {
+                "up to "
+            },
             num(t.replica_batch as f64),
             count(t.data_parallel, "replica", "replicas")
         ),
