@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
 use crate::state::{ActiveCatalog, InputsStoreFields, Shared};
-use crate::widgets::{Check, Choice, TextField, ToggleButton, options};
+use crate::widgets::{BelowFold, Check, Choice, TextField, ToggleButton, options};
 use crate::{choice, flag, text};
 
 #[component]
@@ -320,7 +320,6 @@ fn FitsResult(
                 .unwrap_or_default()
         })
     };
-    let table_id = format!("{prefix}fit-table");
     // The user's GPUs first, then the catalog's order.
     let multi_keys = move || {
         let ids = mine.get();
@@ -360,9 +359,11 @@ fn FitsResult(
         >
             <div class="recs">{cards}</div>
         </Show>
+        // Below the first screen: built just after the frame that shows the rest.
+        <BelowFold>
         <FitsChart fits=fits fleet=fleet units=units prefix=prefix/>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Every option">
-            <table class="fit-table" id=table_id.clone() data-testid=format!("{prefix}fit-table")>
+            <table class="fit-table" id=format!("{prefix}fit-table") data-testid=format!("{prefix}fit-table")>
                 <thead>
                     <tr>
                         <th scope="col">"Option"</th>
@@ -387,7 +388,7 @@ fn FitsResult(
                 <ToggleButton
                     open=every
                     testid=format!("{prefix}fit-every-option")
-                    controls=table_id.clone()
+                    controls=format!("{prefix}fit-table")
                     label=Signal::derive(move || {
                         if every.get() {
                             "Show the short list".to_string()
@@ -479,6 +480,7 @@ fn FitsResult(
                 </Show>
             </details>
         </Show>
+        </BelowFold>
         <ul class="notes">{words::FIT_RULES.map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
     }
 }

@@ -18,6 +18,8 @@ pub fn KnownPage() -> impl IntoView {
     let shared = Shared::expect();
     let sizing = shared.known;
     let form = Bind::new(shared.inputs.known(), sizing);
+    // The cards below the memory card follow a keystroke one frame later.
+    let later = sizing.after_paint();
     let units = shared.units();
     view! {
         <section class="inputs" aria-label="Workload">
@@ -49,8 +51,8 @@ pub fn KnownPage() -> impl IntoView {
         </section>
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory" prefix="known-" units=units/>
-            <FitsPanel bind=Bind::new(shared.inputs.known_fit(), sizing) prefix="known-"/>
-            <DeployCard bind=Bind::new(shared.inputs.known_fit(), sizing) prefix="known-"/>
+            <FitsPanel bind=Bind::new(shared.inputs.known_fit(), later) prefix="known-"/>
+            <DeployCard bind=Bind::new(shared.inputs.known_fit(), later) prefix="known-"/>
         </section>
     }
 }

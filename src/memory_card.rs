@@ -17,28 +17,26 @@ pub fn MemoryCard(
     headline: String,
     /// Prepended to every test id ("tf-" on the transformer page).
     prefix: &'static str,
-    units: Signal<ByteUnits>,
+    /// Read by the caller: a change of units draws the card again, as a change of the memory does.
+    units: ByteUnits,
     /// The option the bar is drawn against (the user's GPU or the first recommendation).
     against: Option<Against>,
 ) -> impl IntoView {
     let m = memory;
     let (total, low, high) = (m.total, m.low, m.high);
     let bands = m.has_bands();
-    let other = move || match units.get() {
+    // Plain values, no effects of their own: the card is drawn again on a
+    // change, and only the text that differs is rewritten.
+    let u = units;
+    let other = match u {
         ByteUnits::Binary => format_bytes(total, ByteUnits::Decimal),
         _ => format_bytes(total, ByteUnits::Binary),
     };
     let range = move |lo: u64, hi: u64| {
-        move || {
-            if lo == hi {
-                "exact".to_string()
-            } else {
-                format!(
-                    "{} – {}",
-                    format_bytes(lo, units.get()),
-                    format_bytes(hi, units.get())
-                )
-            }
+        if lo == hi {
+            "exact".to_string()
+        } else {
+            format!("{} – {}", format_bytes(lo, u), format_bytes(hi, u))
         }
     };
     let visible: Vec<_> = m.visible().cloned().collect();
@@ -54,20 +52,20 @@ pub fn MemoryCard(
             <p class="headline" data-testid=id("headline")>{headline}</p>
             <p class="total">
                 <span class="total-value" data-testid=id("total") data-bytes=total.to_string() title=format_bytes_exact(total)>
-                    {move || format_bytes(total, units.get())}
+                    {format_bytes(total, u)}
                 </span>
                 <span class="total-alt">{other}" · "{format_bytes_exact(total)}</span>
             </p>
             {bands.then(|| view! {
                 <p class="band" data-testid=id("band") data-low=low.to_string() data-high=high.to_string()>
-                    {move || format!("Expected between {} and {} (the bands of the terms below).", format_bytes(low, units.get()), format_bytes(high, units.get()))}
+                    {format!("Expected between {} and {} (the bands of the terms below).", format_bytes(low, u), format_bytes(high, u))}
                 </p>
             })}
             {(m.host > 0).then(|| {
                 let (host, note) = (m.host, m.host_note.clone());
                 view! {
                     <p class="hint" data-testid=id("host") data-bytes=host.to_string()>
-                        {move || format!("Also in host memory, outside this total: {} per GPU. ", format_bytes(host, units.get()))}
+                        {format!("Also in host memory, outside this total: {} per GPU. ", format_bytes(host, u))}
                         {note}
                     </p>
                 }
@@ -78,8 +76,8 @@ pub fn MemoryCard(
                 </p>
             })}
             {match against {
-                Some(a) => view! { <StackedBar testid=id("stacked-bar") terms=bar total=total units=units against=a/> }.into_any(),
-                None => view! { <StackedBar testid=id("stacked-bar") terms=bar total=total units=units/> }.into_any(),
+                Some(a) => view! { <StackedBar testid=id("stacked-bar") terms=bar total=total units=u against=a/> }.into_any(),
+                None => view! { <StackedBar testid=id("stacked-bar") terms=bar total=total units=u/> }.into_any(),
             }}
             <div class="scroll-x" tabindex="0" role="region" aria-label="Memory terms">
                 <table class="terms">
@@ -109,7 +107,7 @@ pub fn MemoryCard(
                                             </details>
                                         </td>
                                         <td class="num" data-testid=id(&format!("term-{}", t.id)) data-bytes=bytes.to_string() title=format_bytes_exact(bytes)>
-                                            {move || format_bytes(bytes, units.get())}
+                                            {format_bytes(bytes, u)}
                                         </td>
                                         {bands.then(|| view! { <td class="num range">{range(t.low, t.high)}</td> })}
                                         <td class="num">{format_share(bytes, total)}</td>
@@ -126,7 +124,7 @@ pub fn MemoryCard(
                                     <p class="formula" data-testid=id("formula-total")>{m.total_formula.clone()}</p>
                                 </details>
                             </td>
-                            <td class="num">{move || format_bytes(total, units.get())}</td>
+                            <td class="num">{format_bytes(total, u)}</td>
                             {bands.then(|| view! { <td class="num range">{range(low, high)}</td> })}
                             <td class="num">"100 %"</td>
                         </tr>
@@ -138,7 +136,7 @@ pub fn MemoryCard(
                     {m.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
                 </ul>
             })}
-            <p class="unit-note" class:hidden=move || units.get() != ByteUnits::Article>
+            <p class="unit-note" class:hidden=u != ByteUnits::Article>
                 "* Article units, as in the source article's figures: 1 KB* = 1,024 B, 1 MB* = 1,024,000 B, 1 GB* = 1,024,000,000 B."
             </p>
         </div>
@@ -163,6 +161,7 @@ pub fn PageMemory(
         )
     });
     move || {
+        let units = units.get();
         match memory.get() {
         Some((memory, headline, against)) => view! {
             <MemoryCard memory=memory title=title headline=headline prefix=prefix units=units against=against/>

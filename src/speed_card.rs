@@ -51,7 +51,8 @@ pub fn SpeedCard(
     let report = bind.sizing.report;
     let speed: Memo<Option<Speed>> =
         Memo::new(move |_| report.with(|r| r.as_ref().ok().and_then(|r| r.speed.clone())));
-    let choices = Signal::derive(move || {
+    // A memo: a change that keeps the list (most do) leaves the menu alone.
+    let choices = Memo::new(move |_| {
         let mut o = vec![(ALL.to_string(), "Recommended option".to_string())];
         report.with(|r| {
             if let Some(f) = r.as_ref().ok().and_then(|r| r.fits.as_ref()) {
@@ -85,7 +86,7 @@ pub fn SpeedCard(
                 "Efficiencies default to values calibrated against published measurements (Megatron-LM, the Llama 3 paper, NVIDIA's DeepLearningExamples, MLPerf and engine benchmarks); the band is their spread."
             </p>
             <div class="fit-controls">
-                <Choice id=id("speed-option") label="Option" options=choices field=chosen/>
+                <Choice id=id("speed-option") label="Option" options=Signal::from(choices) field=chosen/>
                 <Show when=serving>
                     <Choice id=id("speed-engine") label="Engine class (speed)" options=options(&Engine::ALL, Engine::id, Engine::label) field=choice!(bind, engine, Engine)/>
                     <TextField id=id("speed-output") label="Output tokens per request" field=text!(bind, OUTPUT_TOKENS, output_tokens) hint="The prompt is the rest of the context."/>
@@ -127,12 +128,17 @@ pub fn SpeedCard(
                     {move || speed.with(|s| s.as_ref().and_then(|s| s.detail.as_ref()).map(efficiencies).unwrap_or_default())}
                 </p>
             </details>
-            {move || match speed.get() {
+            // Drawn again on a change of the figures or of the units; the rows
+            // hold plain text, so only the text that differs is rewritten.
+            {move || {
+                let units = units.get();
+                match speed.get() {
                 Some(s) => view! { <SpeedResult speed=s prefix=prefix units=units/> }.into_any(),
                 None => view! {
                     <p class="hint" data-testid=id("speed-none")>"Correct the fields marked in red to see the speed."</p>
                 }
                 .into_any(),
+            }
             }}
         </div>
     }
@@ -165,7 +171,7 @@ fn efficiencies(d: &Detail) -> String {
 }
 
 #[component]
-fn SpeedResult(speed: Speed, prefix: &'static str, units: Signal<ByteUnits>) -> impl IntoView {
+fn SpeedResult(speed: Speed, prefix: &'static str, units: ByteUnits) -> impl IntoView {
     let id = move |name: &str| format!("{prefix}{name}");
     let target = speed.tpot_target_s;
     let detail = speed.detail.clone();
@@ -239,7 +245,7 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: Signal<ByteUnits>) -> 
 }
 
 #[component]
-fn FigureRow(figure: Figure, prefix: &'static str, units: Signal<ByteUnits>) -> impl IntoView {
+fn FigureRow(figure: Figure, prefix: &'static str, units: ByteUnits) -> impl IntoView {
     let f = figure;
     let (unit, value, low, high) = (f.unit, f.value, f.low, f.high);
     let testid = format!("{prefix}fig-{}", f.id);
@@ -253,15 +259,13 @@ fn FigureRow(figure: Figure, prefix: &'static str, units: Signal<ByteUnits>) -> 
                 </details>
             </td>
             <td class="num" data-testid=testid data-value=value.to_string()>
-                {move || words::figure_value(unit, value, units.get())}
+                {words::figure_value(unit, value, units)}
             </td>
             <td class="num range">
-                {move || {
-                    if low == high {
-                        "exact".to_string()
-                    } else {
-                        format!("{} – {}", words::figure_value(unit, low, units.get()), words::figure_value(unit, high, units.get()))
-                    }
+                {if low == high {
+                    "exact".to_string()
+                } else {
+                    format!("{} – {}", words::figure_value(unit, low, units), words::figure_value(unit, high, units))
                 }}
             </td>
         </tr>

@@ -174,6 +174,10 @@ impl Sizing {
         let report = Memo::new(move |_| {
             scenario.with(|s| catalog.catalog.with(|c| sizer(&s.part, &s.unread, c)))
         });
+        Sizing::of(report)
+    }
+
+    fn of(report: Memo<Sized>) -> Sizing {
         let errors = Memo::new(move |_| {
             report.with(|r| match r {
                 Ok(r) => r.errors.clone(),
@@ -181,6 +185,31 @@ impl Sizing {
             })
         });
         Sizing { report, errors }
+    }
+
+    /// The same answer one painted frame later, for the cards below a page's
+    /// first screen: the frame that answers a keystroke redraws the memory card
+    /// alone, and those cards follow in the next. Changes made before that
+    /// frame share one update.
+    pub fn after_paint(self) -> Sizing {
+        let now = self.report;
+        let tick = RwSignal::new(0u32);
+        let waiting = StoredValue::new(false);
+        Effect::new(move |_| {
+            now.track();
+            if waiting.get_value() {
+                return;
+            }
+            waiting.set_value(true);
+            crate::browser::after_paint::after_paint(move || {
+                waiting.try_set_value(false);
+                tick.try_update(|n| *n = n.wrapping_add(1));
+            });
+        });
+        Sizing::of(Memo::new(move |_| {
+            tick.track();
+            now.get_untracked()
+        }))
     }
 
     /// The message for the field at `path`, if any.

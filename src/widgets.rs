@@ -223,7 +223,8 @@ pub fn StackedBar(
     #[prop(into)] testid: String,
     terms: Vec<(String, String, u64)>,
     total: u64,
-    units: Signal<ByteUnits>,
+    /// Read by the caller, which draws the bar again when they change.
+    units: ByteUnits,
     #[prop(optional)] against: Option<Against>,
 ) -> impl IntoView {
     let scale = match &against {
@@ -246,8 +247,8 @@ pub fn StackedBar(
         .iter()
         .map(|(_, label, bytes, ..)| (label.clone(), *bytes))
         .collect::<Vec<_>>();
-    let aria = move || {
-        let u = units.get();
+    let aria = {
+        let u = units;
         let parts: Vec<String> = described
             .iter()
             .map(|(label, bytes)| format!("{label} {}", format_bytes(*bytes, u)))
@@ -274,7 +275,7 @@ pub fn StackedBar(
     });
     let caption_id = format!("{testid}-against");
     let caption = against.map(|a| {
-        let words = move || words::against(&a, units.get());
+        let words = words::against(&a, units);
         view! {
             <p class="stack-caption" data-testid=caption_id>
                 <span class="key key-margin" aria-hidden="true"></span>"margin "
@@ -300,7 +301,7 @@ pub fn StackedBar(
                 .map(|(id, label, bytes, x, width)| {
                     view! {
                         <rect class=format!("seg seg-{id}") x=x.to_string() y="0" width=width.to_string() height="36">
-                            <title>{move || format!("{label}: {}", format_bytes(bytes, units.get()))}</title>
+                            <title>{format!("{label}: {}", format_bytes(bytes, units))}</title>
                         </rect>
                     }
                 })

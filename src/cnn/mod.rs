@@ -27,7 +27,9 @@ pub fn CnnPage() -> impl IntoView {
     let shared = Shared::expect();
     let sizing = shared.cnn;
     let form = Bind::new(shared.inputs.cnn(), sizing);
-    let speed = Bind::new(shared.inputs.cnn_speed(), sizing);
+    // The cards below the memory card follow a keystroke one frame later.
+    let later = sizing.after_paint();
+    let speed = Bind::new(shared.inputs.cnn_speed(), later);
     let units = shared.units();
     let preset = Memo::new(move |_| form.with(CnnForm::matching_preset));
     let image_error = sizing.error(rules::IMAGE);
@@ -169,7 +171,7 @@ pub fn CnnPage() -> impl IntoView {
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory per GPU" prefix="cnn-" units=units/>
             // Mounted once, so its own settings survive every change of the workload.
-            <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
+            <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), later) prefix="cnn-"/>
             <BelowFold>
                 <SpeedCard
                     bind=speed
@@ -178,8 +180,8 @@ pub fn CnnPage() -> impl IntoView {
                     prefix="cnn-"
                     units=units
                 />
-                <DeployCard bind=Bind::new(shared.inputs.cnn_fit(), sizing) prefix="cnn-"/>
-                <LayerTable sizing=sizing units=units/>
+                <DeployCard bind=Bind::new(shared.inputs.cnn_fit(), later) prefix="cnn-"/>
+                <LayerTable sizing=later units=units/>
             </BelowFold>
         </section>
     }

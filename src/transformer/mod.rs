@@ -33,6 +33,8 @@ pub fn TransformerPage() -> impl IntoView {
     let shared = Shared::expect();
     let sizing = shared.tf;
     let form: Form = Bind::new(shared.inputs.tf(), sizing);
+    // The cards below the memory card follow a keystroke one frame later.
+    let later = sizing.after_paint();
     let units = shared.units();
     let training = move || form.with(|f| f.mode == Mode::Training);
     let generates = sizing.part(|r| {
@@ -68,20 +70,20 @@ pub fn TransformerPage() -> impl IntoView {
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
             // Mounted once, so their own settings survive every change of the workload.
-            <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
+            <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), later) prefix="tf-"/>
             <BelowFold>
                 <SpeedCard
-                    bind=Bind::new(shared.inputs.tf_speed(), sizing)
+                    bind=Bind::new(shared.inputs.tf_speed(), later)
                     kind=kind
                     gpus=text!(form, rules::DATA_PARALLEL, data_parallel)
                     prefix="tf-"
                     units=units
                 />
-                <DeployCard bind=Bind::new(shared.inputs.tf_fit(), sizing) prefix="tf-"/>
+                <DeployCard bind=Bind::new(shared.inputs.tf_fit(), later) prefix="tf-"/>
                 <Show when=move || !training()>
-                    <ReverseCard form=form units=units/>
+                    <ReverseCard form=Bind::new(shared.inputs.tf(), later) units=units/>
                 </Show>
-                <ParamTable sizing=sizing units=units/>
+                <ParamTable sizing=later units=units/>
             </BelowFold>
         </section>
     }
