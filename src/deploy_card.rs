@@ -38,7 +38,7 @@ pub fn DeployCard(
         );
     };
     view! {
-        <div class="card deploy" data-testid=format!("{prefix}deploy")>
+        <div class="card deploy" class:cv=crate::widgets::settled() data-testid=format!("{prefix}deploy")>
             <h2>"Deploy on vSphere"</h2>
             <p class="hint">
                 "The VM settings, host checklist and release checks for the option detailed under Speed. "

@@ -84,7 +84,7 @@ pub fn FitsPanel(
     ];
 
     view! {
-        <div class="card fits" data-testid=format!("{prefix}fits")>
+        <div class="card fits" class:cv=crate::widgets::settled() data-testid=format!("{prefix}fits")>
             <h2>"Fits"</h2>
             <p class="hint">
                 "Every full GPU ("<Term id="passthrough">"passthrough"</Term>"), "<Term id="mig">"MIG"</Term>" instance and "

@@ -79,7 +79,7 @@ pub fn SpeedCard(
     let training = move || kind.get() == Kind::Training;
     let links = options(&Link::ALL, Link::id, Link::label);
     view! {
-        <div class="card speed" data-testid=id("speed")>
+        <div class="card speed" class:cv=crate::widgets::settled() data-testid=id("speed")>
             <h2>"Speed"</h2>
             <p class="hint">
                 "A roofline: each step takes as long as the slower of its arithmetic (FLOPs ÷ peak × "<Term id="mfu-mbu">"MFU"</Term>") and its memory traffic (bytes ÷ bandwidth × MBU). "

@@ -34,6 +34,20 @@ pub fn BelowFold(children: ChildrenFn) -> impl IntoView {
     view! { <Show when=move || built.get()>{children()}</Show> }
 }
 
+/// True once what is built with it has been painted twice (it may build more of
+/// itself after the first frame): for the cards whose rendering the browser skips
+/// while they are off screen (class `cv`, `content-visibility: auto`), which must
+/// first be laid out in full so that the size they keep while skipped is theirs.
+pub fn settled() -> Signal<bool> {
+    let done = RwSignal::new(false);
+    crate::browser::after_paint::after_paint(move || {
+        crate::browser::after_paint::after_paint(move || {
+            let _ = done.try_set(true);
+        });
+    });
+    done.into()
+}
+
 #[component]
 pub fn TextField(
     /// Element id, also the base of the `data-testid` values.
@@ -107,8 +121,11 @@ pub fn Choice(
                         .get()
                         .into_iter()
                         .map(|(value_id, text)| {
+                            // The property, not the attribute: once the list has been
+                            // chosen from, browsers ignore the attribute, and a list drawn
+                            // again (its options changed) would show its first entry.
                             let selected = value.with(|v| *v == value_id);
-                            view! { <option value=value_id selected=selected>{text}</option> }
+                            view! { <option value=value_id prop:selected=selected>{text}</option> }
                         })
                         .collect_view()
                 }}

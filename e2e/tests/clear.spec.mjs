@@ -56,6 +56,27 @@ test('at 390 px no page scrolls sideways, and the tabs become a menu', async ({ 
   }
 });
 
+test('at 390 px the End key reaches the foot of the page, though the cards off screen skip their rendering', async ({ page, problems }) => {
+  void problems;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('./');
+  for (const [name, card] of [['transformer', 'tf-speed'], ['cnn', 'cnn-speed']]) {
+    if (name !== 'transformer') await page.getByTestId('page-menu').selectOption(name);
+    // Laid out in full once, then skipped while off screen, keeping their own size.
+    await expect(page.getByTestId(card)).toHaveClass(/(^| )cv( |$)/);
+    await page.evaluate(() => {
+      document.activeElement?.blur();
+      window.scrollTo(0, 0);
+    });
+    await page.keyboard.press('End');
+    await expect
+      .poll(() => page.evaluate(() => window.scrollY + window.innerHeight - document.documentElement.scrollHeight), {
+        message: `${name}: End stops short of the foot of the page`,
+      })
+      .toBeGreaterThanOrEqual(-2);
+  }
+});
+
 test('the tabs are one tab stop and follow the arrow keys; the model list is one listbox', async ({ page, problems }) => {
   void problems;
   await page.goto('./');

@@ -75,7 +75,7 @@ fn layers(
         .collect_view();
 
     view! {
-        <div class="card">
+        <div class="card" class:cv=crate::widgets::settled()>
             <h2>"Layers"</h2>
             <p class="hint">
                 {format!(

@@ -110,7 +110,7 @@ pub fn CnnPage() -> impl IntoView {
                 label="Batch size"
                 unit="images"
                 field=text!(form, rules::BATCH, batch)
-                hint="Images on each GPU. Training: the article recommends 1–32. Inference: 1–4."
+                hint="Images one GPU takes per step (each data-parallel GPU takes as many). A batch no single GPU holds is split over several: Fits says how. Training: the article recommends 1–32. Inference: 1–4."
             />
             <Segmented
                 legend="Mode"

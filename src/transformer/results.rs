@@ -60,7 +60,7 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
         })
     });
     view! {
-        <div class="card reverse" data-testid="tf-reverse">
+        <div class="card reverse" class:cv=crate::widgets::settled() data-testid="tf-reverse">
             <h2>"What fits in a given GPU"</h2>
             <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
             {move || {
@@ -174,7 +174,7 @@ fn params(
     let active = p.active;
     let kv = facts.kv_bytes_per_token;
     view! {
-        <div class="card params" data-testid="tf-params">
+        <div class="card params" class:cv=crate::widgets::settled() data-testid="tf-params">
             <h2>"Parameters"</h2>
             <div class="scroll-x" tabindex="0" role="region" aria-label="Parameters">
                 <table>

@@ -532,12 +532,22 @@ pub fn chosen(
             Some((id, n)) => (id, n.parse::<u32>().ok()),
             None => (k.split('/').next().unwrap_or(k), None),
         };
-        let i = fits.multi_gpu.iter().position(|m| m.gpu_id == id)?;
-        let m = &fits.multi_gpu[i];
-        let n = n
-            .filter(|n| (m.gpus..=MAX_TARGET_GPUS.max(m.gpus)).contains(n))
-            .unwrap_or(m.gpus);
-        Some(Pick::Layout(i, n))
+        if let Some(i) = fits.multi_gpu.iter().position(|m| m.gpu_id == id) {
+            let m = &fits.multi_gpu[i];
+            let n = n
+                .filter(|n| (m.gpus..=MAX_TARGET_GPUS.max(m.gpus)).contains(n))
+                .unwrap_or(m.gpus);
+            return Some(Pick::Layout(i, n));
+        }
+        // A slice or profile too small, of a GPU that holds the workload in
+        // another: that GPU's smallest option that does.
+        if k.contains('×') {
+            return None;
+        }
+        fits.options
+            .iter()
+            .position(|o| o.gpu_id == id && o.status != FitStatus::TooSmall)
+            .map(Pick::Option)
     });
     let recommended = |kind| {
         fits.recommendations
@@ -646,10 +656,18 @@ pub fn detail(
                     o.mode.label()
                 ),
             };
+            // The option named in the scenario, when this one of its GPU stands in for it.
+            let instead = s.option.as_deref().filter(|k| {
+                *k != option_key(&o.gpu_id, o.profile.as_deref())
+                    && !k.contains('×')
+                    && k.split('/').next() == Some(o.gpu_id.as_str())
+            });
             let label = if o.status == FitStatus::TooSmall {
                 // Named in the scenario: one GPU's rate, as a per-GPU figure of a
                 // larger deployment, though one alone cannot hold the workload.
                 format!("{what}, timed as if it held the workload: it does not")
+            } else if let Some(k) = instead {
+                format!("{what}, as {k} named in the scenario does not hold it")
             } else {
                 what
             };

@@ -14,6 +14,10 @@ fn report(s: &Scenario) -> Report {
     size(s, Catalog::bundled()).expect("sizes")
 }
 
+fn report_of(json: &str) -> Report {
+    report(&crate::scenario::parse(json).expect("a scenario"))
+}
+
 fn detail(r: &Report) -> &Detail {
     r.speed
         .as_ref()
@@ -721,4 +725,41 @@ fn a_named_option_too_small_is_detailed_as_its_split() {
     }
     let d = detail(&at("a100-sxm4-80gb×4")).label.clone();
     assert!(!d.contains("does not hold"), "{d}");
+}
+
+#[test]
+fn a_named_profile_too_small_is_detailed_as_its_gpu_s_smallest_that_holds_it() {
+    // Llama-3.1-8B at 131,072 tokens of context needs more than the 24 GB of an
+    // L40S-24C vGPU, which is not listed; the L40S itself holds it, so there is
+    // no split of it: the card details the L40S's smallest option that holds the
+    // workload and says why, rather than another GPU's.
+    let r = report_of(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-8b","context":131072}},"speed":{"option":"l40s/L40S-24C"}}"#,
+    );
+    let fits = r.fits.as_ref().unwrap();
+    assert!(
+        !fits
+            .options
+            .iter()
+            .any(|o| o.gpu_id == "l40s" && o.profile.as_deref() == Some("L40S-24C"))
+    );
+    let d = detail(&r);
+    assert!(d.layout.is_none(), "{}", d.label);
+    assert!(
+        d.label.starts_with("NVIDIA L40S · ")
+            && d.label
+                .ends_with(", as l40s/L40S-24C named in the scenario does not hold it"),
+        "{}",
+        d.label
+    );
+    // A split named where one GPU suffices is not taken for a profile: the card
+    // follows its usual order.
+    let r = report_of(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-8b","context":131072}},"speed":{"option":"l40s×2"}}"#,
+    );
+    assert!(
+        !detail(&r).label.contains("does not hold"),
+        "{}",
+        detail(&r).label
+    );
 }
