@@ -99,12 +99,13 @@ pub struct VllmSplit {
     pub free_ppb: u32,
 }
 
-/// How many GPUs of a host NVLink joins into one group: all of them through
-/// NVSwitch on an SXM baseboard, pairs on bridged cards, none on the others.
+/// How many GPUs of a host NVLink joins into one group: all of them on an SXM
+/// baseboard (through NVSwitch, or SXM2's cube-mesh of direct links), pairs on
+/// bridged cards, none on the others.
 pub fn nvlink_group(gpu: &Gpu, gpus_per_host: u32) -> u32 {
     if !gpu.nvlink.supported {
         1
-    } else if gpu.nvswitch() {
+    } else if gpu.form_class() == "SXM" {
         gpus_per_host.max(1)
     } else {
         2

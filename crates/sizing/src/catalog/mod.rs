@@ -294,13 +294,15 @@ impl Gpu {
         self.gpus_per_board.saturating_mul(cards.max(1))
     }
 
-    /// A short form-factor class for filtering: "PCIe", "SXM" or "Superchip".
-    /// GPUs joined by NVSwitch (SXM baseboards): a VM or container gets a
-    /// partition of 1, 2, 4 or 8 of them.
+    /// GPUs joined by NVSwitch: SXM modules from SXM3 on (HGX A100, H100, H200
+    /// and B200 baseboards); a VM or container gets a partition of 1, 2, 4 or 8 of
+    /// them. SXM2 modules (V100 on DGX-1 and HGX-1 boards) link to each other
+    /// directly, in a hybrid cube-mesh, with no partitions.
     pub fn nvswitch(&self) -> bool {
-        self.form_class() == "SXM"
+        self.form_class() == "SXM" && !self.form_factor.to_ascii_lowercase().starts_with("sxm2")
     }
 
+    /// A short form-factor class for filtering: "PCIe", "SXM" or "Superchip".
     pub fn form_class(&self) -> &'static str {
         let f = self.form_factor.to_ascii_lowercase();
         if f.starts_with("sxm") {

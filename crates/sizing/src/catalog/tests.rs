@@ -635,3 +635,30 @@ fn a_superchip_server_holds_two_modules_at_most() {
     let whole = option(&small, "gh200-96gb", None);
     assert_eq!(whole.per_host, 2);
 }
+
+#[test]
+fn only_sxm3_and_later_boards_have_nvswitch() {
+    // HGX A100, H100, H200 and B200 baseboards join their GPUs through NVSwitch,
+    // which hands out partitions of 1, 2, 4 or 8; V100 SXM2 modules (DGX-1,
+    // HGX-1) link directly in a hybrid cube-mesh: any count, every GPU of the
+    // host still in one NVLink group.
+    let c = bundled();
+    let g = |id: &str| c.gpu(id).unwrap();
+    for id in [
+        "a100-sxm4-80gb",
+        "h100-sxm5-80gb",
+        "h200-sxm-141gb",
+        "b200-sxm-180gb",
+    ] {
+        assert!(g(id).nvswitch(), "{id}");
+    }
+    let v100 = g("v100-sxm2-32gb");
+    assert!(!v100.nvswitch());
+    assert!(!crate::vsphere::rules::on_nvswitch(v100));
+    assert_eq!(fit::nvlink_group(v100, 8), 8);
+    assert_eq!(fit::nvlink_group(g("a100-sxm4-80gb"), 8), 8);
+    // Three GPUs in one host: tensor parallel 3 on the cube-mesh, a partition
+    // of 4 through NVSwitch.
+    assert_eq!(fit::layout(3, 8, None, v100.nvswitch()).gpus(), 3);
+    assert_eq!(fit::layout(3, 8, None, true).gpus(), 4);
+}

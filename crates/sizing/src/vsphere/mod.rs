@@ -1017,6 +1017,8 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                 "this vGPU type has no peer-to-peer: only the full-framebuffer types NVIDIA lists use NVLink between vGPUs; the others exchange data through host memory".into()
             } else if rules::on_nvswitch(gpu) {
                 "SXM GPUs on an HGX baseboard reach every peer through NVSwitch".into()
+            } else if gpu.form_class() == "SXM" {
+                "SXM2 modules (DGX-1, HGX-1) link directly in a hybrid cube-mesh, without NVSwitch: each GPU has NVLink to four of the other seven".into()
             } else {
                 "PCIe cards link in bridged pairs; traffic between pairs crosses PCIe and the ring runs at its slowest hop".into()
             },

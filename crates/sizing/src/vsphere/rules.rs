@@ -290,10 +290,10 @@ pub fn nvlink_gen(gpu: &Gpu) -> Option<NvlinkGen> {
         .find(|g| gpu.architecture.starts_with(g.architecture))
 }
 
-/// Whether the GPU sits on an NVSwitch baseboard (SXM): vGPUs can then be given
+/// Whether the GPU sits on an NVSwitch baseboard (SXM3 on): vGPUs can then be given
 /// to one VM in NVSwitch groups of 2, 4 or 8.
 pub fn on_nvswitch(gpu: &Gpu) -> bool {
-    gpu.form_class() == "SXM" && gpu.nvlink.supported
+    gpu.nvswitch() && gpu.nvlink.supported
 }
 
 /// The NVSwitch device-group size that holds `n` GPUs: 2, 4 or 8; `None` above 8.
