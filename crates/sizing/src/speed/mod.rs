@@ -501,6 +501,21 @@ fn row_layout(fits: &Fits, m: &MultiGpu, n: u32, gpu: &Gpu) -> Layout {
     )
 }
 
+/// ", as K named in the scenario does not hold it" when the scenario names K,
+/// another option of the detailed GPU than `own`, which the detail stands in
+/// for: a split for any option or count of its GPU (`counts`), an option only
+/// for another slice or profile (a count named where one GPU suffices is not
+/// too small).
+fn stands_in(named: Option<&str>, own: &str, gpu_id: &str, counts: bool) -> String {
+    named
+        .filter(|k| {
+            *k != own && (counts || !k.contains('×')) && k.split(['/', '×']).next() == Some(gpu_id)
+        })
+        .map_or_else(String::new, |k| {
+            format!(", as {k} named in the scenario does not hold it")
+        })
+}
+
 /// What the card details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pick {
@@ -656,37 +671,24 @@ pub fn detail(
                     o.mode.label()
                 ),
             };
-            // The option named in the scenario, when this one of its GPU stands in for it.
-            let instead = s.option.as_deref().filter(|k| {
-                *k != option_key(&o.gpu_id, o.profile.as_deref())
-                    && !k.contains('×')
-                    && k.split('/').next() == Some(o.gpu_id.as_str())
-            });
             let label = if o.status == FitStatus::TooSmall {
                 // Named in the scenario: one GPU's rate, as a per-GPU figure of a
                 // larger deployment, though one alone cannot hold the workload.
                 format!("{what}, timed as if it held the workload: it does not")
-            } else if let Some(k) = instead {
-                format!("{what}, as {k} named in the scenario does not hold it")
             } else {
-                what
+                let own = option_key(&o.gpu_id, o.profile.as_deref());
+                format!(
+                    "{what}{}",
+                    stands_in(s.option.as_deref(), &own, &o.gpu_id, false)
+                )
             };
             (label, None)
         }
         Pick::Layout(i, n) => {
             let m = &fits.multi_gpu[i];
             let l = row_layout(fits, m, n, gpu);
-            // The option named in the scenario, when this split stands in for it.
-            let instead = s
-                .option
-                .as_deref()
-                .filter(|k| {
-                    *k != layout_key(&m.gpu_id, n)
-                        && k.split(['/', '×']).next() == Some(m.gpu_id.as_str())
-                })
-                .map_or_else(String::new, |k| {
-                    format!(", as {k} named in the scenario does not hold it")
-                });
+            let own = layout_key(&m.gpu_id, n);
+            let instead = stands_in(s.option.as_deref(), &own, &m.gpu_id, true);
             let label = if replicas > 1 {
                 format!(
                     "{} × {} (data parallel {replicas} as set, each replica split: {}){instead}",
