@@ -17,10 +17,13 @@
 //   alternately to two values and an `input` event dispatched in the page;
 //   input → DOM is dispatch until the total's text has changed (MutationObserver),
 //   input → painted frame is dispatch until a MessageChannel message posted from
-//   the first requestAnimationFrame callback after the change runs, i.e. just
-//   after that frame's rendering work; input → every card painted is the same
-//   for the fits summary, which the app updates one frame after the memory card
-//   (the cards below it follow a change one painted frame later).
+//   the first requestAnimationFrame callback that runs once the new total is in
+//   the DOM, i.e. just after that frame's rendering work (the callback is asked
+//   for before the event is dispatched, so that neither it nor its message waits
+//   behind a task the app queues from its own callbacks in that frame); input →
+//   every card painted is the same (asked for once it has changed) for the fits
+//   summary, which the app updates one frame after the memory card (the cards
+//   below it follow a change one painted frame later).
 // All times are performance.now() in the page, in ms (navigation start = 0).
 
 import { spawn } from 'node:child_process';
@@ -113,21 +116,37 @@ function probe({ total, input, rest, timeout }) {
       let frame;
       let restSeen = false;
       let restFrame;
+      let over = false;
       const finish = () => {
         if (frame === undefined || restFrame === undefined) return;
         clearTimeout(timer);
         resolve({ dom, frame, rest: restFrame, before, after });
       };
+      // The first frame whose animation callbacks run once the new total is in
+      // the DOM draws it. This callback is asked for before the input event, so
+      // it runs before any the app asks for in answer to the change, and its
+      // message is queued before any task those queue: it arrives just after
+      // that frame's rendering work, not after work the app put off until then.
+      const frameProbe = () =>
+        requestAnimationFrame(() => {
+          if (over) return;
+          if (dom === undefined) {
+            frameProbe();
+            return;
+          }
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => {
+            frame = performance.now() - start;
+            finish();
+          };
+          channel.port2.postMessage(null);
+        });
       const changed = () => {
         if (dom === undefined) {
           const now = totalText();
           if (now !== null && now !== before) {
             dom = performance.now() - start;
             after = now;
-            afterNextFrame((t) => {
-              frame = t - start;
-              finish();
-            });
           }
         }
         if (!restSeen) {
@@ -145,6 +164,7 @@ function probe({ total, input, rest, timeout }) {
       const watcher = new MutationObserver(changed);
       watcher.observe(document.body, { subtree: true, childList: true, characterData: true });
       timer = setTimeout(() => {
+        over = true;
         watcher.disconnect();
         reject(
           new Error(
@@ -155,6 +175,7 @@ function probe({ total, input, rest, timeout }) {
         );
       }, timeout);
       field.value = value;
+      frameProbe();
       start = performance.now();
       field.dispatchEvent(new Event('input', { bubbles: true }));
       changed(); // in case the update was synchronous and already observed

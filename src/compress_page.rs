@@ -30,7 +30,9 @@ fn quantize_options() -> Vec<(&'static str, String)> {
 #[component]
 pub fn CompressPage() -> impl IntoView {
     let shared = Shared::expect();
-    let sizing = shared.compress;
+    // The recipe's sections are in the first part of the report; the list of
+    // problems is the whole report's (it names the speed question's too).
+    let sizing = shared.compress.first;
     let form = Bind::new(shared.inputs.compress(), sizing);
     let on = shared.inputs.compress_on();
     let units = shared.units();
@@ -38,8 +40,8 @@ pub fn CompressPage() -> impl IntoView {
     let pruning = move || form.with(|f| f.pruning);
     let model_name = move |which: CompressOn| {
         let s = match which {
-            CompressOn::Transformer => shared.tf,
-            CompressOn::Cnn => shared.cnn,
+            CompressOn::Transformer => shared.tf.first,
+            CompressOn::Cnn => shared.cnn.first,
         };
         s.report
             .with(|r| r.as_ref().map(|r| r.model.name.clone()).unwrap_or_default())
@@ -90,7 +92,7 @@ pub fn CompressPage() -> impl IntoView {
             .report
             .with(|r| r.as_ref().ok().and_then(|r| r.compression.clone()))
     });
-    let errors = sizing.errors;
+    let errors = shared.compress.whole.errors;
     view! {
         <p class="lead">
             "What pruning, 2:4 structured sparsity and quantization do to a model's weights: "

@@ -11,15 +11,15 @@ use crate::fits::FitsPanel;
 use crate::memory_card::PageMemory;
 use crate::state::{InputsStoreFields, Shared};
 use crate::text;
-use crate::widgets::TextField;
+use crate::widgets::{BelowFold, TextField};
 
 #[component]
 pub fn KnownPage() -> impl IntoView {
     let shared = Shared::expect();
-    let sizing = shared.known;
+    let sizing = shared.known.first;
     let form = Bind::new(shared.inputs.known(), sizing);
     // The cards below the memory card follow a keystroke one frame later.
-    let later = sizing.after_paint();
+    let later = shared.known.whole;
     let units = shared.units();
     view! {
         <section class="inputs" aria-label="Workload">
@@ -51,8 +51,11 @@ pub fn KnownPage() -> impl IntoView {
         </section>
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory" prefix="known-" units=units/>
-            <FitsPanel bind=Bind::new(shared.inputs.known_fit(), later) prefix="known-"/>
-            <DeployCard bind=Bind::new(shared.inputs.known_fit(), later) prefix="known-"/>
+            // Built just after the frame that shows the memory card.
+            <BelowFold>
+                <FitsPanel bind=Bind::new(shared.inputs.known_fit(), later) prefix="known-"/>
+                <DeployCard bind=Bind::new(shared.inputs.known_fit(), later) prefix="known-"/>
+            </BelowFold>
         </section>
     }
 }

@@ -209,7 +209,7 @@ fn Chart(rows: Vec<Row>) -> impl IntoView {
 pub fn KernelLab() -> impl IntoView {
     let shared = Shared::expect();
     let units = shared.units();
-    let matrices = shared.compress.part(|r| {
+    let matrices = shared.compress.first.part(|r| {
         r.compression
             .as_ref()
             .map(|c| {

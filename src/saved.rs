@@ -304,10 +304,10 @@ pub fn ExportBar() -> impl IntoView {
     // The page's report as Markdown (with the link) or its fits as CSV.
     let page_report = move || -> Option<Report> {
         let sizing = match s.inputs.page().get_untracked() {
-            Page::Transformer => s.tf,
-            Page::Cnn => s.cnn,
-            Page::Known => s.known,
-            Page::Compression => s.compress,
+            Page::Transformer => s.tf.whole,
+            Page::Cnn => s.cnn.whole,
+            Page::Known => s.known.whole,
+            Page::Compression => s.compress.whole,
             _ => return None,
         };
         sizing.report.with_untracked(|r| r.as_ref().ok().cloned())
@@ -493,9 +493,9 @@ pub fn SavedPage() -> impl IntoView {
         }
         let state = s.state.get();
         [
-            (Page::Transformer, s.tf),
-            (Page::Cnn, s.cnn),
-            (Page::Known, s.known),
+            (Page::Transformer, s.tf.whole),
+            (Page::Cnn, s.cnn.whole),
+            (Page::Known, s.known.whole),
         ]
         .into_iter()
         .filter_map(|(p, sizing)| Some(Row::on_page(p, state.scenario_of(p)?, sizing.report.get())))

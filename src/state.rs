@@ -1,11 +1,11 @@
 //! The app's state, written once. [`Inputs`] is everything the user sets, as
 //! typed, in one store; everything else is derived from it: each workload page's
-//! scenario (its forms read once, with `from_form`) and report (`size_page`), and
-//! the link. App-wide context lives here, so pages take it with
+//! scenario (its forms read once, with `from_form`) and report (`size_page_to`:
+//! its first part at once, the whole one painted frame later), and the link. App-wide context lives here, so pages take it with
 //! [`Shared::expect`] and never import the app shell.
 //!
 //! ```text
-//! Inputs (store) ──from_form──► Memo<FromForm<Scenario>> ──size_page──► Memo<Report> ──► views
+//! Inputs (store) ──from_form──► Memo<FromForm<Scenario>> ──size_page_to──► Memo<Report> ×2 ──► views
 //!        └────────────────────► Memo<AppState> ──encode──► the link (browser/location.rs)
 //! ```
 
@@ -19,7 +19,7 @@ use sizing::compress::{Compression, CompressionForm};
 use sizing::known::{KnownForm, KnownScenario};
 use sizing::place::form::ClusterForm;
 use sizing::place::{Cluster, Placement, Plan, place};
-use sizing::report::{Report, size_page};
+use sizing::report::{Depth, Report, size_page_to};
 use sizing::scenario::link::{
     self, AppState, CatalogView, CompressOn, CompressView, FormatsView, Page,
 };
@@ -155,10 +155,10 @@ impl PartialEq for Placed {
 /// What sizing a scenario gives a page.
 pub type Sized = Result<Report, Vec<FieldError>>;
 
-/// The sizing function a page uses: [`size_page`] (tests count its calls).
-pub type Sizer = fn(&Scenario, &[FieldError], &Catalog) -> Sized;
+/// The sizing function a page uses: [`size_page_to`] (tests count its calls).
+pub type Sizer = fn(&Scenario, &[FieldError], &Catalog, Depth) -> Sized;
 
-/// A workload page's answer, derived from its forms.
+/// A report of a workload page and the messages for its fields.
 #[derive(Clone, Copy)]
 pub struct Sizing {
     /// The only source of the page's numbers.
@@ -167,16 +167,78 @@ pub struct Sizing {
     pub errors: Memo<Vec<FieldError>>,
 }
 
-impl Sizing {
+/// A workload page's answer, derived from its forms, in two parts: the frame
+/// that answers a keystroke works out and draws the memory card alone
+/// ([`Depth::First`]); the cards below it follow with the whole report in the
+/// next ([`Depth::Whole`]). Changes made before that frame share one update.
+#[derive(Clone, Copy)]
+pub struct PageSizing {
+    /// The model, the memory and the fits with their recommendations, and the
+    /// messages of the workload's and deployment's fields: what the memory
+    /// card and the workload's fields draw.
+    pub first: Sizing,
+    /// Every section, for the cards below the memory card, the exports and the
+    /// compare view. It follows the question when [`PageSizing::refresh`] is
+    /// called: in the browser, one painted frame after a change.
+    pub whole: Sizing,
+    question: Memo<FromForm<Scenario>>,
+    tick: RwSignal<u32>,
+}
+
+impl PageSizing {
     /// Sizes `scenario`: the page's forms read once (its name and units aside:
     /// they change words, not numbers, and must not size it again).
-    fn new(scenario: Memo<FromForm<Scenario>>, catalog: ActiveCatalog, sizer: Sizer) -> Sizing {
-        let report = Memo::new(move |_| {
-            scenario.with(|s| catalog.catalog.with(|c| sizer(&s.part, &s.unread, c)))
+    fn new(scenario: Memo<FromForm<Scenario>>, catalog: ActiveCatalog, sizer: Sizer) -> PageSizing {
+        let first = Memo::new(move |_| {
+            scenario.with(|s| {
+                catalog
+                    .catalog
+                    .with(|c| sizer(&s.part, &s.unread, c, Depth::First))
+            })
         });
-        Sizing::of(report)
+        let tick = RwSignal::new(0u32);
+        let whole = Memo::new(move |_| {
+            tick.track();
+            scenario.with_untracked(|s| {
+                catalog
+                    .catalog
+                    .with_untracked(|c| sizer(&s.part, &s.unread, c, Depth::Whole))
+            })
+        });
+        PageSizing {
+            first: Sizing::of(first),
+            whole: Sizing::of(whole),
+            question: scenario,
+            tick,
+        }
     }
 
+    /// Works the whole report out again from the page's question and the
+    /// catalog as they are now (when next read).
+    pub fn refresh(&self) {
+        self.tick.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Refreshes the whole report one painted frame after each change of the
+    /// page's question or of the catalog.
+    fn follow_after_paint(self, catalog: ActiveCatalog) {
+        let waiting = StoredValue::new(false);
+        Effect::new(move |_| {
+            self.question.track();
+            catalog.catalog.track();
+            if waiting.get_value() {
+                return;
+            }
+            waiting.set_value(true);
+            crate::browser::after_paint::after_paint(move || {
+                waiting.try_set_value(false);
+                self.tick.try_update(|n| *n = n.wrapping_add(1));
+            });
+        });
+    }
+}
+
+impl Sizing {
     fn of(report: Memo<Sized>) -> Sizing {
         let errors = Memo::new(move |_| {
             report.with(|r| match r {
@@ -185,31 +247,6 @@ impl Sizing {
             })
         });
         Sizing { report, errors }
-    }
-
-    /// The same answer one painted frame later, for the cards below a page's
-    /// first screen: the frame that answers a keystroke redraws the memory card
-    /// alone, and those cards follow in the next. Changes made before that
-    /// frame share one update.
-    pub fn after_paint(self) -> Sizing {
-        let now = self.report;
-        let tick = RwSignal::new(0u32);
-        let waiting = StoredValue::new(false);
-        Effect::new(move |_| {
-            now.track();
-            if waiting.get_value() {
-                return;
-            }
-            waiting.set_value(true);
-            crate::browser::after_paint::after_paint(move || {
-                waiting.try_set_value(false);
-                tick.try_update(|n| *n = n.wrapping_add(1));
-            });
-        });
-        Sizing::of(Memo::new(move |_| {
-            tick.track();
-            now.get_untracked()
-        }))
     }
 
     /// The message for the field at `path`, if any.
@@ -269,13 +306,13 @@ pub struct Shared {
     pub inputs: Store<Inputs>,
     pub catalog: ActiveCatalog,
     /// The transformer page.
-    pub tf: Sizing,
+    pub tf: PageSizing,
     /// The CNN page.
-    pub cnn: Sizing,
+    pub cnn: PageSizing,
     /// The known-demand page.
-    pub known: Sizing,
+    pub known: PageSizing,
     /// The compression page: the chosen page's question with the recipe.
-    pub compress: Sizing,
+    pub compress: PageSizing,
     /// Everything above as a link holds it.
     pub state: Memo<AppState>,
     /// `state` encoded as a link's fragment, once per change (the address bar,
@@ -353,10 +390,10 @@ impl Shared {
         Shared {
             inputs,
             catalog,
-            tf: Sizing::new(tf_question, catalog, sizer),
-            cnn: Sizing::new(cnn_question, catalog, sizer),
-            known: Sizing::new(known_question, catalog, sizer),
-            compress: Sizing::new(compress_question, catalog, sizer),
+            tf: PageSizing::new(tf_question, catalog, sizer),
+            cnn: PageSizing::new(cnn_question, catalog, sizer),
+            known: PageSizing::new(known_question, catalog, sizer),
+            compress: PageSizing::new(compress_question, catalog, sizer),
             state,
             link: Memo::new(move |_| state.with(link::encoded)),
             cluster,
@@ -384,8 +421,11 @@ impl Shared {
     /// Creates the state, provides it to every page and keeps the address bar in
     /// step with it.
     pub fn provide() -> Shared {
-        let shared = Shared::new(size_page);
+        let shared = Shared::new(size_page_to);
         provide_context(shared);
+        for page in [shared.tf, shared.cnn, shared.known, shared.compress] {
+            page.follow_after_paint(shared.catalog);
+        }
         sync_with_url(shared);
         keep_fleet(shared);
         shared

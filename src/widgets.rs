@@ -19,9 +19,6 @@ pub fn options<T: Copy>(
         .collect()
 }
 
-/// A text field that keeps exactly what was typed and shows the engine's message
-/// for it underneath. Numbers are typed as text so that nothing the user typed is
-/// ever dropped by the browser.
 /// The part of a page below its first screen, built just after the frame that
 /// shows the rest of the page is painted: the inputs, the memory and the fits
 /// show first. Built once, then it stays.
@@ -48,6 +45,9 @@ pub fn settled() -> Signal<bool> {
     done.into()
 }
 
+/// A text field that keeps exactly what was typed and shows the engine's message
+/// for it underneath. Numbers are typed as text so that nothing the user typed is
+/// ever dropped by the browser.
 #[component]
 pub fn TextField(
     /// Element id, also the base of the `data-testid` values.

@@ -25,10 +25,10 @@ const CUSTOM: &str = "custom";
 #[component]
 pub fn CnnPage() -> impl IntoView {
     let shared = Shared::expect();
-    let sizing = shared.cnn;
+    let sizing = shared.cnn.first;
     let form = Bind::new(shared.inputs.cnn(), sizing);
     // The cards below the memory card follow a keystroke one frame later.
-    let later = sizing.after_paint();
+    let later = shared.cnn.whole;
     let speed = Bind::new(shared.inputs.cnn_speed(), later);
     let units = shared.units();
     let preset = Memo::new(move |_| form.with(CnnForm::matching_preset));
@@ -170,9 +170,11 @@ pub fn CnnPage() -> impl IntoView {
         </section>
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory per GPU" prefix="cnn-" units=units/>
-            // Mounted once, so its own settings survive every change of the workload.
-            <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), later) prefix="cnn-"/>
+            // Built once just after the frame that shows the memory card (the whole
+            // report is worked out for them then), and mounted once, so their own
+            // settings survive every change of the workload.
             <BelowFold>
+                <FitsPanel bind=Bind::new(shared.inputs.cnn_fit(), later) prefix="cnn-"/>
                 <SpeedCard
                     bind=speed
                     kind=Signal::derive(move || if form.with(|f| f.mode == Mode::Training) { Kind::Training } else { Kind::Forward })

@@ -31,10 +31,10 @@ type Form = Bind<TransformerForm>;
 #[component]
 pub fn TransformerPage() -> impl IntoView {
     let shared = Shared::expect();
-    let sizing = shared.tf;
+    let sizing = shared.tf.first;
     let form: Form = Bind::new(shared.inputs.tf(), sizing);
     // The cards below the memory card follow a keystroke one frame later.
-    let later = sizing.after_paint();
+    let later = shared.tf.whole;
     let units = shared.units();
     let training = move || form.with(|f| f.mode == Mode::Training);
     let generates = sizing.part(|r| {
@@ -69,9 +69,11 @@ pub fn TransformerPage() -> impl IntoView {
         </section>
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
-            // Mounted once, so their own settings survive every change of the workload.
-            <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), later) prefix="tf-"/>
+            // Built once just after the frame that shows the memory card (the whole
+            // report is worked out for them then), and mounted once, so their own
+            // settings survive every change of the workload.
             <BelowFold>
+                <FitsPanel bind=Bind::new(shared.inputs.tf_fit(), later) prefix="tf-"/>
                 <SpeedCard
                     bind=Bind::new(shared.inputs.tf_speed(), later)
                     kind=kind

@@ -445,7 +445,7 @@ fn fixes(w: &Workload) -> Vec<(String, Demand)> {
     tried
         .into_iter()
         .filter_map(|(change, v)| {
-            transformer::size::size(&v)
+            transformer::size::size_to(&v, false)
                 .ok()
                 .map(|r| (change, Sized::transformer(&v, r).memory.demand))
         })
@@ -457,6 +457,27 @@ fn fixes(w: &Workload) -> Vec<(String, Demand)> {
 /// the deployment's own); a problem that only stops one section is in
 /// [`Report::errors`]. Each names its field (`workload.cnn.batch`).
 pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> {
+    size_to(s, catalog, Depth::Whole)
+}
+
+/// How much of a report to work out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Every section.
+    Whole,
+    /// What a page draws in the frame that answers a change: the model, the
+    /// memory and the fits with their recommendations (so the option the
+    /// memory is drawn against, [`chart::against`]), with every problem of the
+    /// workload and deployment fields. Without the speeds (and their problems),
+    /// the detailed option, the deployment sheet, the reverse answers and the
+    /// curves: the cards that draw those follow one frame later with the
+    /// [`Depth::Whole`] report.
+    First,
+}
+
+/// [`size`] to `depth`: at [`Depth::Whole`] the same.
+pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, Vec<FieldError>> {
+    let whole = depth == Depth::Whole;
     let settings = s.deployment.settings(catalog);
     let recipe = s.compression.as_ref();
     // The compressed model's work: 2:4 arithmetic, quantized math, weights read.
@@ -469,7 +490,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         (sized, applied.map(|a| a.report))
     };
     let sized = match &s.workload {
-        Workload::Transformer(t) => transformer::size::size(t).and_then(|mut r| {
+        Workload::Transformer(t) => transformer::size::size_to(t, whole).and_then(|mut r| {
             let applied = recipe
                 .map(|c| compress::transformer(c, t, &mut r))
                 .transpose()?;
@@ -528,7 +549,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
             {
                 c.compare_fits(&fit(catalog, before, &settings), &fits);
             }
-            speed = sized.work.as_ref().and_then(|work| {
+            speed = sized.work.as_ref().filter(|_| whole).and_then(|work| {
                 speed::size(work, &s.speed, &mut fits, catalog, &settings, is_cnn)
                     .map_err(|e| errors.extend(e))
                     .ok()
@@ -546,7 +567,7 @@ pub fn size(s: &Scenario, catalog: &Catalog) -> Result<Report, Vec<FieldError>> 
         })
         .map_err(|e| errors.extend(e))
         .ok();
-    let mut deploy = fits.as_ref().and_then(|f| {
+    let mut deploy = fits.as_ref().filter(|_| whole).and_then(|f| {
         let detail = speed.as_ref().and_then(|s| s.detail.as_ref());
         vsphere::for_report(
             f,
@@ -617,7 +638,17 @@ pub fn size_page(
     unread: &[FieldError],
     catalog: &Catalog,
 ) -> Result<Report, Vec<FieldError>> {
-    let sized = size(s, catalog);
+    size_page_to(s, unread, catalog, Depth::Whole)
+}
+
+/// [`size_page`] to `depth` ([`size_to`]).
+pub fn size_page_to(
+    s: &Scenario,
+    unread: &[FieldError],
+    catalog: &Catalog,
+    depth: Depth,
+) -> Result<Report, Vec<FieldError>> {
+    let sized = size_to(s, catalog, depth);
     if unread.is_empty() {
         return sized;
     }

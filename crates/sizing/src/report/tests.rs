@@ -713,3 +713,56 @@ fn the_speed_card_and_the_sheet_count_a_cnn_s_data_parallel_gpus() {
     assert!(!detail.label.contains("data parallel"));
     assert_eq!(one.deploy.as_ref().unwrap().devices, 1);
 }
+
+#[test]
+fn the_first_part_of_a_report_draws_the_memory_card_as_the_whole_does() {
+    let cases = [
+        // Serving, with a fleet, a latency target and a memory size for the reverse answers.
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","weights":"fp8","sequences":32,"context":8192,"memory_gib":80}},
+            "deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":4,"hosts":2}]},"speed":{"ttft_ms":2000}}"#,
+        // Training too large for one GPU.
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b","mode":"training","method":"full"}}}"#,
+        r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":32}}}"#,
+        r#"{"version":1,"workload":{"known":{"per_gpu":20000000000}}}"#,
+    ];
+    for json in cases {
+        let s = parse(json).unwrap();
+        let whole = size(&s, Catalog::bundled()).unwrap();
+        let first = size_to(&s, Catalog::bundled(), Depth::First).unwrap();
+        assert_eq!(first.memory, whole.memory, "{json}");
+        assert_eq!(first.model, whole.model, "{json}");
+        assert_eq!(first.fleet, whole.fleet, "{json}");
+        assert_eq!(first.parameters, whole.parameters, "{json}");
+        assert_eq!(first.layers, whole.layers, "{json}");
+        assert!(chart::against(&whole).is_some(), "{json}");
+        assert_eq!(chart::against(&first), chart::against(&whole), "{json}");
+        assert_eq!(first.errors, whole.errors, "{json}");
+        // What the cards below the memory card draw is left for the whole report.
+        assert!(first.speed.is_none() && first.deploy.is_none(), "{json}");
+        assert!(first.reverse.is_none() && first.curves.is_none(), "{json}");
+        assert!(
+            first
+                .fits
+                .unwrap()
+                .options
+                .iter()
+                .all(|o| o.speed.is_none()),
+            "{json}"
+        );
+    }
+    let serving = size(&parse(cases[0]).unwrap(), Catalog::bundled()).unwrap();
+    assert!(serving.speed.is_some() && serving.deploy.is_some());
+    assert!(serving.reverse.is_some() && serving.curves.is_some());
+    // A problem of the speed question is the whole report's alone.
+    let s = parse(r#"{"version":1,"workload":{"transformer":{"context":1024}},"speed":{"output_tokens":4096}}"#).unwrap();
+    assert_eq!(
+        paths(&size(&s, Catalog::bundled()).unwrap().errors),
+        ["speed.output_tokens"]
+    );
+    assert!(
+        size_to(&s, Catalog::bundled(), Depth::First)
+            .unwrap()
+            .errors
+            .is_empty()
+    );
+}

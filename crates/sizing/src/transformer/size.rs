@@ -475,6 +475,16 @@ fn edited(base: &Architecture, edits: &ArchEdits, p: &mut Problems) -> Option<Ar
 
 /// Sizes the transformer part of a scenario: every problem at once, each at its path.
 pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>> {
+    size_to(t, true)
+}
+
+/// [`size`], with the reverse answers and the curves of serving only when
+/// `answers` is set (without, both are `None`: the estimate alone, as a
+/// report's first part and the fleet's fixes need it).
+pub fn size_to(
+    t: &TransformerScenario,
+    answers: bool,
+) -> Result<TransformerSized, Vec<FieldError>> {
     let model = t.model_with_edits().map_err(|e| vec![e])?;
     let mut p = Problems::default();
     let arch = edited(&model.arch, &t.arch, &mut p);
@@ -638,16 +648,18 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
             group_digits(sequences)
         )
     };
-    let curves = curves(&a, &params, &w);
+    let curves = answers.then(|| curves(&a, &params, &w));
     let kv_per_token_gpu = kv_bytes_per_token(&a, t.kv, tp);
-    let reverse = memory.map(|gib| {
-        let memory = (gib * 1_073_741_824.0).round() as u64;
-        ReverseAnswers {
-            memory,
-            max_context: generates.then(|| max_context(&a, &params, &w, memory)),
-            max_sequences: max_sequences(&a, &params, &w, memory),
-            kv_tokens: generates.then(|| kv_tokens(&estimate, &w, memory, kv_per_token_gpu)),
-        }
+    let reverse = answers.then(|| {
+        memory.map(|gib| {
+            let memory = (gib * 1_073_741_824.0).round() as u64;
+            ReverseAnswers {
+                memory,
+                max_context: generates.then(|| max_context(&a, &params, &w, memory)),
+                max_sequences: max_sequences(&a, &params, &w, memory),
+                kv_tokens: generates.then(|| kv_tokens(&estimate, &w, memory, kv_per_token_gpu)),
+            }
+        })
     });
     let room = ServingRoom::of(&a, &params, &w, &estimate);
     Ok(TransformerSized {
@@ -659,8 +671,8 @@ pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>
         trainable: 0,
         mode,
         headline,
-        reverse: Some(reverse),
-        curves: Some(curves),
+        reverse,
+        curves,
         room: Some(room),
     })
 }
