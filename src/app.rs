@@ -18,6 +18,7 @@ use crate::precision_page::PrecisionPage;
 use crate::saved::{ExportBar, LinkNotice, SavedPage, ScenarioBar, provide_saved};
 use crate::state::{InputsStoreFields, Shared};
 use crate::transformer::TransformerPage;
+use crate::widgets::BelowFold;
 
 /// The pages in tab order: each one's page, tab label, page heading and the
 /// name its tab, panel and test ids are built from.
@@ -217,7 +218,10 @@ pub fn App() -> impl IntoView {
             {shown(Page::Placement, "page", || view! { <PlacementPage/> }.into_any())}
             {shown(Page::Saved, "page-wide", || view! { <SavedPage/> }.into_any())}
             {shown(Page::Glossary, "page-wide", || view! { <GlossaryPage/> }.into_any())}
-            <ExportBar/>
+            // At the foot of the page: built just after the first frame.
+            <BelowFold>
+                <ExportBar/>
+            </BelowFold>
         </main>
         <footer class="footer">
             <p>

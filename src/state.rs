@@ -496,7 +496,12 @@ fn open_fragment(s: Shared, fragment: &str) {
 /// undoing keystrokes) and follows fragments pasted into the address bar.
 fn sync_with_url(s: Shared) {
     let location = use_location_fragment();
-    open_fragment(s, &location.fragment.get_untracked());
+    let opened = location.fragment.get_untracked();
+    // Without a state in the link the store already holds the opening one
+    // (`Inputs::default` is the opening state shown): nothing to read.
+    if !opened.trim_start_matches('#').is_empty() {
+        open_fragment(s, &opened);
+    }
     // The fragment last written from the state: its own echo is not a new link.
     let written = StoredValue::new(location.fragment.get_untracked());
     // A link that could not be read stays in the address bar until something changes.

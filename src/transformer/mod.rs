@@ -64,8 +64,11 @@ pub fn TransformerPage() -> impl IntoView {
             <Show when=move || !training() fallback=move || view! { <TrainingInputs form=form/> }>
                 <InferenceInputs form=form/>
             </Show>
-            <ArchEditor form=form/>
-            <ConfigImport form=form/>
+            // Closed at the foot of the inputs: built just after the first frame.
+            <BelowFold>
+                <ArchEditor form=form/>
+                <ConfigImport form=form/>
+            </BelowFold>
         </section>
         <section class="results" aria-label="Memory">
             <PageMemory sizing=sizing title="Memory per GPU" prefix="tf-" units=units/>
