@@ -220,13 +220,14 @@ impl PageSizing {
     }
 
     /// Refreshes the whole report one painted frame after each change of the
-    /// page's question or of the catalog.
+    /// page's question or of the catalog (not for the values they open with:
+    /// the whole report is first worked out when first read).
     fn follow_after_paint(self, catalog: ActiveCatalog) {
         let waiting = StoredValue::new(false);
-        Effect::new(move |_| {
+        Effect::new(move |opened: Option<()>| {
             self.question.track();
             catalog.catalog.track();
-            if waiting.get_value() {
+            if opened.is_none() || waiting.get_value() {
                 return;
             }
             waiting.set_value(true);
