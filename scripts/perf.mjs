@@ -81,13 +81,15 @@ function probe({ total, input, rest, timeout }) {
     const i = document.querySelector(input);
     return i !== null && !i.disabled;
   };
+  // Calls done(time) once the current frame's rendering work is over (from an
+  // animation-frame callback: a message queued now arrives just after it).
+  const afterRendering = (done) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => done(performance.now());
+    channel.port2.postMessage(null);
+  };
   // Calls done(time) just after the next frame's rendering work.
-  const afterNextFrame = (done) =>
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => done(performance.now());
-      channel.port2.postMessage(null);
-    });
+  const afterNextFrame = (done) => requestAnimationFrame(() => afterRendering(done));
 
   const check = () => {
     if (perf.ready !== undefined || totalText() === null || !usable()) return;
@@ -134,12 +136,10 @@ function probe({ total, input, rest, timeout }) {
             frameProbe();
             return;
           }
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => {
-            frame = performance.now() - start;
+          afterRendering((t) => {
+            frame = t - start;
             finish();
-          };
-          channel.port2.postMessage(null);
+          });
         });
       const changed = () => {
         if (dom === undefined) {

@@ -1,8 +1,9 @@
 //! The app's state, written once. [`Inputs`] is everything the user sets, as
 //! typed, in one store; everything else is derived from it: each workload page's
 //! scenario (its forms read once, with `from_form`) and report (`size_page_to`:
-//! its first part at once, the whole one painted frame later), and the link. App-wide context lives here, so pages take it with
-//! [`Shared::expect`] and never import the app shell.
+//! its first part at once, the whole one painted frame later), and the link.
+//! App-wide context lives here, so pages take it with [`Shared::expect`] and
+//! never import the app shell.
 //!
 //! ```text
 //! Inputs (store) ──from_form──► Memo<FromForm<Scenario>> ──size_page_to──► Memo<Report> ×2 ──► views
@@ -216,7 +217,7 @@ impl PageSizing {
     /// Works the whole report out again from the page's question and the
     /// catalog as they are now (when next read).
     pub fn refresh(&self) {
-        self.tick.update(|n| *n = n.wrapping_add(1));
+        self.tick.try_update(|n| *n = n.wrapping_add(1));
     }
 
     /// Refreshes the whole report one painted frame after each change of the
@@ -233,7 +234,7 @@ impl PageSizing {
             waiting.set_value(true);
             crate::browser::after_paint::after_paint(move || {
                 waiting.try_set_value(false);
-                self.tick.try_update(|n| *n = n.wrapping_add(1));
+                self.refresh();
             });
         });
     }
