@@ -66,6 +66,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --workspace --all-targets $(WASM) -- -D warnings
+	cargo clippy -p headroom --bin headroom --features split $(WASM) -- -D warnings
 
 test-native:
 	cargo test --workspace

@@ -26,21 +26,33 @@ if ('serviceWorker' in navigator && location.protocol !== 'file:') {
     bar.appendChild(button);
     document.body.appendChild(bar);
   };
-  navigator.serviceWorker
-    .register('./sw.js')
-    .then((registration) => {
-      if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
-      registration.addEventListener('updatefound', () => {
-        const worker = registration.installing;
-        if (!worker) return;
-        worker.addEventListener('statechange', () => {
-          if (worker.state === 'installed' && navigator.serviceWorker.controller) offer(worker);
+  // Registered once the app has started (or the page has loaded, if it never
+  // does): installing copies every file of the build, which must not compete
+  // with the first page's own downloads and start-up.
+  let registered = false;
+  const register = () => {
+    if (registered) return;
+    registered = true;
+    navigator.serviceWorker
+      .register('./sw.js')
+      .then((registration) => {
+        if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+        registration.addEventListener('updatefound', () => {
+          const worker = registration.installing;
+          if (!worker) return;
+          worker.addEventListener('statechange', () => {
+            if (worker.state === 'installed' && navigator.serviceWorker.controller) offer(worker);
+          });
         });
+      })
+      .catch(() => {
+        // Without a service worker the app still runs; it only needs the network to load.
       });
-    })
-    .catch(() => {
-      // Without a service worker the app still runs; it only needs the network to load.
-    });
+  };
+  const whenIdle = () =>
+    'requestIdleCallback' in window ? requestIdleCallback(register, { timeout: 5000 }) : setTimeout(register, 1000);
+  addEventListener('TrunkApplicationStarted', whenIdle, { once: true });
+  addEventListener('load', () => setTimeout(register, 3000), { once: true });
 } else if (location.protocol === 'file:') {
   document.addEventListener('DOMContentLoaded', () => {
     const note = document.querySelector('#boot-shell .boot-note');

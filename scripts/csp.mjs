@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { split } from './split.mjs';
 
 export const POLICY = [
   "default-src 'self'",
@@ -28,6 +29,8 @@ if (!staging) {
   console.error('csp.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)');
   process.exit(1);
 }
+// Every build: the secondary pages' code in modules of their own (scripts/split.mjs).
+split({ staging, profile: process.env.TRUNK_PROFILE, sourceDir: process.env.TRUNK_SOURCE_DIR ?? process.cwd() });
 if (process.env.TRUNK_PROFILE !== 'release') {
   process.exit(0);
 }

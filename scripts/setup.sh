@@ -5,6 +5,7 @@
 #   wasm32 targets, rustfmt, clippy    rustup
 #   trunk 0.21.14                      cargo install --locked
 #   wasm-bindgen-cli = Cargo.lock's    cargo install (without --locked, see below)
+#   wasm-split-cli 0.2.4               cargo install --locked (wasm_split_cli_support)
 #   binaryen (wasm-opt 132), Playwright  npm ci, from package-lock.json
 #   chromium, chromium-driver          apt-get (Debian), for browser tests
 set -euo pipefail
@@ -51,14 +52,23 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen ${WASM_BI
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --force
 fi
 
-# 4. npm packages, exactly as package-lock.json records them.
+# 4. wasm-split-cli: splits the app's wasm so that each secondary page's code is
+#    fetched when the page is first shown (scripts/split.mjs).
+WASM_SPLIT_VERSION=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v${WASM_SPLIT_VERSION}:" \
+  || ! command -v wasm-split-cli >/dev/null; then
+  say "installing wasm-split-cli ${WASM_SPLIT_VERSION} (takes a few minutes)"
+  cargo install wasm_split_cli_support --version "${WASM_SPLIT_VERSION}" --features build-binary --locked
+fi
+
+# 5. npm packages, exactly as package-lock.json records them.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm packages (binaryen, Playwright)"
   npm ci --no-audit --no-fund
 fi
 [[ "$(node_modules/.bin/wasm-opt --version)" == *"version 132"* ]] || die "node_modules/.bin/wasm-opt is not binaryen 132"
 
-# 5. Chromium and its WebDriver for browser tests (Debian packages).
+# 6. Chromium and its WebDriver for browser tests (Debian packages).
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   say "installing chromium and chromium-driver"
   SUDO=""

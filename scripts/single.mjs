@@ -10,6 +10,9 @@
 //     unpacked in the browser with DecompressionStream;
 //   - wasm-bindgen's module for the app is inlined into the one module script,
 //     with its `export`s removed (an inline module cannot be imported from);
+//   - the secondary pages' modules (scripts/split.mjs) are packed the same way;
+//     their loader is inlined before wasm-bindgen's module and unpacks them
+//     instead of fetching them;
 //   - the lab's worker starts from a blob: URL built from its script and its wasm,
 //     found by the app under the worker's usual URL (globalThis.headroomWorkers);
 //   - no service worker and no manifest (neither works from file://);
@@ -54,6 +57,39 @@ const labWasm = one(/^lab-worker_bg\.wasm$/, 'lab worker wasm');
 
 // wasm-bindgen's ES module, as statements of the inline module script.
 let glue = text(appJs);
+// The secondary pages' modules (scripts/split.mjs): their loader goes first in
+// the same script, and each module is unpacked from the page instead of fetched.
+const loaderJs = files.find((f) => /^split-loader-[0-9a-f]+\.js$/.test(f));
+const parts = [];
+let split = '';
+if (loaderJs) {
+  let loader = text(loaderJs);
+  const names = [];
+  loader = loader.replace(/^import \{ initSync \} from "[^"]*";?[ \t]*$/m, '');
+  loader = loader.replace(/^export const (\w+)/gm, (_, name) => {
+    names.push(name);
+    return `const ${name}`;
+  });
+  loader = loader.replace(/fetch\(new URL\("\.\/([^"]+\.wasm)", import\.meta\.url\)\)/g, (_, file) => {
+    if (!files.includes(file)) die(`the split loader names ${file}, which is not in ${dir}/`);
+    parts.push(file);
+    return `headroomPart(${JSON.stringify(file)})`;
+  });
+  if (names.length === 0 || parts.length === 0) die(`${loaderJs} has no loaders or no modules: its format changed`);
+  const imports = new RegExp(`^import \\* as (\\w+) from "\\./${loaderJs.replaceAll('.', '\\.')}";?[ \\t]*$`, 'gm');
+  if (!imports.test(glue)) die(`${appJs} does not import ${loaderJs}`);
+  glue = glue.replace(imports, 'const $1 = headroomSplit;');
+  split = `// ---- the secondary pages' modules, unpacked from this page (scripts/single.mjs) ----
+const headroomPart = async (file) => {
+  const b64 = document.getElementById(\`headroom-part-\${file}\`).textContent.trim();
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const wasm = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(wasm, { headers: { 'content-type': 'application/wasm' } });
+};
+${loader}
+const headroomSplit = { ${names.join(', ')} };
+`;
+}
 glue = glue.replace(/^export \{[^}]*\};?\s*$/m, '');
 glue = glue.replace(/^export (class|function|const|let|async function) /gm, '$1 ');
 if (/^\s*(export|import)\s/m.test(glue)) die(`${appJs} has an import or export left that this script does not know`);
@@ -62,7 +98,7 @@ for (const body of [glue, text(css), text(theme)]) {
   if (/<\/(script|style)/i.test(body)) die('a script or the stylesheet contains a closing tag');
 }
 
-const boot = `${glue}
+const boot = `${split}${glue}
 // ---- single-file start-up (scripts/single.mjs), in a block of its own names ----
 {
 const packed = (id) => {
@@ -103,7 +139,7 @@ swap(/<script src="\.\/theme-[^"]*"[^>]*><\/script>/, () => `<script>${themeJs}<
 swap(/\s*<script src="\.\/sw-register-[^"]*"[^>]*><\/script>/, '', 'service worker script');
 swap(/<link rel="stylesheet"[^>]*>/, () => `<style>${style}</style>`, 'stylesheet link');
 swap(/<script type="module" src="\.\/boot-[^"]*"><\/script>/, () => `<script type="module">${boot}</script>`, 'start-up script');
-swap(/\s*<link rel="modulepreload"[^>]*>/, '', 'module preload');
+swap(/\s*<link rel="modulepreload"[^>]*>/g, '', 'module preloads');
 swap(/\s*<link rel="preload"[^>]*>/, '', 'wasm preload');
 if (/(src|href)="\.\//.test(html)) die(`index.html refers to a file this script does not inline: ${html.match(/(src|href)="\.\/[^"]*"/)[0]}`);
 
@@ -126,6 +162,7 @@ const data = [
   ['headroom-wasm', read(appWasm)],
   ['headroom-lab-js', read(labJs)],
   ['headroom-lab-wasm', read(labWasm)],
+  ...parts.map((file) => [`headroom-part-${file}`, read(file)]),
 ]
   .map(([id, bytes]) => `<script type="application/octet-stream" id="${id}">${packed(bytes)}</script>`)
   .join('\n');

@@ -53,12 +53,22 @@ for (const m of html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)) named.add(m[1]);
 for (const name of [...named]) {
   if (!name.endsWith('.js')) continue;
   const body = readFileSync(join(dir, name), 'utf8');
+  // The split loader names every page's module; each is fetched when its page is
+  // first shown (scripts/split.mjs).
+  if (name.startsWith('split-loader-')) continue;
   for (const m of body.matchAll(/['"]\.\/([^'"]+\.(?:js|wasm))['"]/g)) {
     if (existsSync(join(dir, m[1]))) named.add(m[1]);
   }
   if (/serviceWorker[\s\S]*register\(['"]\.\/sw\.js['"]\)/.test(body)) named.add('sw.js');
 }
-const when = (f) => (named.has(f.name) ? 'first page' : f.name.startsWith('lab-worker') ? 'kernel lab (on demand)' : 'background (offline copy)');
+const when = (f) =>
+  named.has(f.name)
+    ? 'first page'
+    : f.name.startsWith('lab-worker')
+      ? 'kernel lab (on demand)'
+      : /^(split_|chunk_)/.test(f.name)
+        ? 'a secondary page, when first shown'
+        : 'background (offline copy)';
 
 const out = [];
 const say = (line = '') => out.push(line);
@@ -66,7 +76,8 @@ say('# Download size');
 say();
 say(`The release build in \`${dir}/\`: every file, raw and gzip (level 9, as a static server sends it).`);
 say('"First page" files are what the first visit needs to show the default result; the service worker');
-say('then copies every file in the background for offline use, and the kernel lab fetches its worker when it runs.');
+say('then copies every file in the background for offline use, the secondary pages fetch their modules when first');
+say('shown (`split_…` and the `chunk_…` they share), and the kernel lab fetches its worker when it runs.');
 say();
 say('| File | Raw bytes | gzip bytes | Loaded |');
 say('| --- | ---: | ---: | --- |');

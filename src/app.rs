@@ -8,14 +8,8 @@ use sizing::scenario::link::Page;
 use crate::browser::focus::focus;
 use crate::browser::parent_height::post_height_to_parent;
 use crate::browser::theme::{THEMES, use_theme};
-use crate::catalog_page::CatalogPage;
-use crate::cnn::CnnPage;
-use crate::compress_page::CompressPage;
-use crate::glossary::GlossaryPage;
-use crate::known::KnownPage;
-use crate::place_page::PlacementPage;
-use crate::precision_page::PrecisionPage;
-use crate::saved::{ExportBar, LinkNotice, SavedPage, ScenarioBar, provide_saved};
+use crate::lazy_pages;
+use crate::saved::{ExportBar, LinkNotice, ScenarioBar, provide_saved};
 use crate::state::{InputsStoreFields, Shared};
 use crate::transformer::TransformerPage;
 use crate::widgets::BelowFold;
@@ -203,21 +197,21 @@ pub fn App() -> impl IntoView {
         <main id="main" tabindex="-1">
             <ScenarioBar/>
             {shown(Page::Transformer, "page", || view! { <TransformerPage/> }.into_any())}
-            {shown(Page::Cnn, "page", || view! { <CnnPage/> }.into_any())}
-            {shown(Page::Known, "page", || view! { <KnownPage/> }.into_any())}
+            {shown(Page::Cnn, "page", lazy_pages::cnn)}
+            {shown(Page::Known, "page", lazy_pages::known)}
             // Built only while on show: it sizes its own scenario (and may run the
             // lab), which the other pages' keystrokes must not pay for. Its inputs
             // live in the store and come back with it.
             {panel(
                 Page::Compression,
                 "page-wide",
-                (move || (page.get() == Page::Compression).then(|| view! { <CompressPage/> })).into_any(),
+                (move || (page.get() == Page::Compression).then(lazy_pages::compress)).into_any(),
             )}
-            {shown(Page::Formats, "page-wide", || view! { <PrecisionPage/> }.into_any())}
-            {shown(Page::Catalog, "page-wide", || view! { <CatalogPage/> }.into_any())}
-            {shown(Page::Placement, "page", || view! { <PlacementPage/> }.into_any())}
-            {shown(Page::Saved, "page-wide", || view! { <SavedPage/> }.into_any())}
-            {shown(Page::Glossary, "page-wide", || view! { <GlossaryPage/> }.into_any())}
+            {shown(Page::Formats, "page-wide", lazy_pages::formats)}
+            {shown(Page::Catalog, "page-wide", lazy_pages::catalog)}
+            {shown(Page::Placement, "page", lazy_pages::placement)}
+            {shown(Page::Saved, "page-wide", lazy_pages::saved)}
+            {shown(Page::Glossary, "page-wide", lazy_pages::glossary)}
             // At the foot of the page: built just after the first frame.
             <BelowFold>
                 <ExportBar/>

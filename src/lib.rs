@@ -14,6 +14,7 @@ mod fits;
 mod glossary;
 mod known;
 mod lab;
+mod lazy_pages;
 mod memory_card;
 mod place_page;
 mod precision_page;

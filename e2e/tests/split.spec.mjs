@@ -1,0 +1,54 @@
+// The secondary pages' code is in modules of their own (scripts/split.mjs): the
+// first page loads none of them, each page fetches its own when first shown, and
+// after one visit the service worker has them all.
+import { test, expect } from './fixtures.mjs';
+
+const modules = (urls) => urls.map((u) => u.split('/').pop()).filter((f) => /^(split_|chunk_)/.test(f));
+
+test('the first page fetches no page module; the CNN page fetches its own when first shown', { tag: '@smoke' }, async ({ page, transformer, problems }) => {
+  void problems;
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await transformer.goto();
+  await expect(transformer.field('tf-total')).toHaveAttribute('data-bytes', /^\d+$/);
+  expect(modules(requested)).toEqual([]);
+  await page.getByTestId('tab-cnn').click();
+  await expect(page.getByTestId('page-cnn').getByTestId('cnn-total-params')).toHaveText('138,357,544');
+  const fetched = modules(requested);
+  expect(fetched.some((f) => /^split_cnn_page-[0-9a-f]{16}\.wasm$/.test(f))).toBe(true);
+  expect(fetched.filter((f) => f.startsWith('split_') && !f.startsWith('split_cnn_page-'))).toEqual([]);
+  // Back and forth: the page is kept, nothing is fetched again.
+  requested.length = 0;
+  await page.getByTestId('tab-transformer').click();
+  await page.getByTestId('tab-cnn').click();
+  await expect(page.getByTestId('page-cnn').getByTestId('cnn-total-params')).toHaveText('138,357,544');
+  expect(modules(requested)).toEqual([]);
+});
+
+test('a link to a secondary page opens it, with its numbers, once its module has come', async ({ page, problems }) => {
+  void problems;
+  await page.goto('./#v=1&page=cnn&cnn.network=alexnet&cnn.batch=1&cnn.mode=inference');
+  const cnn = page.getByTestId('page-cnn');
+  await expect(cnn.getByTestId('cnn-preset')).toHaveValue('alexnet');
+  await expect(cnn.getByTestId('cnn-batch')).toHaveValue('1');
+  await expect(cnn.getByTestId('cnn-total-params')).toHaveText('61,100,840');
+});
+
+test('offline after one visit, a page never opened before still opens', async ({ page, context, transformer }) => {
+  await transformer.goto();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+    }
+  });
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(transformer.field('tf-total')).toHaveAttribute('data-bytes', /^\d+$/);
+    await page.getByTestId('tab-cnn').click();
+    await expect(page.getByTestId('page-cnn').getByTestId('cnn-total-params')).toHaveText('138,357,544');
+  } finally {
+    await context.setOffline(false);
+  }
+});

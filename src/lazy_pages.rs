@@ -1,0 +1,124 @@
+//! The secondary pages' code. In the split build (`--features split`, see
+//! docs/hosting.md) each page is a split point: its code is a module of its
+//! own, fetched when the page is first shown; otherwise the page is built at once.
+
+#[cfg(feature = "split")]
+use std::future::Future;
+#[cfg(feature = "split")]
+use std::pin::pin;
+#[cfg(feature = "split")]
+use std::task::{Context, Poll, Waker};
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::catalog_page::CatalogPage;
+use crate::cnn::CnnPage;
+use crate::compress_page::CompressPage;
+use crate::glossary::GlossaryPage;
+use crate::known::KnownPage;
+use crate::place_page::PlacementPage;
+use crate::precision_page::PrecisionPage;
+use crate::saved::SavedPage;
+
+// Not formatted: rustfmt indents the attribute further on every run.
+#[rustfmt::skip]
+macro_rules! split_page {
+    ($view:ident, $build:ident, $preload:ident, $module:ident, $page:ident) => {
+        #[cfg_attr(
+            feature = "split",
+            leptos::wasm_split::wasm_split(
+                $module,
+                wasm_split_path = ::leptos::wasm_split,
+                preload($preload),
+                fallible
+            )
+        )]
+        fn $build() -> Result<AnyView, SplitLoaderError> {
+            Ok(view! { <$page/> }.into_any())
+        }
+
+        pub fn $view() -> AnyView {
+            #[cfg(feature = "split")]
+            return loaded($preload, $build);
+            #[cfg(not(feature = "split"))]
+            return $build().unwrap_or_else(|_| ().into_any());
+        }
+    };
+}
+
+split_page!(cnn, build_cnn, preload_cnn, cnn_page, CnnPage);
+split_page!(known, build_known, preload_known, known_page, KnownPage);
+split_page!(
+    compress,
+    build_compress,
+    preload_compress,
+    compress_page,
+    CompressPage
+);
+split_page!(
+    formats,
+    build_formats,
+    preload_formats,
+    formats_page,
+    PrecisionPage
+);
+split_page!(
+    catalog,
+    build_catalog,
+    preload_catalog,
+    catalog_page,
+    CatalogPage
+);
+split_page!(
+    placement,
+    build_placement,
+    preload_placement,
+    placement_page,
+    PlacementPage
+);
+split_page!(saved, build_saved, preload_saved, saved_page, SavedPage);
+split_page!(
+    glossary,
+    build_glossary,
+    preload_glossary,
+    glossary_page,
+    GlossaryPage
+);
+/// The future's value if it is ready at its first poll.
+#[cfg(feature = "split")]
+fn now<F: Future>(f: F) -> Option<F::Output> {
+    match pin!(f).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
+
+/// A page built from its split function once its module is loaded; until then
+/// (or if the module cannot be fetched) a line that says so.
+#[cfg(feature = "split")]
+fn loaded<P, F>(preload: fn() -> P, build: fn() -> F) -> AnyView
+where
+    P: Future<Output = Result<(), SplitLoaderError>> + 'static,
+    F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    let state = RwSignal::new(None::<bool>);
+    leptos::task::spawn_local(async move {
+        let ok = preload().await.is_ok();
+        state.set(Some(ok));
+    });
+    (move || match state.get() {
+        None => view! { <p class="muted">"Loading this page…"</p> }.into_any(),
+        Some(true) => match now(build()) {
+            Some(Ok(v)) => v,
+            _ => failed(),
+        },
+        Some(false) => failed(),
+    })
+    .into_any()
+}
+
+#[cfg(feature = "split")]
+fn failed() -> AnyView {
+    view! { <p class="error" role="alert">"This page's code could not be fetched. Check the connection and reload."</p> }.into_any()
+}
