@@ -52,12 +52,13 @@ single: dist
 	node scripts/single.mjs --dir dist --out dist-single/headroom.html
 
 # scripts/size.mjs: what a first visit downloads (gzip), file by file, and the
-# largest functions and data of the app's wasm (twiggy, on the build before
-# wasm-opt strips the names), grouped by crate.
+# largest functions and data of the app's main wasm module, the one the first page
+# loads (twiggy, on the module before wasm-opt strips the names; scripts/split.mjs
+# keeps it), grouped by crate.
 size: dist
 	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 	@mkdir -p target
-	node scripts/size.mjs --dir dist --wasm target/wasm32-unknown-unknown/release/headroom.wasm | tee target/size.md
+	node scripts/size.mjs --dir dist --wasm target/wasm32-unknown-unknown/release/headroom-main.wasm | tee target/size.md
 
 fmt:
 	cargo fmt --all

@@ -1,10 +1,11 @@
 // `make size`: what a visit downloads, file by file, raw and gzip (level 9, as a
 // static server compresses), with the first page's total against the goal; then
-// what the app's wasm is made of, from twiggy on the linked module before
-// wasm-opt (which strips the names): bytes per crate, the largest items and the
-// generic functions copied most often. Markdown on standard output.
+// what the app's main wasm module (the one the first page loads) is made of, from
+// twiggy on that module before wasm-opt (which strips the names; scripts/split.mjs
+// keeps it): bytes per crate, the largest items and the generic functions copied
+// most often. Markdown on standard output.
 //
-//   node scripts/size.mjs [--dir dist] [--wasm target/wasm32-unknown-unknown/release/headroom.wasm]
+//   node scripts/size.mjs [--dir dist] [--wasm target/wasm32-unknown-unknown/release/headroom-main.wasm]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -16,7 +17,7 @@ const arg = (name, fallback) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const dir = arg('--dir', 'dist');
-const wasmPath = arg('--wasm', 'target/wasm32-unknown-unknown/release/headroom.wasm');
+const wasmPath = arg('--wasm', 'target/wasm32-unknown-unknown/release/headroom-main.wasm');
 const GOAL = 250_000;
 
 const group = (n) => Math.round(n).toLocaleString('en-US');
@@ -94,7 +95,7 @@ for (const missing of [...named].filter((n) => !files.some((f) => f.name === n))
 
 // ---- 2. The wasm by crate (twiggy) -------------------------------------------
 say();
-say('## What the app\'s wasm is made of');
+say('## What the app\'s main wasm module is made of');
 say();
 let twiggy = null;
 try {
@@ -149,7 +150,8 @@ if (twiggy) {
   for (const i of kept) byCrate.set(crateOf(i.name), (byCrate.get(crateOf(i.name)) ?? 0) + i.bytes);
   const total = sum(kept, 'bytes');
   const shipped = files.find((f) => /^headroom-[0-9a-f]+_bg\.wasm$/.test(f.name));
-  say(`twiggy on \`${wasmPath}\` (${group(statSync(wasmPath).size)} B, of which ${group(total)} B of code and data; the names and`);
+  say(`The module the first page loads (the secondary pages' modules are listed above). twiggy on \`${wasmPath}\``);
+  say(`(${group(statSync(wasmPath).size)} B, of which ${group(total)} B of code and data; the names and`);
   say(`wasm-bindgen's section are dropped on the way)${shipped ? `; wasm-opt then makes ${group(shipped.raw)} B (${group(shipped.gzip)} B gzip) of it` : ''}.`);
   say('Shares are of the code and data before wasm-opt. A generic function is counted in the crate that defines it, wherever it is used.');
   say();

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const WASM_FEATURES = [
   '--enable-simd',
@@ -57,6 +57,8 @@ export function split({ staging, profile, sourceDir }) {
     const bindgen = join(work, 'bindgen');
     run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--out-name', stem, '--out-dir', bindgen, join(work, `${stem}.wasm`)]);
     const mainWasm = join(bindgen, `${stem}_bg.wasm`);
+    // The main part with its names, before wasm-opt: what `make size` takes apart.
+    writeFileSync(join(dirname(raw), 'headroom-main.wasm'), readFileSync(mainWasm));
     if (profile === 'release') {
       for (const file of [mainWasm, ...parts.map((p) => join(work, p))]) {
         run('wasm-opt', ['-Oz', ...WASM_FEATURES, file, '-o', file]);

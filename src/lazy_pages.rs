@@ -94,8 +94,9 @@ fn now<F: Future>(f: F) -> Option<F::Output> {
     }
 }
 
-/// A page built from its split function once its module is loaded; until then
-/// (or if the module cannot be fetched) a line that says so.
+/// A page built from its split function once its module is loaded; until then a
+/// line that says so, and if the module cannot be fetched, a message with a
+/// button that tries again (a failed fetch is not remembered).
 #[cfg(feature = "split")]
 fn loaded<P, F>(preload: fn() -> P, build: fn() -> F) -> AnyView
 where
@@ -103,22 +104,33 @@ where
     F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
     let state = RwSignal::new(None::<bool>);
-    leptos::task::spawn_local(async move {
-        let ok = preload().await.is_ok();
-        state.set(Some(ok));
-    });
+    let fetch = move || {
+        state.set(None);
+        leptos::task::spawn_local(async move {
+            let ok = preload().await.is_ok();
+            state.set(Some(ok));
+        });
+    };
+    fetch();
     (move || match state.get() {
-        None => view! { <p class="muted">"Loading this page…"</p> }.into_any(),
+        None => view! { <p class="muted" role="status" data-testid="page-loading">"Loading this page…"</p> }
+            .into_any(),
         Some(true) => match now(build()) {
             Some(Ok(v)) => v,
-            _ => failed(),
+            _ => failed(fetch),
         },
-        Some(false) => failed(),
+        Some(false) => failed(fetch),
     })
     .into_any()
 }
 
 #[cfg(feature = "split")]
-fn failed() -> AnyView {
-    view! { <p class="error" role="alert">"This page's code could not be fetched. Check the connection and reload."</p> }.into_any()
+fn failed(retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
+    view! {
+        <p class="error" role="alert" data-testid="page-failed">
+            "This page's code could not be fetched (is the network off?). "
+            <button type="button" data-testid="page-retry" on:click=move |_| retry()>"Try again"</button>
+        </p>
+    }
+    .into_any()
 }

@@ -1,7 +1,7 @@
 // The secondary pages' code is in modules of their own (scripts/split.mjs): the
 // first page loads none of them, each page fetches its own when first shown, and
 // after one visit the service worker has them all.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, TransformerPage } from './fixtures.mjs';
 
 const modules = (urls) => urls.map((u) => u.split('/').pop()).filter((f) => /^(split_|chunk_)/.test(f));
 
@@ -51,4 +51,29 @@ test('offline after one visit, a page never opened before still opens', async ({
   } finally {
     await context.setOffline(false);
   }
+});
+
+test.describe('without a service worker', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  // Without the `problems` fixture: the refused fetch is this test's point.
+  test("a page whose module cannot be fetched says so, and opens when tried again", async ({ page }) => {
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const transformer = new TransformerPage(page);
+    await transformer.goto();
+    await page.route('**/split_cnn_page-*.wasm', (route) => route.abort());
+    await page.getByTestId('tab-cnn').click();
+    const cnn = page.getByTestId('page-cnn');
+    await expect(cnn.getByTestId('page-failed')).toContainText('could not be fetched');
+    // The rest of the app keeps working.
+    await page.getByTestId('tab-transformer').click();
+    await transformer.fill('tf-context', '8192');
+    await expect(transformer.field('tf-total')).toHaveAttribute('data-bytes', /^\d+$/);
+    await page.unroute('**/split_cnn_page-*.wasm');
+    await page.getByTestId('tab-cnn').click();
+    await cnn.getByTestId('page-retry').click();
+    await expect(cnn.getByTestId('cnn-total-params')).toHaveText('138,357,544');
+    expect(errors).toEqual([]);
+  });
 });
