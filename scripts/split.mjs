@@ -28,6 +28,15 @@ const WASM_FEATURES = [
   '--enable-multivalue',
 ];
 
+const INSTANTIATE = `const headroomInstantiate = async (source, imports) => {
+    const response = await source;
+    if (!response.ok) throw new Error(\`\${response.url}: HTTP \${response.status}\`);
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (type === 'application/wasm') return WebAssembly.instantiateStreaming(response, imports);
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+};
+`;
+
 const die = (message) => {
   console.error(`split.mjs: ${message}`);
   process.exit(1);
@@ -68,6 +77,14 @@ export function split({ staging, profile, sourceDir }) {
     // Page modules and their loader, named by content, so that a cache never
     // serves one build's part to another build's main module.
     let loader = readFileSync(join(work, '__wasm_split.js'), 'utf8');
+    // Compile while downloading only when the server says application/wasm (as
+    // wasm-bindgen's own loader does): portals that send .wasm as another type
+    // still get every page.
+    const streaming = 'WebAssembly.instantiateStreaming(src, imports)';
+    if (!loader.includes(streaming)) die('the loader does not instantiate its modules as this script expects');
+    loader = loader.replaceAll(streaming, 'headroomInstantiate(src, imports)');
+    loader = loader.replace(/^(import [^\n]*\n)/, `$1${INSTANTIATE}`);
+    if (!loader.includes('const headroomInstantiate')) die('the loader does not start with an import');
     for (const part of parts) {
       const bytes = readFileSync(join(work, part));
       const named = `${part.slice(0, -'.wasm'.length)}-${hash16(bytes)}.wasm`;

@@ -21,6 +21,10 @@ use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::SavedPage;
 
+/// `split_page!(view, build, preload, module, Page)`: `build` builds `<Page/>`
+/// and, in the split build, is the split point of module `module` (`preload`
+/// fetches that module); `view` is what the app calls, the page at once without
+/// the split and through `loaded` with it.
 // Not formatted: rustfmt indents the attribute further on every run.
 #[rustfmt::skip]
 macro_rules! split_page {
@@ -85,6 +89,7 @@ split_page!(
     glossary_page,
     GlossaryPage
 );
+
 /// The future's value if it is ready at its first poll.
 #[cfg(feature = "split")]
 fn now<F: Future>(f: F) -> Option<F::Output> {

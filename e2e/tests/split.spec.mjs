@@ -76,4 +76,15 @@ test.describe('without a service worker', () => {
     await expect(cnn.getByTestId('cnn-total-params')).toHaveText('138,357,544');
     expect(errors).toEqual([]);
   });
+
+  test('a server that sends the page modules as another type than application/wasm still serves every page', async ({ page, cnn, problems }) => {
+    void problems;
+    await page.route('**/*.wasm', async (route) => {
+      if (!/\/(split_|chunk_)[^/]*\.wasm$/.test(route.request().url())) return route.continue();
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    });
+    await cnn.goto();
+    expect(await cnn.totalParams()).toBe('138,357,544');
+  });
 });
