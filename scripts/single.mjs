@@ -80,12 +80,7 @@ if (loaderJs) {
   if (!imports.test(glue)) die(`${appJs} does not import ${loaderJs}`);
   glue = glue.replace(imports, 'const $1 = headroomSplit;');
   split = `// ---- the secondary pages' modules, unpacked from this page (scripts/single.mjs) ----
-const headroomPart = async (file) => {
-  const b64 = document.getElementById(\`headroom-part-\${file}\`).textContent.trim();
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const wasm = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Response(wasm, { headers: { 'content-type': 'application/wasm' } });
-};
+const headroomPart = async (file) => headroomUnpacked(\`headroom-part-\${file}\`, 'application/wasm');
 ${loader}
 const headroomSplit = { ${names.join(', ')} };
 `;
@@ -98,14 +93,17 @@ for (const body of [glue, text(css), text(theme)]) {
   if (/<\/(script|style)/i.test(body)) die('a script or the stylesheet contains a closing tag');
 }
 
-const boot = `${split}${glue}
-// ---- single-file start-up (scripts/single.mjs), in a block of its own names ----
-{
-const packed = (id) => {
+const boot = `// ---- a packed block of this page (gzip + base64), unpacked as a Response (scripts/single.mjs) ----
+const headroomUnpacked = (id, type) => {
   const b64 = document.getElementById(id).textContent.trim();
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  const body = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(body, type ? { headers: { 'content-type': type } } : undefined);
 };
+${split}${glue}
+// ---- single-file start-up (scripts/single.mjs), in a block of its own names ----
+{
+const packed = (id) => headroomUnpacked(id).arrayBuffer();
 // The kernel lab's worker: its script, then its wasm unpacked and started inside the worker.
 const labScript = new TextDecoder().decode(await packed('headroom-lab-js'));
 const labWasm = document.getElementById('headroom-lab-wasm').textContent.trim();

@@ -6,7 +6,7 @@
 // Trunk builds the app with `--features split` (index.html): each secondary
 // page's view is then a split point (src/lazy_pages.rs), an import the wasm
 // cannot run as built. This step takes cargo's module (linked with
-// `--emit-relocs`, .cargo/config.toml), splits it at those points with
+// `--emit-relocs`, build.rs), splits it at those points with
 // wasm-split-cli (wasm_split_cli_support, installed by scripts/setup.sh), runs
 // wasm-bindgen over the main part and, in a release build, wasm-opt over every
 // part, and puts the result in place of what Trunk wrote: the same script and
@@ -117,7 +117,6 @@ export function split({ staging, profile, sourceDir }) {
     if (!html.includes(preload)) die(`index.html has no module preload of ${stem}.js`);
     html = html.replace(preload, `<link rel="modulepreload" href="./${loaderName}" crossorigin="anonymous" integrity="${sri}">${preload}`);
     writeFileSync(page, html);
-    return { parts: parts.length, loader: loaderName };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
