@@ -14,6 +14,7 @@ pub mod input;
 pub(crate) mod json_path;
 pub mod known;
 pub mod mode;
+pub(crate) mod packed;
 pub mod place;
 pub mod precision;
 pub mod report;

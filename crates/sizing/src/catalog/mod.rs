@@ -1,11 +1,13 @@
 //! The GPU, MIG and vGPU catalog: NVIDIA data-center GPUs with their memory,
 //! throughput per format, MIG profiles and vGPU C-series types, each with its
-//! sources. The bundled catalog is `data/gpu-catalog.json`, compiled in; users can
-//! import their own in the same schema.
+//! sources. The bundled catalog is `data/gpu-catalog.json`, compiled in as the
+//! binary copy `data/gpu-catalog.bin` (`packed.rs`); users can import their own in
+//! the same schema.
 
 pub mod browse;
 mod fit;
 pub mod form;
+mod packed;
 mod validate;
 
 use std::sync::OnceLock;
@@ -388,12 +390,12 @@ impl Catalog {
         self.gpus.iter().find(|g| g.id == id)
     }
 
-    /// The catalog bundled with headroom.
+    /// The catalog bundled with headroom: `data/gpu-catalog.json`, read from the
+    /// binary copy a test makes of it and checks (`packed.rs`), so that start-up
+    /// parses no JSON.
     pub fn bundled() -> &'static Catalog {
         static BUNDLED: OnceLock<Catalog> = OnceLock::new();
-        BUNDLED.get_or_init(|| {
-            Catalog::from_json(BUNDLED_JSON).expect("the bundled catalog is valid (tested)")
-        })
+        BUNDLED.get_or_init(packed::bundled)
     }
 }
 

@@ -662,3 +662,15 @@ fn only_sxm3_and_later_boards_have_nvswitch() {
     assert_eq!(fit::layout(3, 8, None, v100.nvswitch()).gpus(), 3);
     assert_eq!(fit::layout(3, 8, None, true).gpus(), 4);
 }
+
+#[test]
+fn the_bundled_binary_is_the_json_file() {
+    let parsed = Catalog::from_json(BUNDLED_JSON).unwrap();
+    let bytes = crate::packed::pack(&parsed);
+    assert!(
+        crate::packed::is_current(super::packed::BUNDLED_BIN, &bytes, "data/gpu-catalog.bin"),
+        "data/gpu-catalog.bin is not data/gpu-catalog.json: \
+         run `UPDATE_BUNDLED=1 cargo test -p sizing bundled`"
+    );
+    assert_eq!(crate::packed::unpack::<Catalog>(&bytes), parsed);
+}

@@ -1,6 +1,7 @@
 //! The bundled model zoo: each entry is the model's Hugging Face `config.json`
-//! (data/zoo.json, compiled in) read by the same importer as a pasted config, so
-//! a zoo model and its pasted config always give the same numbers.
+//! (data/zoo.json, compiled in as its packed copy data/zoo.bin) read by the same
+//! importer as a pasted config, so a zoo model and its pasted config always give
+//! the same numbers.
 
 use std::sync::OnceLock;
 
@@ -40,14 +41,30 @@ pub struct ZooModel {
 /// The model opened first.
 pub const DEFAULT_MODEL: &str = "llama-3.1-8b";
 
+/// `data/zoo.json`: its entries, as a test reads them.
+#[cfg(test)]
 static ZOO_JSON: &str = include_str!("../../data/zoo.json");
+
+/// `data/zoo.json` in the packed form (`crate::packed`), so that start-up parses
+/// no JSON; a test checks it against the JSON file.
+static ZOO_BIN: &[u8] = include_bytes!("../../data/zoo.bin");
+
+crate::packed::packed_struct!(ZooEntry {
+    id,
+    name,
+    hf_repo,
+    source,
+    config_status,
+    note,
+    published_params,
+    config,
+});
 
 /// Every zoo model, in the file's order.
 pub fn zoo() -> &'static [ZooModel] {
     static ZOO: OnceLock<Vec<ZooModel>> = OnceLock::new();
     ZOO.get_or_init(|| {
-        let entries: Vec<ZooEntry> =
-            serde_json::from_str(ZOO_JSON).expect("data/zoo.json is checked by the zoo tests");
+        let entries: Vec<ZooEntry> = crate::packed::unpack(ZOO_BIN);
         entries
             .into_iter()
             .map(|entry| {
@@ -83,4 +100,20 @@ pub fn search(query: &str) -> Vec<&'static ZooModel> {
 /// The config.json of a zoo model as pretty JSON, as a user would paste it.
 pub fn config_text(m: &ZooModel) -> String {
     serde_json::to_string_pretty(&m.entry.config).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_zoo_binary_is_the_json_file() {
+        let parsed: Vec<ZooEntry> = serde_json::from_str(ZOO_JSON).unwrap();
+        let bytes = crate::packed::pack(&parsed);
+        assert!(
+            crate::packed::is_current(ZOO_BIN, &bytes, "data/zoo.bin"),
+            "data/zoo.bin is not data/zoo.json: run `UPDATE_BUNDLED=1 cargo test -p sizing bundled`"
+        );
+        assert_eq!(crate::packed::unpack::<Vec<ZooEntry>>(&bytes), parsed);
+    }
 }
