@@ -86,7 +86,7 @@ impl Packed for String {
             .split_at_checked(n)
             .expect("bundled data is complete (tested)");
         r.bytes = rest;
-        String::from_utf8(text.to_vec()).expect("the bundled catalog's text is UTF-8 (tested)")
+        String::from_utf8(text.to_vec()).expect("bundled text is UTF-8 (tested)")
     }
     #[cfg(test)]
     fn write(&self, out: &mut Vec<u8>) {
