@@ -2,7 +2,7 @@
 //! the JSON files in `data/` and read at start-up instead of parsing JSON: the
 //! bundled catalog (`catalog/packed.rs`) and the model zoo (`transformer/zoo.rs`).
 //! Each file is checked against its JSON by a test, which writes it again when
-//! `UPDATE_BUNDLED=1`: `UPDATE_BUNDLED=1 cargo test -p sizing bundled`.
+//! `UPDATE_BUNDLED=1`: `UPDATE_BUNDLED=1 cargo test -p sizing binary_is_the_json_file`.
 //!
 //! The form: a struct's fields in the order its `packed_struct!` lists them
 //! (taken apart without `..`, so a field added to a struct and not to its list
@@ -32,8 +32,17 @@ impl<'a> Reader<'a> {
         *head
     }
 
+    /// A string's or list's length; never more than the bytes left (each item
+    /// takes at least one), so a copy older than its reader fails here rather
+    /// than asking for an allocation of gigabytes.
     fn count(&mut self) -> usize {
-        u32::from_le_bytes(self.take()) as usize
+        let n = u32::from_le_bytes(self.take()) as usize;
+        assert!(
+            n <= self.bytes.len(),
+            "bundled data is complete (tested): a length of {n} with {} bytes left",
+            self.bytes.len()
+        );
+        n
     }
 
     /// A one-byte tag: an enum's variant.
@@ -198,12 +207,12 @@ pub(crate) fn pack<T: Packed>(value: &T) -> Vec<u8> {
     out
 }
 
-/// For the tests that check a bundled copy: with `UPDATE_BUNDLED` set, writes
-/// `packed` to `path` (under the crate); otherwise says whether `bundled`, the
-/// copy compiled in, is `packed`.
+/// For the tests that check a bundled copy: with `UPDATE_BUNDLED=1`, writes
+/// `packed` to `path` (under the crate) and says yes; otherwise says whether
+/// `bundled`, the copy compiled in, is `packed`.
 #[cfg(test)]
-pub(crate) fn is_current(bundled: &[u8], packed: &[u8], path: &str) -> bool {
-    if std::env::var_os("UPDATE_BUNDLED").is_some() {
+pub(crate) fn check_or_write(bundled: &[u8], packed: &[u8], path: &str) -> bool {
+    if std::env::var("UPDATE_BUNDLED").as_deref() == Ok("1") {
         std::fs::write(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")), packed).unwrap();
         return true;
     }

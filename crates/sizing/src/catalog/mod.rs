@@ -399,8 +399,9 @@ impl Catalog {
     }
 }
 
-/// The bundled catalog file.
-pub const BUNDLED_JSON: &str = include_str!("../../data/gpu-catalog.json");
+/// The bundled catalog file, as the tests read it (the app reads its binary copy).
+#[cfg(test)]
+const BUNDLED_JSON: &str = include_str!("../../data/gpu-catalog.json");
 
 #[derive(Deserialize)]
 struct VersionProbe {

@@ -668,9 +668,9 @@ fn the_bundled_binary_is_the_json_file() {
     let parsed = Catalog::from_json(BUNDLED_JSON).unwrap();
     let bytes = crate::packed::pack(&parsed);
     assert!(
-        crate::packed::is_current(super::packed::BUNDLED_BIN, &bytes, "data/gpu-catalog.bin"),
+        crate::packed::check_or_write(super::packed::BUNDLED_BIN, &bytes, "data/gpu-catalog.bin"),
         "data/gpu-catalog.bin is not data/gpu-catalog.json: \
-         run `UPDATE_BUNDLED=1 cargo test -p sizing bundled`"
+         run `UPDATE_BUNDLED=1 cargo test -p sizing binary_is_the_json_file`"
     );
     assert_eq!(crate::packed::unpack::<Catalog>(&bytes), parsed);
 }
