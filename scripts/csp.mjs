@@ -1,8 +1,9 @@
 // Trunk post-build hook (Trunk.toml). In every build it first splits the app's
 // wasm into a module per secondary page (scripts/split.mjs). In a release build
 // it then moves every inline script of index.html into a file of its own (named
-// by its content's hash) and adds a strict Content-Security-Policy. The page then runs no inline script and
-// no eval: only its own files, and WebAssembly compiled from them.
+// by its content's hash) and adds a strict Content-Security-Policy. The page
+// then runs no inline script and no eval: only its own files, and WebAssembly
+// compiled from them.
 //
 // The policy, as a <meta> tag (a server can send the same as a header; see
 // docs/hosting.md, which also lists what only a header can set):

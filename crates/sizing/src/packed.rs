@@ -79,7 +79,7 @@ packed_number!(u32, u64, i64, f64);
 
 impl Packed for bool {
     fn read(r: &mut Reader) -> Self {
-        r.take::<1>()[0] != 0
+        r.tag() != 0
     }
     #[cfg(test)]
     fn write(&self, out: &mut Vec<u8>) {
