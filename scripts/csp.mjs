@@ -33,6 +33,18 @@ if (!staging) {
 }
 // Every build: the secondary pages' code in modules of their own (scripts/split.mjs).
 split({ staging, profile: process.env.TRUNK_PROFILE, sourceDir: process.env.TRUNK_SOURCE_DIR ?? process.cwd() });
+// Trunk's loader for the kernel lab's worker starts wasm-bindgen's module with a
+// bare path, which that module warns is deprecated on every run: pass the object.
+{
+  const loader = join(staging, 'lab-worker_loader.js');
+  const shim = readFileSync(loader, 'utf8');
+  const started = shim.replace(/wasm_bindgen\(("[^"]+_bg\.wasm")\)/, 'wasm_bindgen({ module_or_path: $1 })');
+  if (started === shim) {
+    console.error(`csp.mjs: ${loader} does not start wasm_bindgen("…_bg.wasm"): its format changed`);
+    process.exit(1);
+  }
+  writeFileSync(loader, started);
+}
 if (process.env.TRUNK_PROFILE !== 'release') {
   process.exit(0);
 }

@@ -161,14 +161,31 @@ fn Results(
         };
         let u = units.get();
         let b = move |v: u64| format_bytes(v, u);
-        let summary = format!(
-            "Weights {} → {} ({:.2}× smaller); memory per GPU {} → {}.",
+        let change = if c.weights_after < c.weights_before {
+            format!("{:.2}× smaller", c.ratio())
+        } else if c.weights_after > c.weights_before {
+            let larger = c.weights_after as f64 / c.weights_before.max(1) as f64;
+            format!("{larger:.2}× larger: the format's indices cost more than the zeros save")
+        } else {
+            "unchanged".to_string()
+        };
+        let weights = format!(
+            "{} → {} ({change})",
             b(c.weights_before),
-            b(c.weights_after),
-            c.ratio(),
-            b(c.total_before),
-            b(c.total_after)
+            b(c.weights_after)
         );
+        let summary = if c.applies {
+            format!(
+                "Weights {weights}; memory per GPU {} → {}.",
+                b(c.total_before),
+                b(c.total_after)
+            )
+        } else {
+            format!(
+                "Training keeps the dense model: memory per GPU stays {}. Stored this way for inference, the weights would be {weights}.",
+                b(c.total_before)
+            )
+        };
         let terms = c.terms.clone();
         let matrices = c.matrices.clone();
         let schedule = c.schedule.clone();

@@ -205,6 +205,34 @@ fn Chart(rows: Vec<Row>) -> impl IntoView {
     .into_any()
 }
 
+/// One of the lab's text fields, its error shown under it as it is typed.
+#[component]
+fn LabField(
+    id: &'static str,
+    label: &'static str,
+    inputmode: &'static str,
+    text: RwSignal<String>,
+    error: Memo<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                data-testid=id
+                type="text"
+                inputmode=inputmode
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                prop:value=move || text.get()
+                on:input:target=move |ev| text.set(ev.target().value())
+            />
+            <p class="error" id=error_id.clone() data-testid=error_id role="alert">{move || error.get().unwrap_or_default()}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn KernelLab() -> impl IntoView {
     let shared = Shared::expect();
@@ -230,6 +258,10 @@ pub fn KernelLab() -> impl IntoView {
     let total = RwSignal::new(0usize);
     let running = RwSignal::new(false);
     let status = RwSignal::new(String::new());
+    // Each field's error, shown at the field as it is typed.
+    let tokens_error =
+        Memo::new(move |_| tokens.with(|t| sizing::input::parse_whole(t, 1, 4096).err()));
+    let sweep_error = Memo::new(move |_| sweep_text.with(|t| sparsities(t).err()));
     // The worker and the requests still to send live on this thread only.
     let worker: StoredValue<Option<TextWorker>, LocalStorage> = StoredValue::new_local(None);
     let pending: StoredValue<Vec<Request>, LocalStorage> = StoredValue::new_local(Vec::new());
@@ -308,20 +340,19 @@ pub fn KernelLab() -> impl IntoView {
             message.set(Some("The model has no weight matrix to measure.".into()));
             return;
         };
-        let n = match sizing::input::parse_whole(&tokens.get_untracked(), 1, 4096) {
-            Ok(n) => n as u32,
-            Err(e) => {
-                message.set(Some(format!("Tokens: {e}")));
-                return;
-            }
+        let (Ok(n), Ok(s)) = (
+            sizing::input::parse_whole(&tokens.get_untracked(), 1, 4096),
+            sparsities(&sweep_text.get_untracked()),
+        ) else {
+            message.set(None);
+            status.set(if rows.with_untracked(Vec::is_empty) {
+                "Not run: correct the marked field.".into()
+            } else {
+                "Not run: correct the marked field. The table is the previous run's.".into()
+            });
+            return;
         };
-        let s = match sparsities(&sweep_text.get_untracked()) {
-            Ok(s) => s,
-            Err(e) => {
-                message.set(Some(e));
-                return;
-            }
-        };
+        let n = n as u32;
         let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
             message.set(Some(
                 "This matrix is too large to measure in the browser.".into(),
@@ -395,14 +426,8 @@ pub fn KernelLab() -> impl IntoView {
                             {layer_options}
                         </select>
                     </div>
-                    <div class="field">
-                        <label for="lab-tokens">"Tokens (columns of X)"</label>
-                        <input id="lab-tokens" data-testid="lab-tokens" type="text" inputmode="numeric" prop:value=move || tokens.get() on:input:target=move |ev| tokens.set(ev.target().value())/>
-                    </div>
-                    <div class="field">
-                        <label for="lab-sparsities">"Sparsities (%)"</label>
-                        <input id="lab-sparsities" data-testid="lab-sparsities" type="text" prop:value=move || sweep_text.get() on:input:target=move |ev| sweep_text.set(ev.target().value())/>
-                    </div>
+                    <LabField id="lab-tokens" label="Tokens (columns of X)" inputmode="numeric" text=tokens error=tokens_error/>
+                    <LabField id="lab-sparsities" label="Sparsities (%)" inputmode="text" text=sweep_text error=sweep_error/>
                 </div>
                 <label class="check">
                     <input type="checkbox" data-testid="lab-scalar" prop:checked=move || scalar.get() on:change:target=move |ev| scalar.set(ev.target().checked())/>

@@ -35,7 +35,7 @@ test('Llama-2-7B with 2:4 projections: weights to the byte, what now fits, and n
   await p.getByTestId('compress-pruning').selectOption('unstructured');
   await p.getByTestId('compress-sparsity').fill('50');
   await p.getByTestId('compress-index-bits').fill('16');
-  await expect(p.getByTestId('compress-summary')).toContainText('13.48 GB → 13.48 GB (1.00× smaller)');
+  await expect(p.getByTestId('compress-summary')).toContainText('13.48 GB → 13.48 GB (unchanged)');
   await expect(p.getByTestId('compress-schedule')).toContainText('4 iterations');
   await p.getByTestId('compress-sparsity').fill('120');
   await expect(p.getByTestId('compress-sparsity-error')).toContainText('between 0 and 99');
@@ -84,4 +84,11 @@ test('the kernel lab on the FFN shape at 90 %: progress, chart and table; cancel
   const after = await p.getByTestId('lab-progress').getAttribute('value');
   await page.waitForTimeout(1500);
   expect(await p.getByTestId('lab-progress').getAttribute('value')).toBe(after);
+  // A field the lab cannot read says so where it was typed, and Run does not start.
+  await p.getByTestId('lab-tokens').fill('abc');
+  await expect(p.getByTestId('lab-tokens-error')).toContainText("'abc' is not a number");
+  await expect(p.getByTestId('lab-tokens')).toHaveAttribute('aria-invalid', 'true');
+  await p.getByTestId('lab-run').click();
+  await expect(p.getByTestId('lab-status')).toContainText('Not run: correct the marked field.');
+  await expect(p.getByTestId('lab-cancel')).toBeDisabled();
 });
