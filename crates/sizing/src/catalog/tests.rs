@@ -520,6 +520,17 @@ fn a_demand_between_the_captured_and_the_nominal_size_does_not_fit() {
         option(&fits, "h100-sxm5-80gb", Some("1g.20gb")).status,
         FitStatus::Fits
     );
+    // Nor does the MIG-backed vGPU on that slice, whose table says 10,240 MiB: it
+    // cannot hold more than the instance under it.
+    let vgpu = option(&fits, "h100-sxm5-80gb", Some("H100XM-1-10C"));
+    assert_eq!(vgpu.capacity, (9.75 * GIB as f64) as u64);
+    assert_eq!(vgpu.status, FitStatus::TooSmall);
+    assert!(
+        vgpu.capacity_note
+            .contains("capped at the 1g.10gb instance behind it"),
+        "{}",
+        vgpu.capacity_note
+    );
     // A100 40GB 7g.40gb: 39.25 GiB (MIG User Guide), not 40.
     let demand = Demand::new((39.5 * GIB as f64) as u64, 0);
     let fits = fit(bundled(), &demand, &s);
@@ -531,6 +542,28 @@ fn a_demand_between_the_captured_and_the_nominal_size_does_not_fit() {
         option(&fits, "a100-sxm4-40gb", None).status,
         FitStatus::Fits
     );
+}
+
+#[test]
+fn no_mig_backed_vgpu_holds_more_than_its_instance() {
+    let c = bundled();
+    for ecc in [true, false] {
+        let s = FitSettings { ecc, ..settings() };
+        let fits = fit(c, &Demand::new(GIB, 0), &s);
+        for gpu in &c.gpus {
+            for t in &gpu.vgpu.mig_backed {
+                let instance = option(&fits, &gpu.id, Some(&t.gpu_instance)).capacity;
+                let vgpu = option(&fits, &gpu.id, Some(&t.name)).capacity;
+                assert!(
+                    vgpu <= instance / u64::from(t.vgpus_per_instance),
+                    "ECC {ecc}: {} {} holds {vgpu} B, its instance {} {instance} B",
+                    gpu.id,
+                    t.name,
+                    t.gpu_instance
+                );
+            }
+        }
+    }
 }
 
 #[test]
