@@ -659,6 +659,10 @@ fn bad_configs_name_the_problem() {
         "hidden_size: must be between 1 and 131,072, not 1,099,511,627,776"
     );
     assert_eq!(
+        msg(&with("num_hidden_layers", serde_json::json!(0))),
+        "num_hidden_layers: must be between 1 and 1,024, not 0"
+    );
+    assert_eq!(
         msg(&with("tie_word_embeddings", serde_json::json!("no"))),
         "tie_word_embeddings: must be true or false, found \"no\""
     );

@@ -451,12 +451,27 @@ impl Architecture {
         }
     }
 
-    /// Why `tp` GPUs cannot split the attention heads evenly, if they cannot.
+    /// Why `tp` GPUs cannot split the attention heads as vLLM, SGLang and
+    /// TensorRT-LLM require, if they cannot: `tp` divides the query heads, and
+    /// divides the key/value heads or is a multiple of them (each GPU then keeps
+    /// a copy of one); the fits' layouts follow the same rule
+    /// ([`crate::catalog::Heads::accept`]). A multi-head latent cache is not
+    /// split by heads.
     pub fn tensor_parallel_problem(&self, tp: u32) -> Option<String> {
-        (tp > 1 && !self.heads.is_multiple_of(tp)).then(|| {
-            format!(
+        if tp <= 1 {
+            return None;
+        }
+        if !self.heads.is_multiple_of(tp) {
+            return Some(format!(
                 "{tp} GPUs do not divide the {} attention heads evenly",
                 self.heads
+            ));
+        }
+        let kv = self.kv_heads.max(1);
+        (self.mla.is_none() && !kv.is_multiple_of(tp) && !tp.is_multiple_of(kv)).then(|| {
+            format!(
+                "{tp} GPUs neither divide the {kv} key/value heads nor hold whole copies of them: \
+                 use a degree that divides {kv} or is a multiple of it"
             )
         })
     }

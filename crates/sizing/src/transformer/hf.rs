@@ -645,6 +645,7 @@ fn config_field(model_type: &str, field: &str) -> &'static str {
     match field {
         "layers" if gpt2 => "n_layer",
         "layers" if t5 => "num_decoder_layers",
+        "layers" => "num_hidden_layers",
         "encoder_layers" => "num_layers",
         "hidden" if gpt2 => "n_embd",
         "hidden" if t5 => "d_model",

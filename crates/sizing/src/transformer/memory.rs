@@ -538,6 +538,14 @@ pub fn inference(
         Term::new(TermKind::Weights, "Weights", per_gpu, formula, note).band(1.0, weight_band),
     );
 
+    // Encoders too: BERT's 512 learned positions end where its table does.
+    if arch.kind != ModelKind::Vision && w.context > arch.max_positions {
+        warnings.push(format!(
+            "The context of {} tokens is longer than the {} positions the model was trained for.",
+            g(w.context),
+            g(arch.max_positions)
+        ));
+    }
     if arch.kind.generates() {
         // The engine keeps each sequence's cache in whole blocks.
         let block = w.engine.block_tokens();
@@ -593,13 +601,6 @@ pub fn inference(
             )
             .band(1.0, paged_high),
         );
-        if w.context > arch.max_positions {
-            warnings.push(format!(
-                "The context of {} tokens is longer than the {} positions the model was trained for.",
-                g(w.context),
-                g(arch.max_positions)
-            ));
-        }
         if arch.window.is_some() && !w.window_cache {
             warnings.push(
                 "Sliding-window layers are cached at full context: the engine does not free keys outside the window.".to_string(),

@@ -715,6 +715,32 @@ mod tests {
         assert!(matches!(reverse.max_sequences, Reverse::Fits { .. }));
     }
 
+    #[test]
+    fn a_context_past_the_trained_positions_warns_encoders_too() {
+        let warned = |s: TransformerScenario| {
+            size(&s)
+                .unwrap()
+                .estimate
+                .warnings
+                .iter()
+                .any(|w| w.contains("positions the model was trained for"))
+        };
+        // BERT-base: 512 learned positions (max_position_embeddings).
+        let bert = |context| TransformerScenario {
+            model: ModelRef::Zoo("bert-base".into()),
+            context,
+            ..llama()
+        };
+        assert!(warned(bert(8_192)));
+        assert!(!warned(bert(512)));
+        // Llama 3.1: 131,072.
+        assert!(warned(TransformerScenario {
+            context: 131_073,
+            ..llama()
+        }));
+        assert!(!warned(llama()));
+    }
+
     /// Empty fields take the engine's defaults; a value typed is kept.
     #[test]
     fn the_overhead_and_the_batch_default_by_engine() {
@@ -795,6 +821,26 @@ mod tests {
             message(&size(&s).unwrap_err(), TENSOR_PARALLEL.path),
             "3 GPUs do not divide the 32 attention heads evenly."
         );
+        // Phi-3-medium's shape: 40 query heads, 10 key/value heads. 4 divides the
+        // 40 but neither divides the 10 nor is a multiple of it (vLLM refuses it);
+        // 5 divides both, and 20 holds two copies of each key/value head.
+        let phi = |tp| TransformerScenario {
+            arch: ArchEdits {
+                heads: Some(40),
+                kv_heads: Some(10),
+                hidden: Some(5120),
+                ..ArchEdits::default()
+            },
+            tensor_parallel: tp,
+            ..llama()
+        };
+        assert_eq!(
+            message(&size(&phi(4)).unwrap_err(), TENSOR_PARALLEL.path),
+            "4 GPUs neither divide the 10 key/value heads nor hold whole copies of them: \
+             use a degree that divides 10 or is a multiple of it."
+        );
+        assert!(size(&phi(5)).is_ok());
+        assert!(size(&phi(20)).is_ok());
         let s = TransformerScenario {
             mode: Mode::Training,
             pipeline_parallel: 40,

@@ -820,21 +820,23 @@ pub fn training(
             base.bytes
         };
         let frozen = frozen.div_ceil(split);
+        // The base's formula ends with its bytes; a division follows it only when there is one.
+        let zero = if w.zero_stage >= 3 {
+            format!(" ÷ {dp} (ZeRO-3)")
+        } else {
+            String::new()
+        };
+        let formula = if split_note.is_empty() && zero.is_empty() {
+            base.formula.clone()
+        } else {
+            format!("({}){split_note}{zero} = {} B", base.formula, g(frozen))
+        };
         terms.push(
             Term::new(
                 TermKind::FrozenWeights,
                 "Frozen base weights",
                 frozen,
-                format!(
-                    "{}{split_note}{} = {} B",
-                    base.formula,
-                    if w.zero_stage >= 3 {
-                        format!(" ÷ {dp} (ZeRO-3)")
-                    } else {
-                        String::new()
-                    },
-                    g(frozen)
-                ),
+                formula,
                 format!(
                     "The base model stays frozen in {label}: no gradients, no optimizer state."
                 ),
