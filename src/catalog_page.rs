@@ -52,7 +52,7 @@ pub fn CatalogPage() -> impl IntoView {
             active.origin.set(name.clone());
             import_error.set(None);
             import_note.set(Some(format!(
-                "Imported {name}: {n} GPUs. Every fit now uses it."
+                "Imported {name}: {n} GPUs. Every fit now uses it until this page is reloaded; export it to keep it."
             )));
             view.update(|v| v.gpu = None);
         }
@@ -118,7 +118,7 @@ pub fn CatalogPage() -> impl IntoView {
                     if origin == BUNDLED {
                         format!("Bundled catalog: {n} GPUs with their MIG profiles and vGPU C-series types, each with its sources.")
                     } else {
-                        format!("Imported catalog {origin}: {n} GPUs.")
+                        format!("Imported catalog {origin}: {n} GPUs (until this page is reloaded).")
                     }
                 }}
             </p>

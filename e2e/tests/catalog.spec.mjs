@@ -60,7 +60,7 @@ test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
   mine.name = 'Lab GPU 24GB';
   json.gpus.push(mine);
   await catalog.importPasted(JSON.stringify(json));
-  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs.');
+  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs (until this page is reloaded).');
   await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
   await cnn.page.getByTestId('tab-cnn').click();
   await cnn.everyOption();

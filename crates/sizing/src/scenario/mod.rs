@@ -641,6 +641,16 @@ fn plain_message(message: &str) -> String {
         Some(i) => &message[..i],
         None => message,
     };
+    // "unknown variant `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
+    if let Some(rest) = m.strip_prefix("unknown variant `")
+        && let Some((found, expected)) = rest.split_once("`, expected ")
+    {
+        let choices = expected
+            .trim_start_matches("one of ")
+            .replace(" or ", ", ")
+            .replace('`', "");
+        return format!("'{found}' is not one of: {choices}");
+    }
     for int in ["u8", "u32", "u64"] {
         let expected = format!(", expected {int}");
         if let Some(rest) = m.strip_suffix(expected.as_str()) {
@@ -659,15 +669,18 @@ fn plain_message(message: &str) -> String {
                 .and_then(|f| f.strip_suffix('`'))
                 .and_then(|f| f.parse::<f64>().ok())
                 .is_some_and(|f| f.fract() == 0.0 && f >= max as f64);
-            let found = if too_large {
-                "a number larger than that".to_string()
+            // The type's own range (up to 18,446,744,073,709,551,615) is not the
+            // field's: its check names that once the value reads as a whole number.
+            return if found.starts_with("integer `-") {
+                format!("must be a whole number, 0 or more; found {found}")
+            } else if too_large || found.starts_with("integer `") {
+                format!(
+                    "must be a whole number; found one too large to read (over {})",
+                    crate::units::group_digits(max)
+                )
             } else {
-                found.to_string()
+                format!("must be a whole number; found {found}")
             };
-            return format!(
-                "must be a whole number from 0 to {}; found {found}",
-                crate::units::group_digits(max)
-            );
         }
     }
     if let Some(rest) = m.strip_suffix(", expected f64") {
