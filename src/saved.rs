@@ -253,6 +253,7 @@ pub fn ScenarioBar() -> impl IntoView {
                 <input
                     type="text"
                     data-testid="scenario-name"
+                    maxlength="200"
                     placeholder="Name this scenario"
                     prop:value=move || name.get()
                     on:input:target=move |ev| name.set(ev.target().value())
@@ -268,7 +269,7 @@ pub fn ScenarioBar() -> impl IntoView {
             <Show when=move || !link_text.with(String::is_empty)>
                 <input class="link-text" type="text" readonly data-testid="link-text" prop:value=move || link_text.get()/>
             </Show>
-            <Show when=move || too_long.get()>
+            <Show when=move || too_long.get() || s.link.with(link::Encoded::too_long)>
                 <button type="button" data-testid="export-scenario" on:click=export_one>"Save as a file…"</button>
             </Show>
             <span class="status" data-testid="scenario-status" role="status">
@@ -276,6 +277,16 @@ pub fn ScenarioBar() -> impl IntoView {
             </span>
             <Show when=move || s.catalog.origin.with(|o| o != BUNDLED)>
                 <span class="hint">"Links and saved scenarios are sized with the bundled catalog when opened elsewhere."</span>
+            </Show>
+            // Said as soon as it happens, not only on Copy link: a reload would open the older link.
+            <Show when=move || s.link.with(link::Encoded::too_long)>
+                <p class="hint" data-testid="link-too-long" role="status">
+                    {move || format!(
+                        "This scenario is too large for a link ({} kB; a link holds {} kB): the address bar keeps the last link that fit, and a reload opens that one. Save it here or as a file.",
+                        s.link.with(|l| l.fragment.len()) / 1000,
+                        link::MAX_FRAGMENT_BYTES / 1000
+                    )}
+                </p>
             </Show>
         </div>
     }
@@ -310,7 +321,12 @@ pub fn ExportBar() -> impl IntoView {
             Page::Compression => s.compress.whole,
             _ => return None,
         };
-        sizing.report.with_untracked(|r| r.as_ref().ok().cloned())
+        // The page is sized without the display settings (changing units does not
+        // size it again); its export carries the name and units on show.
+        let mut r = sizing.report.with_untracked(|r| r.as_ref().ok().cloned())?;
+        r.scenario.units = s.units().get_untracked();
+        r.scenario.name = s.inputs.name().get_untracked();
+        Some(r)
     };
     let link_now = move || s.link.with_untracked(page_link);
     let md_clipboard = use_clipboard();
@@ -592,11 +608,12 @@ pub fn SavedPage() -> impl IntoView {
         view! {
             <Show
                 when=is_renaming
-                fallback=move || view! { <span class="saved-name" data-testid=format!("saved-name-{i}")>{name.clone()}</span> }
+                fallback=move || view! { <span class="saved-name" title=name.clone() data-testid=format!("saved-name-{i}")>{name.clone()}</span> }
             >
                 <input
                     type="text"
                     data-testid=format!("rename-input-{i}")
+                    maxlength="200"
                     prop:value=move || renaming.with(|r| r.as_ref().map(|r| r.1.clone()).unwrap_or_default())
                     on:input:target=move |ev| {
                         let v = ev.target().value();

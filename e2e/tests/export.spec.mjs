@@ -21,6 +21,14 @@ test('Markdown holds the total and every term, the CSV every option, and the pri
   // The memory bar's words, as the page shows them.
   expect(md).toContain(await transformer.field('tf-stacked-bar-against').evaluate((p) => p.lastChild.textContent));
   expect(md).toMatch(/Open in headroom: <.*#v=1/);
+  // The Markdown speaks the units and the name on show.
+  await page.getByTestId('units').selectOption('binary');
+  await page.getByTestId('scenario-name').fill('Proposal A');
+  await page.getByTestId('copy-markdown').click();
+  const binary = await page.getByTestId('markdown-text').inputValue();
+  expect(binary).toContain(`**${await transformer.field('tf-total').innerText()}**`);
+  expect(binary).toMatch(/GiB/);
+  expect(binary.split('\n')[0]).toBe('# Proposal A');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
   expect(download.suggestedFilename()).toBe('headroom-fits.csv');

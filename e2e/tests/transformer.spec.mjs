@@ -40,6 +40,25 @@ test('the reverse questions answer for a given GPU memory', async ({ transformer
   await expect(transformer.field('tf-max-sequences')).toBeHidden();
 });
 
+test('a scenario too large for a link says so at once and offers the file', async ({ transformer, page }) => {
+  await transformer.goto();
+  const big = config('mistral-7b');
+  big._name_or_path = 'my-org/mistral-with-notes';
+  big.num_hidden_layers = 12;
+  // 150,000 pseudo-random letters: past a link's 64 KiB even deflated.
+  let x = 2463534242;
+  big.notes = Array.from({ length: 150000 }, () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return 'abcdefghijklmnopqrstuvwxyz0123456789'[(x >>> 0) % 36];
+  }).join('');
+  await transformer.pasteConfig(JSON.stringify(big));
+  await expect(transformer.field('tf-source')).toContainText('my-org/mistral-with-notes');
+  await expect(page.getByTestId('link-too-long')).toContainText('too large for a link');
+  await expect(page.getByTestId('export-scenario')).toBeVisible();
+});
+
 test('BF16 to FP8 halves the weights', async ({ transformer }) => {
   await transformer.goto();
   const bf16 = await transformer.termBytes('weights');
