@@ -478,13 +478,22 @@ pub fn notice(what: &str, problems: &[FieldError]) -> Option<String> {
 
 /// Opens a fragment: its state, or the opening state and a notice.
 fn open_fragment(s: Shared, fragment: &str) {
-    match link::decode(fragment) {
-        Ok(state) => {
-            let problems = s.show(&state);
-            s.notice.set(
-                notice("Part of this link could not be opened", &problems)
-                    .map(|n| n + " The rest is as linked."),
-            );
+    match link::decode_lenient(fragment) {
+        Ok((state, dropped)) => {
+            // Values that could not be read are back to their opening ones; what
+            // was read but cannot be shown (a model the zoo lacks) is left out.
+            let shown = s.show(&state);
+            let mut parts = Vec::new();
+            if !dropped.is_empty() {
+                let why: Vec<String> = dropped.iter().map(ToString::to_string).collect();
+                parts.push(format!(
+                    "Part of this link could not be read and is back to the default: {}.",
+                    why.join("; ")
+                ));
+            }
+            parts.extend(notice("Part of this link could not be opened", &shown));
+            s.notice
+                .set((!parts.is_empty()).then(|| parts.join(" ") + " The rest is as linked."));
         }
         Err(e) => {
             s.show(&AppState::default());

@@ -229,6 +229,13 @@ test('a corrupted link shows a notice and the defaults', async ({ page, transfor
   await expect(page.getByTestId('link-notice')).toContainText('tf.model: "gpt-17" is not in the model zoo');
   await page.getByTestId('tab-cnn').click();
   await expect(page.getByTestId('page-cnn').getByTestId('cnn-batch')).toHaveValue('8');
+
+  // A value of the wrong kind goes back to its default alone; the rest opens as linked.
+  await page.goto('./#v=1&tf.sequences=3&tf.context=-5');
+  await expect(page.getByTestId('link-notice')).toContainText('tf.context: must be a whole number, 0 or more; found integer `-5`');
+  await expect(page.getByTestId('link-notice')).toContainText('The rest is as linked.');
+  await expect(transformer.field('tf-sequences')).toHaveValue('3');
+  await expect(transformer.field('tf-context')).toHaveValue('4096');
 });
 
 test('unreadable storage is reported and left as it was', async ({ page, saved, transformer }) => {

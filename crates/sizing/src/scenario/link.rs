@@ -402,10 +402,27 @@ fn pair(path: &[String], v: &Value) -> String {
 }
 
 /// Reads a fragment (with or without its `#`). An empty fragment is the opening state.
+/// Every value must read: see [`decode_lenient`] for what the app opens.
 pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
+    read(fragment, false).map(|(state, _)| state)
+}
+
+/// Most fields a link may lose to [`decode_lenient`] before it is refused whole.
+pub const MAX_DROPPED: usize = 16;
+
+/// Reads a fragment as [`decode`] does, except that a field whose value cannot be
+/// read (a negative count, a word the format does not know, an unknown field)
+/// is put back to its opening value, with its message, and the rest of the link
+/// is kept. A link that cannot be read at all (its format, its pairs, its
+/// version) is still refused whole.
+pub fn decode_lenient(fragment: &str) -> Result<(AppState, Vec<FieldError>), LinkError> {
+    read(fragment, true)
+}
+
+fn read(fragment: &str, lenient: bool) -> Result<(AppState, Vec<FieldError>), LinkError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     if fragment.is_empty() {
-        return Ok(AppState::default());
+        return Ok((AppState::default(), Vec::new()));
     }
     let bad = |m: String| LinkError::Unreadable(m);
     if fragment.len() > MAX_FRAGMENT_BYTES {
@@ -460,9 +477,64 @@ pub fn decode(fragment: &str) -> Result<AppState, LinkError> {
         Err(_) => return Err(bad(format!("v={} is not a link format", short(&version)))),
     }
     check_depth(&root).map_err(|e| bad(e.to_string()))?;
-    deserialize_at::<AppState>(root, "").map_err(|e: FieldError| {
-        bad(FieldError::new(short(&e.path), clip(&e.message, 240)).to_string())
-    })
+    let mut dropped = Vec::new();
+    loop {
+        match deserialize_at::<AppState>(root.clone(), "") {
+            Ok(state) => return Ok((state, dropped)),
+            Err(e) => {
+                let shown = FieldError::new(short(&e.path), clip(&e.message, 240));
+                if !lenient || dropped.len() >= MAX_DROPPED || !put_back(&mut root, &e) {
+                    return Err(bad(shown.to_string()));
+                }
+                dropped.push(shown);
+            }
+        }
+    }
+}
+
+/// Puts the field `e` names back to its opening value (an unknown field is
+/// removed; a list goes back whole); false when that changes nothing.
+fn put_back(root: &mut Value, e: &FieldError) -> bool {
+    let mut path: Vec<String> = e
+        .path
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split('[').next().unwrap_or(s).to_string())
+        .collect();
+    // An unknown field's path may stop at the object that holds it.
+    if let Some(name) = e
+        .message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next())
+        && path.last().map(String::as_str) != Some(name)
+    {
+        path.push(name.to_string());
+    }
+    let Some((key, parent_path)) = path.split_last() else {
+        return false;
+    };
+    let mut parent = &mut *root;
+    for seg in parent_path {
+        match parent.get_mut(seg.as_str()) {
+            Some(v) => parent = v,
+            None => return false,
+        }
+    }
+    let mut opening_value = Some(opening());
+    for seg in &path {
+        opening_value = opening_value.and_then(|v| v.get(seg.as_str()));
+    }
+    let Some(parent) = parent.as_object_mut() else {
+        return false;
+    };
+    match opening_value {
+        Some(v) if parent.get(key.as_str()) != Some(v) => {
+            parent.insert(key.clone(), v.clone());
+            true
+        }
+        None => parent.remove(key.as_str()).is_some(),
+        Some(_) => false,
+    }
 }
 
 /// The pairs a `z=` part holds.
@@ -649,6 +721,39 @@ mod tests {
         let link = encode(&s);
         assert_eq!(link, "v=1&name=%22123%22");
         assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn the_app_opens_the_rest_of_a_link_with_a_bad_value() {
+        // A count cannot be negative, a page must be one the app has, and a
+        // misspelt field is not a field: each goes back to its opening value with
+        // its message; what can be read is kept.
+        let (state, dropped) =
+            decode_lenient("v=1&tf.sequences=0&tf.context=-5&page=nowhere&cnn.bacth=3&cnn.batch=8")
+                .unwrap();
+        assert_eq!(state.tf.sequences, 0);
+        assert_eq!(state.tf.context, AppState::default().tf.context);
+        assert_eq!(state.page, AppState::default().page);
+        assert_eq!(state.cnn.batch, 8);
+        let paths: Vec<&str> = dropped.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths.len(), 3, "{dropped:?}");
+        assert!(
+            paths.contains(&"tf.context") && paths.contains(&"page"),
+            "{paths:?}"
+        );
+        assert!(
+            dropped
+                .iter()
+                .any(|e| e.message.contains("unknown field `bacth`"))
+        );
+        // The strict reader refuses the same link; a link that cannot be read at all
+        // is refused by both.
+        assert!(decode("v=1&tf.context=-5").is_err());
+        assert!(decode_lenient("v=1&z=!!!").is_err());
+        assert!(decode_lenient("page=cnn").is_err());
+        // At most MAX_DROPPED fields are put back.
+        let many: String = (0..=MAX_DROPPED).map(|i| format!("&bad{i}=1")).collect();
+        assert!(decode_lenient(&format!("v=1{many}")).is_err());
     }
 
     #[test]
