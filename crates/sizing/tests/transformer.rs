@@ -658,6 +658,18 @@ fn bad_configs_name_the_problem() {
         msg(&with("hidden_size", serde_json::json!(1u64 << 40))),
         "hidden_size: must be between 1 and 131,072, not 1,099,511,627,776"
     );
+    // A whole number written as a float is read as one; one past any range is said so.
+    assert_eq!(
+        msg(&with("num_hidden_layers", serde_json::json!(1e20))),
+        "num_hidden_layers: is far too large, found 1e+20"
+    );
+    let float = import(&with("num_hidden_layers", serde_json::json!(32.0))).unwrap();
+    assert_eq!(float.arch.layers, 32);
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    assert!(
+        msg(&format!("{{\"x\": {deep}}}"))
+            .starts_with("Not a config.json: nested more than 128 levels deep"),
+    );
     assert_eq!(
         msg(&with("num_hidden_layers", serde_json::json!(0))),
         "num_hidden_layers: must be between 1 and 1,024, not 0"
@@ -671,7 +683,7 @@ fn bad_configs_name_the_problem() {
     assert!(imported.assumptions[0].starts_with("num_key_value_heads is not given"));
     // Hostile input: deep nesting and huge files are refused, not crashed on.
     let deep = "[".repeat(100_000);
-    assert!(msg(&deep).starts_with("Not valid JSON"));
+    assert!(msg(&deep).starts_with("Not a config.json: nested more than 128 levels deep"));
     let huge = format!(
         "{{\"model_type\": \"llama\", \"x\": \"{}\"}}",
         "a".repeat(3 << 20)

@@ -86,7 +86,17 @@ impl<'a> Reader<'a> {
                 None if n.as_i64().is_some() => {
                     Err(err(key, format!("must not be negative, found {n}")))
                 }
-                None => Err(err(key, format!("must be a whole number, found {n}"))),
+                // 32.0 is the whole number 32; 1e20 is whole but past any field's range.
+                None => match n.as_f64() {
+                    Some(f) if f.fract() == 0.0 && f < 0.0 => {
+                        Err(err(key, format!("must not be negative, found {n}")))
+                    }
+                    Some(f) if f.fract() == 0.0 && f < u64::MAX as f64 => Ok(f as u64),
+                    Some(f) if f.fract() == 0.0 => {
+                        Err(err(key, format!("is far too large, found {n}")))
+                    }
+                    _ => Err(err(key, format!("must be a whole number, found {n}"))),
+                },
             },
             Value::String(s) => Err(err(
                 key,
@@ -559,7 +569,15 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
     }
     let value: Value = serde_json::from_str(text).map_err(|e| ImportError {
         field: None,
-        message: format!("Not valid JSON: {e}."),
+        message: if e.to_string().starts_with("recursion limit exceeded") {
+            format!(
+                "Not a config.json: nested more than 128 levels deep (line {}, column {}); a config.json nests a few.",
+                e.line(),
+                e.column()
+            )
+        } else {
+            format!("Not valid JSON: {e}.")
+        },
     })?;
     let Value::Object(obj) = &value else {
         return Err(ImportError {
