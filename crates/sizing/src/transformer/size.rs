@@ -5,6 +5,7 @@
 //! field rules below are the only place those paths and ranges are written.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::arch::{Architecture, FfnKind, ModelKind, ParamCount, limits as l};
 use super::engine::Budget;
@@ -149,11 +150,23 @@ impl ModelRef {
                     Some(k) => FieldError::new(format!("{MODEL}.{k}"), e.message),
                     None => FieldError::new(MODEL, e.message),
                 })?;
-                // A pasted config equal to a zoo entry's is that zoo model.
+                // A pasted config equal to a zoo entry's is that zoo model, under
+                // the zoo's name unless the config names another repository (Qwen2-7B
+                // has Qwen2.5-7B-Instruct's shapes, and is still Qwen2-7B).
                 let same = zoo().iter().find(|m| m.imported.arch == imported.arch);
+                let path = map
+                    .get("_name_or_path")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty());
+                let name = match (same, path) {
+                    (Some(m), Some(p)) if !m.entry.hf_repo.ends_with(p) => imported.name,
+                    (Some(m), _) => m.entry.name.clone(),
+                    (None, _) => imported.name,
+                };
                 Ok(Resolved {
                     zoo_id: same.map(|m| m.entry.id.clone()),
-                    name: same.map_or(imported.name, |m| m.entry.name.clone()),
+                    name,
                     arch: imported.arch,
                     assumptions: imported.assumptions,
                 })
@@ -907,6 +920,12 @@ mod tests {
             ..llama()
         };
         assert_eq!(size(&s).unwrap().name, "GPT-2 (124M)");
+        // Another repository with a zoo model's shapes keeps its own name.
+        let mut qwen2 = zoo::find("qwen2.5-7b").unwrap().entry.config.clone();
+        qwen2.insert("_name_or_path".into(), "Qwen/Qwen2-7B".into());
+        let resolved = ModelRef::Config(qwen2).resolve().unwrap();
+        assert_eq!(resolved.name, "Qwen/Qwen2-7B");
+        assert_eq!(resolved.zoo_id.as_deref(), Some("qwen2.5-7b"));
         let s = TransformerScenario {
             arch: ArchEdits {
                 layers: Some(6),
