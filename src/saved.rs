@@ -222,7 +222,7 @@ pub fn ScenarioBar() -> impl IntoView {
         if written.too_long() {
             list.status.set(Some(format!(
                 "This scenario is too large for a link ({} kB; a link holds {} kB): save it as a file instead.",
-                written.fragment.len() / 1000,
+                written.fragment.len().div_ceil(1000),
                 link::MAX_FRAGMENT_BYTES / 1000
             )));
             return;
@@ -283,7 +283,7 @@ pub fn ScenarioBar() -> impl IntoView {
                 <p class="hint" data-testid="link-too-long" role="status">
                     {move || format!(
                         "This scenario is too large for a link ({} kB; a link holds {} kB): the address bar keeps the last link that fit, and a reload opens that one. Save it here or as a file.",
-                        s.link.with(|l| l.fragment.len()) / 1000,
+                        s.link.with(|l| l.fragment.len()).div_ceil(1000),
                         link::MAX_FRAGMENT_BYTES / 1000
                     )}
                 </p>

@@ -162,7 +162,8 @@ export class SavedPage {
 
   async open() {
     await this.page.getByTestId('tab-saved').click();
-    await expect(this.page.getByTestId('page-saved')).toBeVisible();
+    // The page's own module may still be on its way: wait for its table.
+    await expect(this.page.getByTestId('page-saved').getByTestId('saved-table')).toBeVisible();
   }
 
   field(testid) {

@@ -493,22 +493,47 @@ fn read(fragment: &str, lenient: bool) -> Result<(AppState, Vec<FieldError>), Li
 }
 
 /// Puts the field `e` names back to its opening value (an unknown field is
-/// removed; a list goes back whole); false when that changes nothing.
+/// removed; a list goes back whole; a part the opening state does not have is
+/// removed from where it starts); false when that changes nothing.
 fn put_back(root: &mut Value, e: &FieldError) -> bool {
-    let mut path: Vec<String> = e
-        .path
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .map(|s| s.split('[').next().unwrap_or(s).to_string())
-        .collect();
+    let mut path = Vec::new();
+    for seg in e.path.split('.').filter(|s| !s.is_empty()) {
+        // A list's item: the list goes back whole.
+        match seg.split_once('[') {
+            Some((list, _)) => {
+                path.push(list.to_string());
+                break;
+            }
+            None => path.push(seg.to_string()),
+        }
+    }
     // An unknown field's path may stop at the object that holds it.
     if let Some(name) = e
         .message
         .strip_prefix("unknown field `")
         .and_then(|m| m.split('`').next())
+        && !e.path.contains('[')
         && path.last().map(String::as_str) != Some(name)
     {
         path.push(name.to_string());
+    }
+    // How much of the path the opening state has.
+    let mut known = 0;
+    let mut opening_value = opening();
+    for seg in &path {
+        match opening_value.get(seg.as_str()) {
+            Some(v) => {
+                opening_value = v;
+                known += 1;
+            }
+            None => break,
+        }
+    }
+    if path.is_empty() {
+        return false;
+    }
+    if known < path.len() {
+        path.truncate(known + 1);
     }
     let Some((key, parent_path)) = path.split_last() else {
         return false;
@@ -520,21 +545,17 @@ fn put_back(root: &mut Value, e: &FieldError) -> bool {
             None => return false,
         }
     }
-    let mut opening_value = Some(opening());
-    for seg in &path {
-        opening_value = opening_value.and_then(|v| v.get(seg.as_str()));
-    }
     let Some(parent) = parent.as_object_mut() else {
         return false;
     };
-    match opening_value {
-        Some(v) if parent.get(key.as_str()) != Some(v) => {
-            parent.insert(key.clone(), v.clone());
-            true
-        }
-        None => parent.remove(key.as_str()).is_some(),
-        Some(_) => false,
+    if known < path.len() {
+        return parent.remove(key.as_str()).is_some();
     }
+    if parent.get(key.as_str()) == Some(opening_value) {
+        return false;
+    }
+    parent.insert(key.clone(), opening_value.clone());
+    true
 }
 
 /// The pairs a `z=` part holds.
@@ -746,6 +767,12 @@ mod tests {
                 .iter()
                 .any(|e| e.message.contains("unknown field `bacth`"))
         );
+        // A bad value inside a list's item puts the list back whole.
+        let (state, dropped) =
+            decode_lenient(r#"v=1&cluster.requests=[{"count":-1}]&cnn.batch=8"#).unwrap();
+        assert_eq!(state.cluster, AppState::default().cluster);
+        assert_eq!(state.cnn.batch, 8);
+        assert!(dropped[0].path.starts_with("cluster"), "{dropped:?}");
         // The strict reader refuses the same link; a link that cannot be read at all
         // is refused by both.
         assert!(decode("v=1&tf.context=-5").is_err());

@@ -668,7 +668,10 @@ fn plain_message(message: &str) -> String {
                 .strip_prefix("floating point `")
                 .and_then(|f| f.strip_suffix('`'))
                 .and_then(|f| f.parse::<f64>().ok())
-                .is_some_and(|f| f.fract() == 0.0 && f >= max as f64);
+                // u64::MAX as f64 rounds up to 2⁶⁴, itself too large; u8 and u32 are exact.
+                .is_some_and(|f| {
+                    f.fract() == 0.0 && (f > max as f64 || (int == "u64" && f >= max as f64))
+                });
             // The type's own range (up to 18,446,744,073,709,551,615) is not the
             // field's: its check names that once the value reads as a whole number.
             return if found.starts_with("integer `-") {

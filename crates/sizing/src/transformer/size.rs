@@ -150,23 +150,24 @@ impl ModelRef {
                     Some(k) => FieldError::new(format!("{MODEL}.{k}"), e.message),
                     None => FieldError::new(MODEL, e.message),
                 })?;
-                // A pasted config equal to a zoo entry's is that zoo model, under
-                // the zoo's name unless the config names another repository (Qwen2-7B
-                // has Qwen2.5-7B-Instruct's shapes, and is still Qwen2-7B).
-                let same = zoo().iter().find(|m| m.imported.arch == imported.arch);
-                let path = map
+                // A pasted config equal to a zoo entry's is that zoo model, unless
+                // it names another repository (Qwen2-7B has Qwen2.5-7B-Instruct's
+                // shapes, and is still Qwen2-7B).
+                // Repositories compare by their last part, ignoring case
+                // ("Phi-3-mini-4k-instruct" is microsoft/Phi-3-mini-4k-instruct).
+                let last = |p: &str| p.trim().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_lowercase();
+                let other_repo = map
                     .get("_name_or_path")
                     .and_then(Value::as_str)
-                    .map(str::trim)
+                    .map(last)
                     .filter(|p| !p.is_empty());
-                let name = match (same, path) {
-                    (Some(m), Some(p)) if !m.entry.hf_repo.ends_with(p) => imported.name,
-                    (Some(m), _) => m.entry.name.clone(),
-                    (None, _) => imported.name,
-                };
+                let same = zoo().iter().find(|m| {
+                    m.imported.arch == imported.arch
+                        && other_repo.as_ref().is_none_or(|p| *p == last(&m.entry.hf_repo))
+                });
                 Ok(Resolved {
                     zoo_id: same.map(|m| m.entry.id.clone()),
-                    name,
+                    name: same.map_or(imported.name, |m| m.entry.name.clone()),
                     arch: imported.arch,
                     assumptions: imported.assumptions,
                 })
@@ -925,6 +926,14 @@ mod tests {
         qwen2.insert("_name_or_path".into(), "Qwen/Qwen2-7B".into());
         let resolved = ModelRef::Config(qwen2).resolve().unwrap();
         assert_eq!(resolved.name, "Qwen/Qwen2-7B");
+        assert_eq!(resolved.zoo_id, None);
+        // The zoo's own repository, however written, is the zoo model.
+        let mut own = zoo::find("qwen2.5-7b").unwrap().entry.config.clone();
+        own.insert(
+            "_name_or_path".into(),
+            "/models/qwen2.5-7b-instruct/".into(),
+        );
+        let resolved = ModelRef::Config(own).resolve().unwrap();
         assert_eq!(resolved.zoo_id.as_deref(), Some("qwen2.5-7b"));
         let s = TransformerScenario {
             arch: ArchEdits {

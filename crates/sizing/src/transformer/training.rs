@@ -821,7 +821,7 @@ pub fn training(
         };
         let frozen = frozen.div_ceil(split);
         // The base's formula ends with its bytes; a division follows it only when there is one.
-        let zero = if w.zero_stage >= 3 {
+        let zero = if w.zero_stage >= 3 && dp > 1 {
             format!(" ÷ {dp} (ZeRO-3)")
         } else {
             String::new()
