@@ -212,7 +212,7 @@ fn LabField(
     label: &'static str,
     inputmode: &'static str,
     text: RwSignal<String>,
-    error: Memo<Option<String>>,
+    error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     view! {
@@ -258,10 +258,11 @@ pub fn KernelLab() -> impl IntoView {
     let total = RwSignal::new(0usize);
     let running = RwSignal::new(false);
     let status = RwSignal::new(String::new());
-    // Each field's error, shown at the field as it is typed.
-    let tokens_error =
-        Memo::new(move |_| tokens.with(|t| sizing::input::parse_whole(t, 1, 4096).err()));
-    let sweep_error = Memo::new(move |_| sweep_text.with(|t| sparsities(t).err()));
+    // Each field read as it is typed: Run takes the values, the field shows the error.
+    let tokens_read = Memo::new(move |_| tokens.with(|t| sizing::input::parse_whole(t, 1, 4096)));
+    let sweep_read = Memo::new(move |_| sweep_text.with(|t| sparsities(t)));
+    let tokens_error = Signal::derive(move || tokens_read.with(|r| r.as_ref().err().cloned()));
+    let sweep_error = Signal::derive(move || sweep_read.with(|r| r.as_ref().err().cloned()));
     // The worker and the requests still to send live on this thread only.
     let worker: StoredValue<Option<TextWorker>, LocalStorage> = StoredValue::new_local(None);
     let pending: StoredValue<Vec<Request>, LocalStorage> = StoredValue::new_local(Vec::new());
@@ -340,10 +341,7 @@ pub fn KernelLab() -> impl IntoView {
             message.set(Some("The model has no weight matrix to measure.".into()));
             return;
         };
-        let (Ok(n), Ok(s)) = (
-            sizing::input::parse_whole(&tokens.get_untracked(), 1, 4096),
-            sparsities(&sweep_text.get_untracked()),
-        ) else {
+        let (Ok(n), Ok(s)) = (tokens_read.get_untracked(), sweep_read.get_untracked()) else {
             message.set(None);
             status.set(if rows.with_untracked(Vec::is_empty) {
                 "Not run: correct the marked field.".into()

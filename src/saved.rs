@@ -214,16 +214,13 @@ pub fn ScenarioBar() -> impl IntoView {
             format!("Saved \"{saved_as}\". It is listed under Saved scenarios.")
         });
     };
-    let too_long = RwSignal::new(false);
     let copy = move |_| {
         let written = s.link.get_untracked();
-        too_long.set(written.too_long());
         link_shown.set(true);
         if written.too_long() {
             list.status.set(Some(format!(
-                "This scenario is too large for a link ({} kB; a link holds {} kB): save it as a file instead.",
-                written.fragment.len().div_ceil(1000),
-                link::MAX_FRAGMENT_BYTES / 1000
+                "This scenario is too large for a link {}: save it as a file instead.",
+                link_sizes(&written)
             )));
             return;
         }
@@ -269,7 +266,7 @@ pub fn ScenarioBar() -> impl IntoView {
             <Show when=move || !link_text.with(String::is_empty)>
                 <input class="link-text" type="text" readonly data-testid="link-text" prop:value=move || link_text.get()/>
             </Show>
-            <Show when=move || too_long.get() || s.link.with(link::Encoded::too_long)>
+            <Show when=move || s.link.with(link::Encoded::too_long)>
                 <button type="button" data-testid="export-scenario" on:click=export_one>"Save as a file…"</button>
             </Show>
             <span class="status" data-testid="scenario-status" role="status">
@@ -282,14 +279,22 @@ pub fn ScenarioBar() -> impl IntoView {
             <Show when=move || s.link.with(link::Encoded::too_long)>
                 <p class="hint" data-testid="link-too-long" role="status">
                     {move || format!(
-                        "This scenario is too large for a link ({} kB; a link holds {} kB): the address bar keeps the last link that fit, and a reload opens that one. Save it here or as a file.",
-                        s.link.with(|l| l.fragment.len()).div_ceil(1000),
-                        link::MAX_FRAGMENT_BYTES / 1000
+                        "This scenario is too large for a link {}: the address bar keeps the last link that fit, and a reload opens that one. Save it here or as a file.",
+                        s.link.with(link_sizes)
                     )}
                 </p>
             </Show>
         </div>
     }
+}
+
+/// "(N kB; a link holds M kB)" for a state too large for a link.
+fn link_sizes(written: &link::Encoded) -> String {
+    format!(
+        "({} kB; a link holds {} kB)",
+        written.fragment.len().div_ceil(1000),
+        link::MAX_FRAGMENT_BYTES / 1000
+    )
 }
 
 /// The page's address with `written` as its fragment; `None` when too large for a link.

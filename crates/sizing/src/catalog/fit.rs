@@ -1013,31 +1013,33 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
         });
     }
     for t in &gpu.vgpu.mig_backed {
-        let (mut capacity, mut basis, mut note) =
-            match (t.framebuffer_mib, gpu.mig_profile(&t.gpu_instance)) {
-                (None, Some(p)) if t.vgpus_per_instance == 1 => {
-                    let (c, b, n) = mig_capacity(gpu, p, s);
-                    let c = c.saturating_sub(t.reserve_mib.saturating_mul(MIB));
-                    (c, b, format!("{n} (the {} instance behind it)", p.name))
-                }
-                _ => framebuffer(
-                    t.framebuffer_mib,
-                    t.memory_gb,
-                    t.reserve_mib,
-                    gpu,
-                    &FitSettings {
-                        ecc: false,
-                        ..s.clone()
-                    },
-                ),
-            };
+        let reserve = t.reserve_mib.saturating_mul(MIB);
+        // The GPU instance under the vGPU, and what it holds.
+        let instance = gpu
+            .mig_profile(&t.gpu_instance)
+            .map(|p| (p, mig_capacity(gpu, p, s)));
+        let (mut capacity, mut basis, mut note) = match (t.framebuffer_mib, &instance) {
+            (None, Some((p, (c, b, n)))) if t.vgpus_per_instance == 1 => (
+                c.saturating_sub(reserve),
+                *b,
+                format!("{n} (the {} instance behind it)", p.name),
+            ),
+            _ => framebuffer(
+                t.framebuffer_mib,
+                t.memory_gb,
+                t.reserve_mib,
+                gpu,
+                &FitSettings {
+                    ecc: false,
+                    ..s.clone()
+                },
+            ),
+        };
         // A vGPU holds no more than its share of the GPU instance under it: a
         // framebuffer (published, or the name's size) above the instance's usable
         // memory is capped there.
-        if let Some(p) = gpu.mig_profile(&t.gpu_instance) {
-            let (c, b, n) = mig_capacity(gpu, p, s);
-            let share = (c / u64::from(t.vgpus_per_instance.max(1)))
-                .saturating_sub(t.reserve_mib.saturating_mul(MIB));
+        if let Some((p, (c, b, n))) = instance {
+            let share = (c / u64::from(t.vgpus_per_instance.max(1))).saturating_sub(reserve);
             if share < capacity {
                 let per = if t.vgpus_per_instance > 1 {
                     format!(" shared by {} vGPUs", t.vgpus_per_instance)

@@ -529,9 +529,6 @@ fn put_back(root: &mut Value, e: &FieldError) -> bool {
             None => break,
         }
     }
-    if path.is_empty() {
-        return false;
-    }
     if known < path.len() {
         path.truncate(known + 1);
     }

@@ -468,7 +468,7 @@ impl Architecture {
             ));
         }
         let kv = self.kv_heads.max(1);
-        (self.mla.is_none() && !kv.is_multiple_of(tp) && !tp.is_multiple_of(kv)).then(|| {
+        (!self.heads_per_gpu(1).accept(tp)).then(|| {
             format!(
                 "{tp} GPUs neither divide the {kv} key/value heads nor hold whole copies of them: \
                  use a degree that divides {kv} or is a multiple of it"
