@@ -113,6 +113,19 @@ impl<'a, 't> At<'a, 't> {
     }
 }
 
+/// Whole-number types also take a number written with a zero fraction (`8.0`,
+/// `1e3`), as a hand-edited or generated file may have it; anything else is
+/// read as [`At::deserialize_any`] reads it.
+macro_rules! whole_numbers {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Error> {
+                self.deserialize_whole(visitor)
+            }
+        )*
+    };
+}
+
 impl<'a> de::Deserializer<'a> for At<'a, '_> {
     type Error = Error;
 
@@ -265,9 +278,36 @@ impl<'a> de::Deserializer<'a> for At<'a, '_> {
         visitor.visit_unit()
     }
 
+    whole_numbers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+    }
+
     forward_to_deserialize_any! {
         <W: Visitor<'a>>
-        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+        i128 u128 f32 f64 char bytes byte_buf
+    }
+}
+
+impl<'a> At<'a, '_> {
+    fn deserialize_whole<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Error> {
+        // 2^64 and −2^63: the first floats outside u64 and i64.
+        const U64_END: f64 = 18_446_744_073_709_551_616.0;
+        const I64_START: f64 = -9_223_372_036_854_775_808.0;
+        if let Value::Number(n) = self.value
+            && n.as_u64().is_none()
+            && n.as_i64().is_none()
+            && let Some(f) = n.as_f64()
+            && f.fract() == 0.0
+        {
+            if (0.0..U64_END).contains(&f) {
+                return visitor.visit_u64(f as u64);
+            }
+            if (I64_START..0.0).contains(&f) {
+                return visitor.visit_i64(f as i64);
+            }
+        }
+        de::Deserializer::deserialize_any(self, visitor)
     }
 }
 
@@ -583,6 +623,38 @@ mod tests {
             (".".into(), "missing field `name`".into())
         );
         assert_eq!(fails(json!([1])).0, "[0]");
+    }
+
+    #[test]
+    fn a_whole_number_may_carry_a_zero_fraction() {
+        let host =
+            |count: serde_json::Value| json!({"name": "h", "gpus": [{"id": "a", "count": count}]});
+        for (count, read) in [(json!(8.0), 8), (json!(1e3), 1000), (json!(0.0), 0)] {
+            assert_eq!(
+                deserialize::<Host>(&host(count)).unwrap().gpus[0].count,
+                read
+            );
+        }
+        // A fraction, a negative, or past u32 still fails where it was written.
+        assert_eq!(
+            fails(host(json!(2.5))),
+            (
+                "gpus[0].count".into(),
+                "invalid type: floating point `2.5`, expected u32".into()
+            )
+        );
+        assert_eq!(
+            fails(host(json!(-2.0))).1,
+            "invalid value: integer `-2`, expected u32"
+        );
+        assert_eq!(
+            fails(host(json!(5e9))).1,
+            "invalid value: integer `5000000000`, expected u32"
+        );
+        assert_eq!(
+            fails(host(json!(1e20))).1,
+            "invalid type: floating point `1e+20`, expected u32"
+        );
     }
 
     #[test]

@@ -775,6 +775,24 @@ fn a_short_file_takes_the_opening_values() {
     assert_eq!(r.model.name, "Mistral-7B-v0.1");
 }
 
+/// A whole number written with a zero fraction, as generated files have them,
+/// reads as that number; a fraction is refused where it was written.
+#[test]
+fn whole_numbers_may_carry_a_zero_fraction() {
+    let s =
+        parse(r#"{"version":1.0,"workload":{"cnn":{"network":"resnet50","batch":8.0}}}"#).unwrap();
+    let Workload::Cnn(c) = &s.workload else {
+        panic!("a CNN")
+    };
+    assert_eq!(c.batch, 8);
+    let e = parse(r#"{"version":1,"workload":{"cnn":{"batch":2.5}}}"#).unwrap_err();
+    assert_eq!(e.path, "workload.cnn.batch");
+    assert_eq!(
+        field_of(r#"{"version":1.5,"workload":{"cnn":{}}}"#),
+        "version"
+    );
+}
+
 /// Every choice is written in files and links with the id the app's menus use.
 #[test]
 fn choices_are_written_with_their_ids() {

@@ -596,7 +596,12 @@ pub(crate) fn check_version(v: Option<&Value>, what: &str) -> Result<u32, FieldE
         None => err(format!(
             "is missing; a {what} starts with \"version\": {VERSION}"
         )),
-        Some(Value::Number(n)) => match n.as_u64() {
+        // `1.0` is version 1, as a zero fraction is whole everywhere in a file.
+        Some(Value::Number(n)) => match n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && (0.0..4_294_967_296.0).contains(f))
+                .map(|f| f as u64)
+        }) {
             Some(0) => err(format!(
                 "0 is not a {what} version; versions start at 1 (this headroom writes {VERSION})"
             )),
