@@ -9,7 +9,7 @@ use sizing::catalog::{Catalog, Gpu, Rate, RateStatus, time_slice_ms};
 use crate::bind::{ALL, optional};
 use crate::browser::download::download;
 use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
-use crate::state::{BUNDLED, InputsStoreFields, Shared};
+use crate::state::{BUNDLED, InputsStoreFields, Kept, Shared};
 use crate::widgets::{Check, Choice, options};
 use reactive_stores::Field;
 use sizing::scenario::link::CatalogView;
@@ -48,12 +48,16 @@ pub fn CatalogPage() -> impl IntoView {
     let import_text = move |name: String, text: String| match Catalog::from_json(&text) {
         Ok(c) => {
             let n = c.gpus.len();
-            active.catalog.set(c);
-            active.origin.set(name.clone());
+            active.import(name.clone(), &text, c);
             import_error.set(None);
-            import_note.set(Some(format!(
-                "Imported {name}: {n} GPUs. Every fit now uses it until this page is reloaded; export it to keep it."
-            )));
+            import_note.set(Some(match active.kept.get_untracked() {
+                Kept::NotKept(why) => format!(
+                    "Imported {name}: {n} GPUs. Every fit now uses it until this page is reloaded, as {why}; export it to keep it."
+                ),
+                _ => format!(
+                    "Imported {name}: {n} GPUs. Every fit now uses it, on the next visits too, until you go back to the bundled catalog."
+                ),
+            }));
             view.update(|v| v.gpu = None);
         }
         Err(e) => {
@@ -116,7 +120,14 @@ pub fn CatalogPage() -> impl IntoView {
                     let n = active.catalog.with(|c| c.gpus.len());
                     let origin = active.origin.get();
                     if origin == BUNDLED {
-                        format!("Bundled catalog: {n} GPUs with their MIG profiles and vGPU C-series types, each with its sources.")
+                        let bundled = format!("Bundled catalog: {n} GPUs with their MIG profiles and vGPU C-series types, each with its sources.");
+                        match active.kept.get() {
+                            Kept::Reading(name) => format!("{bundled} Reading {name}, imported on an earlier visit…"),
+                            Kept::Unreadable(name, why) => format!("{bundled} {name}, imported on an earlier visit, could not be read again: {why}."),
+                            _ => bundled,
+                        }
+                    } else if active.kept.with(|k| *k == Kept::Kept) {
+                        format!("Imported catalog {origin}: {n} GPUs (kept in this browser).")
                     } else {
                         format!("Imported catalog {origin}: {n} GPUs (until this page is reloaded).")
                     }

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::bind::{ALL, Bind, TextBinding, optional};
 use crate::glossary::Term;
-use crate::state::{ActiveCatalog, InputsStoreFields, Shared};
+use crate::state::{ActiveCatalog, BUNDLED, InputsStoreFields, Kept, Shared};
 use crate::widgets::{BelowFold, Check, Choice, TextField, ToggleButton, options};
 use crate::{choice, flag, text};
 
@@ -91,6 +91,7 @@ pub fn FitsPanel(
                 <Term id="c-series">"vGPU C-series"</Term>" type ("<Term id="time-sliced">"time-sliced"</Term>" or "
                 <Term id="mig-backed">"MIG-backed"</Term>") in the catalog that holds this workload, smallest first."
             </p>
+            {move || catalog_words(catalog).map(|t| view! { <p class="hint" role="status" data-testid=format!("{prefix}fits-catalog")>{t}</p> })}
             <div class="fleet-field">
                 <TextField
                     id=format!("{prefix}fleet")
@@ -209,6 +210,25 @@ struct Rows {
 
 /// The answer: recommendations, every option (a keyed table: a change touches
 /// only the cells whose text changes) and the multi-GPU counts.
+/// Which catalog the options come from, when it is not the bundled one (or an
+/// imported one from an earlier visit is being read, or could not be).
+fn catalog_words(c: ActiveCatalog) -> Option<String> {
+    match c.kept.get() {
+        Kept::Reading(name) => return Some(format!("Reading your catalog {name} again…")),
+        Kept::Unreadable(name, why) => {
+            return Some(format!(
+                "Your catalog {name} could not be read again ({why}); the bundled catalog is in use."
+            ));
+        }
+        _ => {}
+    }
+    let origin = c.origin.get();
+    (origin != BUNDLED).then(|| {
+        let n = c.catalog.with(|c| c.gpus.len());
+        format!("Options from the imported catalog ({origin}, {n} GPUs); the Catalog page goes back to the bundled one.")
+    })
+}
+
 #[component]
 fn FitsResult(
     /// The catalog the options come from (each recommendation draws its GPU).

@@ -12,6 +12,8 @@ use std::task::{Context, Poll, Waker};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
+use sizing::catalog::Catalog;
+
 use crate::catalog_page::CatalogPage;
 use crate::cnn::CnnPage;
 use crate::compress_page::CompressPage;
@@ -20,6 +22,7 @@ use crate::known::KnownPage;
 use crate::place_page::PlacementPage;
 use crate::precision_page::PrecisionPage;
 use crate::saved::SavedPage;
+use crate::state::Unread;
 
 /// `split_page!(view, build, preload, module, Page)`: `build` builds `<Page/>`
 /// and, in the split build, is the split point of module `module` (`preload`
@@ -89,6 +92,33 @@ split_page!(
     glossary_page,
     GlossaryPage
 );
+
+/// Reads a catalog an earlier visit kept. Its reader is the catalog page's
+/// (the code that checks a catalog file), so in the split build this fetches
+/// that page's module, and only when a catalog was kept.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(
+        catalog_page,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible
+    )
+)]
+fn read_catalog_in_module(text: String) -> Result<Result<Catalog, String>, SplitLoaderError> {
+    Ok(Catalog::from_json(&text).map_err(|e| e.to_string()))
+}
+
+/// A kept catalog, read again; see [`crate::state::ActiveCatalog`].
+pub async fn read_catalog(text: String) -> Result<Catalog, Unread> {
+    #[cfg(feature = "split")]
+    let read = read_catalog_in_module(text).await;
+    #[cfg(not(feature = "split"))]
+    let read = read_catalog_in_module(text);
+    match read {
+        Ok(read) => read.map_err(Unread::Refused),
+        Err(_) => Err(Unread::Fetch),
+    }
+}
 
 /// The future's value if it is ready at its first poll.
 #[cfg(feature = "split")]

@@ -32,7 +32,7 @@ use sizing::speed::form::SpeedForm;
 use sizing::transformer::form::TransformerForm;
 
 use crate::browser::location::use_location_fragment;
-use crate::browser::storage::use_local_storage;
+use crate::browser::storage::{StorageError, use_local_storage};
 
 /// Everything the user sets, numbers as typed. A link holds the [`AppState`]
 /// these inputs mean ([`Shared::state`]).
@@ -122,21 +122,103 @@ pub struct ActiveCatalog {
     pub catalog: RwSignal<Catalog>,
     /// Where it came from, for display: [`BUNDLED`] or the imported file's name.
     pub origin: RwSignal<String>,
+    /// Whether an imported catalog is kept in this browser for the next visit.
+    pub kept: RwSignal<Kept>,
 }
 
 pub const BUNDLED: &str = "bundled";
+
+/// An imported catalog's text is kept under this key of the browser's local
+/// storage, after its name and a line break, and read again on the next visit.
+const CATALOG_KEY: &str = "headroom.catalog";
+
+/// What became of an imported catalog across visits.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kept {
+    /// The bundled catalog is in use; nothing is kept.
+    Nothing,
+    /// The imported catalog in use is kept in this browser.
+    Kept,
+    /// The browser would not keep the imported catalog: it lasts until a reload.
+    NotKept(StorageError),
+    /// The catalog an earlier visit imported (its name) is being read again.
+    Reading(String),
+    /// The catalog an earlier visit imported (its name) could not be read again
+    /// (why); the bundled catalog is in use. A catalog this headroom refuses is
+    /// forgotten; one whose reader could not be fetched is tried on the next visit.
+    Unreadable(String, String),
+}
+
+/// Why a kept catalog was not read again.
+pub enum Unread {
+    /// The catalog page's code could not be fetched (the network is off).
+    Fetch,
+    /// This headroom refuses the catalog (a newer format, say): why.
+    Refused(String),
+}
 
 impl ActiveCatalog {
     fn new() -> ActiveCatalog {
         ActiveCatalog {
             catalog: RwSignal::new(Catalog::bundled().clone()),
             origin: RwSignal::new(BUNDLED.to_string()),
+            kept: RwSignal::new(Kept::Nothing),
         }
     }
 
+    /// Uses `catalog`, read from `text` and named `name`, and keeps the text in
+    /// this browser for the next visit where the browser allows it.
+    pub fn import(&self, name: String, text: &str, catalog: Catalog) {
+        let name = name.replace(['\n', '\r'], " ");
+        let stored = use_local_storage(CATALOG_KEY).write(&format!("{name}\n{text}"));
+        self.catalog.set(catalog);
+        self.origin.set(name);
+        self.kept.set(match stored {
+            Ok(()) => Kept::Kept,
+            Err(e) => Kept::NotKept(e),
+        });
+    }
+
+    /// Back to the bundled catalog; the imported one is no longer kept.
     pub fn reset(&self) {
+        let _ = use_local_storage(CATALOG_KEY).remove();
         self.catalog.set(Catalog::bundled().clone());
         self.origin.set(BUNDLED.to_string());
+        self.kept.set(Kept::Nothing);
+    }
+
+    /// Reads again the catalog an earlier visit kept, if any. Until it is read
+    /// the bundled catalog is in use, and the Fits panels say so.
+    fn restore(self) {
+        let stored = use_local_storage(CATALOG_KEY);
+        let Ok(Some(kept)) = stored.read() else {
+            return;
+        };
+        let (name, text) = kept.split_once('\n').unwrap_or(("your catalog", ""));
+        let (name, text) = (name.to_string(), text.to_string());
+        self.kept.set(Kept::Reading(name.clone()));
+        leptos::task::spawn_local(async move {
+            let read = crate::lazy_pages::read_catalog(text).await;
+            // An import or a reset made meanwhile stands.
+            if !matches!(self.kept.get_untracked(), Kept::Reading(_)) {
+                return;
+            }
+            match read {
+                Ok(catalog) => {
+                    self.catalog.set(catalog);
+                    self.origin.set(name);
+                    self.kept.set(Kept::Kept);
+                }
+                Err(Unread::Fetch) => self.kept.set(Kept::Unreadable(
+                    name,
+                    "its reader could not be fetched; it is tried again on the next visit".into(),
+                )),
+                Err(Unread::Refused(why)) => {
+                    let _ = stored.remove();
+                    self.kept.set(Kept::Unreadable(name, why));
+                }
+            }
+        });
     }
 }
 
@@ -430,6 +512,7 @@ impl Shared {
         }
         sync_with_url(shared);
         keep_fleet(shared);
+        shared.catalog.restore();
         shared
     }
 

@@ -60,13 +60,40 @@ test('an imported GPU is offered in the fits', async ({ cnn, catalog }) => {
   mine.name = 'Lab GPU 24GB';
   json.gpus.push(mine);
   await catalog.importPasted(JSON.stringify(json));
-  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs (until this page is reloaded).');
+  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs (kept in this browser).');
   await expect(catalog.field('gpu-lab-gpu')).toBeVisible();
   await cnn.page.getByTestId('tab-cnn').click();
   await cnn.everyOption();
   await expect(cnn.field('cnn-fit-lab-gpu-full')).toBeVisible();
+  await expect(cnn.field('cnn-fits-catalog')).toHaveText(
+    'Options from the imported catalog (the pasted catalog, 35 GPUs); the Catalog page goes back to the bundled one.',
+  );
+
+  // Kept in this browser: a reload reads it again (the catalog page's module is fetched for it).
+  await cnn.page.reload();
+  await expect(cnn.field('cnn-fits-catalog')).toContainText('the pasted catalog, 35 GPUs');
+  await cnn.everyOption();
+  await expect(cnn.field('cnn-fit-lab-gpu-full')).toBeVisible();
+
   await cnn.page.getByTestId('tab-catalog').click();
+  await expect(catalog.field('catalog-origin')).toHaveText('Imported catalog the pasted catalog: 35 GPUs (kept in this browser).');
   await catalog.field('reset-catalog').click();
+  await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 34 GPUs');
+  await cnn.page.reload();
+  await expect(catalog.field('catalog-origin')).toHaveText(/^Bundled catalog: 34 GPUs [^.]*sources\.$/);
+  await cnn.page.getByTestId('tab-cnn').click();
+  await expect(cnn.field('cnn-fits')).toBeVisible();
+  await expect(cnn.field('cnn-fits-catalog')).toHaveCount(0);
+});
+
+test('a kept catalog this headroom refuses is said and forgotten', async ({ page, catalog }) => {
+  await page.goto('./');
+  await page.evaluate(() => localStorage.setItem('headroom.catalog', 'old.json\n{"schema_version": 99, "gpus": []}'));
+  await page.reload();
+  await expect(page.getByTestId('tf-fits-catalog')).toContainText('Your catalog old.json could not be read again (');
+  await expect(page.getByTestId('tf-fits-catalog')).toContainText('the bundled catalog is in use.');
+  expect(await page.evaluate(() => localStorage.getItem('headroom.catalog'))).toBeNull();
+  await page.getByTestId('tab-catalog').click();
   await expect(catalog.field('catalog-origin')).toContainText('Bundled catalog: 34 GPUs');
 });
 

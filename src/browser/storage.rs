@@ -56,6 +56,13 @@ impl UseLocalStorageReturn {
             .set_item(self.key, text)
             .map_err(|_| StorageError::Refused)
     }
+
+    /// Forgets the key.
+    pub fn remove(&self) -> Result<(), StorageError> {
+        local_storage()?
+            .remove_item(self.key)
+            .map_err(|_| StorageError::Refused)
+    }
 }
 
 /// Local storage under `key`.
