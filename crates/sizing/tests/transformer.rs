@@ -737,19 +737,28 @@ fn vllm_profiles_its_sampler_on_max_num_seqs_requests() {
     }
     // Fewer sequences than vLLM's default max_num_seqs: 256 requests are sampled,
     // 256 × 128,256 × 16 B = 525,336,576 B, below the forward pass over 8,192
-    // tokens: 8,192 × (2 × 4,096 + 28,672) × 2 B = 603,979,776 B.
+    // tokens: the residual stream and the normalised input (2 × 4,096), the
+    // gate-and-up output (2 × 14,336) beside its activated half (14,336), × 2 B
+    // = 838,860,800 B.
     let e = served(16, 1, ServingEngine::Vllm);
     assert_eq!(
         e.bytes(TermKind::Activations),
-        8_192 * (2 * 4_096 + 28_672) * 2
+        8_192 * (2 * 4_096 + 2 * 14_336 + 14_336) * 2
     );
+    assert_eq!(e.bytes(TermKind::Activations), 838_860_800);
     // Other engines: the forward workspace and the logits of the sequences asked.
     let e = served(16, 1, ServingEngine::Generic);
     assert_eq!(
         e.bytes(TermKind::Activations),
-        8_192 * (2 * 4_096 + 28_672) * 2
+        8_192 * (2 * 4_096 + 2 * 14_336 + 14_336) * 2
     );
     assert_eq!(e.bytes(TermKind::Logits), 16 * 128_256 * 4);
+    // Split over two GPUs, each holds its half of the FFN's intermediates.
+    let e = served(16, 2, ServingEngine::Generic);
+    assert_eq!(
+        e.bytes(TermKind::Activations),
+        8_192 * (2 * 4_096 + (2 * 14_336 + 14_336) / 2) * 2
+    );
 }
 
 /// llama.cpp's own buffer lines. Its CI at build 2459 (github.com/ggml-org/ci

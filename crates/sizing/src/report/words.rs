@@ -655,7 +655,7 @@ pub fn fit_bar(capacity: u64, demand: u64, needed: u64, u: ByteUnits) -> String 
     }
 }
 
-/// One GPU drawn as its slots, in words: "4 per GPU of 85.90 GB: each 17.97 GB of
+/// One GPU drawn as its slots, in words: "4 per GPU of 85.90 GB: each 18.09 GB of
 /// 20.94 GB used".
 pub fn gpu_slots(instances: u32, gpu_memory: u64, slot: u64, demand: u64, u: ByteUnits) -> String {
     format!(
@@ -667,7 +667,7 @@ pub fn gpu_slots(instances: u32, gpu_memory: u64, slot: u64, demand: u64, u: Byt
 }
 
 /// The memory bar's reference option in words: "Against NVIDIA A10 (your GPU):
-/// 17.97 GB used + 1.80 GB margin = 19.77 GB of 24.16 GB usable; 4.39 GB left."
+/// 18.09 GB used + 1.81 GB margin = 19.90 GB of 24.16 GB usable; 4.26 GB left."
 pub fn against(a: &crate::report::chart::Against, u: ByteUnits) -> String {
     let whose = if a.mine {
         " (your GPU)"

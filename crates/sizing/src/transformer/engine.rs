@@ -265,8 +265,13 @@ pub const VLLM_NON_TORCH: [(u32, u64); 3] = [
 /// over 59 runs, about 0.3 GiB + 18 MiB per decoder layer on the GPU for dense
 /// models (Llama-3.1-8B, 32 layers: 0.91 GiB; Llama-3.3-70B, 80 layers at
 /// tensor parallel 2: 1.79 GiB; 8 layers per GPU at pipeline parallel 4: 0.51
-/// GiB), more for mixtures of experts. `layers` are the decoder layers on
-/// the GPU. `nvlink_group`: the GPU is one of a tensor-parallel group joined
+/// GiB; a fit over 51 dense runs: 0.36 GiB + 16.4 MiB per layer, within 0.24
+/// GiB of every run), more for most mixtures of experts: 0.93 GiB for
+/// Mixtral-8x7B at tensor parallel 2 (this rule: 0.86), 1.10 for
+/// Qwen1.5-MoE-A2.7B (0.72), 1.41 for Qwen3-30B-A3B (1.14), 1.57 for
+/// DeepSeek-V2-Lite (0.77) — 20–48 MiB per layer, following neither the
+/// number of experts nor the experts per token over seven such models, so no
+/// rule of its own. `layers` are the decoder layers on the GPU. `nvlink_group`: the GPU is one of a tensor-parallel group joined
 /// by NVLink, whose process group 0.19 counts in the context (1.53 GiB);
 /// otherwise 0.51 GiB. GPUs joined only by PCIe open few NCCL channels: eight
 /// L40S at tensor parallel 8 found 0.49 GiB in use before vLLM 0.10.2 measured

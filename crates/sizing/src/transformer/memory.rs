@@ -320,17 +320,33 @@ fn encoder_tokens(arch: &Architecture, w: &InferenceWorkload) -> u64 {
 
 /// Widest per-token intermediate of any block: QKV or FFN, on one GPU.
 fn widest_intermediate(arch: &Architecture, tp: u64) -> u64 {
-    let gate = |inner: u64| match arch.ffn_kind {
-        super::arch::FfnKind::Plain => inner,
-        super::arch::FfnKind::Gated => 2 * inner,
+    widest(arch, tp, false)
+}
+
+/// What the widest block keeps alive at once per token, on one GPU: its
+/// projection's output beside what is made of it — the FFN's (gate and) up
+/// output beside its activated half (SiLU-and-mul) or its GELU output, the QKV
+/// beside the attention's output.
+fn widest_live(arch: &Architecture, tp: u64) -> u64 {
+    widest(arch, tp, true)
+}
+
+fn widest(arch: &Architecture, tp: u64, live: bool) -> u64 {
+    let ffn_out = |inner: u64| {
+        let out = match arch.ffn_kind {
+            super::arch::FfnKind::Plain => inner,
+            super::arch::FfnKind::Gated => 2 * inner,
+        };
+        if live { out + inner } else { out }
     };
     let qkv = match &arch.mla {
         Some(m) => arch.q_dim() + u64::from(arch.heads) * (m.qk_nope_head_dim + m.v_head_dim),
         None => arch.q_dim() + 2 * arch.kv_dim(),
     };
-    let dense = gate(arch.ffn);
+    let qkv = if live { qkv + arch.q_dim() } else { qkv };
+    let dense = ffn_out(arch.ffn);
     let moe = arch.moe.map_or(0, |m| {
-        (u64::from(m.experts_per_token) + u64::from(m.shared_experts)) * gate(m.expert_ffn)
+        (u64::from(m.experts_per_token) + u64::from(m.shared_experts)) * ffn_out(m.expert_ffn)
     });
     let ffn = if arch.moe.is_some_and(|m| m.first_dense_layers == 0) {
         moe
@@ -373,12 +389,13 @@ fn activations(arch: &Architecture, w: &InferenceWorkload) -> Result<(u64, Strin
             ),
         )
     };
-    let width = 2 * arch.hidden + widest_intermediate(arch, tp);
+    let widest = widest_live(arch, tp);
+    let width = 2 * arch.hidden + widest;
     let live = tokens as f64 * width as f64 * act_bytes;
     let mut formula = format!(
-        "{token_note} × (2 × {} hidden + {} widest projection{}) × {} B ({})",
+        "{token_note} × (2 × {} hidden + {} in the widest block: its projection's output and its activation{}) × {} B ({})",
         g(arch.hidden),
-        g(widest_intermediate(arch, tp)),
+        g(widest),
         if tp > 1 { " per GPU" } else { "" },
         act_bytes,
         act.name()
@@ -642,7 +659,7 @@ pub fn inference(
                 "Activation workspace",
                 act,
                 formula,
-                "The largest intermediates alive at once in one forward pass: the residual stream, the normalised input and the widest projection output. Engines keep more (sampler buffers, CUDA-graph pools), hence a wide band: vLLM measured a 1.26 GiB peak for Llama-3-8B (PR #10511), 2.2× this formula's 0.60 GB at an 8,192-token prefill.",
+                "The largest intermediates alive at once in one forward pass: the residual stream, the normalised input, and the widest block's projection output beside its activation (a gated FFN's gate-and-up output and its activated half; for a mixture of experts, per expert chosen). Engines keep more (fused kernels' workspaces, CUDA-graph pools), hence a wide band: vLLM measured a 1.26 GiB peak for Llama-3-8B (PR #10511), 1.6× this formula's 0.84 GB at an 8,192-token prefill, and 0.77 GiB for CodeLlama-7B (vLLM 0.19), 1.2× its 0.68 GB.",
             )
             .band(0.5, 3.0),
         ),
