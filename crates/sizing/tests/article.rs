@@ -67,12 +67,37 @@ fn vgg16_parameters_per_layer_match_the_article_table() {
         a.layers[0].param_formula.as_deref(),
         Some("64 × (3 × 3) × 3 + 64")
     );
+    let layer = |name: &str| a.layers.iter().find(|l| l.name == name).unwrap();
     assert_eq!(
-        a.layers[19].param_formula.as_deref(),
+        layer("fc1").param_formula.as_deref(),
         Some("25,088 × 4,096 + 4,096")
     );
     // Flatten: 512 maps of 7 x 7 become 25,088 activations.
-    assert_eq!(a.layers[18].output, Shape::Vector { len: 25_088 });
+    assert_eq!(layer("flatten").output, Shape::Vector { len: 25_088 });
+    // torchvision's adaptive pool to 7×7 passes 224×224's maps through: no copy.
+    assert!(layer("avgpool").view);
+}
+
+/// The article: a network's parameters do not depend on the image size. VGG-16
+/// (as torchvision builds it, with an adaptive pool before the classifier) on a
+/// 3840×2160 frame keeps its 138,357,544 parameters; its feature maps grow with
+/// the pixels.
+#[test]
+fn vgg16_keeps_its_parameters_at_any_image_size() {
+    let small = vgg16();
+    let big = analyze(&Preset::Vgg16.network(), ImageInput::new(2160, 3840, 3)).unwrap();
+    assert_eq!(big.params, 138_357_544);
+    let pool = big.layers.iter().find(|l| l.name == "avgpool").unwrap();
+    assert!(!pool.view);
+    assert_eq!(
+        pool.output,
+        Shape::Map {
+            height: 7,
+            width: 7,
+            channels: 512
+        }
+    );
+    assert!(big.feature_elements > 150 * small.feature_elements);
 }
 
 #[test]
@@ -89,7 +114,9 @@ fn vgg16_weights_take_553_430_176_bytes_in_fp32() {
     // Per-layer bytes: conv1_2 is "36928 parameters x 4 bytes = 147 kb" (147,712 B).
     let rows = layer_bytes(&a, &workload(32, Mode::Training)).unwrap();
     assert_eq!(rows[1].param_bytes, 147_712);
-    assert_eq!(rows[19].param_bytes, 411_058_176);
+    // fc1: 25,088 × 4,096 + 4,096 parameters × 4 B.
+    let fc1 = a.layers.iter().position(|l| l.name == "fc1").unwrap();
+    assert_eq!(rows[fc1].param_bytes, 411_058_176);
 }
 
 #[test]

@@ -342,14 +342,19 @@ fn derive(kind: &LayerKind, inputs: &[Shape]) -> Result<Derived, Problem> {
             }))
         }
         LayerKind::AdaptiveAvgPool { output } => {
-            let (_, _, c) = need_map(input)?;
+            let (h, w, c) = need_map(input)?;
             let oh = positive(output.h, "the output height")?;
             let ow = positive(output.w, "the output width")?;
-            Ok(plain(Shape::Map {
-                height: oh,
-                width: ow,
-                channels: c,
-            }))
+            // At its input's own size the pool passes the map through: a view
+            // (VGG-16 and AlexNet at 224×224 stay the article's figures).
+            Ok(Derived {
+                view: (oh, ow) == (h, w),
+                ..plain(Shape::Map {
+                    height: oh,
+                    width: ow,
+                    channels: c,
+                })
+            })
         }
         LayerKind::Flatten => {
             let len = input.elements().ok_or(Problem::TooLarge)?;

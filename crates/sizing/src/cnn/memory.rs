@@ -131,6 +131,18 @@ pub enum TermKind {
 }
 
 impl TermKind {
+    pub const ALL: [TermKind; 9] = [
+        TermKind::Weights,
+        TermKind::Buffers,
+        TermKind::Gradients,
+        TermKind::MasterWeights,
+        TermKind::OptimizerState,
+        TermKind::FeatureMaps,
+        TermKind::InputBatch,
+        TermKind::PeakFeatureMaps,
+        TermKind::RuntimeOverhead,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             TermKind::Weights => "weights",
@@ -335,8 +347,9 @@ TermKind::PeakFeatureMaps,
 "Feature maps (peak)",
 b,
 format!(
-                    "{} values per image × {batch} images × {per} ({pn}) = {}",
+                    "{} values per image × {} × {per} ({pn}) = {}",
                     group_digits(peak.elements),
+                    crate::units::count(batch, "image", "images"),
                     fmt_bytes(b)
                 ),
 format!(
@@ -452,8 +465,9 @@ TermKind::FeatureMaps,
 "Feature maps",
 fm,
 format!(
-            "{} values per image × {batch} images × {per} ({pn}) = {}",
+            "{} values per image × {} × {per} ({pn}) = {}",
             group_digits(analysis.feature_elements),
+            crate::units::count(batch, "image", "images"),
             fmt_bytes(fm)
         ),
 "Every layer's output stays in memory from the forward pass until the backward pass has used it \
@@ -468,8 +482,9 @@ format!(
         "Input batch",
         ib,
         format!(
-            "{input_shape} = {} values × {batch} images × {per} ({pn}) = {}",
+            "{input_shape} = {} values × {} × {per} ({pn}) = {}",
             group_digits(analysis.input_elements),
+            crate::units::count(batch, "image", "images"),
             fmt_bytes(ib)
         ),
         "The batch of images on the GPU, already converted to the compute format.",

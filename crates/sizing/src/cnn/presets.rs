@@ -44,7 +44,9 @@ impl Preset {
             Preset::Vgg16 => {
                 "Simonyan & Zisserman 2014 (arXiv 1409.1556), configuration D, as tabulated in \
                  \"Training vs Inference – Memory Consumption by Neural Networks\" (frankdenneman.nl, 2022): \
-                 13 conv layers, 5 max pools, 3 fully connected; 138,357,544 parameters."
+                 13 conv layers, 5 max pools, 3 fully connected; 138,357,544 parameters. \
+                 As in torchvision.models.vgg16, an adaptive average pool to 7×7 before the \
+                 classifier keeps those parameters at any image size."
             }
             Preset::ResNet50 => {
                 "He et al. 2015 (arXiv 1512.03385), as built by torchvision.models.resnet50 \
@@ -139,6 +141,14 @@ fn vgg16() -> Network {
         }
         b.pool(&format!("pool{stage}"), PoolOp::Max, 2, 2, 0);
     }
+    // As torchvision.models.vgg16: the classifier takes 7×7×512 = 25,088 values
+    // whatever the image size (at 224×224 the pool passes them through).
+    b.push(Layer::new(
+        "avgpool",
+        LayerKind::AdaptiveAvgPool {
+            output: Pair::square(7),
+        },
+    ));
     b.push(Layer::new("flatten", LayerKind::Flatten));
     b.fc("fc1", 4096).fc("fc2", 4096).fc("fc3", 1000);
     b.build()

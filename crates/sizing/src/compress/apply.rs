@@ -232,7 +232,7 @@ fn notes(c: &Compression, applies: bool) -> Vec<String> {
         ));
     }
     if matches!(c.pruning, Pruning::Unstructured | Pruning::Block) {
-        n.push("Iterative pruning fine-tunes after every step; NVIDIA and the seeds' article warn that fine-tuning a pruned network can take 3× the original training or more.".into());
+        n.push("Iterative pruning fine-tunes after every step, and that fine-tuning \"could exceed the original training time by a factor of 3 or sometimes even more\", with no guarantee of success (\"Training vs Inference – Network Compression\", frankdenneman.nl, 2022).".into());
     }
     n
 }

@@ -558,8 +558,9 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
         }
     };
     let csr = |kept: u64| {
+        let (ic, widened) = index_width(i, m.cols, "columns");
         let v = bits.bytes(kept);
-        let idx = (u128::from(kept) * u128::from(i)).div_ceil(8) as u64;
+        let idx = (u128::from(kept) * u128::from(ic)).div_ceil(8) as u64;
         let ptr = sparse::bytes::csr(m.rows, 0, 0, 4);
         let b = v.saturating_add(idx).saturating_add(ptr);
         Stored {
@@ -567,7 +568,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             bytes: b,
             kept,
             formula: format!(
-                "{} kept × ({} + {i}) bits + ({} + 1) row pointers × 4 B = {} B",
+                "{} kept × ({} + {ic}) bits + ({} + 1) row pointers × 4 B = {} B{widened}",
                 g(kept),
                 trim(bits.bits_per_value()),
                 g(m.rows),
@@ -585,8 +586,9 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             let blocks = m.rows.div_ceil(br).saturating_mul(m.cols.div_ceil(bc));
             let kept_blocks = blocks - removed(s, blocks);
             let kept = kept_blocks.saturating_mul(br * bc).min(cells);
+            let (ib, widened) = index_width(i, m.cols.div_ceil(bc), "block columns");
             let v = bits.bytes(kept_blocks.saturating_mul(br * bc));
-            let idx = (u128::from(kept_blocks) * u128::from(i)).div_ceil(8) as u64;
+            let idx = (u128::from(kept_blocks) * u128::from(ib)).div_ceil(8) as u64;
             let ptr = sparse::bytes::bsr(m.rows, shape, 0, 0, 4);
             let b = v.saturating_add(idx).saturating_add(ptr);
             let bsr = Stored {
@@ -594,7 +596,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
                 bytes: b,
                 kept,
                 formula: format!(
-                    "{} kept blocks × ({} × {} bits + {i}) bits + ({} + 1) block-row pointers × 4 B = {} B",
+                    "{} kept blocks × ({} × {} bits + {ib}) bits + ({} + 1) block-row pointers × 4 B = {} B{widened}",
                     g(kept_blocks),
                     br * bc,
                     trim(bits.bits_per_value()),
@@ -636,6 +638,25 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
         Storage::Relative => Some(relative(c, m, bits, kept)),
     };
     chosen.unwrap_or_else(dense)
+}
+
+/// The bits of an index into `n` positions (`what`): the `asked` width, or the
+/// least that can name every one of them when `asked` cannot, with a note that
+/// says so. (The relative format stores gaps, not positions, and needs no such
+/// floor.)
+fn index_width(asked: u64, n: u64, what: &str) -> (u64, String) {
+    let need = u64::from(u64::BITS - n.saturating_sub(1).leading_zeros()).max(1);
+    if asked >= need {
+        (asked, String::new())
+    } else {
+        (
+            need,
+            format!(
+                " ({} {what} need {need}-bit indices; {asked} bits cannot name them all)",
+                g(n)
+            ),
+        )
+    }
 }
 
 /// Deep Compression's storage: each kept value as a `bits`-wide codebook index

@@ -144,6 +144,37 @@ fn csr_at_half_saves_nothing() {
     assert_eq!(c.schedule.as_ref().unwrap().iterations, 11);
 }
 
+/// A CSR column index must name every column: VGG-16's fc1 has 25,088, which
+/// takes 15 bits whatever narrower width is asked; conv1_1's 27 columns take 5.
+#[test]
+fn csr_indices_are_as_wide_as_the_columns_need() {
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":1,"mode":"inference","precision":"fp32"}},"compression":{"pruning":"unstructured","sparsity_percent":50,"storage":"csr","index_bits":4}}"#,
+    );
+    let c = r.compression.unwrap();
+    let fc1 = c.matrices.iter().find(|m| m.name == "fc1").unwrap();
+    // 51,380,224 kept × (32 + 15) bits + 4,097 row pointers × 4 B.
+    assert_eq!(fc1.after, 51_380_224 * 47 / 8 + 4_097 * 4);
+    assert_eq!(fc1.after, 301_875_204);
+    assert!(
+        fc1.formula.contains("25,088 columns need 15-bit indices"),
+        "{}",
+        fc1.formula
+    );
+    let conv = c.matrices.iter().find(|m| m.name == "conv1_1").unwrap();
+    assert!(
+        conv.formula.contains("27 columns need 5-bit indices"),
+        "{}",
+        conv.formula
+    );
+    // Wide enough as asked: no note.
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":1,"mode":"inference","precision":"fp32"}},"compression":{"pruning":"unstructured","sparsity_percent":50,"storage":"csr","index_bits":16}}"#,
+    );
+    let c = r.compression.unwrap();
+    assert!(c.matrices.iter().all(|m| !m.formula.contains("need")));
+}
+
 #[test]
 fn quantization_and_exceptions() {
     // INT8 weights of every projection but the first and last block's.

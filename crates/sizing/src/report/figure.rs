@@ -8,7 +8,7 @@
 //! | `kv_tokens` | the KV capacity the serving engine would report, tokens |
 //! | `states` | the training states: weights, gradients, master weights, optimizer state, adapters and frozen weights, bytes |
 //! | `states_per_param` | weights, gradients, master weights and optimizer state per parameter, bytes |
-//! | a term's id (`weights`, `kv_cache`, `activations`, …) | that term, bytes (0 when the workload has no such term) |
+//! | a term's id (`weights`, `kv_cache`, `activations`, …) | that term, bytes (0 when the workload has no such term; a name no workload has is refused) |
 
 use super::Report;
 
@@ -32,11 +32,21 @@ pub fn figure(r: &Report, name: &str) -> Option<f64> {
         "states_per_param" => {
             (r.model.parameters > 0).then(|| states as f64 / r.model.parameters as f64)
         }
-        term if !term.is_empty() && term.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
-            Some(m.bytes(term) as f64)
-        }
+        // A term the report does not hold (no adapters when serving) is 0; a
+        // name no workload has is no figure.
+        term if is_term(term) => Some(m.bytes(term) as f64),
         _ => None,
     }
+}
+
+/// Whether `id` names a memory term of some workload.
+fn is_term(id: &str) -> bool {
+    crate::transformer::memory::TermKind::ALL
+        .iter()
+        .map(|k| k.id())
+        .chain(crate::cnn::TermKind::ALL.iter().map(|k| k.id()))
+        .chain(["stated"])
+        .any(|t| t == id)
 }
 
 #[cfg(test)]
@@ -57,7 +67,10 @@ mod tests {
             figure(&r, "weights"),
             Some(r.memory.bytes("weights") as f64)
         );
-        assert_eq!(figure(&r, "no_such_term"), Some(0.0));
+        // A term this workload lacks is 0; a name no workload has is refused.
+        assert_eq!(figure(&r, "kv_cache"), Some(0.0));
+        assert_eq!(figure(&r, "no_such_term"), None);
+        assert_eq!(figure(&r, "weigths"), None);
         assert_eq!(figure(&r, "states_per_param"), Some(16.0));
         assert_eq!(figure(&r, "kv_tokens"), None);
         assert_eq!(figure(&r, "Weights!"), None);

@@ -24,7 +24,7 @@ use crate::fleet::FleetAnswer;
 use crate::known::{self, KnownSized};
 use crate::mode::Mode;
 use crate::scenario::{CnnScenario, FieldError, Scenario, TransformerScenario, Workload};
-use crate::speed::{self, Speed, Work};
+use crate::speed::{self, Speed, SpeedInputs, Work};
 use crate::term::{Kind, Term, total_formula};
 use crate::transformer::size::{Curves, MEMORY_GIB, TransformerSized};
 use crate::transformer::training::MethodKind;
@@ -504,6 +504,10 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
             Some(_) => Err(vec![FieldError::new(
                 "compression",
                 "A known demand has no model to compress: size the model on the transformer or CNN page.",
+            )]),
+            None if s.speed != SpeedInputs::default() => Err(vec![FieldError::new(
+                "speed",
+                "A known demand has no model to time: leave the speed section out (the deployment sheet details the smallest option that holds it).",
             )]),
             None => known::size(k).map(|r| (Sized::known(r), None)),
         },

@@ -35,9 +35,10 @@ fn vgg16_training_matches_the_article() {
         r.memory.terms.iter().map(|t| t.bytes).sum::<u64>()
     );
     assert!(!r.fits.unwrap().recommendations.is_empty());
-    // The layer table: the input image, then 13 conv, 5 pool, flatten and 3 fc layers; conv1_1 has 64 × 3 × 3 × 3 + 64 parameters.
+    // The layer table: the input image, then 13 conv, 5 pool, the adaptive pool,
+    // flatten and 3 fc layers; conv1_1 has 64 × 3 × 3 × 3 + 64 parameters.
     let layers = r.layers.unwrap();
-    assert_eq!(layers.len(), 23);
+    assert_eq!(layers.len(), 24);
     assert_eq!(layers[1].params, 1_792);
     assert_eq!(layers[1].param_bytes, 1_792 * 4);
     assert_eq!(layers.iter().map(|l| l.params).sum::<u64>(), 138_357_544);

@@ -156,6 +156,29 @@ pub fn gpu_link(gpu: &Gpu, mig: bool) -> (f64, String) {
     )
 }
 
+/// The link a ring of `n` GPUs runs at: the GPU's own ([`gpu_link`]) while its
+/// NVLink joins all `n` (every GPU of an SXM baseboard; a pair of bridged
+/// cards), else PCIe, its slowest hop: NVLink bridges join PCIe cards in pairs,
+/// and a ring of more crosses PCIe between the pairs.
+pub fn ring_link(gpu: &Gpu, mig: bool, n: u64) -> (f64, String) {
+    let own = gpu_link(gpu, mig);
+    let joined = u64::from(crate::catalog::nvlink_group(
+        gpu,
+        u32::try_from(n).unwrap_or(u32::MAX),
+    ));
+    if mig || !gpu.nvlink.supported || n <= joined {
+        return own;
+    }
+    let (rate, pcie) = gpu_link(gpu, true);
+    let pcie = pcie.trim_end_matches(" (MIG instances have no NVLink)");
+    (
+        rate,
+        format!(
+            "{pcie}: NVLink bridges join pairs of cards, and a ring of {n} crosses PCIe between them"
+        ),
+    )
+}
+
 /// Between vGPUs of a type without peer-to-peer (`profile`): every transfer
 /// goes through host memory, down one GPU's PCIe link and up the other's,
 /// taken as half the PCIe rate.

@@ -525,19 +525,10 @@ pub enum Pick {
     Layout(usize, u32),
 }
 
-/// What the card details: the option or layout the scenario names, else the
-/// user's first GPU (its smallest option that holds the workload, or the
-/// layout their hosts run), else the option that meets the latency target,
-/// else the fewest GPUs that do, else the smallest fit, else the first option
-/// that fits, else the first layout.
-pub fn chosen(
-    s: &SpeedInputs,
-    fits: &Fits,
-    speed: &Speed,
-    fleet: &[crate::fleet::FleetAnswer],
-) -> Option<Pick> {
+/// The option or layout the scenario names, when this report has it (see [`chosen`]).
+fn named(s: &SpeedInputs, fits: &Fits) -> Option<Pick> {
     let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
-    let named = s.option.as_ref().and_then(|k| {
+    s.option.as_ref().and_then(|k| {
         if let Some(i) = fits.options.iter().position(|o| key(o) == *k) {
             return Some(Pick::Option(i));
         }
@@ -563,7 +554,22 @@ pub fn chosen(
             .iter()
             .position(|o| o.gpu_id == id && o.status != FitStatus::TooSmall)
             .map(Pick::Option)
-    });
+    })
+}
+
+/// What the card details: the option or layout the scenario names, else the
+/// user's first GPU (its smallest option that holds the workload, or the
+/// layout their hosts run), else the option that meets the latency target,
+/// else the fewest GPUs that do, else the smallest fit, else the first option
+/// that fits, else the first layout.
+pub fn chosen(
+    s: &SpeedInputs,
+    fits: &Fits,
+    speed: &Speed,
+    fleet: &[crate::fleet::FleetAnswer],
+) -> Option<Pick> {
+    let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
+    let named = named(s, fits);
     let recommended = |kind| {
         fits.recommendations
             .iter()
@@ -706,6 +712,14 @@ pub fn detail(
             (label, Some(l))
         }
     };
+    // A name this report has no option for (not in the catalog, filtered out,
+    // or a split of a workload one GPU holds): the card says what it details.
+    let label = match s.option.as_deref() {
+        Some(k) if named(s, fits).is_none() => {
+            format!("{label}, as {k} named in the scenario is not among this workload's options")
+        }
+        _ => label,
+    };
     let split = parallel.map(|l| work.split_layout(l));
     let work = split.as_ref().unwrap_or(work);
     let setting = Setting::of(s, fits, cnn);
@@ -835,7 +849,21 @@ impl<'a> OnGpu<'a> {
             {
                 link::through_host(gpu, p)
             }
-            _ => link::gpu_link(gpu, share.mig),
+            // The GPUs one ring joins: a training job's in one VM, or a
+            // served copy's tensor-parallel group.
+            _ => {
+                let ring = match work {
+                    Work::Train(t) => t
+                        .data_parallel
+                        .max(1)
+                        .saturating_mul(t.tensor_parallel.max(1))
+                        .saturating_mul(t.pipeline_parallel.max(1))
+                        .min(u64::from(per_host.max(1))),
+                    Work::Generate(g) => g.tp,
+                    Work::Forward(f) => f.tp,
+                };
+                link::ring_link(gpu, share.mig, ring)
+            }
         };
         Some(OnGpu {
             work,

@@ -112,6 +112,30 @@ fn bert_large_all_reduce_on_25_gbe() {
     );
 }
 
+/// PCIe cards are joined by NVLink bridges in pairs: a ring of two runs at the
+/// bridge's speed, a ring of four crosses PCIe between the pairs and runs at
+/// PCIe's (A100 PCIe: 600 GB/s both ways over its bridges, Gen4 x16 31.5 GB/s).
+#[test]
+fn a_ring_over_bridged_pairs_runs_at_pcie_speed() {
+    let ring = |gpus: u64, option: &str| {
+        let mut s = resnet50_training(32);
+        s.deployment.mode = Some(DeploymentMode::Passthrough);
+        s.speed.gpus = gpus;
+        let r = report(&on(s, option));
+        let run = detail(&r).training.clone().expect("a run");
+        let a = run.all_reduce.expect("an all-reduce");
+        (a.bytes_per_s, a.link_label)
+    };
+    let (two, label) = ring(2, "a100-pcie-80gb");
+    assert_eq!(two, 300e9, "{label}");
+    let (four, label) = ring(4, "a100-pcie-80gb");
+    assert_eq!(four, 31.5e9, "{label}");
+    assert!(label.contains("a ring of 4 crosses PCIe"), "{label}");
+    // An SXM baseboard joins all its GPUs: NVLink for a ring of four.
+    let (sxm, label) = ring(4, "a100-sxm4-80gb");
+    assert_eq!(sxm, 300e9, "{label}");
+}
+
 fn resnet50_training(batch: u64) -> Scenario {
     Scenario::new(Workload::Cnn(CnnScenario {
         network: NetworkRef::Preset(crate::cnn::Preset::ResNet50),
@@ -761,5 +785,50 @@ fn a_named_profile_too_small_is_detailed_as_its_gpu_s_smallest_that_holds_it() {
         !detail(&r).label.contains("does not hold"),
         "{}",
         detail(&r).label
+    );
+}
+
+/// A named option the report has no row for is not silently replaced: the card
+/// says what it details instead.
+#[test]
+fn a_named_option_the_report_lacks_is_said() {
+    let r = report_of(
+        r#"{"version":1,"workload":{"cnn":{"network":"resnet50","batch":32}},"speed":{"option":"no-such-gpu"}}"#,
+    );
+    let label = &detail(&r).label;
+    assert!(
+        label.ends_with(
+            ", as no-such-gpu named in the scenario is not among this workload's options"
+        ),
+        "{label}"
+    );
+    // One GPU holds ResNet-50 at batch 32: a split of three H100 PCIe is no row.
+    let r = report_of(
+        r#"{"version":1,"workload":{"cnn":{"network":"resnet50","batch":32}},"speed":{"option":"h100-pcie-80gb×3"}}"#,
+    );
+    assert!(
+        detail(&r)
+            .label
+            .contains("h100-pcie-80gb×3 named in the scenario is not among")
+    );
+    // A name the report has: no such words.
+    let r = report_of(
+        r#"{"version":1,"workload":{"cnn":{"network":"resnet50","batch":32}},"speed":{"option":"l40s"}}"#,
+    );
+    assert!(!detail(&r).label.contains("named in the scenario"));
+}
+
+/// A known demand has no model to time: a speed section is refused at its field.
+#[test]
+fn a_known_demand_takes_no_speed_question() {
+    let s = crate::scenario::parse(
+        r#"{"version":1,"workload":{"known":{"what":"x","per_gpu":10000000000}},"speed":{"option":"l40s"}}"#,
+    )
+    .unwrap();
+    let e = size(&s, Catalog::bundled()).unwrap_err();
+    assert_eq!(e[0].path, "speed");
+    assert!(
+        e[0].message
+            .starts_with("A known demand has no model to time")
     );
 }

@@ -458,7 +458,11 @@ pub fn figures(
         "GPU-hours",
         Unit::Count,
         r.gpu_hours,
-        format!("{} s ÷ 3,600 × {} GPUs", num(r.total_s), num(r.gpus as f64)),
+        format!(
+            "{} s ÷ 3,600 × {}",
+            num(r.total_s),
+            crate::units::count(r.gpus, "GPU", "GPUs")
+        ),
         "",
     )));
     if let Some(kwh) = r.energy_kwh {

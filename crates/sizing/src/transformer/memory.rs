@@ -40,6 +40,20 @@ pub enum TermKind {
 }
 
 impl TermKind {
+    pub const ALL: [TermKind; 11] = [
+        TermKind::Weights,
+        TermKind::FrozenWeights,
+        TermKind::Adapters,
+        TermKind::Gradients,
+        TermKind::MasterWeights,
+        TermKind::OptimizerState,
+        TermKind::KvCache,
+        TermKind::Activations,
+        TermKind::Logits,
+        TermKind::RuntimeOverhead,
+        TermKind::EngineReserve,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             TermKind::Weights => "weights",

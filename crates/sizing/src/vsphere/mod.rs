@@ -12,7 +12,7 @@ use crate::catalog::{
     Catalog, DeploymentMode, FitOption, FitStatus, Fits, Gpu, Layout, MultiGpu, RecommendationKind,
 };
 use crate::speed::{Detail, layout_key, option_key};
-pub use rules::{MmioBasis, NvlinkGen, Release, Source};
+pub use rules::{CardNvlink, MmioBasis, NvlinkGen, Release, Source};
 
 /// How the VM gets its GPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +166,7 @@ pub struct Sheet {
     /// Release and device-limit checks.
     pub checks: Vec<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nvlink: Option<NvlinkGen>,
+    pub nvlink: Option<CardNvlink>,
 }
 
 impl Sheet {
@@ -197,9 +197,15 @@ impl Sheet {
             device,
         );
         if self.kind.is_vgpu() {
-            format!("{} VMs, one per replica, {each}", self.vms)
+            format!(
+                "{}, one per replica, {each}",
+                crate::units::count(u64::from(self.vms), "VM", "VMs")
+            )
         } else {
-            format!("{} VMs, one per host, {each}", self.vms)
+            format!(
+                "{}, one per host, {each}",
+                crate::units::count(u64::from(self.vms), "VM", "VMs")
+            )
         }
     }
 
@@ -576,7 +582,7 @@ pub fn build(
         vm: Vec::new(),
         host: Vec::new(),
         checks: Vec::new(),
-        nvlink: rules::nvlink_gen(gpu),
+        nvlink: rules::card_nvlink(gpu),
     };
     s.vm = vm_items(gpu, &s);
     s.host = host_items(gpu, &s, t);
@@ -615,11 +621,19 @@ fn vm_items(gpu: &Gpu, s: &Sheet) -> Vec<Item> {
             } else {
                 (
                     Status::Set,
-                    format!(
-                        "{} per VM ({basis}, summed over the VM's devices); the default window is {} GB",
-                        m.formula,
-                        rules::DEFAULT_MMIO_GB
-                    ),
+                    if s.tkg {
+                        format!(
+                            "{} per VM ({basis}, summed over the VM's devices): more than the {} GB Tanzu Kubernetes Grid GPU worker nodes get by default",
+                            m.formula,
+                            rules::TKG_MMIO_GB
+                        )
+                    } else {
+                        format!(
+                            "{} per VM ({basis}, summed over the VM's devices); the default window is {} GB",
+                            m.formula,
+                            rules::DEFAULT_MMIO_GB
+                        )
+                    },
                 )
             };
             v.push(item(
@@ -633,9 +647,9 @@ fn vm_items(gpu: &Gpu, s: &Sheet) -> Vec<Item> {
             v.push(item(
                 "mmio_overhead",
                 "VM overhead of the MMIO window",
-                format!("{:.2} MB", rules::mmio_overhead_mib(m.total_gb)),
+                format!("{:.2} MiB", rules::mmio_overhead_mib(m.total_gb)),
                 Status::Info,
-                "reserved with the VM once a GPU is attached: measured 82.91 MB at 128 GB and 97.03 MB at 512 GB (773.91 MB without a GPU); other sizes on a log scale between them. MB as vSphere counts them (MiB)".into(),
+                "reserved with the VM once a GPU is attached: measured 82.91 MiB at 128 GB and 97.03 MiB at 512 GB (773.91 MiB without a GPU); other sizes on a log scale between them. vSphere shows these as MB".into(),
                 Source::EsxiSettings,
             ));
         }
@@ -918,7 +932,7 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                     "{} allows {limit} (Dynamic) DirectPath I/O devices per VM (16 on 7.x, 32 on 8.0, 64 on 8.0 U1, 128 from 8.0 U2)",
                     r.label()
                 ),
-                Source::Vsphere8U1,
+                Source::DirectPathKb,
             ));
             if s.kind == SheetKind::MultiPassthrough {
                 multi_gpu_checks(gpu, s, t, &mut c);
@@ -930,7 +944,11 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                     "mixed_size",
                     "Mixed-size vGPU mode",
                     r >= Release::V80U3 && gpu.vgpu.mixed_size_supported,
-                    format!("needs vSphere 8.0 U3; {}", r.label()),
+                    if gpu.vgpu.mixed_size_supported {
+                        format!("needs vSphere 8.0 U3; {}", r.label())
+                    } else {
+                        "not on this GPU".to_string()
+                    },
                     if gpu.vgpu.mixed_size_supported {
                         "mixed-size mode came with vSphere 8.0 U3 (Ampere and later)".into()
                     } else {
@@ -963,6 +981,9 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                     "vSphere 8.0 and later give a VM several C-series vGPUs of any size; 7.x only full-framebuffer types. Each vGPU sits on a GPU of its own".into(),
                     Source::Vsphere8,
                 ));
+                if rules::on_nvswitch(gpu) {
+                    c.push(nvswitch_check(gpu, s.devices, r, "NVSwitch device group"));
+                }
             }
             c.push(check(
                 "vgpus_per_vm",
@@ -1003,10 +1024,18 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
         c.push(item(
             "nvlink",
             "NVLink",
-            format!(
-                "generation {}: {} links, {} GB/s per GPU",
-                n.generation, n.links, n.gb_per_s
-            ),
+            match n.links {
+                Some(links) => format!(
+                    "generation {}: {links} links, {} GB/s per GPU",
+                    n.generation,
+                    crate::speed::num(n.gb_per_s)
+                ),
+                None => format!(
+                    "generation {}: {} GB/s per GPU",
+                    n.generation,
+                    crate::speed::num(n.gb_per_s)
+                ),
+            },
             Status::Info,
             if s.kind == SheetKind::TimeSlicedVgpu
                 && !s
@@ -1028,6 +1057,9 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
     c
 }
 
+/// On a passthrough sheet of several GPUs: whether the same GPUs would also
+/// work as full vGPUs in one VM, an alternative the sheet mentions (it does not
+/// decide whether the sheet passes).
 fn multi_gpu_checks(gpu: &Gpu, s: &Sheet, t: Target, c: &mut Vec<Item>) {
     let n = s.devices;
     let r = t.release;
@@ -1035,40 +1067,10 @@ fn multi_gpu_checks(gpu: &Gpu, s: &Sheet, t: Target, c: &mut Vec<Item>) {
     if gpu.vgpu.time_sliced.is_empty() {
         return;
     }
-    if rules::on_nvswitch(gpu) {
-        let need = rules::nvswitch_release(gpu);
-        match rules::nvswitch_group(n) {
-            Some(g) => {
-                let ok = r >= need && g <= max;
-                c.push(check(
-                    "nvswitch_group",
-                    "As full vGPUs over NVSwitch",
-                    ok,
-                    if g == n {
-                        format!("a device group of {g}")
-                    } else {
-                        format!("{n} GPUs round up to a device group of {g}")
-                    },
-                    format!(
-                        "NVSwitch-connected vGPUs are assigned in groups of 2, 4 or 8 and need {} ({} here); {} allows {max} vGPUs per VM",
-                        need.label(),
-                        r.label(),
-                        r.label()
-                    ),
-                    Source::MultiGpu,
-                ));
-            }
-            None => c.push(check(
-                "nvswitch_group",
-                "As full vGPUs over NVSwitch",
-                false,
-                format!("{n} GPUs exceed the largest device group, 8"),
-                "NVSwitch device groups hold 2, 4 or 8 GPUs; split the model over several VMs (pipeline parallelism) or use passthrough".into(),
-                Source::MultiGpu,
-            )),
-        }
+    let mut alternative = if rules::on_nvswitch(gpu) {
+        nvswitch_check(gpu, n, r, "As full vGPUs over NVSwitch")
     } else {
-        c.push(check(
+        check(
             "vgpus_per_vm",
             "As full vGPUs",
             n <= max,
@@ -1083,7 +1085,49 @@ fn multi_gpu_checks(gpu: &Gpu, s: &Sheet, t: Target, c: &mut Vec<Item>) {
                 }
             ),
             Source::Vsphere8,
-        ));
+        )
+    };
+    let would = if alternative.status == Status::Ok {
+        "would work"
+    } else {
+        "would not work"
+    };
+    alternative.value = format!("{would}: {}", alternative.value);
+    alternative.status = Status::Info;
+    c.push(alternative);
+}
+
+/// `n` vGPUs of an NVSwitch baseboard in one VM: they are assigned in device
+/// groups of 2, 4 or 8, from the release the GPU's generation needs.
+fn nvswitch_check(gpu: &Gpu, n: u32, r: Release, label: &str) -> Item {
+    let need = rules::nvswitch_release(gpu);
+    let max = r.vgpus_per_vm();
+    match rules::nvswitch_group(n) {
+        Some(g) => check(
+            "nvswitch_group",
+            label,
+            r >= need && g <= max,
+            if g == n {
+                format!("a device group of {g}")
+            } else {
+                format!("{n} GPUs round up to a device group of {g}")
+            },
+            format!(
+                "NVSwitch-connected vGPUs are assigned in groups of 2, 4 or 8 and need {} ({} here); {} allows {max} vGPUs per VM",
+                need.label(),
+                r.label(),
+                r.label()
+            ),
+            Source::MultiGpu,
+        ),
+        None => check(
+            "nvswitch_group",
+            label,
+            false,
+            format!("{n} GPUs exceed the largest device group, 8"),
+            "NVSwitch device groups hold 2, 4 or 8 GPUs; split the model over several VMs (pipeline parallelism) or use passthrough".into(),
+            Source::MultiGpu,
+        ),
     }
 }
 

@@ -116,6 +116,8 @@ pub enum Source {
     Placement,
     /// NVIDIA AI Enterprise / vGPU user guide.
     NvidiaVgpu,
+    /// Broadcom KB 309986: passthrough devices per VM by release.
+    DirectPathKb,
 }
 
 impl Source {
@@ -131,6 +133,9 @@ impl Source {
             Source::Vsphere8U1 => "Denneman, “vSphere 8.0 Update 1 Enhancements for ML” (2023)",
             Source::Placement => "Denneman, “Architecting AI Infrastructure” parts 4–8 (2026)",
             Source::NvidiaVgpu => "NVIDIA AI Enterprise / vGPU user guide",
+            Source::DirectPathKb => {
+                "Broadcom KB 309986, “Configuring VMDirectPath I/O passthrough devices”"
+            }
         }
     }
 
@@ -164,6 +169,9 @@ impl Source {
                 "https://frankdenneman.nl/posts/2026-02-17-how-vsphere-gpu-modes-and-assignment-policies-determine-host-level-placement/"
             }
             Source::NvidiaVgpu => "https://docs.nvidia.com/ai-enterprise/",
+            Source::DirectPathKb => {
+                "https://knowledge.broadcom.com/external/article/309986/configuring-vmdirectpath-io-passthrough.html"
+            }
         }
     }
 }
@@ -288,6 +296,31 @@ pub fn nvlink_gen(gpu: &Gpu) -> Option<NvlinkGen> {
     NVLINK
         .into_iter()
         .find(|g| gpu.architecture.starts_with(g.architecture))
+}
+
+/// A GPU's own NVLink: its generation, its bandwidth per GPU (both directions)
+/// as the catalog gives it (a bridged A30 has 200 GB/s of Ampere's 600), and
+/// its generation's link count where it has the full set.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CardNvlink {
+    pub generation: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<u32>,
+    pub gb_per_s: f64,
+}
+
+pub fn card_nvlink(gpu: &Gpu) -> Option<CardNvlink> {
+    let g = nvlink_gen(gpu)?;
+    let gb_per_s = gpu
+        .nvlink
+        .bandwidth_gbps
+        .filter(|b| b.is_finite() && *b > 0.0)
+        .unwrap_or(f64::from(g.gb_per_s));
+    Some(CardNvlink {
+        generation: g.generation,
+        links: (gb_per_s == f64::from(g.gb_per_s)).then_some(g.links),
+        gb_per_s,
+    })
 }
 
 /// Whether the GPU sits on an NVSwitch baseboard (SXM3 on): vGPUs can then be given

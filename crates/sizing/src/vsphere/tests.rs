@@ -169,10 +169,14 @@ fn nvswitch_groups_of_two_four_eight() {
         None,
         Release::V80U3,
     );
+    // On a passthrough sheet, full vGPUs are an alternative it mentions, not a check.
     let g = item(&five, "nvswitch_group");
     assert_eq!(
         (g.status, g.value.as_str()),
-        (Status::Ok, "5 GPUs round up to a device group of 8")
+        (
+            Status::Info,
+            "would work: 5 GPUs round up to a device group of 8"
+        )
     );
     let nine = sheet(
         "h100-sxm5-80gb",
@@ -181,24 +185,28 @@ fn nvswitch_groups_of_two_four_eight() {
         None,
         Release::V80U3,
     );
-    assert_eq!(item(&nine, "nvswitch_group").status, Status::Fails);
+    assert!(
+        item(&nine, "nvswitch_group")
+            .value
+            .starts_with("would not work: ")
+    );
+    assert_eq!(nine.deployable(), five.deployable());
+    // Several full vGPUs in one VM: the device group and the release are checks.
     // Hopper over NVSwitch needs 8.0 U2; Ampere 8.0 U1.
-    let h = sheet(
-        "h100-sxm5-80gb",
-        SheetKind::MultiPassthrough,
-        4,
-        None,
-        Release::V80U1,
+    let vgpus = |gpu, profile, n, r| sheet(gpu, SheetKind::TimeSlicedVgpu, n, Some(profile), r);
+    let h = vgpus("h100-sxm5-80gb", "H100XM-80C", 3, Release::V80);
+    let g = item(&h, "nvswitch_group");
+    assert_eq!(
+        (g.status, g.value.as_str()),
+        (Status::Fails, "3 GPUs round up to a device group of 4")
     );
-    assert_eq!(item(&h, "nvswitch_group").status, Status::Fails);
-    let a = sheet(
-        "a100-sxm4-80gb",
-        SheetKind::MultiPassthrough,
-        4,
-        None,
-        Release::V80U1,
-    );
+    let h = vgpus("h100-sxm5-80gb", "H100XM-80C", 3, Release::V80U2);
+    assert_eq!(item(&h, "nvswitch_group").status, Status::Ok);
+    let a = vgpus("a100-sxm4-80gb", "A100DX-80C", 4, Release::V80U1);
     assert_eq!(item(&a, "nvswitch_group").status, Status::Ok);
+    // A PCIe card has no NVSwitch group to check.
+    let l = vgpus("l40s", "L40S-48C", 2, Release::V80U3);
+    assert!(l.checks.iter().all(|c| c.id != "nvswitch_group"));
 }
 
 #[test]
@@ -209,6 +217,15 @@ fn nvlink_generations() {
     assert_eq!(g("a100-sxm4-80gb"), Some((3, 12, 600)));
     assert_eq!(g("h100-sxm5-80gb"), Some((4, 18, 900)));
     assert_eq!(g("l40s"), None);
+    // The sheet shows the card's own figure: bridged PCIe cards have less than
+    // their generation's SXM modules (A30 200, A40 112.5, H100 PCIe 600 GB/s).
+    let card = |id| rules::card_nvlink(gpu(id)).map(|n| (n.generation, n.links, n.gb_per_s));
+    assert_eq!(card("a30"), Some((3, None, 200.0)));
+    assert_eq!(card("a40"), Some((3, None, 112.5)));
+    assert_eq!(card("h100-pcie-80gb"), Some((4, None, 600.0)));
+    assert_eq!(card("a100-sxm4-80gb"), Some((3, Some(12), 600.0)));
+    let s = sheet("a30", SheetKind::MultiPassthrough, 2, None, Release::V80U3);
+    assert_eq!(item(&s, "nvlink").value, "generation 3: 200 GB/s per GPU");
 }
 
 #[test]
@@ -286,7 +303,7 @@ fn exports_carry_the_settings() {
 fn a_copy_over_two_devices_gets_both_in_one_vm() {
     // A known demand of 10 GB on each of 2 GPUs: the sheet's VM takes two of the
     // option's devices; a fractional vGPU type needs vSphere 8.0 for that.
-    let text = r#"{"version":1,"workload":{"known":{"per_gpu":10000000000,"gpus":2}},"speed":{"option":"l40s/L40S-12C"}}"#;
+    let text = r#"{"version":1,"workload":{"known":{"per_gpu":10000000000,"gpus":2}}}"#;
     let mut s = crate::scenario::parse(text).unwrap();
     let r = crate::report::size(&s, Catalog::bundled()).unwrap();
     let sheet = r.deploy.as_ref().unwrap();
