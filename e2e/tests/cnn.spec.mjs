@@ -121,3 +121,21 @@ test('the app works inside an iframe', { tag: '@smoke' }, async ({ page, baseURL
   await frame.getByTestId('cnn-batch').fill('64');
   await expect(frame.getByTestId('cnn-term-feature_maps')).toHaveAttribute('data-bytes', String(2 * 1_931_146_240));
 });
+
+test('a network of 302 layers lists its first 200 until asked for all, and its totals count every layer', async ({ cnn }) => {
+  await cnn.goto();
+  const lines = [];
+  for (let i = 0; i < 150; i++) lines.push(`c${i}: conv 8 3x3 pad=1`, `b${i}: bn`);
+  lines.push('f: flatten', 'out: fc 10');
+  await cnn.fill('cnn-layers', lines.join('\n'));
+  await expect(cnn.field('cnn-layers-more')).toContainText('The first 200 of 302 layers are listed');
+  await expect(cnn.field('cnn-layer-c99')).toHaveCount(1);
+  await expect(cnn.field('cnn-layer-c100')).toHaveCount(0);
+  // 3 × 3 × 3 × 8 + 8, then 149 × (3 × 3 × 8 × 8 + 8) convolutions, 150 × 2 × 8 batch-norm
+  // weights, and 224 × 224 × 8 × 10 + 10 in the classifier.
+  const params = 224 + 149 * 584 + 150 * 16 + 224 * 224 * 8 * 10 + 10;
+  await expect(cnn.field('cnn-total-params')).toHaveText(params.toLocaleString('en-US'));
+  await cnn.field('cnn-layers-all').click();
+  await expect(cnn.field('cnn-layer-out')).toHaveCount(1);
+  await expect(cnn.field('cnn-layers-more')).toHaveCount(0);
+});

@@ -71,3 +71,26 @@ test('training: DeepSpeed\'s estimator keeps the 16-bit gradients whole under Ze
   await transformer.field('tf-zero-accounting').selectOption('paper');
   await expect(transformer.field('tf-zero-accounting-error')).toHaveText('');
 });
+
+test('a KV-cache format the engine cannot run is refused at the field, and vLLM says when its default --max-model-len would not start', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.field('tf-engine').selectOption('vllm');
+  await transformer.field('tf-kv').selectOption('q4_0');
+  await expect(transformer.field('tf-kv-error')).toHaveText(
+    "vLLM caches keys and values in the model's format or FP8 (kv_cache_dtype), not GGUF q4_0.",
+  );
+  await transformer.field('tf-kv').selectOption('fp8');
+  await expect(transformer.field('tf-kv-error')).toHaveText('');
+  await expect(transformer.field('tf-total')).toBeVisible();
+
+  // Llama-3.1-8B's 131,072 positions do not fit a 24 GiB GPU's KV cache.
+  await transformer.fill('tf-memory', '24');
+  await expect(transformer.field('tf-warnings')).toContainText('Start it with --max-model-len 4,096 (this context).');
+
+  await transformer.field('tf-engine').selectOption('llama_cpp');
+  await transformer.field('tf-kv').selectOption('q8_0');
+  await transformer.field('tf-flash').uncheck();
+  await expect(transformer.field('tf-kv-error')).toContainText('llama.cpp quantizes the V cache only with FlashAttention');
+  await transformer.field('tf-flash').check();
+  await expect(transformer.field('tf-kv-error')).toHaveText('');
+});

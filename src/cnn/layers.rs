@@ -23,18 +23,25 @@ pub fn LayerTable(sizing: Sizing, units: Signal<ByteUnits>) -> impl IntoView {
             Some((r.layers.clone()?, c.batch, c.mode == Mode::Inference))
         })
     });
+    // A long network shows its first rows until asked for all: drawing thousands
+    // of rows on every change would hold up the page.
+    let all = RwSignal::new(false);
     move || {
         table
             .get()
-            .map(|(rows, batch, inference)| layers(rows, batch, inference, units))
+            .map(|(rows, batch, inference)| layers(rows, batch, inference, units, all))
     }
 }
+
+/// Rows drawn before "Show all" is pressed.
+const FIRST_ROWS: usize = 200;
 
 fn layers(
     rows: Vec<LayerRow>,
     batch: u64,
     inference: bool,
     units: Signal<ByteUnits>,
+    all: RwSignal<bool>,
 ) -> impl IntoView {
     let bytes_cell = move |b: u64, testid: String| view! { <BytesCell testid=testid bytes=Some(b) units=units/> };
     let Some((input, layers)) = rows.split_first() else {
@@ -46,7 +53,12 @@ fn layers(
     let per_image = sum(|l| l.feature_bytes_per_image);
     let per_batch = sum(|l| l.feature_bytes_per_batch);
     let count = layers.len();
-    let body = layers
+    let shown = if all.get() {
+        count
+    } else {
+        count.min(FIRST_ROWS)
+    };
+    let body = layers[..shown]
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -124,6 +136,12 @@ fn layers(
                     </tfoot>
                 </table>
             </div>
+            {(shown < count).then(|| view! {
+                <p class="hint" data-testid="cnn-layers-more">
+                    {format!("The first {} of {} layers are listed; the totals count them all. ", group_digits(shown as u64), group_digits(count as u64))}
+                    <button type="button" data-testid="cnn-layers-all" on:click=move |_| all.set(true)>{format!("Show all {} layers", group_digits(count as u64))}</button>
+                </p>
+            })}
         </div>
     }
     .into_any()

@@ -183,6 +183,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
     let generates = move || form.with(|f| f.base.kind.generates());
     let quantized = move || form.with(|f| f.weights.is_quantized() && !f.weights.is_gguf());
     let windowed = move || form.with(|f| f.base.window.is_some());
+    let kv_error = form.sizing.error(rules::KV_PATH);
     view! {
         <Choice
             id="tf-weights"
@@ -196,6 +197,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
         </Show>
         <Show when=generates>
             <Choice id="tf-kv" label="KV-cache format" options=options(&KvFormat::ALL, KvFormat::id, KvFormat::label) field=choice!(form, kv, KvFormat)/>
+            <p class="error" data-testid="tf-kv-error" role="alert">{move || kv_error.get().unwrap_or_default()}</p>
         </Show>
         <div class="duo">
             <TextField id="tf-sequences" label="Concurrent sequences" unit="users" field=text!(form, rules::SEQUENCES, sequences) hint="Users served at once, or the batch."/>

@@ -372,7 +372,11 @@ format!(
 TermKind::RuntimeOverhead,
 "Runtime overhead",
 workload.runtime_overhead,
-format!("{} (set by you)", fmt_bytes(workload.runtime_overhead)),
+format!(
+            "{} ({})",
+            fmt_bytes(workload.runtime_overhead),
+            if workload.runtime_overhead == DEFAULT_RUNTIME_OVERHEAD { "the default" } else { "as set" }
+        ),
 "CUDA context, framework and cuDNN workspace. Other estimators assume 377 MiB (ollama) to 1,000 MiB \
                (vram-calculator); set it to what nvidia-smi shows for your stack.",
 ));

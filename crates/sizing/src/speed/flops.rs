@@ -560,25 +560,38 @@ impl Work {
         let (t, p) = (u64::from(l.tensor.max(1)), u64::from(l.pipeline.max(1)));
         let k = (t * p) as f64;
         match self {
-            Work::Generate(g) => Work::Generate(Generate {
-                weight_bytes: g.weight_bytes / k,
-                kv_bytes: g.kv_bytes / k,
-                fixed_bytes: g.replicated_bytes + (g.fixed_bytes - g.replicated_bytes).max(0.0) / k,
-                room: g.room.map(|r| {
-                    let share = |b: f64| g.replicated_bytes + (b - g.replicated_bytes).max(0.0) / k;
-                    crate::transformer::size::ServingRoom {
-                        other: share(r.other),
-                        other_full: share(r.other_full),
-                        base: share(r.base),
-                        per_sequence: r.per_sequence / k,
-                        ..r
-                    }
-                }),
-                tp: g.tp.saturating_mul(t),
-                stages: g.stages.saturating_mul(p),
-                hosts: g.hosts.max(1).saturating_mul(u64::from(l.hosts.max(1))),
-                ..g.clone()
-            }),
+            Work::Generate(g) => {
+                // The KV cache splits by key/value heads: tensor parallelism past
+                // them (or a latent cache, one "head") keeps a copy on each GPU,
+                // as the fit engine's layouts count it.
+                let kv_shards = |tp: u64| match g.heads {
+                    Some(h) => tp.min(u64::from(h.kv.max(1))),
+                    None => tp,
+                } as f64;
+                let kv_k =
+                    kv_shards(g.tp.max(1).saturating_mul(t)) / kv_shards(g.tp.max(1)) * p as f64;
+                Work::Generate(Generate {
+                    weight_bytes: g.weight_bytes / k,
+                    kv_bytes: g.kv_bytes / kv_k,
+                    fixed_bytes: g.replicated_bytes
+                        + (g.fixed_bytes - g.replicated_bytes).max(0.0) / k,
+                    room: g.room.map(|r| {
+                        let share =
+                            |b: f64| g.replicated_bytes + (b - g.replicated_bytes).max(0.0) / k;
+                        crate::transformer::size::ServingRoom {
+                            other: share(r.other),
+                            other_full: share(r.other_full),
+                            base: share(r.base),
+                            per_sequence: r.per_sequence / k,
+                            ..r
+                        }
+                    }),
+                    tp: g.tp.saturating_mul(t),
+                    stages: g.stages.saturating_mul(p),
+                    hosts: g.hosts.max(1).saturating_mul(u64::from(l.hosts.max(1))),
+                    ..g.clone()
+                })
+            }
             Work::Forward(f) => Work::Forward(Forward {
                 bytes: f.bytes / k,
                 batch_bytes: f.batch_bytes / k,

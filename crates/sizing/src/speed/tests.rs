@@ -832,3 +832,35 @@ fn a_known_demand_takes_no_speed_question() {
             .starts_with("A known demand has no model to time")
     );
 }
+
+/// A split does not divide a latent KV cache (DeepSeek-V3's multi-head latent
+/// attention keeps one per GPU): the 4 × B200 layout holds the users the same
+/// deployment set as tensor parallel 4 holds, not four times as many.
+#[test]
+fn a_split_keeps_a_latent_kv_cache_on_every_gpu() {
+    let base = r#"{"version":1,"workload":{"transformer":{"model":"deepseek-v3","weights":"fp8","context":4096,"sequences":16"#;
+    let split = report_of(&format!("{base}}}}}}}"));
+    let fits = split.fits.as_ref().unwrap();
+    let row = fits
+        .multi_gpu
+        .iter()
+        .find(|m| m.gpu_id == "b200-sxm-180gb")
+        .expect("a B200 split");
+    assert_eq!(row.gpus, 4);
+    let by_split = row.speed.as_ref().unwrap().max_users.unwrap();
+    let set = report_of(&format!(
+        r#"{base},"tensor_parallel":4}}}},"deployment":{{"show_too_small":true}}}}"#
+    ));
+    let option = set
+        .fits
+        .as_ref()
+        .unwrap()
+        .options
+        .iter()
+        .find(|o| o.gpu_id == "b200-sxm-180gb" && o.profile.is_none())
+        .expect("the B200 option");
+    let by_tp = option.speed.as_ref().unwrap().max_users.unwrap();
+    // 180 GB B200: (193.27 GB ÷ 1.1 − 169.72 GB) ÷ (70,272 B × 4,096) = 20 users.
+    assert_eq!(by_tp, 20);
+    assert_eq!(by_split, by_tp);
+}

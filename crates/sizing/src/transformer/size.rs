@@ -14,6 +14,7 @@ use super::memory::{
     Estimate, EstimateError, GIB, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB,
     Reverse, TermKind, inference, kv_bytes_per_token, max_context, max_sequences,
 };
+use super::quant::KvFormat;
 use super::training::{
     MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, Recompute, TrainingWorkload, lora_params,
     training,
@@ -487,6 +488,80 @@ fn edited(base: &Architecture, edits: &ArchEdits, p: &mut Problems) -> Option<Ar
     Some(a)
 }
 
+/// What an edit leaves that the model's own numbers did not have: an attention
+/// width (heads × head dim) that no longer equals the hidden size, or multi-head
+/// attention turned grouped-query by more query heads alone. Both are valid
+/// shapes, but rarely meant: a config.json that changes the hidden size or the
+/// heads gets its head dim and KV heads from them.
+fn edit_warnings(base: &Architecture, a: &Architecture) -> Vec<String> {
+    let mut w = Vec::new();
+    let width = |x: &Architecture| u64::from(x.heads).saturating_mul(x.head_dim);
+    if a.mla.is_none()
+        && width(base) == base.hidden
+        && width(a) != a.hidden
+        && (a.hidden != base.hidden || a.heads != base.heads)
+        && a.head_dim == base.head_dim
+    {
+        let fitting = if a.heads > 0 && a.hidden.is_multiple_of(u64::from(a.heads)) {
+            format!(
+                ": a head dim of {} would make them equal",
+                group_digits(a.hidden / u64::from(a.heads))
+            )
+        } else {
+            String::new()
+        };
+        w.push(format!(
+            "The attention is {} heads × {} head dim = {} wide, the hidden size {}{fitting}. The head dim stays as the model has it unless it is set.",
+            a.heads,
+            group_digits(a.head_dim),
+            group_digits(width(a)),
+            group_digits(a.hidden)
+        ));
+    }
+    if a.mla.is_none()
+        && base.kv_heads == base.heads
+        && a.heads != base.heads
+        && a.kv_heads == base.kv_heads
+    {
+        w.push(format!(
+            "{} query heads share {} key/value heads (grouped-query attention), where the model has one per query head; set the KV heads to {} for multi-head attention.",
+            a.heads, a.kv_heads, a.heads
+        ));
+    }
+    w
+}
+
+/// The KV-cache format's field.
+pub const KV_PATH: &str = "workload.transformer.kv";
+
+/// Why `engine` cannot cache keys and values in `kv`, if it cannot: vLLM,
+/// SGLang and TGI cache in the model's format or FP8 (`kv_cache_dtype`);
+/// TensorRT-LLM also in INT8; llama.cpp in F32, F16, BF16 or a GGUF type, and
+/// quantizes the V cache only with FlashAttention (`-fa`).
+pub fn kv_refused(engine: super::ServingEngine, kv: KvFormat, flash: bool) -> Option<String> {
+    use super::ServingEngine as E;
+    let gguf = matches!(kv, KvFormat::Q8_0 | KvFormat::Q4_0);
+    match engine {
+        E::Vllm | E::Sglang | E::Tgi if gguf || kv == KvFormat::Int8 => Some(format!(
+            "{} caches keys and values in the model's format or FP8 (kv_cache_dtype), not {}.",
+            engine.label(),
+            kv.label().split(" — ").next().unwrap_or("this format")
+        )),
+        E::TensorRtLlm if gguf => Some(format!(
+            "{} caches keys and values in FP16, BF16, FP8 or INT8, not {}.",
+            engine.label(),
+            kv.label().split(" — ").next().unwrap_or("this format")
+        )),
+        E::LlamaCpp if matches!(kv, KvFormat::Fp8 | KvFormat::Int8) => Some(
+            "llama.cpp caches keys and values in F32, F16, BF16 or a GGUF type (q8_0, q4_0).".to_string(),
+        ),
+        E::LlamaCpp if gguf && !flash => Some(
+            "llama.cpp quantizes the V cache only with FlashAttention (-fa): turn FlashAttention on, or cache in F16.".to_string(),
+        ),
+        _ => None,
+    }
+}
+
 /// Sizes the transformer part of a scenario: every problem at once, each at its path.
 pub fn size(t: &TransformerScenario) -> Result<TransformerSized, Vec<FieldError>> {
     size_to(t, true)
@@ -598,7 +673,8 @@ pub fn size_to(
             accounting: t.zero_accounting,
             runtime_overhead: overhead,
         };
-        let estimate = training(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+        let mut estimate = training(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+        estimate.warnings.extend(edit_warnings(&model.arch, &a));
         let trainable = match method {
             Method::Full => params.total,
             Method::Lora { rank, targets } | Method::Qlora { rank, targets, .. } => {
@@ -627,6 +703,9 @@ pub fn size_to(
             room: None,
         });
     }
+    if let Some(why) = kv_refused(t.engine, t.kv, t.flash_attention) {
+        return Err(vec![FieldError::new(KV_PATH, why)]);
+    }
     let w = InferenceWorkload {
         weights: t.weights,
         quantize_embeddings: t.quantize_embeddings,
@@ -641,7 +720,8 @@ pub fn size_to(
         engine: t.engine,
         memory_utilization: utilization,
     };
-    let estimate = inference(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+    let mut estimate = inference(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+    estimate.warnings.extend(edit_warnings(&model.arch, &a));
     let generates = a.kind.generates();
     let format = t.weights.label().split(" — ").next().unwrap_or("");
     let headline = if generates {
@@ -664,6 +744,7 @@ pub fn size_to(
     };
     let curves = answers.then(|| curves(&a, &params, &w));
     let kv_per_token_gpu = kv_bytes_per_token(&a, t.kv, tp);
+    let memory_for_warning = memory.clone();
     let reverse = answers.then(|| {
         memory.map(|gib| {
             let memory = (gib * 1_073_741_824.0).round() as u64;
@@ -675,6 +756,35 @@ pub fn size_to(
             }
         })
     });
+    // vLLM's --max-model-len defaults to the model's positions: one sequence of
+    // that length must fit the KV cache, or the engine refuses to start.
+    if t.engine == super::ServingEngine::Vllm
+        && generates
+        && let Ok(gib) = &memory_for_warning
+        && let tokens = kv_tokens(
+            &estimate,
+            &w,
+            (gib * 1_073_741_824.0).round() as u64,
+            kv_per_token_gpu,
+        )
+        && tokens < a.max_positions
+    {
+        let start = if context <= tokens {
+            format!("--max-model-len {} (this context)", group_digits(context))
+        } else {
+            format!(
+                "--max-model-len {} at most (this context of {} does not fit either)",
+                group_digits(tokens),
+                group_digits(context)
+            )
+        };
+        estimate.warnings.push(format!(
+            "In {} GiB vLLM's KV cache holds {} tokens, fewer than the model's {} positions, which vLLM takes as --max-model-len unless told: it would refuse to start. Start it with {start}.",
+            crate::input::number_text(t.memory_gib),
+            group_digits(tokens),
+            group_digits(a.max_positions)
+        ));
+    }
     let room = ServingRoom::of(&a, &params, &w, &estimate);
     Ok(TransformerSized {
         name,
@@ -952,5 +1062,120 @@ mod tests {
             ..s
         };
         assert_eq!(size(&s).unwrap().name, "GPT-2 (124M)");
+    }
+
+    /// GPT-2 with a wider hidden size but its own head dim: the attention stays
+    /// 768 wide, as set, and the card says so; more query heads alone make its
+    /// multi-head attention grouped-query, said too.
+    #[test]
+    fn edits_that_change_the_attention_shape_are_said() {
+        let gpt2 = |arch: ArchEdits| TransformerScenario {
+            model: ModelRef::Zoo("gpt2".into()),
+            arch,
+            ..TransformerScenario::default()
+        };
+        let warnings = |s| size(&s).unwrap().estimate.warnings;
+        let w = warnings(gpt2(ArchEdits {
+            hidden: Some(1536),
+            ..ArchEdits::default()
+        }));
+        assert!(
+            w.iter().any(|w| w.starts_with("The attention is 12 heads × 64 head dim = 768 wide, the hidden size 1,536: a head dim of 128 would make them equal.")),
+            "{w:?}"
+        );
+        let w = warnings(gpt2(ArchEdits {
+            hidden: Some(1536),
+            head_dim: Some(128),
+            ..ArchEdits::default()
+        }));
+        assert!(w.iter().all(|w| !w.contains("head dim")), "{w:?}");
+        let w = warnings(gpt2(ArchEdits {
+            heads: Some(24),
+            head_dim: Some(32),
+            ..ArchEdits::default()
+        }));
+        assert!(
+            w.iter()
+                .any(|w| w.starts_with("24 query heads share 12 key/value heads")),
+            "{w:?}"
+        );
+        // The model as it is: nothing to say.
+        assert!(
+            warnings(gpt2(ArchEdits::default()))
+                .iter()
+                .all(|w| !w.contains("heads"))
+        );
+    }
+
+    /// A KV-cache format the chosen engine cannot run is refused at the field:
+    /// vLLM has no GGUF cache; llama.cpp quantizes the V cache only with
+    /// FlashAttention.
+    #[test]
+    fn a_kv_format_the_engine_lacks_is_refused() {
+        use crate::transformer::ServingEngine;
+        let served = |engine, kv, flash_attention| TransformerScenario {
+            engine,
+            kv,
+            flash_attention,
+            ..TransformerScenario::default()
+        };
+        let refused = |s: TransformerScenario| {
+            size(&s)
+                .err()
+                .and_then(|e| e.into_iter().find(|e| e.path == KV_PATH))
+                .map(|e| e.message)
+        };
+        assert_eq!(
+            refused(served(ServingEngine::Vllm, KvFormat::Q4_0, true)).as_deref(),
+            Some(
+                "vLLM caches keys and values in the model's format or FP8 (kv_cache_dtype), not GGUF q4_0."
+            )
+        );
+        assert_eq!(
+            refused(served(ServingEngine::Vllm, KvFormat::Fp8, true)),
+            None
+        );
+        assert_eq!(
+            refused(served(ServingEngine::LlamaCpp, KvFormat::Q8_0, false)).as_deref(),
+            Some(
+                "llama.cpp quantizes the V cache only with FlashAttention (-fa): turn FlashAttention on, or cache in F16."
+            )
+        );
+        assert_eq!(
+            refused(served(ServingEngine::LlamaCpp, KvFormat::Q8_0, true)),
+            None
+        );
+        assert!(refused(served(ServingEngine::LlamaCpp, KvFormat::Fp8, true)).is_some());
+        assert!(refused(served(ServingEngine::TensorRtLlm, KvFormat::Int8, true)).is_none());
+        assert!(refused(served(ServingEngine::Generic, KvFormat::Q4_0, false)).is_none());
+    }
+
+    /// vLLM takes the model's positions as --max-model-len: where the KV cache of
+    /// the memory given holds fewer tokens, the card says how to start it.
+    #[test]
+    fn vllm_says_when_its_default_max_model_len_would_not_start() {
+        use crate::transformer::ServingEngine;
+        let at = |memory_gib: f64| TransformerScenario {
+            engine: ServingEngine::Vllm,
+            memory_gib,
+            ..TransformerScenario::default()
+        };
+        let warned = |s: TransformerScenario| {
+            size(&s)
+                .unwrap()
+                .estimate
+                .warnings
+                .into_iter()
+                .find(|w| w.contains("--max-model-len"))
+        };
+        // Llama-3.1-8B (131,072 positions) in 24 GiB: far fewer tokens fit.
+        let w = warned(at(24.0)).expect("a warning");
+        assert!(w.starts_with("In 24 GiB vLLM's KV cache holds "), "{w}");
+        assert!(
+            w.ends_with("Start it with --max-model-len 4,096 (this context)."),
+            "{w}"
+        );
+        // On an 80 GB GPU a whole 131,072-token sequence fits: nothing to say.
+        assert_eq!(warned(at(79.19)), None);
     }
 }

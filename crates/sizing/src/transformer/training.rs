@@ -1122,7 +1122,15 @@ pub fn training(
             TermKind::RuntimeOverhead,
             "Runtime overhead",
             w.runtime_overhead,
-            format!("{} B per GPU, as set", g(w.runtime_overhead)),
+            format!(
+                "{} B per GPU, {}",
+                g(w.runtime_overhead),
+                if w.runtime_overhead == super::memory::DEFAULT_RUNTIME_OVERHEAD {
+                    "the default"
+                } else {
+                    "as set"
+                }
+            ),
             "CUDA context, library workspaces, communication buffers; the caching allocator's fragmentation adds more (upper band).",
         )
         .band(0.5, 3.0),
