@@ -13,6 +13,7 @@ use crate::state::{BUNDLED, InputsStoreFields, Kept, Shared};
 use crate::widgets::{Check, Choice, options};
 use reactive_stores::Field;
 use sizing::scenario::link::CatalogView;
+use sizing::units::count;
 
 fn rate_text(r: Rate) -> String {
     match r {
@@ -52,10 +53,12 @@ pub fn CatalogPage() -> impl IntoView {
             import_error.set(None);
             import_note.set(Some(match active.kept.get_untracked() {
                 Kept::NotKept(why) => format!(
-                    "Imported {name}: {n} GPUs. Every fit now uses it until this page is reloaded, as {why}; export it to keep it."
+                    "Imported {name}: {}. Every fit now uses it until this page is reloaded, as {why}; export it to keep it.",
+                    count(n as u64, "GPU", "GPUs")
                 ),
                 _ => format!(
-                    "Imported {name}: {n} GPUs. Every fit now uses it, on the next visits too, until you go back to the bundled catalog."
+                    "Imported {name}: {}. Every fit now uses it, on the next visits too, until you go back to the bundled catalog.",
+                    count(n as u64, "GPU", "GPUs")
                 ),
             }));
             view.update(|v| v.gpu = None);
@@ -127,9 +130,9 @@ pub fn CatalogPage() -> impl IntoView {
                             _ => bundled,
                         }
                     } else if active.kept.with(|k| *k == Kept::Kept) {
-                        format!("Imported catalog {origin}: {n} GPUs (kept in this browser).")
+                        format!("Imported catalog {origin}: {} (kept in this browser).", count(n as u64, "GPU", "GPUs"))
                     } else {
-                        format!("Imported catalog {origin}: {n} GPUs (until this page is reloaded).")
+                        format!("Imported catalog {origin}: {} (until this page is reloaded).", count(n as u64, "GPU", "GPUs"))
                     }
                 }}
             </p>

@@ -225,7 +225,10 @@ fn catalog_words(c: ActiveCatalog) -> Option<String> {
     let origin = c.origin.get();
     (origin != BUNDLED).then(|| {
         let n = c.catalog.with(|c| c.gpus.len());
-        format!("Options from the imported catalog ({origin}, {n} GPUs); the Catalog page goes back to the bundled one.")
+        format!(
+            "Options from the imported catalog ({origin}, {}); the Catalog page goes back to the bundled one.",
+            sizing::units::count(n as u64, "GPU", "GPUs")
+        )
     })
 }
 

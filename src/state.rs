@@ -170,7 +170,12 @@ impl ActiveCatalog {
     /// this browser for the next visit where the browser allows it.
     pub fn import(&self, name: String, text: &str, catalog: Catalog) {
         let name = name.replace(['\n', '\r'], " ");
-        let stored = use_local_storage(CATALOG_KEY).write(&format!("{name}\n{text}"));
+        let kept = use_local_storage(CATALOG_KEY);
+        let stored = kept.write(&format!("{name}\n{text}"));
+        if stored.is_err() {
+            // An older kept catalog must not come back on the next visit.
+            let _ = kept.remove();
+        }
         self.catalog.set(catalog);
         self.origin.set(name);
         self.kept.set(match stored {
@@ -194,7 +199,7 @@ impl ActiveCatalog {
         let Ok(Some(kept)) = stored.read() else {
             return;
         };
-        let (name, text) = kept.split_once('\n').unwrap_or(("your catalog", ""));
+        let (name, text) = kept.split_once('\n').unwrap_or(("(no name)", ""));
         let (name, text) = (name.to_string(), text.to_string());
         self.kept.set(Kept::Reading(name.clone()));
         leptos::task::spawn_local(async move {

@@ -138,4 +138,7 @@ test('a network of 302 layers lists its first 200 until asked for all, and its t
   await cnn.field('cnn-layers-all').click();
   await expect(cnn.field('cnn-layer-out')).toHaveCount(1);
   await expect(cnn.field('cnn-layers-more')).toHaveCount(0);
+  // For this network and batch only: a change lists the first 200 again.
+  await cnn.fill('cnn-batch', '2');
+  await expect(cnn.field('cnn-layers-more')).toContainText('The first 200 of 302 layers are listed');
 });

@@ -23,9 +23,10 @@ pub fn LayerTable(sizing: Sizing, units: Signal<ByteUnits>) -> impl IntoView {
             Some((r.layers.clone()?, c.batch, c.mode == Mode::Inference))
         })
     });
-    // A long network shows its first rows until asked for all: drawing thousands
-    // of rows on every change would hold up the page.
-    let all = RwSignal::new(false);
+    // A long network shows its first rows until asked for all, for that network
+    // and batch only: drawing thousands of rows on every change would hold up
+    // the page.
+    let all = RwSignal::new(None::<(usize, u64, u64)>);
     move || {
         table
             .get()
@@ -41,7 +42,7 @@ fn layers(
     batch: u64,
     inference: bool,
     units: Signal<ByteUnits>,
-    all: RwSignal<bool>,
+    all: RwSignal<Option<(usize, u64, u64)>>,
 ) -> impl IntoView {
     let bytes_cell = move |b: u64, testid: String| view! { <BytesCell testid=testid bytes=Some(b) units=units/> };
     let Some((input, layers)) = rows.split_first() else {
@@ -53,7 +54,8 @@ fn layers(
     let per_image = sum(|l| l.feature_bytes_per_image);
     let per_batch = sum(|l| l.feature_bytes_per_batch);
     let count = layers.len();
-    let shown = if all.get() {
+    let key = (count, params, per_batch);
+    let shown = if all.get() == Some(key) {
         count
     } else {
         count.min(FIRST_ROWS)
@@ -137,9 +139,9 @@ fn layers(
                 </table>
             </div>
             {(shown < count).then(|| view! {
-                <p class="hint" data-testid="cnn-layers-more">
+                <p class="hint print-keep" data-testid="cnn-layers-more">
                     {format!("The first {} of {} layers are listed; the totals count them all. ", group_digits(shown as u64), group_digits(count as u64))}
-                    <button type="button" data-testid="cnn-layers-all" on:click=move |_| all.set(true)>{format!("Show all {} layers", group_digits(count as u64))}</button>
+                    <button type="button" data-testid="cnn-layers-all" on:click=move |_| all.set(Some(key))>{format!("Show all {} layers", group_digits(count as u64))}</button>
                 </p>
             })}
         </div>

@@ -555,6 +555,10 @@ pub fn kv_refused(engine: super::ServingEngine, kv: KvFormat, flash: bool) -> Op
         E::LlamaCpp if matches!(kv, KvFormat::Fp8 | KvFormat::Int8) => Some(
             "llama.cpp caches keys and values in F32, F16, BF16 or a GGUF type (q8_0, q4_0).".to_string(),
         ),
+        E::Transformers if gguf => Some(format!(
+            "{} has no GGUF cache: FP16, BF16, FP32, or a quantized cache in INT8.",
+            engine.label()
+        )),
         E::LlamaCpp if gguf && !flash => Some(
             "llama.cpp quantizes the V cache only with FlashAttention (-fa): turn FlashAttention on, or cache in F16.".to_string(),
         ),
@@ -703,7 +707,9 @@ pub fn size_to(
             room: None,
         });
     }
-    if let Some(why) = kv_refused(t.engine, t.kv, t.flash_attention) {
+    if a.kind.generates()
+        && let Some(why) = kv_refused(t.engine, t.kv, t.flash_attention)
+    {
         return Err(vec![FieldError::new(KV_PATH, why)]);
     }
     let w = InferenceWorkload {
@@ -769,7 +775,9 @@ pub fn size_to(
         )
         && tokens < a.max_positions
     {
-        let start = if context <= tokens {
+        let start = if tokens == 0 {
+            String::new()
+        } else if context <= tokens {
             format!("--max-model-len {} (this context)", group_digits(context))
         } else {
             format!(
@@ -778,12 +786,19 @@ pub fn size_to(
                 group_digits(context)
             )
         };
-        estimate.warnings.push(format!(
-            "In {} GiB vLLM's KV cache holds {} tokens, fewer than the model's {} positions, which vLLM takes as --max-model-len unless told: it would refuse to start. Start it with {start}.",
-            crate::input::number_text(t.memory_gib),
-            group_digits(tokens),
-            group_digits(a.max_positions)
-        ));
+        estimate.warnings.push(if tokens == 0 {
+            format!(
+                "In {} GiB vLLM has no room left for a KV cache: it would not start.",
+                crate::input::number_text(t.memory_gib)
+            )
+        } else {
+            format!(
+                "In {} GiB vLLM's KV cache holds {} tokens, fewer than the model's {} positions, which vLLM takes as --max-model-len unless told: it would refuse to start. Start it with {start}.",
+                crate::input::number_text(t.memory_gib),
+                group_digits(tokens),
+                group_digits(a.max_positions)
+            )
+        });
     }
     let room = ServingRoom::of(&a, &params, &w, &estimate);
     Ok(TransformerSized {
@@ -1148,6 +1163,13 @@ mod tests {
         assert!(refused(served(ServingEngine::LlamaCpp, KvFormat::Fp8, true)).is_some());
         assert!(refused(served(ServingEngine::TensorRtLlm, KvFormat::Int8, true)).is_none());
         assert!(refused(served(ServingEngine::Generic, KvFormat::Q4_0, false)).is_none());
+        assert!(refused(served(ServingEngine::Transformers, KvFormat::Q8_0, true)).is_some());
+        // An encoder has no KV cache: its format is not asked about.
+        let bert = TransformerScenario {
+            model: ModelRef::Zoo("bert-base".into()),
+            ..served(ServingEngine::Vllm, KvFormat::Q4_0, true)
+        };
+        assert!(size(&bert).is_ok());
     }
 
     /// vLLM takes the model's positions as --max-model-len: where the KV cache of
@@ -1177,5 +1199,11 @@ mod tests {
         );
         // On an 80 GB GPU a whole 131,072-token sequence fits: nothing to say.
         assert_eq!(warned(at(79.19)), None);
+        // Where the weights leave nothing, no flag would help.
+        let w = size(&at(16.0)).unwrap().estimate.warnings;
+        assert!(
+            w.iter().any(|w| w == "In 16 GiB vLLM has no room left for a KV cache: it would not start."),
+            "{w:?}"
+        );
     }
 }
