@@ -41,6 +41,12 @@ fn opt_num(v: Option<f64>, unit: &str) -> String {
 pub fn CatalogPage() -> impl IntoView {
     let shared = Shared::expect();
     let active = shared.catalog;
+    // A kept catalog whose reader could not be fetched at start: this page's
+    // module is here now, so read it again (one this headroom refused was
+    // forgotten, and nothing is read).
+    if matches!(active.kept.get_untracked(), Kept::Unreadable(..)) {
+        active.restore();
+    }
     let view: Field<CatalogView> = shared.inputs.catalog().into();
     let import_error = RwSignal::new(Option::<String>::None);
     let import_note = RwSignal::new(Option::<String>::None);

@@ -194,7 +194,7 @@ impl ActiveCatalog {
 
     /// Reads again the catalog an earlier visit kept, if any. Until it is read
     /// the bundled catalog is in use, and the Fits panels say so.
-    fn restore(self) {
+    pub fn restore(self) {
         let stored = use_local_storage(CATALOG_KEY);
         let Ok(Some(kept)) = stored.read() else {
             return;

@@ -104,14 +104,22 @@ pub fn Choice(
     /// The chosen id and what choosing does.
     field: ChoiceBinding,
     #[prop(optional)] hint: Option<Signal<String>>,
+    /// The message at this field, when its choice is refused (shown below it,
+    /// the list marked invalid, as a text field's).
+    #[prop(optional)]
+    error: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let (value, on_change) = field;
+    let refused = move || error.is_some_and(|e| e.with(Option::is_some));
+    let error_id = format!("{id}-error");
     view! {
-        <div class="field">
+        <div class="field" class:invalid=refused>
             <label for=id.clone()>{label}</label>
             <select
                 id=id.clone()
                 data-testid=id
+                aria-invalid=move || if refused() { "true" } else { "false" }
+                aria-describedby=error.map(|_| error_id.clone())
                 prop:value=move || value.get()
                 on:change:target=move |ev| on_change.run(ev.target().value())
             >
@@ -131,6 +139,9 @@ pub fn Choice(
                 }}
             </select>
             {hint.map(|h| view! { <p class="hint">{move || h.get()}</p> })}
+            {error.map(|e| view! {
+                <p class="error" id=error_id.clone() data-testid=error_id.clone() role="alert">{move || e.get().unwrap_or_default()}</p>
+            })}
         </div>
     }
 }

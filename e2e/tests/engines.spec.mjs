@@ -79,8 +79,10 @@ test('a KV-cache format the engine cannot run is refused at the field, and vLLM 
   await expect(transformer.field('tf-kv-error')).toHaveText(
     "vLLM caches keys and values in the model's format or FP8 (kv_cache_dtype), not GGUF q4_0.",
   );
+  await expect(transformer.field('tf-kv')).toHaveAttribute('aria-invalid', 'true');
   await transformer.field('tf-kv').selectOption('fp8');
   await expect(transformer.field('tf-kv-error')).toHaveText('');
+  await expect(transformer.field('tf-kv')).toHaveAttribute('aria-invalid', 'false');
   await expect(transformer.field('tf-total')).toBeVisible();
 
   // Llama-3.1-8B's 131,072 positions do not fit a 24 GiB GPU's KV cache.

@@ -88,7 +88,7 @@ test('a pasted config.json gives the zoo numbers; a bad one is refused with the 
   broken.num_key_value_heads = 5;
   await transformer.pasteConfig(JSON.stringify(broken));
   await expect(transformer.field('tf-import-error')).toHaveText(
-    'The pasted config was not read; the model is unchanged. num_key_value_heads: the 32 query heads do not divide into groups of 5 key/value heads.',
+    'The pasted config was not read; the model is unchanged. num_key_value_heads: the 32 query heads do not divide into groups of 5 key/value heads: use 4 or 8.',
   );
   await expect(transformer.field('tf-source')).toContainText('my-org/mistral-12-layers');
   await transformer.pasteConfig('{"model_type": "mamba"}');
@@ -149,7 +149,7 @@ test('the architecture can be edited and CNN presets open the CNN page', async (
   await expect(transformer.field('tf-headline')).toContainText('Llama-3.1-8B (edited)');
   await transformer.fill('tf-kv-heads', '5');
   await expect(transformer.field('tf-kv-heads-error')).toHaveText(
-    'The 32 query heads do not divide into groups of 5 key/value heads.',
+    'The 32 query heads do not divide into groups of 5 key/value heads: use 4 or 8.',
   );
   await transformer.field('tf-arch-reset').click();
   await expect(transformer.field('tf-params-total')).toHaveText('8,030,261,248');

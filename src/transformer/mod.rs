@@ -196,8 +196,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
             <Check testid="tf-quantize-embeddings" label="Quantize the embeddings and output head too" field=flag!(form, quantize_embeddings)/>
         </Show>
         <Show when=generates>
-            <Choice id="tf-kv" label="KV-cache format" options=options(&KvFormat::ALL, KvFormat::id, KvFormat::label) field=choice!(form, kv, KvFormat)/>
-            <p class="error" data-testid="tf-kv-error" role="alert">{move || kv_error.get().unwrap_or_default()}</p>
+            <Choice id="tf-kv" label="KV-cache format" options=options(&KvFormat::ALL, KvFormat::id, KvFormat::label) field=choice!(form, kv, KvFormat) error=kv_error/>
         </Show>
         <div class="duo">
             <TextField id="tf-sequences" label="Concurrent sequences" unit="users" field=text!(form, rules::SEQUENCES, sequences) hint="Users served at once, or the batch."/>

@@ -160,8 +160,25 @@ fn squash(s: &str) -> String {
         .collect()
 }
 
+/// Whether `word` appears in `text` (its id or name) starting where one of its
+/// words starts: "sxm" and "h100sxm" are in "NVIDIA H100 SXM5 80GB", "b" and
+/// "x" are not (they are only inside "80GB" and "SXM5").
+fn at_word_start(text: &str, word: &str) -> bool {
+    let lower = text.to_lowercase().replace("nvidia", "");
+    let mut joined = String::new();
+    let mut starts = Vec::new();
+    for w in lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        starts.push(joined.len());
+        joined.push_str(w);
+    }
+    joined.match_indices(word).any(|(i, _)| starts.contains(&i))
+}
+
 /// The catalog GPU `name` means: its id or name exactly, else the only GPU whose
-/// id and name contain every word of it.
+/// id or name has every word of it, each where one of its own words starts.
 pub fn resolve<'a>(name: &str, catalog: &'a Catalog) -> Result<&'a Gpu, String> {
     let q = squash(name);
     if let Some(g) = catalog
@@ -182,8 +199,10 @@ pub fn resolve<'a>(name: &str, catalog: &'a Catalog) -> Result<&'a Gpu, String> 
         .gpus
         .iter()
         .filter(|g| {
-            let hay = format!("{} {}", squash(&g.id), squash(&g.name));
-            !words.is_empty() && words.iter().all(|w| hay.contains(w.as_str()))
+            !words.is_empty()
+                && words
+                    .iter()
+                    .all(|w| at_word_start(&g.id, w) || at_word_start(&g.name, w))
         })
         .collect();
     match matches.as_slice() {
@@ -500,6 +519,17 @@ mod tests {
             Ok("h100-sxm5-80gb")
         );
         assert!(resolve("a100", c).unwrap_err().contains("could be"));
+        assert_eq!(
+            resolve("h100sxm", c).map(|g| g.id.as_str()),
+            Ok("h100-sxm5-80gb")
+        );
+        // A letter inside "80GB" or "SXM5" names no GPU.
+        assert!(
+            resolve("x", c)
+                .unwrap_err()
+                .contains("is not a GPU of the catalog")
+        );
+        assert!(!resolve("b", c).unwrap_err().contains("M40"));
         assert!(
             resolve("voodoo2", c)
                 .unwrap_err()

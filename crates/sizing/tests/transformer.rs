@@ -652,7 +652,7 @@ fn bad_configs_name_the_problem() {
     );
     assert_eq!(
         msg(&with("num_key_value_heads", serde_json::json!(5))),
-        "num_key_value_heads: the 32 query heads do not divide into groups of 5 key/value heads"
+        "num_key_value_heads: the 32 query heads do not divide into groups of 5 key/value heads: use 4 or 8"
     );
     assert_eq!(
         msg(&with("hidden_size", serde_json::json!(1u64 << 40))),

@@ -419,6 +419,10 @@ fn strip_position(message: &str) -> String {
 /// Make a serde path like `gpus[3].memory.size_gb` readable by naming the GPU:
 /// `gpus[3] (a100-pcie-40gb).memory.size_gb`.
 fn describe_path(catalog: &serde_json::Value, path: &str) -> String {
+    // The whole file: a top-level field is missing or of the wrong kind.
+    if path == "." {
+        return "the catalog".to_string();
+    }
     let Some(rest) = path.strip_prefix("gpus[") else {
         return path.to_string();
     };

@@ -707,3 +707,13 @@ fn the_bundled_binary_is_the_json_file() {
     );
     assert_eq!(crate::packed::unpack::<Catalog>(&bytes), parsed);
 }
+
+/// A field missing from the top of a catalog file is named as the catalog's,
+/// not as ".".
+#[test]
+fn a_missing_top_level_field_names_the_catalog() {
+    let mut v: serde_json::Value = serde_json::from_str(&Catalog::bundled().to_json()).unwrap();
+    v.as_object_mut().unwrap().remove("description");
+    let e = Catalog::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(e.to_string(), "the catalog: missing field `description`");
+}

@@ -355,10 +355,16 @@ impl Architecture {
                 ),
             );
         } else if self.kv_heads > 0 && !self.heads.is_multiple_of(self.kv_heads) {
+            // The nearest counts that do divide them, below and above.
+            let divides = |k: &u32| self.heads.is_multiple_of(*k);
+            let below = (1..self.kv_heads).rev().find(divides).unwrap_or(1);
+            let above = (self.kv_heads..=self.heads)
+                .find(divides)
+                .unwrap_or(self.heads);
             problem(
                 "kv_heads",
                 format!(
-                    "the {} query heads do not divide into groups of {} key/value heads",
+                    "the {} query heads do not divide into groups of {} key/value heads: use {below} or {above}",
                     self.heads, self.kv_heads
                 ),
             );

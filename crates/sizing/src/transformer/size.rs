@@ -946,7 +946,7 @@ mod tests {
         };
         assert_eq!(
             message(&size(&s).unwrap_err(), KV_HEADS.path),
-            "The 32 query heads do not divide into groups of 5 key/value heads."
+            "The 32 query heads do not divide into groups of 5 key/value heads: use 4 or 8."
         );
     }
 

@@ -1028,12 +1028,12 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
                 Some(links) => format!(
                     "generation {}: {links} links, {} GB/s per GPU",
                     n.generation,
-                    crate::speed::num(n.gb_per_s)
+                    crate::input::number_text(n.gb_per_s)
                 ),
                 None => format!(
                     "generation {}: {} GB/s per GPU",
                     n.generation,
-                    crate::speed::num(n.gb_per_s)
+                    crate::input::number_text(n.gb_per_s)
                 ),
             },
             Status::Info,

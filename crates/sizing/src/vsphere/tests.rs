@@ -226,6 +226,8 @@ fn nvlink_generations() {
     assert_eq!(card("a100-sxm4-80gb"), Some((3, Some(12), 600.0)));
     let s = sheet("a30", SheetKind::MultiPassthrough, 2, None, Release::V80U3);
     assert_eq!(item(&s, "nvlink").value, "generation 3: 200 GB/s per GPU");
+    let s = sheet("a40", SheetKind::MultiPassthrough, 2, None, Release::V80U3);
+    assert_eq!(item(&s, "nvlink").value, "generation 3: 112.5 GB/s per GPU");
 }
 
 #[test]
