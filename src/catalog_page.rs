@@ -217,7 +217,7 @@ pub fn CatalogPage() -> impl IntoView {
                     )
                 />
             </div>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="GPUs">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="GPU table">
                 <table class="gpu-table" data-testid="gpu-table">
                     <thead>
                         <tr>

@@ -105,29 +105,27 @@ fn Items(title: &'static str, items: Vec<Item>, prefix: &'static str) -> impl In
     view! {
         <h3>{title}</h3>
         <div class="table-wrap" tabindex="0" role="region" aria-label=title>
-            <div class="scroll-x" tabindex="0" role="region" aria-label="VM settings">
-                <table class="sheet">
-                    <thead><tr><th>"Item"</th><th>"Setting or finding"</th><th>"Status"</th><th>"Why"</th></tr></thead>
-                    <tbody>
-                        {items.into_iter().map(|i| {
-                            let class = match i.status {
-                                Status::Fails => "status fails",
-                                Status::NotApplicable => "status na",
-                                Status::Ok => "status ok",
-                                _ => "status",
-                            };
-                            view! {
-                                <tr data-testid=format!("{prefix}deploy-{}", i.id)>
-                                    <td>{i.label}</td>
-                                    <td><code>{i.value}</code></td>
-                                    <td class=class>{i.status.label()}</td>
-                                    <td>{i.why}" "<a href=i.source.url() target="_blank" rel="noopener">{format!("[{}]", i.source.title())}</a></td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <table class="sheet">
+                <thead><tr><th>"Item"</th><th>"Setting or finding"</th><th>"Status"</th><th>"Why"</th></tr></thead>
+                <tbody>
+                    {items.into_iter().map(|i| {
+                        let class = match i.status {
+                            Status::Fails => "status fails",
+                            Status::NotApplicable => "status na",
+                            Status::Ok => "status ok",
+                            _ => "status",
+                        };
+                        view! {
+                            <tr data-testid=format!("{prefix}deploy-{}", i.id)>
+                                <td>{i.label}</td>
+                                <td><code>{i.value}</code></td>
+                                <td class=class>{i.status.label()}</td>
+                                <td>{i.why}" "<a href=i.source.url() target="_blank" rel="noopener">{format!("[{}]", i.source.title())}</a></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
         </div>
     }
 }

@@ -766,7 +766,7 @@ pub fn SavedPage() -> impl IntoView {
                             <th scope="col">"Workload"</th>
                             <th scope="col" class="num">"Memory per GPU"</th>
                             <th scope="col">"Smallest fit"</th>
-                            <th scope="col"></th>
+                            <th scope="col" class="hidden-label"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
                     </thead>
                     <tbody class="on-page">{move || on_page.get().into_iter().map(row).collect_view()}</tbody>

@@ -285,17 +285,28 @@ impl PageSizing {
             })
         });
         let tick = RwSignal::new(0u32);
+        let reading = move || matches!(catalog.kept.get(), Kept::Reading(_));
+        // Whether the whole report was last worked out while a kept catalog was
+        // being read (it is worked out again only after the next paint).
+        let stale = StoredValue::new(false);
         let whole = Memo::new(move |_| {
             tick.track();
+            stale.set_value(matches!(catalog.kept.get_untracked(), Kept::Reading(_)));
             scenario.with_untracked(|s| {
                 catalog
                     .catalog
                     .with_untracked(|c| sizer(&s.part, &s.unread, c, Depth::Whole))
             })
         });
+        // A kept catalog being read again may hold the GPUs the user's hosts name:
+        // a report worked out before it is read has the bundled catalog, which
+        // may not, and that is no fault of theirs.
         PageSizing {
-            first: Sizing::of(first),
-            whole: Sizing::of(whole),
+            first: Sizing::of(first, Signal::derive(reading)),
+            whole: Sizing::of(
+                whole,
+                Signal::derive(move || reading() || stale.get_value()),
+            ),
             question: scenario,
             tick,
         }
@@ -328,11 +339,21 @@ impl PageSizing {
 }
 
 impl Sizing {
-    fn of(report: Memo<Sized>) -> Sizing {
+    /// The report's messages; none for the user's hosts while `before_catalog`
+    /// (read once the report is worked out) says the report was worked out
+    /// before a kept catalog was read again: their GPUs may be in it.
+    fn of(report: Memo<Sized>, before_catalog: Signal<bool>) -> Sizing {
         let errors = Memo::new(move |_| {
-            report.with(|r| match r {
-                Ok(r) => r.errors.clone(),
-                Err(e) => e.clone(),
+            report.with(|r| {
+                let reading = before_catalog.get();
+                let all = match r {
+                    Ok(r) => &r.errors,
+                    Err(e) => e,
+                };
+                all.iter()
+                    .filter(|e| !(reading && e.path == sizing::fleet::FLEET))
+                    .cloned()
+                    .collect()
             })
         });
         Sizing { report, errors }

@@ -14,7 +14,7 @@ use super::memory::{
     Estimate, EstimateError, GIB, InferenceWorkload, MAX_CONTEXT, MAX_SEQUENCES, MAX_TP, MIB,
     Reverse, TermKind, inference, kv_bytes_per_token, max_context, max_sequences,
 };
-use super::quant::KvFormat;
+use super::quant::{KvFormat, WeightFormat};
 use super::training::{
     MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, Recompute, TrainingWorkload, lora_params,
     training,
@@ -538,20 +538,34 @@ pub const KV_PATH: &str = "workload.transformer.kv";
 /// SGLang and TGI cache in the model's format or FP8 (`kv_cache_dtype`);
 /// TensorRT-LLM also in INT8; llama.cpp in F32, F16, BF16 or a GGUF type, and
 /// quantizes the V cache only with FlashAttention (`-fa`).
-pub fn kv_refused(engine: super::ServingEngine, kv: KvFormat, flash: bool) -> Option<String> {
+pub fn kv_refused(
+    engine: super::ServingEngine,
+    kv: KvFormat,
+    weights: WeightFormat,
+    flash: bool,
+) -> Option<String> {
     use super::ServingEngine as E;
     let gguf = matches!(kv, KvFormat::Q8_0 | KvFormat::Q4_0);
+    let name = kv.label().split(" — ").next().unwrap_or("this format");
     match engine {
         E::Vllm | E::Sglang | E::Tgi if gguf || kv == KvFormat::Int8 => Some(format!(
-            "{} caches keys and values in the model's format or FP8 (kv_cache_dtype), not {}.",
+            "{} caches keys and values in the model's format or FP8 (kv_cache_dtype), not {name}.",
             engine.label(),
-            kv.label().split(" — ").next().unwrap_or("this format")
         )),
         E::TensorRtLlm if gguf => Some(format!(
-            "{} caches keys and values in FP16, BF16, FP8 or INT8, not {}.",
+            "{} caches keys and values in FP16, BF16, FP8 or INT8, not {name}.",
             engine.label(),
-            kv.label().split(" — ").next().unwrap_or("this format")
         )),
+        // The model's format is FP32 only where the model runs in FP32
+        // (vLLM --dtype float32): a 16-bit or quantized model caches in 16 bits or FP8.
+        E::Vllm | E::Sglang | E::Tgi | E::TensorRtLlm
+            if kv == KvFormat::Fp32 && weights != WeightFormat::Fp32 =>
+        {
+            Some(format!(
+                "{} caches keys and values in FP32 only when the model runs in FP32 (weights FP32): cache in FP16, BF16 or FP8.",
+                engine.label(),
+            ))
+        }
         E::LlamaCpp if matches!(kv, KvFormat::Fp8 | KvFormat::Int8) => Some(
             "llama.cpp caches keys and values in F32, F16, BF16 or a GGUF type (q8_0, q4_0).".to_string(),
         ),
@@ -708,7 +722,7 @@ pub fn size_to(
         });
     }
     if a.kind.generates()
-        && let Some(why) = kv_refused(t.engine, t.kv, t.flash_attention)
+        && let Some(why) = kv_refused(t.engine, t.kv, t.weights, t.flash_attention)
     {
         return Err(vec![FieldError::new(KV_PATH, why)]);
     }
@@ -750,23 +764,26 @@ pub fn size_to(
     };
     let curves = answers.then(|| curves(&a, &params, &w));
     let kv_per_token_gpu = kv_bytes_per_token(&a, t.kv, tp);
-    let memory_for_warning = memory.clone();
     let reverse = answers.then(|| {
-        memory.map(|gib| {
-            let memory = (gib * 1_073_741_824.0).round() as u64;
-            ReverseAnswers {
-                memory,
-                max_context: generates.then(|| max_context(&a, &params, &w, memory)),
-                max_sequences: max_sequences(&a, &params, &w, memory),
-                kv_tokens: generates.then(|| kv_tokens(&estimate, &w, memory, kv_per_token_gpu)),
-            }
-        })
+        memory
+            .as_ref()
+            .map(|&gib| {
+                let memory = (gib * 1_073_741_824.0).round() as u64;
+                ReverseAnswers {
+                    memory,
+                    max_context: generates.then(|| max_context(&a, &params, &w, memory)),
+                    max_sequences: max_sequences(&a, &params, &w, memory),
+                    kv_tokens: generates
+                        .then(|| kv_tokens(&estimate, &w, memory, kv_per_token_gpu)),
+                }
+            })
+            .map_err(FieldError::clone)
     });
     // vLLM's --max-model-len defaults to the model's positions: one sequence of
     // that length must fit the KV cache, or the engine refuses to start.
     if t.engine == super::ServingEngine::Vllm
         && generates
-        && let Ok(gib) = &memory_for_warning
+        && let Ok(gib) = &memory
         && let tokens = kv_tokens(
             &estimate,
             &w,
@@ -1164,6 +1181,21 @@ mod tests {
         assert!(refused(served(ServingEngine::TensorRtLlm, KvFormat::Int8, true)).is_none());
         assert!(refused(served(ServingEngine::Generic, KvFormat::Q4_0, false)).is_none());
         assert!(refused(served(ServingEngine::Transformers, KvFormat::Q8_0, true)).is_some());
+        // FP32 keys and values only where the model runs in FP32.
+        assert_eq!(
+            refused(served(ServingEngine::Vllm, KvFormat::Fp32, true)).as_deref(),
+            Some(
+                "vLLM caches keys and values in FP32 only when the model runs in FP32 (weights FP32): cache in FP16, BF16 or FP8."
+            )
+        );
+        let fp32 = TransformerScenario {
+            weights: WeightFormat::Fp32,
+            ..served(ServingEngine::Vllm, KvFormat::Fp32, true)
+        };
+        assert_eq!(refused(fp32), None);
+        assert!(refused(served(ServingEngine::TensorRtLlm, KvFormat::Fp32, true)).is_some());
+        assert!(refused(served(ServingEngine::LlamaCpp, KvFormat::Fp32, true)).is_none());
+        assert!(refused(served(ServingEngine::Transformers, KvFormat::Fp32, true)).is_none());
         // An encoder has no KV cache: its format is not asked about.
         let bert = TransformerScenario {
             model: ModelRef::Zoo("bert-base".into()),
