@@ -43,6 +43,21 @@ test('an invalid batch shows a message next to the field and keeps the text', as
   expect(await cnn.termBytes('feature_maps')).toBe(1_931_146_240 / 4);
 });
 
+test('the largest batch a given GPU memory holds', async ({ cnn }) => {
+  await cnn.goto();
+  await cnn.fill('cnn-memory', '24');
+  const most = cnn.field('cnn-max-batch');
+  // VGG-16, FP32, SGD with momentum: 2,197,161,440 B that no batch changes, and
+  // 60,950,432 B per image; 24 GiB holds (25,769,803,776 − 2,197,161,440) ÷ 60,950,432 = 386.
+  await expect(most).toHaveAttribute('data-value', '386');
+  await expect(most).toHaveText('Largest batch: 386 (needs 25.72 GB of 25.77 GB).');
+  await cnn.fill('cnn-memory', 'lots');
+  await expect(cnn.field('cnn-memory-error')).toHaveText("'lots' is not a number.");
+  await expect(cnn.field('cnn-memory')).toHaveValue('lots');
+  await expect(most).toBeHidden();
+  await expect(cnn.field('cnn-total')).toBeVisible();
+});
+
 test('an image too small for VGG-16 names the minimum size', async ({ cnn }) => {
   await cnn.goto();
   await cnn.fill('cnn-height', '3');

@@ -40,6 +40,29 @@ test('the reverse questions answer for a given GPU memory', async ({ transformer
   await expect(transformer.field('tf-max-sequences')).toBeHidden();
 });
 
+test('training: the largest micro-batch and the longest sequence for a given GPU memory', async ({ transformer }) => {
+  await transformer.goto();
+  await transformer.pickModel('llama-2-7b');
+  await transformer.field('tf-mode-training').check();
+  await transformer.field('tf-method').selectOption('qlora');
+  await transformer.fill('tf-memory', '24');
+  const most = transformer.field('tf-max-sequences');
+  await expect(most).toHaveText(/^Largest micro-batch: \d+ \(needs [\d.]+ GB of 25\.77 GB\)\.$/);
+  await expect(transformer.field('tf-max-context')).toHaveText(/^Longest sequence: /);
+  // Training has no memory curves.
+  await expect(transformer.field('tf-curves')).toBeHidden();
+  // The answer is the last micro-batch whose total is within 24 GiB.
+  const n = Number(await most.getAttribute('data-value'));
+  expect(n).toBeGreaterThan(1);
+  const gib24 = 24 * 2 ** 30;
+  await transformer.fill('tf-micro-batch', String(n));
+  await expect(transformer.field('tf-headline')).toContainText(`micro-batch ${n} ×`);
+  expect(Number(await transformer.field('tf-total').getAttribute('data-bytes'))).toBeLessThanOrEqual(gib24);
+  await transformer.fill('tf-micro-batch', String(n + 1));
+  await expect(transformer.field('tf-headline')).toContainText(`micro-batch ${n + 1} ×`);
+  expect(Number(await transformer.field('tf-total').getAttribute('data-bytes'))).toBeGreaterThan(gib24);
+});
+
 test('a scenario too large for a link says so at once and offers the file', async ({ transformer, page }) => {
   await transformer.goto();
   const big = config('mistral-7b');

@@ -1,5 +1,6 @@
 //! The CNN memory page: inputs on the left, the memory estimate on the right.
 
+mod batch;
 mod layers;
 
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use crate::speed_card::{Kind, SpeedCard};
 use crate::state::{InputsStoreFields, Shared};
 use crate::widgets::{BelowFold, Check, Choice, Segmented, TextField};
 use crate::{choice, flag, text};
+use batch::BatchCard;
 use layers::LayerTable;
 use sizing::speed::form::GPUS;
 
@@ -183,6 +185,7 @@ pub fn CnnPage() -> impl IntoView {
                     units=units
                 />
                 <DeployCard bind=Bind::new(shared.inputs.cnn_fit(), later) prefix="cnn-"/>
+                <BatchCard form=Bind::new(shared.inputs.cnn(), later) units=units/>
                 <LayerTable sizing=later units=units/>
             </BelowFold>
         </section>

@@ -85,9 +85,7 @@ pub fn TransformerPage() -> impl IntoView {
                     units=units
                 />
                 <DeployCard bind=Bind::new(shared.inputs.tf_fit(), later) prefix="tf-"/>
-                <Show when=move || !training()>
-                    <ReverseCard form=Bind::new(shared.inputs.tf(), later) units=units/>
-                </Show>
+                <ReverseCard form=Bind::new(shared.inputs.tf(), later) units=units/>
                 <ParamTable sizing=later units=units/>
             </BelowFold>
         </section>

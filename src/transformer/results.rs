@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use sizing::ByteUnits;
+use sizing::mode::Mode;
 use sizing::report::{ReverseAnswers, words};
 use sizing::transformer::ModelKind;
 use sizing::transformer::memory::Reverse;
@@ -32,6 +33,7 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
     let report = form.sizing.report;
     let answers: Memo<Option<ReverseAnswers>> =
         Memo::new(move |_| report.with(|r| r.as_ref().ok().and_then(|r| r.reverse.clone())));
+    let serving = Memo::new(move |_| report.with(|r| r.as_ref().is_ok_and(|r| r.curves.is_some())));
     // The curves, with the memory asked about and the user's GPUs drawn across.
     let charts_open = RwSignal::new(false);
     let drawn = Memo::new(move |_| {
@@ -66,18 +68,31 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
             {move || {
                 answers.get().map(|a| {
                     // The workload the answers were sized for, as the report has it.
-                    let (seqs, ctx, engine) = report.with(|r| match r.as_ref().map(|r| &r.scenario.workload) {
-                        Ok(sizing::scenario::Workload::Transformer(t)) => (t.sequences, t.context, t.engine),
-                        _ => (1, 0, Default::default()),
+                    let (seqs, ctx, engine, training) = report.with(|r| match r.as_ref().map(|r| &r.scenario.workload) {
+                        Ok(sizing::scenario::Workload::Transformer(t)) if t.mode == Mode::Training => {
+                            (t.micro_batch, t.context, t.engine, true)
+                        }
+                        Ok(sizing::scenario::Workload::Transformer(t)) => (t.sequences, t.context, t.engine, false),
+                        _ => (1, 0, Default::default(), false),
                     });
-                    let with_seqs = format!(
-                        "with {} concurrent sequence{}",
-                        group_digits(seqs),
-                        if seqs == 1 { "" } else { "s" }
-                    );
+                    let with_seqs = if training {
+                        format!("at micro-batch {}", group_digits(seqs))
+                    } else {
+                        format!(
+                            "with {} concurrent sequence{}",
+                            group_digits(seqs),
+                            if seqs == 1 { "" } else { "s" }
+                        )
+                    };
+                    let (length, count) = ReverseAnswers::words(training);
+                    let each = if training {
+                        format!("of {} tokens each", group_digits(ctx))
+                    } else {
+                        format!("at {} tokens each", group_digits(ctx))
+                    };
                     view! {
-                        {answer(a.max_context, a.memory, "Longest context", "tf-max-context", with_seqs)}
-                        {answer(Some(a.max_sequences), a.memory, "Most concurrent sequences", "tf-max-sequences", format!("at {} tokens each", group_digits(ctx)))}
+                        {answer(a.max_context, a.memory, length, "tf-max-context", with_seqs)}
+                        {answer(Some(a.max_sequences), a.memory, count, "tf-max-sequences", each)}
                         {a.kv_tokens.map(|n| {
                             let as_reported = match engine {
                                 sizing::transformer::ServingEngine::Generic => "as an engine with this memory fraction would allocate it, with the rest of the workload as set".to_string(),
@@ -96,7 +111,8 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
                 })
             }}
             // Drawn only while open: a keystroke does not redraw two charts nobody looks at.
-            <details class="curves" data-testid="tf-curves">
+            // (Serving only: training has no curves.)
+            <details class="curves" data-testid="tf-curves" class:hidden=move || !serving.get()>
                 <summary on:click=move |_| charts_open.update(|o| *o = !*o)>
                     "Memory against context and against concurrent users, with your GPUs drawn across"
                 </summary>

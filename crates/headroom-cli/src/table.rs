@@ -114,15 +114,34 @@ pub fn render(r: &Report) -> String {
     if let Some(rev) = &r.reverse {
         out.push(String::new());
         out.push(format!("In {} per GPU", b(rev.memory)));
+        let cnn = matches!(r.scenario.workload, sizing::scenario::Workload::Cnn(_));
+        let (length, count, one, many) = if cnn {
+            ("", "largest batch:", "image", "images")
+        } else if r.trains() {
+            (
+                "longest sequence:",
+                "largest micro-batch:",
+                "sequence",
+                "sequences",
+            )
+        } else {
+            (
+                "longest context:",
+                "most sequences:",
+                "sequence",
+                "sequences",
+            )
+        };
+        let width = length.len().max(count.len());
         if let Some(c) = &rev.max_context {
             out.push(format!(
-                "  longest context: {}",
+                "  {length:<width$} {}",
                 reverse(c, "token", "tokens")
             ));
         }
         out.push(format!(
-            "  most sequences:  {}",
-            reverse(&rev.max_sequences, "sequence", "sequences")
+            "  {count:<width$} {}",
+            reverse(&rev.max_sequences, one, many)
         ));
         if let Some(n) = rev.kv_tokens {
             out.push(format!(

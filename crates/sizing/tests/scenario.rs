@@ -212,9 +212,10 @@ fn cnn() -> BoxedStrategy<CnnScenario> {
         pick(&Optimizer::ALL),
         any::<bool>(),
         decimal(),
+        decimal(),
     )
         .prop_map(
-            |(network, height, width, channels, batch, precision, mode, optimizer, mixed, o)| {
+            |(network, height, width, channels, batch, precision, mode, optimizer, mixed, o, m)| {
                 CnnScenario {
                     network,
                     height,
@@ -226,6 +227,7 @@ fn cnn() -> BoxedStrategy<CnnScenario> {
                     optimizer,
                     mixed_precision: mixed,
                     overhead_mib: o,
+                    memory_gib: m,
                 }
             },
         )

@@ -14,8 +14,8 @@ use sizing::transformer::memory::{
 use sizing::transformer::quant::{KvFormat, WeightFormat, weight_bytes};
 use sizing::transformer::training::{
     LoraTargets, Method, Offload, Recipe, Recompute, Schedule, TrainOptimizer, TrainingWorkload,
-    ZeroAccounting, check_training, largest_layer, layer_activations, lora_params, model_states,
-    training,
+    ZeroAccounting, check_training, largest_layer, layer_activations, lora_params, max_micro_batch,
+    max_sequence, model_states, training,
 };
 use sizing::transformer::zoo::{config_text, find, search, zoo};
 
@@ -372,6 +372,60 @@ fn training_splits_per_gpu() {
         e.bytes(TermKind::OptimizerState),
         (8 * p.total).div_ceil(4).div_ceil(16)
     );
+}
+
+/// The reverse questions of training. With full recomputation a sequence more
+/// in the micro-batch adds the same bytes (its checkpoints, its one layer's
+/// activations, its logits), so the largest micro-batch that fits is, by hand,
+/// (memory − the total at micro-batch 0) ÷ those bytes; and the answer is the
+/// last micro-batch (or sequence length) whose total is within the memory.
+#[test]
+fn training_reverse_questions() {
+    let a = arch("llama-2-7b");
+    let p = a.params();
+    let w = TrainingWorkload {
+        data_parallel: 8,
+        zero_stage: 3,
+        recompute: Recompute::Full,
+        sequence: 4_096,
+        micro_batch: 1,
+        ..TrainingWorkload::default()
+    };
+    let total = |b: u64, n: u64| {
+        let w = TrainingWorkload {
+            micro_batch: b,
+            sequence: n,
+            ..w.clone()
+        };
+        training(&a, &p, &w).unwrap().total
+    };
+    let per = total(2, 4_096) - total(1, 4_096);
+    assert_eq!(total(3, 4_096) - total(2, 4_096), per);
+    let memory = 80 * (1u64 << 30);
+    let by_hand = (memory - (total(1, 4_096) - per)) / per;
+    match max_micro_batch(&a, &p, &w, memory) {
+        Reverse::Fits { value, total: t } => {
+            assert_eq!(value, by_hand);
+            assert_eq!(t, total(value, 4_096));
+            assert!(total(value + 1, 4_096) > memory);
+        }
+        other => panic!("{other:?}"),
+    }
+    match max_sequence(&a, &p, &w, memory) {
+        Reverse::Fits { value, total: t } => {
+            assert!(value > 4_096, "{value}");
+            assert_eq!(t, total(1, value));
+            assert!(t <= memory && total(1, value + 1) > memory);
+        }
+        // Llama-2-7B has 4,096 positions: every length up to them fits.
+        Reverse::Unbounded { limit } => assert_eq!(limit, 4_096),
+        other => panic!("{other:?}"),
+    }
+    // In 8 GiB not even one sequence trains: the model states alone are more.
+    assert!(matches!(
+        max_micro_batch(&a, &p, &w, 8 << 30),
+        Reverse::Nothing { total_at_one } if total_at_one == total(1, 4_096)
+    ));
 }
 
 /// Korthikanti et al. 2022, §4.2.3: with p stages the first stage holds p

@@ -29,6 +29,13 @@ pub struct CnnForm {
     pub mixed_precision: bool,
     /// Runtime overhead in MiB.
     pub overhead_mib: String,
+    /// GPU memory for the reverse question, GiB.
+    #[serde(default = "default_memory_gib")]
+    pub memory_gib: String,
+}
+
+fn default_memory_gib() -> String {
+    "80".into()
 }
 
 impl CnnForm {
@@ -47,6 +54,7 @@ impl CnnForm {
             optimizer: w.optimizer,
             mixed_precision: w.mixed_precision,
             overhead_mib: number_text(w.runtime_overhead as f64 / 1_048_576.0),
+            memory_gib: default_memory_gib(),
         }
     }
 
@@ -108,6 +116,11 @@ impl CnnScenario {
                 &form.overhead_mib,
                 last.map_or(0.0, |s| s.overhead_mib),
             ),
+            memory_gib: r.decimal(
+                rules::MEMORY_GIB,
+                &form.memory_gib,
+                last.map_or(80.0, |s| s.memory_gib),
+            ),
         };
         FromForm {
             part,
@@ -132,6 +145,7 @@ impl CnnScenario {
             optimizer: self.optimizer,
             mixed_precision: self.mixed_precision,
             overhead_mib: number_text(self.overhead_mib),
+            memory_gib: number_text(self.memory_gib),
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::field::{Decimal, Problems, Whole};
 use crate::input::capitalize;
 use crate::mode::Mode;
 use crate::scenario::{CnnScenario, FieldError, NetworkRef};
+use crate::transformer::memory::largest_fitting;
+use crate::transformer::size::ReverseAnswers;
 use crate::units::group_digits;
 
 /// Largest runtime overhead accepted, in MiB (1 TiB).
@@ -32,6 +34,30 @@ pub const WIDTH: Whole = Whole::new("workload.cnn.width", 1, MAX_IMAGE_SIDE as u
 pub const CHANNELS: Whole = Whole::new("workload.cnn.channels", 1, MAX_CHANNELS);
 pub const BATCH: Whole = Whole::new("workload.cnn.batch", 1, MAX_BATCH);
 pub const OVERHEAD_MIB: Decimal = Decimal::new("workload.cnn.overhead_mib", 0.0, MAX_OVERHEAD_MIB);
+/// GPU memory for the reverse question (the largest batch), GiB.
+pub const MEMORY_GIB: Decimal = Decimal::new("workload.cnn.memory_gib", 0.001, 1_048_576.0);
+
+/// The reverse question of a CNN: the largest batch that fits in the memory per
+/// GPU the scenario gives, the rest of the workload as set (the batch is the
+/// only term that grows: feature maps, their gradients, the input). A bad
+/// memory size is a problem of this answer alone.
+pub fn reverse(c: &CnnScenario, r: &CnnSized) -> Result<ReverseAnswers, FieldError> {
+    let gib = MEMORY_GIB.check(c.memory_gib)?;
+    let memory = (gib * 1_073_741_824.0).round() as u64;
+    let max_batch = largest_fitting(memory, MAX_BATCH, |batch| {
+        let w = CnnWorkload {
+            batch,
+            ..r.workload
+        };
+        estimate(&r.analysis, &w).ok().map(|e| e.total)
+    });
+    Ok(ReverseAnswers {
+        memory,
+        max_context: None,
+        max_sequences: max_batch,
+        kv_tokens: None,
+    })
+}
 
 /// A CNN scenario, sized.
 #[derive(Clone, Debug, PartialEq)]

@@ -111,20 +111,13 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
         out.push(String::new());
         out.push(format!("## In {} per GPU", b(rev.memory)));
         out.push(String::new());
+        let (length, count) = r.reverse_words();
         if let Some(c) = &rev.max_context {
-            out.push(format!(
-                "- {}",
-                words::reverse(c, rev.memory, "Longest context", u)
-            ));
+            out.push(format!("- {}", words::reverse(c, rev.memory, length, u)));
         }
         out.push(format!(
             "- {}",
-            words::reverse(
-                &rev.max_sequences,
-                rev.memory,
-                "Most concurrent sequences",
-                u
-            )
+            words::reverse(&rev.max_sequences, rev.memory, count, u)
         ));
         if let Some(n) = rev.kv_tokens {
             out.push(format!(

@@ -249,6 +249,24 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether the workload trains a transformer (its reverse answers are then
+    /// the longest sequence and the largest micro-batch).
+    pub fn trains(&self) -> bool {
+        matches!(
+            &self.scenario.workload,
+            Workload::Transformer(t) if t.mode == Mode::Training
+        )
+    }
+
+    /// What the reverse answers are called for this report's workload:
+    /// (the length answer, the count answer). A CNN has the count alone.
+    pub fn reverse_words(&self) -> (&'static str, &'static str) {
+        match &self.scenario.workload {
+            Workload::Cnn(_) => ("", "Largest batch"),
+            _ => ReverseAnswers::words(self.trains()),
+        }
+    }
+
     /// The report as the command line prints it: JSON, sentences in the scenario's units.
     pub fn to_json(&self) -> String {
         let mut v = serde_json::to_value(self).expect("a report serializes");
@@ -497,8 +515,11 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
             Ok(compressed(Sized::transformer(t, r), applied))
         }),
         Workload::Cnn(c) => cnn::size::size(c).and_then(|mut r| {
+            let reverse = whole.then(|| cnn::size::reverse(c, &r));
             let applied = recipe.map(|k| compress::cnn(k, &mut r)).transpose()?;
-            Ok(compressed(Sized::cnn(c, s.speed.gpus, r), applied))
+            let mut sized = Sized::cnn(c, s.speed.gpus, r);
+            sized.reverse = reverse;
+            Ok(compressed(sized, applied))
         }),
         Workload::Known(k) => match recipe {
             Some(_) => Err(vec![FieldError::new(
@@ -621,7 +642,7 @@ enum Section {
 }
 
 fn section(path: &str) -> Section {
-    if path == MEMORY_GIB.path {
+    if path == MEMORY_GIB.path || path == cnn::size::MEMORY_GIB.path {
         Section::Reverse
     } else if path.starts_with("deployment.") {
         Section::Fits

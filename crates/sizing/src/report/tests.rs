@@ -115,6 +115,45 @@ fn a_bad_deployment_or_memory_size_keeps_the_estimate() {
     assert_eq!(paths(&r.complete().unwrap_err()), [MEMORY_GIB.path]);
 }
 
+/// A CNN's reverse question: the largest batch for the memory given. VGG-16
+/// training in FP32 with SGD and momentum grows by the same bytes per image
+/// (its feature maps, their gradients, its input), so the answer is, by hand,
+/// (memory − the batch-free terms) ÷ the bytes per image, and the words are the
+/// CNN's. A bad memory size is the answer's problem alone.
+#[test]
+fn a_cnn_answers_the_largest_batch_for_a_gpu() {
+    let at = |batch: u64| {
+        sized(&format!(
+            r#"{{"version":1,"workload":{{"cnn":{{"network":"vgg16","batch":{batch},"memory_gib":24}}}}}}"#
+        ))
+        .unwrap()
+    };
+    let (one, two) = (at(1).memory.total, at(2).memory.total);
+    let per_image = two - one;
+    assert_eq!(at(3).memory.total - two, per_image);
+    let memory = 24u64 << 30;
+    let by_hand = (memory - (one - per_image)) / per_image;
+    let r = at(32);
+    let rev = r.reverse.clone().unwrap();
+    assert_eq!(rev.memory, memory);
+    assert_eq!(rev.max_context, None);
+    assert_eq!(rev.max_sequences.value(), by_hand);
+    assert!(at(by_hand).memory.total <= memory && at(by_hand + 1).memory.total > memory);
+    assert_eq!(r.reverse_words().1, "Largest batch");
+    // Training a transformer asks for the micro-batch; serving for sequences.
+    let t =
+        sized(r#"{"version":1,"workload":{"transformer":{"mode":"training","method":"qlora"}}}"#)
+            .unwrap();
+    assert!(t.trains() && t.reverse.is_some());
+    assert_eq!(
+        t.reverse_words(),
+        ("Longest sequence", "Largest micro-batch")
+    );
+    let bad = sized(r#"{"version":1,"workload":{"cnn":{"memory_gib":-1}}}"#).unwrap();
+    assert!(bad.reverse.is_none() && bad.fits.is_some());
+    assert_eq!(paths(&bad.errors), [crate::cnn::size::MEMORY_GIB.path]);
+}
+
 #[test]
 fn an_unread_field_hides_what_it_feeds() {
     let s = cnn(CnnScenario::default(), Deployment::default());

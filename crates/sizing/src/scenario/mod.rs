@@ -137,7 +137,8 @@ pub struct TransformerScenario {
     /// for the engine's default (1 for any engine, 0.9 for vLLM).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utilization: Option<f64>,
-    /// GPU memory for the reverse questions (longest context, most sequences), GiB.
+    /// GPU memory for the reverse questions, GiB (serving: longest context, most
+    /// sequences; training: longest sequence, largest micro-batch).
     pub memory_gib: f64,
     pub method: MethodKind,
     pub lora_rank: u64,
@@ -256,6 +257,8 @@ pub struct CnnScenario {
     pub mixed_precision: bool,
     /// Runtime overhead, MiB.
     pub overhead_mib: f64,
+    /// GPU memory for the reverse question (the largest batch), GiB.
+    pub memory_gib: f64,
 }
 
 /// Which CNN: a bundled network's id, or a layer list in the format of

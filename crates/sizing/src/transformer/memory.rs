@@ -955,7 +955,11 @@ impl Reverse {
 }
 
 /// Largest `v` in `1..=limit` for which `total(v) ≤ memory` (`total` grows with `v`).
-fn largest_fitting(memory: u64, limit: u64, total: impl Fn(u64) -> Option<u64>) -> Reverse {
+pub(crate) fn largest_fitting(
+    memory: u64,
+    limit: u64,
+    total: impl Fn(u64) -> Option<u64>,
+) -> Reverse {
     let fits = |v: u64| total(v).filter(|t| *t <= memory);
     let Some(at_one) = total(1) else {
         return Reverse::Nothing {

@@ -17,7 +17,7 @@ use super::memory::{
 use super::quant::{KvFormat, WeightFormat};
 use super::training::{
     MAX_MICRO_BATCH, MAX_PARALLEL, Method, MethodKind, Recompute, TrainingWorkload, lora_params,
-    training,
+    max_micro_batch, max_sequence, training,
 };
 use super::zoo::{self, DEFAULT_MODEL, zoo};
 use crate::field::{Decimal, Problems, Whole};
@@ -223,19 +223,37 @@ fn kv_tokens(estimate: &Estimate, w: &InferenceWorkload, memory: u64, per_token:
     bytes.checked_div(per_token).unwrap_or(0) / block * block
 }
 
-/// The reverse questions of serving: what fits in `memory` bytes per GPU.
+/// The reverse questions: what fits in `memory` bytes per GPU, the rest of the
+/// workload as asked. In serving, the longest context and the most concurrent
+/// sequences; in training, the longest sequence and the largest micro-batch
+/// (the scenario's mode says which: [`ReverseAnswers::words`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReverseAnswers {
     pub memory: u64,
-    /// The longest context (models that generate).
+    /// The longest context (serving models that generate), or the longest
+    /// training sequence at the micro-batch asked (training).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_context: Option<Reverse>,
+    /// The most concurrent sequences at the context asked (serving), or the
+    /// largest micro-batch at the sequence asked (training).
     pub max_sequences: Reverse,
     /// Tokens of KV cache the engine allocates on a GPU of `memory` bytes, with
     /// the rest of the workload as asked: the figure engines print at start-up
     /// (vLLM "GPU KV cache size: N tokens", SGLang "#tokens: N").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_tokens: Option<u64>,
+}
+
+impl ReverseAnswers {
+    /// What the two answers are called, for a training scenario or not:
+    /// (the length answer, the count answer).
+    pub fn words(training: bool) -> (&'static str, &'static str) {
+        if training {
+            ("Longest sequence", "Largest micro-batch")
+        } else {
+            ("Longest context", "Most concurrent sequences")
+        }
+    }
 }
 
 /// Memory per GPU at other context lengths and other numbers of concurrent
@@ -707,6 +725,19 @@ pub fn size_to(
             t.optimizer.label().split(" — ").next().unwrap_or(""),
             parallel_label(tp, pp, dp, t.zero_stage)
         );
+        // The reverse questions of training: the largest micro-batch at the
+        // sequence asked, and the longest sequence at the micro-batch asked.
+        let reverse = answers.then(|| {
+            memory.map(|gib| {
+                let memory = (gib * 1_073_741_824.0).round() as u64;
+                ReverseAnswers {
+                    memory,
+                    max_context: Some(max_sequence(&a, &params, &w, memory)),
+                    max_sequences: max_micro_batch(&a, &params, &w, memory),
+                    kv_tokens: None,
+                }
+            })
+        });
         return Ok(TransformerSized {
             name,
             arch: a,
@@ -716,7 +747,7 @@ pub fn size_to(
             trainable,
             mode,
             headline,
-            reverse: None,
+            reverse,
             curves: None,
             room: None,
         });

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::arch::{Architecture, FfnKind, ModelKind, ParamCount};
-use super::memory::{Estimate, EstimateError, GIB, Term, TermKind, to_bytes};
+use super::memory::{
+    Estimate, EstimateError, GIB, MAX_CONTEXT, Reverse, Term, TermKind, largest_fitting, to_bytes,
+};
 use super::quant::{WeightFormat, weight_bytes};
 use crate::units::{count, group_digits as g};
 
@@ -770,6 +772,42 @@ pub fn check_training(arch: &Architecture, w: &TrainingWorkload) -> Vec<Estimate
         Method::Full => {}
     }
     errors
+}
+
+/// The largest micro-batch (sequences per micro-batch and GPU) that fits in
+/// `memory` bytes per GPU, the rest of `w` unchanged: the training twin of the
+/// serving question "most concurrent sequences".
+pub fn max_micro_batch(
+    arch: &Architecture,
+    params: &ParamCount,
+    w: &TrainingWorkload,
+    memory: u64,
+) -> Reverse {
+    largest_fitting(memory, MAX_MICRO_BATCH, |b| {
+        let w = TrainingWorkload {
+            micro_batch: b,
+            ..w.clone()
+        };
+        training(arch, params, &w).ok().map(|e| e.total)
+    })
+}
+
+/// The longest training sequence that fits in `memory` bytes per GPU at the
+/// micro-batch of `w`, up to the model's positions.
+pub fn max_sequence(
+    arch: &Architecture,
+    params: &ParamCount,
+    w: &TrainingWorkload,
+    memory: u64,
+) -> Reverse {
+    let limit = MAX_CONTEXT.min(arch.max_positions.max(1));
+    largest_fitting(memory, limit, |n| {
+        let w = TrainingWorkload {
+            sequence: n,
+            ..w.clone()
+        };
+        training(arch, params, &w).ok().map(|e| e.total)
+    })
 }
 
 /// Training or fine-tuning memory per GPU.
