@@ -15,8 +15,10 @@ use crate::browser::clipboard::use_clipboard;
 use crate::browser::download::{DownloadOptions, download, download_with_options};
 use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
 use crate::browser::location::current_url;
-use crate::browser::storage::{UseLocalStorageReturn, on_storage_change, use_local_storage};
-use crate::state::{BUNDLED, InputsStoreFields, Shared, Sized, notice};
+use crate::browser::storage::{
+    StorageError, UseLocalStorageReturn, on_storage_change, use_local_storage,
+};
+use crate::state::{ActiveCatalog, BUNDLED, InputsStoreFields, Shared, Sized, notice};
 use crate::widgets::BytesCell;
 
 /// Where the saved scenarios live in the browser's storage.
@@ -72,6 +74,8 @@ struct Saved {
     status: RwSignal<Option<String>>,
     /// The scenarios chosen for comparison, in the order they were ticked.
     compared: RwSignal<Vec<Pick>>,
+    /// The GPU catalog in use, which may be kept in the same storage.
+    catalog: ActiveCatalog,
 }
 
 /// Reads the stored list once for the whole app, and again when another tab
@@ -83,6 +87,7 @@ pub fn provide_saved() {
         stored: RwSignal::new(load(storage)),
         status: RwSignal::new(None),
         compared: RwSignal::new(Vec::new()),
+        catalog: Shared::expect().catalog,
     };
     on_storage_change(KEY, move || saved.reload());
     provide_context(saved);
@@ -133,7 +138,12 @@ impl Saved {
         let written = lib
             .to_checked_json()
             .map_err(|why| format!("it would not read back ({why})"))
-            .and_then(|text| self.storage.write(&text).map_err(|e| e.to_string()));
+            .and_then(|text| {
+                self.storage.write(&text).map_err(|e| match e {
+                    StorageError::Refused => format!("{e}{}", self.catalog.room_note()),
+                    StorageError::Unavailable => e.to_string(),
+                })
+            });
         match written {
             Ok(()) => {
                 self.stored.set(Stored::Ready(lib));

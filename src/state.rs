@@ -184,6 +184,16 @@ impl ActiveCatalog {
         });
     }
 
+    /// Where the browser refused to store something: a note on the imported
+    /// catalog kept in its storage, which takes part of the room, if one is.
+    pub fn room_note(&self) -> &'static str {
+        if self.kept.get_untracked() == Kept::Kept {
+            "; an imported GPU catalog kept in this browser takes part of its room (\u{201c}Use the bundled catalog\u{201d} on the Catalog page frees it)"
+        } else {
+            ""
+        }
+    }
+
     /// Back to the bundled catalog; the imported one is no longer kept.
     pub fn reset(&self) {
         let _ = use_local_storage(CATALOG_KEY).remove();

@@ -75,9 +75,30 @@ test('saving with storage full keeps the old list and says why', async ({ page, 
   await page.getByTestId('scenario-name').fill('second');
   await page.getByTestId('save-scenario').click();
   await expect(page.getByTestId('scenario-status')).toContainText('Not saved: the browser refused to store it (storage full');
+  // No catalog is kept: none is named.
+  await expect(page.getByTestId('scenario-status')).not.toContainText('catalog');
   expect(await page.evaluate(() => localStorage.getItem('headroom.scenarios'))).toBe(before);
   await saved.open();
   expect(await saved.names()).toEqual(['first']);
+});
+
+test('with storage full, an imported catalog kept there is named as taking part of its room', async ({ page, catalog, transformer }) => {
+  await transformer.goto();
+  await catalog.open();
+  const bundled = JSON.parse(readFileSync(`${root}crates/sizing/data/gpu-catalog.json`, 'utf8'));
+  await catalog.importPasted(JSON.stringify(bundled));
+  await expect(catalog.field('catalog-origin')).toContainText('(kept in this browser)');
+  await page.getByTestId('tab-transformer').click();
+  await page.evaluate(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await page.getByTestId('scenario-name').fill('with a kept catalog');
+  await page.getByTestId('save-scenario').click();
+  await expect(page.getByTestId('scenario-status')).toHaveText(
+    'Not saved: the browser refused to store it (storage full or not allowed); an imported GPU catalog kept in this browser takes part of its room (\u201cUse the bundled catalog\u201d on the Catalog page frees it).',
+  );
 });
 
 test('two tabs saving at once keep both scenarios', async ({ page, saved, cnn, context }) => {

@@ -100,15 +100,25 @@ pub struct VllmSplit {
 }
 
 /// How many GPUs of a host NVLink joins into one group: all of them on an SXM
-/// baseboard (through NVSwitch, or SXM2's cube-mesh of direct links), pairs on
-/// bridged cards, none on the others.
+/// baseboard (through NVSwitch, or SXM2's cube-mesh of direct links), the cards
+/// one bridge joins on PCIe cards (pairs unless the catalog says more), none on
+/// the others.
 pub fn nvlink_group(gpu: &Gpu, gpus_per_host: u32) -> u32 {
     if !gpu.nvlink.supported {
         1
     } else if gpu.form_class() == "SXM" {
         gpus_per_host.max(1)
     } else {
-        2
+        gpu.nvlink.bridge_gpus.unwrap_or(2)
+    }
+}
+
+/// The cards an NVLink bridge joins, in words: "pairs of GPUs", "groups of 4 GPUs".
+pub fn bridged(group: u32) -> String {
+    if group == 2 {
+        "pairs of GPUs".into()
+    } else {
+        format!("groups of {group} GPUs")
     }
 }
 
@@ -1319,7 +1329,8 @@ fn row(
         "Tensor parallelism within the NVLink domain; passthrough or full-framebuffer vGPUs in one VM.".to_string()
     } else if gpu.nvlink.supported {
         format!(
-            "NVLink bridges join pairs of GPUs: tensor parallelism over {} runs at PCIe's speed between the pairs; pipeline parallelism needs less of it.",
+            "NVLink bridges join {}: tensor parallelism over {} runs at PCIe's speed between them; pipeline parallelism needs less of it.",
+            bridged(group),
             layout.tensor
         )
     } else if layout.tensor > 1 {

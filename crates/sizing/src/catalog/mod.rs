@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub use fit::{
     CapacityBasis, Caveat, Demand, DeploymentMode, FitOption, FitSettings, FitStatus, Fits, Heads,
     Layout, MAX_CARDS_PER_HOST, MAX_GPUS, MAX_MARGIN_PERCENT, MultiGpu, Recommendation,
-    RecommendationKind, Rounding, VgpuMode, VllmSplit, faster_split, fewest_gpus, fit,
+    RecommendationKind, Rounding, VgpuMode, VllmSplit, bridged, faster_split, fewest_gpus, fit,
     gpus_per_host, layout, nvlink_group, rounding, time_slice_ms, with_margin,
 };
 pub use validate::CatalogError;
@@ -106,6 +106,10 @@ pub struct Nvlink {
     #[serde(deserialize_with = "required")]
     pub bandwidth_gbps: Option<f64>,
     pub note: String,
+    /// PCIe cards: how many cards one NVLink bridge joins, every one to every
+    /// other (H200 NVL's 4-way bridge: 4); 2 when absent. SXM modules ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_gpus: Option<u32>,
 }
 
 /// A published throughput: a number, or why there is none.

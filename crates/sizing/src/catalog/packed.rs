@@ -63,7 +63,8 @@ packed_struct!(Memory {
 packed_struct!(Nvlink {
     supported,
     bandwidth_gbps,
-    note
+    note,
+    bridge_gpus
 });
 packed_struct!(Rates {
     fp64,

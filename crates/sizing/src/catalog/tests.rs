@@ -256,6 +256,10 @@ fn malformed_catalogs_are_rejected_with_the_entry_and_field() {
         "gpus[11] (a100-pcie-40gb).mig.profiles[6] (7g.40gb).memory_slices: 9 is outside 1 to the GPU's 8 memory slices"
     );
     assert_eq!(
+        import_error(|v| v["gpus"][11]["nvlink"]["bridge_gpus"] = serde_json::json!(1)),
+        "gpus[11] (a100-pcie-40gb).nvlink.bridge_gpus: must be 2 to 8 (the cards one bridge joins), not 1"
+    );
+    assert_eq!(
         import_error(|v| v["gpus"][4]["id"] = serde_json::json!("t4")),
         "gpus[5] (t4).id: duplicate id 't4'"
     );

@@ -114,6 +114,9 @@ impl Catalog {
     }
 }
 
+/// The most PCIe cards one NVLink bridge joins (4-way bridges are the largest sold).
+const MAX_BRIDGE_GPUS: u32 = 8;
+
 fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
     c.name(&format!("{at}.name"), &gpu.name);
     c.memory(&format!("{at}.memory.size_gb"), gpu.memory.size_gb);
@@ -126,6 +129,14 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
         &format!("{at}.nvlink.bandwidth_gbps"),
         gpu.nvlink.bandwidth_gbps,
     );
+    if let Some(n) = gpu.nvlink.bridge_gpus
+        && !(2..=MAX_BRIDGE_GPUS).contains(&n)
+    {
+        c.fail(
+            format!("{at}.nvlink.bridge_gpus"),
+            format!("must be 2 to {MAX_BRIDGE_GPUS} (the cards one bridge joins), not {n}"),
+        );
+    }
     c.at_least_one(&format!("{at}.gpus_per_board"), gpu.gpus_per_board);
     if gpu.gpus_per_board > MAX_GPUS_PER_BOARD {
         c.fail(

@@ -157,9 +157,9 @@ pub fn gpu_link(gpu: &Gpu, mig: bool) -> (f64, String) {
 }
 
 /// The link a ring of `n` GPUs runs at: the GPU's own ([`gpu_link`]) while its
-/// NVLink joins all `n` (every GPU of an SXM baseboard; a pair of bridged
-/// cards), else PCIe, its slowest hop: NVLink bridges join PCIe cards in pairs,
-/// and a ring of more crosses PCIe between the pairs.
+/// NVLink joins all `n` (every GPU of an SXM baseboard; the cards one bridge
+/// joins: a pair, or four with H200 NVL's 4-way bridge), else PCIe, its slowest
+/// hop: a ring of more cards crosses PCIe between the bridged groups.
 pub fn ring_link(gpu: &Gpu, mig: bool, n: u64) -> (f64, String) {
     let own = gpu_link(gpu, mig);
     let joined = u64::from(crate::catalog::nvlink_group(
@@ -174,7 +174,8 @@ pub fn ring_link(gpu: &Gpu, mig: bool, n: u64) -> (f64, String) {
     (
         rate,
         format!(
-            "{pcie}: NVLink bridges join pairs of cards, and a ring of {n} crosses PCIe between them"
+            "{pcie}: NVLink bridges join {}, and a ring of {n} crosses PCIe between them",
+            crate::catalog::bridged(joined as u32)
         ),
     )
 }

@@ -112,9 +112,10 @@ fn bert_large_all_reduce_on_25_gbe() {
     );
 }
 
-/// PCIe cards are joined by NVLink bridges in pairs: a ring of two runs at the
-/// bridge's speed, a ring of four crosses PCIe between the pairs and runs at
-/// PCIe's (A100 PCIe: 600 GB/s both ways over its bridges, Gen4 x16 31.5 GB/s).
+/// PCIe cards are joined by NVLink bridges in pairs (H200 NVL's 4-way bridge:
+/// in fours): a ring within a bridged group runs at the bridge's speed, a larger
+/// one crosses PCIe between the groups and runs at PCIe's (A100 PCIe: 600 GB/s
+/// both ways over its bridges, Gen4 x16 31.5 GB/s).
 #[test]
 fn a_ring_over_bridged_pairs_runs_at_pcie_speed() {
     let ring = |gpus: u64, option: &str| {
@@ -131,9 +132,23 @@ fn a_ring_over_bridged_pairs_runs_at_pcie_speed() {
     let (four, label) = ring(4, "a100-pcie-80gb");
     assert_eq!(four, 31.5e9, "{label}");
     assert!(label.contains("a ring of 4 crosses PCIe"), "{label}");
+    assert!(
+        label.contains("NVLink bridges join pairs of GPUs"),
+        "{label}"
+    );
     // An SXM baseboard joins all its GPUs: NVLink for a ring of four.
     let (sxm, label) = ring(4, "a100-sxm4-80gb");
     assert_eq!(sxm, 300e9, "{label}");
+    // H200 NVL's 4-way bridge joins four cards (900 GB/s both ways, 450 each):
+    // a ring of four stays on NVLink, one of eight crosses PCIe Gen5 (63 GB/s).
+    let (four, label) = ring(4, "h200-nvl-141gb");
+    assert_eq!(four, 450e9, "{label}");
+    let (eight, label) = ring(8, "h200-nvl-141gb");
+    assert_eq!(eight, 63e9, "{label}");
+    assert!(
+        label.contains("NVLink bridges join groups of 4 GPUs, and a ring of 8 crosses PCIe"),
+        "{label}"
+    );
 }
 
 fn resnet50_training(batch: u64) -> Scenario {

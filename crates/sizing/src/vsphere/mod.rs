@@ -1049,7 +1049,11 @@ fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
             } else if gpu.form_class() == "SXM" {
                 "SXM2 modules (DGX-1, HGX-1) link directly in a hybrid cube-mesh, without NVSwitch: each GPU has NVLink to four of the other seven".into()
             } else {
-                "PCIe cards link in bridged pairs; traffic between pairs crosses PCIe and the ring runs at its slowest hop".into()
+                let group = crate::catalog::nvlink_group(gpu, 2);
+                format!(
+                    "PCIe cards link through NVLink bridges in {}; traffic between them crosses PCIe and the ring runs at its slowest hop",
+                    crate::catalog::bridged(group)
+                )
             },
             Source::MultiGpu,
         ));
