@@ -50,7 +50,7 @@ test('the largest batch a given GPU memory holds', async ({ cnn }) => {
   // VGG-16, FP32, SGD with momentum: 2,197,161,440 B that no batch changes, and
   // 60,950,432 B per image; 24 GiB holds (25,769,803,776 − 2,197,161,440) ÷ 60,950,432 = 386.
   await expect(most).toHaveAttribute('data-value', '386');
-  await expect(most).toHaveText('Largest batch: 386 (needs 25.72 GB of 25.77 GB).');
+  await expect(most).toHaveText('Largest batch: 386 (needs 25.72 GB of 25.77 GB (24 GiB)).');
   await cnn.fill('cnn-memory', 'lots');
   await expect(cnn.field('cnn-memory-error')).toHaveText("'lots' is not a number.");
   await expect(cnn.field('cnn-memory')).toHaveValue('lots');

@@ -47,7 +47,7 @@ test('training: the largest micro-batch and the longest sequence for a given GPU
   await transformer.field('tf-method').selectOption('qlora');
   await transformer.fill('tf-memory', '24');
   const most = transformer.field('tf-max-sequences');
-  await expect(most).toHaveText(/^Largest micro-batch: \d+ \(needs [\d.]+ GB of 25\.77 GB\)\.$/);
+  await expect(most).toHaveText(/^Largest micro-batch: \d+ \(needs [\d.]+ GB of 25\.77 GB \(24 GiB\)\)\.$/);
   await expect(transformer.field('tf-max-context')).toHaveText(/^Longest sequence: /);
   // Training has no memory curves.
   await expect(transformer.field('tf-curves')).toBeHidden();
@@ -61,6 +61,11 @@ test('training: the largest micro-batch and the longest sequence for a given GPU
   await transformer.fill('tf-micro-batch', String(n + 1));
   await expect(transformer.field('tf-headline')).toContainText(`micro-batch ${n + 1} ×`);
   expect(Number(await transformer.field('tf-total').getAttribute('data-bytes'))).toBeGreaterThan(gib24);
+  // A memory that is no number is said at the field in training too, and hides the answers.
+  await transformer.fill('tf-memory', 'lots');
+  await expect(transformer.field('tf-memory-error')).toHaveText("'lots' is not a number.");
+  await expect(most).toBeHidden();
+  await expect(transformer.field('tf-total')).toBeVisible();
 });
 
 test('a scenario too large for a link says so at once and offers the file', async ({ transformer, page }) => {

@@ -18,12 +18,12 @@ use crate::widgets::TextField;
 
 #[component]
 pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
-    let answer = move |r: Option<Reverse>, memory, what, testid, context: String| {
+    let answer = move |r: Option<Reverse>, memory, what, counts, testid, context: String| {
         r.map(|r| {
             let value = r.value().to_string();
             view! {
                 <div>
-                    <p data-testid=testid data-value=value>{move || words::reverse(&r, memory, what, units.get())}</p>
+                    <p data-testid=testid data-value=value>{move || words::reverse(&r, memory, what, counts, units.get())}</p>
                     <p class="hint">{context}</p>
                 </div>
             }
@@ -64,7 +64,7 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
     view! {
         <div class="card reverse" class:cv=crate::widgets::settled() data-testid="tf-reverse">
             <h2>"What fits in a given GPU"</h2>
-            <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice."/>
+            <TextField id="tf-memory" label="Memory per GPU" unit="GiB" inputmode="decimal" field=text!(form, rules::MEMORY_GIB, memory_gib) hint="e.g. 80 for an H100 80GB, 19.62 for an H100 2g.20gb MIG slice. The answers use all of it: the Fits' safety margin is not taken off."/>
             {move || {
                 answers.get().map(|a| {
                     // The workload the answers were sized for, as the report has it.
@@ -91,8 +91,8 @@ pub fn ReverseCard(form: Form, units: Signal<ByteUnits>) -> impl IntoView {
                         format!("at {} tokens each", group_digits(ctx))
                     };
                     view! {
-                        {answer(a.max_context, a.memory, length, "tf-max-context", with_seqs)}
-                        {answer(Some(a.max_sequences), a.memory, count, "tf-max-sequences", each)}
+                        {answer(a.max_context, a.memory, length, ReverseAnswers::TOKENS, "tf-max-context", with_seqs)}
+                        {answer(Some(a.max_sequences), a.memory, count, ReverseAnswers::SEQUENCES, "tf-max-sequences", each)}
                         {a.kv_tokens.map(|n| {
                             let as_reported = match engine {
                                 sizing::transformer::ServingEngine::Generic => "as an engine with this memory fraction would allocate it, with the rest of the workload as set".to_string(),

@@ -113,7 +113,10 @@ pub fn render(r: &Report) -> String {
     }
     if let Some(rev) = &r.reverse {
         out.push(String::new());
-        out.push(format!("In {} per GPU", b(rev.memory)));
+        out.push(format!(
+            "In {} per GPU",
+            sizing::report::words::memory_given(rev.memory, u)
+        ));
         let cnn = matches!(r.scenario.workload, sizing::scenario::Workload::Cnn(_));
         let (length, count, one, many) = if cnn {
             ("", "largest batch:", "image", "images")

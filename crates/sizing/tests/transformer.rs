@@ -421,6 +421,21 @@ fn training_reverse_questions() {
         Reverse::Unbounded { limit } => assert_eq!(limit, 4_096),
         other => panic!("{other:?}"),
     }
+    // A sequence longer than the model's 4,096 positions that fits is not
+    // answered below itself, and is warned about.
+    let long = TrainingWorkload {
+        sequence: 8_192,
+        ..w.clone()
+    };
+    assert!(total(1, 8_192) <= memory);
+    assert!(max_sequence(&a, &p, &long, memory).value() >= 8_192);
+    assert!(
+        training(&a, &p, &long)
+            .unwrap()
+            .warnings
+            .iter()
+            .any(|w| w.contains("8,192 tokens is longer than the 4,096 positions"))
+    );
     // In 8 GiB not even one sequence trains: the model states alone are more.
     assert!(matches!(
         max_micro_batch(&a, &p, &w, 8 << 30),

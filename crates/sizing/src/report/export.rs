@@ -4,7 +4,7 @@
 //! table and of the model's layer or parameter table, for a spreadsheet. Sizes
 //! are written in the report's units, and exactly in bytes beside them.
 
-use super::{Report, words};
+use super::{Report, ReverseAnswers, words};
 use crate::units::{format_bytes, group_digits};
 
 /// A Markdown table cell: no line breaks, pipes escaped.
@@ -109,15 +109,21 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
     }
     if let Some(rev) = &r.reverse {
         out.push(String::new());
-        out.push(format!("## In {} per GPU", b(rev.memory)));
+        out.push(format!(
+            "## In {} per GPU",
+            words::memory_given(rev.memory, u)
+        ));
         out.push(String::new());
         let (length, count) = r.reverse_words();
         if let Some(c) = &rev.max_context {
-            out.push(format!("- {}", words::reverse(c, rev.memory, length, u)));
+            out.push(format!(
+                "- {}",
+                words::reverse(c, rev.memory, length, ReverseAnswers::TOKENS, u)
+            ));
         }
         out.push(format!(
             "- {}",
-            words::reverse(&rev.max_sequences, rev.memory, count, u)
+            words::reverse(&rev.max_sequences, rev.memory, count, r.reverse_counts(), u)
         ));
         if let Some(n) = rev.kv_tokens {
             out.push(format!(

@@ -258,6 +258,15 @@ impl Report {
         )
     }
 
+    /// What the count answer of the reverse questions counts: images for a CNN,
+    /// sequences otherwise.
+    pub fn reverse_counts(&self) -> (&'static str, &'static str) {
+        match &self.scenario.workload {
+            Workload::Cnn(_) => ReverseAnswers::IMAGES,
+            _ => ReverseAnswers::SEQUENCES,
+        }
+    }
+
     /// What the reverse answers are called for this report's workload:
     /// (the length answer, the count answer). A CNN has the count alone.
     pub fn reverse_words(&self) -> (&'static str, &'static str) {

@@ -225,28 +225,47 @@ pub fn notes(fits: &Fits, u: ByteUnits) -> Vec<String> {
         .collect()
 }
 
-/// A reverse answer for `memory` bytes per GPU: "Longest context: 16,384 (needs
-/// 20.5 GB of 21.07 GB)."
-pub fn reverse(r: &Reverse, memory: u64, what: &str, u: ByteUnits) -> String {
+/// The memory of the reverse questions in the units asked, with the GiB it
+/// was given in beside them when they differ: "85.90 GB (80 GiB)".
+pub fn memory_given(memory: u64, u: ByteUnits) -> String {
+    if u == ByteUnits::Binary {
+        format_bytes(memory, u)
+    } else {
+        format!(
+            "{} ({} GiB)",
+            format_bytes(memory, u),
+            crate::input::number_text((memory as f64 / 1_073_741_824.0 * 100.0).round() / 100.0)
+        )
+    }
+}
+
+/// A reverse answer for `memory` bytes per GPU, counting `(one, many)` (tokens,
+/// sequences, images): "Longest context: 16,384 (needs 20.5 GB of 21.07 GB)."
+pub fn reverse(
+    r: &Reverse,
+    memory: u64,
+    what: &str,
+    (one, many): (&str, &str),
+    u: ByteUnits,
+) -> String {
     let fb = |b: u64| format_bytes(b, u);
+    let given = memory_given(memory, u);
     match *r {
         Reverse::Fits { value, total } => format!(
-            "{what}: {} (needs {} of {}).",
+            "{what}: {} (needs {} of {given}).",
             group_digits(value),
             fb(total),
-            fb(memory)
         ),
         Reverse::Nothing { total_at_one } => format!(
-            "{what}: none — even one needs {}, more than {}.",
+            "{what}: none — even 1 {one} needs {}, more than {given}.",
             if total_at_one == u64::MAX {
                 "more than 16 EiB".to_string()
             } else {
                 fb(total_at_one)
             },
-            fb(memory)
         ),
         Reverse::Unbounded { limit } => format!(
-            "{what}: at least {} — the limit of the model or of headroom.",
+            "{what}: every value up to {} {many} fits (the limit: the model's positions, or the largest value headroom takes).",
             group_digits(limit)
         ),
     }

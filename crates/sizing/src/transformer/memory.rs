@@ -997,7 +997,8 @@ pub fn max_context(
     w: &InferenceWorkload,
     memory: u64,
 ) -> Reverse {
-    let limit = MAX_CONTEXT.min(arch.max_positions.max(1));
+    // Past the model's positions when a longer context is asked (and fits).
+    let limit = MAX_CONTEXT.min(arch.max_positions.max(w.context).max(1));
     largest_fitting(memory, limit, |c| {
         let w = InferenceWorkload {
             context: c,

@@ -75,12 +75,7 @@ pub const OFFLOAD: &str = "workload.transformer.offload";
 pub const ZERO_ACCOUNTING: &str = "workload.transformer.zero_accounting";
 
 /// Fields only serving reads.
-const INFERENCE_ONLY: [&str; 4] = [
-    SEQUENCES.path,
-    PREFILL_CHUNK.path,
-    UTILIZATION.path,
-    MEMORY_GIB.path,
-];
+const INFERENCE_ONLY: [&str; 3] = [SEQUENCES.path, PREFILL_CHUNK.path, UTILIZATION.path];
 /// Fields only training reads.
 const TRAINING_ONLY: [&str; 10] = [
     LORA_RANK.path,
@@ -254,6 +249,13 @@ impl ReverseAnswers {
             ("Longest context", "Most concurrent sequences")
         }
     }
+
+    /// What the length answer counts.
+    pub const TOKENS: (&'static str, &'static str) = ("token", "tokens");
+    /// What a transformer's count answer counts.
+    pub const SEQUENCES: (&'static str, &'static str) = ("sequence", "sequences");
+    /// What a CNN's count answer counts.
+    pub const IMAGES: (&'static str, &'static str) = ("image", "images");
 }
 
 /// Memory per GPU at other context lengths and other numbers of concurrent
@@ -1064,7 +1066,9 @@ mod tests {
         assert!(size(&s).is_ok());
         assert!(counts(LORA_RANK.path, Mode::Training, MethodKind::Lora));
         assert!(!counts(LORA_RANK.path, Mode::Training, MethodKind::Full));
-        assert!(!counts(MEMORY_GIB.path, Mode::Training, MethodKind::Full));
+        // The memory of the reverse questions counts in both: training asks them too.
+        assert!(counts(MEMORY_GIB.path, Mode::Training, MethodKind::Full));
+        assert!(!counts(SEQUENCES.path, Mode::Training, MethodKind::Full));
     }
 
     #[test]

@@ -793,14 +793,15 @@ pub fn max_micro_batch(
 }
 
 /// The longest training sequence that fits in `memory` bytes per GPU at the
-/// micro-batch of `w`, up to the model's positions.
+/// micro-batch of `w`, up to the model's positions (or the sequence asked, if longer).
 pub fn max_sequence(
     arch: &Architecture,
     params: &ParamCount,
     w: &TrainingWorkload,
     memory: u64,
 ) -> Reverse {
-    let limit = MAX_CONTEXT.min(arch.max_positions.max(1));
+    // Past the model's positions when a longer sequence is asked (and fits).
+    let limit = MAX_CONTEXT.min(arch.max_positions.max(w.sequence).max(1));
     largest_fitting(memory, limit, |n| {
         let w = TrainingWorkload {
             sequence: n,
@@ -1192,6 +1193,13 @@ pub fn training(
     if matches!(arch.kind, ModelKind::EncoderDecoder) {
         warnings
             .push("Encoder and decoder are both counted at the full sequence length.".to_string());
+    }
+    if arch.kind != ModelKind::Vision && w.sequence > arch.max_positions {
+        warnings.push(format!(
+            "The sequence of {} tokens is longer than the {} positions the model was trained for.",
+            g(w.sequence),
+            g(arch.max_positions)
+        ));
     }
     let host_note = format!(
         "What DeepSpeed offloads ({}): updated by the CPU over PCIe.",
