@@ -411,7 +411,8 @@ pub fn KernelLab() -> impl IntoView {
             <h2>"Kernel lab: measure it in this browser"</h2>
             <p class="hint">
                 "Times headroom's sparse kernels (WebAssembly simd128) on one of this model's weight matrices, against its dense GEMM, "
-                "in a background worker that is downloaded when you start it. Large matrices are measured on their first 1,024 rows and scaled: every kernel's work is proportional to the rows."
+                "in a background worker that is downloaded when you start it. Large matrices are measured on their first 1,024 rows and scaled: every kernel's work is proportional to the rows. "
+                "With more than one token, 2:4 runs over its weights laid out once with rows sorted by their pattern of kept positions (the two rows of activations a pattern needs are loaded once for all its rows); its bytes are that layout's (a byte of row place per group of four instead of half a byte of positions, and each list's length)."
             </p>
             <Show when=move || !open.get()>
                 <button type="button" data-testid="lab-open" on:click=move |_| open.set(true)>"Open the kernel lab"</button>

@@ -602,3 +602,116 @@ impl TwoFour {
         crate::bytes::two_four(self.rows as u64, self.cols as u64, 32)
     }
 }
+
+/// Rows per block of [`TwoFourSorted`]: a row's place in its block fits a byte.
+pub const SORTED_BLOCK: usize = 256;
+
+/// The six 2:4 patterns (first and second kept position), in the order of
+/// [`TwoFourSorted`]'s lists.
+pub const PATTERNS: [(u8, u8); 6] = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)];
+
+/// A [`TwoFour`] matrix laid out for SpMM: rows in blocks of [`SORTED_BLOCK`],
+/// and in each block, group by group, the rows listed by their pattern (the six
+/// of [`PATTERNS`]), so that a kernel loads the two rows of `X` a pattern
+/// needs once for every row of its list. Values are those of the 2:4 matrix, in
+/// list order; each carries its row's place in the block (one byte) instead of
+/// a 4-bit nibble, and each list its length (two bytes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TwoFourSorted {
+    rows: usize,
+    cols: usize,
+    /// List lengths: `blocks × groups × 6`.
+    counts: Vec<u16>,
+    /// Each listed row's place in its block, list after list.
+    places: Vec<u8>,
+    /// The two kept values of each listed row's group, in list order.
+    values: Vec<f32>,
+}
+
+impl TwoFourSorted {
+    pub fn from_two_four(t: &TwoFour) -> TwoFourSorted {
+        let g = TwoFour::groups_per_row(t.cols);
+        let blocks = t.rows.div_ceil(SORTED_BLOCK);
+        let mut counts = Vec::with_capacity(blocks * g * 6);
+        let mut places = Vec::with_capacity(t.rows * g);
+        let mut values = Vec::with_capacity(t.rows * g * 2);
+        for b in 0..blocks {
+            let (r0, r1) = (b * SORTED_BLOCK, ((b + 1) * SORTED_BLOCK).min(t.rows));
+            for group in 0..g {
+                for &(first, second) in &PATTERNS {
+                    let nibble = (first | (second << 2)) as usize;
+                    let mut n = 0u16;
+                    for r in r0..r1 {
+                        let i = r * g + group;
+                        if t.nibble(i) == nibble {
+                            places.push((r - r0) as u8);
+                            values.push(t.values[2 * i]);
+                            values.push(t.values[2 * i + 1]);
+                            n += 1;
+                        }
+                    }
+                    counts.push(n);
+                }
+            }
+        }
+        TwoFourSorted {
+            rows: t.rows,
+            cols: t.cols,
+            counts,
+            places,
+            values,
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// The same matrix as a [`TwoFour`].
+    pub fn to_two_four(&self) -> TwoFour {
+        let g = TwoFour::groups_per_row(self.cols);
+        let mut values = vec![0.0; self.rows * g * 2];
+        let mut meta = vec![0u8; (self.rows * g).div_ceil(2)];
+        let (mut c, mut j) = (0, 0);
+        for r0 in (0..self.rows).step_by(SORTED_BLOCK) {
+            for group in 0..g {
+                for &(first, second) in &PATTERNS {
+                    for _ in 0..self.counts[c] {
+                        let i = (r0 + self.places[j] as usize) * g + group;
+                        values[2 * i] = self.values[2 * j];
+                        values[2 * i + 1] = self.values[2 * j + 1];
+                        meta[i / 2] |= (first | (second << 2)) << ((i % 2) * 4);
+                        j += 1;
+                    }
+                    c += 1;
+                }
+            }
+        }
+        TwoFour {
+            rows: self.rows,
+            cols: self.cols,
+            values,
+            meta,
+        }
+    }
+
+    pub fn bytes(&self) -> u64 {
+        crate::bytes::two_four_sorted(self.rows as u64, self.cols as u64, 32)
+    }
+
+    pub fn counts(&self) -> &[u16] {
+        &self.counts
+    }
+
+    pub fn places(&self) -> &[u8] {
+        &self.places
+    }
+
+    pub fn values(&self) -> &[f32] {
+        &self.values
+    }
+}

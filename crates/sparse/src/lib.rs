@@ -21,4 +21,4 @@ pub mod kernels;
 pub mod prune;
 
 pub use error::Error;
-pub use formats::{BlockShape, Bsr, Csr, Dense, TwoFour};
+pub use formats::{BlockShape, Bsr, Csr, Dense, TwoFour, TwoFourSorted};

@@ -13,7 +13,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use sparse::kernels::{self, scalar};
-use sparse::{BlockShape, Bsr, Csr, Dense, Error, TwoFour, prune};
+use sparse::{BlockShape, Bsr, Csr, Dense, Error, TwoFour, TwoFourSorted, prune};
 
 /// A deterministic generator (xorshift64*) for data and for the wasm cases.
 struct Rng(u64);
@@ -141,6 +141,30 @@ fn check(case: Case) {
         &expect_t,
         case,
     );
+    // The same matrix with its rows sorted by pattern: the same values, and the
+    // same products.
+    let sorted = TwoFourSorted::from_two_four(&tf);
+    assert_eq!(sorted.to_two_four(), tf, "{case:?}");
+    assert_eq!(
+        sorted.bytes(),
+        sparse::bytes::two_four_sorted(m as u64, k as u64, 32)
+    );
+    run(
+        "scalar two_four_sorted_spmm",
+        scalar::two_four_sorted_spmm,
+        &sorted,
+        &x,
+        &expect_t,
+        case,
+    );
+    run(
+        "two_four_sorted_spmm",
+        kernels::two_four_sorted_spmm,
+        &sorted,
+        &x,
+        &expect_t,
+        case,
+    );
 
     // Matrix–vector: the first column of X.
     let xv: Vec<f32> = (0..k)
@@ -184,6 +208,14 @@ fn check(case: Case) {
         "two_four n=1",
         kernels::two_four_spmm,
         &tf,
+        &xcol,
+        &reference(&tf_dense, &xcol),
+        case,
+    );
+    run(
+        "two_four_sorted n=1",
+        kernels::two_four_sorted_spmm,
+        &sorted,
         &xcol,
         &reference(&tf_dense, &xcol),
         case,
@@ -251,6 +283,29 @@ fn sparse_equals_dense_on_edge_and_random_shapes() {
             seed: rng.next(),
         };
         check(case);
+    }
+}
+
+/// Shapes across the 256-row blocks of [`TwoFourSorted`] (one short block, a
+/// whole one, one and a row, two and a row), K with and without a partial group,
+/// N below, at and past the 16-column panel.
+#[test]
+fn sorted_two_four_across_blocks() {
+    let mut seed = 0x5eed;
+    for m in [255usize, 256, 257, 513] {
+        for k in [3usize, 8, 13] {
+            for n in [1usize, 5, 16, 21] {
+                seed += 1;
+                check(Case {
+                    m,
+                    k,
+                    n,
+                    sparsity: 0.5,
+                    zero_rows: 2,
+                    seed,
+                });
+            }
+        }
     }
 }
 

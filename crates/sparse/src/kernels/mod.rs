@@ -13,7 +13,7 @@ use simd as best;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 use scalar as best;
 
-use crate::{Bsr, Csr, Dense, Error, TwoFour};
+use crate::{Bsr, Csr, Dense, Error, TwoFour, TwoFourSorted};
 
 /// Whether the SIMD kernels are compiled in.
 pub const SIMD: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
@@ -68,6 +68,12 @@ pub fn bsr_spmm(w: &Bsr, x: &Dense, y: &mut Dense) -> Result<(), Error> {
 
 pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error> {
     best::two_four_spmm(w, x, y)
+}
+
+/// 2:4 over its rows sorted by pattern ([`TwoFourSorted`]): the faster kernel
+/// when `N` > 1 and the weights are laid out once for many products.
+pub fn two_four_sorted_spmm(w: &TwoFourSorted, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    best::two_four_sorted_spmm(w, x, y)
 }
 
 /// The arithmetic peak this machine reaches in the kernels' instruction set:

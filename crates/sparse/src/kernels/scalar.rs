@@ -3,7 +3,8 @@
 //! kernels must reproduce.
 
 use super::{check_mm, check_mv};
-use crate::{Bsr, Csr, Dense, Error, TwoFour};
+use crate::formats::{PATTERNS, SORTED_BLOCK};
+use crate::{Bsr, Csr, Dense, Error, TwoFour, TwoFourSorted};
 
 pub fn gemv(w: &Dense, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
     check_mv((w.rows(), w.cols()), x, y)?;
@@ -102,6 +103,40 @@ pub fn two_four_spmm(w: &TwoFour, x: &Dense, y: &mut Dense) -> Result<(), Error>
                 }
             }
             y.data_mut()[m * n_dim + n] = acc;
+        }
+    }
+    Ok(())
+}
+
+/// `Y = W·X` over a [`TwoFourSorted`] matrix, list by list as the SIMD
+/// kernel goes (each output sums its groups in order, first kept weight first).
+pub fn two_four_sorted_spmm(w: &TwoFourSorted, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    check_mm((w.rows(), w.cols()), x, y)?;
+    let (k_dim, n_dim) = (w.cols(), x.cols());
+    let g = TwoFour::groups_per_row(k_dim);
+    let (xd, yd) = (x.data(), y.data_mut());
+    yd.fill(0.0);
+    // A kept position past K holds a zero weight: it adds nothing.
+    let xk = |k: usize, n: usize| if k < k_dim { xd[k * n_dim + n] } else { 0.0 };
+    let (counts, places, vals) = (w.counts(), w.places(), w.values());
+    let (mut c, mut j) = (0, 0);
+    for r0 in (0..w.rows()).step_by(SORTED_BLOCK) {
+        for group in 0..g {
+            for &(first, second) in &PATTERNS {
+                let (ka, kb) = (
+                    4 * group + usize::from(first),
+                    4 * group + usize::from(second),
+                );
+                for _ in 0..counts[c] {
+                    let m = r0 + usize::from(places[j]);
+                    for n in 0..n_dim {
+                        let out = &mut yd[m * n_dim + n];
+                        *out = *out + vals[2 * j] * xk(ka, n) + vals[2 * j + 1] * xk(kb, n);
+                    }
+                    j += 1;
+                }
+                c += 1;
+            }
         }
     }
     Ok(())

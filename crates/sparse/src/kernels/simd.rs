@@ -16,7 +16,8 @@
 use core::arch::wasm32::*;
 
 use super::{check_mm, check_mv};
-use crate::{BlockShape, Bsr, Csr, Dense, Error, TwoFour};
+use crate::formats::{PATTERNS, SORTED_BLOCK};
+use crate::{BlockShape, Bsr, Csr, Dense, Error, TwoFour, TwoFourSorted};
 
 #[inline(always)]
 unsafe fn ld(p: *const f32) -> v128 {
@@ -752,4 +753,111 @@ fn chains_split(iterations: u32, m: f32, a: f32) -> f32 {
             .chain(&q)
             .fold(f32x4_splat(0.0), |s, v| f32x4_add(s, *v)),
     )
+}
+
+/// Copies columns `n..n + width` of X (K × N, `width` ≤ `4·NV`) into `panel`
+/// (rows of `4·NV` floats), the columns past `width` and the rows past K zero.
+fn pack_padded<const NV: usize>(x: &Dense, n: usize, width: usize, panel: &mut [f32]) {
+    let n_dim = x.cols();
+    for (k, dst) in panel.chunks_exact_mut(4 * NV).enumerate() {
+        if k < x.rows() {
+            dst[..width].copy_from_slice(&x.data()[k * n_dim + n..k * n_dim + n + width]);
+            dst[width..].fill(0.0);
+        } else {
+            dst.fill(0.0);
+        }
+    }
+}
+
+/// One panel of `Y = W·X` over a [`TwoFourSorted`] matrix, `4·NV` columns:
+/// block by block into `block` (rows of `4·NV` outputs), group by group and
+/// pattern by pattern. A pattern's two rows of the panel (`2·NV` vectors) are
+/// loaded once; each row of its list then adds its two weights' products to its
+/// outputs in `block`, which stays in L1. Each output sums its groups in order,
+/// first kept weight before second, as [`two_four_spmm`] does.
+#[inline(never)]
+fn two_four_sorted_panel<const NV: usize>(
+    w: &TwoFourSorted,
+    panel: &[f32],
+    block: &mut [f32],
+    mut out: impl FnMut(usize, &[f32]),
+) {
+    let g = TwoFour::groups_per_row(w.cols());
+    let (counts, places, vals) = (w.counts(), w.places(), w.values());
+    debug_assert!(panel.len() >= 4 * g * 4 * NV && block.len() >= SORTED_BLOCK * 4 * NV);
+    let (mut c, mut j) = (0usize, 0usize);
+    for r0 in (0..w.rows()).step_by(SORTED_BLOCK) {
+        let r1 = (r0 + SORTED_BLOCK).min(w.rows());
+        block.fill(0.0);
+        let bp = block.as_mut_ptr();
+        for group in 0..g {
+            let xg = panel[4 * group * 4 * NV..].as_ptr();
+            for &(first, second) in &PATTERNS {
+                let len = usize::from(counts[c]);
+                c += 1;
+                if len == 0 {
+                    continue;
+                }
+                // SAFETY: positions are below 4 and the panel has 4·g rows of
+                // 4·NV floats; every place is below the block's rows, and every
+                // listed row has two values (TwoFourSorted's construction).
+                unsafe {
+                    let pa = xg.add(usize::from(first) * 4 * NV);
+                    let pb = xg.add(usize::from(second) * 4 * NV);
+                    let a: [v128; NV] = core::array::from_fn(|i| ld(pa.add(4 * i)));
+                    let b: [v128; NV] = core::array::from_fn(|i| ld(pb.add(4 * i)));
+                    let pl = places.as_ptr().add(j);
+                    let v = vals.as_ptr().add(2 * j);
+                    for e in 0..len {
+                        let yp = bp.add(usize::from(*pl.add(e)) * 4 * NV);
+                        let w0 = v128_load32_splat(v.add(2 * e).cast());
+                        let w1 = v128_load32_splat(v.add(2 * e + 1).cast());
+                        for i in 0..NV {
+                            st(
+                                yp.add(4 * i),
+                                madd(madd(ld(yp.add(4 * i)), w0, a[i]), w1, b[i]),
+                            );
+                        }
+                    }
+                }
+                j += len;
+            }
+        }
+        for r in r0..r1 {
+            out(r, &block[(r - r0) * 4 * NV..(r - r0 + 1) * 4 * NV]);
+        }
+    }
+}
+
+/// `Y = W·X` over a [`TwoFourSorted`] matrix: panels of 16 columns, then of
+/// four (the last one padded with zero columns).
+pub fn two_four_sorted_spmm(w: &TwoFourSorted, x: &Dense, y: &mut Dense) -> Result<(), Error> {
+    check_mm((w.rows(), w.cols()), x, y)?;
+    let (k_dim, n_dim) = (w.cols(), x.cols());
+    let rows = 4 * TwoFour::groups_per_row(k_dim);
+    let mut panel = vec![0.0f32; rows * PANEL];
+    let mut block = vec![0.0f32; SORTED_BLOCK * PANEL];
+    let yd = y.data_mut();
+    let mut n = 0;
+    while n + PANEL <= n_dim {
+        pack_padded::<4>(x, n, PANEL, &mut panel);
+        two_four_sorted_panel::<4>(w, &panel, &mut block, |r, o| {
+            yd[r * n_dim + n..r * n_dim + n + PANEL].copy_from_slice(o);
+        });
+        n += PANEL;
+    }
+    while n < n_dim {
+        let width = (n_dim - n).min(4);
+        pack_padded::<1>(x, n, width, &mut panel[..rows * 4]);
+        two_four_sorted_panel::<1>(
+            w,
+            &panel[..rows * 4],
+            &mut block[..SORTED_BLOCK * 4],
+            |r, o| {
+                yd[r * n_dim + n..r * n_dim + n + width].copy_from_slice(&o[..width]);
+            },
+        );
+        n += width;
+    }
+    Ok(())
 }
