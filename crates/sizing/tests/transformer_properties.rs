@@ -87,6 +87,7 @@ fn inference_workload() -> impl Strategy<Value = InferenceWorkload> {
                     runtime_overhead: 1 << 30,
                     engine,
                     memory_utilization: util,
+                    compressed_weights: None,
                 }
             },
         )

@@ -409,23 +409,14 @@ pub fn transformer(
     r: &mut TransformerSized,
 ) -> Result<Applied, Vec<FieldError>> {
     use crate::transformer::memory::TermKind;
-    let mut errors = c.check(true);
-    if t.weights.is_gguf() {
-        errors.push(FieldError::new(
-            "workload.transformer.weights",
-            "GGUF mixes pick a type per tensor; compression starts from one format. Choose BF16 or FP16 weights and quantize in the recipe.",
-        ));
-    }
+    let errors = problems(c, t);
     if !errors.is_empty() {
         return Err(errors);
     }
     let matrices = grouped(c, transformer_matrices(&r.arch, &r.params));
     let base = Base {
         bits: t.weights.linear_bits(),
-        name: &t
-            .weights
-            .precision()
-            .map_or_else(|| t.weights.label().to_string(), |p| p.name().to_string()),
+        name: &base_name(t),
         weights: weight_bytes(&r.params, t.weights, t.quantize_embeddings).bytes,
         compute: Compute::of_weights(t.weights),
         applies: r.mode == Mode::Inference,
@@ -439,7 +430,11 @@ pub fn transformer(
     };
     let total_macs = tally.matrix_macs.saturating_add(head);
     let (mut report, share, compute) = section(c, tally, total_macs, &base);
-    let before_terms = r.estimate.terms.clone();
+    // Serving: `transformer::size::size_compressed` counted the recipe's weights
+    // (`weights_per_gpu`, the same bytes as `per_gpu` below) in the estimate,
+    // its budget, answers, curves and room, and kept the estimate before them.
+    let before = r.before_compression.as_ref().unwrap_or(&r.estimate);
+    let (before_terms, demand_before) = (before.terms.clone(), before.demand());
     if base.applies {
         let tp = t.tensor_parallel.max(1);
         let per_gpu = report.weights_after.div_ceil(tp);
@@ -460,15 +455,13 @@ pub fn transformer(
             formula,
             "Compressed.",
         );
-        report.demand_before = Some(r.estimate.demand());
+        report.demand_before = Some(demand_before);
         r.estimate = crate::transformer::Estimate::from_terms(
             terms,
             r.estimate.gpus_per_copy,
             r.estimate.warnings.clone(),
         )
         .with_host(r.estimate.host, r.estimate.host_note.clone());
-        // The reverse answers were for the dense weights.
-        r.reverse = None;
     }
     Ok(finish(
         report,
@@ -477,6 +470,46 @@ pub fn transformer(
         &before_terms,
         &r.estimate.terms,
     ))
+}
+
+/// A recipe's problems with a transformer's scenario.
+fn problems(c: &Compression, t: &TransformerScenario) -> Vec<FieldError> {
+    let mut errors = c.check(true);
+    if t.weights.is_gguf() {
+        errors.push(FieldError::new(
+            "workload.transformer.weights",
+            "GGUF mixes pick a type per tensor; compression starts from one format. Choose BF16 or FP16 weights and quantize in the recipe.",
+        ));
+    }
+    errors
+}
+
+/// The name of the format the recipe starts from.
+fn base_name(t: &TransformerScenario) -> String {
+    t.weights
+        .precision()
+        .map_or_else(|| t.weights.label().to_string(), |p| p.name().to_string())
+}
+
+/// Bytes of weights per GPU of a transformer served compressed by `c`, as
+/// [`transformer`] puts them in the weights term; `None` when the recipe has
+/// problems (which [`transformer`] reports).
+pub fn weights_per_gpu(
+    c: &Compression,
+    t: &TransformerScenario,
+    arch: &crate::transformer::Architecture,
+    params: &crate::transformer::ParamCount,
+) -> Option<u64> {
+    if !problems(c, t).is_empty() {
+        return None;
+    }
+    let matrices = grouped(c, transformer_matrices(arch, params));
+    let tally = apply(c, &matrices, t.weights.linear_bits(), &base_name(t));
+    let after = weight_bytes(params, t.weights, t.quantize_embeddings)
+        .bytes
+        .saturating_sub(tally.chosen_before)
+        .saturating_add(tally.chosen_after);
+    Some(after.div_ceil(t.tensor_parallel.max(1)))
 }
 
 /// Compresses a sized CNN.

@@ -30,6 +30,7 @@ use crate::scenario::FieldError;
 use crate::transformer::quant::BlockBits;
 use crate::units::group_digits as g;
 
+pub use apply::weights_per_gpu;
 pub use form::CompressionForm;
 pub use matrices::{Matrix, Role, cnn_matrices, transformer_matrices};
 

@@ -517,12 +517,14 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
         (sized, applied.map(|a| a.report))
     };
     let sized = match &s.workload {
-        Workload::Transformer(t) => transformer::size::size_to(t, whole).and_then(|mut r| {
-            let applied = recipe
-                .map(|c| compress::transformer(c, t, &mut r))
-                .transpose()?;
-            Ok(compressed(Sized::transformer(t, r), applied))
-        }),
+        Workload::Transformer(t) => {
+            transformer::size::size_compressed(t, whole, recipe).and_then(|mut r| {
+                let applied = recipe
+                    .map(|c| compress::transformer(c, t, &mut r))
+                    .transpose()?;
+                Ok(compressed(Sized::transformer(t, r), applied))
+            })
+        }
         Workload::Cnn(c) => cnn::size::size(c).and_then(|mut r| {
             let reverse = whole.then(|| cnn::size::reverse(c, &r));
             let applied = recipe.map(|k| compress::cnn(k, &mut r)).transpose()?;

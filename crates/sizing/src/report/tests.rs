@@ -806,3 +806,47 @@ fn the_first_part_of_a_report_draws_the_memory_card_as_the_whole_does() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_compressed_model_is_answered_and_drawn_with_its_compressed_weights() {
+    // Llama-2-7B in FP16 with 2:4 on every projection, served by vLLM, asked what
+    // fits in 24 GiB: the total, the engine's budget, the reverse answers and
+    // the curves all count the 2:4 weights.
+    let scenario = |sequences: u64, recipe: bool| {
+        format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-2-7b","weights":"fp16","engine":"vllm","context":4096,"sequences":{sequences},"memory_gib":24}}}}{}}}"#,
+            if recipe {
+                r#","compression":{"pruning":"two_four","targets":"all"}"#
+            } else {
+                ""
+            }
+        )
+    };
+    let r = sized(&scenario(1, true)).unwrap();
+    let dense = sized(&scenario(1, false)).unwrap();
+    let c = r.compression.as_ref().unwrap();
+    // Before the recipe: the model as given, term by term.
+    assert_eq!(c.total_before, dense.memory.total);
+    assert_eq!(c.total_after, r.memory.total);
+    assert!(r.memory.total < dense.memory.total);
+    // The curves pass through the asked point.
+    let curves = r.curves.as_ref().unwrap();
+    let at = |x: u64| curves.context.iter().find(|p| p.0 == x).unwrap().1;
+    assert_eq!(at(4096), r.memory.total);
+    assert_eq!(curves.sequences[0].1, r.memory.total);
+    // The most sequences that fit: that many fit, one more does not, each
+    // sized as a scenario of its own with the same recipe.
+    let memory = 24 * (1u64 << 30);
+    let answers = r.reverse.as_ref().unwrap();
+    assert_eq!(answers.memory, memory);
+    let crate::transformer::memory::Reverse::Fits { value, total } = answers.max_sequences else {
+        panic!("{:?}", answers.max_sequences)
+    };
+    let at_value = sized(&scenario(value, true)).unwrap();
+    assert_eq!(at_value.memory.total, total);
+    assert!(total <= memory);
+    assert!(sized(&scenario(value + 1, true)).unwrap().memory.total > memory);
+    // The model as given holds fewer.
+    let dense_value = dense.reverse.as_ref().unwrap().max_sequences.value();
+    assert!(dense_value < value, "{dense_value} vs {value}");
+}

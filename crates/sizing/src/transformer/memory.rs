@@ -199,6 +199,11 @@ pub struct InferenceWorkload {
     /// The engine's memory fraction (vLLM `gpu_memory_utilization`, SGLang
     /// `mem_fraction_static`, TensorRT-LLM `free_gpu_memory_fraction`); 1 = none.
     pub memory_utilization: f64,
+    /// Bytes of weights per GPU after a compression recipe (pruned, stored
+    /// sparse or quantized: `compress::weights_per_gpu`), which the weights term
+    /// and the engine's budget then count; `None`: the model's in `weights`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compressed_weights: Option<u64>,
 }
 
 impl Default for InferenceWorkload {
@@ -216,6 +221,7 @@ impl Default for InferenceWorkload {
             runtime_overhead: DEFAULT_RUNTIME_OVERHEAD,
             engine: super::ServingEngine::Generic,
             memory_utilization: 1.0,
+            compressed_weights: None,
         }
     }
 }
@@ -560,6 +566,12 @@ pub fn inference(
     if tp > 1 {
         formula = format!("({formula}) ÷ {tp} GPUs = {} B", g(per_gpu));
     }
+    // A compression recipe's weights: its own formula replaces this one
+    // (`compress::transformer`).
+    let (per_gpu, formula) = match w.compressed_weights {
+        Some(bytes) => (bytes, format!("compressed: {} B", g(bytes))),
+        None => (per_gpu, formula),
+    };
     let weight_band = if w.weights.is_gguf() { 1.02 } else { 1.005 };
     let mut note = w.weights.note().to_string();
     if llama_cpp {

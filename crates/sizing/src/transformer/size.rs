@@ -335,6 +335,10 @@ pub struct TransformerSized {
     pub curves: Option<Curves>,
     /// Serving: what sets the sequences a GPU's memory holds.
     pub room: Option<ServingRoom>,
+    /// Serving with a compression recipe: the estimate of the model as given,
+    /// before the recipe (`estimate`, the answers, the curves and the room
+    /// count the compressed weights).
+    pub before_compression: Option<Estimate>,
 }
 
 /// How the memory of one GPU grows with the concurrent sequences of a served
@@ -612,6 +616,19 @@ pub fn size_to(
     t: &TransformerScenario,
     answers: bool,
 ) -> Result<TransformerSized, Vec<FieldError>> {
+    size_compressed(t, answers, None)
+}
+
+/// [`size_to`] for serving the model compressed by `recipe`: the weights term,
+/// the engine's budget, the reverse answers, the curves and the room count the
+/// recipe's weights (`compress::weights_per_gpu`), and `before_compression`
+/// keeps the estimate without it. A recipe with problems, or in training,
+/// changes nothing here: `compress::transformer` reports its problems.
+pub fn size_compressed(
+    t: &TransformerScenario,
+    answers: bool,
+    recipe: Option<&crate::compress::Compression>,
+) -> Result<TransformerSized, Vec<FieldError>> {
     let model = t.model_with_edits().map_err(|e| vec![e])?;
     let mut p = Problems::default();
     let arch = edited(&model.arch, &t.arch, &mut p);
@@ -752,6 +769,7 @@ pub fn size_to(
             reverse,
             curves: None,
             room: None,
+            before_compression: None,
         });
     }
     if a.kind.generates()
@@ -759,7 +777,7 @@ pub fn size_to(
     {
         return Err(vec![FieldError::new(KV_PATH, why)]);
     }
-    let w = InferenceWorkload {
+    let mut w = InferenceWorkload {
         weights: t.weights,
         quantize_embeddings: t.quantize_embeddings,
         kv: t.kv,
@@ -772,7 +790,17 @@ pub fn size_to(
         runtime_overhead: overhead,
         engine: t.engine,
         memory_utilization: utilization,
+        compressed_weights: None,
     };
+    let before_compression =
+        match recipe.and_then(|c| crate::compress::weights_per_gpu(c, t, &a, &params)) {
+            Some(bytes) => {
+                let before = inference(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
+                w.compressed_weights = Some(bytes);
+                Some(before)
+            }
+            None => None,
+        };
     let mut estimate = inference(&a, &params, &w).map_err(|e| vec![estimate_error(e)])?;
     estimate.warnings.extend(edit_warnings(&model.arch, &a));
     let generates = a.kind.generates();
@@ -863,6 +891,7 @@ pub fn size_to(
         reverse,
         curves,
         room: Some(room),
+        before_compression,
     })
 }
 
