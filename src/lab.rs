@@ -26,8 +26,12 @@ struct Row {
 /// The sparsities typed ("0, 50, 90"), as fractions; a message for the first bad one.
 fn sparsities(text: &str) -> Result<Vec<f64>, String> {
     let mut out = Vec::new();
-    for part in text.split([',', ';', ' ']).filter(|p| !p.trim().is_empty()) {
-        let v = parse_decimal(part.trim().trim_end_matches('%'), 0.0, 99.0).map_err(|_| {
+    // "50 %", as the page writes it, and "50%" both read as 50.
+    for part in text
+        .split([',', ';', ' ', '%'])
+        .filter(|p| !p.trim().is_empty())
+    {
+        let v = parse_decimal(part.trim(), 0.0, 99.0).map_err(|_| {
             format!(
                 "\"{}\": each sparsity is a number from 0 to 99 (%).",
                 part.trim()
@@ -53,6 +57,29 @@ fn measured(rows: &[Row], format: Format) -> Option<&Measurement> {
         .and_then(|r| r.result.as_ref().ok())
 }
 
+/// The arithmetic peak of a run: the higher of its two measurements (first
+/// and last), so that a busy moment at one of them does not lower it.
+fn peak(rows: &[Row]) -> Option<&Measurement> {
+    rows.iter()
+        .filter(|r| r.req.format == Format::Peak)
+        .filter_map(|r| r.result.as_ref().ok())
+        .max_by(|a, b| a.gflops.total_cmp(&b.gflops))
+}
+
+/// A kernel's name in the table: 2:4 names its layout when it is the one
+/// sorted by pattern (more than one token).
+fn kernel_label(req: &Request) -> &'static str {
+    match req.format {
+        Format::TwoFour if req.n > 1 => "2:4, rows sorted by pattern",
+        f => f.label(),
+    }
+}
+
+/// A sparsity as a percentage, without binary noise (29, not 28.999999999999996).
+fn percent(fraction: f64) -> String {
+    format!("{}", (fraction * 100.0 * 1e6).round() / 1e6)
+}
+
 fn dense_ms(rows: &[Row]) -> Option<f64> {
     measured(rows, Format::Dense).map(|m| m.ms)
 }
@@ -70,7 +97,7 @@ fn csv(rows: &[Row]) -> String {
             out.push_str(&format!(
                 "{},{},{},{},{},{},{:.4},{:.3},{},{}\n",
                 r.req.format.label(),
-                r.req.sparsity * 100.0,
+                percent(r.req.sparsity),
                 r.req.rows,
                 r.req.cols,
                 r.req.n,
@@ -412,7 +439,8 @@ pub fn KernelLab() -> impl IntoView {
             <p class="hint">
                 "Times headroom's sparse kernels (WebAssembly simd128) on one of this model's weight matrices, against its dense GEMM, "
                 "in a background worker that is downloaded when you start it. Large matrices are measured on their first 1,024 rows and scaled: every kernel's work is proportional to the rows. "
-                "With more than one token, 2:4 runs over its weights laid out once with rows sorted by their pattern of kept positions (the two rows of activations a pattern needs are loaded once for all its rows); its bytes are that layout's (a byte of row place per group of four instead of half a byte of positions, and each list's length)."
+                "With more than one token, 2:4 runs over its weights laid out once for the kernel: in blocks of 256 rows, group of four columns by group, the rows listed by their pair of kept positions, so that the two rows of activations a pair needs are loaded once for all its rows. Its bytes are that layout's (a byte of row place per group instead of half a byte of positions, and each list's length). "
+                "The peak is measured at the start and at the end of a run; the higher counts."
             </p>
             <Show when=move || !open.get()>
                 <button type="button" data-testid="lab-open" on:click=move |_| open.set(true)>"Open the kernel lab"</button>
@@ -445,11 +473,10 @@ pub fn KernelLab() -> impl IntoView {
                 </div>
                 <p data-testid="lab-peak">
                     {move || rows.with(|r| {
-                        let peak = measured(r, Format::Peak).map(|m| m.gflops);
                         let dense = measured(r, Format::Dense).map(|m| m.gflops);
-                        match (peak, dense) {
-                            (Some(p), Some(d)) => format!("This browser: {:.1} GFLOP/s peak ({}), dense GEMM {d:.1} GFLOP/s — {:.0} % of the peak.", p, if scalar.get_untracked() { "scalar" } else { "simd128" }, 100.0 * d / p),
-                            (Some(p), None) => format!("This browser: {p:.1} GFLOP/s peak."),
+                        match (peak(r), dense) {
+                            (Some(p), Some(d)) => format!("This browser: {:.1} GFLOP/s peak ({}), dense GEMM {d:.1} GFLOP/s — {:.0} % of the peak.", p.gflops, if p.simd { "simd128" } else { "scalar" }, 100.0 * d / p.gflops),
+                            (Some(p), None) => format!("This browser: {:.1} GFLOP/s peak.", p.gflops),
                             _ => String::new(),
                         }
                     })}
@@ -457,7 +484,8 @@ pub fn KernelLab() -> impl IntoView {
                 {move || rows.with(|r| (dense_ms(r).is_some()).then(|| view! { <Chart rows=r.clone()/> }))}
                 {move || rows.with(|r| {
                     let dense = dense_ms(r);
-                    let peak = measured(r, Format::Peak).map(|m| m.gflops);
+                    let peak = peak(r).map(|m| m.gflops);
+                    let u = units.get();
                     (!r.is_empty()).then(|| view! {
                         <div class="table-scroll" tabindex="0" role="region" aria-label="Kernel timings">
                             <table data-testid="lab-table">
@@ -467,12 +495,11 @@ pub fn KernelLab() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {r.iter().filter(|x| x.req.format != Format::Peak).map(|x| {
-                                        let u = units.get_untracked();
                                         match &x.result {
                                             Ok(m) => view! {
                                                 <tr>
-                                                    <th scope="row">{x.req.format.label()}</th>
-                                                    <td class="num">{format!("{:.0} %", x.req.sparsity * 100.0)}</td>
+                                                    <th scope="row">{kernel_label(&x.req)}</th>
+                                                    <td class="num">{format!("{} %", percent(x.req.sparsity))}</td>
                                                     <td class="num">{format!("{:.3} ms", m.ms)}</td>
                                                     <td class="num">{format!("{:.2}", m.gflops)}</td>
                                                     <td class="num">{peak.map_or(String::new(), |p| format!("{:.0} %", 100.0 * m.gflops / p))}</td>
@@ -481,7 +508,7 @@ pub fn KernelLab() -> impl IntoView {
                                                 </tr>
                                             }.into_any(),
                                             Err(e) => view! {
-                                                <tr><th scope="row">{x.req.format.label()}</th><td colspan="6">{e.clone()}</td></tr>
+                                                <tr><th scope="row">{kernel_label(&x.req)}</th><td colspan="6">{e.clone()}</td></tr>
                                             }.into_any(),
                                         }
                                     }).collect_view()}

@@ -63,13 +63,18 @@ test('the kernel lab on the FFN shape at 90 %: progress, chart and table; cancel
   await p.getByTestId('lab-sparsities').fill('90');
   await p.getByTestId('lab-run').click();
   await expect(p.getByTestId('lab-status')).toContainText(/Measur|Starting/);
-  await expect(p.getByTestId('lab-status')).toHaveText('Done: 4 measurements.', { timeout: 60_000 });
+  await expect(p.getByTestId('lab-status')).toHaveText('Done: 5 measurements.', { timeout: 60_000 });
   expect(requested.some((u) => u.endsWith('lab-worker_bg.wasm'))).toBe(true);
-  await expect(Number(await p.getByTestId('lab-progress').getAttribute('value'))).toBe(4);
+  await expect(Number(await p.getByTestId('lab-progress').getAttribute('value'))).toBe(5);
   await expect(p.getByTestId('lab-chart')).toBeVisible();
   await expect(p.getByTestId('lab-table')).toContainText('CSR');
   await expect(p.getByTestId('lab-table')).toContainText('90 %');
   await expect(p.getByTestId('lab-peak')).toContainText('GFLOP/s peak (simd128)');
+  // The weights' bytes follow the units picked, as the page's other sizes do.
+  await expect(p.getByTestId('lab-table')).toContainText(' MB');
+  await page.getByTestId('units').selectOption('binary');
+  await expect(p.getByTestId('lab-table')).toContainText(' MiB');
+  await page.getByTestId('units').selectOption('decimal');
   // A long sweep: typing into the recipe updates the page while it runs; Cancel stops it.
   await p.getByTestId('lab-sparsities').fill('0, 50, 70, 80, 90, 95');
   await p.getByTestId('lab-run').click();
@@ -84,6 +89,9 @@ test('the kernel lab on the FFN shape at 90 %: progress, chart and table; cancel
   const after = await p.getByTestId('lab-progress').getAttribute('value');
   await page.waitForTimeout(1500);
   expect(await p.getByTestId('lab-progress').getAttribute('value')).toBe(after);
+  // Sparsities as the page writes them ("50 %") are read.
+  await p.getByTestId('lab-sparsities').fill('50 %, 90%');
+  await expect(p.getByTestId('lab-sparsities-error')).toHaveText('');
   // A field the lab cannot read says so where it was typed, and Run does not start.
   await p.getByTestId('lab-tokens').fill('abc');
   await expect(p.getByTestId('lab-tokens-error')).toContainText("'abc' is not a number");

@@ -80,23 +80,25 @@ pub fn gemv(w: &Dense, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
     Ok(())
 }
 
-/// `R` rows of `Y` from `m`: 8 columns at a time, then 4, then scalar.
+/// `R` rows of `Y` from `m`, columns `0..n_end` (a multiple of 4): 8 columns at
+/// a time, then 4. X and Y rows are `xs` and `ys` floats apart.
 #[inline(always)]
 unsafe fn gemm_rows<const R: usize>(
     wd: *const f32,
-    xd: *const f32,
-    yd: *mut f32,
+    (xd, xs): (*const f32, usize),
+    (yd, ys): (*mut f32, usize),
     m: usize,
     k_dim: usize,
-    n_dim: usize,
+    n_end: usize,
 ) {
     let mut n = 0;
-    // SAFETY: rows m..m+R exist; n + 8 (resp. n + 4) ≤ N keeps loads and stores in the rows.
+    // SAFETY: rows m..m+R exist; n + 8 (resp. n + 4) ≤ n_end ≤ the rows' width
+    // keeps loads and stores in the rows.
     unsafe {
-        while n + 8 <= n_dim {
+        while n + 8 <= n_end {
             let mut acc = [[f32x4_splat(0.0); 2]; R];
             for k in 0..k_dim {
-                let xp = xd.add(k * n_dim + n);
+                let xp = xd.add(k * xs + n);
                 let (x0, x1) = (ld(xp), ld(xp.add(4)));
                 for (r, a) in acc.iter_mut().enumerate() {
                     let wv = f32x4_splat(*wd.add((m + r) * k_dim + k));
@@ -105,33 +107,42 @@ unsafe fn gemm_rows<const R: usize>(
                 }
             }
             for (r, a) in acc.iter().enumerate() {
-                let yp = yd.add((m + r) * n_dim + n);
+                let yp = yd.add((m + r) * ys + n);
                 st(yp, a[0]);
                 st(yp.add(4), a[1]);
             }
             n += 8;
         }
-        if n + 4 <= n_dim {
+        if n + 4 <= n_end {
             let mut acc = [f32x4_splat(0.0); R];
             for k in 0..k_dim {
-                let x0 = ld(xd.add(k * n_dim + n));
+                let x0 = ld(xd.add(k * xs + n));
                 for (r, a) in acc.iter_mut().enumerate() {
                     *a = madd(*a, f32x4_splat(*wd.add((m + r) * k_dim + k)), x0);
                 }
             }
             for (r, a) in acc.iter().enumerate() {
-                st(yd.add((m + r) * n_dim + n), *a);
+                st(yd.add((m + r) * ys + n), *a);
             }
-            n += 4;
         }
-        for nn in n..n_dim {
-            for r in 0..R {
-                let mut acc = 0.0f32;
-                for k in 0..k_dim {
-                    acc += *wd.add((m + r) * k_dim + k) * *xd.add(k * n_dim + nn);
-                }
-                *yd.add((m + r) * n_dim + nn) = acc;
-            }
+    }
+}
+
+/// Every row of `Y`, columns `0..n_end`: register tiles of 4 rows, then one row
+/// at a time. X and Y are (pointer, row stride in floats).
+fn gemm_all_rows(w: &Dense, x: (*const f32, usize), y: (*mut f32, usize), n_end: usize) {
+    let (m_dim, k_dim, wd) = (w.rows(), w.cols(), w.data().as_ptr());
+    let mut m = 0;
+    // SAFETY: the callers pass X with K rows and Y with M rows, each at least
+    // n_end wide.
+    unsafe {
+        while m + 4 <= m_dim {
+            gemm_rows::<4>(wd, x, y, m, k_dim, n_end);
+            m += 4;
+        }
+        while m < m_dim {
+            gemm_rows::<1>(wd, x, y, m, k_dim, n_end);
+            m += 1;
         }
     }
 }
@@ -142,21 +153,26 @@ pub fn gemm(w: &Dense, x: &Dense, y: &mut Dense) -> Result<(), Error> {
     if n_dim == 1 {
         return gemv(w, x.data(), y.data_mut());
     }
-    let (wd, xd, yd) = (
-        w.data().as_ptr(),
-        x.data().as_ptr(),
-        y.data_mut().as_mut_ptr(),
+    let whole = n_dim / 4 * 4;
+    gemm_all_rows(
+        w,
+        (x.data().as_ptr(), n_dim),
+        (y.data_mut().as_mut_ptr(), n_dim),
+        whole,
     );
-    let mut m = 0;
-    // SAFETY: shapes checked above; each call covers rows that exist.
-    unsafe {
-        while m + 4 <= m_dim {
-            gemm_rows::<4>(wd, xd, yd, m, k_dim, n_dim);
-            m += 4;
+    // The last 1–3 columns: copied into a panel four wide (zeros beyond them),
+    // multiplied by the vector path, and only they copied back.
+    if whole < n_dim {
+        let width = n_dim - whole;
+        let mut panel = vec![0.0f32; k_dim * 4];
+        for (k, dst) in panel.chunks_exact_mut(4).enumerate() {
+            dst[..width].copy_from_slice(&x.data()[k * n_dim + whole..(k + 1) * n_dim]);
         }
-        while m < m_dim {
-            gemm_rows::<1>(wd, xd, yd, m, k_dim, n_dim);
-            m += 1;
+        let mut out = vec![0.0f32; m_dim * 4];
+        gemm_all_rows(w, (panel.as_ptr(), 4), (out.as_mut_ptr(), 4), 4);
+        let yd = y.data_mut();
+        for (m, o) in out.chunks_exact(4).enumerate() {
+            yd[m * n_dim + whole..(m + 1) * n_dim].copy_from_slice(&o[..width]);
         }
     }
     Ok(())
@@ -829,8 +845,8 @@ fn two_four_sorted_panel<const NV: usize>(
     }
 }
 
-/// `Y = W·X` over a [`TwoFourSorted`] matrix: panels of 16 columns, then of
-/// four (the last one padded with zero columns).
+/// `Y = W·X` over a [`TwoFourSorted`] matrix: panels of 16 columns, then the
+/// last 1–15 in one panel of 4, 8, 12 or 16 (padded with zero columns).
 pub fn two_four_sorted_spmm(w: &TwoFourSorted, x: &Dense, y: &mut Dense) -> Result<(), Error> {
     check_mm((w.rows(), w.cols()), x, y)?;
     let (k_dim, n_dim) = (w.cols(), x.cols());
@@ -846,18 +862,34 @@ pub fn two_four_sorted_spmm(w: &TwoFourSorted, x: &Dense, y: &mut Dense) -> Resu
         });
         n += PANEL;
     }
-    while n < n_dim {
-        let width = (n_dim - n).min(4);
-        pack_padded::<1>(x, n, width, &mut panel[..rows * 4]);
-        two_four_sorted_panel::<1>(
-            w,
-            &panel[..rows * 4],
-            &mut block[..SORTED_BLOCK * 4],
-            |r, o| {
-                yd[r * n_dim + n..r * n_dim + n + width].copy_from_slice(&o[..width]);
-            },
-        );
-        n += width;
+    // The last 1–15 columns in one panel as wide as they need, in whole vectors
+    // (zeros beyond them): one pass over the weights, not one per four columns.
+    if n < n_dim {
+        let width = n_dim - n;
+        let mut tail = |r: usize, o: &[f32]| {
+            yd[r * n_dim + n..(r + 1) * n_dim].copy_from_slice(&o[..width]);
+        };
+        match width.div_ceil(4) {
+            1 => {
+                pack_padded::<1>(x, n, width, &mut panel[..rows * 4]);
+                let (p, b) = (&panel[..rows * 4], &mut block[..SORTED_BLOCK * 4]);
+                two_four_sorted_panel::<1>(w, p, b, &mut tail);
+            }
+            2 => {
+                pack_padded::<2>(x, n, width, &mut panel[..rows * 8]);
+                let (p, b) = (&panel[..rows * 8], &mut block[..SORTED_BLOCK * 8]);
+                two_four_sorted_panel::<2>(w, p, b, &mut tail);
+            }
+            3 => {
+                pack_padded::<3>(x, n, width, &mut panel[..rows * 12]);
+                let (p, b) = (&panel[..rows * 12], &mut block[..SORTED_BLOCK * 12]);
+                two_four_sorted_panel::<3>(w, p, b, &mut tail);
+            }
+            _ => {
+                pack_padded::<4>(x, n, width, &mut panel);
+                two_four_sorted_panel::<4>(w, &panel, &mut block, &mut tail);
+            }
+        }
     }
     Ok(())
 }
