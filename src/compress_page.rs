@@ -165,7 +165,14 @@ fn Results(
             format!("{:.2}× smaller", c.ratio())
         } else if c.weights_after > c.weights_before {
             let larger = c.weights_after as f64 / c.weights_before.max(1) as f64;
-            format!("{larger:.2}× larger: the format's indices cost more than the zeros save")
+            if c.wider_values {
+                format!(
+                    "{larger:.2}× larger: {} values are wider than {}",
+                    c.value_format, c.base_format
+                )
+            } else {
+                format!("{larger:.2}× larger: the format's indices cost more than the zeros save")
+            }
         } else {
             "unchanged".to_string()
         };

@@ -3,6 +3,7 @@
 //! problem names its field by the scenario's dotted path; the rules below are the
 //! only place those paths and ranges are written.
 
+use super::TermKind;
 use super::analysis::{Analysis, MAX_IMAGE_SIDE, NetworkError, analyze, min_square_input};
 use super::layer::{ImageInput, Network};
 use super::memory::{
@@ -41,15 +42,23 @@ pub const MEMORY_GIB: Decimal = Decimal::new("workload.cnn.memory_gib", 0.001, 1
 /// GPU the scenario gives, the rest of the workload as set (the batch is the
 /// only term that grows: feature maps, their gradients, the input). A bad
 /// memory size is a problem of this answer alone.
+///
+/// The weights are those of `r`'s estimate, which a compression recipe may
+/// have replaced (no batch changes them).
 pub fn reverse(c: &CnnScenario, r: &CnnSized) -> Result<ReverseAnswers, FieldError> {
     let gib = MEMORY_GIB.check(c.memory_gib)?;
     let memory = (gib * 1_073_741_824.0).round() as u64;
+    let weights = r.estimate.bytes(TermKind::Weights);
     let max_batch = largest_fitting(memory, MAX_BATCH, |batch| {
         let w = CnnWorkload {
             batch,
             ..r.workload
         };
-        estimate(&r.analysis, &w).ok().map(|e| e.total)
+        estimate(&r.analysis, &w).ok().map(|e| {
+            e.total
+                .saturating_sub(e.bytes(TermKind::Weights))
+                .saturating_add(weights)
+        })
     });
     Ok(ReverseAnswers {
         memory,

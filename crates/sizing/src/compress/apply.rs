@@ -46,6 +46,10 @@ pub struct CompressionReport {
     /// The model's own weight format, and the one compressed matrices are stored in.
     pub base_format: String,
     pub value_format: String,
+    /// The stored values take more bits than the model's own (a recipe that
+    /// "quantizes" to a wider format).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wider_values: bool,
     /// Sparsity applied to the chosen matrices, 0–1.
     pub sparsity: f64,
     /// Every weight of the model, all GPUs together.
@@ -83,7 +87,8 @@ impl CompressionReport {
 
     /// Fills [`Self::newly_fit`]: options that hold the demand now and did not before.
     pub fn compare_fits(&mut self, before: &Fits, after: &Fits) {
-        let holds = |s: FitStatus| s != FitStatus::TooSmall;
+        // As the fits list counts them: the demand and the safety margin.
+        let holds = |s: FitStatus| s == FitStatus::Fits;
         self.newly_fit = after
             .options
             .iter()
@@ -237,9 +242,20 @@ fn notes(c: &Compression, applies: bool) -> Vec<String> {
     n
 }
 
-fn math(c: &Compression, share: f64, base_compute: Compute) -> (MathEffect, Option<Compute>) {
+/// Whether the GPUs have a matrix-math rate for values in `p` (FP32, FP16,
+/// BF16, FP8, INT8): 4- and 6-bit formats and NF4 have none in the catalog.
+fn has_rate(p: crate::precision::Precision) -> bool {
+    Compute::of(p) != Compute::Bf16 || p == crate::precision::Precision::Bf16
+}
+
+fn math(
+    c: &Compression,
+    share: f64,
+    base_compute: Compute,
+    wider_values: bool,
+) -> (MathEffect, Option<Compute>) {
     let compute = match (c.activations, c.quantize) {
-        (true, Some(p)) => Some(Compute::of(p)),
+        (true, Some(p)) if has_rate(p) => Some(Compute::of(p)),
         _ => None,
     };
     let format = match compute.unwrap_or(base_compute) {
@@ -253,6 +269,16 @@ fn math(c: &Compression, share: f64, base_compute: Compute) -> (MathEffect, Opti
     let mut note = if compute.is_some() {
         format!(
             "Weights and activations quantized: the matrix math runs at the GPU's {format} rate."
+        )
+    } else if let Some(p) = c.quantize.filter(|_| c.activations) {
+        format!(
+            "{} has no matrix-math rate of its own among the catalog's figures: the math runs at the model's {format} rate, and the gain is in memory and in the bytes each step reads.",
+            p.name()
+        )
+    } else if let Some(p) = c.quantize.filter(|_| wider_values) {
+        format!(
+            "{} is wider than the model's own format: the weights take more memory, and the math still runs in {format}.",
+            p.name()
         )
     } else if c.quantize.is_some() {
         format!(
@@ -305,14 +331,16 @@ fn section(
     } else {
         s.two_four_macs as f64 / total_macs as f64
     };
-    let (math, compute) = math(c, share, base.compute);
     let value = c.quantize.map_or(base.bits, BlockBits::of);
+    let wider_values = value.bits_per_value() > base.bits.bits_per_value();
+    let (math, compute) = math(c, share, base.compute, wider_values);
     let report = CompressionReport {
         applies: base.applies,
         base_format: base.name.to_string(),
         value_format: c
             .quantize
             .map_or(base.name.to_string(), |p| p.name().to_string()),
+        wider_values,
         sparsity: c.sparsity(),
         weights_formula: format!(
             "{} B − {} B of the chosen matrices as they were + {} B stored = {} B",
@@ -456,12 +484,18 @@ pub fn transformer(
             "Compressed.",
         );
         report.demand_before = Some(demand_before);
+        // The same bytes as the estimate's (worked out with the recipe's
+        // weights), with the recipe's formula; the rules of a split (vLLM's
+        // least GPU and its memory outside the model) stay as they were.
+        let (min_gpu, vllm) = (r.estimate.min_gpu, r.estimate.vllm);
         r.estimate = crate::transformer::Estimate::from_terms(
             terms,
             r.estimate.gpus_per_copy,
             r.estimate.warnings.clone(),
         )
         .with_host(r.estimate.host, r.estimate.host_note.clone());
+        r.estimate.min_gpu = min_gpu;
+        r.estimate.vllm = vllm;
     }
     Ok(finish(
         report,

@@ -409,8 +409,14 @@ impl Sized {
 }
 
 /// Changes of a transformer workload that shrink it, each with its demand: what
-/// the fleet's answers offer when one GPU is too small. CNNs: none.
-fn fixes(w: &Workload) -> Vec<(String, Demand)> {
+/// the fleet's answers offer when one GPU is too small. Each is sized with the
+/// scenario's compression recipe, and kept only if it needs less than `now`.
+/// CNNs: none.
+fn fixes(
+    w: &Workload,
+    recipe: Option<&crate::compress::Compression>,
+    now: &Demand,
+) -> Vec<(String, Demand)> {
     let Workload::Transformer(t) = w else {
         return Vec::new();
     };
@@ -472,10 +478,13 @@ fn fixes(w: &Workload) -> Vec<(String, Demand)> {
     tried
         .into_iter()
         .filter_map(|(change, v)| {
-            transformer::size::size_to(&v, false)
-                .ok()
-                .map(|r| (change, Sized::transformer(&v, r).memory.demand))
+            let mut r = transformer::size::size_compressed(&v, false, recipe).ok()?;
+            if let Some(c) = recipe {
+                compress::transformer(c, &v, &mut r).ok()?;
+            }
+            Some((change, Sized::transformer(&v, r).memory.demand))
         })
+        .filter(|(_, d)| d.total < now.total)
         .collect()
 }
 
@@ -526,8 +535,9 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
             })
         }
         Workload::Cnn(c) => cnn::size::size(c).and_then(|mut r| {
-            let reverse = whole.then(|| cnn::size::reverse(c, &r));
             let applied = recipe.map(|k| compress::cnn(k, &mut r)).transpose()?;
+            // After the recipe: its weights are the ones that stay.
+            let reverse = whole.then(|| cnn::size::reverse(c, &r));
             let mut sized = Sized::cnn(c, s.speed.gpus, r);
             sized.reverse = reverse;
             Ok(compressed(sized, applied))
@@ -573,7 +583,7 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
                             catalog,
                             &sized.memory.demand,
                             &settings,
-                            || fixes(&s.workload),
+                            || fixes(&s.workload, recipe, &sized.memory.demand),
                         );
                         fits.on_hosts(catalog, &settings, &s.deployment.fleet);
                     }

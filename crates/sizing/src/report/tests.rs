@@ -850,3 +850,104 @@ fn a_compressed_model_is_answered_and_drawn_with_its_compressed_weights() {
     let dense_value = dense.reverse.as_ref().unwrap().max_sequences.value();
     assert!(dense_value < value, "{dense_value} vs {value}");
 }
+
+#[test]
+fn a_compressed_cnn_answers_its_largest_batch_with_the_compressed_weights() {
+    // VGG-16 in FP16 with 2:4 convolutions, asked the largest batch in 8 GiB:
+    // that batch fits with the recipe, one more does not.
+    let scenario = |batch: u64| {
+        format!(
+            r#"{{"version":1,"workload":{{"cnn":{{"network":"vgg16","batch":{batch},"precision":"fp16","mode":"inference","memory_gib":8}}}},"compression":{{"pruning":"two_four","targets":"conv"}}}}"#
+        )
+    };
+    let r = sized(&scenario(64)).unwrap();
+    let answer = &r.reverse.as_ref().unwrap().max_sequences;
+    let crate::transformer::memory::Reverse::Fits { value, total } = *answer else {
+        panic!("{answer:?}")
+    };
+    let memory = 8 * (1u64 << 30);
+    assert_eq!(sized(&scenario(value)).unwrap().memory.total, total);
+    assert!(total <= memory);
+    assert!(sized(&scenario(value + 1)).unwrap().memory.total > memory);
+}
+
+#[test]
+fn a_compressed_model_keeps_the_rules_of_a_split_and_counts_only_true_fits() {
+    // Llama-2-7B with 2:4 under vLLM: the demand keeps vLLM's least GPU and its
+    // memory outside the model, so no 16 GB PCIe pair is offered for a split.
+    let json = |recipe: &str| {
+        format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-2-7b","weights":"fp16","engine":"vllm","memory_gib":24,"sequences":8,"context":4096}}}},"deployment":{{"all_profiles":true}}{recipe}}}"#
+        )
+    };
+    let r = sized(&json(r#","compression":{"pruning":"two_four"}"#)).unwrap();
+    let dense = sized(&json("")).unwrap();
+    assert_eq!(r.memory.demand.min_gpu, dense.memory.demand.min_gpu);
+    assert!(r.memory.demand.min_gpu > 0 && r.memory.demand.vllm.is_some());
+    let fits = r.fits.as_ref().unwrap();
+    assert!(!fits.multi_gpu.is_empty());
+    for m in &fits.multi_gpu {
+        assert!(m.capacity >= r.memory.demand.min_gpu, "{}", m.gpu_name);
+    }
+    // "Now fits" names only options that hold the model with the margin.
+    let holding: Vec<String> = fits
+        .options
+        .iter()
+        .filter(|o| o.status == FitStatus::Fits)
+        .map(|o| match &o.profile {
+            Some(p) => format!("{} {p}", o.gpu_name),
+            None => o.gpu_name.clone(),
+        })
+        .collect();
+    let c = r.compression.as_ref().unwrap();
+    assert!(!c.newly_fit.is_empty());
+    for name in &c.newly_fit {
+        assert!(holding.contains(name), "{name}");
+    }
+}
+
+#[test]
+fn the_fleet_fixes_of_a_compressed_model_are_sized_with_its_recipe() {
+    // Llama-3.1-70B quantized to INT4 by the recipe on hosts of L40S: a change
+    // is offered only if it needs less than the compressed model does now.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","weights":"bf16","engine":"vllm","sequences":8,"context":8192}},
+            "compression":{"pruning":"none","quantize":"int4"},
+            "deployment":{"fleet":[{"gpu":"L40S","gpus_per_host":1,"hosts":1}]}}"#,
+    )
+    .unwrap();
+    let answer = &r.fleet[0];
+    assert!(answer.one.is_none());
+    for fix in &answer.fixes {
+        assert!(fix.total < r.memory.total, "{fix:?}");
+    }
+}
+
+#[test]
+fn a_recipe_says_why_weights_grow_and_which_math_runs() {
+    let with = |recipe: &str| {
+        sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-2-7b","weights":"fp16"}}}},"compression":{recipe}}}"#
+        ))
+        .unwrap()
+        .compression
+        .unwrap()
+    };
+    // FP32 values from an FP16 model: wider values, not indices, make it larger.
+    let wider = with(r#"{"pruning":"none","quantize":"fp32"}"#);
+    assert!(wider.wider_values && wider.weights_after > wider.weights_before);
+    assert!(
+        wider
+            .math
+            .note
+            .contains("wider than the model's own format")
+    );
+    assert!(!with(r#"{"pruning":"none","quantize":"int8"}"#).wider_values);
+    // INT4 activations have no matrix rate of their own: the model's FP16 math.
+    let int4 = with(r#"{"pruning":"none","quantize":"int4","activations":true}"#);
+    assert_eq!(int4.math.compute, "FP16");
+    assert!(int4.math.note.contains("no matrix-math rate of its own"));
+    // INT8 activations have one.
+    let int8 = with(r#"{"pruning":"none","quantize":"int8","activations":true}"#);
+    assert_eq!(int8.math.compute, "INT8");
+}

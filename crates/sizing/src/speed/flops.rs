@@ -513,7 +513,16 @@ impl Work {
             Work::Forward(f) => {
                 f.two_four = two_four;
                 f.compute = compute.unwrap_or(f.compute);
-                f.bytes = (f.bytes + weights_delta).max(0.0);
+                // Only a CNN's work counts its own weights (a transformer's reads
+                // the replaced weights term): its formula names the compressed ones.
+                if weights_delta != 0.0 {
+                    f.bytes = (f.bytes + weights_delta).max(0.0);
+                    f.bytes_formula = format!(
+                        "{} B weights as compressed + 2 × {} B of convolution and dense outputs (each written once and read once; normalization, activations and sums fused into them)",
+                        num((f.bytes - f.batch_bytes).max(0.0)),
+                        num(f.batch_bytes / 2.0)
+                    );
+                }
             }
             Work::Train(_) => {}
         }
