@@ -73,7 +73,7 @@ test('from disk: links, saved scenarios, Markdown export and the kernel lab work
   await p.getByTestId('lab-open').click();
   await p.getByTestId('lab-sparsities').fill('90');
   await p.getByTestId('lab-run').click();
-  await expect(p.getByTestId('lab-status')).toHaveText('Done: 4 measurements.', { timeout: 60_000 });
+  await expect(p.getByTestId('lab-status')).toHaveText('Done: 5 measurements.', { timeout: 60_000 });
   await expect(p.getByTestId('lab-table')).toContainText('CSR');
 });
 

@@ -81,11 +81,13 @@ pub fn gemv(w: &Dense, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
 }
 
 /// `R` rows of `Y` from `m`, columns `0..n_end` (a multiple of 4): 8 columns at
-/// a time, then 4. X and Y rows are `xs` and `ys` floats apart.
+/// a time, then 4. Row k of X's columns `n..n + 8` starts at
+/// `xd + (n / 8)·chunk + k·xs + n % 8` (X as it is: `chunk` 8 and `xs` N; packed
+/// in panels of 8 columns: `chunk` 8·K and `xs` 8); Y rows are `ys` floats apart.
 #[inline(always)]
 unsafe fn gemm_rows<const R: usize>(
     wd: *const f32,
-    (xd, xs): (*const f32, usize),
+    (xd, xs, chunk): (*const f32, usize, usize),
     (yd, ys): (*mut f32, usize),
     m: usize,
     k_dim: usize,
@@ -97,8 +99,9 @@ unsafe fn gemm_rows<const R: usize>(
     unsafe {
         while n + 8 <= n_end {
             let mut acc = [[f32x4_splat(0.0); 2]; R];
+            let xc = xd.add((n / 8) * chunk);
             for k in 0..k_dim {
-                let xp = xd.add(k * xs + n);
+                let xp = xc.add(k * xs);
                 let (x0, x1) = (ld(xp), ld(xp.add(4)));
                 for (r, a) in acc.iter_mut().enumerate() {
                     let wv = f32x4_splat(*wd.add((m + r) * k_dim + k));
@@ -115,8 +118,9 @@ unsafe fn gemm_rows<const R: usize>(
         }
         if n + 4 <= n_end {
             let mut acc = [f32x4_splat(0.0); R];
+            let xc = xd.add((n / 8) * chunk + n % 8);
             for k in 0..k_dim {
-                let x0 = ld(xd.add(k * xs + n));
+                let x0 = ld(xc.add(k * xs));
                 for (r, a) in acc.iter_mut().enumerate() {
                     *a = madd(*a, f32x4_splat(*wd.add((m + r) * k_dim + k)), x0);
                 }
@@ -130,7 +134,7 @@ unsafe fn gemm_rows<const R: usize>(
 
 /// Every row of `Y`, columns `0..n_end`: register tiles of 4 rows, then one row
 /// at a time. X and Y are (pointer, row stride in floats).
-fn gemm_all_rows(w: &Dense, x: (*const f32, usize), y: (*mut f32, usize), n_end: usize) {
+fn gemm_all_rows(w: &Dense, x: (*const f32, usize, usize), y: (*mut f32, usize), n_end: usize) {
     let (m_dim, k_dim, wd) = (w.rows(), w.cols(), w.data().as_ptr());
     let mut m = 0;
     // SAFETY: the callers pass X with K rows and Y with M rows, each at least
@@ -153,25 +157,37 @@ pub fn gemm(w: &Dense, x: &Dense, y: &mut Dense) -> Result<(), Error> {
     if n_dim == 1 {
         return gemv(w, x.data(), y.data_mut());
     }
-    let whole = n_dim / 4 * 4;
-    gemm_all_rows(
-        w,
-        (x.data().as_ptr(), n_dim),
-        (y.data_mut().as_mut_ptr(), n_dim),
-        whole,
-    );
-    // The last 1–3 columns: copied into a panel four wide (zeros beyond them),
-    // multiplied by the vector path, and only they copied back.
+    // X in panels of 8 columns, each K × 8 and contiguous, so that each
+    // panel streams in order while the rows of W pass (read a row stride
+    // apart, every load of X was a cache line of its own).
+    let whole = n_dim / 8 * 8;
+    if whole > 0 {
+        let mut packed = vec![0.0f32; k_dim * whole];
+        for (c, panel) in packed.chunks_exact_mut((k_dim * 8).max(8)).enumerate() {
+            for (k, dst) in panel.chunks_exact_mut(8).enumerate() {
+                dst.copy_from_slice(&x.data()[k * n_dim + 8 * c..k * n_dim + 8 * c + 8]);
+            }
+        }
+        gemm_all_rows(
+            w,
+            (packed.as_ptr(), 8, k_dim * 8),
+            (y.data_mut().as_mut_ptr(), n_dim),
+            whole,
+        );
+    }
+    // The last 1–7 columns: copied into a panel 4 or 8 wide (zeros beyond
+    // them), multiplied by the vector path, and only they copied back.
     if whole < n_dim {
         let width = n_dim - whole;
-        let mut panel = vec![0.0f32; k_dim * 4];
-        for (k, dst) in panel.chunks_exact_mut(4).enumerate() {
+        let wide = if width <= 4 { 4 } else { 8 };
+        let mut panel = vec![0.0f32; k_dim * wide];
+        for (k, dst) in panel.chunks_exact_mut(wide).enumerate() {
             dst[..width].copy_from_slice(&x.data()[k * n_dim + whole..(k + 1) * n_dim]);
         }
-        let mut out = vec![0.0f32; m_dim * 4];
-        gemm_all_rows(w, (panel.as_ptr(), 4), (out.as_mut_ptr(), 4), 4);
+        let mut out = vec![0.0f32; m_dim * wide];
+        gemm_all_rows(w, (panel.as_ptr(), wide, 8), (out.as_mut_ptr(), wide), wide);
         let yd = y.data_mut();
-        for (m, o) in out.chunks_exact(4).enumerate() {
+        for (m, o) in out.chunks_exact(wide).enumerate() {
             yd[m * n_dim + whole..(m + 1) * n_dim].copy_from_slice(&o[..width]);
         }
     }
