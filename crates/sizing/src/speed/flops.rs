@@ -160,6 +160,9 @@ pub struct Forward {
     pub samples: &'static str,
     /// Share of the arithmetic in 2:4-sparse layers ([`crate::compress`]).
     pub two_four: f64,
+    /// Share of `flops_per_sample` in matrix layers (a CNN's all; an encoder's
+    /// without attention), which a 2:4 share counts against.
+    pub linear_share: f64,
 }
 
 impl Forward {
@@ -269,7 +272,7 @@ fn linear_flops(sized: &TransformerSized) -> (f64, String) {
     (2.0 * n as f64, formula)
 }
 
-fn moe_share(sized: &TransformerSized) -> Option<(f64, u32, u32)> {
+fn moe_share(t: &TransformerScenario, sized: &TransformerSized) -> Option<(f64, u32, u32)> {
     let m = sized.arch.moe.as_ref()?;
     let p = &sized.params;
     let (e, k) = (m.experts, m.experts_per_token);
@@ -278,7 +281,14 @@ fn moe_share(sized: &TransformerSized) -> Option<(f64, u32, u32)> {
     }
     let idle = p.total.saturating_sub(p.active) as f64;
     let routed = idle / (1.0 - f64::from(k) / f64::from(e));
-    Some(((routed / p.total as f64).min(1.0), e, k))
+    // A share of the bytes, not of the parameters: the experts are stored in
+    // the weights' format, while the embeddings may stay in 16 bits.
+    let all = crate::transformer::quant::weight_bytes(p, t.weights, t.quantize_embeddings).bytes;
+    if all == 0 {
+        return None;
+    }
+    let routed_bytes = routed * t.weights.linear_bits().bits_per_value() / 8.0;
+    Some(((routed_bytes / all as f64).min(1.0), e, k))
 }
 
 impl Work {
@@ -389,6 +399,7 @@ impl Work {
                 heads: Some(a.heads_per_gpu(1)),
                 samples: "sequences",
                 two_four: 0.0,
+                linear_share: linear / (linear + attention.mean_over(s)).max(f64::MIN_POSITIVE),
             });
         }
         let kv = term(TermKind::KvCache);
@@ -397,7 +408,7 @@ impl Work {
             linear_formula,
             attention,
             weight_bytes: weights,
-            moe: moe_share(sized),
+            moe: moe_share(t, sized),
             kv_bytes: kv,
             fixed_bytes: (sized.estimate.total as f64 - kv).max(0.0),
             replicated_bytes: sized.estimate.demand().replicated as f64,
@@ -498,20 +509,30 @@ impl Work {
             heads: None,
             samples: "images",
             two_four: 0.0,
+            linear_share: 1.0,
         })
     }
 
-    /// The work of the compressed model: `two_four` of the arithmetic in 2:4
+    /// The work of the compressed model: `two_four` of the matrix arithmetic
+    /// (the linear layers) in 2:4
     /// layers, the math in `compute` when quantized activations change it, and a
     /// forward pass reading `weights_delta` bytes more (negative: fewer) of weights.
     pub fn compress(&mut self, two_four: f64, compute: Option<Compute>, weights_delta: f64) {
         match self {
             Work::Generate(g) => {
-                g.two_four = two_four;
+                // Attention's arithmetic is dense: the 2:4 share is of the
+                // linear layers' part of a token's FLOPs over the context (at
+                // 128k tokens attention is most of them).
+                let per_token = g.linear + g.attention.mean_over(g.context);
+                g.two_four = if per_token > 0.0 {
+                    two_four * g.linear / per_token
+                } else {
+                    0.0
+                };
                 g.compute = compute.unwrap_or(g.compute);
             }
             Work::Forward(f) => {
-                f.two_four = two_four;
+                f.two_four = two_four * f.linear_share;
                 f.compute = compute.unwrap_or(f.compute);
                 // Only a CNN's work counts its own weights (a transformer's reads
                 // the replaced weights term): its formula names the compressed ones.

@@ -658,10 +658,11 @@ pub fn detail(
         Pick::Option(i) => {
             let o = &fits.options[i];
             let copy = fits.demand.copy_gpus.max(1);
+            let split = copy_words(work, copy);
             let what = match (copy, replicas) {
                 (1, 1) => format!("{} · {}", o.label(), o.mode.label()),
-                (c, 1) => format!(
-                    "{c} × {} · {}, one copy in tensor parallel {c} as set",
+                (_, 1) => format!(
+                    "{copy} × {} · {}, one copy in {split} as set",
                     o.label(),
                     o.mode.label()
                 ),
@@ -671,7 +672,7 @@ pub fn detail(
                     o.mode.label()
                 ),
                 (c, r) => format!(
-                    "{} × {} · {}, data parallel {r} × tensor parallel {c} as set",
+                    "{} × {} · {}, data parallel {r} × {split} as set",
                     c.saturating_mul(r),
                     o.label(),
                     o.mode.label()
@@ -816,6 +817,26 @@ struct OnGpu<'a> {
     /// GPUs (or vGPUs) one VM holds: a host's for passthrough, one copy's
     /// for vGPUs (each replica in a VM of its own).
     per_vm: u32,
+}
+
+/// How one copy of `work` is split over its `copy` GPUs, as the scenario sets
+/// it: "tensor parallel 4", "pipeline parallel 4", "tensor parallel 8 ×
+/// pipeline parallel 4".
+fn copy_words(work: &Work, copy: u32) -> String {
+    let (tp, pp) = match work {
+        Work::Train(t) => (t.tensor_parallel, t.pipeline_parallel),
+        Work::Generate(g) => (g.tp, g.stages),
+        Work::Forward(f) => (f.tp, f.stages),
+    };
+    let (tp, pp) = (tp.max(1), pp.max(1));
+    if tp.saturating_mul(pp) != u64::from(copy) {
+        return format!("a split over {copy} GPUs");
+    }
+    match (tp, pp) {
+        (_, 1) => format!("tensor parallel {tp}"),
+        (1, _) => format!("pipeline parallel {pp}"),
+        _ => format!("tensor parallel {tp} × pipeline parallel {pp}"),
+    }
 }
 
 impl<'a> OnGpu<'a> {

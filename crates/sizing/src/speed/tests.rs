@@ -879,3 +879,64 @@ fn a_split_keeps_a_latent_kv_cache_on_every_gpu() {
     assert_eq!(by_tp, 20);
     assert_eq!(by_split, by_tp);
 }
+
+#[test]
+fn two_four_speeds_the_linear_layers_only() {
+    // Llama-3.1-8B with 2:4 on every projection on an H200, at 4,096 and at
+    // 131,072 tokens: the sparse tensor cores (×1.3) speed up the linear
+    // layers' share of the prefill, which attention (dense) shrinks as the
+    // context grows.
+    let ttft = |context: u64, recipe: bool| {
+        let r = report_of(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-3.1-8b","weights":"bf16","kv":"fp8","sequences":1,"context":{context}}}}},{}"speed":{{"option":"h200-sxm-141gb","output_tokens":1024}}}}"#,
+            if recipe {
+                r#""compression":{"pruning":"two_four","targets":"all"},"#
+            } else {
+                ""
+            }
+        ));
+        figure(&r, "ttft").value
+    };
+    // At 131,072 tokens the prefill's linear FLOPs are 15.0 G of 49.1 G a
+    // token (attention 34.1 G), and 93 % of them are in 2:4 layers: 28.4 % of
+    // the arithmetic at ×1.3 is ×1/(0.716 + 0.284/1.3) = ×1.07 (the weights'
+    // traffic does not bound this prefill).
+    let long = ttft(131_072, false) / ttft(131_072, true);
+    assert!((long - 1.07).abs() < 0.01, "{long}");
+    // At 4,096 tokens attention is a small share: nearly the whole ×1.2.
+    let short = ttft(4096, false) / ttft(4096, true);
+    assert!(short > 1.15 && short < 1.3, "{short}");
+}
+
+#[test]
+fn a_training_split_is_named_as_set() {
+    let label = |parallel: &str| {
+        let r = report_of(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-3.1-8b","mode":"training","context":4096,"micro_batch":1,"micro_batches":8,{parallel}}}}},"speed":{{"option":"a100-sxm4-80gb","samples":100000,"epochs":1}}}}"#
+        ));
+        detail(&r).label.clone()
+    };
+    assert!(
+        label(r#""pipeline_parallel":4,"data_parallel":2"#)
+            .ends_with("8 × NVIDIA A100 SXM4 80GB · Full GPU (passthrough), data parallel 2 × pipeline parallel 4 as set")
+    );
+    assert!(
+        label(r#""tensor_parallel":2,"pipeline_parallel":2"#)
+            .contains("one copy in tensor parallel 2 × pipeline parallel 2 as set")
+    );
+    assert!(label(r#""tensor_parallel":4"#).contains("one copy in tensor parallel 4 as set"));
+}
+
+#[test]
+fn a_mixture_of_experts_reads_its_experts_in_their_own_format() {
+    // Mixtral-8x7B in INT4 (groups of 128), one sequence on an H100: a decode
+    // step reads the 16-bit embeddings and head and the INT4 attention (1.198 GB
+    // in all), 2 of the 8 experts of every layer (0.25 × 22.549 GB in INT4) and
+    // the FP8 cache (65,536 B × 3,968 tokens = 0.260 GB): 7.10 GB. Shared by
+    // parameters, the experts' share of the bytes came out low (6.81 GB).
+    let r = report_of(
+        r#"{"version":1,"workload":{"transformer":{"model":"mixtral-8x7b","weights":"int4","kv":"fp8","sequences":1,"context":4096}},"speed":{"option":"h100-sxm5-80gb"}}"#,
+    );
+    let bytes = figure(&r, "decode_bytes").value;
+    assert!((bytes / 7.095e9 - 1.0).abs() < 0.001, "{bytes}");
+}
