@@ -146,7 +146,97 @@ pub fn CompressPage() -> impl IntoView {
             </ul>
         </div>
         <Results report=report units=units/>
+        <SpeedCompare/>
         <KernelLab/>
+    }
+}
+
+/// The speed the speed card details for the model as its page gives it, and
+/// for the compressed model: the option each names, and its headline times.
+#[component]
+fn SpeedCompare() -> impl IntoView {
+    use sizing::report::words::{duration, sig};
+    let shared = Shared::expect();
+    let on = shared.inputs.compress_on();
+    let compressed = shared.compress.whole.report;
+    let rows = move || {
+        let before = match on.get() {
+            CompressOn::Transformer => shared.tf.whole.report,
+            CompressOn::Cnn => shared.cnn.whole.report,
+        };
+        before.with(|b| {
+            compressed.with(|a| {
+                let (b, a) = (b.as_ref().ok()?, a.as_ref().ok()?);
+                let applies = a.compression.as_ref().is_some_and(|c| c.applies);
+                let row = |r: &sizing::report::Report| {
+                    r.detailed_speed()
+                        .map(|(label, s)| (label.to_string(), s.clone()))
+                };
+                Some((applies, row(b), row(a)))
+            })
+        })
+    };
+    move || {
+        let Some((applies, before, after)) = rows() else {
+            return ().into_any();
+        };
+        let body = if !applies {
+            view! { <p class="hint" data-testid="compress-speed-none">"In training the recipe changes nothing here: compression applies to the model as it is served."</p> }.into_any()
+        } else if let (Some((bl, b)), Some((al, a))) = (before, after) {
+            let generates = b.ttft_s.is_some() && a.ttft_s.is_some();
+            let lines: Vec<(&'static str, String, String)> = if generates {
+                vec![
+                    (
+                        "Time to first token",
+                        duration(b.ttft_s.unwrap_or(f64::NAN)),
+                        duration(a.ttft_s.unwrap_or(f64::NAN)),
+                    ),
+                    (
+                        "Time per output token",
+                        duration(b.step_s),
+                        duration(a.step_s),
+                    ),
+                    ("Throughput, tokens/s", sig(b.throughput), sig(a.throughput)),
+                ]
+            } else {
+                vec![
+                    ("Time per batch", duration(b.step_s), duration(a.step_s)),
+                    (
+                        "Throughput, per second",
+                        sig(b.throughput),
+                        sig(a.throughput),
+                    ),
+                ]
+            };
+            view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Speed before and after">
+                    <table data-testid="compress-speed">
+                        <thead><tr><th scope="col">"Figure"</th><th scope="col">"The model as given"</th><th scope="col">"Compressed"</th></tr></thead>
+                        <tbody>
+                            <tr><th scope="row">"On"</th><td data-testid="compress-speed-before-on">{bl}</td><td data-testid="compress-speed-after-on">{al}</td></tr>
+                            {lines.into_iter().map(|(what, b, a)| view! {
+                                <tr><th scope="row">{what}</th><td class="num">{b}</td><td class="num">{a}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <p class="hint" data-testid="compress-speed-none">"No option to time: the speed card of the model's page says why."</p> }.into_any()
+        };
+        view! {
+            <div class="card" data-testid="compress-speed-card">
+                <h2>"Speed"</h2>
+                <p class="hint">
+                    "Each column is the option the speed card details for that model: the GPU named in its page's speed section, else the one it recommends, "
+                    "which for the compressed model may be a smaller one. Name a GPU in the speed section of the model's page to compare on one GPU. "
+                    "The compressed figures are the command line's for a scenario with this recipe."
+                </p>
+                {body}
+            </div>
+        }
+        .into_any()
     }
 }
 

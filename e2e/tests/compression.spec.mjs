@@ -26,6 +26,11 @@ test('Llama-2-7B with 2:4 projections: weights to the byte, what now fits, and n
   await expect(p.getByTestId('compress-summary')).toContainText('13.48 GB → 7.81 GB (1.73× smaller)');
   await expect(p.getByTestId('compress-newly-fit')).toContainText(`${report.compression.newly_fit.length} options hold the compressed model`);
   await expect(p.getByTestId('compress-matrices')).toContainText('11,008 × 4,096');
+  // The compressed model's speed is the command line's for this scenario; the
+  // model as given is timed beside it.
+  await expect(p.getByTestId('compress-speed-after-on')).toHaveText(report.speed.detail.label);
+  await expect(p.getByTestId('compress-speed-before-on')).not.toBeEmpty();
+  await expect(p.getByTestId('compress-speed')).toContainText('Time per output token');
   await expect(p.getByTestId('compress-break-even')).toContainText('56.25 % of dense');
   await expect(p.getByTestId('compress-why')).toContainText('not automatically faster');
   await expect(p.getByTestId('compress-why')).toContainText('240 MB to 6.9 MB (35×)');

@@ -249,6 +249,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The option the speed section details, as its label names it, and its
+    /// speed row: what a page quotes as "the" speed of the workload.
+    pub fn detailed_speed(&self) -> Option<(&str, &speed::row::OptionSpeed)> {
+        let d = self.speed.as_ref()?.detail.as_ref()?;
+        let fits = self.fits.as_ref()?;
+        let row = match (d.option, d.layout) {
+            (Some(i), _) => fits.options.get(i)?.speed.as_ref(),
+            (None, Some(i)) => fits.multi_gpu.get(i)?.speed.as_ref(),
+            (None, None) => None,
+        }?;
+        Some((d.label.as_str(), row))
+    }
+
     /// Whether the workload trains a transformer (its reverse answers are then
     /// the longest sequence and the largest micro-batch).
     pub fn trains(&self) -> bool {
