@@ -859,6 +859,28 @@ impl<'a> OnGpu<'a> {
             Work::Train(t) => t.compute,
         };
         let mut share = gpu::share(gpu, &slot, compute);
+        // FP32 training of a CNN: cuDNN takes TF32 tensor cores or the FP32
+        // units, whichever runs faster; so does this model, each at its own
+        // efficiency (on Ada the FP32 units can be: L4 60 × 15 % against
+        // 30.3 × 50 % TFLOP/s).
+        if cnn
+            && compute == gpu::Compute::Fp32
+            && share.format == "TF32"
+            && matches!(work, Work::Train(_))
+        {
+            let rate = |v: Option<f64>| v.filter(|v| v.is_finite() && *v > 0.0);
+            if let (Some(tf32), Some(fp32)) = (
+                rate(gpu.perf.dense.tf32.value()),
+                rate(gpu.perf.dense.fp32.value()),
+            ) {
+                let o = s.overrides();
+                let mfu = |f| efficiency::resolve(&gpu.architecture, f, true, &o).training;
+                if fp32 * mfu("FP32") > tf32 * mfu("TF32") {
+                    share.peak *= fp32 / tf32;
+                    share.format = "FP32";
+                }
+            }
+        }
         gpu::sparse_tensor_cores(&mut share, gpu, compute, work.two_four());
         if !(share.peak > 0.0 && share.bandwidth > 0.0) {
             return None;

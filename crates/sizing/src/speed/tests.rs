@@ -940,3 +940,22 @@ fn a_mixture_of_experts_reads_its_experts_in_their_own_format() {
     let bytes = figure(&r, "decode_bytes").value;
     assert!((bytes / 7.095e9 - 1.0).abs() < 0.001, "{bytes}");
 }
+
+#[test]
+fn fp32_cnn_training_takes_the_faster_of_tf32_and_fp32() {
+    // ResNet-50 in FP32 without mixed precision, batch 32: 3 × 2 × 4.1 G MACs ×
+    // 32 images ≈ 0.787 TFLOP per iteration (forward and backward).
+    let iteration = |gpu: &str| {
+        let r = report_of(&format!(
+            r#"{{"version":1,"workload":{{"cnn":{{"network":"resnet50","batch":32,"precision":"fp32","mixed_precision":false}}}},"speed":{{"option":"{gpu}"}}}}"#
+        ));
+        figure(&r, "iteration").value
+    };
+    // L4: TF32 60 TFLOP/s × 15 % = 9 against FP32 30.3 × 50 % = 15.15: the FP32
+    // units, 0.787 T ÷ 15.15 T/s ≈ 0.052 s (TF32 would take 0.087 s).
+    let l4 = iteration("l4");
+    assert!((l4 - 0.0518).abs() < 0.0005, "{l4}");
+    // A100: TF32 156 × 15 % = 23.4 against FP32 19.5 × 55 % = 10.7: TF32.
+    let a100 = iteration("a100-sxm4-80gb");
+    assert!((a100 / l4 - 15.15 / 23.4).abs() < 0.01, "{a100}");
+}
