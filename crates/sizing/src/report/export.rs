@@ -212,6 +212,29 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
             out.push(format!("- {}", cell(&n)));
         }
     }
+    // The speed of the option the Speed card details, figure by figure, as the
+    // card draws them; then the work they come from.
+    if let Some(sp) = &r.speed
+        && let Some(d) = &sp.detail
+    {
+        out.push(String::new());
+        out.push(format!("## Speed on {}", cell(&d.label)));
+        out.push(String::new());
+        if let Some(w) = words::detail_misses(sp) {
+            out.push(cell(&w));
+            out.push(String::new());
+        }
+        out.push("| Figure | Value | Formula |".to_string());
+        out.push("| --- | ---: | --- |".to_string());
+        for f in d.figures.iter().chain(&sp.work) {
+            out.push(format!(
+                "| {} | {} | {} |",
+                cell(&f.label),
+                cell(&words::figure(f, u)),
+                cell(&f.formula)
+            ));
+        }
+    }
     for e in &r.errors {
         out.push(String::new());
         out.push(format!("> Not answered: {}", cell(&e.to_string())));
@@ -363,6 +386,21 @@ mod tests {
         assert!(md.contains("(the first recommendation)"));
         assert!(md.contains("<https://example.org/#v=1>"));
         assert!(!md.contains("in host memory"));
+        // The speed of the option the Speed card details, each figure as drawn.
+        let sp = r.speed.as_ref().unwrap();
+        let d = sp.detail.as_ref().unwrap();
+        assert!(md.contains(&format!("## Speed on {}", d.label)));
+        for f in d.figures.iter().chain(&sp.work) {
+            assert!(
+                md.contains(&format!(
+                    "| {} | {} |",
+                    f.label,
+                    words::figure(f, r.scenario.units)
+                )),
+                "{}",
+                f.label
+            );
+        }
         // llama.cpp keeps the token embedding in host memory: said beside the total.
         let r = report(
             r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-8b","engine":"llama_cpp"}}}"#,
