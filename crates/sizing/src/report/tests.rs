@@ -951,3 +951,11 @@ fn a_recipe_says_why_weights_grow_and_which_math_runs() {
     let int8 = with(r#"{"pruning":"none","quantize":"int8","activations":true}"#);
     assert_eq!(int8.math.compute, "INT8");
 }
+
+#[test]
+fn durations_read_as_people_say_them() {
+    assert_eq!(words::duration(1.17e-8), "11.7 ns");
+    assert_eq!(words::duration(2.5e-4), "250 µs");
+    assert_eq!(words::duration(0.0463), "46.3 ms");
+    assert_eq!(words::duration(0.0), "0 ms");
+}

@@ -301,7 +301,7 @@ pub fn sig(x: f64) -> String {
     }
 }
 
-/// A duration as people say it: "8.24 ms", "0.879 s", "14.5 days", "291 years".
+/// A duration as people say it: "11.7 ns", "8.24 ms", "0.879 s", "14.5 days", "291 years".
 pub fn duration(s: f64) -> String {
     const MINUTE: f64 = 60.0;
     const HOUR: f64 = 3600.0;
@@ -309,6 +309,10 @@ pub fn duration(s: f64) -> String {
     const YEAR: f64 = 365.25 * DAY;
     if !s.is_finite() {
         "—".to_string()
+    } else if s > 0.0 && s < 1e-6 {
+        format!("{} ns", sig(s * 1e9))
+    } else if s > 0.0 && s < 1e-3 {
+        format!("{} µs", sig(s * 1e6))
     } else if s < 1.0 {
         format!("{} ms", sig(s * 1000.0))
     } else if s < 2.0 * MINUTE {

@@ -457,7 +457,7 @@ fn a_model_no_gpu_holds_is_timed_on_its_multi_gpu_layouts() {
     assert!(sp.target_unmet && sp.target_layout.is_none());
     let w = words::target_unmet(sp).expect("a sentence");
     assert!(
-        w.starts_with("No option meets the latency target (time per output token ≤ 0.0100 ms)"),
+        w.starts_with("No option meets the latency target (time per output token ≤ 10.0 µs)"),
         "{w}"
     );
 }
