@@ -959,3 +959,14 @@ fn durations_read_as_people_say_them() {
     assert_eq!(words::duration(0.0463), "46.3 ms");
     assert_eq!(words::duration(0.0), "0 ms");
 }
+
+#[test]
+fn three_significant_digits_across_a_power_of_ten() {
+    // Rounding 0.0009996 up to 0.001 keeps three significant digits, not four.
+    assert_eq!(words::sig(0.0009996), "0.00100");
+    assert_eq!(words::sig(0.000999), "0.000999");
+    assert_eq!(words::sig(99.96), "100");
+    assert_eq!(words::sig(9.996), "10.0");
+    assert_eq!(words::sig(999.6), "1,000");
+    assert_eq!(words::sig(0.5), "0.500");
+}

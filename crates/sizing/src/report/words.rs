@@ -291,9 +291,13 @@ pub fn sig(x: f64) -> String {
     if x == 0.0 {
         return "0".to_string();
     }
-    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    let mut digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
     let p = 10f64.powi(digits as i32);
     let r = (x * p).round() / p;
+    // Rounding up to the next power of ten (0.0009996 → 0.001) gains a digit.
+    if digits > 0 && r.abs() * 10f64.powi(digits as i32 - 3) >= 1.0 {
+        digits -= 1;
+    }
     if digits == 0 {
         group_digits(r.abs() as u64)
     } else {

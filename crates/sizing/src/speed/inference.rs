@@ -7,7 +7,7 @@ use super::efficiency::{Efficiencies, FIRST_TOKEN_OVERHEAD_S};
 use super::flops::{Forward, Generate};
 use super::gpu::Share;
 use super::link::ring_bytes;
-use super::{Bound, CurvePoint, Figure, OptionSpeed, Unit, band, finite, num};
+use super::{Bound, CurvePoint, Figure, OptionSpeed, Unit, band, finite, num, secs};
 use crate::units::count;
 
 /// Fixed cost of one tensor-parallel all-reduce (launch and synchronization), s.
@@ -318,7 +318,7 @@ impl Serving<'_> {
                 let comm = if comm > 0.0 {
                     format!(
                         " + {} s {}",
-                        num(comm),
+                        secs(comm),
                         if g.stages > 1 {
                             "all-reduces and hand-overs between stages"
                         } else {
@@ -337,8 +337,8 @@ impl Serving<'_> {
                     num(g.weights_read(p)),
                     num(s.bandwidth),
                     num(e.decode),
-                    num(FIRST_TOKEN_OVERHEAD_S),
-                    num(ttft)
+                    secs(FIRST_TOKEN_OVERHEAD_S),
+                    secs(ttft)
                 )
             },
             "Prefill is compute-bound: the prompt's tokens go through the model together.",
@@ -380,14 +380,14 @@ impl Serving<'_> {
                 if step.comm_s > 0.0 {
                     format!(
                         " + {} s {}",
-                        num(step.comm_s),
+                        secs(step.comm_s),
                         if g.stages > 1 { "all-reduces and hand-overs between stages" } else { "all-reduces" }
                     )
                 } else {
                     String::new()
                 },
-                num(e.step_overhead_s),
-                num(step.total_s)
+                secs(e.step_overhead_s),
+                secs(step.total_s)
             ),
             "The roofline: a step takes as long as the slower of reading its bytes and doing its arithmetic, so large batches turn compute-bound.",
         )));
@@ -396,7 +396,7 @@ impl Serving<'_> {
             "Tokens/s per user",
             Unit::Tokens,
             finite(1.0 / step.total_s),
-            format!("1 ÷ {} s", num(step.total_s)),
+            format!("1 ÷ {} s", secs(step.total_s)),
             "Each sequence gets one token per step.",
         )));
         out.push(band(Figure::exact(
@@ -407,7 +407,7 @@ impl Serving<'_> {
             format!(
                 "{} ÷ {} s",
                 count(n, "sequence", "sequences"),
-                num(step.total_s)
+                secs(step.total_s)
             ),
             "Output tokens of every sequence in flight together.",
         )));
@@ -421,7 +421,7 @@ impl Serving<'_> {
                 format!(
                     "The GPU's time shared {} ways: {} s",
                     num(1.0 / s.busy_share),
-                    num(busy.total_s)
+                    secs(busy.total_s)
                 ),
                 "A time-sliced vGPU gets the whole GPU while alone and 1/n of its time when all n VMs on it are busy.",
             )));
@@ -503,8 +503,8 @@ pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Fi
             num(bytes),
             num(share.bandwidth),
             num(eff.decode),
-            num(eff.step_overhead_s),
-            num(t),
+            secs(eff.step_overhead_s),
+            secs(t),
             if bound == Bound::Compute {
                 "compute-bound"
             } else {
@@ -551,7 +551,7 @@ pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Fi
         },
         Unit::Samples,
         finite(f.batch as f64 / t),
-        format!("{} ÷ {} s", num(f.batch as f64), num(t)),
+        format!("{} ÷ {} s", num(f.batch as f64), secs(t)),
         "The batch, every time a pass finishes.",
     )));
     if share.busy_share < 1.0 {
@@ -561,7 +561,7 @@ pub fn forward_figures(f: &Forward, share: &Share, eff: &Efficiencies) -> Vec<Fi
             "… all VMs busy",
             Unit::Samples,
             finite(f.batch as f64 / busy),
-            format!("{} ÷ {} s", num(f.batch as f64), num(busy)),
+            format!("{} ÷ {} s", num(f.batch as f64), secs(busy)),
             "A time-sliced vGPU gets 1/n of the GPU's time when all n VMs on it are busy.",
         )));
     }

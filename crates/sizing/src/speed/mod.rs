@@ -273,6 +273,17 @@ pub(crate) fn num(x: f64) -> String {
     format!("{}{prefix}", crate::input::number_text(v))
 }
 
+/// Seconds in a formula: as [`num`] below a thousand, else whole seconds with
+/// their digits grouped to 3 significant digits ("1,520 s", not "1.52 k s": an
+/// SI prefix on seconds reads as kiloseconds, which nobody writes).
+pub(crate) fn secs(x: f64) -> String {
+    let x = finite(x);
+    if x.abs() < 999.5 {
+        return num(x);
+    }
+    crate::input::number_text(sig3(x).round())
+}
+
 /// `x` to 3 significant digits.
 pub(crate) fn sig3(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {

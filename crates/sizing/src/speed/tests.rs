@@ -183,6 +183,24 @@ fn resnet50_on_an_m40_takes_about_14_days() {
     // ResNet-50 v1.5: 4.09 G multiply-accumulates per 224×224 image (torchvision).
     let forward = figure(&r, "forward_flops").value;
     assert!(close(forward, 2.0 * 4.09e9, 0.01), "{forward}");
+    // Seconds in formulas are whole seconds from a thousand up, never "k s".
+    let time = figure(&r, "training_time");
+    assert!(!time.formula.contains(" k s"), "{}", time.formula);
+    let gpu_hours = &figure(&r, "gpu_hours").formula;
+    let total = format!(
+        "{} s ÷ 3,600",
+        crate::input::number_text(sig3(days * 86_400.0).round())
+    );
+    assert!(gpu_hours.starts_with(&total), "{gpu_hours} vs {total}");
+}
+
+#[test]
+fn seconds_in_formulas_have_no_si_prefix() {
+    assert_eq!(secs(1_523.4), "1,520");
+    assert_eq!(secs(1_209_600.0), "1,210,000");
+    assert_eq!(secs(999.4), "999");
+    assert_eq!(secs(0.0152), "0.0152");
+    assert_eq!(secs(f64::NAN), "0");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::efficiency::Efficiencies;
 use super::flops::Train;
 use super::gpu::Share;
 use super::link::{Link, ring_bytes};
-use super::{Figure, SpeedInputs, Unit, band, finite, num};
+use super::{Figure, SpeedInputs, Unit, band, finite, num, secs};
 use crate::units::count;
 
 /// The gradient all-reduce of one iteration.
@@ -288,7 +288,7 @@ pub fn figures(
             } else {
                 String::new()
             },
-            num(r.compute_s)
+            secs(r.compute_s)
         ),
         "Training FLOPs of the samples one GPU's replica takes, at the calibrated utilisation.",
     )));
@@ -305,7 +305,7 @@ pub fn figures(
                 t.tensor_parallel,
                 t.tensor_parallel,
                 num(t.tp_activation_bytes),
-                num(r.tensor_parallel_s)
+                secs(r.tensor_parallel_s)
             ),
             "Two activation all-reduces per layer forward and two backward (Megatron-LM); not overlapped.",
         )));
@@ -348,8 +348,8 @@ pub fn figures(
                 num(a.per_gpu_bytes),
                 num(a.bytes_per_s * 8.0 / 1e9),
                 a.link_label,
-                num(a.time_s),
-                num(a.exposed_s),
+                secs(a.time_s),
+                secs(a.exposed_s),
                 s.overlap.label()
             ),
             "The link's line rate, one direction; the ring runs at its slowest hop.",
@@ -361,7 +361,7 @@ pub fn figures(
             a.run_s,
             format!(
                 "{} s × {} iterations",
-                num(a.time_s),
+                secs(a.time_s),
                 num(r.iterations as f64)
             ),
             "Communication alone, before any overlap.",
@@ -378,7 +378,7 @@ pub fn figures(
                 samples(r.global_batch, what),
                 num(r.sample_bytes as f64),
                 num(s.storage_mb_s.unwrap_or(0.0)),
-                num(l),
+                secs(l),
                 if s.prefetch { "prefetched: the slower of loading and the GPUs sets the pace" } else { "not prefetched: it adds to each iteration" }
             ),
             "Storage read throughput for the samples' files; decoding and augmentation not counted.",
@@ -391,22 +391,22 @@ pub fn figures(
         r.iteration_s,
         format!(
             "{} s compute{}{}{} = {} s",
-            num(r.compute_s),
+            secs(r.compute_s),
             if r.tensor_parallel_s > 0.0 {
-                format!(" + {} s tensor parallel", num(r.tensor_parallel_s))
+                format!(" + {} s tensor parallel", secs(r.tensor_parallel_s))
             } else {
                 String::new()
             },
             r.all_reduce.as_ref().map_or(String::new(), |a| format!(
                 " + {} s all-reduce",
-                num(a.exposed_s)
+                secs(a.exposed_s)
             )),
             r.loading_s.map_or(String::new(), |l| format!(
                 ", {} {} s loading",
                 if s.prefetch { "at least" } else { "+" },
-                num(l)
+                secs(l)
             )),
-            num(r.iteration_s)
+            secs(r.iteration_s)
         ),
         "The critical path of one iteration.",
     )));
@@ -422,7 +422,7 @@ pub fn figures(
         format!(
             "{} ÷ {} s",
             samples(r.global_batch, what),
-            num(r.iteration_s)
+            secs(r.iteration_s)
         ),
         "One iteration's samples, every iteration.",
     )));
@@ -434,7 +434,7 @@ pub fn figures(
         format!(
             "{} iterations × {} s",
             num(r.iterations_per_epoch as f64),
-            num(r.iteration_s)
+            secs(r.iteration_s)
         ),
         "One pass over the dataset.",
     )));
@@ -449,7 +449,7 @@ pub fn figures(
             num(r.epochs as f64),
             if r.epochs == 1 { "" } else { "s" },
             num(r.iterations_per_epoch as f64),
-            num(r.iteration_s)
+            secs(r.iteration_s)
         ),
         "Wall-clock time on the GPUs given; no restarts, evaluation or checkpoints.",
     )));
@@ -460,7 +460,7 @@ pub fn figures(
         r.gpu_hours,
         format!(
             "{} s ÷ 3,600 × {}",
-            num(r.total_s),
+            secs(r.total_s),
             crate::units::count(r.gpus, "GPU", "GPUs")
         ),
         "",
