@@ -246,37 +246,23 @@ pub fn measure(r: &Request, now: &dyn Fn() -> f64) -> Result<Measurement, String
         Format::TwoFour => {
             let t = TwoFour::from_dense(&w);
             let kept = rows * k.div_ceil(4) * 2;
-            if n > 1 {
-                // Weights laid out once, rows sorted by pattern (the faster SpMM).
-                let sorted = TwoFourSorted::from_two_four(&t);
-                let (ms, runs) = best(now, 200.0, || {
-                    let _ = if simd {
-                        kernels::two_four_sorted_spmm(&sorted, &x, &mut y)
-                    } else {
-                        scalar::two_four_sorted_spmm(&sorted, &x, &mut y)
-                    };
-                })?;
-                (
-                    ms,
-                    runs,
-                    kept,
-                    sparse::bytes::two_four_sorted(full, u64::from(r.cols), 32),
-                )
-            } else {
-                let (ms, runs) = best(now, 200.0, || {
-                    let _ = if simd {
-                        kernels::two_four_spmm(&t, &x, &mut y)
-                    } else {
-                        scalar::two_four_spmm(&t, &x, &mut y)
-                    };
-                })?;
-                (
-                    ms,
-                    runs,
-                    kept,
-                    sparse::bytes::two_four(full, u64::from(r.cols), 32),
-                )
-            }
+            // More than one token: the weights laid out once, rows sorted by
+            // pattern (the faster SpMM).
+            let sorted = (n > 1).then(|| TwoFourSorted::from_two_four(&t));
+            let (ms, runs) = best(now, 200.0, || {
+                let _ = match (&sorted, simd) {
+                    (Some(s), true) => kernels::two_four_sorted_spmm(s, &x, &mut y),
+                    (Some(s), false) => scalar::two_four_sorted_spmm(s, &x, &mut y),
+                    (None, true) => kernels::two_four_spmm(&t, &x, &mut y),
+                    (None, false) => scalar::two_four_spmm(&t, &x, &mut y),
+                };
+            })?;
+            let cols = u64::from(r.cols);
+            let bytes = match sorted {
+                Some(_) => sparse::bytes::two_four_sorted(full, cols, 32),
+                None => sparse::bytes::two_four(full, cols, 32),
+            };
+            (ms, runs, kept, bytes)
         }
     };
     let scale = full as f64 / rows as f64;

@@ -491,10 +491,9 @@ fn fixes(
     tried
         .into_iter()
         .filter_map(|(change, v)| {
-            let mut r = transformer::size::size_compressed(&v, false, recipe).ok()?;
-            if let Some(c) = recipe {
-                compress::transformer(c, &v, &mut r).ok()?;
-            }
+            // The recipe's weights are in the estimate (`compress::transformer`
+            // would only give the weights term its formula).
+            let r = transformer::size::size_compressed(&v, false, recipe).ok()?;
             Some((change, Sized::transformer(&v, r).memory.demand))
         })
         .filter(|(_, d)| d.total < now.total)
