@@ -172,51 +172,75 @@ fn SpeedCompare() -> impl IntoView {
                     r.detailed_speed()
                         .map(|(label, s)| (label.to_string(), s.clone()))
                 };
-                Some((applies, row(b), row(a)))
+                // The compressed model on the option detailed for the model as
+                // given, when its own speed card details another.
+                let same = b
+                    .detailed_key()
+                    .filter(|k| a.detailed_key() != Some(*k))
+                    .and_then(|k| a.speed_on(k))
+                    .map(|(label, s)| (label, s.clone()));
+                Some((applies, row(b), same, row(a)))
             })
         })
     };
     move || {
-        let Some((applies, before, after)) = rows() else {
+        let Some((applies, before, same, after)) = rows() else {
             return ().into_any();
         };
         let body = if !applies {
             view! { <p class="hint" data-testid="compress-speed-none">"In training the recipe changes nothing here: compression applies to the model as it is served."</p> }.into_any()
-        } else if let (Some((bl, b)), Some((al, a))) = (before, after) {
-            let generates = b.ttft_s.is_some() && a.ttft_s.is_some();
-            let lines: Vec<(&'static str, String, String)> = if generates {
+        } else if let (Some(before), Some(after)) = (before, after) {
+            // Columns: the model as given, the compressed model on the same
+            // option (when its card details another), the compressed model on
+            // the option its card details.
+            let mut columns = vec![("The model as given", "before", before)];
+            if let Some(same) = same {
+                columns.push(("Compressed, same option", "same", same));
+            }
+            columns.push(("Compressed", "after", after));
+            let generates = columns.iter().all(|(_, _, (_, s))| s.ttft_s.is_some());
+            type Cell = fn(&sizing::speed::row::OptionSpeed) -> String;
+            let lines: Vec<(&'static str, Cell)> = if generates {
                 vec![
-                    (
-                        "Time to first token",
-                        duration(b.ttft_s.unwrap_or(f64::NAN)),
-                        duration(a.ttft_s.unwrap_or(f64::NAN)),
-                    ),
-                    (
-                        "Time per output token",
-                        duration(b.step_s),
-                        duration(a.step_s),
-                    ),
-                    ("Throughput, tokens/s", sig(b.throughput), sig(a.throughput)),
+                    ("Time to first token", |s| {
+                        duration(s.ttft_s.unwrap_or(f64::NAN))
+                    }),
+                    ("Time per output token", |s| duration(s.step_s)),
+                    ("Throughput, tokens/s", |s| sig(s.throughput)),
                 ]
             } else {
                 vec![
-                    ("Time per batch", duration(b.step_s), duration(a.step_s)),
-                    (
-                        "Throughput, per second",
-                        sig(b.throughput),
-                        sig(a.throughput),
-                    ),
+                    ("Time per batch", |s| duration(s.step_s)),
+                    ("Throughput, per second", |s| sig(s.throughput)),
                 ]
             };
+            let head = columns
+                .iter()
+                .map(|(title, _, _)| view! { <th scope="col">{*title}</th> })
+                .collect_view();
+            let on = columns
+                .iter()
+                .map(|(_, id, (label, _))| {
+                    view! { <td data-testid=format!("compress-speed-{id}-on")>{label.clone()}</td> }
+                })
+                .collect_view();
+            let body = lines
+                .into_iter()
+                .map(|(what, cell)| {
+                    let cells = columns
+                        .iter()
+                        .map(|(_, _, (_, s))| view! { <td class="num">{cell(s)}</td> })
+                        .collect_view();
+                    view! { <tr><th scope="row">{what}</th>{cells}</tr> }
+                })
+                .collect_view();
             view! {
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Speed before and after">
                     <table data-testid="compress-speed">
-                        <thead><tr><th scope="col">"Figure"</th><th scope="col">"The model as given"</th><th scope="col">"Compressed"</th></tr></thead>
+                        <thead><tr><th scope="col">"Figure"</th>{head}</tr></thead>
                         <tbody>
-                            <tr><th scope="row">"On"</th><td data-testid="compress-speed-before-on">{bl}</td><td data-testid="compress-speed-after-on">{al}</td></tr>
-                            {lines.into_iter().map(|(what, b, a)| view! {
-                                <tr><th scope="row">{what}</th><td class="num">{b}</td><td class="num">{a}</td></tr>
-                            }).collect_view()}
+                            <tr><th scope="row">"On"</th>{on}</tr>
+                            {body}
                         </tbody>
                     </table>
                 </div>
@@ -229,8 +253,8 @@ fn SpeedCompare() -> impl IntoView {
             <div class="card" data-testid="compress-speed-card">
                 <h2>"Speed"</h2>
                 <p class="hint">
-                    "Each column is the option the speed card details for that model: the GPU named in its page's speed section, else the one it recommends, "
-                    "which for the compressed model may be a smaller one. Name a GPU in the speed section of the model's page to compare on one GPU. "
+                    "\"The model as given\" and \"Compressed\" are the options the speed card details for each model: the GPU named in its page's speed section, else the one it recommends, "
+                    "which for the compressed model may be a smaller one; then \"Compressed, same option\" times the compressed model on the first column's option. "
                     "The compressed figures are the command line's for a scenario with this recipe."
                 </p>
                 {body}

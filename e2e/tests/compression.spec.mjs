@@ -30,6 +30,10 @@ test('Llama-2-7B with 2:4 projections: weights to the byte, what now fits, and n
   // model as given is timed beside it.
   await expect(p.getByTestId('compress-speed-after-on')).toHaveText(report.speed.detail.label);
   await expect(p.getByTestId('compress-speed-before-on')).not.toBeEmpty();
+  // Its card details a smaller slice than the model as given's: the compressed
+  // model is timed on the given model's option too.
+  await expect(p.getByTestId('compress-speed-same-on')).toHaveText(await p.getByTestId('compress-speed-before-on').textContent());
+  await expect(p.getByTestId('compress-speed-same-on')).not.toHaveText(report.speed.detail.label);
   await expect(p.getByTestId('compress-speed')).toContainText('Time per output token');
   await expect(p.getByTestId('compress-break-even')).toContainText('56.25 % of dense');
   await expect(p.getByTestId('compress-why')).toContainText('not automatically faster');

@@ -262,6 +262,36 @@ impl Report {
         Some((d.label.as_str(), row))
     }
 
+    /// The speed row of the option or layout `key` names (a speed detail's
+    /// key: `gpu_id`, `gpu_id/profile`, `gpu_id×gpus`), with its label: what
+    /// another report's detailed speed is compared against on the same GPU.
+    /// For a layout's key, this report's layout of that GPU, or one whole GPU
+    /// of it when one holds the workload (a compressed model may need fewer).
+    pub fn speed_on(&self, key: &str) -> Option<(String, &speed::row::OptionSpeed)> {
+        let fits = self.fits.as_ref()?;
+        let label = |o: &crate::catalog::FitOption| format!("{} · {}", o.label(), o.mode.label());
+        if let Some(o) = fits
+            .options
+            .iter()
+            .find(|o| speed::option_key(&o.gpu_id, o.profile.as_deref()) == key)
+        {
+            return Some((label(o), o.speed.as_ref()?));
+        }
+        let (id, _) = key.rsplit_once('×')?;
+        if let Some(m) = fits.multi_gpu.iter().find(|m| m.gpu_id == id) {
+            return Some((format!("{} × {}", m.gpus, m.gpu_name), m.speed.as_ref()?));
+        }
+        let o = fits.options.iter().find(|o| {
+            o.gpu_id == id && o.profile.is_none() && o.status != crate::catalog::FitStatus::TooSmall
+        })?;
+        Some((label(o), o.speed.as_ref()?))
+    }
+
+    /// The key of the option or layout the speed section details.
+    pub fn detailed_key(&self) -> Option<&str> {
+        Some(self.speed.as_ref()?.detail.as_ref()?.key.as_str())
+    }
+
     /// Whether the workload trains a transformer (its reverse answers are then
     /// the longest sequence and the largest micro-batch).
     pub fn trains(&self) -> bool {

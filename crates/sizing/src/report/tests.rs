@@ -970,3 +970,41 @@ fn three_significant_digits_across_a_power_of_ten() {
     assert_eq!(words::sig(999.6), "1,000");
     assert_eq!(words::sig(0.5), "0.500");
 }
+
+#[test]
+fn a_compressed_model_is_timed_on_the_option_detailed_before() {
+    // Llama-2-7B FP16, one sequence of 4,096: the speed card details a GH200
+    // slice; with 2:4 projections (7.81 GB of weights, not 13.48) a smaller A30
+    // slice. On the GH200 slice the compressed model reads fewer bytes a token.
+    let model = r#""workload":{"transformer":{"model":"llama-2-7b","mode":"inference","weights":"fp16","sequences":1,"context":4096}}"#;
+    let before = sized(&format!(r#"{{"version":1,{model}}}"#)).unwrap();
+    let after = sized(&format!(
+        r#"{{"version":1,{model},"compression":{{"pruning":"two_four"}}}}"#
+    ))
+    .unwrap();
+    let key = before.detailed_key().unwrap();
+    assert_eq!(key, "gh200-144gb/1g.18gb");
+    assert_eq!(after.detailed_key(), Some("a30/2g.12gb"));
+    let (label, same) = after.speed_on(key).unwrap();
+    assert_eq!(label, "NVIDIA GH200 144GB · 1g.18gb · MIG instance");
+    let (_, given) = before.detailed_speed().unwrap();
+    // Memory-bound decode: time per token falls with the bytes read, not as far
+    // (the step's fixed time stays).
+    assert!(
+        same.step_s < given.step_s,
+        "{} vs {}",
+        same.step_s,
+        given.step_s
+    );
+    assert!(same.step_s > given.step_s * 7.81 / 13.48, "{}", same.step_s);
+    // A layout's key: a 70B split over two H100s before; INT4 (about 39 GB of
+    // weights) fits one, which is what the same GPU times.
+    let model = r#""workload":{"transformer":{"model":"llama-3.1-70b","mode":"inference","weights":"bf16","sequences":1,"context":4096}}"#;
+    let int4 = sized(&format!(
+        r#"{{"version":1,{model},"compression":{{"pruning":"none","quantize":"int4"}}}}"#
+    ))
+    .unwrap();
+    let (label, _) = int4.speed_on("h100-sxm5-80gb×2").unwrap();
+    assert_eq!(label, "NVIDIA H100 SXM5 80GB · Full GPU (passthrough)");
+    assert!(int4.speed_on("no-such-gpu").is_none());
+}
