@@ -117,17 +117,24 @@ pub fn powercli(s: &Sheet) -> String {
     match s.kind {
         SheetKind::TimeSlicedVgpu | SheetKind::MigBackedVgpu => {
             let profile = s.vgpu_string.clone().unwrap_or_default();
-            o.push_str(&format!("# vGPU device, profile {profile}\n"));
-            o.push_str("$dev = New-Object VMware.Vim.VirtualDeviceConfigSpec\n");
-            o.push_str("$dev.Operation = 'add'\n");
-            o.push_str("$dev.Device = New-Object VMware.Vim.VirtualPCIPassthrough\n");
-            o.push_str("$dev.Device.Key = -100\n");
-            o.push_str("$dev.Device.Backing = New-Object VMware.Vim.VirtualPCIPassthroughVmiopBackingInfo\n");
+            let n = s.devices.max(1);
             o.push_str(&format!(
-                "$dev.Device.Backing.Vgpu = {}\n",
+                "# {}, profile {profile}\n",
+                crate::units::count(u64::from(n), "vGPU device", "vGPU devices")
+            ));
+            // Each new device takes its own negative key.
+            o.push_str(&format!("$devices = foreach ($i in 1..{n}) {{\n"));
+            o.push_str("    $dev = New-Object VMware.Vim.VirtualDeviceConfigSpec\n");
+            o.push_str("    $dev.Operation = 'add'\n");
+            o.push_str("    $dev.Device = New-Object VMware.Vim.VirtualPCIPassthrough\n");
+            o.push_str("    $dev.Device.Key = -100 - $i\n");
+            o.push_str("    $dev.Device.Backing = New-Object VMware.Vim.VirtualPCIPassthroughVmiopBackingInfo\n");
+            o.push_str(&format!(
+                "    $dev.Device.Backing.Vgpu = {}\n",
                 ps_quote(&profile)
             ));
-            o.push_str("$spec.DeviceChange = @($dev)\n");
+            o.push_str("    $dev\n}\n");
+            o.push_str("$spec.DeviceChange = @($devices)\n");
         }
         _ => {
             o.push_str(&format!(

@@ -112,7 +112,7 @@ pub struct Mmio {
     /// GB per GPU (or per vGPU device).
     pub per_gpu_gb: u64,
     pub devices: u32,
-    /// GB to set: per GPU × devices.
+    /// GB to set: per GPU × devices, rounded up to a power of two.
     pub total_gb: u64,
     pub basis: MmioBasis,
     /// VM overhead memory the window costs, bytes.
@@ -544,17 +544,27 @@ pub fn build(
     label: String,
 ) -> Sheet {
     let mmio = rules::mmio_per_gpu_gb(gpu).map(|(per, basis)| {
-        let total = per.saturating_mul(u64::from(devices));
+        // The window must be a power of two (Broadcom KB 323402): the sum,
+        // rounded up (3 × 128 GB = 384 GB → 512 GB).
+        let sum = per.saturating_mul(u64::from(devices));
+        let total = sum.checked_next_power_of_two().unwrap_or(sum);
         Mmio {
             per_gpu_gb: per,
             devices,
             total_gb: total,
             basis,
             overhead_bytes: rules::mmio_overhead_bytes(total),
-            formula: if devices == 1 {
-                format!("{per} GB")
-            } else {
-                format!("{devices} × {per} GB = {total} GB")
+            formula: {
+                let sum_text = if devices == 1 {
+                    format!("{per} GB")
+                } else {
+                    format!("{devices} × {per} GB = {sum} GB")
+                };
+                if total == sum {
+                    sum_text
+                } else {
+                    format!("{sum_text}, rounded up to a power of two: {total} GB")
+                }
             },
         }
     });
@@ -745,7 +755,12 @@ fn vm_items(gpu: &Gpu, s: &Sheet) -> Vec<Item> {
                 s.vgpu_string.clone().unwrap_or_default(),
                 Status::Set,
                 format!(
-                    "add a PCI device of type NVIDIA GRID vGPU with profile {} ({})",
+                    "add {} of type NVIDIA GRID vGPU with profile {} ({})",
+                    if s.devices > 1 {
+                        format!("{} PCI devices, each", s.devices)
+                    } else {
+                        "a PCI device".to_string()
+                    },
                     s.vgpu_string.as_deref().unwrap_or_default(),
                     s.vgpu_type.as_deref().unwrap_or_default()
                 ),

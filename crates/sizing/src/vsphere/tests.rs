@@ -124,7 +124,8 @@ fn tkg_workers_have_512_gb() {
         "l".into(),
     );
     assert_eq!(item(&five, "mmio_size").status, Status::Set);
-    assert_eq!(five.mmio.unwrap().total_gb, 640);
+    // 5 × 128 GB = 640 GB, rounded up to a power of two.
+    assert_eq!(five.mmio.unwrap().total_gb, 1024);
 }
 
 #[test]
@@ -360,4 +361,59 @@ fn a_grace_hopper_superchip_is_not_an_esxi_host() {
         Release::V80U3,
     );
     assert!(h100.checks.iter().all(|i| i.id != "esxi_arm"));
+}
+
+#[test]
+fn three_gpus_get_a_power_of_two_mmio_window() {
+    // Broadcom KB 323402: the size must be a power of two. 3 × A100 40 GB:
+    // 3 × 128 GB = 384 GB → 512 GB; 2 and 4 are powers of two already.
+    let s = sheet(
+        "a100-pcie-40gb",
+        SheetKind::Passthrough,
+        3,
+        None,
+        Release::V80U3,
+    );
+    let m = s.mmio.as_ref().unwrap();
+    assert_eq!(m.total_gb, 512);
+    assert_eq!(
+        m.formula,
+        "3 × 128 GB = 384 GB, rounded up to a power of two: 512 GB"
+    );
+    assert!(export::powercli(&s).contains("-Value '512'"));
+    for (n, gb) in [(1, 128), (2, 256), (4, 512), (5, 1024), (8, 1024)] {
+        let s = sheet(
+            "a100-pcie-40gb",
+            SheetKind::Passthrough,
+            n,
+            None,
+            Release::V80U3,
+        );
+        assert_eq!(s.mmio.as_ref().unwrap().total_gb, gb, "{n} GPUs");
+    }
+}
+
+#[test]
+fn the_script_adds_every_vgpu_of_the_vm() {
+    // Two L40S-24C in one VM: two devices, each with its own key.
+    let s = sheet(
+        "l40s",
+        SheetKind::TimeSlicedVgpu,
+        2,
+        Some("L40S-24C"),
+        Release::V80U3,
+    );
+    let ps = export::powercli(&s);
+    assert!(
+        ps.contains("# 2 vGPU devices, profile grid_l40s-24c"),
+        "{ps}"
+    );
+    assert!(ps.contains("$devices = foreach ($i in 1..2) {"), "{ps}");
+    assert!(ps.contains("$dev.Device.Key = -100 - $i"), "{ps}");
+    assert!(ps.contains("$spec.DeviceChange = @($devices)"), "{ps}");
+    assert!(
+        item(&s, "device")
+            .why
+            .starts_with("add 2 PCI devices, each of type NVIDIA GRID vGPU")
+    );
 }
