@@ -261,7 +261,9 @@ fn Bars(placement: Placement, prefix: &'static str) -> impl IntoView {
     let p = placement;
     let drawn: Vec<&GpuResult> = p.gpus.iter().take(DRAWN).collect();
     let max_cap = drawn.iter().map(|g| g.capacity_gb).fold(1.0, f64::max);
-    let (left, width, row) = (96.0, 520.0, 34.0);
+    // With several host groups, each GPU's label names its group ("G2 · H1 · GPU 1").
+    let groups = p.gpus.iter().any(|g| g.group > 0);
+    let (left, width, row) = (if groups { 124.0 } else { 96.0 }, 520.0, 34.0);
     let scale = width / max_cap;
     let height = row * drawn.len() as f64 + 12.0;
     let summary = format!(
@@ -315,7 +317,13 @@ fn Bars(placement: Placement, prefix: &'static str) -> impl IntoView {
             });
             view! {
                 <g data-testid=format!("{prefix}gpu-{k}")>
-                    <text x=0.0 y=y + 12.0 class="label">{format!("H{} · GPU {}", g.host + 1, g.index + 1)}</text>
+                    <text x=0.0 y=y + 12.0 class="label">{
+                        if groups {
+                            format!("G{} · H{} · GPU {}", g.group + 1, g.host + 1, g.index + 1)
+                        } else {
+                            format!("H{} · GPU {}", g.host + 1, g.index + 1)
+                        }
+                    }</text>
                     <rect class="stranded" x=left y=y width=cap_w height=16.0 fill=hatch.clone()><title>{format!("{} stranded", gb(g.stranded_gb))}</title></rect>
                     {usable}
                     {blocks}

@@ -25,6 +25,10 @@ test('spread strands the 20 GB VM with 140 GB free, group starts it; the bars ar
   await expect(p.getByTestId('place-summary')).toContainText('3 placed, 0 cannot start');
   await expect(p.getByTestId('place-gpu-0').locator('rect.vm')).toHaveCount(2);
   await expect(p.getByTestId('place-gpu-1').locator('rect.vm')).toHaveCount(1);
+  // A second host group: each GPU's label names its group.
+  await p.getByTestId('place-add-group').click();
+  await expect(p.getByTestId('place-gpu-0').locator('text.label')).toHaveText('G1 · H1 · GPU 1');
+  await expect(p.getByTestId('place-gpu-2').locator('text.label')).toHaveText('G2 · H1 · GPU 1');
 });
 
 test('random orders show progress, can be cancelled, and the page answers input meanwhile', async ({ page, problems }) => {
@@ -60,7 +64,9 @@ test('a bad field gets its message where it was typed, and the rest keeps its in
   await page.getByTestId('tab-placement').click();
   const p = page.getByTestId('page-placement');
   await p.getByTestId('place-group-0-hosts').fill('0');
-  await expect(p.getByTestId('place-group-0-hosts-error')).toContainText('hosts must be 1 to 10000');
+  await expect(p.getByTestId('place-group-0-hosts-error')).toContainText('Must be between 1 and 10,000.');
+  await p.getByTestId('place-group-0-hosts').fill('-1');
+  await expect(p.getByTestId('place-group-0-hosts-error')).toContainText('Must be between 1 and 10,000.');
   await expect(p.getByTestId('place-none')).toBeVisible();
   await p.getByTestId('place-request-0-profile').fill('7g.80gb');
   await expect(p.getByTestId('place-request-0-profile-error')).toContainText('no GPU of the cluster offers "7g.80gb"');

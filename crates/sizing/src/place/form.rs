@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cluster, GpuMode, HostGroup, Policy, Request};
+use super::{
+    Cluster, GpuMode, HostGroup, MAX_GPUS_PER_HOST, MAX_HOSTS, MAX_ORDERS, MAX_VMS, Policy, Request,
+};
 use crate::input::parse_whole;
 use crate::scenario::{FieldError, FromForm};
 
@@ -59,8 +61,8 @@ struct Read {
 }
 
 impl Read {
-    fn whole(&mut self, path: String, text: &str, last: u64, max: u64) -> u64 {
-        match parse_whole(text, 0, max) {
+    fn whole(&mut self, path: String, text: &str, last: u64, min: u64, max: u64) -> u64 {
+        match parse_whole(text, min, max) {
             Ok(v) => v,
             Err(m) => {
                 self.unread.push(FieldError::new(path, m));
@@ -73,7 +75,8 @@ impl Read {
 impl Cluster {
     /// The cluster the page's fields describe; a field that holds no whole number
     /// keeps its `last` value (or the opening one) and gets a message at its path
-    /// (`cluster.groups[0].hosts`). Ranges are checked by [`Cluster::plan`].
+    /// (`cluster.groups[0].hosts`), also one out of its range (a scenario file's
+    /// ranges are checked by [`Cluster::plan`]).
     pub fn from_form(form: &ClusterForm, last: Option<&Cluster>) -> FromForm<Cluster> {
         let mut r = Read { unread: Vec::new() };
         let opening = HostGroup::default();
@@ -86,14 +89,20 @@ impl Cluster {
                 let at = |f: &str| format!("cluster.groups[{i}].{f}");
                 HostGroup {
                     name: g.name.clone(),
-                    hosts: r.whole(at("hosts"), &g.hosts, before.hosts.into(), u32::MAX.into())
-                        as u32,
+                    hosts: r.whole(
+                        at("hosts"),
+                        &g.hosts,
+                        before.hosts.into(),
+                        1,
+                        MAX_HOSTS.into(),
+                    ) as u32,
                     gpu: g.gpu.clone(),
                     gpus_per_host: r.whole(
                         at("gpus_per_host"),
                         &g.gpus_per_host,
                         before.gpus_per_host.into(),
-                        u32::MAX.into(),
+                        1,
+                        MAX_GPUS_PER_HOST.into(),
                     ) as u32,
                     mode: g.mode,
                     policy: g.policy,
@@ -112,7 +121,8 @@ impl Cluster {
                         format!("cluster.requests[{j}].count"),
                         &q.count,
                         before.into(),
-                        u32::MAX.into(),
+                        0,
+                        MAX_VMS,
                     ) as u32,
                 }
             })
@@ -123,9 +133,10 @@ impl Cluster {
             "cluster.orders".into(),
             &form.orders,
             before.orders.into(),
-            u32::MAX.into(),
+            0,
+            MAX_ORDERS.into(),
         ) as u32;
-        let seed = r.whole("cluster.seed".into(), &form.seed, before.seed, u64::MAX);
+        let seed = r.whole("cluster.seed".into(), &form.seed, before.seed, 0, u64::MAX);
         FromForm {
             part: Cluster {
                 groups,
@@ -223,15 +234,30 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_number_is_kept_for_the_range_check() {
+    fn a_number_out_of_range_gets_the_range_at_its_field() {
         let mut f = ClusterForm::default();
         f.groups[0].hosts = "4294967295".into();
+        f.groups[0].gpus_per_host = "17".into();
+        f.orders = "-5".into();
         let read = Cluster::from_form(&f, None);
-        assert!(read.unread.is_empty());
-        let e = read
-            .part
-            .plan(crate::catalog::Catalog::bundled())
-            .unwrap_err();
-        assert_eq!(e[0].path, "cluster.groups[0].hosts");
+        let said: Vec<(&str, &str)> = read
+            .unread
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("cluster.groups[0].hosts", "Must be between 1 and 10,000."),
+                (
+                    "cluster.groups[0].gpus_per_host",
+                    "Must be between 1 and 16."
+                ),
+                ("cluster.orders", "Must be between 0 and 100,000."),
+            ]
+        );
+        // The opening values stay, so the plan has nothing more to say.
+        assert_eq!(read.part.groups[0].hosts, HostGroup::default().hosts);
+        assert!(read.part.plan(crate::catalog::Catalog::bundled()).is_ok());
     }
 }

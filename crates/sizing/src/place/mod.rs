@@ -165,12 +165,16 @@ enum Shape {
         max_mixed: u32,
         ids: Vec<u32>,
     },
-    /// A MIG instance: memory and compute slices, allowed start slices.
+    /// A MIG instance: memory and compute slices, allowed start slices, its
+    /// profile's place in the GPU's list and how many of it one GPU holds
+    /// (a `+me` profile: one, as there is one set of media engines).
     Mig {
         name: String,
         mem: u32,
         comp: u32,
         starts: Vec<u32>,
+        profile: u32,
+        max: u32,
     },
     /// A whole GPU.
     Full,
@@ -200,15 +204,18 @@ fn resolve(profile: &str, gpu: &Gpu, mode: GpuMode) -> Option<Shape> {
                 .iter()
                 .find(|t| t.name.eq_ignore_ascii_case(p))
                 .map_or(p, |t| t.gpu_instance.as_str());
-            let prof = mig
+            let (i, prof) = mig
                 .profiles
                 .iter()
-                .find(|m| m.name.eq_ignore_ascii_case(gi))?;
+                .enumerate()
+                .find(|(_, m)| m.name.eq_ignore_ascii_case(gi))?;
             Some(Shape::Mig {
                 name: prof.name.clone(),
                 mem: prof.memory_slices,
                 comp: prof.compute_slices,
                 starts: prof.start_slices.clone(),
+                profile: u32::try_from(i).unwrap_or(u32::MAX),
+                max: prof.max_instances.max(1),
             })
         }
         GpuMode::SameSize | GpuMode::MixedSize => {
@@ -538,7 +545,8 @@ struct GpuState {
     full: bool,
     used_gb: f64,
     blocks: Vec<Block>,
-    /// Per request line: count placed (mixed-size caps).
+    /// Instances placed per type: (vGPU size in GB, count) for mixed-size
+    /// caps; (MIG profile's place in the GPU's list, count) for instance caps.
     per_type: Vec<(u32, u32)>,
 }
 
@@ -548,6 +556,13 @@ impl GpuState {
             .iter()
             .all(|&(s, l)| start + len <= s || s + l <= start)
     }
+    fn count_type(&mut self, key: u32) {
+        match self.per_type.iter_mut().find(|(k, _)| *k == key) {
+            Some(e) => e.1 += 1,
+            None => self.per_type.push((key, 1)),
+        }
+    }
+
     fn type_count(&self, size: u32) -> u32 {
         self.per_type
             .iter()
@@ -589,11 +604,16 @@ fn spot(g: &GroupPlan, st: &GpuState, shape: &Shape) -> Option<u32> {
         }
         (
             Shape::Mig {
-                mem, comp, starts, ..
+                mem,
+                comp,
+                starts,
+                profile,
+                max,
+                ..
             },
             GpuMode::Mig,
         ) => {
-            if st.comp_used + comp > g.comp_slices {
+            if st.comp_used + comp > g.comp_slices || st.type_count(*profile) >= *max {
                 return None;
             }
             let fits = |s: u32| s + mem <= g.mem_slices && st.free_at(s, *mem);
@@ -646,14 +666,14 @@ fn take(g: &GroupPlan, st: &mut GpuState, shape: &Shape, at: u32, vm: u32, reque
             if g.mode == GpuMode::SameSize {
                 st.lock = Some(*size);
             }
-            match st.per_type.iter_mut().find(|(s, _)| s == size) {
-                Some(e) => e.1 += 1,
-                None => st.per_type.push((*size, 1)),
-            }
+            st.count_type(*size);
             (f64::from(at), None)
         }
-        Shape::Mig { mem, comp, .. } => {
+        Shape::Mig {
+            mem, comp, profile, ..
+        } => {
             st.spans.push((at, *mem));
+            st.count_type(*profile);
             let c0 = st.comp_used;
             st.comp_used += comp;
             (f64::from(at) * g.slice_gb, Some((c0, *comp)))

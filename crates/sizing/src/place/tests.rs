@@ -261,6 +261,16 @@ fn mig_examples() {
         vec![req("H100-3-40C", 1)],
     );
     assert_eq!(r.placed, 1);
+    // A +me profile has the GPU's one set of media engines: one per GPU
+    // (the catalog's max_instances), so the second cannot start.
+    let r = mig("1g.10gb+me", 2);
+    assert_eq!((r.placed, r.failed), (1, 1));
+    // On two GPUs, one each.
+    let r = run(
+        vec![group("h100-pcie-80gb", 1, 2, GpuMode::Mig, Policy::Spread)],
+        vec![req("1g.10gb+me", 2), req("1g.10gb", 1)],
+    );
+    assert_eq!((r.placed, r.failed), (3, 0));
 }
 
 #[test]
