@@ -742,11 +742,20 @@ impl Fits {
     }
 
     /// Keep, for each GPU and deployment mode, only the smallest option that fits (or,
-    /// when none fits, the largest that does not), plus every recommended option.
-    pub fn condense(&mut self) {
+    /// when none fits, the largest that does not), plus every recommended option
+    /// and the option `named` (its key, `gpu_id/profile`: what the scenario asks
+    /// the speed card to detail, which may be a larger profile).
+    pub fn condense(&mut self, named: Option<&str>) {
         let recommended: Vec<usize> = self.recommendations.iter().map(|r| r.option).collect();
         let mut seen = std::collections::HashSet::new();
-        let mut keep = vec![false; self.options.len()];
+        let mut keep: Vec<bool> = self
+            .options
+            .iter()
+            .map(|o| {
+                named
+                    .is_some_and(|k| crate::speed::option_key(&o.gpu_id, o.profile.as_deref()) == k)
+            })
+            .collect();
         // Options are sorted fitting first, smallest first: the first of a group is its best fit.
         for (i, o) in self.options.iter().enumerate() {
             if o.status != FitStatus::TooSmall && seen.insert((o.gpu_id.clone(), o.mode)) {

@@ -643,7 +643,7 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
                     .ok()
             });
             if !s.deployment.all_profiles {
-                fits.condense();
+                fits.condense(s.speed.option.as_deref());
             }
             if !s.deployment.show_too_small {
                 fits.drop_too_small();

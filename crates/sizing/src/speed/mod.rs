@@ -568,6 +568,24 @@ fn named(s: &SpeedInputs, fits: &Fits) -> Option<Pick> {
     })
 }
 
+/// The smallest fit a vSphere host runs: a Grace superchip (GH200, GB200) is an
+/// Arm host, which ESXi does not run, so when the Smallest fit is one the next
+/// fit that is not takes its place (the superchip when nothing else fits).
+fn smallest_on_esxi(fits: &Fits) -> Option<usize> {
+    let smallest = fits
+        .recommendations
+        .iter()
+        .find(|r| r.kind == RecommendationKind::Smallest)?
+        .option;
+    if fits.options.get(smallest)?.form_class != "Superchip" {
+        return Some(smallest);
+    }
+    fits.options
+        .iter()
+        .position(|o| o.status == FitStatus::Fits && o.form_class != "Superchip")
+        .or(Some(smallest))
+}
+
 /// What the card details: the option or layout the scenario names, else the
 /// user's first GPU (its smallest option that holds the workload, or the
 /// layout their hosts run), else the option that meets the latency target,
@@ -613,7 +631,7 @@ pub fn chosen(
                 .as_ref()
                 .map(|t| Pick::Layout(t.layout, t.gpus))
         })
-        .or_else(|| recommended(RecommendationKind::Smallest))
+        .or_else(|| smallest_on_esxi(fits).map(Pick::Option))
         .or_else(|| {
             fits.options
                 .iter()
@@ -729,6 +747,23 @@ pub fn detail(
     let label = match s.option.as_deref() {
         Some(k) if named(s, fits).is_none() => {
             format!("{label}, as {k} named in the scenario is not among this workload's options")
+        }
+        _ => label,
+    };
+    // The Smallest fit passed over for an Arm host: the card says which.
+    let label = match (
+        pick,
+        fits.recommendations
+            .iter()
+            .find(|r| r.kind == RecommendationKind::Smallest),
+    ) {
+        (Pick::Option(i), Some(r))
+            if s.option.is_none() && r.option != i && smallest_on_esxi(fits) == Some(i) =>
+        {
+            format!(
+                "{label}; the smallest fit, {}, is on an Arm host, which ESXi does not run",
+                fits.options[r.option].label()
+            )
         }
         _ => label,
     };

@@ -785,6 +785,31 @@ fn a_named_option_too_small_is_detailed_as_its_split() {
 }
 
 #[test]
+fn a_named_profile_larger_than_the_smallest_is_listed_and_detailed() {
+    // Llama-2-7B fits an L40S-24C, the smallest L40S vGPU the Fits table lists
+    // for it; an L40S-48C named in the Speed card is listed too and detailed as
+    // named (a larger profile holds what a smaller one holds).
+    let r = report_of(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b"}},"speed":{"option":"l40s/L40S-48C"}}"#,
+    );
+    let d = detail(&r);
+    assert_eq!(d.key, "l40s/L40S-48C");
+    assert_eq!(d.label, "NVIDIA L40S · L40S-48C · vGPU, time-sliced");
+    let fits = r.fits.as_ref().unwrap();
+    let listed = |p: &str| {
+        fits.options
+            .iter()
+            .any(|o| o.gpu_id == "l40s" && o.profile.as_deref() == Some(p))
+    };
+    assert!(listed("L40S-48C") && listed("L40S-24C"));
+    // The deployment sheet follows it.
+    assert_eq!(
+        r.deploy.as_ref().unwrap().vgpu_type.as_deref(),
+        Some("L40S-48C")
+    );
+}
+
+#[test]
 fn a_named_profile_too_small_is_detailed_as_its_gpu_s_smallest_that_holds_it() {
     // Llama-3.1-8B at 131,072 tokens of context needs more than the 24 GB of an
     // L40S-24C vGPU, which is not listed; the L40S itself holds it, so there is
