@@ -78,7 +78,8 @@ pub fn PlacementPage() -> impl IntoView {
     });
     let load = move |c: Cluster| form.set(c.to_form());
     let from_saved_status = RwSignal::new(String::new());
-    // Each saved scenario's detailed option, as VMs of its vGPU type or whole GPUs.
+    // Each saved scenario's detailed option, as VMs of its vGPU type or whole
+    // GPUs, with their devices per VM.
     let add_saved = move |_| {
         let scenarios = saved_scenarios();
         let mut added = Vec::new();
@@ -86,7 +87,11 @@ pub fn PlacementPage() -> impl IntoView {
         shared.catalog.catalog.with_untracked(|cat| {
             for s in &scenarios {
                 match size(s, cat).ok().and_then(|r| r.deploy) {
-                    Some(sheet) => added.push((s.name.clone(), request_for(&sheet))),
+                    Some(sheet) => {
+                        for r in request_for(&sheet) {
+                            added.push((s.name.clone(), r));
+                        }
+                    }
                     None => skipped += 1,
                 }
             }
@@ -97,7 +102,10 @@ pub fn PlacementPage() -> impl IntoView {
                 "Added {n} request lines from saved scenarios: {}.",
                 added
                     .iter()
-                    .map(|(name, r)| format!("{name} → {}", r.profile))
+                    .map(|(name, r)| match r.devices() {
+                        1 => format!("{name} → {}", r.profile),
+                        n => format!("{name} → {} × {n} in one VM", r.profile),
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -108,6 +116,7 @@ pub fn PlacementPage() -> impl IntoView {
         form.update(|f| {
             f.requests
                 .extend(added.into_iter().map(|(_, r)| RequestForm {
+                    devices: r.devices().to_string(),
                     profile: r.profile,
                     count: r.count.to_string(),
                 }));
@@ -174,6 +183,11 @@ pub fn PlacementPage() -> impl IntoView {
                 <TextField id=format!("place-request-{j}-count") label="VMs" field=text_at(form, errors, format!("cluster.requests[{j}].count"),
                     move |f| q(f).map(|x| x.count).unwrap_or_default(),
                     move |f, v| set(f, &|x| x.count = v.clone()))/>
+                <TextField id=format!("place-request-{j}-devices") label="Devices per VM"
+                    hint="Each on a GPU of its own, all in one host."
+                    field=text_at(form, errors, format!("cluster.requests[{j}].devices"),
+                        move |f| q(f).map(|x| x.devices).unwrap_or_default(),
+                        move |f, v| set(f, &|x| x.devices = v.clone()))/>
                 <button type="button" class="remove" data-testid=format!("place-request-{j}-remove")
                     disabled=move || requests.get() <= 1
                     on:click=move |_| form.update(|f| { if f.requests.len() > 1 { f.requests.remove(j); } })>"Remove"</button>
@@ -205,7 +219,7 @@ pub fn PlacementPage() -> impl IntoView {
             <For each=move || 0..requests.get() key=|j| *j children=request_row/>
             <p class="error" role="alert">{move || requests_error.get().unwrap_or_default()}</p>
             <button type="button" data-testid="place-add-request" on:click=move |_| form.update(|f| {
-                f.requests.push(RequestForm { profile: "10C".into(), count: "1".into() });
+                f.requests.push(RequestForm { profile: "10C".into(), count: "1".into(), devices: "1".into() });
             })>"Add VMs"</button>
             " "
             <button type="button" data-testid="place-add-saved" on:click=add_saved>"Add the options of saved scenarios"</button>

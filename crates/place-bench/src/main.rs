@@ -21,6 +21,7 @@ fn cluster(hosts: u32, mode: GpuMode, requests: &[(&str, u32)]) -> Cluster {
         requests: requests
             .iter()
             .map(|&(p, count)| Request {
+                devices: 1,
                 profile: p.into(),
                 count,
             })

@@ -47,9 +47,10 @@ fn cluster() -> impl Strategy<Value = Cluster> {
                 },
             }
         });
-    let request = (0..PROFILES.len(), 1u32..12).prop_map(|(p, count)| Request {
+    let request = (0..PROFILES.len(), 1u32..12, 1u32..4).prop_map(|(p, count, devices)| Request {
         profile: PROFILES[p].into(),
         count,
+        devices,
     });
     (
         prop::collection::vec(group, 1..4),
@@ -87,6 +88,21 @@ proptest! {
             // Stranded + used + still usable = capacity.
             prop_assert!((g.stranded_gb + g.used_gb + g.free_gb - g.capacity_gb).abs() < 1e-9, "{:?}", g);
         }
+        // Each placed VM has its devices on GPUs of its own, in one host.
+        for (v, vm) in p.vms.iter().enumerate() {
+            if !matches!(vm.outcome, Outcome::Placed { .. }) {
+                continue;
+            }
+            let on: Vec<(u32, u32, u32)> = p.gpus.iter()
+                .filter(|g| g.blocks.iter().any(|b| b.vm == v as u32))
+                .map(|g| (g.group, g.host, g.index))
+                .collect();
+            let devices = c.requests[vm.request as usize].devices.max(1) as usize;
+            prop_assert_eq!(on.len(), devices, "VM {} on {:?}", v, on);
+            prop_assert!(on.iter().all(|x| (x.0, x.1) == (on[0].0, on[0].1)), "VM {} spans hosts: {:?}", v, on);
+            let blocks = p.gpus.iter().flat_map(|g| &g.blocks).filter(|b| b.vm == v as u32).count();
+            prop_assert_eq!(blocks, devices);
+        }
         let placed = p.vms.iter().filter(|v| matches!(v.outcome, Outcome::Placed { .. })).count() as u32;
         prop_assert_eq!(placed, p.placed);
         prop_assert!((p.stranded_gb + p.used_gb + p.free_gb - p.capacity_gb).abs() < 1e-6);
@@ -101,6 +117,8 @@ proptest! {
         let mut c = c;
         for r in &mut c.requests {
             r.count = 2_000;
+            // Whether a GPU's room is usable is counted per device.
+            r.devices = 1;
         }
         let Ok(plan) = c.plan(Catalog::bundled()) else { return Ok(()) };
         let p = place(&plan, plan.listed());

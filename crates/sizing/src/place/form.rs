@@ -20,11 +20,18 @@ pub struct GroupForm {
     pub policy: Policy,
 }
 
-/// One request line, the count as typed.
+/// One request line, the count and the devices per VM as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestForm {
     pub profile: String,
     pub count: String,
+    /// Kept by pages saved before the field existed: one.
+    #[serde(default = "one")]
+    pub devices: String,
+}
+
+fn one() -> String {
+    "1".into()
 }
 
 /// The placement page's fields.
@@ -114,15 +121,22 @@ impl Cluster {
             .iter()
             .enumerate()
             .map(|(j, q)| {
-                let before = last.and_then(|c| c.requests.get(j)).map_or(1, |q| q.count);
+                let before = last.and_then(|c| c.requests.get(j));
                 Request {
                     profile: q.profile.clone(),
                     count: r.whole(
                         format!("cluster.requests[{j}].count"),
                         &q.count,
-                        before.into(),
+                        before.map_or(1, |q| q.count).into(),
                         0,
                         MAX_VMS,
+                    ) as u32,
+                    devices: r.whole(
+                        format!("cluster.requests[{j}].devices"),
+                        &q.devices,
+                        before.map_or(1, Request::devices).into(),
+                        1,
+                        MAX_GPUS_PER_HOST.into(),
                     ) as u32,
                 }
             })
@@ -158,6 +172,7 @@ impl Cluster {
                 .map(|q| RequestForm {
                     profile: q.profile.clone(),
                     count: q.count.to_string(),
+                    devices: q.devices().to_string(),
                 })
                 .collect(),
             orders: self.orders.to_string(),
@@ -177,10 +192,12 @@ impl Cluster {
                 Request {
                     profile: "10C".into(),
                     count: 2,
+                    devices: 1,
                 },
                 Request {
                     profile: "20C".into(),
                     count: 1,
+                    devices: 1,
                 },
             ],
             orders: 0,
@@ -204,6 +221,7 @@ impl Cluster {
                 .map(|p| Request {
                     profile: p.into(),
                     count: 20,
+                    devices: 1,
                 })
                 .collect(),
             orders: 10_000,

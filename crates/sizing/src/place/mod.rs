@@ -127,13 +127,38 @@ impl Default for HostGroup {
 }
 
 /// VMs asking for one profile, in arrival order after the lines before.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Request {
     /// A vGPU type ("A100D-10C"), its size ("10C"), a MIG profile ("3g.40gb"), a
     /// MIG-backed type ("A100D-3-40C") or "passthrough".
     pub profile: String,
     pub count: u32,
+    /// Devices each VM takes, each on a GPU of its own, all in one host (a VM
+    /// cannot span hosts).
+    #[serde(skip_serializing_if = "is_one")]
+    pub devices: u32,
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+impl Default for Request {
+    fn default() -> Request {
+        Request {
+            profile: String::new(),
+            count: 0,
+            devices: 1,
+        }
+    }
+}
+
+impl Request {
+    /// Devices each VM takes (at least one).
+    pub fn devices(&self) -> u32 {
+        self.devices.max(1)
+    }
 }
 
 /// A cluster and the VMs to start on it.
@@ -262,6 +287,8 @@ pub struct Plan {
     /// Request line of each VM, in arrival order.
     vms: Vec<u32>,
     profiles: Vec<String>,
+    /// Devices of each request line's VMs.
+    devices: Vec<u32>,
     pub orders: u32,
     pub seed: u64,
 }
@@ -360,6 +387,12 @@ impl Cluster {
         let mut total: u64 = 0;
         for (j, r) in self.requests.iter().enumerate().take(MAX_LINES) {
             total = total.saturating_add(u64::from(r.count));
+            if !(1..=MAX_GPUS_PER_HOST).contains(&r.devices) {
+                err(
+                    format!("cluster.requests[{j}].devices"),
+                    format!("devices per VM must be 1 to {MAX_GPUS_PER_HOST}"),
+                );
+            }
             if r.profile.trim().is_empty() {
                 err(
                     format!("cluster.requests[{j}].profile"),
@@ -408,8 +441,12 @@ impl Cluster {
             profiles: self
                 .requests
                 .iter()
-                .map(|r| r.profile.trim().to_string())
+                .map(|r| match r.devices() {
+                    1 => r.profile.trim().to_string(),
+                    n => format!("{} × {n}", r.profile.trim()),
+                })
                 .collect(),
+            devices: self.requests.iter().map(Request::devices).collect(),
             orders: self.orders,
             seed: self.seed,
         })
@@ -469,6 +506,8 @@ pub enum Why {
     NoMigSlot,
     /// No empty GPU outside MIG mode.
     NoEmptyGpu,
+    /// No host has as many GPUs with room for one device each as the VM takes.
+    DevicesApart,
 }
 
 impl Why {
@@ -484,6 +523,9 @@ impl Why {
                 "no GPU has its memory slices free at an allowed start with enough compute slices left"
             }
             Why::NoEmptyGpu => "no empty GPU outside MIG mode",
+            Why::DevicesApart => {
+                "no host has room for all its devices, each on a GPU of its own (a VM cannot span hosts)"
+            }
         }
     }
 }
@@ -720,7 +762,10 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
     let mut placed = 0;
     for (v, &req) in order.iter().enumerate() {
         let r = req as usize;
-        let mut best: Option<(u32, usize, u32, usize, u32)> = None; // (load, group, host, gpu, at)
+        let devices = plan.devices.get(r).copied().unwrap_or(1);
+        // (load, group, host, first GPU of the host, the host's GPUs and spots)
+        let mut best: Option<(u32, usize, u32, usize, Spots)> = None;
+        let mut apart = false;
         for (gi, g) in plan.groups.iter().enumerate() {
             let Some(shape) = g.shapes[r].as_ref() else {
                 continue;
@@ -730,14 +775,17 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
             }
             let mut found = None;
             for &(l, h) in &load[gi] {
-                if best.is_some_and(|b| b.0 <= l) {
+                if best.as_ref().is_some_and(|b| b.0 <= l) {
                     break;
                 }
                 let first = base[gi] + (h * g.gpus_per_host) as usize;
                 let host = &gpus[first..first + g.gpus_per_host as usize];
-                if let Some((k, at)) = pick_gpu(g, host, shape) {
-                    found = Some((l, gi, h, first + k, at));
-                    break;
+                match pick_gpus(g, host, shape, devices) {
+                    Ok(spots) => {
+                        found = Some((l, gi, h, first, spots));
+                        break;
+                    }
+                    Err(some) => apart |= some,
                 }
             }
             match found {
@@ -747,10 +795,13 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
             }
         }
         match best {
-            Some((l, gi, h, k, at)) => {
+            Some((l, gi, h, first, spots)) => {
                 let g = &plan.groups[gi];
                 let shape = g.shapes[r].as_ref().expect("a shape here");
-                take(g, &mut gpus[k], shape, at, v as u32, req);
+                for &(k, at) in &spots {
+                    take(g, &mut gpus[first + k], shape, at, v as u32, req);
+                }
+                let k = first + spots[0].0;
                 load[gi].remove(&(l, h));
                 load[gi].insert((l + 1, h));
                 host_vms[gi][h as usize] += 1;
@@ -767,6 +818,7 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
             }
             None => {
                 let (why, size, siloed, free) = failure(plan, &base, &gpus, r);
+                let why = if apart { Why::DevicesApart } else { why };
                 vms.push(Vm {
                     request: req,
                     profile: plan.profiles[r].clone(),
@@ -783,11 +835,41 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
     summarize(plan, &base, gpus, vms, placed)
 }
 
-/// The GPU of a host that takes `shape`, by the host's policy; and the spot.
-fn pick_gpu(g: &GroupPlan, host: &[GpuState], shape: &Shape) -> Option<(usize, u32)> {
+/// GPUs of a host (their place in it) and the spot each takes.
+type Spots = Vec<(usize, u32)>;
+
+/// The GPUs of a host that take a VM of `devices` devices of `shape`, each on a
+/// GPU of its own, by the host's policy; `Err(true)` when the host has room
+/// for some of its devices but not all.
+fn pick_gpus(g: &GroupPlan, host: &[GpuState], shape: &Shape, devices: u32) -> Result<Spots, bool> {
+    if devices <= 1 {
+        return pick_gpu(g, host, shape, &[]).map(|p| vec![p]).ok_or(false);
+    }
+    // Taken on a copy of the host, one device at a time.
+    let mut trial = host.to_vec();
+    let mut spots: Spots = Vec::with_capacity(devices as usize);
+    for _ in 0..devices {
+        let Some((k, at)) = pick_gpu(g, &trial, shape, &spots) else {
+            return Err(!spots.is_empty());
+        };
+        take(g, &mut trial[k], shape, at, 0, 0);
+        spots.push((k, at));
+    }
+    Ok(spots)
+}
+
+/// The GPU of a host that takes `shape`, by the host's policy, other than
+/// those in `taken`; and the spot.
+fn pick_gpu(
+    g: &GroupPlan,
+    host: &[GpuState],
+    shape: &Shape,
+    taken: &[(usize, u32)],
+) -> Option<(usize, u32)> {
     let spots = host
         .iter()
         .enumerate()
+        .filter(|(k, _)| !taken.iter().any(|t| t.0 == *k))
         .filter_map(|(k, st)| spot(g, st, shape).map(|at| (k, at)));
     match (g.mode, shape) {
         (GpuMode::SameSize, Shape::Vgpu { .. }) if g.policy == Policy::Spread => {
@@ -944,17 +1026,27 @@ pub struct Failures {
     pub siloed_gb: f64,
 }
 
-/// What a deployment sheet asks the cluster for: one of its vGPU type per
-/// device (a MIG-backed type places as its GPU instance), or one whole GPU per
-/// passthrough device, in each of its VMs.
-pub fn request_for(sheet: &crate::vsphere::Sheet) -> Request {
-    let count = sheet.total_devices().max(1);
-    Request {
-        profile: sheet
-            .vgpu_type
-            .clone()
-            .unwrap_or_else(|| "passthrough".into()),
+/// What a deployment sheet asks the cluster for: its VMs, each with its
+/// devices — one of its vGPU type per device (a MIG-backed type places as its
+/// GPU instance), or one whole GPU per passthrough device — all in one host.
+pub fn request_for(sheet: &crate::vsphere::Sheet) -> Vec<Request> {
+    let profile = sheet
+        .vgpu_type
+        .clone()
+        .unwrap_or_else(|| "passthrough".into());
+    let vms = sheet.vms.max(1);
+    let line = |count, devices| Request {
+        profile: profile.clone(),
         count,
+        devices,
+    };
+    // Every VM alike, or the last with fewer devices.
+    match sheet.last_devices {
+        0 => vec![line(vms, sheet.devices.max(1))],
+        last => vec![line(vms - 1, sheet.devices.max(1)), line(1, last)]
+            .into_iter()
+            .filter(|r| r.count > 0)
+            .collect(),
     }
 }
 

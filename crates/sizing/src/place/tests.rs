@@ -23,6 +23,7 @@ fn req(profile: &str, count: u32) -> Request {
     Request {
         profile: profile.into(),
         count,
+        devices: 1,
     }
 }
 
@@ -324,4 +325,67 @@ fn hosts_are_spread_by_drs() {
     );
     assert_eq!(r.gpus[0].blocks.len(), 1);
     assert_eq!(r.gpus[1].blocks.len(), 1);
+}
+
+#[test]
+fn a_vm_of_several_devices_takes_them_in_one_host() {
+    // A 4-GPU passthrough VM on 4 hosts of one H100 each cannot start: a VM
+    // cannot span hosts. On one host of 4, it takes all four.
+    let vm = Request {
+        profile: "passthrough".into(),
+        count: 1,
+        devices: 4,
+    };
+    let r = run(
+        vec![group(
+            "h100-sxm5-80gb",
+            4,
+            1,
+            GpuMode::SameSize,
+            Policy::Spread,
+        )],
+        vec![vm.clone()],
+    );
+    assert_eq!((r.placed, r.failed), (0, 1));
+    assert!(matches!(
+        r.vms[0].outcome,
+        Outcome::Failed {
+            why: Why::DevicesApart,
+            ..
+        }
+    ));
+    assert_eq!(r.vms[0].profile, "passthrough × 4");
+    let r = run(
+        vec![group(
+            "h100-sxm5-80gb",
+            1,
+            4,
+            GpuMode::SameSize,
+            Policy::Spread,
+        )],
+        vec![vm],
+    );
+    assert_eq!((r.placed, r.failed), (1, 0));
+    assert!(
+        r.gpus
+            .iter()
+            .all(|g| g.blocks.len() == 1 && g.blocks[0].vm == 0)
+    );
+    // Two 40C vGPUs of one VM go to two GPUs, not both to one 80 GB GPU.
+    let r = run(
+        vec![group(
+            "a100-pcie-80gb",
+            1,
+            2,
+            GpuMode::SameSize,
+            Policy::Group,
+        )],
+        vec![Request {
+            profile: "40C".into(),
+            count: 1,
+            devices: 2,
+        }],
+    );
+    assert_eq!(r.placed, 1);
+    assert_eq!((r.gpus[0].blocks.len(), r.gpus[1].blocks.len()), (1, 1));
 }
