@@ -121,7 +121,16 @@ pub fn Choice(
                 aria-invalid=move || if refused() { "true" } else { "false" }
                 aria-describedby=error.map(|_| error_id.clone())
                 prop:value=move || value.get()
-                on:change:target=move |ev| on_change.run(ev.target().value())
+                on:change:target=move |ev| {
+                    let target = ev.target();
+                    on_change.run(target.value());
+                    // A choice the state does not take (refused, or one it
+                    // cannot hold) leaves the list showing the state.
+                    let now = value.get_untracked();
+                    if target.value() != now {
+                        target.set_value(&now);
+                    }
+                }
             >
                 {move || {
                     options

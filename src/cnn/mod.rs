@@ -44,12 +44,17 @@ pub fn CnnPage() -> impl IntoView {
         .iter()
         .map(|p| (p.id(), p.name().to_string()))
         .collect();
-    preset_options.push((CUSTOM, "Custom (edited layer list)".to_string()));
+    preset_options.push((CUSTOM, "Custom (edit the layer list)".to_string()));
     let choose_preset = (
         Signal::derive(move || preset.get().map_or(CUSTOM, Preset::id).to_string()),
         Callback::new(move |id: String| {
             if let Some(p) = Preset::from_id(&id) {
                 form.update(|f| f.layers = text::render(&p.network()));
+            } else {
+                // Custom: a list equal to a bundled network's is that network,
+                // so the list stays on it until a layer is edited; the layer
+                // list takes the keyboard for that.
+                crate::browser::focus::focus("cnn-layers");
             }
         }),
     );

@@ -106,6 +106,9 @@ pub fn parse_whole_k(text: &str, min: u64, max: u64, k: u64) -> Result<u64, Stri
         Ok(v) if v.is_nan() => Err(format!("'{q}' is not a number.")),
         Ok(v) if v < min as f64 => Err(format!("Must be {}.", range())),
         Ok(v) if v > max as f64 => Err(format!("Must be {}.", range())),
+        // A whole number written as one ("32.0", "1e3"), as a scenario file
+        // takes it; up to 2^53, past which a float has no exact whole value.
+        Ok(v) if v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 => Ok(v as u64),
         Ok(_) => Err(format!("Must be a whole number {}.", range())),
         Err(_) if clean.starts_with('-') && clean[1..].chars().all(|c| c.is_ascii_digit()) => {
             Err(format!("Must be {}.", range()))
@@ -198,7 +201,14 @@ pub fn parse_bytes(text: &str, max: u64) -> Result<u64, String> {
             e
         }
     })?;
-    let bytes = (value * size as f64).ceil();
+    // Rounded up to a whole byte, but not past one that binary noise alone
+    // misses (1.07 × 10⁹ is 1,070,000,000.0000001 in floating point).
+    let exact = value * size as f64;
+    let bytes = if (exact - exact.round()).abs() <= exact.abs() * 1e-12 {
+        exact.round()
+    } else {
+        exact.ceil()
+    };
     if bytes < 1.0 {
         return Err(format!("Must be {}.", limit()));
     }
@@ -304,6 +314,11 @@ mod tests {
         assert_eq!(super::parse_bytes(" 9,984 MiB ", max), Ok(9_984 << 20));
         assert_eq!(super::parse_bytes("1 b", max), Ok(1));
         assert_eq!(super::parse_bytes("0.5 B", max), Ok(1));
+        // Not a byte more than typed, whatever the binary rounding of the product.
+        assert_eq!(super::parse_bytes("1.07 GB", max), Ok(1_070_000_000));
+        assert_eq!(super::parse_bytes("4.03 KB", max), Ok(4_030));
+        assert_eq!(super::parse_bytes("0.27 TB", max), Ok(270_000_000_000));
+        assert_eq!(super::parse_bytes("1.0000001 KB", max), Ok(1_001));
         assert!(
             super::parse_bytes("24", max)
                 .unwrap_err()
@@ -378,6 +393,17 @@ mod tests {
         assert_eq!(
             parse_whole("1,5", 1, 100),
             Err("'1,5' is not a number; use digits, e.g. 1024 or 1,024.".into())
+        );
+        // Whole numbers written as decimals, as a scenario file takes them.
+        assert_eq!(parse_whole("32.0", 1, 100), Ok(32));
+        assert_eq!(parse_whole("1e3", 1, 10_000), Ok(1000));
+        assert_eq!(
+            parse_whole("1e3", 1, 100),
+            Err("Must be between 1 and 100.".into())
+        );
+        assert_eq!(
+            parse_whole("1e17", 1, u64::MAX),
+            Err("Must be a whole number between 1 and 18,446,744,073,709,551,615.".into())
         );
     }
 

@@ -495,9 +495,16 @@ format!(
     ));
 
     if !p.trainable() {
-        warnings.push(format!(
-            "{pn} is an inference format: frameworks do not train in it. Use FP32, TF32, BF16 or FP16 (mixed precision) for training."
-        ));
+        warnings.push(if p.info().inference == crate::precision::Use::No {
+            // FP64: wider than training needs, not an inference format.
+            format!(
+                "{pn} is not a training format of neural networks: it doubles FP32's memory and GPUs run it far slower. Use FP32, TF32, BF16 or FP16 (mixed precision) for training."
+            )
+        } else {
+            format!(
+                "{pn} is an inference format: frameworks do not train in it. Use FP32, TF32, BF16 or FP16 (mixed precision) for training."
+            )
+        });
     } else if p.info().training == crate::precision::Use::Emerging {
         warnings.push(format!(
             "Training in {pn} is new: it needs recent GPUs and a library that scales tensors for it (Transformer Engine); weights are still updated in FP32."

@@ -324,6 +324,8 @@ fn parse_layer(
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut layers = Vec::new();
     let mut lines = Vec::new();
+    // Whether each layer's name is the default one (the line gives none).
+    let mut auto = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let content = raw.split('#').next().unwrap_or("").trim();
@@ -365,9 +367,29 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
             ));
         };
         let (kind, from) = parse_layer(&op.to_ascii_lowercase(), args, line)?;
+        auto.push(name.is_none());
         let name = name.unwrap_or_else(|| format!("layer{}", layers.len() + 1));
         layers.push(Layer { name, kind, from });
         lines.push(line);
+    }
+    // An unnamed line's name never takes one the text gives another line
+    // ("layer2: conv …" then an unnamed second line: layer2_2).
+    let given: std::collections::HashSet<String> = layers
+        .iter()
+        .zip(&auto)
+        .filter(|(_, a)| !**a)
+        .map(|(l, _)| l.name.clone())
+        .collect();
+    let mut used = given.clone();
+    for (i, (l, a)) in layers.iter_mut().zip(&auto).enumerate() {
+        if *a && given.contains(&l.name) {
+            let mut k = 2;
+            while used.contains(&format!("layer{}_{k}", i + 1)) {
+                k += 1;
+            }
+            l.name = format!("layer{}_{k}", i + 1);
+        }
+        used.insert(l.name.clone());
     }
     Ok(Parsed {
         network: Network { layers },
@@ -554,6 +576,13 @@ d:  fc 10 bias=no   # logits
         for (text, message) in cases {
             assert_eq!(parse(text).unwrap_err().to_string(), message, "{text}");
         }
+    }
+
+    #[test]
+    fn an_unnamed_line_never_takes_a_name_given_to_another() {
+        let p = parse("layer2: conv 8 3x3\nconv 8 3x3\nlayer2_2: conv 8 3x3\nconv 8 3x3").unwrap();
+        let names: Vec<&str> = p.network.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["layer2", "layer2_3", "layer2_2", "layer4"]);
     }
 
     #[test]

@@ -1038,3 +1038,35 @@ fn the_speed_card_and_the_sheet_pass_over_an_arm_host() {
     assert_eq!(r.detailed_key(), Some("gh200-144gb/1g.18gb"));
     assert!(!r.deploy.as_ref().unwrap().deployable());
 }
+
+#[test]
+fn memory_given_echoes_gib_as_typed() {
+    let gib = |x: f64| (x * 1_073_741_824.0) as u64;
+    assert!(words::memory_given(gib(23.999), ByteUnits::Decimal).ends_with("(23.999 GiB)"));
+    assert!(words::memory_given(gib(0.001), ByteUnits::Decimal).ends_with("(0.00100 GiB)"));
+    assert!(words::memory_given(gib(80.0), ByteUnits::Decimal).ends_with("(80 GiB)"));
+}
+
+#[test]
+fn a_cnn_batch_limit_is_not_the_model_s_positions() {
+    let r = sized(r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":1,"mode":"inference","memory_gib":1048576}}}"#).unwrap();
+    let rev = r.reverse.as_ref().unwrap();
+    let text = words::reverse(
+        &rev.max_sequences,
+        rev.memory,
+        "Largest batch",
+        r.reverse_counts(),
+        ByteUnits::Decimal,
+    );
+    assert!(text.contains("the largest value headroom takes"), "{text}");
+    assert!(!text.contains("positions"), "{text}");
+}
+
+#[test]
+fn fp64_training_is_not_called_an_inference_format() {
+    let r = sized(r#"{"version":1,"workload":{"cnn":{"network":"vgg16","precision":"fp64"}}}"#)
+        .unwrap();
+    let said = r.memory.warnings.join(" ");
+    assert!(said.contains("FP64 is not a training format"), "{said}");
+    assert!(!said.contains("inference format"), "{said}");
+}

@@ -231,11 +231,15 @@ pub fn memory_given(memory: u64, u: ByteUnits) -> String {
     if u == ByteUnits::Binary {
         format_bytes(memory, u)
     } else {
-        format!(
-            "{} ({} GiB)",
-            format_bytes(memory, u),
-            crate::input::number_text((memory as f64 / 1_073_741_824.0 * 100.0).round() / 100.0)
-        )
+        // As typed in GiB, up to four decimals (23.999); three significant
+        // digits below a hundredth, never "0 GiB".
+        let gib = memory as f64 / 1_073_741_824.0;
+        let gib = if gib >= 0.01 {
+            crate::input::number_text((gib * 1e4).round() / 1e4)
+        } else {
+            sig(gib)
+        };
+        format!("{} ({gib} GiB)", format_bytes(memory, u))
     }
 }
 
@@ -265,8 +269,13 @@ pub fn reverse(
             },
         ),
         Reverse::Unbounded { limit } => format!(
-            "{what}: every value up to {} {many} fits (the limit: the model's positions, or the largest value headroom takes).",
-            group_digits(limit)
+            "{what}: every value up to {} {many} fits (the limit: {}).",
+            group_digits(limit),
+            if one == "token" {
+                "the model's positions, or the longest context headroom takes"
+            } else {
+                "the largest value headroom takes"
+            }
         ),
     }
 }
