@@ -53,7 +53,14 @@ pub fn download_with_options(
     text: &str,
     options: DownloadOptions,
 ) -> Result<(), DownloadError> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    // A spreadsheet opens UTF-8 without a byte-order mark in the system's
+    // code page (Excel on Windows), which garbles "×", "÷" and "—".
+    let text = if options.mime == "text/csv" {
+        format!("\u{FEFF}{text}")
+    } else {
+        text.to_string()
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type(options.mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag)

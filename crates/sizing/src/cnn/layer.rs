@@ -268,6 +268,17 @@ impl Shape {
     }
 }
 
+impl Shape {
+    /// As [`Display`](std::fmt::Display) writes it, a vector's length without
+    /// digit grouping ("25088"): for a CSV cell.
+    pub fn plain(&self) -> String {
+        match self {
+            Shape::Vector { len } => len.to_string(),
+            map => map.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Shape {
     /// Written H×W×C as the article does ("224×224×64"), or the vector length.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

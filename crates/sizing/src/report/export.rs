@@ -184,8 +184,16 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
                         b(o.headroom.unsigned_abs())
                     },
                     o.headroom_percent,
-                    o.per_gpu,
-                    o.per_host
+                    if o.status == crate::catalog::FitStatus::TooSmall {
+                        "—".to_string()
+                    } else {
+                        o.per_gpu.to_string()
+                    },
+                    if o.status == crate::catalog::FitStatus::TooSmall {
+                        "—".to_string()
+                    } else {
+                        o.per_host.to_string()
+                    },
                 ));
             }
         }
@@ -280,12 +288,42 @@ pub fn fits_csv(r: &Report) -> Option<String> {
             f.needed.to_string(),
             o.headroom.to_string(),
             format!("{:.2}", o.headroom_percent),
-            o.per_gpu.to_string(),
-            o.per_host.to_string(),
+            // A row too small to hold the workload has no instances (the page: "—").
+            count_cell(o.status, o.per_gpu),
+            count_cell(o.status, o.per_host),
             o.capacity_note.clone(),
         ]));
     }
+    // When no single GPU holds it, the page's answer is the split: one row per
+    // GPU kind, its usable and needed bytes those of each of its GPUs.
+    for g in &f.multi_gpu {
+        out.push(row(&[
+            g.gpu_name.clone(),
+            String::new(),
+            format!("split over {} GPUs: {}", g.gpus, words::layout(g.layout)),
+            "split".into(),
+            g.capacity.to_string(),
+            g.per_gpu.to_string(),
+            (i128::from(g.capacity) - i128::from(g.per_gpu)).to_string(),
+            format!(
+                "{:.2}",
+                (g.capacity as f64 - g.per_gpu as f64) / (g.capacity.max(1) as f64) * 100.0
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]));
+    }
     Some(out.join("\n") + "\n")
+}
+
+/// Instances per GPU or host of a fits row; empty for a row too small to hold one.
+fn count_cell(status: crate::catalog::FitStatus, n: u32) -> String {
+    if status == crate::catalog::FitStatus::TooSmall {
+        String::new()
+    } else {
+        n.to_string()
+    }
 }
 
 /// The memory terms, and the CNN's layer table or the transformer's parameter
@@ -329,7 +367,7 @@ pub fn model_csv(r: &Report) -> String {
             out.push(row(&[
                 l.name.clone(),
                 l.description.clone(),
-                l.output.to_string(),
+                l.output.plain(),
                 l.params.to_string(),
                 l.param_bytes.to_string(),
                 l.feature_bytes_per_image.to_string(),
@@ -429,5 +467,57 @@ mod tests {
         assert_eq!(field("=cmd|' /c calc'!A1"), "'=cmd|' /c calc'!A1");
         assert_eq!(field("-12"), "-12");
         assert_eq!(field("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
+
+    #[test]
+    fn fits_csv_holds_the_split_when_no_gpu_holds_it_alone() {
+        let r = report(
+            r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-405b","sequences":4,"context":8192}}}"#,
+        );
+        let f = r.fits.as_ref().unwrap();
+        assert!(!f.multi_gpu.is_empty());
+        let csv = fits_csv(&r).unwrap();
+        let split: Vec<&str> = csv.lines().filter(|l| l.contains(",split,")).collect();
+        assert_eq!(split.len(), f.multi_gpu.len());
+        let g = &f.multi_gpu[0];
+        assert!(
+            split[0].starts_with(&format!("{},,split over {} GPUs: ", g.gpu_name, g.gpus)),
+            "{}",
+            split[0]
+        );
+        assert!(
+            split[0].contains(&format!(",split,{},{},", g.capacity, g.per_gpu)),
+            "{}",
+            split[0]
+        );
+    }
+
+    #[test]
+    fn a_row_too_small_has_no_instances() {
+        let r = report(
+            r#"{"version":1,"workload":{"known":{"per_gpu":30000000000}},"deployment":{"show_too_small":true}}"#,
+        );
+        let csv = fits_csv(&r).unwrap();
+        let small: Vec<&str> = csv.lines().filter(|l| l.contains(",too_small,")).collect();
+        assert!(!small.is_empty());
+        for l in small {
+            // After the status: usable, needed, headroom, percent, per_gpu, per_host.
+            let (_, rest) = l.split_once(",too_small,").unwrap();
+            let cells: Vec<&str> = rest.split(',').collect();
+            assert_eq!((cells[4], cells[5]), ("", ""), "{l}");
+        }
+        let md = markdown(&r, None);
+        assert!(
+            md.lines()
+                .any(|l| l.contains("(too small)") && l.ends_with("| — | — |"))
+        );
+    }
+
+    #[test]
+    fn model_csv_writes_vectors_without_digit_grouping() {
+        let r = report(r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":1}}}"#);
+        let csv = model_csv(&r);
+        assert!(csv.lines().any(|l| l.contains(",25088,")), "{csv}");
+        assert!(!csv.contains("\"25,088\""));
     }
 }
