@@ -27,6 +27,8 @@ Usage:
   headroom-cli size FILE|- [--format json|table|markdown|csv|csv-model] [--catalog FILE] [--figure NAME]
       Print the report for the scenario in FILE (- reads standard input):
       memory term by term with formulas, what fits, recommendations, warnings.
+      A saved-scenarios file (the app's Export all) prints every scenario's
+      report: a JSON list, or tables or Markdown one after another.
       --format json (default) prints the report as JSON; table a summary;
       markdown the whole report for a wiki; csv the fits table; csv-model the
       memory terms and the layer or parameter table.
@@ -208,7 +210,40 @@ fn run(args: &[String]) -> Result<String, Failure> {
                 }
             };
             let catalog = catalog(&o)?;
-            let report = sized(&o.file, &catalog)?;
+            let text = read_input(&o.file, MAX_FILE_BYTES)?;
+            // A saved-scenarios file (the app's "Export all…"): every scenario.
+            if is_list(&text) {
+                if o.figure.is_some() || matches!(format, "csv" | "csv-model") {
+                    return Err(usage_error(
+                        "a saved-scenarios file holds several scenarios: --figure and --format csv or csv-model take a file of one; use json, table or markdown",
+                    ));
+                }
+                let reports = sized_list(&o.file, &text, &catalog)?;
+                return Ok(match format {
+                    "table" => reports
+                        .iter()
+                        .map(|r| format!("== {} ==\n{}", name_of(r), table::render(r).trim_end()))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                    "markdown" => reports
+                        .iter()
+                        .map(|r| export::markdown(r, None).trim_end().to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                    _ => format!(
+                        "[\n{}\n]",
+                        reports
+                            .iter()
+                            .map(Report::to_json)
+                            .collect::<Vec<_>>()
+                            .join(",\n")
+                    ),
+                });
+            }
+            let scenario = parse(&text).map_err(|e| invalid(&o.file, &[e]))?;
+            let report = size(&scenario, &catalog)
+                .and_then(Report::complete)
+                .map_err(|errors| invalid(&o.file, &errors))?;
             if let Some(name) = &o.figure {
                 if o.format.is_some() {
                     return Err(usage_error(
@@ -321,6 +356,44 @@ fn invalid_cluster(source: &str, errors: &[FieldError]) -> Failure {
             .map(|e| format!("{source}: invalid cluster: {e}"))
             .collect(),
     )
+}
+
+/// Whether `text` is a saved-scenarios file (`"format": "headroom-scenarios"`).
+fn is_list(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .is_some_and(|v| v.get("format").is_some())
+}
+
+/// Every scenario of a saved-scenarios file, sized; an entry that cannot be
+/// read or sized fails the whole with its place in the list.
+fn sized_list(file: &str, text: &str, catalog: &Catalog) -> Result<Vec<Report>, Failure> {
+    use sizing::scenario::store::{Entry, Library};
+    let list = Library::read(text).map_err(|e| invalid(file, &[e]))?;
+    let mut reports = Vec::new();
+    for (i, entry) in list.entries().enumerate() {
+        match entry {
+            Entry::Saved(s) => reports.push(size(s, catalog).and_then(Report::complete).map_err(
+                |errors| {
+                    let errors: Vec<FieldError> = errors
+                        .iter()
+                        .map(|e| e.clone().under(&format!("scenarios[{i}]")))
+                        .collect();
+                    invalid(file, &errors)
+                },
+            )?),
+            Entry::Unreadable { reason, .. } => {
+                return Err(Failure::Invalid(vec![format!("{file}: {reason}")]));
+            }
+        }
+    }
+    Ok(reports)
+}
+
+/// A report's scenario name, or "(unnamed)".
+fn name_of(r: &Report) -> &str {
+    let n = r.scenario.name.trim();
+    if n.is_empty() { "(unnamed)" } else { n }
 }
 
 fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {

@@ -403,3 +403,32 @@ fn one_figure_is_printed_alone() {
     );
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn a_saved_scenarios_file_sizes_every_scenario() {
+    // What the app's "Export all…" writes.
+    let list = r#"{"format":"headroom-scenarios","version":1,"scenarios":[
+        {"version":1,"name":"VGG","workload":{"cnn":{"network":"vgg16","batch":32}}},
+        {"version":1,"name":"Llama","workload":{"transformer":{"model":"llama-2-7b"}}}]}"#;
+    let o = run(&["size", "-"], Some(list));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let r = r.as_array().unwrap();
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[0]["memory"]["total"], 4_147_575_264u64);
+    assert_eq!(r[1]["scenario"]["name"], "Llama");
+    let t = stdout(&run(&["size", "-", "--format", "table"], Some(list)));
+    assert!(
+        t.starts_with("== VGG ==\n") && t.contains("\n\n== Llama ==\n"),
+        "{t}"
+    );
+    // One figure or one CSV needs one scenario.
+    let o = run(&["size", "-", "--format", "csv"], Some(list));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("saved-scenarios file holds several scenarios"));
+    // A bad entry is named by its place in the list.
+    let bad = list.replace(r#""batch":32"#, r#""batch":0"#);
+    let o = run(&["size", "-"], Some(&bad));
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("scenarios[0]"), "{}", stderr(&o));
+}
