@@ -6,25 +6,44 @@
 // scripts/single.mjs, has no such limit and does not include this script).
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   let reloading = false;
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) location.reload();
-  });
-  const offer = (worker) => {
-    if (document.querySelector('.update-notice')) return;
+  // A page the service worker already served: a later change of worker is a
+  // newer build taking over (the first visit's worker taking over is not).
+  const served = Boolean(navigator.serviceWorker.controller);
+  const notice = (text, label, act) => {
+    document.querySelector('.update-notice')?.remove();
     const bar = document.createElement('div');
     bar.className = 'update-notice';
     bar.setAttribute('role', 'status');
     bar.setAttribute('data-testid', 'update-notice');
-    bar.textContent = 'A newer version of headroom is available. ';
+    bar.textContent = text;
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = 'Use it now';
-    button.addEventListener('click', () => {
+    button.textContent = label;
+    button.addEventListener('click', act);
+    bar.appendChild(button);
+    document.body.appendChild(bar);
+  };
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (reloading) {
+      location.reload();
+    } else if (served) {
+      // Another tab switched to the newer build: this page runs the older one,
+      // whose files the worker no longer keeps, so pages not yet opened here
+      // could not load. It says so rather than fail later.
+      notice('A newer version of headroom is now in use in another tab. ', 'Reload', () => location.reload());
+    }
+  });
+  const offer = (worker) => {
+    if (document.querySelector('.update-notice')) return;
+    notice('A newer version of headroom is available. ', 'Use it now', () => {
+      // Switched already from another tab: this page only needs to reload.
+      if (worker.state === 'activated' || worker.state === 'redundant') {
+        location.reload();
+        return;
+      }
       reloading = true;
       worker.postMessage('skip-waiting');
     });
-    bar.appendChild(button);
-    document.body.appendChild(bar);
   };
   // Registered once the app has started (or the page has loaded, if it never
   // does): installing copies every file of the build, which must not compete

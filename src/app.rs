@@ -9,7 +9,7 @@ use crate::browser::focus::focus;
 use crate::browser::parent_height::post_height_to_parent;
 use crate::browser::theme::{THEMES, use_theme};
 use crate::lazy_pages;
-use crate::saved::{ExportBar, LinkNotice, ScenarioBar, provide_saved};
+use crate::saved::{ExportBar, LinkNotice, PrintLink, ScenarioBar, provide_saved};
 use crate::state::{InputsStoreFields, Shared};
 use crate::transformer::TransformerPage;
 use crate::widgets::BelowFold;
@@ -196,6 +196,7 @@ pub fn App() -> impl IntoView {
         <LinkNotice/>
         <main id="main" tabindex="-1">
             <ScenarioBar/>
+            <PrintLink/>
             {shown(Page::Transformer, "page", || view! { <TransformerPage/> }.into_any())}
             {shown(Page::Cnn, "page", lazy_pages::cnn)}
             {shown(Page::Known, "page", lazy_pages::known)}

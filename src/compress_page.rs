@@ -114,7 +114,8 @@ pub fn CompressPage() -> impl IntoView {
                 }}
             </p>
         </div>
-        <div class="card">
+        // On paper the recipe is the printed link's; its controls do not print.
+        <div class="card print-hide">
             <h2>"Recipe"</h2>
             <div class="fit-controls">
                 <Choice id="compress-pruning" label="Pruning" options=options(&Pruning::ALL, Pruning::id, Pruning::label) field=choice!(form, pruning, Pruning)/>

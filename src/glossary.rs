@@ -14,8 +14,18 @@ pub fn Term(
     let short = find(id).map_or("", |t| t.short);
     let tip = format!("tip-{id}-{}", next_tip());
     let described = tip.clone();
+    // Escape hides the explanation until the term loses focus (WCAG 1.4.13).
+    let dismissed = RwSignal::new(false);
     view! {
-        <span class="term" tabindex="0" aria-describedby=described>
+        <span class="term" tabindex="0" aria-describedby=described class:dismissed=move || dismissed.get()
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    dismissed.set(true);
+                }
+            }
+            on:blur=move |_| dismissed.set(false)
+            on:mouseleave=move |_| dismissed.set(false)
+        >
             {children()}
             <span class="tip" role="tooltip" id=tip>{short}</span>
         </span>

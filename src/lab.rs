@@ -434,7 +434,7 @@ pub fn KernelLab() -> impl IntoView {
     };
 
     view! {
-        <div class="card lab" data-testid="lab">
+        <div class="card lab print-hide" data-testid="lab">
             <h2>"Kernel lab: measure it in this browser"</h2>
             <p class="hint">
                 "Times headroom's sparse kernels (WebAssembly simd128) on one of this model's weight matrices, against its dense GEMM, "

@@ -11,9 +11,11 @@ use sizing::scenario::store::{EntryId, Library};
 use sizing::scenario::{FieldError, Scenario, Workload};
 use sizing::units::group_digits;
 
+use crate::browser::after_paint::after_paint;
 use crate::browser::clipboard::use_clipboard;
 use crate::browser::download::{DownloadOptions, download, download_with_options};
 use crate::browser::file_open::{UseFileOpenOptions, use_file_open};
+use crate::browser::focus::focus;
 use crate::browser::location::current_url;
 use crate::browser::storage::{
     StorageError, UseLocalStorageReturn, on_storage_change, use_local_storage,
@@ -185,7 +187,7 @@ pub fn ScenarioBar() -> impl IntoView {
         if !link_shown.get() {
             return String::new();
         }
-        s.link.with(page_link).unwrap_or_default()
+        s.shared_link.with(page_link).unwrap_or_default()
     });
     // The link the last copy put on the clipboard.
     let copied_link = StoredValue::new(String::new());
@@ -225,7 +227,7 @@ pub fn ScenarioBar() -> impl IntoView {
         });
     };
     let copy = move |_| {
-        let written = s.link.get_untracked();
+        let written = s.shared_link.get_untracked();
         link_shown.set(true);
         if written.too_long() {
             list.status.set(Some(format!(
@@ -251,8 +253,6 @@ pub fn ScenarioBar() -> impl IntoView {
         }
     };
     let blocked = move || !matches!(list.stored.get(), Stored::Ready(_));
-    // Printed under the report: the link that opens it again.
-    let print_link = Memo::new(move |_| s.link.with(page_link).unwrap_or_default());
     view! {
         <div class="scenario-bar" class:hidden=move || scenario.with(Option::is_none) data-testid="scenario-bar">
             <label class="scenario-name">
@@ -272,11 +272,10 @@ pub fn ScenarioBar() -> impl IntoView {
             <button type="button" data-testid="copy-link" on:click=copy>
                 "Copy link"
             </button>
-            <p class="print-only print-link" data-testid="print-link">"Open this report in headroom: "{move || print_link.get()}</p>
             <Show when=move || !link_text.with(String::is_empty)>
                 <input class="link-text" type="text" readonly data-testid="link-text" prop:value=move || link_text.get()/>
             </Show>
-            <Show when=move || s.link.with(link::Encoded::too_long)>
+            <Show when=move || s.shared_link.with(link::Encoded::too_long)>
                 <button type="button" data-testid="export-scenario" on:click=export_one>"Save as a file…"</button>
             </Show>
             <span class="status" data-testid="scenario-status" role="status">
@@ -286,11 +285,11 @@ pub fn ScenarioBar() -> impl IntoView {
                 <span class="hint">"Links and saved scenarios are sized with the bundled catalog when opened elsewhere."</span>
             </Show>
             // Said as soon as it happens, not only on Copy link: a reload would open the older link.
-            <Show when=move || s.link.with(link::Encoded::too_long)>
+            <Show when=move || s.shared_link.with(link::Encoded::too_long)>
                 <p class="hint" data-testid="link-too-long" role="status">
                     {move || format!(
                         "This scenario is too large for a link {}: the address bar keeps the last link that fit, and a reload opens that one. Save it here or as a file.",
-                        s.link.with(link_sizes)
+                        s.shared_link.with(link_sizes)
                     )}
                 </p>
             </Show>
@@ -319,6 +318,17 @@ fn page_link(written: &link::Encoded) -> Option<String> {
     })
 }
 
+/// On paper, at the head of every page: the link that opens it again (the
+/// pages without a scenario, such as placement, keep their state in it too).
+#[component]
+pub fn PrintLink() -> impl IntoView {
+    let s = Shared::expect();
+    let link = Memo::new(move |_| s.shared_link.with(page_link).unwrap_or_default());
+    view! {
+        <p class="print-only print-link" data-testid="print-link">"Open this report in headroom: "{move || link.get()}</p>
+    }
+}
+
 /// Export the report of the workload page on show: as Markdown for a wiki, its
 /// fits as CSV for a spreadsheet. Placed after the page, so that the page's own
 /// controls come first in the tab order.
@@ -343,7 +353,7 @@ pub fn ExportBar() -> impl IntoView {
         r.scenario.name = s.inputs.name().get_untracked();
         Some(r)
     };
-    let link_now = move || s.link.with_untracked(page_link);
+    let link_now = move || s.shared_link.with_untracked(page_link);
     let md_clipboard = use_clipboard();
     let markdown_text = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -367,16 +377,20 @@ pub fn ExportBar() -> impl IntoView {
         }
         markdown_text.set(text);
     };
-    let download_csv = move |_| {
-        let Some(csv) = page_report().as_ref().and_then(export::fits_csv) else {
+    // The fits table, or the memory terms with the layer or parameter table.
+    let offer_csv = move |name: &str, csv: fn(&Report) -> Option<String>| {
+        let Some(text) = page_report().as_ref().and_then(csv) else {
             status.set(Some("Correct the fields marked on the page first.".into()));
             return;
         };
         let options = DownloadOptions { mime: "text/csv" };
-        if let Err(e) = download_with_options("headroom-fits.csv", &csv, options) {
+        if let Err(e) = download_with_options(name, &text, options) {
             status.set(Some(format!("Download failed: {e}.")));
         }
     };
+    let download_csv = move |_| offer_csv("headroom-fits.csv", export::fits_csv);
+    let download_model_csv =
+        move |_| offer_csv("headroom-model.csv", |r| Some(export::model_csv(r)));
     view! {
         <div class="export-bar" class:hidden=move || scenario.with(Option::is_none) data-testid="export-bar">
             <span class="export-title">"Export this page"</span>
@@ -385,6 +399,9 @@ pub fn ExportBar() -> impl IntoView {
             </button>
             <button type="button" data-testid="download-csv" on:click=download_csv>
                 "Fits as CSV"
+            </button>
+            <button type="button" data-testid="download-model-csv" on:click=download_model_csv>
+                "Memory and layers as CSV"
             </button>
             <span class="status" data-testid="export-status" role="status">
                 {move || status.get().unwrap_or_default()}
@@ -625,33 +642,47 @@ pub fn SavedPage() -> impl IntoView {
                 when=is_renaming
                 fallback=move || view! { <span class="saved-name" title=name.clone() data-testid=format!("saved-name-{i}")>{name.clone()}</span> }
             >
-                <input
-                    type="text"
-                    data-testid=format!("rename-input-{i}")
-                    maxlength="200"
-                    prop:value=move || renaming.with(|r| r.as_ref().map(|r| r.1.clone()).unwrap_or_default())
-                    on:input:target=move |ev| {
-                        let v = ev.target().value();
-                        renaming.update(|r| if let Some(r) = r { r.1 = v; r.2 = None; })
-                    }
-                />
-                <button
-                    type="button"
-                    data-testid=format!("rename-ok-{i}")
-                    on:click=move |_| {
-                        let Some((_, new_name, _)) = renaming.get_untracked() else { return };
-                        let renamed = list.try_change(|l| {
-                            l.rename(i, &new_name).map(|()| format!("Renamed to \"{}\".", new_name.trim()))
-                        });
-                        match renamed {
-                            Ok(()) => renaming.set(None),
-                            Err(e) => renaming.update(|r| if let Some(r) = r { r.2 = Some(e) }),
+                // Enter renames, Escape cancels; either way the keyboard goes
+                // back to the Rename button.
+                <form class="rename" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let Some((_, new_name, _)) = renaming.get_untracked() else { return };
+                    let renamed = list.try_change(|l| {
+                        l.rename(i, &new_name).map(|()| format!("Renamed to \"{}\".", new_name.trim()))
+                    });
+                    match renamed {
+                        Ok(()) => {
+                            renaming.set(None);
+                            after_paint(move || focus(&format!("rename-{i}")));
                         }
+                        Err(e) => renaming.update(|r| if let Some(r) = r { r.2 = Some(e) }),
                     }
-                >
-                    "OK"
-                </button>
-                <button type="button" on:click=move |_| renaming.set(None)>"Cancel"</button>
+                }>
+                    <input
+                        type="text"
+                        id=format!("rename-input-{i}")
+                        data-testid=format!("rename-input-{i}")
+                        aria-label="New name"
+                        maxlength="200"
+                        prop:value=move || renaming.with(|r| r.as_ref().map(|r| r.1.clone()).unwrap_or_default())
+                        on:input:target=move |ev| {
+                            let v = ev.target().value();
+                            renaming.update(|r| if let Some(r) = r { r.1 = v; r.2 = None; })
+                        }
+                        on:keydown=move |ev| {
+                            if ev.key() == "Escape" {
+                                ev.prevent_default();
+                                renaming.set(None);
+                                after_paint(move || focus(&format!("rename-{i}")));
+                            }
+                        }
+                    />
+                    <button type="submit" data-testid=format!("rename-ok-{i}")>"OK"</button>
+                    <button type="button" on:click=move |_| {
+                        renaming.set(None);
+                        after_paint(move || focus(&format!("rename-{i}")));
+                    }>"Cancel"</button>
+                </form>
                 <p class="error" role="alert" data-testid=format!("rename-error-{i}")>
                     {move || renaming.with(|r| r.as_ref().and_then(|r| r.2.clone()).unwrap_or_default())}
                 </p>
@@ -664,7 +695,10 @@ pub fn SavedPage() -> impl IntoView {
         let rename = name.clone();
         view! {
             <button type="button" data-testid=format!("open-{i}") on:click=move |_| open(sc.clone())>"Open"</button>
-            <button type="button" data-testid=format!("rename-{i}") on:click=move |_| renaming.set(Some((i, rename.clone(), None)))>
+            <button type="button" id=format!("rename-{i}") data-testid=format!("rename-{i}") on:click=move |_| {
+                renaming.set(Some((i, rename.clone(), None)));
+                after_paint(move || focus(&format!("rename-input-{i}")));
+            }>
                 "Rename"
             </button>
             <button

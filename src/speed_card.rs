@@ -199,9 +199,20 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: ByteUnits) -> impl Int
                 </p>
             }
         });
-    let chart = detail.as_ref().filter(|d| !d.curve.is_empty()).map(
-        |d| view! { <SpeedChart curve=d.curve.clone() users=d.users target=target prefix=prefix/> },
-    );
+    // A curve needs two points: an option whose memory holds one user says so.
+    let chart = detail.as_ref().filter(|d| !d.curve.is_empty()).map(|d| {
+        if d.curve.len() > 1 {
+            view! { <SpeedChart curve=d.curve.clone() users=d.users target=target prefix=prefix/> }
+                .into_any()
+        } else {
+            view! {
+                <p class="hint" data-testid=id("speed-chart-one")>
+                    "Its memory holds one user at this context: there is no curve against concurrent users to draw."
+                </p>
+            }
+            .into_any()
+        }
+    });
     let on = detail.as_ref().map(|d| {
         view! { <p class="speed-on" data-testid=id("speed-on")>{format!("On {}.", d.label)}</p> }
     });
@@ -364,7 +375,9 @@ fn SpeedChart(
                     <text class="tick bound" x=x(u) + 4.0 y=T + 12.0>"compute-bound"</text>
                 })}
                 <line class="bound capacity" x1=x(last) y1=T x2=x(last) y2=H - B/>
-                <text class="tick capacity" x=x(last) - 4.0 y=H - B - 6.0 text-anchor="end">{format!("memory full: {}", words::si(last as f64))}</text>
+                // Left of its line, or right of it when the line is near the left axis.
+                <text class="tick capacity" x=if x(last) < L + 120.0 { x(last) + 4.0 } else { x(last) - 4.0 } y=H - B - 6.0
+                    text-anchor=if x(last) < L + 120.0 { "start" } else { "end" }>{format!("memory full: {}", words::si(last as f64))}</text>
                 {(users > 0).then(|| view! {
                     <circle class="you" cx=x(users) cy=H - B r=5/>
                 })}

@@ -435,9 +435,12 @@ pub struct Shared {
     pub compress: PageSizing,
     /// Everything above as a link holds it.
     pub state: Memo<AppState>,
-    /// `state` encoded as a link's fragment, once per change (the address bar,
-    /// Copy link and the printed link all read it).
+    /// `state` encoded as a link's fragment, once per change: the address bar.
     pub link: Memo<link::Encoded>,
+    /// The link to give out (Copy link, the Markdown export, the printed
+    /// link): `link`, less embed mode, which opens the app without its header
+    /// and tabs — a link made inside a portal's frame opens the whole app.
+    pub shared_link: Memo<link::Encoded>,
     /// The placement page's cluster, read from its form.
     pub cluster: Memo<FromForm<Cluster>>,
     /// Its VMs placed in the order listed, or every problem of its fields.
@@ -507,6 +510,19 @@ impl Shared {
                 recipe: recipe.with(|r| r.part.clone()),
             },
         });
+        let link = Memo::new(move |_| state.with(link::encoded));
+        let shared_link = Memo::new(move |_| {
+            if state.with(|s| s.embed) {
+                state.with(|s| {
+                    link::encoded(&AppState {
+                        embed: false,
+                        ..s.clone()
+                    })
+                })
+            } else {
+                link.get()
+            }
+        });
         Shared {
             inputs,
             catalog,
@@ -515,7 +531,8 @@ impl Shared {
             known: PageSizing::new(known_question, catalog, sizer),
             compress: PageSizing::new(compress_question, catalog, sizer),
             state,
-            link: Memo::new(move |_| state.with(link::encoded)),
+            link,
+            shared_link,
             cluster,
             placement: Memo::new(move |_| {
                 cluster.with(|c| {

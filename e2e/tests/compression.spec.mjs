@@ -32,7 +32,9 @@ test('Llama-2-7B with 2:4 projections: weights to the byte, what now fits, and n
   await expect(p.getByTestId('compress-speed-before-on')).not.toBeEmpty();
   // Its card details a smaller slice than the model as given's: the compressed
   // model is timed on the given model's option too.
-  await expect(p.getByTestId('compress-speed-same-on')).toHaveText(await p.getByTestId('compress-speed-before-on').textContent());
+  await expect(p.getByTestId('compress-speed-same-on')).not.toBeEmpty();
+  const same = await p.getByTestId('compress-speed-same-on').textContent();
+  expect((await p.getByTestId('compress-speed-before-on').textContent()).startsWith(same)).toBe(true);
   await expect(p.getByTestId('compress-speed-same-on')).not.toHaveText(report.speed.detail.label);
   await expect(p.getByTestId('compress-speed')).toContainText('Time per output token');
   await expect(p.getByTestId('compress-break-even')).toContainText('56.25 % of dense');

@@ -32,9 +32,18 @@ test('Markdown holds the total and every term, the CSV every option, and the pri
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
   expect(download.suggestedFilename()).toBe('headroom-fits.csv');
-  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  const file = readFileSync(await download.path(), 'utf8');
+  // A byte-order mark, for spreadsheets that would read UTF-8 as their code page.
+  expect(file.charCodeAt(0)).toBe(0xfeff);
+  const csv = file.slice(1).trim().split('\n');
   expect(csv[0]).toBe('gpu,profile,mode,status,usable_bytes,needed_bytes,headroom_bytes,headroom_percent,per_gpu,per_host,capacity_basis');
   expect(csv.length).toBeGreaterThan(5);
+  // The memory terms with their formulas, and the total.
+  const [model] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-model-csv').click()]);
+  expect(model.suggestedFilename()).toBe('headroom-model.csv');
+  const rows = readFileSync(await model.path(), 'utf8').slice(1).trim().split('\n');
+  expect(rows[0]).toBe('term,bytes,low_bytes,high_bytes,formula');
+  expect(rows.some((r) => r.startsWith(`Total,${total},`))).toBe(true);
 
   await page.emulateMedia({ media: 'print' });
   await expect(transformer.field('tf-total')).toBeVisible();
@@ -44,8 +53,21 @@ test('Markdown holds the total and every term, the CSV every option, and the pri
     (els) => els.filter((e) => e.getClientRects().length > 0).length,
   );
   expect(controls).toBe(0);
+  // The terms' formulas print; collapsed sections without them and leftover labels do not.
+  await expect(transformer.field('tf-formula-weights')).toBeVisible();
+  const empty = await page.locator('details:not([open])').evaluateAll(
+    (els) => els.filter((e) => e.getClientRects().length > 0 && !e.closest('td')).length,
+  );
+  expect(empty).toBe(0);
+  await expect(page.locator('.footer .theme')).toBeHidden();
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  // A page without a scenario prints its link too: placement keeps its cluster in it.
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByTestId('tab-placement').click();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('print-link')).toBeVisible();
+  await expect(page.getByTestId('print-link')).toContainText('page=placement');
 });
 
 test('embed mode shows the page without the header and tells the parent its height', { tag: '@smoke' }, async ({ page, baseURL, problems }) => {
@@ -59,6 +81,21 @@ test('embed mode shows the page without the header and tells the parent its heig
   await expect(frame.getByTestId('known-total')).toBeVisible();
   await expect(frame.getByTestId('topbar')).toBeHidden();
   await expect.poll(() => page.evaluate(() => Math.max(0, ...window.heights))).toBeGreaterThan(600);
+  // The parent sizes the frame to each message; content that shrinks again
+  // posts a smaller height (the frame's own height does not hold it up).
+  await page.evaluate(() => addEventListener('message', (e) => {
+    if (e.data && e.data.type === 'headroom:height') document.getElementById('h').style.height = `${e.data.height}px`;
+  }));
+  const inner = page.frames().find((f) => f.url().includes('embed=true'));
+  const last = () => page.evaluate(() => window.heights[window.heights.length - 1]);
+  await inner.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await expect.poll(last).toBeGreaterThan(600);
+  const open = await last();
+  await inner.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
+  await expect.poll(last).toBeLessThan(open);
+  // Links made inside the frame open the whole app, not embed mode.
+  await expect(frame.getByTestId('print-link')).toContainText('#v=1');
+  expect(await frame.getByTestId('print-link').textContent()).not.toContain('embed');
 });
 
 test('the charts: memory against the user\'s GPU with the margin, capacity against need per option, in words too and on paper', { tag: '@smoke' }, async ({ transformer, page }) => {

@@ -190,6 +190,18 @@ test('saved scenarios are renamed, deleted, exported and imported back unchanged
   await saved.field('rename-input-1').fill('VGG-16 at batch 32');
   await saved.field('rename-ok-1').click();
   expect(await saved.names()).toEqual(['Llama', 'VGG-16 at batch 32']);
+  // From the keyboard: Rename puts the keyboard in the field, Escape cancels,
+  // Enter renames, and the keyboard is back on Rename.
+  await saved.field('rename-1').focus();
+  await page.keyboard.press('Enter');
+  await expect(saved.field('rename-input-1')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(saved.field('rename-1')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await saved.field('rename-input-1').fill('VGG-16, batch 32');
+  await page.keyboard.press('Enter');
+  await expect(saved.field('rename-1')).toBeFocused();
+  expect(await saved.names()).toEqual(['Llama', 'VGG-16, batch 32']);
 
   const downloading = page.waitForEvent('download');
   await saved.field('export-saved').click();
@@ -205,7 +217,7 @@ test('saved scenarios are renamed, deleted, exported and imported back unchanged
 
   await saved.field('import-saved').setInputFiles(file);
   await expect(saved.field('saved-status')).toContainText('2 scenarios imported');
-  expect(await saved.names()).toEqual(['Llama', 'VGG-16 at batch 32']);
+  expect(await saved.names()).toEqual(['Llama', 'VGG-16, batch 32']);
   const again = await page.evaluate(() => localStorage.getItem('headroom.scenarios'));
   expect(JSON.parse(again)).toEqual(JSON.parse(exported));
   // Importing the same file again adds nothing.

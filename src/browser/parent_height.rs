@@ -29,13 +29,11 @@ pub fn post_height_to_parent() -> bool {
     let Some(body) = window.document().and_then(|d| d.body()) else {
         return false;
     };
-    let root = window.document().and_then(|d| d.document_element());
     let last = std::cell::Cell::new(-1);
     let post = Closure::<dyn FnMut()>::new(move || {
-        let height = root
-            .as_ref()
-            .map_or(0, |r| r.scroll_height())
-            .max(body.scroll_height());
+        // The body's own height: the document's is never less than the frame
+        // the parent has already sized, so the content could not shrink it.
+        let height = body.scroll_height();
         if height == last.replace(height) {
             return;
         }
