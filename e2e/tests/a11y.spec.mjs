@@ -130,6 +130,21 @@ test('every page has exactly one visible h1', { tag: '@a11y' }, async ({ page, p
   }
 });
 
+test('a term explanation shows on focus and Escape hides it (WCAG 1.4.13)', { tag: '@a11y' }, async ({ page, problems }) => {
+  void problems;
+  await page.goto('./');
+  const term = page.locator('.term').first();
+  await term.focus();
+  await expect(term.locator('.tip')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(term.locator('.tip')).toBeHidden();
+  // Shown again the next time the term takes focus.
+  await page.locator('body').focus();
+  await term.blur();
+  await term.focus();
+  await expect(term.locator('.tip')).toBeVisible();
+});
+
 test('Tab from a fresh load reaches the workload controls in at most 10 presses', { tag: '@a11y' }, async ({ page, problems }, info) => {
   void problems;
   await page.goto('./');
