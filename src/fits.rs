@@ -151,7 +151,8 @@ fn FleetAnswers(
                 .iter()
                 .map(|a| {
                     let w = words::fleet(a, u);
-                    let state = if a.one.is_some() {
+                    // Holding none (a copy needs more GPUs than a host has) is no fit.
+                    let state = if a.one.is_some() && a.copies > 0 {
                         "fits"
                     } else if a.split.as_ref().is_some_and(|s| s.in_fleet) {
                         "split"

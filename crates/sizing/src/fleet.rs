@@ -62,19 +62,23 @@ fn entry(text: &str) -> Result<HostType, String> {
     // GPU's name is kept as it was written.
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
-    // ", 6 hosts" at the end.
-    let (head_end, hosts) = match lower.rfind(',') {
-        Some(comma) => {
-            let tail = lower[comma + 1..].trim();
-            let n = tail
-                .strip_suffix("hosts")
-                .or_else(|| tail.strip_suffix("host"))
-                .ok_or_else(|| {
-                    format!(
-                        "In '{quoted}': after the comma, say how many hosts, e.g. \", 6 hosts\"."
-                    )
-                })?;
-            (comma, count(n, "hosts", MAX_HOSTS, &quoted)?)
+    // ", 6 hosts" (or ", 1,000 hosts") at the end.
+    let (head_end, hosts) = match hosts_clause(&lower) {
+        Some((comma, n)) => (
+            comma,
+            count(&n.replace(',', ""), "hosts", MAX_HOSTS, &quoted)?,
+        ),
+        // ", many hosts": a count that is not a number.
+        None if lower.contains(',') && (lower.ends_with("host") || lower.ends_with("hosts")) => {
+            return Err(format!(
+                "In '{quoted}': hosts must be a whole number from 1 to {}.",
+                crate::units::group_digits(u64::from(MAX_HOSTS))
+            ));
+        }
+        None if lower.contains(',') => {
+            return Err(format!(
+                "In '{quoted}': after the comma, say how many hosts, e.g. \", 6 hosts\"."
+            ));
         }
         None => (t.len(), 1),
     };
@@ -125,6 +129,32 @@ fn entry(text: &str) -> Result<HostType, String> {
     })
 }
 
+/// The ", N hosts" at the end of an entry (in lower case): the separating
+/// comma's offset and N as written, its digits perhaps grouped ("1,000").
+fn hosts_clause(lower: &str) -> Option<(usize, &str)> {
+    let body = lower
+        .strip_suffix("hosts")
+        .or_else(|| lower.strip_suffix("host"))?
+        .trim_end();
+    // The number: digits and grouping commas back to the first other character.
+    let start = body
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == ','))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let n = &body[start..];
+    // "…,6 hosts": the number's own first comma separates; else the comma before it.
+    let (comma, n) = match n.strip_prefix(',') {
+        Some(rest) => (start, rest),
+        None => {
+            let before = body[..start].trim_end();
+            (before.strip_suffix(',')?.len(), n)
+        }
+    };
+    n.starts_with(|c: char| c.is_ascii_digit())
+        .then_some((comma, n))
+}
+
 fn count(text: &str, what: &str, max: u32, quoted: &str) -> Result<u32, String> {
     match text.trim().parse::<u32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
@@ -135,7 +165,8 @@ fn count(text: &str, what: &str, max: u32, quoted: &str) -> Result<u32, String> 
     }
 }
 
-/// The fleet as the field shows it, one host type per line.
+/// The fleet as the field shows it, host types apart by "; " (the field is
+/// one line: a line break would be lost in it).
 pub fn text(fleet: &[HostType]) -> String {
     fleet
         .iter()
@@ -148,7 +179,7 @@ pub fn text(fleet: &[HostType]) -> String {
             format!("{} × {} per host{hosts}", h.gpus_per_host, h.gpu)
         })
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("; ")
 }
 
 /// Lower-case letters and digits only, "nvidia" dropped: "NVIDIA H100 SXM5 80GB" → "h100sxm580gb".
@@ -365,7 +396,10 @@ pub fn answer(
                 .find(|o| o.status == FitStatus::Fits)
                 .cloned();
             let (copies, split) = match &one {
-                // Whole sets of a copy's devices in each host.
+                // Whole sets of a copy's devices in each host, each device on a
+                // GPU of its own: none where a host has fewer GPUs than a copy
+                // takes (a VM cannot span hosts).
+                Some(_) if h.gpus_per_host < demand.copy_gpus => (0, None),
                 Some(o) => (
                     (o.per_gpu.saturating_mul(h.gpus_per_host) / demand.copy_gpus.max(1))
                         .saturating_mul(h.hosts),
@@ -499,6 +533,16 @@ mod tests {
             "In '4 ×': name the GPU, e.g. \"4 × L40S per host, 6 hosts\"."
         );
         assert!(err(&"A10;".repeat(9)).starts_with("List at most 8 kinds of host"));
+        // Hosts written with grouped digits; host types apart by "; " as the field shows them.
+        assert_eq!(
+            parse("4 × L40S, 1,000 hosts"),
+            Ok(vec![host("L40S", 4, 1000)])
+        );
+        assert_eq!(
+            parse("4 × L40S,1,000 hosts"),
+            Ok(vec![host("L40S", 4, 1000)])
+        );
+        assert_eq!(text(&two), "4 × L40S per host, 6 hosts; 1 × A10 per host");
         assert_eq!(
             parse(&format!("{} × A10", u64::MAX)).unwrap_err().path,
             FLEET

@@ -595,11 +595,19 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
             } else {
                 format!("Your {} GPUs hold", group_digits(u64::from(gpus)))
             };
+            let held = if a.gpus_per_host < a.copy_gpus {
+                format!(
+                    "Your hosts of this kind have {} each: one copy needs {} in one host (a VM cannot span hosts), so they hold none. More GPUs per host, or a smaller tensor-parallel size, would.",
+                    plural(a.gpus_per_host, "GPU", "GPUs"),
+                    plural(a.copy_gpus, "GPU", "GPUs")
+                )
+            } else {
+                format!("{yours} {}.", plural(a.copies, "copy", "copies"))
+            };
             format!(
-                "Fits {how}: {} usable, {} free with the workload. {yours} {}.",
+                "Fits {how}: {} usable, {} free with the workload. {held}",
                 fb(o.capacity),
                 fb(free),
-                plural(a.copies, "copy", "copies")
             )
         }
         (None, Some(s)) => {
