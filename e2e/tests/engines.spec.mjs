@@ -95,4 +95,9 @@ test('a KV-cache format the engine cannot run is refused at the field, and vLLM 
   await expect(transformer.field('tf-kv-error')).toContainText('llama.cpp quantizes the V cache only with FlashAttention');
   await transformer.field('tf-flash').check();
   await expect(transformer.field('tf-kv-error')).toHaveText('');
+  // Weights llama.cpp cannot load are refused at the weight format.
+  await transformer.field('tf-weights').selectOption('int4_g128');
+  await expect(transformer.field('tf-weights-error')).toContainText('llama.cpp loads GGUF files');
+  await transformer.field('tf-weights').selectOption('q4_k_m');
+  await expect(transformer.field('tf-weights-error')).toHaveText('');
 });

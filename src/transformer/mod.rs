@@ -182,6 +182,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
     let quantized = move || form.with(|f| f.weights.is_quantized() && !f.weights.is_gguf());
     let windowed = move || form.with(|f| f.base.window.is_some());
     let kv_error = form.sizing.error(rules::KV_PATH);
+    let weights_error = form.sizing.error(rules::WEIGHTS_PATH);
     view! {
         <Choice
             id="tf-weights"
@@ -189,6 +190,7 @@ fn InferenceInputs(form: Form) -> impl IntoView {
             options=options(&WeightFormat::ALL, WeightFormat::id, WeightFormat::label)
             field=choice!(form, weights, WeightFormat)
             hint=weights_hint
+            error=weights_error
         />
         <Show when=quantized>
             <Check testid="tf-quantize-embeddings" label="Quantize the embeddings and output head too" field=flag!(form, quantize_embeddings)/>

@@ -938,3 +938,20 @@ fn vllm_needs_room_for_its_context_and_graphs_beside_its_fraction() {
         .sum::<u64>();
     assert_eq!(e.total, (budget as f64 / 0.9).ceil() as u64);
 }
+
+#[test]
+fn a_config_without_max_position_embeddings_takes_the_class_default() {
+    // LlamaConfig's documented default is 2,048; the file's silence is listed.
+    let shape = r#"{"model_type":"llama","hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,"intermediate_size":11008,"vocab_size":32000}"#;
+    let m = import(shape).unwrap();
+    assert_eq!(m.arch.max_positions, 2048);
+    assert!(
+        m.assumptions.iter().any(
+            |a| a.starts_with("max_position_embeddings is not given: the llama default (2048)")
+        ),
+        "{:?}",
+        m.assumptions
+    );
+    let mistral = shape.replace("\"llama\"", "\"mistral\"");
+    assert_eq!(import(&mistral).unwrap().arch.max_positions, 131_072);
+}

@@ -252,7 +252,26 @@ fn llama_like(r: &mut Reader) -> Result<Architecture, ImportError> {
     a.head_dim = head_dim(r, a.hidden, heads)?;
     a.ffn = r.req("intermediate_size")?;
     a.vocab = r.req("vocab_size")?;
-    a.max_positions = r.req("max_position_embeddings")?;
+    // The transformers config classes' defaults (LlamaConfig 2,048,
+    // MistralConfig and MixtralConfig 4,096 × 32, Qwen2Config 32,768,
+    // Gemma2Config 8,192, Phi3Config 4,096).
+    a.max_positions = match mt.as_str() {
+        "llama" => 2048,
+        "mistral" | "mixtral" => 131_072,
+        "qwen2" => 32_768,
+        "gemma2" => 8192,
+        "phi3" => 4096,
+        _ => 0,
+    };
+    a.max_positions = if a.max_positions > 0 {
+        r.or_default(
+            "max_position_embeddings",
+            a.max_positions,
+            &format!("the {mt} default"),
+        )?
+    } else {
+        r.req("max_position_embeddings")?
+    };
     let tied_default = mt == "gemma2";
     a.tied_embeddings = r.flag(
         "tie_word_embeddings",
@@ -454,7 +473,7 @@ fn encoder(r: &mut Reader, kind: ModelKind) -> Result<Architecture, ImportError>
 fn bert(r: &mut Reader) -> Result<Architecture, ImportError> {
     let mut a = encoder(r, ModelKind::Encoder)?;
     a.vocab = r.req("vocab_size")?;
-    a.max_positions = r.req("max_position_embeddings")?;
+    a.max_positions = r.or_default("max_position_embeddings", 512, "the bert default")?;
     a.token_types = r.or_default("type_vocab_size", 2, "the bert default")?;
     a.embedding_norm = true;
     a.final_norm = false;

@@ -382,15 +382,28 @@ fn activations(arch: &Architecture, w: &InferenceWorkload) -> Result<(u64, Strin
     let act = w.weights.compute_precision();
     let act_bytes = f64::from(act.storage_bits()) / 8.0;
     let (tokens, kv_len, token_note) = if arch.kind.generates() {
-        let all = w.sequences.saturating_mul(w.context);
+        // vLLM sizes its memory on a profiling pass of max_num_seqs sequences
+        // (the sampler term's count): at least its default, whatever is asked.
+        let (seqs, of) = if w.engine == engine::ServingEngine::Vllm {
+            (
+                w.sequences.max(VLLM_PROFILE_SEQUENCES),
+                format!(
+                    "{} sequences (max_num_seqs: the sequences asked, at least vLLM's default {})",
+                    g(w.sequences.max(VLLM_PROFILE_SEQUENCES)),
+                    VLLM_PROFILE_SEQUENCES
+                ),
+            )
+        } else {
+            (w.sequences, count(w.sequences, "sequence", "sequences"))
+        };
+        let all = seqs.saturating_mul(w.context);
         let t = all.min(w.prefill_chunk);
         (
             t,
             w.context,
             format!(
-                "{} tokens per forward pass (min of {} × {} context and the {} prefill budget)",
+                "{} tokens per forward pass (min of {of} × {} context and the {} prefill budget)",
                 g(t),
-                count(w.sequences, "sequence", "sequences"),
                 g(w.context),
                 g(w.prefill_chunk)
             ),

@@ -558,6 +558,45 @@ fn edit_warnings(base: &Architecture, a: &Architecture) -> Vec<String> {
 /// The KV-cache format's field.
 pub const KV_PATH: &str = "workload.transformer.kv";
 
+/// Where a weight format the engine cannot load is reported.
+pub const WEIGHTS_PATH: &str = "workload.transformer.weights";
+
+/// Why `engine` cannot serve weights stored in `weights`, if it cannot. llama.cpp
+/// loads GGUF files: F32, F16, BF16, its own types (Q8_0, Q4_K_M, …) and MXFP4,
+/// not GPTQ/AWQ, FP8, INT8, NVFP4 or bitsandbytes' NF4. Transformers reads a
+/// GGUF file by dequantizing it to the model's dtype (its GGUF guide), so the
+/// weights take BF16's memory, not the file's. TensorRT-LLM and TGI load no
+/// GGUF; TensorRT-LLM has no bitsandbytes NF4.
+pub fn weights_refused(engine: super::ServingEngine, weights: WeightFormat) -> Option<String> {
+    use super::ServingEngine as E;
+    use WeightFormat as W;
+    let name = weights.label().split(" — ").next().unwrap_or("this format");
+    match engine {
+        E::LlamaCpp
+            if matches!(
+                weights,
+                W::Fp8 | W::Int8 | W::Int4G128 | W::Nvfp4 | W::Nf4 | W::Nf4Dq
+            ) =>
+        {
+            Some(format!(
+                "llama.cpp loads GGUF files (F16, BF16, Q8_0, Q4_K_M, … or MXFP4), not {name}: choose a GGUF type, or an engine that loads {name}."
+            ))
+        }
+        E::Transformers if weights.is_gguf() => Some(
+            "Transformers dequantizes a GGUF file to the model's dtype when it loads it: size it as BF16 or FP16 weights, or serve the GGUF file with llama.cpp.".to_string(),
+        ),
+        E::TensorRtLlm | E::Tgi if weights.is_gguf() => Some(format!(
+            "{} loads no GGUF files: choose FP8, INT4 (AWQ/GPTQ) or 16-bit weights, or serve the GGUF file with llama.cpp.",
+            engine.label()
+        )),
+        E::TensorRtLlm if matches!(weights, W::Nf4 | W::Nf4Dq) => Some(format!(
+            "{} has no bitsandbytes NF4: choose FP8, INT8, INT4 (AWQ/GPTQ) or NVFP4.",
+            engine.label()
+        )),
+        _ => None,
+    }
+}
+
 /// Why `engine` cannot cache keys and values in `kv`, if it cannot: vLLM,
 /// SGLang and TGI cache in the model's format or FP8 (`kv_cache_dtype`);
 /// TensorRT-LLM also in INT8; llama.cpp in F32, F16, BF16 or a GGUF type, and
@@ -771,6 +810,9 @@ pub fn size_compressed(
             room: None,
             before_compression: None,
         });
+    }
+    if let Some(why) = weights_refused(t.engine, t.weights) {
+        return Err(vec![FieldError::new(WEIGHTS_PATH, why)]);
     }
     if a.kind.generates()
         && let Some(why) = kv_refused(t.engine, t.kv, t.weights, t.flash_attention)
