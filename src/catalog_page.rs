@@ -396,7 +396,8 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
             <div class="detail-grid">
                 <div>
                     <h3>"vGPU C-series, time-sliced"</h3>
-                    <div class="scroll-x" tabindex="0" role="region" aria-label="vGPU types">
+                    {ts.is_empty().then(|| view! { <p class="hint" data-testid="vgpu-none">"None."</p> })}
+                    <div class="scroll-x" tabindex="0" role="region" aria-label="vGPU types" class:hidden=ts.is_empty()>
                         <table class="compact" data-testid="vgpu-table">
                             <thead><tr><th>"Type"</th><th class="num">"Framebuffer"</th><th class="num">"Max per GPU"</th><th class="num">"Mixed size"</th><th class="num">"Time slice"</th></tr></thead>
                             <tbody>

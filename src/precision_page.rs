@@ -105,11 +105,17 @@ fn Explorer(
     parsed: Memo<Result<Parsed, ValueError>>,
 ) -> impl IntoView {
     let absmax_parsed = Memo::new(move |_| formats.with(|f| parse_decimal(&f.absmax, 1e-30, 1e30)));
+    // A block absmax that cannot be read keeps the last one that could (1 at first).
+    let absmax = Memo::new(move |last: Option<&f64>| {
+        absmax_parsed
+            .get()
+            .unwrap_or_else(|_| last.copied().unwrap_or(1.0))
+    });
     let saturate = Signal::derive(move || formats.with(|f| f.saturate));
     let result = Memo::new(move |_| {
         let options = ExploreOptions {
             saturate_fp8: saturate.get(),
-            absmax: absmax_parsed.get().unwrap_or(1.0),
+            absmax: absmax.get(),
         };
         parsed
             .get()
@@ -120,7 +126,14 @@ fn Explorer(
         Err(ExploreError::Value(e)) => Some(e.to_string()),
         _ => None,
     });
-    let absmax_error = Signal::derive(move || absmax_parsed.get().err());
+    let absmax_error = Signal::derive(move || {
+        absmax_parsed.get().err().map(|e| {
+            format!(
+                "{e} The scaled rows use the last block absmax that could be read, {}.",
+                sizing::input::number_text(absmax.get())
+            )
+        })
+    });
     let nearest = move || {
         result.with(|r| {
             r.as_ref().ok().map(|e| {

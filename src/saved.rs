@@ -898,7 +898,11 @@ fn Compare(
                                 </tr>
                             </thead>
                             <tbody>
-                                {text_row("Model", "model", &|r| format!("{} · {} parameters", r.model.name, group_digits(r.model.parameters)))}
+                                {text_row("Model", "model", &|r| match r.model.parameters {
+                                    // A known demand has no model to count.
+                                    0 => r.model.name.clone(),
+                                    n => format!("{} · {} parameters", r.model.name, group_digits(n)),
+                                })}
                                 {text_row("Workload", "workload", &|r| r.model.headline.clone())}
                                 {terms
                                     .into_iter()

@@ -494,6 +494,17 @@ fn fixes(
                         ..t.clone()
                     },
                 ));
+                // Each alone may leave it a little short where both together fit.
+                if bits > 8.0 {
+                    tried.push(with(
+                        "FP8 weights and an FP8 KV cache",
+                        TransformerScenario {
+                            weights: WeightFormat::Fp8,
+                            kv: KvFormat::Fp8,
+                            ..t.clone()
+                        },
+                    ));
+                }
             }
         }
         Mode::Training => {

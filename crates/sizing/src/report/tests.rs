@@ -1070,3 +1070,92 @@ fn fp64_training_is_not_called_an_inference_format() {
     assert!(said.contains("FP64 is not a training format"), "{said}");
     assert!(!said.contains("inference format"), "{said}");
 }
+
+#[test]
+fn a_copy_over_two_gpus_needs_two_in_one_host() {
+    // 30 GB on each of 2 GPUs: an A100 80GB holds one 40C vGPU of each copy;
+    // hosts of one GPU each cannot hold a copy (a VM cannot span hosts).
+    let at = |per_host: u32, hosts: u32| {
+        let r = sized(&format!(
+            r#"{{"version":1,"workload":{{"known":{{"per_gpu":30000000000,"gpus":2}}}},"deployment":{{"fleet":[{{"gpu":"a100-pcie-80gb","gpus_per_host":{per_host},"hosts":{hosts}}}]}}}}"#
+        ))
+        .unwrap();
+        let a = r.fleet[0].clone();
+        (a.copies, words::fleet(&a, ByteUnits::Decimal).verdict)
+    };
+    let (copies, said) = at(1, 4);
+    assert_eq!(copies, 0);
+    assert!(
+        said.contains("have 1 GPU each: one copy needs 2 GPUs in one host"),
+        "{said}"
+    );
+    // Two GPUs per host: each host holds two copies (2 vGPUs per GPU × 2 GPUs ÷ 2).
+    let (copies, _) = at(2, 2);
+    assert_eq!(copies, 4);
+}
+
+#[test]
+fn an_engine_refuses_weights_it_cannot_load() {
+    let with = |engine: &str, weights: &str| {
+        sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-3.1-8b","engine":"{engine}","weights":"{weights}"}}}}}}"#
+        ))
+        .err()
+        .map(|e| e[0].path.clone())
+    };
+    // Transformers dequantizes a GGUF file on load; llama.cpp loads no GPTQ/AWQ.
+    assert_eq!(
+        with("transformers", "q4_k_m").as_deref(),
+        Some("workload.transformer.weights")
+    );
+    assert_eq!(
+        with("llama_cpp", "int4_g128").as_deref(),
+        Some("workload.transformer.weights")
+    );
+    assert_eq!(
+        with("tensorrt_llm", "q8_0").as_deref(),
+        Some("workload.transformer.weights")
+    );
+    assert_eq!(with("llama_cpp", "q4_k_m"), None);
+    assert_eq!(with("llama_cpp", "mxfp4"), None);
+    assert_eq!(with("vllm", "int4_g128"), None);
+    assert_eq!(with("transformers", "nf4"), None);
+}
+
+#[test]
+fn vllm_profiles_max_num_seqs_whatever_is_asked() {
+    // vLLM sizes memory on a profiling pass of max_num_seqs (default 256)
+    // sequences: Llama-2-7B at 2,048 tokens runs 8,192 tokens through it, so
+    // 8,192 × (2 × 4,096 + 2 × 11,008) × 2 B = 675,282,944 B, for 1 sequence
+    // as for 4, and the KV cache it allocates in 80 GiB is one figure:
+    // (0.9 × 85,899,345,920 − 13,476,831,232 − 675,282,944 − 268,435,456) ÷ 524,288
+    // = 119,951 → 119,936 tokens in blocks of 16.
+    let at = |n: u64| {
+        sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-2-7b","engine":"vllm","sequences":{n},"context":2048,"memory_gib":80}}}}}}"#
+        ))
+        .unwrap()
+    };
+    for n in [1, 4] {
+        let r = at(n);
+        assert_eq!(r.memory.bytes("activations"), 675_282_944, "{n} sequences");
+        assert_eq!(
+            figure::figure(&r, "kv_tokens"),
+            Some(119_936.0),
+            "{n} sequences"
+        );
+    }
+}
+
+#[test]
+fn fp8_weights_and_kv_together_are_offered_when_each_alone_falls_short() {
+    // Llama-3.1-70B in BF16, 8 sequences of 8,192 tokens, on an H100 NVL:
+    // FP8 weights alone or an FP8 KV cache alone still needs more than one GPU;
+    // both together fit its 7g.94gb slice.
+    let r = sized(r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","sequences":8,"context":8192}},"deployment":{"fleet":[{"gpu":"h100-nvl","gpus_per_host":8,"hosts":1}]}}"#).unwrap();
+    let fixes = &r.fleet[0].fixes;
+    let fits = |change: &str| fixes.iter().find(|f| f.change == change).map(|f| f.fits);
+    assert_eq!(fits("FP8 weights"), Some(false));
+    assert_eq!(fits("an FP8 KV cache"), Some(false));
+    assert_eq!(fits("FP8 weights and an FP8 KV cache"), Some(true));
+}
