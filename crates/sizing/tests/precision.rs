@@ -625,3 +625,24 @@ fn ranges_quoted_in_the_docs() {
     assert_eq!(Precision::Nvfp4.bytes_for(1_000_000_000), Some(562_500_000));
     assert_eq!(Precision::Nf4.bytes_for(1_000_000_000), Some(562_500_000));
 }
+
+#[test]
+fn integers_have_no_negative_zero_and_a_clamped_element_says_so() {
+    // −0 and −0.001 (absmax 1) store as INT8 code 0, which is +0.
+    for text in ["-0", "-0.001"] {
+        let r = row(text, Precision::Int8, ExploreOptions::default());
+        assert_eq!(r.stored, Stored::Finite(0.0), "{text}");
+        if let Stored::Finite(x) = r.stored {
+            assert!(x.is_sign_positive(), "{text}");
+        }
+    }
+    // MXFP4, 7.9 with block absmax 7.9: scale 2^(2 − 2) = 1, and 7.9 is past
+    // E2M1's 6: clamped to 6, not "rounded".
+    let options = ExploreOptions {
+        absmax: 7.9,
+        ..ExploreOptions::default()
+    };
+    let r = row("7.9", Precision::Mxfp4, options);
+    assert_eq!(r.stored, Stored::Finite(6.0));
+    assert_eq!(r.rounding, Rounding::Saturated);
+}

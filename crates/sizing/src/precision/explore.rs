@@ -305,7 +305,8 @@ fn integer(p: Precision, bits: u32, v: &Parsed, absmax: f64) -> Conversion {
     let qmax = f64::from((1u32 << (bits - 1)) - 1);
     let scale = absmax / qmax;
     let (x, clipped) = clip(v.nearest, absmax);
-    let q = (x / scale).round_ties_even().clamp(-qmax, qmax);
+    // + 0.0: an integer has no negative zero (−0.001 stores as 0, not "-0").
+    let q = (x / scale).round_ties_even().clamp(-qmax, qmax) + 0.0;
     let stored = q * scale;
     let code = (q as i64 as u64) & ((1u64 << bits) - 1);
     let fields = vec![(Field::Integer, bit_string(code, bits))];
@@ -376,17 +377,25 @@ fn block_float(
     };
     let scale_value = scale.value;
     let (x, clipped) = clip(v.nearest, absmax);
-    let (code, stored, subnormal) = if scale_value > 0.0 {
+    let (code, stored, subnormal, saturated) = if scale_value > 0.0 {
         let enc = elem.encode(x / scale_value, Ordering::Equal, Overflow::Saturate);
         let element = elem.decode(enc.code).finite().unwrap_or(0.0);
-        (enc.code, element * scale_value, enc.subnormal)
+        (
+            enc.code,
+            element * scale_value,
+            enc.subnormal,
+            enc.rounding == Rounding::Saturated,
+        )
     } else {
         (
             u64::from(x.is_sign_negative()) << (elem.width() - 1),
             0.0,
             false,
+            false,
         )
     };
+    // An element past its format's largest value (MXFP4's power-of-two scale
+    // can leave absmax above 6 × scale) is clamped, not rounded.
     finish(
         p,
         v,
@@ -395,7 +404,7 @@ fn block_float(
         Some(scale),
         Decoded::Finite(stored),
         None,
-        (subnormal, clipped),
+        (subnormal, clipped || saturated),
     )
 }
 

@@ -376,6 +376,21 @@ pub fn for_option(
 ) -> Option<Sheet> {
     let gpu = catalog.gpu(&o.gpu_id)?;
     let passthrough = o.mode == DeploymentMode::Passthrough;
+    // NVSwitch-connected vGPUs go to a VM in device groups of 2, 4 or 8: a
+    // copy on 3 takes a group of 4, the fourth idle.
+    let vgpu = matches!(
+        o.mode,
+        DeploymentMode::TimeSlicedVgpu | DeploymentMode::MigBackedVgpu
+    );
+    let grouped = (vgpu && c.gpus > 1 && rules::on_nvswitch(gpu))
+        .then(|| rules::nvswitch_group(c.gpus))
+        .flatten()
+        .filter(|&g| g != c.gpus)
+        .map(|g| (c.gpus, g));
+    let c = match grouped {
+        Some((_, g)) => Copies { gpus: g, ..c },
+        None => c,
+    };
     let copy = c.gpus.max(1);
     let per_vm = if passthrough {
         (c.per_host / copy).max(1).saturating_mul(copy)
@@ -406,6 +421,26 @@ pub fn for_option(
     s.last_devices = if last == per_vm { 0 } else { last };
     if vms > 1 {
         s.vm.insert(0, replicas_item(c, vms, per_vm, last, device));
+    }
+    if let Some((n, g)) = grouped {
+        s.vm.insert(
+            0,
+            item(
+                "device_group",
+                "Device group",
+                format!("{g} vGPUs for a copy on {n}"),
+                Status::Set,
+                format!(
+                    "NVSwitch-connected vGPUs are assigned to a VM in groups of 2, 4 or 8: the VM gets {g}, {} idle; a copy split {g} ways would use them all",
+                    if g - n == 1 {
+                        "one".to_string()
+                    } else {
+                        format!("{} of them", g - n)
+                    }
+                ),
+                Source::MultiGpu,
+            ),
+        );
     }
     Some(s)
 }

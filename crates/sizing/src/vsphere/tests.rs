@@ -417,3 +417,18 @@ fn the_script_adds_every_vgpu_of_the_vm() {
             .starts_with("add 2 PCI devices, each of type NVIDIA GRID vGPU")
     );
 }
+
+#[test]
+fn nvswitch_vgpus_come_in_device_groups() {
+    // 70 GB on each of 3 H100 SXM5 GPUs as vGPUs: NVSwitch-connected vGPUs are
+    // assigned in groups of 2, 4 or 8, so the VM gets 4 (one idle), its MMIO
+    // window 4 × 256 GB and its script 4 devices.
+    let text = r#"{"version":1,"workload":{"known":{"per_gpu":70000000000,"gpus":3}},"deployment":{"architecture":"Hopper","form_class":"SXM","mode":"vgpu"}}"#;
+    let r =
+        crate::report::size(&crate::scenario::parse(text).unwrap(), Catalog::bundled()).unwrap();
+    let s = r.deploy.as_ref().unwrap();
+    assert_eq!(s.devices, 4);
+    assert_eq!(item(s, "device_group").value, "4 vGPUs for a copy on 3");
+    assert_eq!(s.mmio.as_ref().unwrap().total_gb, 1024);
+    assert!(export::powercli(s).contains("foreach ($i in 1..4)"));
+}
