@@ -44,6 +44,11 @@ test('Markdown holds the total and every term, the CSV every option, and the pri
   const rows = readFileSync(await model.path(), 'utf8').slice(1).trim().split('\n');
   expect(rows[0]).toBe('term,bytes,low_bytes,high_bytes,formula');
   expect(rows.some((r) => r.startsWith(`Total,${total},`))).toBe(true);
+  // Every term the page shows, with its bytes.
+  for (let i = 0; i < count; i += 1) {
+    const bytes = await terms.nth(i).getAttribute('data-bytes');
+    expect(rows.some((r) => r.includes(`,${bytes},`))).toBe(true);
+  }
 
   await page.emulateMedia({ media: 'print' });
   await expect(transformer.field('tf-total')).toBeVisible();
