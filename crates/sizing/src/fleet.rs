@@ -485,6 +485,17 @@ pub fn answer(
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Any text, "hosts" and grouped digits and multi-byte characters
+        /// among it, reads as a fleet or a message: never a panic.
+        #[test]
+        fn any_text_reads_or_says_why(
+            t in "[0-9,×x* ;A-Za-z\\-é€]{0,40}( hosts?)?"
+        ) {
+            let _ = parse(&t);
+        }
+    }
+
     fn host(gpu: &str, gpus_per_host: u32, hosts: u32) -> HostType {
         HostType {
             gpu: gpu.into(),
