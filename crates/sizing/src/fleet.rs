@@ -130,29 +130,42 @@ fn entry(text: &str) -> Result<HostType, String> {
 }
 
 /// The ", N hosts" at the end of an entry (in lower case): the separating
-/// comma's offset and N as written, its digits perhaps grouped ("1,000").
+/// comma's offset and N as written, its digits perhaps grouped in thousands
+/// ("1,000"); a name's own digits stay the name's ("4 × L4,6 hosts": 6 hosts).
 fn hosts_clause(lower: &str) -> Option<(usize, &str)> {
     let body = lower
         .strip_suffix("hosts")
         .or_else(|| lower.strip_suffix("host"))?
         .trim_end();
-    // The number: digits and grouping commas back to the first other character.
-    let start = body
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !(c.is_ascii_digit() || *c == ','))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let n = &body[start..];
-    // "…,6 hosts": the number's own first comma separates; else the comma before it.
-    let (comma, n) = match n.strip_prefix(',') {
-        Some(rest) => (start, rest),
-        None => {
-            let before = body[..start].trim_end();
-            (before.strip_suffix(',')?.len(), n)
+    let bytes = body.as_bytes();
+    // Where the run of digits that ends at `end` starts.
+    let run = |end: usize| {
+        let mut i = end;
+        while i > 0 && bytes[i - 1].is_ascii_digit() {
+            i -= 1;
         }
+        i
     };
-    n.starts_with(|c: char| c.is_ascii_digit())
-        .then_some((comma, n))
+    let mut start = run(body.len());
+    if start == body.len() {
+        return None;
+    }
+    // Groups of three behind a comma, back to a first group of one to three
+    // digits that starts a word (after a comma, a space or nothing).
+    let mut group = body.len() - start;
+    while group == 3 && start >= 2 && bytes[start - 1] == b',' {
+        let first = run(start - 1);
+        let n = start - 1 - first;
+        let starts_word =
+            first == 0 || bytes[first - 1] == b',' || bytes[first - 1].is_ascii_whitespace();
+        if n == 0 || n > 3 || !starts_word {
+            break;
+        }
+        start = first;
+        group = n;
+    }
+    let comma = body[..start].trim_end().strip_suffix(',')?.len();
+    Some((comma, &body[start..]))
 }
 
 fn count(text: &str, what: &str, max: u32, quoted: &str) -> Result<u32, String> {
@@ -485,6 +498,8 @@ pub fn answer(
 mod tests {
     use super::*;
 
+    // Native only: proptest is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Any text, "hosts" and grouped digits and multi-byte characters
         /// among it, reads as a fleet or a message: never a panic.
@@ -552,6 +567,15 @@ mod tests {
         assert_eq!(
             parse("4 × L40S,1,000 hosts"),
             Ok(vec![host("L40S", 4, 1000)])
+        );
+        // A name ending in digits keeps them.
+        assert_eq!(parse("4 × L4,6 hosts"), Ok(vec![host("L4", 4, 6)]));
+        assert_eq!(parse("4 × A16,2 hosts"), Ok(vec![host("A16", 4, 2)]));
+        assert_eq!(parse("2 × A10,1,000 hosts"), Ok(vec![host("A10", 2, 1000)]));
+        assert_eq!(parse("2 × A10,100 hosts"), Ok(vec![host("A10", 2, 100)]));
+        assert_eq!(
+            err("2 × A10, 1,000,000 hosts"),
+            "In '2 × A10, 1,000,000 hosts': hosts must be a whole number from 1 to 100,000."
         );
         assert_eq!(text(&two), "4 × L40S per host, 6 hosts; 1 × A10 per host");
         assert_eq!(

@@ -204,7 +204,7 @@ pub fn parse_bytes(text: &str, max: u64) -> Result<u64, String> {
     // Rounded up to a whole byte, but not past one that binary noise alone
     // misses (1.07 × 10⁹ is 1,070,000,000.0000001 in floating point).
     let exact = value * size as f64;
-    let bytes = if (exact - exact.round()).abs() <= exact.abs() * 1e-12 {
+    let bytes = if (exact - exact.round()).abs() <= exact.abs() * 4.0 * f64::EPSILON {
         exact.round()
     } else {
         exact.ceil()
@@ -319,6 +319,14 @@ mod tests {
         assert_eq!(super::parse_bytes("4.03 KB", max), Ok(4_030));
         assert_eq!(super::parse_bytes("0.27 TB", max), Ok(270_000_000_000));
         assert_eq!(super::parse_bytes("1.0000001 KB", max), Ok(1_001));
+        assert_eq!(
+            super::parse_bytes("500000000000.4 B", max),
+            Ok(500_000_000_001)
+        );
+        assert_eq!(
+            super::parse_bytes("1.0000000000001 GB", max),
+            Ok(1_000_000_001)
+        );
         assert!(
             super::parse_bytes("24", max)
                 .unwrap_err()

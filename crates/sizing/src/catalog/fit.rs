@@ -653,6 +653,9 @@ pub struct Recommendation {
 pub struct MultiGpu {
     pub gpu_id: String,
     pub gpu_name: String,
+    /// "PCIe", "SXM" or "Superchip" (a Grace host: Arm, no ESXi).
+    #[serde(default)]
+    pub form_class: String,
     /// GPUs one copy takes: `layout.tensor × layout.pipeline`.
     pub gpus: u32,
     /// The fewest GPUs that would hold it split evenly; fewer than `gpus` when
@@ -752,8 +755,10 @@ impl Fits {
             .options
             .iter()
             .map(|o| {
-                named
-                    .is_some_and(|k| crate::speed::option_key(&o.gpu_id, o.profile.as_deref()) == k)
+                named.is_some_and(|k| {
+                    crate::speed::option_key(&o.gpu_id, o.profile.as_deref())
+                        .eq_ignore_ascii_case(k)
+                })
             })
             .collect();
         // Options are sorted fitting first, smallest first: the first of a group is its best fit.
@@ -1368,6 +1373,7 @@ fn row(
     MultiGpu {
         gpu_id: gpu.id.clone(),
         gpu_name: gpu.name.clone(),
+        form_class: gpu.form_class().to_string(),
         gpus: n,
         fewest,
         layout,

@@ -191,8 +191,9 @@ enum Shape {
         ids: Vec<u32>,
     },
     /// A MIG instance: memory and compute slices, allowed start slices, its
-    /// profile's place in the GPU's list and how many of it one GPU holds
-    /// (a `+me` profile: one, as there is one set of media engines).
+    /// profile's place in the GPU's list, how many of it one GPU holds, and
+    /// whether it takes the GPU's one set of media engines (a `+me` profile:
+    /// one such instance per GPU, whichever its size).
     Mig {
         name: String,
         mem: u32,
@@ -200,6 +201,7 @@ enum Shape {
         starts: Vec<u32>,
         profile: u32,
         max: u32,
+        media: bool,
     },
     /// A whole GPU.
     Full,
@@ -241,6 +243,7 @@ fn resolve(profile: &str, gpu: &Gpu, mode: GpuMode) -> Option<Shape> {
                 starts: prof.start_slices.clone(),
                 profile: u32::try_from(i).unwrap_or(u32::MAX),
                 max: prof.max_instances.max(1),
+                media: prof.name.contains("+me"),
             })
         }
         GpuMode::SameSize | GpuMode::MixedSize => {
@@ -261,6 +264,10 @@ fn resolve(profile: &str, gpu: &Gpu, mode: GpuMode) -> Option<Shape> {
         }
     }
 }
+
+/// The key under which a GPU counts its instances of `+me` profiles (profile
+/// places are small numbers).
+const MEDIA_ENGINES: u32 = u32::MAX;
 
 /// A checked host group.
 #[derive(Clone, Debug)]
@@ -508,6 +515,9 @@ pub enum Why {
     NoEmptyGpu,
     /// No host has as many GPUs with room for one device each as the VM takes.
     DevicesApart,
+    /// GPUs with room hold as many instances of the profile as one GPU can
+    /// (a `+me` profile: one, for the GPU's media engines).
+    InstanceCap,
 }
 
 impl Why {
@@ -525,6 +535,9 @@ impl Why {
             Why::NoEmptyGpu => "no empty GPU outside MIG mode",
             Why::DevicesApart => {
                 "no host has room for all its devices, each on a GPU of its own (a VM cannot span hosts)"
+            }
+            Why::InstanceCap => {
+                "every GPU with room for it already holds as many of its profile as one GPU can (a +me profile: one per GPU, for its one set of media engines)"
             }
         }
     }
@@ -651,11 +664,15 @@ fn spot(g: &GroupPlan, st: &GpuState, shape: &Shape) -> Option<u32> {
                 starts,
                 profile,
                 max,
+                media,
                 ..
             },
             GpuMode::Mig,
         ) => {
-            if st.comp_used + comp > g.comp_slices || st.type_count(*profile) >= *max {
+            if st.comp_used + comp > g.comp_slices
+                || st.type_count(*profile) >= *max
+                || (*media && st.type_count(MEDIA_ENGINES) > 0)
+            {
                 return None;
             }
             let fits = |s: u32| s + mem <= g.mem_slices && st.free_at(s, *mem);
@@ -712,10 +729,17 @@ fn take(g: &GroupPlan, st: &mut GpuState, shape: &Shape, at: u32, vm: u32, reque
             (f64::from(at), None)
         }
         Shape::Mig {
-            mem, comp, profile, ..
+            mem,
+            comp,
+            profile,
+            media,
+            ..
         } => {
             st.spans.push((at, *mem));
             st.count_type(*profile);
+            if *media {
+                st.count_type(MEDIA_ENGINES);
+            }
             let c0 = st.comp_used;
             st.comp_used += comp;
             (f64::from(at) * g.slice_gb, Some((c0, *comp)))
@@ -758,6 +782,8 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
     // (group, request line) pairs known to have no spot: nothing ever leaves.
     let lines = plan.profiles.len();
     let mut dead = vec![false; plan.groups.len() * lines];
+    // … and whether one of its hosts then had room for some of a VM's devices.
+    let mut dead_apart = vec![false; plan.groups.len() * lines];
     let mut vms = Vec::with_capacity(order.len());
     let mut placed = 0;
     for (v, &req) in order.iter().enumerate() {
@@ -771,9 +797,11 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
                 continue;
             };
             if dead[gi * lines + r] {
+                apart |= dead_apart[gi * lines + r];
                 continue;
             }
             let mut found = None;
+            let mut group_apart = false;
             for &(l, h) in &load[gi] {
                 if best.as_ref().is_some_and(|b| b.0 <= l) {
                     break;
@@ -785,12 +813,16 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
                         found = Some((l, gi, h, first, spots));
                         break;
                     }
-                    Err(some) => apart |= some,
+                    Err(some) => group_apart |= some,
                 }
             }
+            apart |= group_apart;
             match found {
                 Some(f) => best = Some(f),
-                None if best.is_none() => dead[gi * lines + r] = true,
+                None if best.is_none() => {
+                    dead[gi * lines + r] = true;
+                    dead_apart[gi * lines + r] = group_apart;
+                }
                 None => {}
             }
         }
@@ -901,8 +933,15 @@ fn failure(plan: &Plan, base: &[usize], gpus: &[GpuState], r: usize) -> (Why, f6
             continue;
         };
         size = shape.size_gb(g);
+        // A GPU that would take the instance but for the per-GPU count.
+        let capped = |st: &GpuState| {
+            let mut uncapped = st.clone();
+            uncapped.per_type.clear();
+            spot(g, st, shape).is_none() && spot(g, &uncapped, shape).is_some()
+        };
         why = match (shape, g.mode) {
             (Shape::Full, _) => Why::NoEmptyGpu,
+            (Shape::Mig { .. }, _) if states.iter().any(capped) => Why::InstanceCap,
             (Shape::Mig { .. }, _) => Why::NoMigSlot,
             (_, GpuMode::MixedSize) => Why::NoPlacementId,
             _ => Why::LockedOrFull,

@@ -27,6 +27,14 @@ fn req(profile: &str, count: u32) -> Request {
     }
 }
 
+/// Why a VM could not start, if it could not.
+fn why(v: &Vm) -> Option<Why> {
+    match v.outcome {
+        Outcome::Failed { why, .. } => Some(why),
+        Outcome::Placed { .. } => None,
+    }
+}
+
 fn run(groups: Vec<HostGroup>, requests: Vec<Request>) -> Placement {
     let c = Cluster {
         groups,
@@ -242,13 +250,7 @@ fn mig_examples() {
     // Four 2g.20gb do not fit: the fourth fails.
     let r = mig("2g.20gb", 4);
     assert_eq!((r.placed, r.failed), (3, 1));
-    assert!(matches!(
-        r.vms[3].outcome,
-        Outcome::Failed {
-            why: Why::NoMigSlot,
-            ..
-        }
-    ));
+    assert_eq!(why(&r.vms[3]), Some(Why::NoMigSlot));
     // The first 3g.40gb goes to slice 4, keeping room for a 4g.40gb.
     let r = run(
         vec![group("h100-pcie-80gb", 1, 1, GpuMode::Mig, Policy::Spread)],
@@ -265,6 +267,14 @@ fn mig_examples() {
     // A +me profile has the GPU's one set of media engines: one per GPU
     // (the catalog's max_instances), so the second cannot start.
     let r = mig("1g.10gb+me", 2);
+    assert_eq!((r.placed, r.failed), (1, 1));
+    // … and says so: the GPU has room, its media engines are taken.
+    assert_eq!(why(&r.vms[1]), Some(Why::InstanceCap));
+    // Two +me profiles of different sizes share the one set of media engines (A30).
+    let r = run(
+        vec![group("a30", 1, 1, GpuMode::Mig, Policy::Spread)],
+        vec![req("1g.6gb+me", 1), req("2g.12gb+me", 1)],
+    );
     assert_eq!((r.placed, r.failed), (1, 1));
     // On two GPUs, one each.
     let r = run(
@@ -347,14 +357,25 @@ fn a_vm_of_several_devices_takes_them_in_one_host() {
         vec![vm.clone()],
     );
     assert_eq!((r.placed, r.failed), (0, 1));
-    assert!(matches!(
-        r.vms[0].outcome,
-        Outcome::Failed {
-            why: Why::DevicesApart,
-            ..
-        }
-    ));
+    assert_eq!(why(&r.vms[0]), Some(Why::DevicesApart));
     assert_eq!(r.vms[0].profile, "passthrough × 4");
+    // The next VM of the line gets the same reason, not "no empty GPU".
+    let r = run(
+        vec![group(
+            "h100-sxm5-80gb",
+            4,
+            1,
+            GpuMode::SameSize,
+            Policy::Spread,
+        )],
+        vec![Request {
+            count: 2,
+            ..vm.clone()
+        }],
+    );
+    for v in &r.vms {
+        assert_eq!(why(v), Some(Why::DevicesApart));
+    }
     let r = run(
         vec![group(
             "h100-sxm5-80gb",

@@ -1033,6 +1033,17 @@ fn the_speed_card_and_the_sheet_pass_over_an_arm_host() {
     let sheet = r.deploy.as_ref().unwrap();
     assert_eq!(sheet.gpu_id, "a100-pcie-80gb");
     assert!(sheet.deployable());
+    // A layout likewise: Llama-3.1-405B in BF16 is first split over GH200s.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-405b","weights":"bf16"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(r.fits.as_ref().unwrap().multi_gpu[0].gpu_id, "gh200-144gb");
+    assert_eq!(r.detailed_key(), Some("h200-sxm-141gb×8"));
+    assert!(r.detailed_speed().unwrap().0.ends_with(
+        "; the first layout, on NVIDIA GH200 144GB, is on an Arm host, which ESXi does not run"
+    ));
+    assert!(r.deploy.as_ref().unwrap().deployable());
     // Named, the GH200 slice is still detailed, and its sheet says ESXi fails.
     let r = sized(r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b"}},"speed":{"option":"gh200-144gb/1g.18gb"}}"#).unwrap();
     assert_eq!(r.detailed_key(), Some("gh200-144gb/1g.18gb"));
@@ -1089,6 +1100,7 @@ fn a_copy_over_two_gpus_needs_two_in_one_host() {
         said.contains("have 1 GPU each: one copy needs 2 GPUs in one host"),
         "{said}"
     );
+    assert!(said.ends_with("Hosts with more GPUs would."), "{said}");
     // Two GPUs per host: each host holds two copies (2 vGPUs per GPU × 2 GPUs ÷ 2).
     let (copies, _) = at(2, 2);
     assert_eq!(copies, 4);

@@ -597,9 +597,15 @@ pub fn fleet(a: &FleetAnswer, u: ByteUnits) -> FleetWords {
             };
             let held = if a.gpus_per_host < a.copy_gpus {
                 format!(
-                    "Your hosts of this kind have {} each: one copy needs {} in one host (a VM cannot span hosts), so they hold none. More GPUs per host, or a smaller tensor-parallel size, would.",
+                    "Your hosts of this kind have {} each: one copy needs {} in one host (a VM cannot span hosts), so they hold none. {}",
                     plural(a.gpus_per_host, "GPU", "GPUs"),
-                    plural(a.copy_gpus, "GPU", "GPUs")
+                    plural(a.copy_gpus, "GPU", "GPUs"),
+                    // A known demand is stated per GPU: no parallelism to change.
+                    if a.splits {
+                        "More GPUs per host, or a smaller tensor-parallel size, would."
+                    } else {
+                        "Hosts with more GPUs would."
+                    }
                 )
             } else {
                 format!("{yours} {}.", plural(a.copies, "copy", "copies"))

@@ -520,7 +520,9 @@ fn row_layout(fits: &Fits, m: &MultiGpu, n: u32, gpu: &Gpu) -> Layout {
 fn stands_in(named: Option<&str>, own: &str, gpu_id: &str, counts: bool) -> String {
     named
         .filter(|k| {
-            *k != own && (counts || !k.contains('×')) && k.split(['/', '×']).next() == Some(gpu_id)
+            !k.eq_ignore_ascii_case(own)
+                && (counts || !k.contains('×'))
+                && k.split(['/', '×']).next() == Some(gpu_id)
         })
         .map_or_else(String::new, |k| {
             format!(", as {k} named in the scenario does not hold it")
@@ -540,7 +542,12 @@ pub enum Pick {
 fn named(s: &SpeedInputs, fits: &Fits) -> Option<Pick> {
     let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
     s.option.as_ref().and_then(|k| {
-        if let Some(i) = fits.options.iter().position(|o| key(o) == *k) {
+        // Profile names as people type them: "l40s-48c" is L40S-48C.
+        if let Some(i) = fits
+            .options
+            .iter()
+            .position(|o| key(o).eq_ignore_ascii_case(k))
+        {
             return Some(Pick::Option(i));
         }
         // A layout, or an option too small to be listed: the GPU's split, at
@@ -638,7 +645,14 @@ pub fn chosen(
                 .position(|o| o.status == FitStatus::Fits)
                 .map(Pick::Option)
         })
-        .or_else(|| fits.multi_gpu.first().map(|m| Pick::Layout(0, m.gpus)))
+        // The first layout, passing over Grace (Arm) hosts as the smallest fit does.
+        .or_else(|| {
+            fits.multi_gpu
+                .iter()
+                .position(|m| m.form_class != "Superchip")
+                .or((!fits.multi_gpu.is_empty()).then_some(0))
+                .map(|i| Pick::Layout(i, fits.multi_gpu[i].gpus))
+        })
         .or_else(|| {
             fits.options
                 .iter()
@@ -747,6 +761,24 @@ pub fn detail(
     let label = match s.option.as_deref() {
         Some(k) if named(s, fits).is_none() => {
             format!("{label}, as {k} named in the scenario is not among this workload's options")
+        }
+        _ => label,
+    };
+    // The first layout passed over for an Arm host: the card says which.
+    let label = match (pick, fits.multi_gpu.first()) {
+        (Pick::Layout(i, _), Some(first))
+            if s.option.is_none()
+                && i > 0
+                && first.form_class == "Superchip"
+                && fits.options.iter().all(|o| o.status != FitStatus::Fits)
+                && fits.multi_gpu[..i]
+                    .iter()
+                    .all(|m| m.form_class == "Superchip") =>
+        {
+            format!(
+                "{label}; the first layout, on {}, is on an Arm host, which ESXi does not run",
+                first.gpu_name
+            )
         }
         _ => label,
     };

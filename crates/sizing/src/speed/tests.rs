@@ -807,6 +807,14 @@ fn a_named_profile_larger_than_the_smallest_is_listed_and_detailed() {
         r.deploy.as_ref().unwrap().vgpu_type.as_deref(),
         Some("L40S-48C")
     );
+    // As typed in lower case too.
+    let r = report_of(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b"}},"speed":{"option":"l40s/l40s-48c"}}"#,
+    );
+    assert_eq!(
+        detail(&r).label,
+        "NVIDIA L40S · L40S-48C · vGPU, time-sliced"
+    );
 }
 
 #[test]
