@@ -2,7 +2,7 @@
 // reload with the network off shows the app and the same numbers — at the root
 // and under a sub-path (the @smoke run).
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +58,17 @@ test('a newer build is offered, and a tab left behind by another says so', async
     await b.goto(url);
     await expect(b.getByTestId('tf-total')).toBeVisible();
     await controlled(b);
-    // Publish a newer build: the worker's version changes.
+    // Publish a newer build: the worker's version changes, and the glossary's
+    // module of the older build is gone from the server and the newer list.
     const sw = join(dir, 'sw.js');
-    writeFileSync(sw, readFileSync(sw, 'utf8').replace(/const VERSION = '[0-9a-f]+'/, "const VERSION = 'ffffffffffffffff'"));
+    const glossary = readdirSync(dir).find((f) => f.startsWith('split_glossary_page-'));
+    rmSync(join(dir, glossary));
+    writeFileSync(
+      sw,
+      readFileSync(sw, 'utf8')
+        .replace(/const VERSION = '[0-9a-f]+'/, "const VERSION = 'ffffffffffffffff'")
+        .replace(`"./${glossary}",`, ''),
+    );
     await a.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await expect(a.getByTestId('update-notice')).toContainText('A newer version of headroom is available');
     await expect(b.getByTestId('update-notice')).toContainText('A newer version of headroom is available');
@@ -68,10 +76,16 @@ test('a newer build is offered, and a tab left behind by another says so', async
     await a.getByTestId('update-notice').getByRole('button').click();
     await reloaded;
     await expect(b.getByTestId('update-notice')).toContainText('now in use in another tab');
+    // The tab on the older build still opens a page it had not opened: the
+    // worker keeps the previous build's files.
+    await b.getByTestId('tab-glossary').click();
+    await expect(b.getByTestId('glossary')).toBeVisible();
     const again = b.waitForEvent('load');
     await b.getByTestId('update-notice').getByRole('button').click();
     await again;
-    await expect(b.getByTestId('tf-total')).toBeVisible();
+    // The newer build starts (on the page the tab was on).
+    await expect(b.getByTestId('tab-transformer')).toBeVisible();
+    await expect(b.getByTestId('update-notice')).toHaveCount(0);
   } finally {
     await context.close();
     server.kill();
