@@ -54,11 +54,14 @@ single: dist
 # scripts/size.mjs: what a first visit downloads (gzip), file by file, and the
 # largest functions and data of the app's main wasm module, the one the first page
 # loads (twiggy, on the module before wasm-opt strips the names; scripts/split.mjs
-# keeps it), grouped by crate.
+# keeps it), grouped by crate; and the engine alone as a module of its own
+# (crates/sizing/examples/first_page_floor.rs), the least the first page can weigh.
 size: dist
 	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 	@mkdir -p target
-	node scripts/size.mjs --dir dist --wasm target/wasm32-unknown-unknown/release/headroom-main.wasm | tee target/size.md
+	cargo build --release -p sizing --example first_page_floor $(WASM)
+	node scripts/size.mjs --dir dist --wasm target/wasm32-unknown-unknown/release/headroom-main.wasm \
+	  --floor target/wasm32-unknown-unknown/release/examples/first_page_floor.wasm | tee target/size.md
 
 fmt:
 	cargo fmt --all

@@ -3,11 +3,15 @@
 // what the app's main wasm module (the one the first page loads) is made of, from
 // twiggy on that module before wasm-opt (which strips the names; scripts/split.mjs
 // keeps it): bytes per crate, the largest items and the generic functions copied
-// most often. Markdown on standard output.
+// most often; then the floor: the engine alone (crates/sizing/examples/first_page_floor.rs,
+// built by `make size`) through the same wasm-opt, which no view code can go below.
+// Markdown on standard output.
 //
 //   node scripts/size.mjs [--dir dist] [--wasm target/wasm32-unknown-unknown/release/headroom-main.wasm]
+//                         [--floor target/wasm32-unknown-unknown/release/examples/first_page_floor.wasm]
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -18,6 +22,7 @@ const arg = (name, fallback) => {
 };
 const dir = arg('--dir', 'dist');
 const wasmPath = arg('--wasm', 'target/wasm32-unknown-unknown/release/headroom-main.wasm');
+const floorPath = arg('--floor', null);
 const GOAL = 250_000;
 
 const group = (n) => Math.round(n).toLocaleString('en-US');
@@ -177,6 +182,32 @@ if (twiggy) {
     const cells = line.split('┊').map((c) => c.trim());
     if (cells.length !== 5 || !cells[0] || /^\.\.\.|^Σ/.test(cells[4])) continue;
     say(`| \`${cells[4].replace(/\|/g, '\\|')}\` | ${group(Number(cells[2]))} | ${group(Number(cells[0]))} |`);
+  }
+}
+
+// ---- 3. The floor: the engine alone ---------------------------------------------
+if (floorPath) {
+  say();
+  say('## The engine alone');
+  say();
+  if (!existsSync(floorPath)) {
+    say(`No ${floorPath}: \`make size\` builds it.`);
+  } else {
+    // The same wasm-opt as the app's modules (scripts/split.mjs).
+    const tmp = mkdtempSync(join(tmpdir(), 'floor-'));
+    const opt = join(tmp, 'floor.wasm');
+    const features = readFileSync(new URL('./split.mjs', import.meta.url), 'utf8')
+      .match(/const WASM_FEATURES = \[([^\]]*)\]/)[1]
+      .match(/'[^']+'/g)
+      .map((f) => f.slice(1, -1));
+    execFileSync('wasm-opt', ['-Oz', ...features, '--strip-debug', '--strip-producers', floorPath, '-o', opt]);
+    const bytes = readFileSync(opt);
+    rmSync(tmp, { recursive: true });
+    const gz = gzipSync(bytes, { level: 9 }).length;
+    say('`crates/sizing/examples/first_page_floor.rs`: read a scenario and size it with the bundled');
+    say('catalog, as the first page does, with no view code, no words and no units. After wasm-opt');
+    say(`\`-Oz\`: ${group(bytes.length)} B raw, **${group(gz)} B gzip** (${kb(gz)}), ${gz <= GOAL ? 'within' : `${kb(gz - GOAL)} over`} the first-visit goal of ${kb(GOAL)}`);
+    say('before any of the page is drawn.');
   }
 }
 console.log(out.join('\n'));
