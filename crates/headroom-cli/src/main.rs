@@ -240,10 +240,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
                     ),
                 });
             }
-            let scenario = parse(&text).map_err(|e| invalid(&o.file, &[e]))?;
-            let report = size(&scenario, &catalog)
-                .and_then(Report::complete)
-                .map_err(|errors| invalid(&o.file, &errors))?;
+            let report = sized_text(&o.file, &text, &catalog)?;
             if let Some(name) = &o.figure {
                 if o.format.is_some() {
                     return Err(usage_error(
@@ -396,9 +393,14 @@ fn name_of(r: &Report) -> &str {
     if n.is_empty() { "(unnamed)" } else { n }
 }
 
+/// The report of the scenario in `file`.
 fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {
-    let text = read_input(file, MAX_FILE_BYTES)?;
-    let scenario = parse(&text).map_err(|e| invalid(file, &[e]))?;
+    sized_text(file, &read_input(file, MAX_FILE_BYTES)?, catalog)
+}
+
+/// The report of the scenario `text`, read from `file`.
+fn sized_text(file: &str, text: &str, catalog: &Catalog) -> Result<Report, Failure> {
+    let scenario = parse(text).map_err(|e| invalid(file, &[e]))?;
     size(&scenario, catalog)
         .and_then(Report::complete)
         .map_err(|errors| invalid(file, &errors))

@@ -288,7 +288,7 @@ pub fn check(fleet: &[HostType], catalog: &Catalog) -> Result<(), FieldError> {
         }
         let gpu = resolve(&h.gpu, catalog).map_err(|m| FieldError::new(FLEET, m))?;
         let most = gpu.per_host(u32::MAX);
-        if gpu.form_class() == "Superchip" && h.gpus_per_host > most {
+        if gpu.arm_host() && h.gpus_per_host > most {
             return Err(FieldError::new(
                 FLEET,
                 format!(

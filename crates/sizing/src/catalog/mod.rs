@@ -284,6 +284,15 @@ fn is_zero(v: &u64) -> bool {
 /// Most superchip modules in one server: two, in GH200 NVL2 (NVIDIA MGX).
 pub const MAX_SUPERCHIPS_PER_HOST: u32 = 2;
 
+/// The form-factor class of a Grace superchip module.
+pub const SUPERCHIP: &str = "Superchip";
+
+/// Whether a GPU of this form-factor class sits in an Arm (Grace) host, which
+/// ESXi does not run.
+pub fn arm_host(form_class: &str) -> bool {
+    form_class == SUPERCHIP
+}
+
 impl Gpu {
     pub fn mig_profile(&self, name: &str) -> Option<&MigProfile> {
         self.mig.as_ref()?.profiles.iter().find(|p| p.name == name)
@@ -292,7 +301,7 @@ impl Gpu {
     /// GPUs in a host of `cards` cards (or modules). A superchip server holds
     /// one Grace Hopper module, or two joined by NVLink (GH200 NVL2).
     pub fn per_host(&self, cards: u32) -> u32 {
-        let cards = if self.form_class() == "Superchip" {
+        let cards = if self.arm_host() {
             cards.min(MAX_SUPERCHIPS_PER_HOST)
         } else {
             cards
@@ -308,13 +317,18 @@ impl Gpu {
         self.form_class() == "SXM" && !self.form_factor.to_ascii_lowercase().starts_with("sxm2")
     }
 
+    /// Whether the GPU sits in an Arm (Grace) host, which ESXi does not run.
+    pub fn arm_host(&self) -> bool {
+        arm_host(self.form_class())
+    }
+
     /// A short form-factor class for filtering: "PCIe", "SXM" or "Superchip".
     pub fn form_class(&self) -> &'static str {
         let f = self.form_factor.to_ascii_lowercase();
         if f.starts_with("sxm") {
             "SXM"
         } else if f.starts_with("superchip") {
-            "Superchip"
+            SUPERCHIP
         } else {
             "PCIe"
         }

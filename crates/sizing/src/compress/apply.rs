@@ -441,7 +441,6 @@ pub fn transformer(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let matrices = grouped(c, transformer_matrices(&r.arch, &r.params));
     let base = Base {
         bits: t.weights.linear_bits(),
         name: &base_name(t),
@@ -449,7 +448,7 @@ pub fn transformer(
         compute: Compute::of_weights(t.weights),
         applies: r.mode == Mode::Inference,
     };
-    let tally = apply(c, &matrices, base.bits, base.name);
+    let tally = transformer_tally(c, t, &r.arch, &r.params);
     // The output head's arithmetic is never 2:4.
     let head = if r.arch.kind.generates() {
         r.arch.vocab.saturating_mul(r.arch.hidden)
@@ -519,6 +518,17 @@ fn problems(c: &Compression, t: &TransformerScenario) -> Vec<FieldError> {
 }
 
 /// The name of the format the recipe starts from.
+/// The recipe over a transformer's matrices, from its weights' format.
+fn transformer_tally(
+    c: &Compression,
+    t: &TransformerScenario,
+    arch: &crate::transformer::Architecture,
+    params: &crate::transformer::ParamCount,
+) -> Tally {
+    let matrices = grouped(c, transformer_matrices(arch, params));
+    apply(c, &matrices, t.weights.linear_bits(), &base_name(t))
+}
+
 fn base_name(t: &TransformerScenario) -> String {
     t.weights
         .precision()
@@ -537,8 +547,7 @@ pub fn weights_per_gpu(
     if !problems(c, t).is_empty() {
         return None;
     }
-    let matrices = grouped(c, transformer_matrices(arch, params));
-    let tally = apply(c, &matrices, t.weights.linear_bits(), &base_name(t));
+    let tally = transformer_tally(c, t, arch, params);
     let after = weight_bytes(params, t.weights, t.quantize_embeddings)
         .bytes
         .saturating_sub(tally.chosen_before)

@@ -171,7 +171,7 @@ pub fn why(r: &Recommendation, fits: &Fits, u: ByteUnits) -> String {
         ),
         RecommendationKind::Densest => {
             // A superchip server holds at most two modules.
-            let host = if o.form_class == "Superchip" {
+            let host = if o.arm_host() {
                 plural(
                     fits.cards_per_host
                         .clamp(1, crate::catalog::MAX_SUPERCHIPS_PER_HOST),

@@ -575,22 +575,51 @@ fn named(s: &SpeedInputs, fits: &Fits) -> Option<Pick> {
     })
 }
 
+/// What [`chosen`] passed over for an Arm host, which ESXi does not run: the
+/// card says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PassedOver {
+    /// The Smallest fit (an option index).
+    Smallest(usize),
+    /// The first layout (a layout index).
+    FirstLayout(usize),
+}
+
 /// The smallest fit a vSphere host runs: a Grace superchip (GH200, GB200) is an
 /// Arm host, which ESXi does not run, so when the Smallest fit is one the next
 /// fit that is not takes its place (the superchip when nothing else fits).
-fn smallest_on_esxi(fits: &Fits) -> Option<usize> {
+fn smallest_on_esxi(fits: &Fits) -> Option<(Pick, Option<PassedOver>)> {
     let smallest = fits
         .recommendations
         .iter()
         .find(|r| r.kind == RecommendationKind::Smallest)?
         .option;
-    if fits.options.get(smallest)?.form_class != "Superchip" {
-        return Some(smallest);
+    if !fits.options.get(smallest)?.arm_host() {
+        return Some((Pick::Option(smallest), None));
     }
-    fits.options
-        .iter()
-        .position(|o| o.status == FitStatus::Fits && o.form_class != "Superchip")
-        .or(Some(smallest))
+    Some(
+        match fits
+            .options
+            .iter()
+            .position(|o| o.status == FitStatus::Fits && !o.arm_host())
+        {
+            Some(i) => (Pick::Option(i), Some(PassedOver::Smallest(smallest))),
+            None => (Pick::Option(smallest), None),
+        },
+    )
+}
+
+/// The first layout, passing over Grace (Arm) hosts as the smallest fit does.
+fn first_layout_on_esxi(fits: &Fits) -> Option<(Pick, Option<PassedOver>)> {
+    let first = fits.multi_gpu.first()?;
+    Some(match fits.multi_gpu.iter().position(|m| !m.arm_host()) {
+        Some(0) => (Pick::Layout(0, first.gpus), None),
+        Some(i) => (
+            Pick::Layout(i, fits.multi_gpu[i].gpus),
+            Some(PassedOver::FirstLayout(0)),
+        ),
+        None => (Pick::Layout(0, first.gpus), None),
+    })
 }
 
 /// What the card details: the option or layout the scenario names, else the
@@ -604,6 +633,17 @@ pub fn chosen(
     speed: &Speed,
     fleet: &[crate::fleet::FleetAnswer],
 ) -> Option<Pick> {
+    choose(s, fits, speed, fleet).map(|(pick, _)| pick)
+}
+
+/// [`chosen`]'s pick, with what it passed over for an Arm host.
+fn choose(
+    s: &SpeedInputs,
+    fits: &Fits,
+    speed: &Speed,
+    fleet: &[crate::fleet::FleetAnswer],
+) -> Option<(Pick, Option<PassedOver>)> {
+    let plain = |pick: Pick| (pick, None);
     let key = |o: &FitOption| option_key(&o.gpu_id, o.profile.as_deref());
     let named = named(s, fits);
     let recommended = |kind| {
@@ -638,26 +678,20 @@ pub fn chosen(
                 .as_ref()
                 .map(|t| Pick::Layout(t.layout, t.gpus))
         })
-        .or_else(|| smallest_on_esxi(fits).map(Pick::Option))
+        .map(plain)
+        .or_else(|| smallest_on_esxi(fits))
         .or_else(|| {
             fits.options
                 .iter()
                 .position(|o| o.status == FitStatus::Fits)
-                .map(Pick::Option)
+                .map(|i| plain(Pick::Option(i)))
         })
-        // The first layout, passing over Grace (Arm) hosts as the smallest fit does.
-        .or_else(|| {
-            fits.multi_gpu
-                .iter()
-                .position(|m| m.form_class != "Superchip")
-                .or((!fits.multi_gpu.is_empty()).then_some(0))
-                .map(|i| Pick::Layout(i, fits.multi_gpu[i].gpus))
-        })
+        .or_else(|| first_layout_on_esxi(fits))
         .or_else(|| {
             fits.options
                 .iter()
                 .position(|o| o.status != FitStatus::TooSmall)
-                .map(Pick::Option)
+                .map(|i| plain(Pick::Option(i)))
         })
 }
 
@@ -671,7 +705,7 @@ pub fn detail(
     speed: &Speed,
     fleet: &[crate::fleet::FleetAnswer],
 ) -> Option<Detail> {
-    let pick = chosen(s, fits, speed, fleet)?;
+    let (pick, passed_over) = choose(s, fits, speed, fleet)?;
     let (gpu_id, slot, capacity, gpus, key) = match pick {
         Pick::Option(i) => {
             let o = &fits.options[i];
@@ -764,39 +798,16 @@ pub fn detail(
         }
         _ => label,
     };
-    // The first layout passed over for an Arm host: the card says which.
-    let label = match (pick, fits.multi_gpu.first()) {
-        (Pick::Layout(i, _), Some(first))
-            if s.option.is_none()
-                && i > 0
-                && first.form_class == "Superchip"
-                && fits.options.iter().all(|o| o.status != FitStatus::Fits)
-                && fits.multi_gpu[..i]
-                    .iter()
-                    .all(|m| m.form_class == "Superchip") =>
-        {
-            format!(
-                "{label}; the first layout, on {}, is on an Arm host, which ESXi does not run",
-                first.gpu_name
-            )
-        }
-        _ => label,
-    };
-    // The Smallest fit passed over for an Arm host: the card says which.
-    let label = match (
-        pick,
-        fits.recommendations
-            .iter()
-            .find(|r| r.kind == RecommendationKind::Smallest),
-    ) {
-        (Pick::Option(i), Some(r))
-            if s.option.is_none() && r.option != i && smallest_on_esxi(fits) == Some(i) =>
-        {
-            format!(
-                "{label}; the smallest fit, {}, is on an Arm host, which ESXi does not run",
-                fits.options[r.option].label()
-            )
-        }
+    // What was passed over for an Arm host: the card says which.
+    let label = match passed_over {
+        Some(PassedOver::FirstLayout(i)) if s.option.is_none() => format!(
+            "{label}; the first layout, on {}, is on an Arm host, which ESXi does not run",
+            fits.multi_gpu[i].gpu_name
+        ),
+        Some(PassedOver::Smallest(i)) if s.option.is_none() => format!(
+            "{label}; the smallest fit, {}, is on an Arm host, which ESXi does not run",
+            fits.options[i].label()
+        ),
         _ => label,
     };
     let split = parallel.map(|l| work.split_layout(l));

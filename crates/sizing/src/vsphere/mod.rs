@@ -958,7 +958,7 @@ fn check(id: &str, label: &str, ok: bool, value: String, why: String, source: So
 
 fn checks(gpu: &Gpu, s: &Sheet, t: Target) -> Vec<Item> {
     let mut c = Vec::new();
-    if gpu.form_class() == "Superchip" {
+    if gpu.arm_host() {
         c.push(check(
             "esxi_arm",
             "ESXi on this host",
