@@ -587,6 +587,13 @@ pub struct FitOption {
     pub speed: Option<crate::speed::row::OptionSpeed>,
 }
 
+impl FitOption {
+    /// Whether the option's GPUs sit in an Arm (Grace) host, which ESXi does not run.
+    pub fn arm_host(&self) -> bool {
+        super::arm_host(&self.form_class)
+    }
+}
+
 /// A limit of one option beyond its memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Caveat {
@@ -678,6 +685,13 @@ pub struct MultiGpu {
     /// targets, when targets are set and some count does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_gpus: Option<u32>,
+}
+
+impl MultiGpu {
+    /// Whether the option's GPUs sit in an Arm (Grace) host, which ESXi does not run.
+    pub fn arm_host(&self) -> bool {
+        super::arm_host(&self.form_class)
+    }
 }
 
 /// Why a layout takes more GPUs than an even split would.
@@ -973,6 +987,17 @@ fn framebuffer(
     (bytes, basis, note)
 }
 
+/// The framebuffer, in MiB, NVIDIA's vGPU manager reserves out of a
+/// time-sliced vGPU's profile, so the guest sees that much less (NVIDIA AI
+/// Enterprise 6.x, "Total Frame Buffer for vGPUs is Less Than the Total Frame
+/// Buffer on the Physical GPU": profile ÷ 16 + 16 MB + 128 MB ÷ the type's most
+/// vGPUs per GPU for page retirement). ECC's adjustment on GDDR boards is the
+/// 1/16 [`framebuffer`] takes off; the compression adjustment of some Turing
+/// types (T4-16C: 28 MB) is not counted.
+pub fn vgpu_reserved_mib(profile_mib: u64, max_per_gpu: u32) -> u64 {
+    profile_mib / 16 + 16 + 128 / u64::from(max_per_gpu.max(1))
+}
+
 /// 2 ms when at most 8 vGPUs share the GPU, 1 ms above (NVIDIA's equal- and fixed-share schedulers).
 pub fn time_slice_ms(vgpus_per_gpu: u32) -> u32 {
     if vgpus_per_gpu <= 8 { 2 } else { 1 }
@@ -1018,8 +1043,18 @@ fn candidates(gpu: &Gpu, s: &FitSettings) -> Vec<Candidate> {
         }
     }
     for t in &gpu.vgpu.time_sliced {
-        let (capacity, basis, note) =
+        let (mut capacity, basis, mut note) =
             framebuffer(t.framebuffer_mib, t.memory_gb, t.reserve_mib, gpu, s);
+        // What the vGPU manager keeps of the profile's framebuffer.
+        let profile_mib = t
+            .framebuffer_mib
+            .unwrap_or_else(|| gib_bytes(t.memory_gb) / MIB);
+        let reserved = vgpu_reserved_mib(profile_mib, t.max_per_gpu);
+        capacity = capacity.saturating_sub(reserved.saturating_mul(MIB));
+        note.push_str(&format!(
+            ", less {reserved} MiB the vGPU manager reserves ({profile_mib} ÷ 16 + 16 + 128 ÷ {} vGPUs per GPU)",
+            t.max_per_gpu.max(1)
+        ));
         let (per_gpu, caveat) = match (s.vgpu_mode, t.max_per_gpu_mixed) {
             (VgpuMode::EqualSize, _) => (t.max_per_gpu, None),
             (VgpuMode::MixedSize, Some(m)) if gpu.vgpu.mixed_size_supported => (m, None),

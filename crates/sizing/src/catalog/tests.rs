@@ -289,6 +289,26 @@ fn malformed_catalogs_are_rejected_with_the_entry_and_field() {
 }
 
 #[test]
+fn a_framebuffer_the_vgpu_manager_keeps_whole_is_refused() {
+    // 160 MiB, one per GPU: 160 ÷ 16 + 16 + 128 = 154 MiB kept, and 160 × 15/16
+    // = 150 MiB after ECC's share: nothing is left for the guest.
+    let e = import_error(|v| {
+        let gpu = v["gpus"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|g| g["id"] == "a100-pcie-40gb")
+            .unwrap();
+        gpu["vgpu"]["time_sliced"][0]["framebuffer_mib"] = serde_json::json!(160);
+        gpu["vgpu"]["time_sliced"][0]["max_per_gpu"] = serde_json::json!(1);
+    });
+    assert!(
+        e.contains("vgpu.time_sliced[0] (A100-40C).framebuffer_mib: 160 MiB leaves nothing once the vGPU manager keeps 154 MiB of it"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_custom_reserve_lowers_capacity() {
     let mut c = bundled().clone();
     let gpu = c
@@ -299,9 +319,11 @@ fn a_custom_reserve_lowers_capacity() {
     gpu.vgpu.time_sliced[0].reserve_mib = 1024;
     let c = Catalog::from_json(&c.to_json()).unwrap();
     let fits = fit(&c, &Demand::new(GIB, 0), &settings());
+    // 40,960 MiB less the reserve and what the vGPU manager keeps:
+    // 40,960 ÷ 16 + 16 + 128 ÷ 1 = 2,704 MiB.
     assert_eq!(
         option(&fits, "a100-pcie-40gb", Some("A100-40C")).capacity,
-        39 * GIB
+        (40_960 - 1_024 - 2_704) * 1_048_576
     );
 }
 

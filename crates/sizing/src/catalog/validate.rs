@@ -330,10 +330,20 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
                 );
             }
         }
+        // What the vGPU manager keeps of the profile, and ECC's 1/16 on GDDR.
+        let kept = super::fit::vgpu_reserved_mib(fb as u64, t.max_per_gpu) as f64;
         if t.reserve_mib as f64 >= fb {
             c.fail(
                 format!("{ta}.reserve_mib"),
                 "the reserve takes the whole framebuffer",
+            );
+        } else if fb >= 1.0 && fb * 15.0 / 16.0 <= kept + t.reserve_mib as f64 {
+            c.fail(
+                format!("{ta}.framebuffer_mib"),
+                format!(
+                    "{fb} MiB leaves nothing once the vGPU manager keeps {kept} MiB of it ({fb} ÷ 16 + 16 + 128 ÷ {} vGPUs per GPU), with ECC's 1/16 and the reserve",
+                    t.max_per_gpu.max(1)
+                ),
             );
         }
     }

@@ -974,7 +974,7 @@ fn three_significant_digits_across_a_power_of_ten() {
 #[test]
 fn a_compressed_model_is_timed_on_the_option_detailed_before() {
     // Llama-2-7B FP16, one sequence of 4,096: the speed card details an A100
-    // 80GB 1g.20gb slice (the smallest fit, a GH200 slice, is on an Arm host);
+    // 40GB's A100-20C vGPU (the smallest fit, a GH200 slice, is on an Arm host);
     // with 2:4 projections (7.81 GB of weights, not 13.48) a smaller A30 slice.
     // On the A100 slice the compressed model reads fewer bytes a token.
     let model = r#""workload":{"transformer":{"model":"llama-2-7b","mode":"inference","weights":"fp16","sequences":1,"context":4096}}"#;
@@ -984,10 +984,13 @@ fn a_compressed_model_is_timed_on_the_option_detailed_before() {
     ))
     .unwrap();
     let key = before.detailed_key().unwrap();
-    assert_eq!(key, "a100-pcie-80gb/1g.20gb");
+    assert_eq!(key, "a100-pcie-40gb/A100-20C");
     assert_eq!(after.detailed_key(), Some("a30/2g.12gb"));
     let (label, same) = after.speed_on(key).unwrap();
-    assert_eq!(label, "NVIDIA A100 PCIe 80GB · 1g.20gb · MIG instance");
+    assert_eq!(
+        label,
+        "NVIDIA A100 PCIe 40GB · A100-20C · vGPU, time-sliced"
+    );
     let (_, given) = before.detailed_speed().unwrap();
     // Memory-bound decode: time per token falls with the bytes read, not as far
     // (the step's fixed time stays).
@@ -1014,7 +1017,9 @@ fn a_compressed_model_is_timed_on_the_option_detailed_before() {
 fn the_speed_card_and_the_sheet_pass_over_an_arm_host() {
     // Llama-2-7B: the smallest fit is a GH200 1g.18gb slice, on a Grace (Arm)
     // host, which ESXi does not run; the card and the vSphere sheet take the
-    // next fit, the A100 80GB's 1g.20gb, and say why. The Fits table still
+    // next fit, the A100 40GB's A100-20C vGPU (20,480 MiB less the 1,360 MiB
+    // the vGPU manager keeps: 18.67 GiB, below the A100 80GB's 1g.20gb), and
+    // say why. The Fits table still
     // recommends the GH200 slice as the smallest.
     let r = sized(r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b"}}}"#).unwrap();
     let fits = r.fits.as_ref().unwrap();
@@ -1024,14 +1029,14 @@ fn the_speed_card_and_the_sheet_pass_over_an_arm_host() {
         .find(|x| x.kind == RecommendationKind::Smallest)
         .unwrap();
     assert_eq!(fits.options[smallest.option].gpu_id, "gh200-144gb");
-    assert_eq!(r.detailed_key(), Some("a100-pcie-80gb/1g.20gb"));
+    assert_eq!(r.detailed_key(), Some("a100-pcie-40gb/A100-20C"));
     let (label, _) = r.detailed_speed().unwrap();
     assert_eq!(
         label,
-        "NVIDIA A100 PCIe 80GB · 1g.20gb · MIG instance; the smallest fit, NVIDIA GH200 144GB · 1g.18gb, is on an Arm host, which ESXi does not run"
+        "NVIDIA A100 PCIe 40GB · A100-20C · vGPU, time-sliced; the smallest fit, NVIDIA GH200 144GB · 1g.18gb, is on an Arm host, which ESXi does not run"
     );
     let sheet = r.deploy.as_ref().unwrap();
-    assert_eq!(sheet.gpu_id, "a100-pcie-80gb");
+    assert_eq!(sheet.gpu_id, "a100-pcie-40gb");
     assert!(sheet.deployable());
     // A layout likewise: Llama-3.1-405B in BF16 is first split over GH200s.
     let r = sized(
