@@ -243,7 +243,7 @@ fn notes(c: &Compression, applies: bool) -> Vec<String> {
 }
 
 /// Whether the GPUs have a matrix-math rate for values in `p` (FP32, FP16,
-/// BF16, FP8, INT8): 4- and 6-bit formats and NF4 have none in the catalog.
+/// BF16, FP8, INT8, INT4, FP4): 6-bit formats and NF4 have none in the catalog.
 fn has_rate(p: crate::precision::Precision) -> bool {
     Compute::of(p) != Compute::Bf16 || p == crate::precision::Precision::Bf16
 }
@@ -258,17 +258,10 @@ fn math(
         (true, Some(p)) if has_rate(p) => Some(Compute::of(p)),
         _ => None,
     };
-    let format = match compute.unwrap_or(base_compute) {
-        Compute::Fp32 => "FP32/TF32",
-        Compute::Fp64 => "FP64",
-        Compute::Fp16 => "FP16",
-        Compute::Bf16 => "BF16",
-        Compute::Fp8 => "FP8",
-        Compute::Int8 => "INT8",
-    };
+    let format = compute.unwrap_or(base_compute).name();
     let mut note = if compute.is_some() {
         format!(
-            "Weights and activations quantized: the matrix math runs at the GPU's {format} rate."
+            "Weights and activations quantized: the matrix math runs at the GPU's {format} rate where it has one, else in the next wider format it has (the speed card names the rate it takes)."
         )
     } else if let Some(p) = c.quantize.filter(|_| c.activations) {
         format!(

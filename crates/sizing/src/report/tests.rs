@@ -943,10 +943,17 @@ fn a_recipe_says_why_weights_grow_and_which_math_runs() {
             .contains("wider than the model's own format")
     );
     assert!(!with(r#"{"pruning":"none","quantize":"int8"}"#).wider_values);
-    // INT4 activations have no matrix rate of their own: the model's FP16 math.
-    let int4 = with(r#"{"pruning":"none","quantize":"int4","activations":true}"#);
-    assert_eq!(int4.math.compute, "FP16");
-    assert!(int4.math.note.contains("no matrix-math rate of its own"));
+    // NF4 has no matrix rate of its own: the model's FP16 math.
+    let nf4 = with(r#"{"pruning":"none","quantize":"nf4","activations":true}"#);
+    assert_eq!(nf4.math.compute, "FP16");
+    assert!(nf4.math.note.contains("no matrix-math rate of its own"));
+    // INT4 and FP4 have theirs (A100's INT4 and B200's FP4 tensor cores).
+    for (format, rate) in [("int4", "INT4"), ("nvfp4", "FP4"), ("mxfp4", "FP4")] {
+        let q = with(&format!(
+            r#"{{"pruning":"none","quantize":"{format}","activations":true}}"#
+        ));
+        assert_eq!(q.math.compute, rate);
+    }
     // INT8 activations have one.
     let int8 = with(r#"{"pruning":"none","quantize":"int8","activations":true}"#);
     assert_eq!(int8.math.compute, "INT8");
@@ -1175,4 +1182,105 @@ fn fp8_weights_and_kv_together_are_offered_when_each_alone_falls_short() {
     assert_eq!(fits("FP8 weights"), Some(false));
     assert_eq!(fits("an FP8 KV cache"), Some(false));
     assert_eq!(fits("FP8 weights and an FP8 KV cache"), Some(true));
+}
+
+#[test]
+fn a_vision_transformer_is_timed_on_its_patches_not_the_context() {
+    // ViT-B/16 at 224: 14 × 14 patches + the class token = 197 tokens, whatever
+    // the context field holds. Its forward pass is 17.6 G multiply-adds (Dosovitskiy
+    // et al. 2021; timm lists 17.58 GMACs): about 35.2 GFLOPs an image, not the
+    // 1.32 TFLOPs of 4,096 tokens.
+    for mode in ["inference", "training"] {
+        let r = sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"vit-b-16","mode":"{mode}","context":4096}}}},"speed":{{"option":"a100-sxm4-80gb"}}}}"#
+        ))
+        .unwrap();
+        let f = r
+            .speed
+            .as_ref()
+            .unwrap()
+            .work
+            .iter()
+            .find(|f| f.id == "forward_flops")
+            .unwrap();
+        assert_eq!(f.label, "Forward FLOPs per image", "{mode}");
+        assert!(
+            (f.value / 35.2e9 - 1.0).abs() < 0.03,
+            "{mode}: {} ({})",
+            f.value,
+            f.formula
+        );
+        assert!(f.formula.starts_with("197 tokens"), "{}", f.formula);
+    }
+}
+
+#[test]
+fn a_mig_slice_counts_its_share_of_the_gpu_hours() {
+    // Llama-3.1-8B LoRA on a B200 1g.23gb slice (1 of 7 compute slices): the
+    // run's wall-clock hours × 1/7 are its GPU-hours, which the cost and the
+    // energy both take; the whole B200 does the same work in about as many.
+    let run = |option: &str| {
+        let r = sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-3.1-8b","mode":"training","method":"lora","context":2048}}}},"speed":{{"option":"{option}","price_per_gpu_hour":5,"samples":100000}},"deployment":{{"all_profiles":true}}}}"#
+        ))
+        .unwrap();
+        let d = r.speed.unwrap().detail.unwrap();
+        let t = d.training.unwrap();
+        let cost = d.figures.iter().find(|f| f.id == "cost").unwrap().value;
+        let formula = d
+            .figures
+            .iter()
+            .find(|f| f.id == "gpu_hours")
+            .unwrap()
+            .formula
+            .clone();
+        (t.total_s, t.gpu_hours, cost, formula)
+    };
+    let (slice_s, slice_h, slice_cost, formula) = run("b200-sxm-180gb/1g.23gb");
+    assert!((slice_h - slice_s / 3600.0 / 7.0).abs() < 1e-9 * slice_h);
+    assert!((slice_cost - slice_h * 5.0).abs() < 1e-9 * slice_cost);
+    assert!(
+        formula.ends_with("× 1 GPU × 0.143 of each (the slice's compute share)"),
+        "{formula}"
+    );
+    let (_, whole_h, _, formula) = run("b200-sxm-180gb");
+    assert!(!formula.contains("share"), "{formula}");
+    assert!(
+        (slice_h / whole_h - 1.0).abs() < 0.25,
+        "{slice_h} vs {whole_h}"
+    );
+}
+
+#[test]
+fn each_format_is_timed_at_its_own_tensor_rate() {
+    let share = |json: &str| {
+        let r = sized(json).unwrap();
+        let d = r.speed.unwrap().detail.unwrap();
+        let f = d.figures.iter().find(|f| f.id == "share").unwrap();
+        let ttft = d.figures.iter().find(|f| f.id == "ttft").map(|f| f.value);
+        (f.formula.clone(), ttft)
+    };
+    // NVFP4 weights (W4A4) on a B200: its 9,000 TFLOP/s FP4 rate; prefill
+    // faster than FP8's, which is faster than BF16's.
+    let serve = |w: &str| {
+        share(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-3.1-70b","weights":"{w}"}}}},"speed":{{"option":"b200-sxm-180gb"}}}}"#
+        ))
+    };
+    let (fp4, fp4_ttft) = serve("nvfp4");
+    assert!(fp4.contains("9 PFLOP/s FP4"), "{fp4}");
+    let (_, fp8_ttft) = serve("fp8");
+    let (_, bf16_ttft) = serve("bf16");
+    assert!(fp4_ttft.unwrap() < fp8_ttft.unwrap() && fp8_ttft.unwrap() < bf16_ttft.unwrap());
+    // On an H100, which has no FP4, NVFP4 weights are widened to BF16.
+    let (h100, _) = share(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","weights":"nvfp4"}},"speed":{"option":"h100-sxm5-80gb"}}"#,
+    );
+    assert!(h100.contains("TFLOP/s BF16"), "{h100}");
+    // FP32 training of a transformer: PyTorch's matrix multiplies run without
+    // TF32 unless told, so an A100's 19.5 TFLOP/s FP32, not 156 TF32.
+    let (fp32, _) = share(
+        r#"{"version":1,"workload":{"transformer":{"model":"bert-large","mode":"training","recipe":"fp32"}},"speed":{"option":"a100-sxm4-80gb"}}"#,
+    );
+    assert!(fp32.contains("19.5 TFLOP/s FP32"), "{fp32}");
 }

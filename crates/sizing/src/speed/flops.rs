@@ -299,8 +299,28 @@ impl Work {
         let attention = Attention::of(a);
         let term = |k: TermKind| sized.estimate.term(k).map_or(0, |t| t.bytes) as f64;
         let tp = t.tensor_parallel.max(1);
+        // A vision transformer's sequence is its image's patches and class
+        // token, whatever the context says (as the memory model counts it).
+        let s = a.vision.map_or(t.context, |v| v.tokens());
+        let samples = if a.vision.is_some() {
+            "images"
+        } else {
+            "sequences"
+        };
         if sized.mode == Mode::Training {
-            let s = t.context;
+            // A sample on disk: its token ids, or an image's pixels.
+            let (sample_bytes, dataset_note) = match a.vision {
+                Some(v) => (
+                    v.image_size
+                        .saturating_mul(v.image_size)
+                        .saturating_mul(v.channels),
+                    "100,000 images, one epoch; on disk as 8-bit pixels, uncompressed (image side² × channels B)",
+                ),
+                None => (
+                    s.saturating_mul(4),
+                    "100,000 sequences of the context's length, one epoch; 4 B per token on disk (int32 token ids)",
+                ),
+            };
             let fwd_token = linear + attention.mean_over(s);
             let attn_share = attention.mean_over(s) * s as f64;
             let forward = fwd_token * s as f64;
@@ -327,7 +347,7 @@ impl Work {
                 Recipe::Mixed18 | Recipe::Fp32 => 4,
             };
             let compute = match t.recipe {
-                Recipe::Fp32 => Compute::Fp32,
+                Recipe::Fp32 => Compute::Fp32Matmul,
                 _ => Compute::Bf16,
             };
             return Work::Train(Train {
@@ -362,18 +382,17 @@ impl Work {
                 layers: u64::from(a.layers + a.encoder_layers),
                 compute,
                 heads: Some(a.heads_per_gpu(1)),
-                raw_sample_bytes: s.saturating_mul(4),
+                raw_sample_bytes: sample_bytes,
                 default_samples: 100_000,
                 default_epochs: 1,
-                default_sample_bytes: s.saturating_mul(4),
-                dataset_note: "100,000 sequences of the context's length, one epoch; 4 B per token on disk (int32 token ids)",
-                samples: "sequences",
+                default_sample_bytes: sample_bytes,
+                dataset_note,
+                samples,
             });
         }
         let compute = Compute::of_weights(t.weights);
         let weights = term(TermKind::Weights);
         if !a.kind.generates() {
-            let s = t.context;
             let per = (linear + attention.mean_over(s)) * s as f64;
             return Work::Forward(Forward {
                 flops_per_sample: per,
@@ -397,7 +416,7 @@ impl Work {
                 stages: 1,
                 compute,
                 heads: Some(a.heads_per_gpu(1)),
-                samples: "sequences",
+                samples,
                 two_four: 0.0,
                 linear_share: linear / (linear + attention.mean_over(s)).max(f64::MIN_POSITIVE),
             });

@@ -10,12 +10,21 @@ pub enum Compute {
     /// FP32 tensor math where the GPU has TF32 (PyTorch's default for
     /// convolutions), plain FP32 where it has not.
     Fp32,
+    /// Plain FP32: a transformer's matrix multiplies, which PyTorch 1.12 and
+    /// later run without TF32 unless told (`allow_tf32` is off for matmuls).
+    Fp32Matmul,
     /// FP64: the GPU's FP64 tensor rate where it has one, else plain FP64.
     Fp64,
     Fp16,
     Bf16,
     Fp8,
     Int8,
+    /// 4-bit integer weights and activations (INT4 tensor cores, Turing and
+    /// Ampere); BF16 where the GPU has none, the weights widened for it.
+    Int4,
+    /// FP4 (E2M1, MXFP4, NVFP4) weights and activations on Blackwell's FP4
+    /// tensor cores; BF16 where the GPU has none, the weights widened for it.
+    Fp4,
 }
 
 /// A named rate of a GPU.
@@ -29,16 +38,38 @@ impl Compute {
             Precision::Fp16 => Compute::Fp16,
             Precision::Fp8E4m3 | Precision::Fp8E5m2 => Compute::Fp8,
             Precision::Int8 => Compute::Int8,
+            Precision::Int4 => Compute::Int4,
+            Precision::Fp4E2m1 | Precision::Mxfp4 | Precision::Nvfp4 => Compute::Fp4,
             _ => Compute::Bf16,
         }
     }
 
-    /// The arithmetic of a model served with weights in `w`: FP8 weights run
-    /// FP8 math; other quantized weights are widened to 16 bits for it.
+    /// The arithmetic of a transformer served with weights in `w`: FP8 weights
+    /// run FP8 math and NVFP4 weights FP4 math (NVIDIA's W4A4 format, as
+    /// TensorRT-LLM runs it on Blackwell); other quantized weights are widened
+    /// to 16 bits for it; FP32 weights run plain FP32 matrix multiplies.
     pub fn of_weights(w: crate::transformer::WeightFormat) -> Compute {
         match w.precision() {
-            Some(p @ Precision::Fp8E4m3) => Compute::of(p),
-            _ => Compute::of(w.compute_precision()),
+            Some(p @ (Precision::Fp8E4m3 | Precision::Nvfp4)) => Compute::of(p),
+            _ => match Compute::of(w.compute_precision()) {
+                Compute::Fp32 => Compute::Fp32Matmul,
+                c => c,
+            },
+        }
+    }
+
+    /// The format's name as the cards print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compute::Fp32 => "FP32/TF32",
+            Compute::Fp32Matmul => "FP32",
+            Compute::Fp64 => "FP64",
+            Compute::Fp16 => "FP16",
+            Compute::Bf16 => "BF16",
+            Compute::Fp8 => "FP8",
+            Compute::Int8 => "INT8",
+            Compute::Int4 => "INT4",
+            Compute::Fp4 => "FP4",
         }
     }
 
@@ -47,6 +78,7 @@ impl Compute {
     pub fn rate(self, r: &Rates) -> (f64, &'static str) {
         let chain: &[(&'static str, RateOf)] = match self {
             Compute::Fp32 => &[("TF32", |r| r.tf32.value()), ("FP32", |r| r.fp32.value())],
+            Compute::Fp32Matmul => &[("FP32", |r| r.fp32.value())],
             Compute::Fp64 => &[
                 ("FP64 Tensor", |r| r.fp64_tensor.value()),
                 ("FP64", |r| r.fp64.value()),
@@ -65,6 +97,18 @@ impl Compute {
             ],
             Compute::Int8 => &[
                 ("INT8", |r| r.int8.value()),
+                ("FP16", |r| r.fp16.value()),
+                ("FP32", |r| r.fp32.value()),
+            ],
+            Compute::Int4 => &[
+                ("INT4", |r| r.int4.value()),
+                ("BF16", |r| r.bf16.value()),
+                ("FP16", |r| r.fp16.value()),
+                ("FP32", |r| r.fp32.value()),
+            ],
+            Compute::Fp4 => &[
+                ("FP4", |r| r.fp4.value()),
+                ("BF16", |r| r.bf16.value()),
                 ("FP16", |r| r.fp16.value()),
                 ("FP32", |r| r.fp32.value()),
             ],

@@ -162,7 +162,8 @@ pub fn run(
         ..a
     });
     let total_s = finite(iteration_s * iterations as f64);
-    let gpu_hours = total_s / 3600.0 * gpus as f64;
+    // A MIG slice takes its share of each GPU's hours (its compute slices).
+    let gpu_hours = total_s / 3600.0 * gpus as f64 * share.compute_share;
     Run {
         gpus,
         global_batch,
@@ -183,8 +184,8 @@ pub fn run(
         scaling_efficiency: finite(compute_s / iteration_s),
         total_s,
         gpu_hours,
-        // A slice draws its share of the board's power.
-        energy_kwh: tdp_w.map(|w| finite(gpu_hours * w * share.compute_share / 1000.0)),
+        // A slice draws its share of the board's power (in its GPU-hours).
+        energy_kwh: tdp_w.map(|w| finite(gpu_hours * w / 1000.0)),
         cost: s.price_per_gpu_hour.map(|p| finite(gpu_hours * p)),
     }
 }
@@ -458,12 +459,21 @@ pub fn figures(
         "GPU-hours",
         Unit::Count,
         r.gpu_hours,
-        format!(
-            "{} s ÷ 3,600 × {}",
-            secs(r.total_s),
-            crate::units::count(r.gpus, "GPU", "GPUs")
-        ),
-        "",
+        if share.compute_share < 1.0 {
+            format!(
+                "{} s ÷ 3,600 × {} × {} of each (the slice's compute share)",
+                secs(r.total_s),
+                crate::units::count(r.gpus, "GPU", "GPUs"),
+                num(share.compute_share)
+            )
+        } else {
+            format!(
+                "{} s ÷ 3,600 × {}",
+                secs(r.total_s),
+                crate::units::count(r.gpus, "GPU", "GPUs")
+            )
+        },
+        "Hours of whole GPUs: a MIG slice counts its share of its GPU.",
     )));
     if let Some(kwh) = r.energy_kwh {
         out.push(band(Figure::exact(

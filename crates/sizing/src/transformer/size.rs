@@ -779,7 +779,7 @@ pub fn size_compressed(
             "{} {name}: micro-batch {} × {} tokens, {}, {}",
             t.method.label().split(" (").next().unwrap_or("Training"),
             micro_batch,
-            group_digits(context),
+            group_digits(a.vision.map_or(context, |v| v.tokens())),
             t.optimizer.label().split(" — ").next().unwrap_or(""),
             parallel_label(tp, pp, dp, t.zero_stage)
         );
