@@ -66,7 +66,7 @@ pub fn report(r: &Report) -> Checked {
             ensure(o.capacity > 0, || format!("{}: zero capacity", o.label()))?;
         }
         for u in ByteUnits::ALL {
-            let mut text: Vec<String> = words::notes(f, u);
+            let mut text: Vec<String> = vec![words::needed(f, u), words::nothing_fits(f, u)];
             text.extend(f.options.iter().map(|o| words::reason(o, f, u)));
             text.extend(f.recommendations.iter().map(|r| words::why(r, f, u)));
             if let Some(t) = text.iter().find(|t| non_finite(t)) {

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use sizing::catalog::{Catalog, MAX_CATALOG_BYTES};
 use sizing::report::{Report, export, size};
-use sizing::scenario::link::{AppState, encode};
+use sizing::scenario::link::{AppState, encoded};
 use sizing::scenario::{FieldError, MAX_FILE_BYTES, parse};
 
 mod table;
@@ -168,13 +168,16 @@ fn options(args: &[String], allowed: &[&str]) -> Result<Options, Failure> {
                     .cloned()
                     .ok_or_else(|| usage_error(format!("{flag} needs a value")))?,
             };
-            match flag {
-                "--format" => o.format = Some(value),
-                "--catalog" => o.catalog = Some(value),
-                "--orders" => o.orders = Some(value),
-                "--seed" => o.seed = Some(value),
-                "--figure" => o.figure = Some(value),
-                _ => o.base = Some(value),
+            let slot = match flag {
+                "--format" => &mut o.format,
+                "--catalog" => &mut o.catalog,
+                "--orders" => &mut o.orders,
+                "--seed" => &mut o.seed,
+                "--figure" => &mut o.figure,
+                _ => &mut o.base,
+            };
+            if slot.replace(value).is_some() {
+                return Err(usage_error(format!("{flag} is given twice")));
             }
         } else if file.replace(a.clone()).is_some() {
             return Err(usage_error(format!(
@@ -190,6 +193,10 @@ fn run(args: &[String]) -> Result<String, Failure> {
     let Some(command) = args.first() else {
         return Err(usage_error("name a command: size, link, place or deploy"));
     };
+    // `headroom-cli size --help`: the usage, as for `headroom-cli --help`.
+    if args[1..].iter().any(|a| a == "--help" || a == "-h") {
+        return Ok(USAGE.to_string());
+    }
     match command.as_str() {
         "help" | "--help" | "-h" => Ok(USAGE.to_string()),
         "--version" | "-V" => Ok(format!(
@@ -215,7 +222,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             if is_list(&text) {
                 if o.figure.is_some() || matches!(format, "csv" | "csv-model") {
                     return Err(usage_error(
-                        "a saved-scenarios file holds several scenarios: --figure and --format csv or csv-model take a file of one; use json, table or markdown",
+                        "a saved-scenarios file: --figure and --format csv or csv-model take the file of one scenario; use json, table or markdown for the list",
                     ));
                 }
                 let reports = sized_list(&o.file, &text, &catalog)?;
@@ -247,11 +254,17 @@ fn run(args: &[String]) -> Result<String, Failure> {
                         "--figure prints one number: leave out --format",
                     ));
                 }
-                return sizing::report::figure::figure(&report, name)
+                use sizing::report::figure;
+                return figure::figure(&report, name)
                     .map(|v| v.to_string())
                     .ok_or_else(|| {
+                        let names: Vec<&str> = figure::NAMES
+                            .into_iter()
+                            .chain(figure::terms(&report))
+                            .collect();
                         Failure::Invalid(vec![format!(
-                            "the report has no figure {name:?} (total, kv_tokens, states, states_per_param or a term id)"
+                            "the report has no figure {name:?}; its figures are {}",
+                            names.join(", ")
                         )])
                     });
             }
@@ -270,8 +283,19 @@ fn run(args: &[String]) -> Result<String, Failure> {
         "link" => {
             let o = options(&args[1..], &["--base"])?;
             let text = read_input(&o.file, MAX_FILE_BYTES)?;
+            one_scenario(&o.file, &text, "link")?;
             let scenario = parse(&text).map_err(|e| invalid(&o.file, &[e]))?;
-            let fragment = encode(&AppState::from_scenario(&scenario));
+            let written = encoded(&AppState::from_scenario(&scenario));
+            // The app refuses a longer link: say so rather than print one.
+            if written.too_long() {
+                return Err(Failure::Invalid(vec![format!(
+                    "{}: the link would be {} bytes, more than the {} a headroom link can be; share the scenario file itself",
+                    o.file,
+                    sizing::units::group_digits(written.fragment.len() as u64),
+                    sizing::units::group_digits(sizing::scenario::link::MAX_FRAGMENT_BYTES as u64)
+                )]));
+            }
+            let fragment = written.fragment;
             Ok(match o.base {
                 Some(base) => format!("{}#{fragment}", base.split('#').next().unwrap_or("")),
                 None => fragment,
@@ -290,6 +314,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             };
             let catalog = catalog(&o)?;
             let text = read_input(&o.file, MAX_FILE_BYTES)?;
+            one_scenario(&o.file, &text, "place")?;
             let mut cluster =
                 sizing::place::parse(&text).map_err(|e| invalid_cluster(&o.file, &[e]))?;
             if let Some(n) = &o.orders {
@@ -355,9 +380,19 @@ fn invalid_cluster(source: &str, errors: &[FieldError]) -> Failure {
     )
 }
 
+/// Refuses a saved-scenarios file where `command` takes one scenario.
+fn one_scenario(file: &str, text: &str, command: &str) -> Result<(), Failure> {
+    if is_list(text) {
+        return Err(usage_error(format!(
+            "{file} is a saved-scenarios file; {command} takes the file of one scenario (the app's Export on a scenario of the Saved page), and size takes the whole list"
+        )));
+    }
+    Ok(())
+}
+
 /// Whether `text` is a saved-scenarios file (`"format": "headroom-scenarios"`).
 fn is_list(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text)
+    serde_json::from_str::<serde_json::Value>(text.strip_prefix('\u{feff}').unwrap_or(text))
         .ok()
         .is_some_and(|v| v.get("format").is_some())
 }
@@ -366,6 +401,7 @@ fn is_list(text: &str) -> bool {
 /// read or sized fails the whole with its place in the list.
 fn sized_list(file: &str, text: &str, catalog: &Catalog) -> Result<Vec<Report>, Failure> {
     use sizing::scenario::store::{Entry, Library};
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let list = Library::read(text).map_err(|e| invalid(file, &[e]))?;
     let mut reports = Vec::new();
     for (i, entry) in list.entries().enumerate() {
@@ -393,9 +429,11 @@ fn name_of(r: &Report) -> &str {
     if n.is_empty() { "(unnamed)" } else { n }
 }
 
-/// The report of the scenario in `file`.
+/// The report of the scenario in `file`, for `deploy`.
 fn sized(file: &str, catalog: &Catalog) -> Result<Report, Failure> {
-    sized_text(file, &read_input(file, MAX_FILE_BYTES)?, catalog)
+    let text = read_input(file, MAX_FILE_BYTES)?;
+    one_scenario(file, &text, "deploy")?;
+    sized_text(file, &text, catalog)
 }
 
 /// The report of the scenario `text`, read from `file`.

@@ -357,7 +357,7 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
     }))
     .collect();
     if f.options.is_empty() {
-        out.push("  Nothing in the catalog holds this workload on one GPU.".into());
+        out.push("  No option is listed for these filters.".into());
     } else {
         out.push(columns(&rows[..rows.len().min(SHOWN + 1)]));
         if f.options.len() > SHOWN {
@@ -386,7 +386,7 @@ fn fits(out: &mut Vec<String>, r: &Report, f: &Fits) {
             g.interconnect
         ));
     }
-    for n in words::notes(f, u) {
+    for n in words::FIT_RULES {
         out.push(format!("  · {n}"));
     }
 }

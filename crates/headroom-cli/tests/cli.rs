@@ -425,10 +425,109 @@ fn a_saved_scenarios_file_sizes_every_scenario() {
     // One figure or one CSV needs one scenario.
     let o = run(&["size", "-", "--format", "csv"], Some(list));
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("saved-scenarios file holds several scenarios"));
+    assert!(
+        stderr(&o).contains("take the file of one scenario"),
+        "{}",
+        stderr(&o)
+    );
+    // With a byte-order mark, as Windows tools write it.
+    let o = run(&["size", "-"], Some(&format!("\u{feff}{list}")));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The commands of one scenario say what they take.
+    for command in ["link", "deploy", "place"] {
+        let o = run(&[command, "-"], Some(list));
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains(&format!(
+                "- is a saved-scenarios file; {command} takes the file of one scenario"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
     // A bad entry is named by its place in the list.
     let bad = list.replace(r#""batch":32"#, r#""batch":0"#);
     let o = run(&["size", "-"], Some(&bad));
     assert_ne!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("scenarios[0]"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_figure_is_printed_exactly_and_only_for_its_workload() {
+    // 2^53 and above: a figure printed through f64 would lose the last digits.
+    let big = r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-405b","sequences":1048576,"context":1048576}}}"#;
+    let json: Value = serde_json::from_str(&stdout(&run(&["size", "-"], Some(big)))).unwrap();
+    let total = json["memory"]["total"].as_u64().unwrap();
+    assert!(total > 1 << 53);
+    let o = run(&["size", "-", "--figure", "total"], Some(big));
+    assert_eq!(stdout(&o).trim(), total.to_string());
+    // A CNN has no `activations` term (its feature maps are `feature_maps`).
+    let vgg = r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":32}}}"#;
+    let o = run(&["size", "-", "--figure", "activations"], Some(vgg));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "its figures are total, host, model_weights, kv_tokens, states, states_per_param, "
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("feature_maps"), "{}", stderr(&o));
+}
+
+#[test]
+fn options_are_given_once_and_help_follows_any_command() {
+    let vgg = r#"{"version":1,"workload":{"cnn":{"network":"vgg16","batch":32}}}"#;
+    let o = run(
+        &["size", "-", "--figure", "total", "--figure", "weights"],
+        Some(vgg),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--figure is given twice"),
+        "{}",
+        stderr(&o)
+    );
+    for command in ["size", "link", "place", "deploy"] {
+        let o = run(&[command, "--help"], None);
+        assert_eq!(o.status.code(), Some(0), "{command}");
+        assert!(stdout(&o).contains("Usage:"), "{command}");
+    }
+}
+
+#[test]
+fn a_link_longer_than_the_app_reads_is_refused() {
+    // A name of 200,000 random letters: compressed, still far past the 65,536
+    // bytes a link can be.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let name: String = (0..200_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect();
+    let s = format!(
+        r#"{{"version":1,"name":"{name}","workload":{{"transformer":{{"model":"llama-2-7b"}}}}}}"#
+    );
+    let o = run(&["link", "-"], Some(&s));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).contains("more than the 65,536 a headroom link can be"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn markdown_says_why_nothing_is_listed_and_what_is_needed_once() {
+    // Hopper SXM vGPUs hold no 70B at 8 × 8,192 tokens; a B200 left out would.
+    let s = r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-70b","context":8192,"sequences":8}},"deployment":{"architecture":"Hopper","form_class":"SXM","mode":"vgpu"}}"#;
+    let md = stdout(&run(&["size", "-", "--format", "markdown"], Some(s)));
+    assert!(md.contains("left out would"), "{md}");
+    assert_eq!(md.matches("Needed: ").count(), 1, "{md}");
+    let t = stdout(&run(&["size", "-", "--format", "table"], Some(s)));
+    assert!(!t.contains("Nothing in the catalog holds"), "{t}");
 }

@@ -47,7 +47,9 @@ fn the_calibration_suite_holds() {
         let scenario = from_value(c["scenario"].clone()).unwrap_or_else(|e| panic!("{id}: {e}"));
         let r = size(&scenario, Catalog::bundled()).unwrap_or_else(|e| panic!("{id}: {e:?}"));
         let name = c["figure"].as_str().unwrap();
-        let value = figure(&r, name).unwrap_or_else(|| panic!("{id}: no {name} in the report"))
+        let value = figure(&r, name)
+            .unwrap_or_else(|| panic!("{id}: no {name} in the report"))
+            .as_f64()
             / unit(c["unit"].as_str().unwrap());
         let measured = c["measured"].as_f64().unwrap();
         let error = (value - measured) / measured * 100.0;

@@ -289,6 +289,18 @@ fn malformed_catalogs_are_rejected_with_the_entry_and_field() {
 }
 
 #[test]
+fn a_name_with_a_line_break_is_refused() {
+    // It would end a comment of the PowerCLI script and run as a command.
+    let e = import_error(|v| {
+        v["gpus"][0]["name"] = serde_json::json!("NVIDIA A40\nWrite-Host 'x'");
+    });
+    assert!(
+        e.ends_with(".name: must not hold line breaks, tabs or other control characters"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_framebuffer_the_vgpu_manager_keeps_whole_is_refused() {
     // 160 MiB, one per GPU: 160 ÷ 16 + 16 + 128 = 154 MiB kept, and 160 × 15/16
     // = 150 MiB after ECC's share: nothing is left for the guest.

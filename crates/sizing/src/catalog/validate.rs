@@ -72,6 +72,11 @@ impl Checker {
     fn name(&mut self, path: &str, value: &str) {
         if value.trim().is_empty() {
             self.fail(path, "must not be empty");
+        } else if value.chars().any(char::is_control) {
+            self.fail(
+                path,
+                "must not hold line breaks, tabs or other control characters",
+            );
         }
     }
 }

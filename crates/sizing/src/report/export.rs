@@ -151,6 +151,14 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
         out.push("## What fits".to_string());
         out.push(String::new());
         out.push(words::needed(f, u));
+        if let Some(w) = words::mig_left_out(f) {
+            out.push(String::new());
+            out.push(cell(&w));
+        }
+        if f.recommendations.is_empty() {
+            out.push(String::new());
+            out.push(cell(&words::nothing_fits(f, u)));
+        }
         if !f.recommendations.is_empty() {
             out.push(String::new());
             for rec in &f.recommendations {
@@ -215,9 +223,10 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
                 ));
             }
         }
+        // The rules (what was needed is at the top).
         out.push(String::new());
-        for n in words::notes(f, u) {
-            out.push(format!("- {}", cell(&n)));
+        for n in words::FIT_RULES {
+            out.push(format!("- {}", cell(n)));
         }
     }
     // The speed of the option the Speed card details, figure by figure, as the

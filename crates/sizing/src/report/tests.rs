@@ -1165,7 +1165,7 @@ fn vllm_profiles_max_num_seqs_whatever_is_asked() {
         assert_eq!(r.memory.bytes("activations"), 675_282_944, "{n} sequences");
         assert_eq!(
             figure::figure(&r, "kv_tokens"),
-            Some(119_936.0),
+            Some(figure::Value::Whole(119_936)),
             "{n} sequences"
         );
     }

@@ -218,13 +218,6 @@ pub fn why(r: &Recommendation, fits: &Fits, u: ByteUnits) -> String {
     }
 }
 
-/// The notes under the answer: what was needed, then the rules.
-pub fn notes(fits: &Fits, u: ByteUnits) -> Vec<String> {
-    std::iter::once(needed(fits, u))
-        .chain(FIT_RULES.iter().map(|r| r.to_string()))
-        .collect()
-}
-
 /// The memory of the reverse questions in the units asked, with the GiB it
 /// was given in beside them when they differ: "85.90 GB (80 GiB)".
 pub fn memory_given(memory: u64, u: ByteUnits) -> String {
@@ -278,6 +271,13 @@ pub fn reverse(
             }
         ),
     }
+}
+
+/// The notes of the JSON's fits: what was needed, then the rules.
+fn notes(fits: &Fits, u: ByteUnits) -> Vec<String> {
+    std::iter::once(needed(fits, u))
+        .chain(FIT_RULES.iter().map(|r| r.to_string()))
+        .collect()
 }
 
 /// Writes the sentences into the JSON of the fits: `reason` on every option,

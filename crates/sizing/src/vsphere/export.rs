@@ -62,8 +62,26 @@ pub fn markdown(s: &Sheet) -> String {
     out
 }
 
+/// A PowerShell single-quoted string: every quote doubled, the typographic
+/// ones too, which PowerShell also takes for single quotes.
 fn ps_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    let mut out = String::from("'");
+    for c in s.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// Text for a `#` comment: a line break or other control character would end
+/// the comment and run the rest as a command.
+fn ps_comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// A PowerCLI script that makes the sheet's VM settings. It connects to nothing
@@ -71,7 +89,11 @@ fn ps_quote(s: &str) -> String {
 pub fn powercli(s: &Sheet) -> String {
     let mut o = String::new();
     o.push_str("# headroom deployment script: REVIEW BEFORE RUNNING.\n");
-    o.push_str(&format!("# {} — {}\n", s.label, s.kind.label()));
+    o.push_str(&format!(
+        "# {} — {}\n",
+        ps_comment(&s.label),
+        s.kind.label()
+    ));
     o.push_str(&format!(
         "# Written for {}. It changes one VM, which must be powered off.\n",
         s.release.label()
@@ -119,8 +141,9 @@ pub fn powercli(s: &Sheet) -> String {
             let profile = s.vgpu_string.clone().unwrap_or_default();
             let n = s.devices.max(1);
             o.push_str(&format!(
-                "# {}, profile {profile}\n",
-                crate::units::count(u64::from(n), "vGPU device", "vGPU devices")
+                "# {}, profile {}\n",
+                crate::units::count(u64::from(n), "vGPU device", "vGPU devices"),
+                ps_comment(&profile)
             ));
             // Each new device takes its own negative key.
             o.push_str(&format!("$devices = foreach ($i in 1..{n}) {{\n"));
@@ -139,7 +162,8 @@ pub fn powercli(s: &Sheet) -> String {
         _ => {
             o.push_str(&format!(
                 "# {} × {}: add as Dynamic DirectPath I/O devices in the vSphere Client\n",
-                s.devices, s.gpu_name
+                s.devices,
+                ps_comment(&s.gpu_name)
             ));
             o.push_str("# (Edit Settings > Add New Device > PCI Device), or list them with\n");
             o.push_str("#   Get-PassthroughDevice -VMHost (Get-VMHost -VM $vm) -Type Pci\n");
@@ -148,4 +172,20 @@ pub fn powercli(s: &Sheet) -> String {
     o.push_str("$vm.ExtensionData.ReconfigVM($spec)\n");
     o.push_str("Write-Host \"Reconfigured $VMName. Check the host items of the sheet (BIOS, driver, graphics type) before powering on.\"\n");
     o
+}
+
+#[cfg(test)]
+mod script_text {
+    use super::{ps_comment, ps_quote};
+
+    #[test]
+    fn names_cannot_end_a_comment_or_a_string() {
+        assert_eq!(
+            ps_comment("NVIDIA A40\nWrite-Host 'x'\r#"),
+            "NVIDIA A40 Write-Host 'x' #"
+        );
+        assert_eq!(ps_quote("it's"), "'it''s'");
+        // PowerShell takes typographic quotes for single quotes too.
+        assert_eq!(ps_quote("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
+    }
 }
