@@ -128,7 +128,7 @@ pub fn CompressPage() -> impl IntoView {
                 </Show>
                 <Choice id="compress-targets" label="Apply to" options=target_options field=choice!(form, targets, Targets)/>
                 <Choice id="compress-storage" label="Stored as" options=options(&Storage::ALL, Storage::id, Storage::label) field=choice!(form, storage, Storage)/>
-                <TextField id="compress-index-bits" label="Index width" unit="bits" field=text!(form, INDEX_BITS, index_bits) hint="Column index (CSR, blocked CSR) or gap (relative index). 16 or 32 bits are usual; Deep Compression used 4–5."/>
+                <TextField id="compress-index-bits" label="Index width" unit="bits" field=text!(form, INDEX_BITS, index_bits) hint="Column index (CSR, blocked CSR) or gap (relative index). 16 or 32 bits are usual; Deep Compression stored gaps in 8 bits for convolutions and 5 for fully connected layers."/>
                 <Choice id="compress-quantize" label="Quantize the chosen weights to" options=quantize_options() field=quantize/>
             </div>
             <div class="fit-checks">
@@ -291,8 +291,15 @@ fn Results(
         } else {
             "unchanged".to_string()
         };
+        let file = c.file_bytes.map_or_else(String::new, |f| {
+            format!(
+                "; as a file, Relative index + Huffman, {} ({:.2}× smaller), decoded to that on the GPU",
+                b(f),
+                c.file_ratio()
+            )
+        });
         let weights = format!(
-            "{} → {} ({change})",
+            "{} → {} ({change}{file})",
             b(c.weights_before),
             b(c.weights_after)
         );

@@ -192,6 +192,13 @@ fn compression(out: &mut Vec<String>, r: &Report, c: &CompressionReport) {
         c.value_format
     ));
     out.push(format!("  = {}", c.weights_formula));
+    if let Some(f) = c.file_bytes {
+        out.push(format!(
+            "  As a file (Relative index + Huffman): {} ({:.2}×), decoded to the formats below on the GPU",
+            b(f),
+            c.file_ratio()
+        ));
+    }
     let mut rows = vec![vec![
         "Matrix".to_string(),
         "Shape".into(),

@@ -60,6 +60,10 @@ pub struct CompressionReport {
     pub chosen_params: u64,
     pub chosen_before: u64,
     pub chosen_after: u64,
+    /// Every weight as a file, where the format's file is smaller than what
+    /// the GPU holds (Relative index + Huffman, decoded before it runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_bytes: Option<u64>,
     /// Per GPU, every term of the memory estimate.
     pub terms: Vec<TermChange>,
     pub total_before: u64,
@@ -82,6 +86,16 @@ impl CompressionReport {
             0.0
         } else {
             self.weights_before as f64 / self.weights_after as f64
+        }
+    }
+
+    /// weights before ÷ as a file (as on the GPU where the file is no smaller).
+    pub fn file_ratio(&self) -> f64 {
+        let file = self.file_bytes.unwrap_or(self.weights_after);
+        if file == 0 {
+            0.0
+        } else {
+            self.weights_before as f64 / file as f64
         }
     }
 
@@ -127,6 +141,8 @@ struct Tally {
     chosen_params: u64,
     chosen_before: u64,
     chosen_after: u64,
+    /// The chosen matrices as a file, when a format's file differs.
+    file_after: Option<u64>,
     two_four_macs: u64,
     matrix_macs: u64,
 }
@@ -162,6 +178,7 @@ fn apply(c: &Compression, matrices: &[Matrix], base: BlockBits, base_name: &str)
         chosen_params: 0,
         chosen_before: 0,
         chosen_after: 0,
+        file_after: None,
         two_four_macs: 0,
         matrix_macs: 0,
     };
@@ -175,7 +192,14 @@ fn apply(c: &Compression, matrices: &[Matrix], base: BlockBits, base_name: &str)
             let after = one.bytes.saturating_mul(m.count);
             s.chosen_params = s.chosen_params.saturating_add(params);
             s.chosen_after = s.chosen_after.saturating_add(after);
-            if one.format == "2:4" {
+            if let Some(file) = one.file_bytes {
+                s.file_after = Some(
+                    s.file_after
+                        .unwrap_or(0)
+                        .saturating_add(file.saturating_mul(m.count)),
+                );
+            }
+            if one.format.starts_with("2:4") {
                 s.two_four_macs = s.two_four_macs.saturating_add(m.macs);
             }
             let formula = if m.count > 1 {
@@ -230,7 +254,7 @@ fn notes(c: &Compression, applies: bool) -> Vec<String> {
     n.push("Pruning and quantization go together: Deep Compression (Han, Mao & Dally, ICLR 2016) pruned, quantized to a codebook and Huffman-coded AlexNet from 240 MB to 6.9 MB (35×) and VGG-16 from 552 MB to 11.3 MB (49×) without losing accuracy; choose \"Relative index + Huffman\" to size that pipeline.".into());
     if c.storage == Storage::Relative {
         n.push(format!(
-            "Huffman coding saved {:.0}–{:.0} % in the paper; {:.0} % is applied. Such a file must be decoded back to a GPU format before it runs: it is a download and storage size, not the memory a GPU needs.",
+            "Huffman coding saved {:.0}–{:.0} % in the paper; {:.0} % is applied. Such a file must be decoded back to a GPU format before it runs: it is a download and storage size, not the memory a GPU needs; memory, fits and speed take the smallest GPU format of each matrix (dense, CSR, blocked CSR or 2:4).",
             HUFFMAN_SAVING.0 * 100.0,
             HUFFMAN_SAVING.2 * 100.0,
             HUFFMAN_SAVING.1 * 100.0
@@ -298,6 +322,17 @@ fn math(
     )
 }
 
+/// The index width stored for the compressed matrices' columns taken `per`
+/// at a time (blocks of `per` columns): the recipe's, or the widest any of
+/// them needs to name them all.
+fn index_bits(c: &Compression, rows: &[MatrixRow], per: u64) -> u64 {
+    rows.iter()
+        .filter(|m| m.compressed)
+        .map(|m| super::index_width(c.index_bits, m.cols.div_ceil(per.max(1)), "").0)
+        .max()
+        .unwrap_or(c.index_bits)
+}
+
 /// The model as it was: its weights' format, their bytes (all GPUs) and the math's format.
 struct Base<'a> {
     bits: BlockBits,
@@ -327,6 +362,8 @@ fn section(
     let value = c.quantize.map_or(base.bits, BlockBits::of);
     let wider_values = value.bits_per_value() > base.bits.bits_per_value();
     let (math, compute) = math(c, share, base.compute, wider_values);
+    let csr_bits = index_bits(c, &s.rows, 1);
+    let bsr_bits = index_bits(c, &s.rows, c.block.shape().cols() as u64);
     let report = CompressionReport {
         applies: base.applies,
         base_format: base.name.to_string(),
@@ -347,13 +384,18 @@ fn section(
         chosen_params: s.chosen_params,
         chosen_before: s.chosen_before,
         chosen_after: s.chosen_after,
+        file_bytes: s.file_after.map(|f| {
+            base.weights
+                .saturating_sub(s.chosen_before)
+                .saturating_add(f)
+        }),
         matrices: s.rows,
         terms: Vec::new(),
         total_before: 0,
         total_after: 0,
         schedule: matches!(c.pruning, Pruning::Unstructured | Pruning::Block)
             .then(|| Schedule::new(c.rate_percent / 100.0, c.sparsity())),
-        break_even: break_even(value.bits_per_value(), c.index_bits, c.block),
+        break_even: break_even(value.bits_per_value(), csr_bits, bsr_bits, c.block),
         math,
         newly_fit: Vec::new(),
         notes: notes(c, base.applies),

@@ -26,6 +26,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 use crate::precision::Precision;
+use crate::report::words::sig;
 use crate::scenario::FieldError;
 use crate::transformer::quant::BlockBits;
 use crate::units::group_digits as g;
@@ -414,6 +415,16 @@ pub fn iterations_for(rate: f64, target: f64) -> u32 {
     n.clamp(0.0, 1000.0) as u32
 }
 
+/// Three significant digits without trailing zeros: 0.5, 3.11, 0.000448.
+fn short(x: f64) -> String {
+    let s = sig(x);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 impl Schedule {
     pub fn new(rate: f64, target: f64) -> Schedule {
         let iterations = iterations_for(rate, target);
@@ -426,11 +437,17 @@ impl Schedule {
             iterations,
             kept,
             formula: format!(
-                "⌈ln(1 − {:.3}) ÷ ln(1 − {:.3})⌉ = ⌈{:.2}⌉ = {iterations} iterations; kept after n = {:.2}ⁿ",
-                target,
-                rate,
-                (1.0 - target).ln() / (1.0 - rate).ln(),
-                1.0 - rate
+                "⌈ln(1 − {}) ÷ ln(1 − {})⌉ = ⌈{}⌉ = {}; kept after n = {}ⁿ{}",
+                short(target),
+                short(rate),
+                short((1.0 - target).ln() / (1.0 - rate).ln()),
+                crate::units::count(u64::from(iterations), "iteration", "iterations"),
+                short(1.0 - rate),
+                if iterations > 100 {
+                    " (the first 100 listed)"
+                } else {
+                    ""
+                }
             ),
         }
     }
@@ -446,8 +463,12 @@ pub struct BreakEven {
 }
 
 /// The break-even sparsity of each format for values of `value_bits` and indices of `index_bits`.
-pub fn break_even(value_bits: f64, index_bits: u64, block: Block) -> Vec<BreakEven> {
-    let i = index_bits as f64;
+/// `csr_bits` and `bsr_bits` are the index widths each format stores: the
+/// recipe's, or wider where a matrix has more columns (block columns) than
+/// it can name.
+pub fn break_even(value_bits: f64, csr_bits: u64, bsr_bits: u64, block: Block) -> Vec<BreakEven> {
+    let i = csr_bits as f64;
+    let bi = bsr_bits as f64;
     let v = value_bits;
     let shape = block.shape();
     let per = (shape.rows() * shape.cols()) as f64;
@@ -469,12 +490,12 @@ pub fn break_even(value_bits: f64, index_bits: u64, block: Block) -> Vec<BreakEv
         },
         BreakEven {
             format: format!("Blocked CSR {}", block.label()),
-            sparsity: Some(i / (per * v + i)),
+            sparsity: Some(bi / (per * v + bi)),
             formula: format!(
-                "index ÷ ({} values + index) = {i} ÷ ({} + {i}) bits = {:.1} % of blocks",
+                "index ÷ ({} values + index) = {bi} ÷ ({} + {bi}) bits = {:.1} % of blocks",
                 per,
                 trim(per * v),
-                100.0 * i / (per * v + i)
+                100.0 * bi / (per * v + bi)
             ),
         },
         BreakEven {
@@ -528,9 +549,13 @@ impl MatrixRow {
 /// when `storage` is [`Storage::Auto`].
 pub(crate) struct Stored {
     pub format: String,
+    /// On the GPU.
     pub bytes: u64,
     pub kept: u64,
     pub formula: String,
+    /// As a file, when that is smaller than on the GPU (Deep Compression's
+    /// relative index and Huffman coding, decoded before it runs).
+    pub file_bytes: Option<u64>,
 }
 
 /// One `rows × cols` matrix stored under the recipe.
@@ -546,6 +571,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
         };
         let b = bits.bytes(cells);
         Stored {
+            file_bytes: None,
             format: "Dense".into(),
             bytes: b,
             kept,
@@ -565,6 +591,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
         let ptr = sparse::bytes::csr(m.rows, 0, 0, 4);
         let b = v.saturating_add(idx).saturating_add(ptr);
         Stored {
+            file_bytes: None,
             format: "CSR".into(),
             bytes: b,
             kept,
@@ -593,6 +620,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             let ptr = sparse::bytes::bsr(m.rows, shape, 0, 0, 4);
             let b = v.saturating_add(idx).saturating_add(ptr);
             let bsr = Stored {
+                file_bytes: None,
                 format: format!("Blocked CSR {}", shape.label()),
                 bytes: b,
                 kept,
@@ -614,6 +642,7 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             let meta = groups.saturating_mul(4).div_ceil(8);
             let b = v.saturating_add(meta);
             let tf = Stored {
+                file_bytes: None,
                 format: "2:4".into(),
                 bytes: b,
                 kept,
@@ -636,7 +665,16 @@ pub(crate) fn store(c: &Compression, m: &Matrix, bits: BlockBits) -> Stored {
             .into_iter()
             .find(|s| s.format.starts_with("Blocked")),
         Storage::TwoFour => candidates.into_iter().find(|s| s.format == "2:4"),
-        Storage::Relative => Some(relative(c, m, bits, kept)),
+        // A file in this format is decoded to the smallest GPU format to run.
+        Storage::Relative => candidates.into_iter().min_by_key(|s| s.bytes).map(|gpu| {
+            let file = relative(c, m, bits, kept);
+            Stored {
+                format: format!("{} (from Relative index + Huffman)", gpu.format),
+                formula: format!("{}; as a file: {}", gpu.formula, file.formula),
+                file_bytes: Some(file.bytes),
+                ..gpu
+            }
+        }),
     };
     chosen.unwrap_or_else(dense)
 }
@@ -681,6 +719,7 @@ fn relative(c: &Compression, m: &Matrix, bits: BlockBits, kept: u64) -> Stored {
     let coded = (codes * (1.0 - HUFFMAN_SAVING.1)).ceil() as u64;
     let b_total = coded.saturating_add(codebook);
     Stored {
+        file_bytes: None,
         format: "Relative index + Huffman".into(),
         bytes: b_total,
         kept,

@@ -57,22 +57,22 @@ fn twenty_percent_per_iteration() {
 #[test]
 fn break_even_of_each_format() {
     // f32 values, u32 indices: CSR 50 %, 1×4 blocks 20 %, 4×4 5.9 % (docs/sparse-benchmark.md).
-    let b = break_even(32.0, 32, Block::B1x4);
+    let b = break_even(32.0, 32, 32, Block::B1x4);
     assert_eq!(b[1].sparsity, Some(0.5));
     assert_eq!(b[2].sparsity, Some(0.2));
     assert_eq!(b[1].sparsity, Some(sparse::bytes::csr_break_even(4, 4)));
-    let b = break_even(32.0, 32, Block::B4x4);
+    let b = break_even(32.0, 32, 32, Block::B4x4);
     assert!(
         (b[2].sparsity.unwrap() - sparse::bytes::bsr_break_even(sparse::BlockShape::B4x4, 4, 4))
             .abs()
             < 1e-12
     );
     // FP16 values with 32-bit indices: 66.7 %; with 16-bit: 50 %.
-    assert!((break_even(16.0, 32, Block::B1x4)[1].sparsity.unwrap() - 2.0 / 3.0).abs() < 1e-12);
-    assert_eq!(break_even(16.0, 16, Block::B1x4)[1].sparsity, Some(0.5));
+    assert!((break_even(16.0, 32, 32, Block::B1x4)[1].sparsity.unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(break_even(16.0, 16, 16, Block::B1x4)[1].sparsity, Some(0.5));
     // 2:4 in FP16 keeps 36 of every 64 bits.
     assert!(
-        break_even(16.0, 32, Block::B1x4)[3]
+        break_even(16.0, 32, 32, Block::B1x4)[3]
             .formula
             .contains("56.25 %")
     );
@@ -198,11 +198,28 @@ fn deep_compression_reaches_the_papers_order_of_magnitude() {
         let r = sized(&format!(
             r#"{{"version":1,"workload":{{"cnn":{{"network":"{net}","mode":"inference","batch":1}}}},"compression":{{"pruning":"unstructured","sparsity_percent":{keep},"quantize":"int4","storage":"relative","index_bits":{index}}}}}"#
         ));
-        let c = r.compression.unwrap();
-        let ratio = c.ratio();
+        let c = r.compression.clone().unwrap();
+        let ratio = c.file_ratio();
         assert!(
             ratio > paper / 2.0 && ratio < paper * 2.0,
             "{net}: {ratio:.1}× vs {paper}×"
+        );
+        // The file is decoded to a GPU format to run: the memory term, the fits
+        // and the speed take that, which is larger than the file.
+        assert!(c.weights_after > c.file_bytes.unwrap(), "{net}");
+        assert_eq!(r.memory.bytes("weights"), c.weights_after, "{net}");
+        assert!(
+            c.matrices
+                .iter()
+                .filter(|m| m.compressed)
+                .all(|m| m.format.ends_with("(from Relative index + Huffman)")),
+            "{net}"
+        );
+        // The Markdown report carries the recipe and both sizes.
+        let md = crate::report::export::markdown(&r, None);
+        assert!(
+            md.contains("## Compression") && md.contains("as a file (Relative index + Huffman)"),
+            "{md}"
         );
     }
 }
@@ -268,4 +285,50 @@ fn two_four_speeds_up_only_gpus_with_sparse_tensor_cores() {
     let (ta, tb) = (a.ttft_s.unwrap(), b.ttft_s.unwrap());
     assert!(tb < ta, "{tb} < {ta}");
     assert!(ta / tb < 1.31, "{}", ta / tb);
+}
+
+#[test]
+fn break_even_takes_the_index_width_the_matrices_need() {
+    // 4-bit CSR indices cannot name 11,008 columns: the widest matrix stores
+    // 14-bit ones, so CSR breaks even at 14 ÷ (16 + 14) = 46.7 %, not 20 %.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b","weights":"fp16"}},"compression":{"pruning":"unstructured","sparsity_percent":30,"storage":"csr","index_bits":4}}"#,
+    );
+    let c = r.compression.unwrap();
+    let csr = c.break_even.iter().find(|b| b.format == "CSR").unwrap();
+    assert!(
+        (csr.sparsity.unwrap() - 14.0 / 30.0).abs() < 1e-12,
+        "{}",
+        csr.formula
+    );
+    assert!(c.weights_after > c.weights_before);
+}
+
+#[test]
+fn the_schedule_formula_reads_as_computed() {
+    // ln(0.5) ÷ ln(0.8) = 3.106: four iterations.
+    let s = Schedule::new(0.2, 0.5);
+    assert_eq!(s.iterations, 4);
+    assert_eq!(
+        s.formula,
+        "⌈ln(1 − 0.5) ÷ ln(1 − 0.2)⌉ = ⌈3.11⌉ = 4 iterations; kept after n = 0.8ⁿ"
+    );
+    // A hair of sparsity: one iteration, and a ceiling that is not "0.00".
+    let s = Schedule::new(0.2, 0.0001);
+    assert_eq!(s.iterations, 1);
+    assert!(
+        s.formula.contains("= ⌈0.000448⌉ = 1 iteration;"),
+        "{}",
+        s.formula
+    );
+    // No sparsity: no "-0".
+    assert!(!Schedule::new(0.2, 0.0).formula.contains('-'));
+    // More iterations than the list shows.
+    let s = Schedule::new(0.01, 0.99);
+    assert_eq!(s.kept.len(), 100);
+    assert!(
+        s.formula.ends_with("(the first 100 listed)"),
+        "{}",
+        s.formula
+    );
 }

@@ -107,6 +107,48 @@ pub fn markdown(r: &Report, link: Option<&str>) -> String {
         out.push(String::new());
         out.push(format!("> {}", cell(w)));
     }
+    // The compression recipe: what each matrix is stored as.
+    if let Some(c) = &r.compression {
+        out.push(String::new());
+        out.push("## Compression".to_string());
+        out.push(String::new());
+        let file = c.file_bytes.map_or_else(String::new, |f| {
+            format!(
+                "; as a file (Relative index + Huffman) {} ({:.2}×), decoded to the formats below on the GPU",
+                b(f),
+                c.file_ratio()
+            )
+        });
+        out.push(format!(
+            "Weights {} → {} ({:.2}×){file}; {:.1} % sparsity in the chosen matrices, values in {}.{}",
+            b(c.weights_before),
+            b(c.weights_after),
+            c.ratio(),
+            c.sparsity * 100.0,
+            cell(&c.value_format),
+            if c.applies {
+                ""
+            } else {
+                " Training keeps the dense model: the memory above is the dense model's."
+            }
+        ));
+        out.push(String::new());
+        out.push(format!("= {}", cell(&c.weights_formula)));
+        out.push(String::new());
+        out.push("| Matrix | Shape | Count | Stored as | Before | After |".to_string());
+        out.push("| --- | --- | ---: | --- | ---: | ---: |".to_string());
+        for m in &c.matrices {
+            out.push(format!(
+                "| {} | {} | {} | {} | {} | {} |",
+                cell(&m.name),
+                m.shape(),
+                group_digits(m.count),
+                cell(&m.format),
+                b(m.before),
+                b(m.after)
+            ));
+        }
+    }
     if let Some(rev) = &r.reverse {
         out.push(String::new());
         out.push(format!(

@@ -1284,3 +1284,20 @@ fn each_format_is_timed_at_its_own_tensor_rate() {
     );
     assert!(fp32.contains("19.5 TFLOP/s FP32"), "{fp32}");
 }
+
+#[test]
+fn an_unpublished_sparse_rate_is_not_called_missing_tensor_cores() {
+    // The H20's datasheet gives no INT8 rate with sparsity: unknown, not absent.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-2-7b","weights":"bf16"}},"compression":{"pruning":"two_four","quantize":"int8","activations":true},"speed":{"option":"h20-141gb"}}"#,
+    )
+    .unwrap();
+    let d = r.speed.unwrap().detail.unwrap();
+    let share = d.figures.iter().find(|f| f.id == "share").unwrap();
+    let text = format!("{} {}", share.formula, share.note);
+    assert!(
+        text.contains("publishes no rate with sparsity for this format"),
+        "{text}"
+    );
+    assert!(!text.contains("no sparse tensor cores"), "{text}");
+}

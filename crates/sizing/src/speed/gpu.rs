@@ -270,8 +270,16 @@ pub fn sparse_tensor_cores(s: &mut Share, gpu: &Gpu, compute: Compute, share: f6
     let (dense, format) = compute.rate(&gpu.perf.dense);
     let (sparse, sparse_format) = compute.rate(&gpu.perf.sparse);
     if !(sparse > dense && dense > 0.0 && format == sparse_format) {
-        s.note
-            .push_str("; no sparse tensor cores for this format: 2:4 runs at the dense rate");
+        // The datasheet's sparse rate for the format the math runs in.
+        let unknown = gpu.perf.sparse.all().iter().any(|(name, r)| {
+            name.eq_ignore_ascii_case(&format.replace(' ', "_"))
+                && *r == crate::catalog::Rate::Status(crate::catalog::RateStatus::Unknown)
+        });
+        s.note.push_str(if unknown {
+            "; the datasheet publishes no rate with sparsity for this format: 2:4 runs at the dense rate here"
+        } else {
+            "; no sparse tensor cores for this format: 2:4 runs at the dense rate"
+        });
         return;
     }
     let k = crate::compress::TWO_FOUR_SPEEDUP.1.min(sparse / dense);
