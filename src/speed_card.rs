@@ -205,12 +205,16 @@ fn SpeedResult(speed: Speed, prefix: &'static str, units: ByteUnits) -> impl Int
             view! { <SpeedChart curve=d.curve.clone() users=d.users target=target prefix=prefix/> }
                 .into_any()
         } else {
-            view! {
-                <p class="hint" data-testid=id("speed-chart-one")>
-                    "Its memory holds one user at this context: there is no curve against concurrent users to draw."
-                </p>
-            }
-            .into_any()
+            let none = d
+                .figures
+                .iter()
+                .any(|f| f.id == "max_users" && f.value < 1.0);
+            let text = if none {
+                "With the safety margin its memory holds no user at this context (the figures above are for one, without the margin): there is no curve against concurrent users to draw."
+            } else {
+                "Its memory holds one user at this context: there is no curve against concurrent users to draw."
+            };
+            view! { <p class="hint" data-testid=id("speed-chart-one")>{text}</p> }.into_any()
         }
     });
     let on = detail.as_ref().map(|d| {

@@ -1301,3 +1301,48 @@ fn an_unpublished_sparse_rate_is_not_called_missing_tensor_cores() {
     );
     assert!(!text.contains("no sparse tensor cores"), "{text}");
 }
+
+#[test]
+fn tensor_parallelism_wider_than_a_host_all_reduces_over_the_network() {
+    // Llama-3.1-405B in BF16, tensor parallel 16 on H100 SXM (8 to a host):
+    // each of the 252 all-reduces of an 8,192-token prompt moves 7,936 tokens
+    // × 16,384 × 2 B = 260 MB, × 2 × 15/16 in a ring = 488 MB, over 100 GbE
+    // (12.5 GB/s): 39 ms each, about 9.8 s in all, not NVLink's fraction of it.
+    let r = sized(
+        r#"{"version":1,"workload":{"transformer":{"model":"llama-3.1-405b","weights":"bf16","context":8192,"tensor_parallel":16}},"speed":{"option":"h100-sxm5-80gb"}}"#,
+    )
+    .unwrap();
+    let d = r.speed.unwrap().detail.unwrap();
+    let ttft = d.figures.iter().find(|f| f.id == "ttft").unwrap();
+    assert!(ttft.value > 9.0, "{} s: {}", ttft.value, ttft.formula);
+    assert!(
+        ttft.note
+            .contains("a tensor-parallel group of 16 spans 2 hosts of 8 GPUs"),
+        "{}",
+        ttft.note
+    );
+}
+
+#[test]
+fn a_time_sliced_vgpu_says_how_long_training_takes_with_every_vm_busy() {
+    // ResNet-50 training on an H100XM-5C (16 per GPU): alone it has the whole
+    // GPU; with all 16 VMs training, 1/16 of its time, so about 16 × as long.
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"resnet50","mode":"training","precision":"bf16","batch":64}},"deployment":{"all_profiles":true},"speed":{"option":"h100-sxm5-80gb/H100XM-5C"}}"#,
+    )
+    .unwrap();
+    let d = r.speed.as_ref().unwrap().detail.as_ref().unwrap();
+    let time = |id: &str| d.figures.iter().find(|f| f.id == id).unwrap().value;
+    let ratio = time("training_time_busy") / time("training_time");
+    assert!((ratio - 16.0).abs() < 1.0, "{ratio}");
+    // The Fits row says so too.
+    let fits = r.fits.as_ref().unwrap();
+    let o = fits
+        .options
+        .iter()
+        .find(|o| o.profile.as_deref() == Some("H100XM-5C"))
+        .unwrap();
+    let [time, rate] = words::speed_cells(o.speed.as_ref().unwrap());
+    assert!(time.contains("all busy"), "{time}");
+    assert!(rate.ends_with("samples/s"), "{rate}");
+}

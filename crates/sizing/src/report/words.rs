@@ -472,7 +472,18 @@ pub fn speed_cells(s: &OptionSpeed) -> [String; 2] {
             ),
             format!("{} tokens/s", sig(s.throughput)),
         ],
-        (None, Some(t)) => [duration(t), format!("{}/s", sig(s.throughput))],
+        (None, Some(t)) => [
+            if s.busy_share < 1.0 && s.step_s > 0.0 {
+                format!(
+                    "{} ({} all busy)",
+                    duration(t),
+                    duration(t * s.busy_step_s / s.step_s)
+                )
+            } else {
+                duration(t)
+            },
+            format!("{} samples/s", sig(s.throughput)),
+        ],
         (None, None) => [
             format!("{}/batch{busy}", duration(s.step_s)),
             format!("{}/s", sig(s.throughput)),

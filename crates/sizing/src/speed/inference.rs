@@ -59,6 +59,8 @@ pub struct Serving<'a> {
     pub eff: &'a Efficiencies,
     /// The option's GPU-to-GPU link, bytes/s one way (tensor parallelism).
     pub link: f64,
+    /// What that link is.
+    pub link_label: &'a str,
     /// Bytes the option holds for the workload (after the margin).
     pub usable: f64,
     pub output_tokens: u64,
@@ -298,8 +300,8 @@ impl Serving<'_> {
             Unit::Flops,
             prefill,
             format!(
-                "{} prompt tokens × ({} linear + {} attention){tp} = {}",
-                num(self.prompt() as f64),
+                "{} × ({} linear + {} attention){tp} = {}",
+                crate::units::count(self.prompt(), "prompt token", "prompt tokens"),
                 num(g.linear),
                 num(g.attention.mean_over(self.prompt())),
                 num(prefill)
@@ -341,7 +343,15 @@ impl Serving<'_> {
                     secs(ttft)
                 )
             },
-            "Prefill is compute-bound: the prompt's tokens go through the model together.",
+            &if g.tp > 1 {
+                format!(
+                    "Prefill is compute-bound: the prompt's tokens go through the model together. The tensor-parallel all-reduces run over {}.",
+                    self.link_label
+                )
+            } else {
+                "Prefill is compute-bound: the prompt's tokens go through the model together."
+                    .to_string()
+            },
         )));
         let step = self.step(n, 1.0);
         out.push(Figure::exact(

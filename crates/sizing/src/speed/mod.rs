@@ -311,8 +311,8 @@ pub fn size(
         return Err(vec![FieldError::new(
             form::OUTPUT_TOKENS.path,
             format!(
-                "Must be less than the context ({} tokens): the prompt is the rest of it.",
-                crate::units::group_digits(g.context)
+                "Must be less than the context ({}): the prompt is the rest of it.",
+                crate::units::count(g.context, "token", "tokens")
             ),
         )]);
     }
@@ -997,6 +997,28 @@ impl<'a> OnGpu<'a> {
                 link::ring_link(gpu, share.mig, ring)
             }
         };
+        // A tensor-parallel group wider than a host all-reduces over the
+        // network between hosts, every layer.
+        let tp = match work {
+            Work::Train(t) => t.tensor_parallel,
+            Work::Generate(g) => g.tp,
+            Work::Forward(f) => f.tp,
+        }
+        .max(1);
+        let link = if tp > u64::from(per_host.max(1)) {
+            let net = training::BETWEEN_HOSTS;
+            (
+                net.bytes_per_s().unwrap_or(1.0),
+                format!(
+                    "{} between hosts (assumed): a tensor-parallel group of {tp} spans {} hosts of {} GPUs",
+                    net.label(),
+                    tp.div_ceil(u64::from(per_host.max(1))),
+                    per_host.max(1)
+                ),
+            )
+        } else {
+            link
+        };
         Some(OnGpu {
             work,
             s,
@@ -1025,6 +1047,7 @@ impl<'a> OnGpu<'a> {
                 share: &self.share,
                 eff: &self.eff,
                 link: self.link.0,
+                link_label: &self.link.1,
                 usable: self.usable,
                 output_tokens: self.s.output_tokens,
             }),
@@ -1102,6 +1125,32 @@ impl<'a> OnGpu<'a> {
                 let r = self.run(t, 1.0);
                 let mut figures = vec![share];
                 figures.extend(training::figures(t, &r, &self.share, &self.eff, self.s));
+                // A time-sliced vGPU trains alone at the whole GPU's speed; when
+                // every VM on the GPU is busy it gets 1/n of its time.
+                if self.share.busy_share < 1.0 {
+                    let busy = self.run(t, self.share.busy_share);
+                    let at = figures
+                        .iter()
+                        .position(|f| f.id == "training_time")
+                        .map_or(figures.len(), |i| i + 1);
+                    figures.insert(
+                        at,
+                        Figure::exact(
+                            "training_time_busy",
+                            "Training time, all VMs busy",
+                            Unit::Seconds,
+                            busy.total_s,
+                            format!(
+                                "The GPU's time shared {} ways: {} iterations × {} s = {} s",
+                                num(1.0 / self.share.busy_share),
+                                num(busy.iterations as f64),
+                                secs(busy.iteration_s),
+                                secs(busy.total_s)
+                            ),
+                            "A time-sliced vGPU gets the whole GPU while alone and 1/n of its time when all n VMs on it are busy.",
+                        ),
+                    );
+                }
                 (figures, Vec::new(), Some(r))
             }
         }

@@ -314,7 +314,7 @@ pub fn figures(
     if let Some(a) = &r.all_reduce {
         out.push(Figure::exact(
             "gradient_bytes",
-            "Gradients per GPU",
+            "Gradients all-reduced per GPU",
             Unit::Bytes,
             a.gradient_bytes,
             format!(
@@ -322,7 +322,7 @@ pub fn figures(
                 num(a.gradient_bytes / t.gradient_bytes.max(1) as f64),
                 t.gradient_bytes
             ),
-            "Gradients are kept in the training recipe's gradient format (FP32 in the article).",
+            "The gradients of a GPU's share of the model (its tensor- and pipeline-parallel part), in the training recipe's gradient format (FP32 in the article), before ZeRO shards them: what the all-reduce moves. The memory card counts what each GPU keeps.",
         ));
         out.push(Figure::exact(
             "all_reduce_bytes",
