@@ -111,7 +111,9 @@ test('the charts: memory against the user\'s GPU with the margin, capacity again
   const total = Number(await transformer.field('tf-total').getAttribute('data-bytes'));
   const gb = (b) => `${(b / 1e9).toFixed(2)} GB`;
   const caption = transformer.field('tf-stacked-bar-against');
-  await expect(caption).toContainText(`Against NVIDIA A10 (your GPU): ${gb(total)} used`);
+  // The smallest option of the user's A10 that holds it: the A10-24C vGPU
+  // (24,576 MiB less ECC's 1/16 and the 1,680 MiB the vGPU manager keeps).
+  await expect(caption).toContainText(`Against NVIDIA A10 · A10-24C (your GPU): ${gb(total)} used`);
   await expect(caption).toContainText('left.');
   // Every term is in the bar's text equivalent.
   const label = await transformer.field('tf-stacked-bar').getAttribute('aria-label');

@@ -318,9 +318,13 @@ fn run(args: &[String]) -> Result<String, Failure> {
             let mut cluster =
                 sizing::place::parse(&text).map_err(|e| invalid_cluster(&o.file, &[e]))?;
             if let Some(n) = &o.orders {
-                cluster.orders = n
-                    .parse()
-                    .map_err(|_| usage_error(format!("--orders takes a whole number, not {n}")))?;
+                let max = sizing::place::MAX_ORDERS;
+                cluster.orders = n.parse().ok().filter(|n| *n <= max).ok_or_else(|| {
+                    usage_error(format!(
+                        "--orders takes a whole number from 0 to {}, not {n}",
+                        sizing::units::group_digits(u64::from(max))
+                    ))
+                })?;
             }
             if let Some(s) = &o.seed {
                 cluster.seed = s
@@ -371,11 +375,20 @@ fn catalog(o: &Options) -> Result<Catalog, Failure> {
     }
 }
 
+/// A cluster's problems; a scenario's other fields (a cluster section in a
+/// scenario file) are the scenario's.
 fn invalid_cluster(source: &str, errors: &[FieldError]) -> Failure {
     Failure::Invalid(
         errors
             .iter()
-            .map(|e| format!("{source}: invalid cluster: {e}"))
+            .map(|e| {
+                let what = if e.path.is_empty() || e.path.starts_with("cluster") {
+                    "cluster"
+                } else {
+                    "scenario"
+                };
+                format!("{source}: invalid {what}: {e}")
+            })
             .collect(),
     )
 }

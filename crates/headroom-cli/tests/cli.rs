@@ -19,12 +19,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("the binary starts");
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        // A command that fails before it reads closes the pipe: not an error here.
+        let written = child.stdin.take().unwrap().write_all(text.as_bytes());
+        if let Err(e) = written {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
     }
     child.wait_with_output().unwrap()
 }
@@ -530,4 +529,34 @@ fn markdown_says_why_nothing_is_listed_and_what_is_needed_once() {
     assert_eq!(md.matches("Needed: ").count(), 1, "{md}");
     let t = stdout(&run(&["size", "-", "--format", "table"], Some(s)));
     assert!(!t.contains("Nothing in the catalog holds"), "{t}");
+}
+
+#[test]
+fn place_names_where_a_problem_comes_from() {
+    // --orders comes from the command line, not the file.
+    let o = run(
+        &[
+            "place",
+            "examples/cluster-spread.json",
+            "--orders",
+            "1000000000",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--orders takes a whole number from 0 to 100,000, not 1000000000"),
+        "{}",
+        stderr(&o)
+    );
+    // A workload field of a scenario with a cluster is the scenario's.
+    let s =
+        r#"{"version":1,"workload":{"cnn":{"batch":-8}},"cluster":{"groups":[],"requests":[]}}"#;
+    let o = run(&["place", "-"], Some(s));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid scenario: workload.cnn.batch"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -1346,3 +1346,53 @@ fn a_time_sliced_vgpu_says_how_long_training_takes_with_every_vm_busy() {
     assert!(time.contains("all busy"), "{time}");
     assert!(rate.ends_with("samples/s"), "{rate}");
 }
+
+#[test]
+fn a_known_demand_deploys_on_the_users_own_gpu() {
+    // 35 GB on a fleet of H100 SXM hosts: the sheet is for the user's H100
+    // (its 3g.40gb), as the report's fleet answer says, not another GPU.
+    let r = sized(
+        r#"{"version":1,"workload":{"known":{"per_gpu":35000000000}},"deployment":{"fleet":[{"gpu":"h100-sxm5-80gb","gpus_per_host":8,"hosts":2}]}}"#,
+    )
+    .unwrap();
+    let one = r.fleet[0].one.as_ref().unwrap();
+    let sheet = r.deploy.as_ref().unwrap();
+    assert_eq!(sheet.gpu_id, "h100-sxm5-80gb");
+    assert_eq!(sheet.gpu_id, one.gpu_id);
+}
+
+#[test]
+fn numbers_past_readable_digits_are_written_in_powers_of_ten() {
+    assert_eq!(words::sig(1.0e294), "1.00e294");
+    assert_eq!(words::sig(3.2e-300), "3.20e-300");
+    assert_eq!(words::sig(-1234.0), "-1,234");
+    // A margin of 1e-320 % or -0 % is said as typed, not in 320 digits or as "-0".
+    let margin = |m: &str| {
+        let r = sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-2-7b"}}}},"deployment":{{"margin_percent":{m}}}}}"#
+        ))
+        .unwrap();
+        words::needed(r.fits.as_ref().unwrap(), ByteUnits::Decimal)
+    };
+    assert!(
+        margin("1e-320").contains("the 1e-320 % margin"),
+        "{}",
+        margin("1e-320")
+    );
+    assert!(
+        margin("-0.0").contains("the 0 % margin"),
+        "{}",
+        margin("-0.0")
+    );
+}
+
+#[test]
+fn an_error_does_not_repeat_a_pasted_megabyte() {
+    let long = "x".repeat(5_000);
+    let e = FieldError::new(
+        "workload.transformer.model",
+        format!("'{long}' is not a model"),
+    );
+    assert!(e.message.chars().count() <= crate::scenario::MAX_MESSAGE_CHARS + 1);
+    assert!(e.message.ends_with('…'));
+}

@@ -25,7 +25,7 @@ pub fn needed(fits: &Fits, u: ByteUnits) -> String {
     format!(
         "Needed: {} plus the {} % margin = {}.",
         format_bytes(fits.demand.total, u),
-        fits.margin_percent,
+        crate::input::number_text(fits.margin_percent),
         format_bytes(fits.needed, u)
     )
 }
@@ -141,7 +141,7 @@ pub fn reason(o: &FitOption, fits: &Fits, u: ByteUnits) -> String {
             "holds the {} but leaves {}, less than the {} % margin ({})",
             fb(demand),
             fb(free),
-            fits.margin_percent,
+            crate::input::number_text(fits.margin_percent),
             fb(fits.needed.saturating_sub(demand))
         ),
         FitStatus::TooSmall => format!(
@@ -164,7 +164,7 @@ pub fn why(r: &Recommendation, fits: &Fits, u: ByteUnits) -> String {
         RecommendationKind::Smallest => format!(
             "The least memory that holds {} with the {} % margin: {} ({}), {} per GPU.",
             format_bytes(fits.demand.total, u),
-            fits.margin_percent,
+            crate::input::number_text(fits.margin_percent),
             format_bytes(o.capacity, u),
             o.mode.label(),
             o.per_gpu
@@ -300,6 +300,10 @@ pub fn sig(x: f64) -> String {
     if x == 0.0 {
         return "0".to_string();
     }
+    // Beyond what digits say readably: three significant digits, scientific.
+    if x.abs() >= 1e15 || x.abs() < 1e-6 {
+        return format!("{x:.2e}");
+    }
     let mut digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
     let p = 10f64.powi(digits as i32);
     let r = (x * p).round() / p;
@@ -308,7 +312,8 @@ pub fn sig(x: f64) -> String {
         digits -= 1;
     }
     if digits == 0 {
-        group_digits(r.abs() as u64)
+        let sign = if r < 0.0 { "-" } else { "" };
+        format!("{sign}{}", group_digits(r.abs() as u64))
     } else {
         format!("{r:.digits$}")
     }

@@ -530,6 +530,21 @@ fn put_back(root: &mut Value, e: &FieldError) -> bool {
         }
     }
     if known < path.len() {
+        // A part the opening state leaves out (it is its default): remove the
+        // field alone where its object is in the link, and every other field of
+        // that part reads as linked (each part fills what is missing with its
+        // defaults); else the part from where the opening state stops.
+        if let Some((leaf, parent_path)) = path.split_last() {
+            let mut parent = Some(&mut *root);
+            for seg in parent_path {
+                parent = parent.and_then(|p| p.get_mut(seg.as_str()));
+            }
+            if let Some(object) = parent.and_then(Value::as_object_mut)
+                && object.remove(leaf.as_str()).is_some()
+            {
+                return true;
+            }
+        }
         path.truncate(known + 1);
     }
     let Some((key, parent_path)) = path.split_last() else {
@@ -742,6 +757,30 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_value_of_a_part_left_at_its_default_costs_that_value_alone() {
+        // The compression recipe is not in the opening state (it is its
+        // default): a sparsity out of range goes back alone, and the pruning,
+        // storage, index width and format stay as linked.
+        for bad in ["1e309", "abc"] {
+            let (state, dropped) = decode_lenient(&format!(
+                "v=1&page=compression&compress.recipe.pruning=unstructured&compress.recipe.storage=csr&compress.recipe.index_bits=16&compress.recipe.quantize=int8&compress.recipe.sparsity_percent={bad}"
+            ))
+            .unwrap();
+            let r = &state.compress.recipe;
+            assert_eq!(r.pruning, crate::compress::Pruning::Unstructured, "{bad}");
+            assert_eq!(r.storage, crate::compress::Storage::Csr, "{bad}");
+            assert_eq!(r.index_bits, 16, "{bad}");
+            assert_eq!(r.quantize, Some(crate::precision::Precision::Int8), "{bad}");
+            assert_eq!(
+                r.sparsity_percent,
+                crate::compress::Compression::default().sparsity_percent
+            );
+            let paths: Vec<&str> = dropped.iter().map(|e| e.path.as_str()).collect();
+            assert_eq!(paths, ["compress.recipe.sparsity_percent"], "{bad}");
+        }
+    }
+
+    #[test]
     fn the_app_opens_the_rest_of_a_link_with_a_bad_value() {
         // A count cannot be negative, a page must be one the app has, and a
         // misspelt field is not a field: each goes back to its opening value with
@@ -767,7 +806,10 @@ mod tests {
         // A bad value inside a list's item puts the list back whole.
         let (state, dropped) =
             decode_lenient(r#"v=1&cluster.requests=[{"count":-1}]&cnn.batch=8"#).unwrap();
-        assert_eq!(state.cluster, AppState::default().cluster);
+        assert_eq!(
+            state.cluster.unwrap().requests,
+            crate::place::Cluster::default().requests
+        );
         assert_eq!(state.cnn.batch, 8);
         assert!(dropped[0].path.starts_with("cluster"), "{dropped:?}");
         // The strict reader refuses the same link; a link that cannot be read at all

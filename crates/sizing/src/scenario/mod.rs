@@ -473,11 +473,17 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The most characters of an error's message (and of its path).
+pub const MAX_MESSAGE_CHARS: usize = 1_000;
+
 impl FieldError {
+    /// A message quoting what was typed is cut at [`MAX_MESSAGE_CHARS`], so a
+    /// pasted megabyte is not repeated back.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> FieldError {
+        let message: String = message.into();
         FieldError {
-            path: path.into(),
-            message: message.into(),
+            path: crate::input::clip(&path.into(), MAX_MESSAGE_CHARS),
+            message: crate::input::clip(&message, MAX_MESSAGE_CHARS),
         }
     }
 

@@ -578,7 +578,7 @@ fn named(s: &SpeedInputs, fits: &Fits) -> Option<Pick> {
 /// What [`chosen`] passed over for an Arm host, which ESXi does not run: the
 /// card says so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PassedOver {
+pub(crate) enum PassedOver {
     /// The Smallest fit (an option index).
     Smallest(usize),
     /// The first layout (a layout index).
@@ -588,7 +588,7 @@ enum PassedOver {
 /// The smallest fit a vSphere host runs: a Grace superchip (GH200, GB200) is an
 /// Arm host, which ESXi does not run, so when the Smallest fit is one the next
 /// fit that is not takes its place (the superchip when nothing else fits).
-fn smallest_on_esxi(fits: &Fits) -> Option<(Pick, Option<PassedOver>)> {
+pub(crate) fn smallest_on_esxi(fits: &Fits) -> Option<(Pick, Option<PassedOver>)> {
     let smallest = fits
         .recommendations
         .iter()

@@ -8,9 +8,7 @@ pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{
-    Catalog, DeploymentMode, FitOption, FitStatus, Fits, Gpu, Layout, MultiGpu, RecommendationKind,
-};
+use crate::catalog::{Catalog, DeploymentMode, FitOption, FitStatus, Fits, Gpu, Layout, MultiGpu};
 use crate::speed::{Detail, layout_key, option_key};
 pub use rules::{CardNvlink, MmioBasis, NvlinkGen, Release, Source};
 
@@ -293,11 +291,22 @@ pub fn for_report(
             parallel,
             ..
         }) => layout(*i, *parallel),
-        _ => fits
-            .recommendations
+        // No detail (a known demand): the user's own GPU first, as the speed
+        // card would have it, then the smallest fit an ESXi host runs.
+        _ => fleet
             .iter()
-            .find(|r| r.kind == RecommendationKind::Smallest)
-            .and_then(|r| option(r.option))
+            .find_map(|a| {
+                let o = a.one.as_ref()?;
+                let k = option_key(&o.gpu_id, o.profile.as_deref());
+                fits.options
+                    .iter()
+                    .position(|x| option_key(&x.gpu_id, x.profile.as_deref()) == k)
+            })
+            .and_then(option)
+            .or_else(|| match crate::speed::smallest_on_esxi(fits) {
+                Some((crate::speed::Pick::Option(i), _)) => option(i),
+                _ => None,
+            })
             .or_else(|| {
                 fits.options
                     .iter()
