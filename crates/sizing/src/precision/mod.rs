@@ -362,7 +362,7 @@ const FORMATS: [FormatInfo; 15] = [
         training: Use::No,
         inference: Use::Common,
         tensor_cores_since: Some("Turing (dropped in Hopper)"),
-        note: "4-bit integers, two values per byte: weight-only quantization (GPTQ, AWQ) dequantized to BF16 for the multiply.",
+        note: "4-bit integers, two values per byte, with no scales: GPTQ and AWQ add an FP16 scale (and a zero point) per group of 128 weights, about 4.125–4.25 bits a weight (the Transformers page's INT4 group-128 formats count them). Weight-only INT4 is dequantized to BF16 for the multiply; INT4 tensor cores (Turing, Ampere) take INT4 activations too.",
         source: "NVIDIA Turing architecture whitepaper, 2018",
     },
     FormatInfo {
@@ -467,7 +467,7 @@ const FORMATS: [FormatInfo; 15] = [
         training: Use::No,
         inference: Use::Common,
         tensor_cores_since: None,
-        note: "QLoRA's NormalFloat4: 16 levels at the quantiles of a normal distribution, an FP32 absmax per 64 values (4.5 bits per value). Storage only: it is dequantized to BF16 for every multiply. QLoRA fine-tunes adapters on top of frozen NF4 weights.",
+        note: "QLoRA's NormalFloat4: 16 levels at the quantiles of a normal distribution, an FP32 absmax per 64 values (4.5 bits per value); QLoRA's double quantization stores the absmax values in 8 bits with an FP32 scale per 256 of them, 4.127 bits a value (the Transformers page's NF4 with double quantization). Storage only: it is dequantized to BF16 for every multiply. QLoRA fine-tunes adapters on top of frozen NF4 weights.",
         source: "Dettmers et al., QLoRA: Efficient Finetuning of Quantized LLMs, 2023",
     },
 ];

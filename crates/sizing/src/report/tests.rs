@@ -1396,3 +1396,34 @@ fn an_error_does_not_repeat_a_pasted_megabyte() {
     assert!(e.message.chars().count() <= crate::scenario::MAX_MESSAGE_CHARS + 1);
     assert!(e.message.ends_with('…'));
 }
+
+#[test]
+fn a_gpu_count_named_that_the_heads_cannot_split_is_not_timed() {
+    // Llama-2-7B FP16 at 64 × 4,096 tokens needs a split; its 32 heads cannot
+    // be split over 3 A100s (vLLM refuses tensor parallel 3), and one copy is
+    // timed on at most 8 GPUs.
+    let detail = |option: &str| {
+        let r = sized(&format!(
+            r#"{{"version":1,"workload":{{"transformer":{{"model":"llama-2-7b","weights":"fp16","sequences":64,"context":4096}}}},"speed":{{"option":"{option}"}}}}"#
+        ))
+        .unwrap();
+        let d = r.speed.unwrap().detail.unwrap();
+        (d.gpus, d.label)
+    };
+    let (gpus, label) = detail("a100-sxm4-80gb×3");
+    assert_ne!(gpus, 3, "{label}");
+    assert!(
+        label.ends_with(", as 3 GPUs cannot split the model's 32 attention heads evenly (a100-sxm4-80gb×3 named in the scenario)"),
+        "{label}"
+    );
+    let (_, label) = detail("a100-sxm4-80gb×9");
+    assert!(
+        label.ends_with(
+            ", as one copy is timed on at most 8 GPUs (a100-sxm4-80gb×9 named in the scenario)"
+        ),
+        "{label}"
+    );
+    // A count the heads accept is timed as named.
+    let (gpus, _) = detail("a100-sxm4-80gb×4");
+    assert_eq!(gpus, 4);
+}

@@ -706,6 +706,27 @@ pub fn detail(
     fleet: &[crate::fleet::FleetAnswer],
 ) -> Option<Detail> {
     let (pick, passed_over) = choose(s, fits, speed, fleet)?;
+    // A count named that the heads cannot be split over evenly (tensor
+    // parallelism must divide them, as vLLM, SGLang and TensorRT-LLM require):
+    // the row's own count, and the card says why.
+    let pick = match pick {
+        Pick::Layout(i, n) if n != fits.multi_gpu[i].gpus => {
+            let m = &fits.multi_gpu[i];
+            let gpu = catalog.gpu(&m.gpu_id)?;
+            let l = crate::catalog::layout(
+                n,
+                gpu.per_host(fits.cards_per_host),
+                fits.demand.heads,
+                gpu.nvswitch(),
+            );
+            if m.layout.data <= 1 && l.gpus() != n {
+                Pick::Layout(i, m.gpus)
+            } else {
+                pick
+            }
+        }
+        p => p,
+    };
     let (gpu_id, slot, capacity, gpus, key) = match pick {
         Pick::Option(i) => {
             let o = &fits.options[i];
@@ -772,7 +793,23 @@ pub fn detail(
             let m = &fits.multi_gpu[i];
             let l = row_layout(fits, m, n, gpu);
             let own = layout_key(&m.gpu_id, n);
-            let instead = stands_in(s.option.as_deref(), &own, &m.gpu_id, true);
+            // The count named, when it is this GPU's and not what is detailed.
+            let asked = s.option.as_deref().and_then(|k| {
+                let (id, count) = k.rsplit_once('×')?;
+                let count = count.parse::<u32>().ok()?;
+                (id == m.gpu_id && count != n).then_some((k, count))
+            });
+            let most = MAX_TARGET_GPUS.max(m.gpus);
+            let instead = match asked {
+                Some((k, a)) if a > most => format!(
+                    ", as one copy is timed on at most {most} GPUs ({k} named in the scenario)"
+                ),
+                Some((k, a)) if a > m.gpus => format!(
+                    ", as {a} GPUs cannot split the model's {} attention heads evenly ({k} named in the scenario)",
+                    fits.demand.heads.map_or(0, |h| h.query)
+                ),
+                _ => stands_in(s.option.as_deref(), &own, &m.gpu_id, true),
+            };
             let label = if replicas > 1 {
                 format!(
                     "{} × {} (data parallel {replicas} as set, each replica split: {}){instead}",
