@@ -298,7 +298,7 @@ fn gpu_row(g: &Gpu, is_selected: bool, view: Field<CatalogView>) -> impl IntoVie
             <td class="num">{rate_text(fp16)}</td>
             <td class="num">{rate_text(g.perf.dense.fp8)}</td>
             <td class="num">{rate_text(g.perf.dense.int8)}</td>
-            <td class="num">{opt_num(g.tdp_w, "W")}</td>
+            <td class="num">{board_power(g)}</td>
             <td class="num">{g.mig.as_ref().map_or_else(|| "—".to_string(), |m| format!("up to {}", m.max_instances))}</td>
             <td class="num">{vgpu_types}</td>
         </tr>
@@ -346,7 +346,7 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
                 <dt>"Bandwidth"</dt><dd>{opt_num(g.memory.bandwidth_gbps, "GB/s")}</dd>
                 <dt>"NVLink"</dt><dd>{nvlink}</dd>
                 <dt>"PCIe"</dt><dd>{g.pcie_gen.map_or_else(|| "not published".to_string(), |p| format!("Gen{p}"))}</dd>
-                <dt>"Power"</dt><dd>{opt_num(g.tdp_w, "W")}</dd>
+                <dt>"Power"</dt><dd>{board_power(&g)}</dd>
                 <dt>"GPUs per card"</dt><dd>{g.gpus_per_board}</dd>
                 <dt>"vGPU MMIO per GPU"</dt><dd>{g.vgpu.mmio_gb.map_or_else(|| "not published".to_string(), |m| format!("{m} GB"))}</dd>
             </dl>
@@ -449,5 +449,16 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
             <h3>"Sources"</h3>
             <ul class="sources">{g.sources.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul>
         </section>
+    }
+}
+
+/// Board power, and the GPUs that share it where a board holds several ("250 W
+/// per board of 4 GPUs").
+fn board_power(g: &Gpu) -> String {
+    let w = opt_num(g.tdp_w, "W");
+    if g.gpus_per_board > 1 && g.tdp_w.is_some() {
+        format!("{w} per board of {} GPUs", g.gpus_per_board)
+    } else {
+        w
     }
 }

@@ -63,7 +63,7 @@ pub struct Gpu {
     pub form_factor: String,
     #[serde(deserialize_with = "required")]
     pub pcie_gen: Option<u32>,
-    /// Maximum board power in watts.
+    /// Maximum board power in watts (the whole board where it holds several GPUs).
     #[serde(deserialize_with = "required")]
     pub tdp_w: Option<f64>,
     pub memory: Memory,

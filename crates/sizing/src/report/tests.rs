@@ -1427,3 +1427,17 @@ fn a_gpu_count_named_that_the_heads_cannot_split_is_not_timed() {
     let (gpus, _) = detail("a100-sxm4-80gb×4");
     assert_eq!(gpus, 4);
 }
+
+#[test]
+fn a_gpu_of_a_shared_board_draws_its_share_of_the_boards_power() {
+    // An A16 board holds four GPUs under its 250 W: one GPU's training draws
+    // 62.5 W, so its energy is GPU-hours × 62.5 W.
+    let r = sized(
+        r#"{"version":1,"workload":{"cnn":{"network":"resnet50","mode":"training","batch":32}},"speed":{"option":"a16"}}"#,
+    )
+    .unwrap();
+    let d = r.speed.unwrap().detail.unwrap();
+    let t = d.training.unwrap();
+    let energy = d.figures.iter().find(|f| f.id == "energy").unwrap().value;
+    assert!((energy - t.gpu_hours * 62.5 / 1000.0).abs() < 1e-9 * energy.max(1e-12));
+}

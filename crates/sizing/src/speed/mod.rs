@@ -1099,7 +1099,10 @@ impl<'a> OnGpu<'a> {
             &self.share,
             &self.eff,
             (self.link.0, &self.link.1),
-            self.gpu.tdp_w,
+            // Board power shared by its GPUs (an A16 board holds four).
+            self.gpu
+                .tdp_w
+                .map(|w| w / f64::from(self.gpu.gpus_per_board.max(1))),
             busy,
             u64::from(self.per_vm),
         )
