@@ -166,6 +166,9 @@ pub fn CatalogPage() -> impl IntoView {
                 <textarea
                     rows="6"
                     data-testid="import-text"
+                    aria-label="Catalog JSON to import"
+                    aria-invalid=move || import_error.with(|e| e.is_some()).then_some("true")
+                    aria-describedby="import-error"
                     spellcheck="false"
                     placeholder="{ \"schema_version\": 1, \"description\": \"…\", \"gpus\": [ … ], \"sources\": [ … ] }"
                     prop:value=move || paste.get()
@@ -178,7 +181,7 @@ pub fn CatalogPage() -> impl IntoView {
                     "Same schema as the export: start from an exported file, add a GPU or set reserve_mib on a profile to keep memory free in every instance."
                 </p>
             </details>
-            <p class="error" data-testid="import-error" role="alert">{move || import_error.get().unwrap_or_default()}</p>
+            <p class="error" id="import-error" data-testid="import-error" role="alert">{move || import_error.get().unwrap_or_default()}</p>
             <p class="ok" data-testid="import-note">{move || import_note.get().unwrap_or_default()}</p>
         </section>
 
@@ -278,6 +281,7 @@ pub fn CatalogPage() -> impl IntoView {
 
 fn gpu_row(g: &Gpu, is_selected: bool, view: Field<CatalogView>) -> impl IntoView + use<> {
     let id = g.id.clone();
+    let key_id = g.id.clone();
     let fp16 = if matches!(g.perf.dense.bf16, Rate::Value(_)) {
         g.perf.dense.bf16
     } else {
@@ -289,7 +293,15 @@ fn gpu_row(g: &Gpu, is_selected: bool, view: Field<CatalogView>) -> impl IntoVie
             class:selected=is_selected
             data-testid=format!("gpu-{}", g.id)
             tabindex="0"
+            aria-current=is_selected.then_some("true")
             on:click=move |_| view.update(|v| v.gpu = Some(id.clone()))
+            // The keyboard selects a row as a click does.
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    view.update(|v| v.gpu = Some(key_id.clone()));
+                }
+            }
         >
             <td>{g.name.clone()}</td>
             <td>{g.architecture.clone()}</td>

@@ -74,7 +74,7 @@ pub fn DeployCard(
                         </div>
                         <details class="script">
                             <summary>"PowerCLI script (review before running)"</summary>
-                            <pre data-testid=format!("{prefix}deploy-script")>{ps3}</pre>
+                            <pre data-testid=format!("{prefix}deploy-script") tabindex="0" role="region" aria-label="PowerCLI script">{ps3}</pre>
                         </details>
                     }.into_any()
                 }

@@ -709,6 +709,11 @@ fn FitRow(
             })
     });
     let (testid, gpu_name, profile, mode, gpu_id) = fixed.unwrap_or_default();
+    // The row's "Why" button names its option among the table's others.
+    let about = match &profile {
+        Some(p) => format!("{gpu_name} · {p} · {mode}"),
+        None => format!("{gpu_name} · {mode}"),
+    };
     let yours = Memo::new(move |_| mine.with(|m| m.contains(&gpu_id)));
     let Rows { fits, index } = rows;
     let key_for_reason = key.clone();
@@ -775,6 +780,7 @@ fn FitRow(
                     testid=format!("{prefix}{testid}-more")
                     controls=detail_id.clone()
                     label=Signal::derive(move || if open.get() { "Less" } else { "Why" }.to_string())
+                    about=about
                 />
             </td>
         </tr>

@@ -732,6 +732,11 @@ pub fn SavedPage() -> impl IntoView {
         let pick = row.pick;
         let (summary, total, fit) = row.summary();
         let kind = kind_label(&row.scenario);
+        // The checkbox's name says which row it compares.
+        let compare_name = match pick {
+            Pick::OnPage(p) => format!("Compare {}", page_title(p)),
+            Pick::Saved(_) => format!("Compare {}", row.scenario.name),
+        };
         let (name_cell, actions) = match pick {
             Pick::OnPage(p) => (
                 view! { <span class="saved-name">{page_title(p)}</span>" "<span class="hint">"(not saved)"</span> }.into_any(),
@@ -744,7 +749,7 @@ pub fn SavedPage() -> impl IntoView {
                 <td>
                     <input
                         type="checkbox"
-                        aria-label="Compare"
+                        aria-label=compare_name
                         data-testid=format!("compare-{key}")
                         prop:checked=move || list.compared.with(|c| c.contains(&pick))
                         on:change:target=move |ev| toggle(pick, ev.target().checked())

@@ -359,12 +359,18 @@ pub fn ToggleButton(
     /// The button's words, which may follow `open`.
     #[prop(into)]
     label: Signal<String>,
+    /// What it opens, for a name of its own among buttons of the same words
+    /// ("Why: NVIDIA L4 · Full GPU").
+    #[prop(optional, into)]
+    about: Option<String>,
 ) -> impl IntoView {
+    let name = about.map(|a| move || format!("{}: {a}", label.get()));
     view! {
         <button
             type="button"
             class="link"
             data-testid=testid
+            aria-label=name
             aria-expanded=move || if open.get() { "true" } else { "false" }
             aria-controls=controls
             on:click=move |_| open.update(|o| *o = !*o)

@@ -80,7 +80,10 @@ test('the kernel lab on the FFN shape at 90 %: progress, chart and table; cancel
   await expect(p.getByTestId('lab-chart')).toBeVisible();
   await expect(p.getByTestId('lab-table')).toContainText('CSR');
   await expect(p.getByTestId('lab-table')).toContainText('90 %');
-  await expect(p.getByTestId('lab-peak')).toContainText('GFLOP/s peak (simd128)');
+  await expect(p.getByTestId('lab-peak')).toContainText('GFLOP/s in the reference loop (simd128)');
+  // The results say what they measured.
+  await expect(p.getByTestId('lab-measured')).toContainText('Measured on the 11,008 × 4,096 weight matrix');
+  await expect(p.getByTestId('lab-measured')).toContainText('f32 values, simd128 kernels.');
   // The weights' bytes follow the units picked, as the page's other sizes do.
   await expect(p.getByTestId('lab-table')).toContainText(' MB');
   await page.getByTestId('units').selectOption('binary');

@@ -171,7 +171,7 @@ pub fn CnnPage() -> impl IntoView {
                 </p>
                 <details class="syntax">
                     <summary>"Layer list syntax"</summary>
-                    <pre>{SYNTAX_HELP}</pre>
+                    <pre tabindex="0" role="region" aria-label="Layer list syntax">{SYNTAX_HELP}</pre>
                 </details>
             </div>
         </section>

@@ -254,6 +254,8 @@ pub fn ConfigImport(form: Form) -> impl IntoView {
                 rows="8"
                 spellcheck="false"
                 aria-label="config.json"
+                aria-invalid=move || import_error.with(|e| e.is_some()).then_some("true")
+                aria-describedby="tf-import-error"
                 placeholder="{ \"model_type\": \"llama\", \"hidden_size\": 4096, … }"
                 prop:value=move || config_text_value.get()
                 on:input:target=move |ev| config_text_value.set(ev.target().value())
@@ -278,7 +280,7 @@ pub fn ConfigImport(form: Form) -> impl IntoView {
                     "Show this model's config"
                 </button>
             </div>
-            <p class="error" data-testid="tf-import-error" role="alert">{move || import_error.get().unwrap_or_default()}</p>
+            <p class="error" id="tf-import-error" data-testid="tf-import-error" role="alert">{move || import_error.get().unwrap_or_default()}</p>
             <p class="ok" data-testid="tf-import-note">{move || import_note.get().unwrap_or_default()}</p>
         </details>
     }

@@ -275,38 +275,38 @@ pub fn check(fleet: &[HostType], catalog: &Catalog) -> Result<(), FieldError> {
             format!("List at most {MAX_HOST_TYPES} kinds of host."),
         ));
     }
-    for h in fleet {
+    for (i, h) in fleet.iter().enumerate() {
+        // Which kind of host, where there are several.
+        let at = |m: String| {
+            let m = if fleet.len() > 1 {
+                format!("Host kind {} of {}: {m}", i + 1, fleet.len())
+            } else {
+                m
+            };
+            FieldError::new(FLEET, m)
+        };
         // The field writes a fleet as text: a name must read back as itself.
         if h.gpu.contains([',', ';', '\n']) {
-            return Err(FieldError::new(
-                FLEET,
-                format!(
-                    "'{}': name the GPU without commas or semicolons.",
-                    clip(&h.gpu, 40)
-                ),
-            ));
+            return Err(at(format!(
+                "'{}': name the GPU without commas or semicolons.",
+                clip(&h.gpu, 40)
+            )));
         }
-        let gpu = resolve(&h.gpu, catalog).map_err(|m| FieldError::new(FLEET, m))?;
+        let gpu = resolve(&h.gpu, catalog).map_err(at)?;
         let most = gpu.per_host(u32::MAX);
         if gpu.arm_host() && h.gpus_per_host > most {
-            return Err(FieldError::new(
-                FLEET,
-                format!(
-                    "{}: a Grace Hopper server holds at most {most} superchips (GH200 NVL2).",
-                    clip(&h.gpu, 40)
-                ),
-            ));
+            return Err(at(format!(
+                "{}: a Grace Hopper server holds at most {most} superchips (GH200 NVL2).",
+                clip(&h.gpu, 40)
+            )));
         }
         if !(1..=MAX_GPUS_PER_HOST).contains(&h.gpus_per_host)
             || !(1..=MAX_HOSTS).contains(&h.hosts)
         {
-            return Err(FieldError::new(
-                FLEET,
-                format!(
-                    "{}: 1 to {MAX_GPUS_PER_HOST} GPUs per host and 1 to {MAX_HOSTS} hosts.",
-                    clip(&h.gpu, 40)
-                ),
-            ));
+            return Err(at(format!(
+                "{}: 1 to {MAX_GPUS_PER_HOST} GPUs per host and 1 to {MAX_HOSTS} hosts.",
+                clip(&h.gpu, 40)
+            )));
         }
     }
     Ok(())

@@ -289,6 +289,24 @@ fn malformed_catalogs_are_rejected_with_the_entry_and_field() {
 }
 
 #[test]
+fn figures_no_gpu_has_are_refused() {
+    // Positive, but a token would take 10²⁹⁴ years.
+    let e = import_error(|v| {
+        v["gpus"][0]["memory"]["bandwidth_gbps"] = serde_json::json!(1e-300);
+    });
+    assert!(
+        e.ends_with(
+            ".memory.bandwidth_gbps: 1e-300 GB/s is outside what a GPU has: 1 to 1,000,000 GB/s"
+        ),
+        "{e}"
+    );
+    let e = import_error(|v| {
+        v["gpus"][0]["perf"]["dense"]["fp16"] = serde_json::json!(1e12);
+    });
+    assert!(e.contains(".perf.dense.fp16: "), "{e}");
+}
+
+#[test]
 fn a_name_with_a_line_break_is_refused() {
     // It would end a comment of the PowerCLI script and run as a command.
     let e = import_error(|v| {

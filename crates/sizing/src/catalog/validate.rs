@@ -39,15 +39,24 @@ impl Checker {
         });
     }
 
-    fn positive(&mut self, path: &str, value: f64) {
-        if !value.is_finite() || value <= 0.0 {
-            self.fail(path, format!("must be a positive number, not {value}"));
-        }
-    }
-
-    fn positive_opt(&mut self, path: &str, value: Option<f64>) {
-        if let Some(v) = value {
-            self.positive(path, v);
+    /// A positive figure within what a GPU can have (`unit` names it): a
+    /// bandwidth of 1e-300 GB/s reads, but times a token in 10²⁹⁴ years.
+    fn plausible(&mut self, path: &str, value: Option<f64>, range: (f64, f64), unit: &str) {
+        let Some(v) = value else {
+            return;
+        };
+        if !v.is_finite() || v <= 0.0 {
+            self.fail(path, format!("must be a positive number, not {v}"));
+        } else if !(range.0..=range.1).contains(&v) {
+            self.fail(
+                path,
+                format!(
+                    "{} {unit} is outside what a GPU has: {} to {} {unit}",
+                    crate::input::number_text(v),
+                    crate::input::number_text(range.0),
+                    crate::input::number_text(range.1)
+                ),
+            );
         }
     }
 
@@ -77,6 +86,8 @@ impl Checker {
                 path,
                 "must not hold line breaks, tabs or other control characters",
             );
+        } else if value.chars().count() > MAX_NAME_CHARS {
+            self.fail(path, format!("must be at most {MAX_NAME_CHARS} characters"));
         }
     }
 }
@@ -119,20 +130,35 @@ impl Catalog {
     }
 }
 
+/// The longest name of a GPU, profile or type (the bundled catalog's longest
+/// GPU name is under 80).
+const MAX_NAME_CHARS: usize = 200;
+
+/// Figures a GPU can have, far around the catalog's own (its memory bandwidths
+/// run from 200 to 8,000 GB/s, its power from 60 to 1,000 W, its rates from the
+/// M40's 0.213 TFLOPS of FP64 to the B200's 18,000 of sparse FP4).
+const PLAUSIBLE_BANDWIDTH_GBPS: (f64, f64) = (1.0, 1_000_000.0);
+const PLAUSIBLE_TDP_W: (f64, f64) = (1.0, 100_000.0);
+const PLAUSIBLE_TFLOPS: (f64, f64) = (0.001, 10_000_000.0);
+
 /// The most PCIe cards one NVLink bridge joins (4-way bridges are the largest sold).
 const MAX_BRIDGE_GPUS: u32 = 8;
 
 fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
     c.name(&format!("{at}.name"), &gpu.name);
     c.memory(&format!("{at}.memory.size_gb"), gpu.memory.size_gb);
-    c.positive_opt(
+    c.plausible(
         &format!("{at}.memory.bandwidth_gbps"),
         gpu.memory.bandwidth_gbps,
+        PLAUSIBLE_BANDWIDTH_GBPS,
+        "GB/s",
     );
-    c.positive_opt(&format!("{at}.tdp_w"), gpu.tdp_w);
-    c.positive_opt(
+    c.plausible(&format!("{at}.tdp_w"), gpu.tdp_w, PLAUSIBLE_TDP_W, "W");
+    c.plausible(
         &format!("{at}.nvlink.bandwidth_gbps"),
         gpu.nvlink.bandwidth_gbps,
+        PLAUSIBLE_BANDWIDTH_GBPS,
+        "GB/s",
     );
     if let Some(n) = gpu.nvlink.bridge_gpus
         && !(2..=MAX_BRIDGE_GPUS).contains(&n)
@@ -155,7 +181,12 @@ fn check_gpu(c: &mut Checker, at: &str, gpu: &Gpu) {
     for (table, rates) in [("dense", &gpu.perf.dense), ("sparse", &gpu.perf.sparse)] {
         for (name, rate) in rates.all() {
             if let Rate::Value(v) = rate {
-                c.positive(&format!("{at}.perf.{table}.{name}"), v);
+                c.plausible(
+                    &format!("{at}.perf.{table}.{name}"),
+                    Some(v),
+                    PLAUSIBLE_TFLOPS,
+                    "TFLOPS",
+                );
             }
         }
     }

@@ -39,10 +39,12 @@ pub struct Parsed {
 
 const TYPES: &str = "conv, maxpool, avgpool, gap, adaptiveavgpool, flatten, fc, bn, add";
 
+/// A line's problem; a message that quotes a long paste is cut at 200
+/// characters, so it is not repeated back whole.
 fn err(line: usize, message: impl Into<String>) -> ParseError {
     ParseError {
         line,
-        message: message.into(),
+        message: crate::input::clip(&message.into(), 200),
     }
 }
 

@@ -414,7 +414,7 @@ impl Cluster {
                     format!("cluster.requests[{j}].profile"),
                     format!(
                         "no GPU of the cluster offers \"{}\" in its mode",
-                        r.profile.trim()
+                        crate::input::clip(r.profile.trim(), 40)
                     ),
                 );
             }
@@ -424,7 +424,7 @@ impl Cluster {
         } else if total > MAX_VMS {
             err(
                 "cluster.requests".into(),
-                format!("at most {MAX_VMS} VMs in all"),
+                format!("at most {} VMs in all", crate::units::group_digits(MAX_VMS)),
             );
         }
         if self.orders > MAX_ORDERS {
@@ -786,6 +786,11 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
     let mut dead_apart = vec![false; plan.groups.len() * lines];
     let mut vms = Vec::with_capacity(order.len());
     let mut placed = 0;
+    // Why a request line last failed, and how many VMs were placed then: the
+    // GPUs change only when a VM is placed, so until the next placement the
+    // same line fails the same way (a million VMs past a full cluster are
+    // not each measured against every GPU).
+    let mut failed: Vec<Option<(u32, Failure)>> = vec![None; lines];
     for (v, &req) in order.iter().enumerate() {
         let r = req as usize;
         let devices = plan.devices.get(r).copied().unwrap_or(1);
@@ -849,7 +854,14 @@ pub fn place(plan: &Plan, order: &[u32]) -> Placement {
                 });
             }
             None => {
-                let (why, size, siloed, free) = failure(plan, &base, &gpus, r);
+                let (why, size, siloed, free) = match failed[r] {
+                    Some((at, f)) if at == placed => f,
+                    _ => {
+                        let f = failure(plan, &base, &gpus, r);
+                        failed[r] = Some((placed, f));
+                        f
+                    }
+                };
                 let why = if apart { Why::DevicesApart } else { why };
                 vms.push(Vm {
                     request: req,
@@ -911,7 +923,10 @@ fn pick_gpu(
     }
 }
 
-fn failure(plan: &Plan, base: &[usize], gpus: &[GpuState], r: usize) -> (Why, f64, f64, f64) {
+/// Why a VM cannot start, its size, and the siloed and free memory then (GB).
+type Failure = (Why, f64, f64, f64);
+
+fn failure(plan: &Plan, base: &[usize], gpus: &[GpuState], r: usize) -> Failure {
     let mut why = Why::NoEmptyGpu;
     let mut size = 0.0;
     let mut siloed = 0.0;

@@ -346,19 +346,21 @@ pub fn fits_csv(r: &Report) -> Option<String> {
         ]));
     }
     // When no single GPU holds it, the page's answer is the split: one row per
-    // GPU kind, its usable and needed bytes those of each of its GPUs.
+    // GPU kind, its usable and needed bytes those of each of its GPUs, the
+    // needed bytes with the margin as the rows above have it.
     for g in &f.multi_gpu {
+        let needed = crate::catalog::with_margin(g.per_gpu, f.margin_percent);
         out.push(row(&[
             g.gpu_name.clone(),
             String::new(),
             format!("split over {} GPUs: {}", g.gpus, words::layout(g.layout)),
             "split".into(),
             g.capacity.to_string(),
-            g.per_gpu.to_string(),
-            (i128::from(g.capacity) - i128::from(g.per_gpu)).to_string(),
+            needed.to_string(),
+            (i128::from(g.capacity) - i128::from(needed)).to_string(),
             format!(
                 "{:.2}",
-                (g.capacity as f64 - g.per_gpu as f64) / (g.capacity.max(1) as f64) * 100.0
+                (g.capacity as f64 - needed as f64) / (g.capacity.max(1) as f64) * 100.0
             ),
             String::new(),
             String::new(),
@@ -536,8 +538,11 @@ mod tests {
             "{}",
             split[0]
         );
+        // Needed with the margin, as the single-GPU rows count it: 10 % more.
+        let needed = crate::catalog::with_margin(g.per_gpu, f.margin_percent);
+        assert!(needed > g.per_gpu);
         assert!(
-            split[0].contains(&format!(",split,{},{},", g.capacity, g.per_gpu)),
+            split[0].contains(&format!(",split,{},{needed},", g.capacity)),
             "{}",
             split[0]
         );
