@@ -444,7 +444,11 @@ pub fn KernelLab() -> impl IntoView {
                 "Values are f32 and indices u32, so the weights' bytes here are those, not the model's format."
             </p>
             <Show when=move || !open.get()>
-                <button type="button" data-testid="lab-open" on:click=move |_| open.set(true)>"Open the kernel lab"</button>
+                <button type="button" data-testid="lab-open" on:click=move |_| {
+                    open.set(true);
+                    // The button goes: focus moves to the lab's first control.
+                    crate::browser::after_paint::after_paint(|| crate::browser::focus::focus("lab-layer"));
+                }>"Open the kernel lab"</button>
             </Show>
             <Show when=move || open.get()>
                 <div class="fit-controls">

@@ -181,3 +181,24 @@ test('Tab from a fresh load reaches the workload controls in at most 10 presses'
   expect(workload, `${summary}\nFirst Tab stops:\n${path}`).toBeDefined();
   expect(workload, `${summary}\nFirst Tab stops:\n${path}`).toBeLessThanOrEqual(10);
 });
+
+test('a catalog row is chosen with the keyboard, and each fits row\'s Why button names its option', async ({ page }) => {
+  await open(page, pages.find((p) => p.name === 'catalog'));
+  const row = page.getByTestId('gpu-t4');
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  await page.getByTestId('gpu-m40-24gb').focus();
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('gpu-m40-24gb')).toHaveAttribute('aria-current', 'true');
+  await expect(row).not.toHaveAttribute('aria-current', 'true');
+  // The Transformers page's fits rows: as many names as buttons.
+  await show(page, pages[0]);
+  const names = await page
+    .getByTestId('page-transformer')
+    .locator('button[data-testid$="-more"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  expect(names.length).toBeGreaterThan(1);
+  expect(names.every((n) => n && n.startsWith('Why: '))).toBe(true);
+  expect(new Set(names).size).toBe(names.length);
+});

@@ -69,6 +69,8 @@ test('the kernel lab on the FFN shape at 90 %: progress, chart and table; cancel
   await page.goto(`./#${run('link', example).trim()}`);
   const p = page.getByTestId('page-compression');
   await p.getByTestId('lab-open').click();
+  // The button goes away: focus moves to the lab's first control, not the page.
+  await expect(p.getByTestId('lab-layer')).toBeFocused();
   await expect(p.getByTestId('lab-layer')).toHaveValue(/ffn_up.*11,008 × 4,096/);
   expect(requested.filter((u) => u.includes('lab-worker'))).toEqual([]);
   await p.getByTestId('lab-sparsities').fill('90');
