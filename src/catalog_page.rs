@@ -226,7 +226,7 @@ pub fn CatalogPage() -> impl IntoView {
                         <tr>
                             <th scope="col">"GPU"</th>
                             <th scope="col">"Architecture"</th>
-                            <th scope="col" class="num">"Memory"</th>
+                            <th scope="col" class="num" title="As NVIDIA names it: binary gigabytes (1 GB = 1 GiB)">"Memory (as marketed)"</th>
                             <th scope="col" class="num">"Bandwidth"</th>
                             <th scope="col" class="num">"BF16/FP16"</th>
                             <th scope="col" class="num">"FP8"</th>
@@ -354,7 +354,14 @@ fn GpuDetail(gpu: Gpu) -> impl IntoView {
             <dl class="specs">
                 <dt>"Architecture"</dt><dd>{g.architecture.clone()}</dd>
                 <dt>"Form factor"</dt><dd>{g.form_factor.clone()}</dd>
-                <dt>"Memory"</dt><dd>{format!("{} GB {}{}", g.memory.size_gb, g.memory.kind, if g.memory.ecc { ", ECC" } else { "" })}</dd>
+                <dt>"Memory"</dt><dd>{format!(
+                    "{} GB {}{} as marketed: {} GiB, {} (10⁹ B); the Fits tables show what each option keeps usable",
+                    g.memory.size_gb,
+                    g.memory.kind,
+                    if g.memory.ecc { ", ECC" } else { "" },
+                    g.memory.size_gb,
+                    sizing::units::format_bytes((g.memory.size_gb * 1_073_741_824.0) as u64, sizing::ByteUnits::Decimal)
+                )}</dd>
                 <dt>"Bandwidth"</dt><dd>{opt_num(g.memory.bandwidth_gbps, "GB/s")}</dd>
                 <dt>"NVLink"</dt><dd>{nvlink}</dd>
                 <dt>"PCIe"</dt><dd>{g.pcie_gen.map_or_else(|| "not published".to_string(), |p| format!("Gen{p}"))}</dd>

@@ -763,16 +763,22 @@ impl Fits {
     /// and the option `named` (its key, `gpu_id/profile`: what the scenario asks
     /// the speed card to detail, which may be a larger profile).
     pub fn condense(&mut self, named: Option<&str>) {
+        self.condense_keeping(named, &[]);
+    }
+
+    /// [`Self::condense`], keeping also the options whose keys are in `also`
+    /// (a compressed model keeps the options its uncompressed model lists, so
+    /// the two can be timed on the same one).
+    pub fn condense_keeping(&mut self, named: Option<&str>, also: &[String]) {
         let recommended: Vec<usize> = self.recommendations.iter().map(|r| r.option).collect();
         let mut seen = std::collections::HashSet::new();
         let mut keep: Vec<bool> = self
             .options
             .iter()
             .map(|o| {
-                named.is_some_and(|k| {
-                    crate::speed::option_key(&o.gpu_id, o.profile.as_deref())
-                        .eq_ignore_ascii_case(k)
-                })
+                let key = crate::speed::option_key(&o.gpu_id, o.profile.as_deref());
+                named.is_some_and(|k| key.eq_ignore_ascii_case(k))
+                    || (o.status != FitStatus::TooSmall && also.contains(&key))
             })
             .collect();
         // Options are sorted fitting first, smallest first: the first of a group is its best fit.

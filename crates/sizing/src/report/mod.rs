@@ -643,10 +643,20 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
                     Err(e) => errors.push(e),
                 }
             }
+            // The options the uncompressed model lists: the compressed model
+            // keeps them listed, so both can be timed on the same one.
+            let mut listed_before = Vec::new();
             if let Some(c) = &mut compression
                 && let Some(before) = &c.demand_before
             {
-                c.compare_fits(&fit(catalog, before, &settings), &fits);
+                let mut before_fits = fit(catalog, before, &settings);
+                c.compare_fits(&before_fits, &fits);
+                before_fits.condense(s.speed.option.as_deref());
+                listed_before = before_fits
+                    .options
+                    .iter()
+                    .map(|o| speed::option_key(&o.gpu_id, o.profile.as_deref()))
+                    .collect();
             }
             speed = sized.work.as_ref().filter(|_| whole).and_then(|work| {
                 speed::size(work, &s.speed, &mut fits, catalog, &settings, is_cnn)
@@ -654,7 +664,7 @@ pub fn size_to(s: &Scenario, catalog: &Catalog, depth: Depth) -> Result<Report, 
                     .ok()
             });
             if !s.deployment.all_profiles {
-                fits.condense(s.speed.option.as_deref());
+                fits.condense_keeping(s.speed.option.as_deref(), &listed_before);
             }
             if !s.deployment.show_too_small {
                 fits.drop_too_small();
