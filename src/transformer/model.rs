@@ -70,6 +70,8 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
         } else if let Some(p) = key.strip_prefix("c-").and_then(Preset::from_id) {
             inputs.cnn().set(CnnForm::for_preset(p));
             inputs.page().set(Page::Cnn);
+            // The list goes with its page: focus follows to the network chosen.
+            crate::browser::after_paint::after_paint(|| crate::browser::focus::focus("cnn-preset"));
         }
     };
     view! {
