@@ -185,4 +185,6 @@ test('the architecture can be edited and CNN presets open the CNN page', async (
   await transformer.field('tf-cnn-vgg16').click();
   await expect(page.getByTestId('page-cnn').getByTestId('cnn-total-params')).toHaveText('138,357,544');
   await expect(page.getByTestId('page-transformer')).toBeHidden();
+  // Focus follows to the network chosen, not to the page's body.
+  await expect(page.getByTestId('page-cnn').getByTestId('cnn-preset')).toBeFocused();
 });
