@@ -447,7 +447,7 @@ pub fn KernelLab() -> impl IntoView {
                 <button type="button" data-testid="lab-open" on:click=move |_| {
                     open.set(true);
                     // The button goes: focus moves to the lab's first control.
-                    crate::browser::after_paint::after_paint(|| crate::browser::focus::focus("lab-layer"));
+                    crate::browser::focus::focus_when_drawn("lab-layer");
                 }>"Open the kernel lab"</button>
             </Show>
             <Show when=move || open.get()>

@@ -71,7 +71,7 @@ pub fn ModelPicker(form: Form) -> impl IntoView {
             inputs.cnn().set(CnnForm::for_preset(p));
             inputs.page().set(Page::Cnn);
             // The list goes with its page: focus follows to the network chosen.
-            crate::browser::after_paint::after_paint(|| crate::browser::focus::focus("cnn-preset"));
+            crate::browser::focus::focus_when_drawn("cnn-preset");
         }
     };
     view! {
