@@ -177,6 +177,13 @@ pub fn parse_bytes(text: &str, max: u64) -> Result<u64, String> {
         _ => t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()),
     };
     let (number, unit) = (t[..split].trim(), t[split..].trim());
+    // Other digits ("١٢") or none at all: not a number to ask a unit of.
+    if !number.is_empty() && !number.chars().any(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "'{}' is not a number; write it with the digits 0–9 and a unit, e.g. 24 GB or 22.5 GiB.",
+            clip(number, 24)
+        ));
+    }
     if unit.is_empty() {
         return Err(format!(
             "Say the unit: '{} GB' or '{} GiB' (GB is 10⁹ bytes, GiB 2³⁰).",
@@ -532,6 +539,17 @@ mod tests {
             parse_bytes("GB", max)
                 .unwrap_err()
                 .starts_with("Put a number")
+        );
+        // Digits of another script are not asked for a unit, then refused.
+        assert!(
+            parse_bytes("١٢", max)
+                .unwrap_err()
+                .starts_with("'١٢' is not a number; write it with the digits 0–9")
+        );
+        assert!(
+            parse_bytes("<script>alert(1)</script>", max)
+                .unwrap_err()
+                .starts_with("'<' is not a number")
         );
     }
 
